@@ -1,0 +1,96 @@
+"""Engine and session setup for SQLite (embedded) and PostgreSQL (shared mode), DATA-3."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from dentaldesk.config import StorageError
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # Foreign keys on; WAL so readers never block the writer; FULL sync so a commit survives
+    # a power cut (a practice's ledger is worth the few milliseconds).
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def _prepare_sqlite_file(database: str) -> None:
+    path = Path(database)
+    folder = path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StorageError(
+            f"The data folder {folder} cannot be created ({exc.strerror}). "
+            "Choose another folder with DENTALDESK_HOME or a database URL."
+        ) from exc
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise StorageError(
+            f"The data folder {folder} cannot be written. Ask your administrator for write "
+            "access, or choose another folder with DENTALDESK_HOME or a database URL."
+        )
+
+
+def make_engine(url: str, *, echo: bool = False) -> Engine:
+    """Create the engine for ``url``; raise StorageError with a plain message if it cannot open."""
+    parsed = make_url(url)
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            _prepare_sqlite_file(parsed.database)
+        engine = create_engine(url, echo=echo)
+        event.listen(engine, "connect", _sqlite_pragmas)
+    elif backend == "postgresql":
+        if parsed.drivername == "postgresql":
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        engine = create_engine(parsed, echo=echo, pool_pre_ping=True, connect_args={"connect_timeout": 5})
+    else:
+        raise StorageError(f"DentalDesk works with SQLite or PostgreSQL, not '{backend}'.")
+    check_connection(engine)
+    return engine
+
+
+def check_connection(engine: Engine) -> None:
+    """Open one connection and read from the file, so a corrupt or unreachable database fails now."""
+    try:
+        with engine.connect() as conn:
+            if engine.dialect.name == "sqlite":
+                conn.execute(text("SELECT count(*) FROM sqlite_master"))
+            else:
+                conn.execute(text("SELECT 1"))
+    except DatabaseError as exc:
+        raise StorageError(_explain(engine, exc)) from exc
+
+
+def _explain(engine: Engine, exc: DatabaseError) -> str:
+    where = engine.url.render_as_string(hide_password=True)
+    orig = getattr(exc, "orig", None)
+    if engine.dialect.name == "sqlite":
+        if isinstance(orig, sqlite3.DatabaseError) and "not a database" in str(orig):
+            return (
+                f"The file {engine.url.database} is not a DentalDesk database or is damaged. "
+                "It was left untouched; restore it from a backup or choose another file."
+            )
+        return f"The database file {engine.url.database} cannot be opened: {orig}"
+    if isinstance(exc, OperationalError):
+        return (
+            f"The PostgreSQL server at {where} cannot be reached or refused the login. "
+            "Check that it is running and the URL, user and password are right."
+        )
+    return f"The database at {where} cannot be opened: {orig}"
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)

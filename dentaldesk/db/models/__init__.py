@@ -1,0 +1,50 @@
+"""Every table of DentalDesk, importable from one place (Alembic reads ``Base.metadata``)."""
+
+from dentaldesk.db.models.base import Base
+from dentaldesk.db.models.codes import (
+    BluebookEntry,
+    DentalPlan,
+    FeeSchedule,
+    FeeScheduleEntry,
+    MasterCode,
+    PlanCategory,
+    ProcedureCode,
+)
+from dentaldesk.db.models.ledger import ChartGraphic, Claim, ClaimLine, LedgerTransaction
+from dentaldesk.db.models.patients import Account, Coverage, Patient
+from dentaldesk.db.models.plans import (
+    ItemPrerequisite,
+    PlanApproval,
+    PlanEvent,
+    PlanItem,
+    PlanStatusChange,
+    TreatmentPlan,
+)
+from dentaldesk.db.models.practice import AuditEvent, Office, Provider, User
+
+__all__ = [
+    "Account",
+    "AuditEvent",
+    "Base",
+    "BluebookEntry",
+    "ChartGraphic",
+    "Claim",
+    "ClaimLine",
+    "Coverage",
+    "DentalPlan",
+    "FeeSchedule",
+    "FeeScheduleEntry",
+    "ItemPrerequisite",
+    "LedgerTransaction",
+    "MasterCode",
+    "Office",
+    "Patient",
+    "PlanApproval",
+    "PlanCategory",
+    "PlanEvent",
+    "PlanItem",
+    "PlanStatusChange",
+    "Provider",
+    "TreatmentPlan",
+    "User",
+]

@@ -1,0 +1,140 @@
+"""Treatment plans, their items, prerequisites, approvals and history (TP-*)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from dentaldesk.db.models.base import Base, created_column, enum_column
+from dentaldesk.domain.terms import ApprovalMethod, ItemStatus, PlanStatus
+
+
+class TreatmentPlan(Base):
+    """TP-2: patient, title, status, items; ``version`` guards concurrent saves (DATA-2)."""
+
+    __tablename__ = "treatment_plan"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"))
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"), index=True)
+    title: Mapped[str] = mapped_column(String(160))
+    status: Mapped[PlanStatus] = enum_column(PlanStatus, default=PlanStatus.DRAFT, index=True)
+    created_at: Mapped[dt.datetime] = created_column()
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), nullable=True)
+    updated_at: Mapped[dt.datetime] = created_column()
+    approved_total: Mapped[Decimal | None] = mapped_column(nullable=True)
+    cancel_reason: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    items: Mapped[list[PlanItem]] = relationship(
+        back_populates="plan", cascade="all, delete-orphan", order_by="PlanItem.sequence"
+    )
+    status_changes: Mapped[list[PlanStatusChange]] = relationship(
+        cascade="all, delete-orphan", order_by="PlanStatusChange.id"
+    )
+    approvals: Mapped[list[PlanApproval]] = relationship(
+        cascade="all, delete-orphan", order_by="PlanApproval.id"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class PlanItem(Base):
+    """TP-6: code, tooth, surfaces, provider, fee (schedule fee kept beside an override), RTU's."""
+
+    __tablename__ = "plan_item"
+    __table_args__ = (
+        CheckConstraint("fee >= 0", name="fee_not_negative"),
+        CheckConstraint("rtu >= 0", name="rtu_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("treatment_plan.id"), index=True)
+    procedure_code_id: Mapped[int] = mapped_column(ForeignKey("procedure_code.id"))
+    tooth: Mapped[str | None] = mapped_column(String(4), nullable=True)
+    surfaces: Mapped[str] = mapped_column(String(7), default="")
+    provider_id: Mapped[int | None] = mapped_column(ForeignKey("provider.id"), nullable=True)
+    fee: Mapped[Decimal | None] = mapped_column(nullable=True)
+    schedule_fee: Mapped[Decimal | None] = mapped_column(nullable=True)
+    fee_source: Mapped[str] = mapped_column(String(120), default="")
+    rtu: Mapped[int] = mapped_column(Integer, default=0)
+    visit: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[ItemStatus] = enum_column(ItemStatus, default=ItemStatus.PLANNED)
+    completed_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    approved_fee: Mapped[Decimal | None] = mapped_column(nullable=True)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    plan: Mapped[TreatmentPlan] = relationship(back_populates="items")
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ItemPrerequisite(Base):
+    """TP-8: ``item`` cannot be completed before ``prerequisite`` (edges of a DAG in one plan)."""
+
+    __tablename__ = "item_prerequisite"
+    __table_args__ = (UniqueConstraint("item_id", "prerequisite_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("plan_item.id", ondelete="CASCADE"), index=True)
+    prerequisite_id: Mapped[int] = mapped_column(
+        ForeignKey("plan_item.id", ondelete="CASCADE"), index=True
+    )
+
+
+class PlanStatusChange(Base):
+    """TP-2: every status move with who made it and when."""
+
+    __tablename__ = "plan_status_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("treatment_plan.id"), index=True)
+    from_status: Mapped[PlanStatus | None] = enum_column(PlanStatus, nullable=True)
+    to_status: Mapped[PlanStatus] = enum_column(PlanStatus)
+    at: Mapped[dt.datetime] = created_column()
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), nullable=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class PlanApproval(Base):
+    """TP-15: who approved, when, how; the signature and the frozen lines it is bound to."""
+
+    __tablename__ = "plan_approval"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("treatment_plan.id"), index=True)
+    approver_name: Mapped[str] = mapped_column(String(160))
+    method: Mapped[ApprovalMethod] = enum_column(ApprovalMethod)
+    approved_at: Mapped[dt.datetime] = created_column()
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), nullable=True)
+    total: Mapped[Decimal]
+    lines_json: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    signature_png: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+
+
+class PlanEvent(Base):
+    """The plan's own history (TP-12): items added, removed, re-priced, linked, printed."""
+
+    __tablename__ = "plan_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("treatment_plan.id"), index=True)
+    at: Mapped[dt.datetime] = created_column()
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), nullable=True)
+    action: Mapped[str] = mapped_column(String(64))
+    detail: Mapped[str] = mapped_column(Text, default="")

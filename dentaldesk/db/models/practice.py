@@ -1,0 +1,89 @@
+"""Offices, providers, users and the audit log."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from dentaldesk.db.models.base import Base, created_column, enum_column
+from dentaldesk.db.types import Rate
+from dentaldesk.domain.terms import PaperSize, Role, TaxMethod, ToothNumbering
+
+
+class Office(Base):
+    """One practice location (glossary: Office) and its General System Settings."""
+
+    __tablename__ = "office"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_code: Mapped[str] = mapped_column(String(16), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    address: Mapped[str] = mapped_column(String(240), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    email: Mapped[str] = mapped_column(String(120), default="")
+    tax_method: Mapped[TaxMethod] = enum_column(TaxMethod, default=TaxMethod.NONE)
+    tax_rate: Mapped[Decimal | None] = mapped_column(Rate, nullable=True)
+    tooth_numbering: Mapped[ToothNumbering] = enum_column(ToothNumbering, default=ToothNumbering.UNIVERSAL)
+    paper_size: Mapped[PaperSize] = enum_column(PaperSize, default=PaperSize.LETTER)
+    handout_note: Mapped[str] = mapped_column(Text, default="")
+    estimate_valid_days: Mapped[int] = mapped_column(Integer, default=90)
+    idle_lock_minutes: Mapped[int] = mapped_column(Integer, default=10)
+    next_patient_number: Mapped[int] = mapped_column(Integer, default=1)
+    next_account_number: Mapped[int] = mapped_column(Integer, default=1)
+    next_claim_number: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class Provider(Base):
+    """A dentist or hygienist who performs procedures."""
+
+    __tablename__ = "provider"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    short_name: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(16), default="dentist")
+    color: Mapped[str] = mapped_column(String(9), default="#1f6feb")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class User(Base):
+    """Someone who logs in (SEC-1): role, Argon2 hash, optional linked provider."""
+
+    __tablename__ = "app_user"
+    __table_args__ = (UniqueConstraint("username"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
+    username: Mapped[str] = mapped_column(String(64))
+    full_name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[Role] = enum_column(Role)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    provider_id: Mapped[int | None] = mapped_column(ForeignKey("provider.id"), nullable=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = created_column()
+
+    office: Mapped[Office] = relationship()
+    provider: Mapped[Provider | None] = relationship()
+
+
+class AuditEvent(Base):
+    """SEC-2: who did what, where, when, with the record before and after (JSON text)."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (Index("ix_audit_event_entity", "entity", "entity_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = created_column()
+    office_id: Mapped[int | None] = mapped_column(ForeignKey("office.id"), nullable=True, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), nullable=True)
+    username: Mapped[str] = mapped_column(String(64))
+    workstation: Mapped[str] = mapped_column(String(120))
+    action: Mapped[str] = mapped_column(String(64))
+    entity: Mapped[str] = mapped_column(String(64))
+    entity_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    before: Mapped[str | None] = mapped_column(Text, nullable=True)
+    after: Mapped[str | None] = mapped_column(Text, nullable=True)

@@ -1,0 +1,49 @@
+"""Column types that keep money exact (MONEY-1, STYLE.md convention 2)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import BigInteger, Integer
+from sqlalchemy.types import TypeDecorator
+
+from dentaldesk.domain.money import from_cents, money, to_cents
+
+
+class Money(TypeDecorator[Decimal]):
+    """Decimal cents in Python, integer cents in the database (SQLite has no exact decimal)."""
+
+    impl = BigInteger
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Any) -> int | None:
+        if value is None:
+            return None
+        if isinstance(value, float):
+            raise TypeError("money never comes from a float (MONEY-1)")
+        return to_cents(money(value))
+
+    def process_result_value(self, value: Any, dialect: Any) -> Decimal | None:
+        if value is None:
+            return None
+        return from_cents(int(value))
+
+
+class Rate(TypeDecorator[Decimal]):
+    """A percentage such as a tax rate of 8.875 %, stored as integer thousandths of a percent."""
+
+    impl = Integer
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Any) -> int | None:
+        if value is None:
+            return None
+        if isinstance(value, float):
+            raise TypeError("a rate never comes from a float")
+        return int((Decimal(value) * 1000).to_integral_value())
+
+    def process_result_value(self, value: Any, dialect: Any) -> Decimal | None:
+        if value is None:
+            return None
+        return (Decimal(int(value)) / 1000).quantize(Decimal("0.001"))

@@ -1,0 +1,39 @@
+"""Errors a person can cause, with a message written for that person (STYLE.md convention 5)."""
+
+from __future__ import annotations
+
+
+class DentalDeskError(Exception):
+    """Base of every error the UI shows to a person.
+
+    ``field`` names the input the message concerns (``"fee"``, ``"tooth"`` ...) so a dialog can
+    show it next to that field (TX-VAL-1); ``None`` means the whole action.
+    """
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ValidationError(DentalDeskError):
+    """An input value is refused (bad tooth, negative fee, malformed date ...)."""
+
+
+class RuleViolation(DentalDeskError):
+    """An action breaks a practice rule (completing before prerequisites, a cyclic link ...)."""
+
+
+class PermissionDenied(DentalDeskError):
+    """The user's role does not allow the action (TP-1, SEC-*)."""
+
+
+class NotFound(DentalDeskError):
+    """A record the action refers to does not exist (or no longer exists)."""
+
+
+class ConflictError(DentalDeskError):
+    """Another workstation saved the same record first (DATA-2)."""
