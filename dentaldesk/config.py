@@ -93,3 +93,13 @@ def describe_url(url: str) -> str:
     if parsed.get_backend_name() == "sqlite":
         return f"SQLite {parsed.database or 'in memory'}"
     return f"PostgreSQL {parsed.host or 'localhost'}/{parsed.database}"
+
+
+def resources_dir() -> Path:
+    """The resources/ folder: beside the package in a checkout, inside the bundle when frozen."""
+    import sys
+
+    bundle = getattr(sys, "_MEIPASS", None)
+    if bundle:
+        return Path(bundle) / "resources"
+    return Path(__file__).resolve().parents[1] / "resources"

@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dentaldesk.config import resources_dir
 from dentaldesk.db.models import FeeSchedule, FeeScheduleEntry, MasterCode, ProcedureCode
 from dentaldesk.domain.codes import FLAG_NAMES, CodeDefinition, code_from_row, code_matches
 from dentaldesk.domain.errors import DentalDeskError, NotFound, ValidationError
@@ -18,8 +19,7 @@ from dentaldesk.services import audit
 from dentaldesk.services.actor import Actor
 from dentaldesk.services.uow import UnitOfWork
 
-RESOURCES = Path(__file__).resolve().parents[2] / "resources"
-MASTER_CSV = RESOURCES / "master_codes.csv"
+MASTER_CSV = resources_dir() / "master_codes.csv"
 REQUIRED_COLUMNS = ("code", "name", "category")
 
 

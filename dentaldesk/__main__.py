@@ -1,0 +1,3 @@
+from dentaldesk.cli import main
+
+raise SystemExit(main())

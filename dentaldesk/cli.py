@@ -1,0 +1,159 @@
+"""The command line: ``dentaldesk`` starts the app; subcommands serve set-up and batch work.
+
+    dentaldesk [--demo] [--url URL]          start the desktop app
+    dentaldesk db upgrade [--url URL]        bring a database to the current schema
+    dentaldesk demo create [--url URL] [--size demo|large]
+    dentaldesk codes import FILE.csv [--url URL] [--user NAME]
+
+Errors a person can fix print one line on stderr and exit with a non-zero code; nothing is
+overwritten.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from dentaldesk import __version__
+from dentaldesk.config import StorageError, database_url, describe_url
+
+EXIT_USAGE = 2
+EXIT_FAILED = 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="dentaldesk", description="DentalDesk practice management.")
+    parser.add_argument("--version", action="version", version=f"DentalDesk {__version__}")
+    parser.add_argument("--url", help="database URL (default: SQLite in the user data folder)")
+    parser.add_argument("--demo", action="store_true", help="start on the demo practice (created on first use)")
+    sub = parser.add_subparsers(dest="command")
+
+    db = sub.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    up = db_sub.add_parser("upgrade", help="bring the database to the current schema")
+    up.add_argument("--url", dest="sub_url", help="database URL")
+
+    demo = sub.add_parser("demo", help="the demo practice")
+    demo_sub = demo.add_subparsers(dest="demo_command", required=True)
+    create = demo_sub.add_parser("create", help="create the demo practice in an empty database")
+    create.add_argument("--url", dest="sub_url", help="database URL (default: the demo database)")
+    create.add_argument("--size", choices=("demo", "large"), default="demo")
+    create.add_argument("--seed", type=int, default=20261123, help="random seed (same seed, same practice)")
+
+    codes = sub.add_parser("codes", help="the office's procedure codes")
+    codes_sub = codes.add_subparsers(dest="codes_command", required=True)
+    imp = codes_sub.add_parser("import", help="import a licensed code list from CSV")
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--url", dest="sub_url", help="database URL")
+    imp.add_argument("--user", help="an Owner or Admin user name (asked if not given)")
+    imp.add_argument(
+        "--password-env",
+        default="DENTALDESK_PASSWORD",
+        help="environment variable holding the password (else it is asked for)",
+    )
+    return parser
+
+
+def _open(url: str):  # type: ignore[no-untyped-def]
+    from dentaldesk.db.engine import make_engine
+    from dentaldesk.db.migrate import upgrade
+
+    engine = make_engine(url)
+    upgrade(engine)
+    return engine
+
+
+def _cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from dentaldesk.db.engine import make_engine
+    from dentaldesk.db.migrate import upgrade
+
+    url = database_url(args.sub_url or args.url)
+    engine = make_engine(url)
+    before, after = upgrade(engine)
+    if before == after:
+        print(f"{describe_url(url)} is up to date (schema {after}).")
+    else:
+        print(f"{describe_url(url)} upgraded from schema {before or 'empty'} to {after}.")
+    return 0
+
+
+def _progress_printer() -> Callable[[str, int, int], None]:
+    last = {"stage": "", "t": 0.0}
+
+    def report(stage: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if stage != last["stage"] or now - float(last["t"]) > 2 or done == total:
+            print(f"  {stage}: {done:,}/{total:,}", file=sys.stderr)
+            last["stage"], last["t"] = stage, now
+
+    return report
+
+
+def _cmd_demo_create(args: argparse.Namespace) -> int:
+    from dentaldesk.demo import create_demo_practice
+
+    url = database_url(args.sub_url or args.url, demo=True)
+    engine = _open(url)
+    summary = create_demo_practice(engine, size=args.size, seed=args.seed, progress=_progress_printer())
+    print(
+        f"Demo practice created in {describe_url(url)}: {summary.patients:,} patients, "
+        f"{summary.plans:,} plans, {summary.ledger_rows:,} ledger rows in {summary.seconds:.1f} s."
+    )
+    return 0
+
+
+def _cmd_codes_import(args: argparse.Namespace) -> int:
+    from dentaldesk.services.actor import this_workstation
+    from dentaldesk.services.codes import import_codes
+    from dentaldesk.services.uow import UnitOfWork
+    from dentaldesk.services.users import login
+
+    url = database_url(args.sub_url or args.url)
+    engine = _open(url)
+    uow = UnitOfWork.for_engine(engine)
+    user = args.user or input("User: ")
+    password = os.environ.get(args.password_env) or getpass.getpass("Password: ")
+    actor = login(uow, user, password, this_workstation())
+    report = import_codes(uow, actor, args.file)
+    for line, code, reason in report.refused:
+        print(f"line {line}: {code or '(no code)'}: refused: {reason}")
+    print(f"{report.added} codes added, {report.updated} updated, {len(report.refused)} refused.")
+    return 0 if not report.refused else EXIT_FAILED
+
+
+def _cmd_gui(args: argparse.Namespace) -> int:
+    from dentaldesk.app import run_gui
+
+    return run_gui(url=args.url, demo=args.demo)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from dentaldesk.domain.errors import DentalDeskError
+
+    args = _parser().parse_args(argv)
+    handlers: dict[str | None, Callable[[argparse.Namespace], int]] = {
+        None: _cmd_gui,
+        "db": _cmd_db_upgrade,
+        "demo": _cmd_demo_create,
+        "codes": _cmd_codes_import,
+    }
+    try:
+        return handlers[args.command](args)
+    except StorageError as exc:
+        print(f"dentaldesk: {exc.message}", file=sys.stderr)
+        return EXIT_FAILED
+    except DentalDeskError as exc:
+        print(f"dentaldesk: {exc.message}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("dentaldesk: interrupted; the last action was rolled back.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

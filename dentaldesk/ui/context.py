@@ -1,0 +1,35 @@
+"""What every window needs: the database, the logged-in user, and a signal for changes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QObject, Signal
+from sqlalchemy import Engine
+
+from dentaldesk.services.actor import Actor
+from dentaldesk.services.uow import UnitOfWork
+
+
+class Changes(QObject):
+    """Announces what an action changed so each view decides whether to redraw (STYLE.md 6)."""
+
+    changed = Signal(str)  # the area: "patients", "plans", "ledger", "settings", ...
+    patient_selected = Signal(int)
+
+
+@dataclass
+class AppContext:
+    engine: Engine
+    database: str
+    actor: Actor | None = None
+    changes: Changes = field(default_factory=Changes)
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork.for_engine(self.engine)
+
+    @property
+    def user(self) -> Actor:
+        if self.actor is None:
+            raise RuntimeError("no one is logged in")
+        return self.actor

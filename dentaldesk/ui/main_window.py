@@ -1,0 +1,99 @@
+"""The main window: top navigation, patient header, views, status bar (issue 2, item 8)."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QToolBar, QVBoxLayout, QWidget
+
+from dentaldesk.config import describe_url
+from dentaldesk.services.office import OfficeInfo
+from dentaldesk.services.patients import PatientHeader, patient_header
+from dentaldesk.ui.context import AppContext
+from dentaldesk.ui.ledger_view import LedgerView
+from dentaldesk.ui.patient_header import PatientHeaderBar
+from dentaldesk.ui.patients_view import PatientsView
+from dentaldesk.ui.settings_view import SettingsView
+from dentaldesk.ui.treatments_view import TreatmentsView
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx: AppContext, office: OfficeInfo) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.office = office
+        self.patient: PatientHeader | None = None
+        self.setWindowTitle(f"DentalDesk - {office.name}")
+        self.resize(1180, 760)
+
+        self.header = PatientHeaderBar()
+        self.patients = PatientsView(ctx)
+        self.treatments = TreatmentsView(ctx)
+        self.ledger = LedgerView(ctx)
+        self.settings = SettingsView(ctx)
+        self.stack = QStackedWidget()
+        self.stack.setObjectName("views")
+
+        self.nav = QToolBar("Navigation")
+        self.nav.setObjectName("top_nav")
+        self.nav.setMovable(False)
+        self.addToolBar(self.nav)
+        group = QActionGroup(self)
+        self.nav_actions: dict[str, QAction] = {}
+        for number, (name, view) in enumerate(
+            (("Patients", self.patients), ("Treatments", self.treatments), ("Ledger", self.ledger), ("Settings", self.settings)),
+            start=1,
+        ):
+            self.stack.addWidget(view)
+            action = QAction(f"&{name}", self)
+            action.setObjectName(f"nav_{name.lower()}")
+            action.setCheckable(True)
+            action.setShortcut(QKeySequence(f"Ctrl+{number}"))
+            action.setToolTip(f"{name} (Ctrl+{number})")
+            action.triggered.connect(lambda _checked=False, v=view: self.show_view(v))
+            group.addAction(action)
+            self.nav.addAction(action)
+            self.nav_actions[name] = action
+        self.nav_actions["Patients"].setChecked(True)
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.addWidget(self.header)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        user = ctx.user
+        self.status_user = QLabel(f"{user.full_name} ({user.role.label})")
+        self.status_user.setObjectName("status_user")
+        self.status_office = QLabel(f"{office.name} - office ID {office.office_code}")
+        self.status_office.setObjectName("status_office")
+        self.status_db = QLabel(describe_url(ctx.database))
+        self.status_db.setObjectName("status_database")
+        bar = self.statusBar()
+        bar.addWidget(self.status_user)
+        bar.addWidget(self.status_office)
+        bar.addPermanentWidget(self.status_db)
+
+        self.patients.patient_chosen.connect(self.choose_patient)
+        self.show_view(self.patients)
+
+    def show_view(self, view: QWidget) -> None:
+        self.stack.setCurrentWidget(view)
+        for name, action in self.nav_actions.items():
+            action.setChecked(getattr(self, name.lower()) is view)
+        if view is self.treatments:
+            self.treatments.set_patient(self.patient.id if self.patient else None)
+        elif view is self.ledger:
+            self.ledger.set_account(
+                self.patient.account_id if self.patient else None,
+                self.patient.account_number if self.patient else "",
+            )
+        elif view is self.settings:
+            self.settings.refresh()
+        elif view is self.patients:
+            self.patients.search.setFocus()
+
+    def choose_patient(self, patient_id: int) -> None:
+        self.patient = patient_header(self.ctx.uow(), patient_id)
+        self.header.show_patient(self.patient)
+        self.ctx.changes.patient_selected.emit(patient_id)
+        self.statusBar().showMessage(f"{self.patient.full_name} chosen", 3000)
