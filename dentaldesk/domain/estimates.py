@@ -1,0 +1,388 @@
+"""The one insurance estimate engine (INS-1..INS-7, TX-INS-3..5, STYLE.md convention 12).
+
+Items are estimated in plan order: the deductible is met by the first items it applies to
+(INS-2) and each item uses up the annual maximum left for the items after it (INS-3). Every
+figure comes with a sentence a front-desk user can read back to a patient.
+
+Choices the rules leave open, made here:
+
+* An allowed (bluebook) fee above the charged fee is capped at the fee: a plan pays on no more
+  than was charged.
+* The deductible is met only by items the plan pays something on (a covered category for
+  Percentage/PPO, a payment for DMO/Flat fee): a service the plan does not cover does not count
+  toward its deductible.
+* The write-off comes from the primary plan's contract (INS-7); a secondary plan does not add one.
+* A DMO item without a copay on file has a copay of 0 (INS-5 "fee minus the plan's copay").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from dentaldesk.domain.errors import ValidationError
+from dentaldesk.domain.money import ZERO, format_money, money, percent_of
+from dentaldesk.domain.terms import Category, EstimationType
+
+
+@dataclass(frozen=True)
+class BluebookFacts:
+    """One plan's bluebook entry for one code (glossary: bluebook).
+
+    For a DMO/Capitation plan ``plan_fee`` is the cap fee. ``write_off`` is what the plan's
+    payments have written off so far; estimates compute the write-off from the fee instead.
+    """
+
+    plan_fee: Decimal | None = None
+    copay: Decimal | None = None
+    insurance_pays: Decimal | None = None
+    write_off: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class PlanCoverage:
+    """A patient's coverage under one dental plan, with what is used so far this year (INS-1..3).
+
+    ``coverage_percent`` gives the % per category (a category not listed is 0 %);
+    ``deductible_met`` and ``benefits_used`` come from posted claims; ``annual_max`` ``None``
+    means no annual maximum. ``copays`` are per code (DMO / Flat fee plans).
+    """
+
+    plan_name: str
+    carrier: str
+    estimation_type: EstimationType
+    coverage_percent: Mapping[Category, int]
+    deductible: Decimal
+    deductible_exempt: frozenset[Category]
+    annual_max: Decimal | None
+    deductible_met: Decimal = ZERO
+    benefits_used: Decimal = ZERO
+    copays: Mapping[str, Decimal] = field(default_factory=dict)
+    bluebook: Mapping[str, BluebookFacts] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for category, percent in self.coverage_percent.items():
+            if isinstance(percent, bool) or not isinstance(percent, int) or not 0 <= percent <= 100:
+                raise ValidationError(
+                    f"{self.plan_name}: coverage for {category.label} must be a whole percent from 0 to 100.",
+                    "coverage_percent",
+                )
+        for name in ("deductible", "deductible_met", "benefits_used"):
+            if money(getattr(self, name)) < 0:
+                what = name.replace("_", " ")
+                raise ValidationError(f"{self.plan_name}: the {what} cannot be negative.", name)
+        if self.annual_max is not None and money(self.annual_max) < 0:
+            raise ValidationError(f"{self.plan_name}: the annual maximum cannot be negative.", "annual_max")
+
+    @property
+    def deductible_left(self) -> Decimal:
+        """Deductible still to meet this benefit year (INS-2)."""
+        return max(ZERO, money(self.deductible) - money(self.deductible_met))
+
+    @property
+    def maximum_left(self) -> Decimal | None:
+        """Annual maximum still available (INS-3); ``None`` when the plan has no maximum."""
+        if self.annual_max is None:
+            return None
+        return max(ZERO, money(self.annual_max) - money(self.benefits_used))
+
+    @property
+    def title(self) -> str:
+        """Carrier and plan name as a person reads them ("Delta Dental PPO Plus")."""
+        if self.carrier and self.plan_name and self.carrier.lower() not in self.plan_name.lower():
+            return f"{self.carrier} {self.plan_name}"
+        return self.plan_name or self.carrier
+
+    def coverage_type(self, category: Category) -> str:
+        """The Type field (TX-INS-3): carrier/plan, plan type, category and %."""
+        kind = self.estimation_type
+        if kind in (EstimationType.PERCENTAGE, EstimationType.PPO):
+            percent = self.coverage_percent.get(category, 0)
+            return f"{self.title} - {kind.label}, {category.label} {percent}%"
+        return f"{self.title} - {kind.label}, {category.label}"
+
+
+@dataclass(frozen=True)
+class EstimateInput:
+    """One plan item to estimate; ``key`` lets the caller match the result to its item."""
+
+    key: int
+    code: str
+    category: Category
+    fee: Decimal
+    insurable: bool = True
+
+
+@dataclass(frozen=True)
+class ItemEstimate:
+    """An item's split between write-off, insurance and patient (INS-1..7, TX-INS-3..5)."""
+
+    key: int
+    fee: Decimal
+    allowed: Decimal
+    write_off: Decimal
+    deductible_primary: Decimal
+    deductible_secondary: Decimal
+    primary: Decimal
+    secondary: Decimal
+    patient: Decimal
+    coverage_type: str
+    explanation: str
+
+    @property
+    def insurance(self) -> Decimal:
+        """Estimated insurance payment, primary + secondary (TX-INS-5)."""
+        return self.primary + self.secondary
+
+    @property
+    def deductible(self) -> Decimal:
+        """Part of the fee going to meet the deductibles (TX-INS-4)."""
+        return self.deductible_primary + self.deductible_secondary
+
+
+@dataclass(frozen=True)
+class EstimateTotals:
+    """Sums over a plan's items (TP-14)."""
+
+    fee: Decimal
+    write_off: Decimal
+    insurance: Decimal
+    patient: Decimal
+
+
+@dataclass
+class _PlanYear:
+    """What one plan has left while items are estimated in order (INS-2, INS-3)."""
+
+    plan: PlanCoverage
+    deductible_left: Decimal
+    maximum_left: Decimal | None
+
+    @classmethod
+    def start(cls, plan: PlanCoverage) -> _PlanYear:
+        return cls(plan, plan.deductible_left, plan.maximum_left)
+
+
+@dataclass(frozen=True)
+class _PlanShare:
+    allowed: Decimal
+    write_off: Decimal
+    deductible: Decimal
+    estimate: Decimal
+    steps: tuple[str, ...]
+
+
+def _fmt(value: Decimal) -> str:
+    return format_money(value)
+
+
+def _take_deductible(year: _PlanYear, item: EstimateInput, base: Decimal) -> Decimal:
+    """Deductible met by this item (INS-2): first items, not exempt, that the plan pays on."""
+    if base <= 0 or item.category in year.plan.deductible_exempt:
+        return ZERO
+    taken = min(year.deductible_left, base)
+    year.deductible_left -= taken
+    return taken
+
+
+def _percentage_share(year: _PlanYear, item: EstimateInput, fee: Decimal) -> _PlanShare:
+    """INS-1 (Percentage) and INS-7 (PPO): (allowed - deductible) x coverage %."""
+    plan = year.plan
+    is_ppo = plan.estimation_type is EstimationType.PPO
+    entry = plan.bluebook.get(item.code)
+    steps: list[str] = []
+    allowed = fee
+    if entry is not None and entry.plan_fee is not None:
+        allowed = min(money(entry.plan_fee), fee)
+        steps.append(f"allowed {_fmt(allowed)} ({'PPO' if is_ppo else 'bluebook'})")
+    elif is_ppo:
+        steps.append(f"allowed {_fmt(allowed)} (no PPO fee on file)")
+    write_off = fee - allowed if is_ppo else ZERO
+    if write_off > 0:
+        steps.append(f"write-off {_fmt(write_off)}")
+    percent = plan.coverage_percent.get(item.category, 0)
+    deductible = _take_deductible(year, item, allowed if percent > 0 else ZERO)
+    if deductible > 0:
+        steps.append(f"deductible {_fmt(deductible)}")
+    base = allowed - deductible
+    estimate = percent_of(base, percent)
+    steps.append(f"{percent}% of {_fmt(base)} = {_fmt(estimate)}")
+    return _PlanShare(allowed, write_off, deductible, estimate, tuple(steps))
+
+
+def _dmo_share(year: _PlanYear, item: EstimateInput, fee: Decimal) -> _PlanShare:
+    """INS-5: bluebook insurance payment, or fee - copay, then minus any deductible; no write-off."""
+    plan = year.plan
+    entry = plan.bluebook.get(item.code)
+    steps: list[str] = []
+    if entry is not None and entry.insurance_pays is not None:
+        base = money(entry.insurance_pays)
+        steps.append(f"bluebook insurance pays {_fmt(base)}")
+    else:
+        if entry is not None and entry.copay is not None:
+            copay = money(entry.copay)
+        else:
+            copay = money(plan.copays.get(item.code, ZERO))
+        base = max(ZERO, fee - copay)
+        lead = "" if entry is not None else "no bluebook entry: "
+        steps.append(f"{lead}fee {_fmt(fee)} - copay {_fmt(copay)} = {_fmt(base)}")
+    deductible = _take_deductible(year, item, base)
+    estimate = base - deductible
+    if deductible > 0:
+        steps.append(f"less deductible {_fmt(deductible)} = {_fmt(estimate)}")
+    return _PlanShare(fee, ZERO, deductible, estimate, tuple(steps))
+
+
+def _flat_fee_share(year: _PlanYear, item: EstimateInput, fee: Decimal) -> _PlanShare:
+    """Flat fee plans pay the bluebook amount for the code, never more than the fee."""
+    entry = year.plan.bluebook.get(item.code)
+    steps: list[str] = []
+    if entry is not None and entry.insurance_pays is not None:
+        listed = money(entry.insurance_pays)
+        base = min(listed, fee)
+        capped = f", capped at the fee {_fmt(fee)}" if listed > fee else ""
+        steps.append(f"flat fee {_fmt(listed)}{capped}")
+    else:
+        base = ZERO
+        steps.append("no flat fee on file for this code")
+    deductible = _take_deductible(year, item, base)
+    estimate = base - deductible
+    if deductible > 0:
+        steps.append(f"less deductible {_fmt(deductible)} = {_fmt(estimate)}")
+    return _PlanShare(fee, ZERO, deductible, estimate, tuple(steps))
+
+
+def _own_estimate(year: _PlanYear, item: EstimateInput, fee: Decimal) -> _PlanShare:
+    """A plan's normal estimate for an item, capped by its maximum left (INS-1, INS-3, INS-5)."""
+    kind = year.plan.estimation_type
+    if kind is EstimationType.DMO:
+        share = _dmo_share(year, item, fee)
+    elif kind is EstimationType.FLAT_FEE:
+        share = _flat_fee_share(year, item, fee)
+    else:
+        share = _percentage_share(year, item, fee)
+    estimate = share.estimate
+    steps = list(share.steps)
+    if year.maximum_left is not None and estimate > year.maximum_left:
+        estimate = year.maximum_left
+        steps.append("annual maximum used up" if estimate == 0 else f"maximum left {_fmt(estimate)}")
+    return _PlanShare(share.allowed, share.write_off, share.deductible, estimate, tuple(steps))
+
+
+def _use_maximum(year: _PlanYear, paid: Decimal) -> None:
+    if year.maximum_left is not None:
+        year.maximum_left -= paid
+
+
+def _uninsured(item: EstimateInput, fee: Decimal, why: str, coverage_type: str) -> ItemEstimate:
+    return ItemEstimate(
+        key=item.key,
+        fee=fee,
+        allowed=fee,
+        write_off=ZERO,
+        deductible_primary=ZERO,
+        deductible_secondary=ZERO,
+        primary=ZERO,
+        secondary=ZERO,
+        patient=fee,
+        coverage_type=coverage_type,
+        explanation=f"Fee {_fmt(fee)}; {why} -> patient pays {_fmt(fee)}",
+    )
+
+
+def estimate_items(
+    items: Sequence[EstimateInput], primary: PlanCoverage | None, secondary: PlanCoverage | None = None
+) -> list[ItemEstimate]:
+    """Estimate write-off, insurance and patient portion of each item, in plan order (INS-1..7).
+
+    * INS-1: Percentage/PPO estimate = (allowed - deductible) x category %, capped by the maximum
+      left; allowed = the bluebook plan fee where one exists, else the fee.
+    * INS-2: the deductible left (deductible - met) is applied once, to the first items it
+      applies to (categories not exempt).
+    * INS-3: the annual maximum left (maximum - used) shrinks item by item; items beyond it get 0.
+    * INS-4: the secondary plan makes its own estimate (own deductible and maximum) and pays the
+      smaller of that and the patient portion the primary left (coordination of benefits).
+    * INS-5: DMO/Capitation pays the bluebook insurance payment, or fee - copay without an entry,
+      less any deductible, with no write-off. The caller passes the cap fee / Fee 0 as the fee
+      (see :func:`dentaldesk.domain.fees.resolve_fee`).
+    * INS-6: patient = fee - write-off - primary - secondary, never below 0.
+    * INS-7: PPO write-off = fee - allowed, shown and never billed to the patient.
+
+    Non-insurable items get no insurance. Results come back in the order of ``items``.
+    """
+    if primary is None and secondary is not None:
+        raise ValueError("a secondary plan needs a primary plan; pass the only plan as primary")
+    first = _PlanYear.start(primary) if primary is not None else None
+    second = _PlanYear.start(secondary) if secondary is not None else None
+    results: list[ItemEstimate] = []
+    for item in items:
+        fee = money(item.fee)
+        if fee < 0:
+            raise ValidationError(f"The fee of {item.code} cannot be negative.", "fee")
+        if first is None:
+            results.append(_uninsured(item, fee, "no insurance", "No insurance"))
+            continue
+        if not item.insurable:
+            results.append(_uninsured(item, fee, "not insurable", "Not insurable"))
+            continue
+        results.append(_estimate_one(item, fee, first, second))
+    return results
+
+
+def _estimate_one(
+    item: EstimateInput, fee: Decimal, first: _PlanYear, second: _PlanYear | None
+) -> ItemEstimate:
+    """One insurable item under the primary and, if any, the secondary plan (INS-1..7)."""
+    own_first = _own_estimate(first, item, fee)
+    primary_pays = own_first.estimate
+    _use_maximum(first, primary_pays)
+    first_steps = list(own_first.steps)
+    if second is not None:
+        first_steps[0] = f"primary {first.plan.title}: {first_steps[0]}"
+    parts = [f"Fee {_fmt(fee)}", *first_steps]
+    parts[-1] += f" -> pays {_fmt(primary_pays)}"
+    coverage = first.plan.coverage_type(item.category)
+
+    secondary_pays = ZERO
+    secondary_deductible = ZERO
+    if second is not None:
+        own_second = _own_estimate(second, item, fee)
+        secondary_deductible = own_second.deductible
+        left = max(ZERO, fee - own_first.write_off - primary_pays)
+        secondary_pays = min(own_second.estimate, left)
+        _use_maximum(second, secondary_pays)
+        second_steps = list(own_second.steps)
+        second_steps[0] = f"secondary {second.plan.title}: {second_steps[0]}"
+        parts.extend(second_steps)
+        parts.append(
+            f"own estimate {_fmt(own_second.estimate)}, patient portion left {_fmt(left)}"
+            f" -> pays {_fmt(secondary_pays)}"
+        )
+        coverage += "; secondary: " + second.plan.coverage_type(item.category)
+
+    patient = max(ZERO, fee - own_first.write_off - primary_pays - secondary_pays)
+    parts.append(f"patient pays {_fmt(patient)}")
+    return ItemEstimate(
+        key=item.key,
+        fee=fee,
+        allowed=own_first.allowed,
+        write_off=own_first.write_off,
+        deductible_primary=own_first.deductible,
+        deductible_secondary=secondary_deductible,
+        primary=primary_pays,
+        secondary=secondary_pays,
+        patient=patient,
+        coverage_type=coverage,
+        explanation="; ".join(parts),
+    )
+
+
+def totals(estimates: Sequence[ItemEstimate]) -> EstimateTotals:
+    """Plan totals of fee, write-off, insurance and patient portion (TP-14, INS-6)."""
+    return EstimateTotals(
+        fee=sum((e.fee for e in estimates), ZERO),
+        write_off=sum((e.write_off for e in estimates), ZERO),
+        insurance=sum((e.insurance for e in estimates), ZERO),
+        patient=sum((e.patient for e in estimates), ZERO),
+    )
