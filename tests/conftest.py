@@ -84,3 +84,64 @@ def demo_engine(demo_template: Path, tmp_path: Path) -> Iterator[Engine]:
 @pytest.fixture
 def demo_uow(demo_engine: Engine) -> UnitOfWork:
     return UnitOfWork.for_engine(demo_engine)
+
+
+class SmallPractice:
+    """A new practice made through the services: owner, front desk, master list, a few patients."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        import datetime as dt
+
+        from dentaldesk.db.models import Account, Patient, Provider
+        from dentaldesk.domain.terms import Role
+        from dentaldesk.services.office import create_practice
+        from dentaldesk.services.patients import search_key
+        from dentaldesk.services.users import create_user, login
+
+        self.uow = uow
+        self.office_id = create_practice(
+            uow,
+            office_code="TST01",
+            office_name="Test Dental",
+            owner_username="owner",
+            owner_full_name="Olive Owner",
+            owner_password="owner-pass-1",
+            workstation="test-ws",
+        )
+        self.owner = login(uow, "owner", "owner-pass-1", "test-ws")
+        create_user(
+            uow, self.owner, office_id=self.office_id, username="front", full_name="Fran Front",
+            role=Role.FRONT_DESK, password="front-pass-1",
+        )
+        self.front_desk = login(uow, "front", "front-pass-1", "test-ws")
+        people = [
+            ("Anna", "Smith", dt.date(1980, 4, 2)),
+            ("John", "Smith", dt.date(1975, 1, 30)),
+            ("Smitty", "Jones", dt.date(2001, 7, 15)),
+            ("Zoë", "Ångström", dt.date(1990, 12, 1)),
+            ("Peter", "Brown", dt.date(1980, 4, 2)),
+        ]
+        with uow:
+            s = uow.session
+            s.add(Provider(office_id=self.office_id, name="Dr. Dana Dent", short_name="DD"))
+            account = Account(office_id=self.office_id, account_number="A1")
+            s.add(account)
+            s.flush()
+            self.patient_ids: list[int] = []
+            for n, (first, last, born) in enumerate(people, start=1):
+                p = Patient(
+                    office_id=self.office_id, patient_number=str(1000 + n), account_id=account.id,
+                    first_name=first, last_name=last, first_name_key=search_key(first),
+                    last_name_key=search_key(last), birth_date=born,
+                )
+                s.add(p)
+                s.flush()
+                self.patient_ids.append(p.id)
+            account.guarantor_id = self.patient_ids[0]
+            self.account_id = account.id
+            uow.commit()
+
+
+@pytest.fixture
+def practice(uow: UnitOfWork) -> SmallPractice:
+    return SmallPractice(uow)

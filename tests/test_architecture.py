@@ -1,0 +1,33 @@
+"""The layering of STYLE.md, checked by import-linter's contracts in pyproject.toml."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_import_contracts_hold() -> None:
+    """Pure rules import neither Qt nor SQLAlchemy; nothing below the UI imports Qt (STYLE.md 1)."""
+    lint = Path(sys.executable).with_name("lint-imports")
+    result = subprocess.run([str(lint)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Contracts: 3 kept, 0 broken" in result.stdout
+
+
+def test_no_float_money_in_the_package() -> None:
+    """MONEY-1: no money-named value is typed or built as a float anywhere in dentaldesk/."""
+    import re
+
+    pattern = re.compile(
+        r"(fee|price|amount|total|balance|tax|deductible|pays|portion)[a-z_]*\s*(:\s*float|=\s*float\()"
+    )
+    offenders = [
+        f"{path.relative_to(ROOT)}:{n}"
+        for path in (ROOT / "dentaldesk").rglob("*.py")
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if pattern.search(line)
+    ]
+    assert offenders == []
