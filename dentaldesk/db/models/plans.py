@@ -66,6 +66,8 @@ class PlanItem(Base):
     tooth: Mapped[str | None] = mapped_column(String(4), nullable=True)
     surfaces: Mapped[str] = mapped_column(String(7), default="")
     provider_id: Mapped[int | None] = mapped_column(ForeignKey("provider.id"), nullable=True)
+    # The provider credited with the money (TX-1); None = the production provider.
+    collection_provider_id: Mapped[int | None] = mapped_column(ForeignKey("provider.id"), nullable=True)
     fee: Mapped[Decimal | None] = mapped_column(nullable=True)
     schedule_fee: Mapped[Decimal | None] = mapped_column(nullable=True)
     fee_source: Mapped[str] = mapped_column(String(120), default="")
