@@ -1,0 +1,194 @@
+"""Aging: one account's buckets, and the whole office's aging report as of any date (AGE-1..3).
+
+Both follow :func:`dentaldesk.domain.aging.age_ledger`, the one definition of aging:
+
+* a charge counts with its tax (the ledger's balance does); its aging part (charge + tax - held
+  amount) sits in the bucket of the days from its aged date to the as-of date; no aged date, a
+  future aged date, or a held insurance portion is current (AGE-1, TX-AGE-3..5);
+* every credit (payment, insurance payment, credit adjustment) is applied to the oldest open
+  amounts first; what is left after paying every charge is the account's credit (AGE-2);
+* rows dated (DOS) after the as-of date are left out: the report shows the ledger as it stood.
+
+How the office report stays in SQL (one statement, no ledger row loaded into Python):
+applying credits oldest-first per account only needs per-account bucket totals, because the
+oldest-first order of age_ledger visits the buckets whole, in the order Over 90, 61-90, 31-60,
+0-30, Current (a charge's bucket only grows older with an older aged date, and held amounts are
+the youngest of all). So an inner ``GROUP BY account`` sums each bucket with CASE expressions and
+sums the credits; the outer select then pays the buckets oldest-first with plain arithmetic:
+``rest = (buckets up to this one, oldest first) - credits`` and ``open(bucket) = min(bucket,
+max(0, rest))``; ``credit = max(0, credits - total)``. The result is one row per account with a balance. The
+bucket bounds are dates computed once in Python (as-of - 30/60/90 days), which keeps the query
+the same on SQLite and PostgreSQL and needs no date arithmetic in SQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import BigInteger, and_, case, func, literal_column, select, type_coerce
+from sqlalchemy.orm import aliased
+
+from dentaldesk.db.models import Account, LedgerTransaction, Patient
+from dentaldesk.domain.aging import BUCKETS, AgingBuckets, LedgerEntry, age_ledger
+from dentaldesk.domain.errors import NotFound
+from dentaldesk.domain.money import ZERO, from_cents
+from dentaldesk.domain.terms import TransactionKind
+from dentaldesk.services.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class AccountAging:
+    """One line of the office aging report: an account with a balance and its buckets."""
+
+    account_id: int
+    account_number: str
+    guarantor: str
+    buckets: AgingBuckets
+
+    @property
+    def balance(self) -> Decimal:
+        return self.buckets.balance
+
+
+@dataclass(frozen=True)
+class OfficeAging:
+    """The office aging report on ``as_of``: accounts with a balance and the totals (AGE-3)."""
+
+    as_of: dt.date
+    rows: tuple[AccountAging, ...]
+    totals: AgingBuckets
+
+
+# --- One account (the Ledger view) ---------------------------------------------------------------
+
+
+def account_aging(uow: UnitOfWork, account_id: int, as_of: dt.date | None = None) -> AgingBuckets:
+    """An account's buckets on ``as_of`` (default today) by the pure rule (AGE-1..3)."""
+    as_of = as_of or dt.date.today()
+    lt = LedgerTransaction
+    with uow:
+        session = uow.session
+        if session.get(Account, account_id) is None:
+            raise NotFound("This account no longer exists.", "account")
+        rows = session.execute(
+            select(lt.id, lt.kind, lt.amount, lt.tax, lt.dos, lt.aged_date, lt.held_amount).where(
+                lt.account_id == account_id
+            )
+        ).all()
+    entries = [
+        LedgerEntry(
+            id=row.id,
+            kind=row.kind,
+            amount=row.amount + row.tax if row.kind is TransactionKind.CHARGE else row.amount,
+            dos=row.dos,
+            aged_date=row.aged_date,
+            held_amount=row.held_amount,
+        )
+        for row in rows
+    ]
+    return age_ledger(entries, as_of)
+
+
+# --- The office, in SQL --------------------------------------------------------------------------
+
+
+def _cents(column: object):  # type: ignore[no-untyped-def]
+    return type_coerce(column, BigInteger)
+
+
+def office_aging_query(office_id: int, as_of: dt.date):  # type: ignore[no-untyped-def]
+    """The one SELECT behind the office aging report (see the module docstring); cents."""
+    lt = LedgerTransaction
+    gross = _cents(lt.amount) + _cents(lt.tax)
+    held = _cents(lt.held_amount)
+    aging_part = gross - held
+    is_charge = lt.kind == TransactionKind.CHARGE
+    day30, day60, day90 = (as_of - dt.timedelta(days=n) for n in (30, 60, 90))
+    zero = literal_column("0", BigInteger)
+
+    def aged_between(*conditions):  # type: ignore[no-untyped-def]
+        return func.sum(case((and_(is_charge, *conditions), aging_part), else_=zero))
+
+    per_account = (
+        select(
+            lt.account_id.label("account_id"),
+            func.sum(
+                case(
+                    (~is_charge, zero),
+                    (lt.aged_date.is_(None), gross),
+                    (lt.aged_date > as_of, gross),
+                    else_=held,
+                )
+            ).label("current"),
+            aged_between(lt.aged_date <= as_of, lt.aged_date >= day30).label("d0_30"),
+            aged_between(lt.aged_date < day30, lt.aged_date >= day60).label("d31_60"),
+            aged_between(lt.aged_date < day60, lt.aged_date >= day90).label("d61_90"),
+            aged_between(lt.aged_date < day90).label("over_90"),
+            func.sum(case((is_charge, zero), else_=_cents(lt.amount))).label("credits"),
+        )
+        .where(lt.office_id == office_id, lt.dos <= as_of)
+        .group_by(lt.account_id)
+        .having(func.sum(case((is_charge, gross), else_=-_cents(lt.amount))) != 0)
+        .subquery("per_account")
+    )
+    # AGE-2: pay the buckets oldest first. ``rest`` is what stays unpaid of the buckets up to and
+    # including this one (cumulative from the oldest) once every credit is applied; negative
+    # means the credits reach past it.
+    b = per_account.c
+    oldest_first = [b.over_90, b.d61_90, b.d31_60, b.d0_30, b.current]
+    rests = []
+    running = None
+    for bucket in oldest_first:
+        running = bucket if running is None else running + bucket
+        rests.append((running - b.credits).label(f"rest_{bucket.name}"))
+    paid_down = select(b, *rests).subquery("paid_down")
+    p = paid_down.c
+
+    def still_open(name: str):  # type: ignore[no-untyped-def]
+        bucket, rest = p[name], p[f"rest_{name}"]
+        return case((rest <= 0, zero), (rest < bucket, rest), else_=bucket).label(name)
+
+    guarantor = aliased(Patient)
+    return (
+        select(
+            Account.id.label("account_id"),
+            Account.account_number,
+            guarantor.first_name,
+            guarantor.last_name,
+            *(still_open(name) for name in BUCKETS),
+            case((p.rest_current < 0, -p.rest_current), else_=zero).label("credit"),
+        )
+        .join(paid_down, p.account_id == Account.id)
+        .outerjoin(guarantor, guarantor.id == Account.guarantor_id)
+        .order_by(Account.account_number, Account.id)
+    )
+
+
+def office_aging(uow: UnitOfWork, office_id: int, as_of: dt.date | None = None) -> OfficeAging:
+    """The office aging report on ``as_of`` (default today), computed in one SQL query (AGE-1..3)."""
+    as_of = as_of or dt.date.today()
+    with uow:
+        result = uow.session.execute(office_aging_query(office_id, as_of)).all()
+    rows = tuple(
+        AccountAging(
+            account_id=row.account_id,
+            account_number=row.account_number,
+            guarantor=f"{row.first_name} {row.last_name}" if row.first_name is not None else "",
+            buckets=AgingBuckets(
+                current=from_cents(int(row.current)),
+                d0_30=from_cents(int(row.d0_30)),
+                d31_60=from_cents(int(row.d31_60)),
+                d61_90=from_cents(int(row.d61_90)),
+                over_90=from_cents(int(row.over_90)),
+                credit=from_cents(int(row.credit)),
+            ),
+        )
+        for row in result
+    )
+    totals = AgingBuckets(
+        **{name: sum((r.buckets.amount_in(name) for r in rows), ZERO) for name in BUCKETS},
+        credit=sum((r.buckets.credit for r in rows), ZERO),
+    )
+    return OfficeAging(as_of, rows, totals)
