@@ -1,69 +1,126 @@
-"""Wiring: settings -> database (created and migrated on first start) -> login -> main window."""
+"""Wiring: settings -> login window at once -> database opened behind it -> main window.
+
+The login window appears before SQLAlchemy has even been imported: a thread opens (and on first
+start creates and migrates) the database while the person types, then the Log in button becomes
+available. On an empty database the first-run dialog comes instead; with ``--demo`` the demo
+practice is built on first use.
+"""
 
 from __future__ import annotations
 
 import sys
+from typing import Any
+
+from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from dentaldesk.config import StorageError, database_url
+from dentaldesk.ui.context import AppContext
+from dentaldesk.ui.login import LoginDialog
 
 
-def _fail(message: str) -> int:
-    from PySide6.QtWidgets import QMessageBox
-
-    QMessageBox.critical(None, "DentalDesk cannot start", message)
-    print(f"dentaldesk: {message}", file=sys.stderr)
-    return 1
-
-
-def open_database(url: str, *, demo: bool):  # type: ignore[no-untyped-def]
-    """Open and migrate the database; on the demo path build the demo practice on first use."""
+def open_database(url: str, *, demo: bool) -> tuple[Any, Any]:
+    """Open and migrate the database (the demo practice is built on first use); return (engine, office)."""
     from dentaldesk.db.engine import make_engine
-    from dentaldesk.db.migrate import upgrade
+    from dentaldesk.db.migrate import is_current, upgrade
     from dentaldesk.services.office import first_office
     from dentaldesk.services.uow import UnitOfWork
 
     engine = make_engine(url)
-    upgrade(engine)
-    if demo and first_office(UnitOfWork.for_engine(engine)) is None:
+    if not is_current(engine):
+        upgrade(engine)
+    office = first_office(UnitOfWork.for_engine(engine))
+    if demo and office is None:
         from dentaldesk.demo import create_demo_practice
 
         create_demo_practice(engine, size="demo")
-    return engine
+        office = first_office(UnitOfWork.for_engine(engine))
+    return engine, office
+
+
+class DatabaseLoader(QThread):
+    """Runs ``open_database`` off the GUI thread; reports on the GUI thread through signals."""
+
+    loaded = Signal(object, object)  # engine, OfficeInfo | None
+    failed = Signal(str)
+
+    def __init__(self, url: str, demo: bool, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.url, self.demo = url, demo
+
+    def run(self) -> None:
+        try:
+            engine, office = open_database(self.url, demo=self.demo)
+        except StorageError as exc:
+            self.failed.emit(exc.message)
+        except Exception as exc:  # noqa: BLE001 - shown to the person, never swallowed
+            self.failed.emit(f"The database could not be opened: {exc}")
+        else:
+            self.loaded.emit(engine, office)
+
+
+class Startup(QObject):
+    """The start sequence as objects, so tests and the start-up benchmark drive the real path."""
+
+    main_window_shown = Signal(object)
+
+    def __init__(self, url: str | None = None, *, demo: bool = False) -> None:
+        super().__init__()
+        self.url = database_url(url, demo=demo)
+        self.demo = demo
+        self.ctx: AppContext | None = None
+        self.office: Any = None
+        self.window: Any = None
+        self.error: str | None = None
+        self.login = LoginDialog(None, "DentalDesk", demo_hint=demo)
+        self.login.accepted.connect(self._open_main_window)
+        self.loader = DatabaseLoader(self.url, demo, self)
+        self.loader.loaded.connect(self._loaded)
+        self.loader.failed.connect(self._failed)
+
+    def start(self) -> None:
+        self.login.show()
+        self.loader.start()
+
+    def _loaded(self, engine: Any, office: Any) -> None:
+        self.ctx = AppContext(engine=engine, database=self.url)
+        if office is None:
+            from dentaldesk.services.office import first_office
+            from dentaldesk.ui.first_run import FirstRunDialog
+
+            self.login.hide()
+            if FirstRunDialog(self.ctx).exec() != QDialog.DialogCode.Accepted:
+                self.login.reject()
+                return
+            office = first_office(self.ctx.uow())
+            self.login.show()
+        self.office = office
+        self.login.set_context(self.ctx, office.name)
+
+    def _failed(self, message: str) -> None:
+        self.error = message
+        QMessageBox.critical(self.login, "DentalDesk cannot start", message)
+        print(f"dentaldesk: {message}", file=sys.stderr)
+        self.login.reject()
+
+    def _open_main_window(self) -> None:
+        from dentaldesk.ui.main_window import MainWindow
+
+        assert self.ctx is not None
+        self.window = MainWindow(self.ctx, self.office)
+        self.window.show()
+        self.main_window_shown.emit(self.window)
 
 
 def run_gui(url: str | None = None, demo: bool = False) -> int:
-    from PySide6.QtWidgets import QApplication, QDialog
-
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("DentalDesk")
-    from dentaldesk.ui.context import AppContext
-
-    chosen = database_url(url, demo=demo)
-    try:
-        engine = open_database(chosen, demo=demo)
-    except StorageError as exc:
-        return _fail(exc.message)
-
-    from dentaldesk.services.office import first_office
-
-    ctx = AppContext(engine=engine, database=chosen)
-    office = first_office(ctx.uow())
-    if office is None:
-        from dentaldesk.ui.first_run import FirstRunDialog
-
-        if FirstRunDialog(ctx).exec() != QDialog.DialogCode.Accepted:
-            return 0
-        office = first_office(ctx.uow())
-        assert office is not None
-
-    from dentaldesk.ui.login import LoginDialog
-
-    login = LoginDialog(ctx, office.name, demo_hint=demo)
-    if login.exec() != QDialog.DialogCode.Accepted:
+    startup = Startup(url, demo=demo)
+    startup.start()
+    startup.login.exec()
+    startup.loader.wait()
+    if startup.error is not None:
+        return 1
+    if startup.window is None:
         return 0
-
-    from dentaldesk.ui.main_window import MainWindow
-
-    window = MainWindow(ctx, office)
-    window.show()
     return app.exec()

@@ -1,4 +1,8 @@
-"""The login dialog (SEC-1): user and password; a refusal is shown in the dialog and audited."""
+"""The login dialog (SEC-1): user and password; a refusal is shown in the dialog and audited.
+
+It opens before the database has finished loading: the person can type at once, and the Log in
+button becomes available when the database is ready (``set_context``).
+"""
 
 from __future__ import annotations
 
@@ -14,14 +18,18 @@ from PySide6.QtWidgets import (
 )
 
 from dentaldesk.services.actor import Actor, this_workstation
-from dentaldesk.services.users import login
 from dentaldesk.ui.context import AppContext
 from dentaldesk.ui.operations import run_op
 
 
 class LoginDialog(QDialog):
     def __init__(
-        self, ctx: AppContext, office_name: str, *, demo_hint: bool = False, parent: QWidget | None = None
+        self,
+        ctx: AppContext | None,
+        office_name: str,
+        *,
+        demo_hint: bool = False,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -29,8 +37,8 @@ class LoginDialog(QDialog):
         self.setWindowTitle("DentalDesk - Log in")
         self.setModal(True)
 
-        title = QLabel(f"<h2>{office_name}</h2>Log in to DentalDesk")
-        title.setTextFormat(Qt.TextFormat.RichText)
+        self.title = QLabel()
+        self.title.setTextFormat(Qt.TextFormat.RichText)
 
         self.username = QLineEdit()
         self.username.setObjectName("username")
@@ -58,7 +66,7 @@ class LoginDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
-        layout.addWidget(title)
+        layout.addWidget(self.title)
         if demo_hint:
             hint = QLabel(
                 "Demo practice: log in as owner, admin, dentist or frontdesk; "
@@ -75,19 +83,28 @@ class LoginDialog(QDialog):
         self.setTabOrder(self.password, self.login_button)
         self.username.setFocus()
         self.setMinimumWidth(360)
+        self.set_context(ctx, office_name)
+
+    def set_context(self, ctx: AppContext | None, office_name: str) -> None:
+        """The database is ready (or not yet, when ``ctx`` is None)."""
+        self.ctx = ctx
+        waiting = ctx is None
+        self.title.setText(f"<h2>{office_name}</h2>" + ("Opening the database..." if waiting else "Log in to DentalDesk"))
+        self.login_button.setEnabled(not waiting)
+        self.login_button.setToolTip("Waiting for the database to open" if waiting else "")
 
     def _try_login(self) -> None:
+        if self.ctx is None:
+            return
+        from dentaldesk.services.users import login
+
+        ctx = self.ctx
         self.error.setVisible(False)
         user, password = self.username.text(), self.password.text()
-        ok, actor = run_op(
-            self.ctx,
-            self,
-            lambda: login(self.ctx.uow(), user, password, this_workstation()),
-            fallback=self.error,
-        )
+        ok, actor = run_op(ctx, self, lambda: login(ctx.uow(), user, password, this_workstation()), fallback=self.error)
         if ok and actor is not None:
             self.actor = actor
-            self.ctx.actor = actor
+            ctx.actor = actor
             self.accept()
         else:
             self.password.clear()

@@ -116,3 +116,12 @@ def test_foreign_tables_are_not_touched(tmp_path: Path) -> None:
     with pytest.raises(StorageError, match="not DentalDesk's"):
         upgrade(make_engine(f"sqlite:///{path}"))
     assert inspect(raw).get_table_names() == ["invoices"]
+
+
+def test_start_up_head_matches_alembics_own_head() -> None:
+    """The quick head check used at start-up agrees with Alembic's script directory."""
+    from alembic.script import ScriptDirectory
+
+    from dentaldesk.db.migrate import alembic_config
+
+    assert head_revision() == ScriptDirectory.from_config(alembic_config()).get_current_head()
