@@ -124,3 +124,14 @@ def create_user(
         )
         uow.commit()
         return user.id
+
+
+def unlock(uow: UnitOfWork, actor: Actor, password: str) -> None:
+    """Unlock an idle-locked workstation with the logged-in user's password (SEC-1), audited."""
+    with uow:
+        user = uow.session.get(User, actor.user_id)
+        ok = user is not None and user.active and _verify(user.password_hash, password)
+        audit.record(uow.session, actor, "unlock" if ok else "unlock_failed", "app_user", actor.user_id)
+        uow.commit()
+    if not ok:
+        raise LoginRefused("That is not your password. Try again, or close DentalDesk to log in as someone else.", "password")

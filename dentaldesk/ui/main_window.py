@@ -9,6 +9,7 @@ from dentaldesk.config import describe_url
 from dentaldesk.services.office import OfficeInfo
 from dentaldesk.services.patients import PatientHeader, patient_header
 from dentaldesk.ui.context import AppContext
+from dentaldesk.ui.idle_lock import IdleLock
 from dentaldesk.ui.ledger_view import LedgerView
 from dentaldesk.ui.patient_header import PatientHeaderBar
 from dentaldesk.ui.patients_view import PatientsView
@@ -75,6 +76,7 @@ class MainWindow(QMainWindow):
 
         self.patients.patient_chosen.connect(self.choose_patient)
         self.show_view(self.patients)
+        self.idle_lock = IdleLock(self, ctx, office.idle_lock_minutes)
 
     def show_view(self, view: QWidget) -> None:
         self.stack.setCurrentWidget(view)

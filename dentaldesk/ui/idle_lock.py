@@ -1,0 +1,103 @@
+"""The workstation locks after the office's idle time (SEC-1).
+
+An application-wide event filter restarts a timer on every key press, click, or wheel turn.
+When the timer runs out, the main window hides its content, so no patient data stays on an
+unattended screen, and a dialog asks for the logged-in user's password. Every unlock attempt is
+audited.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from dentaldesk.services.users import unlock
+from dentaldesk.ui.context import AppContext
+from dentaldesk.ui.operations import run_op
+
+_ACTIVITY = {
+    QEvent.Type.KeyPress,
+    QEvent.Type.MouseButtonPress,
+    QEvent.Type.MouseMove,
+    QEvent.Type.Wheel,
+    QEvent.Type.TouchBegin,
+    QEvent.Type.TabletPress,
+}
+
+
+class UnlockDialog(QDialog):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle("DentalDesk - Locked")
+        self.setModal(True)
+        text = QLabel(
+            f"<h3>This workstation is locked</h3>It was idle. {ctx.user.full_name}, enter your password to continue."
+        )
+        self.password = QLineEdit()
+        self.password.setObjectName("unlock_password")
+        self.password.setAccessibleName("Password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.error = QLabel()
+        self.error.setObjectName("unlock_error")
+        self.error.setStyleSheet("color: #b42318;")
+        self.error.setWordWrap(True)
+        self.error.setVisible(False)
+        buttons = QDialogButtonBox()
+        self.unlock_button = buttons.addButton("&Unlock", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.unlock_button.setDefault(True)
+        buttons.accepted.connect(self._try)
+        layout = QVBoxLayout(self)
+        layout.addWidget(text)
+        layout.addWidget(self.password)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+
+    def reject(self) -> None:  # Escape must not unlock
+        self.password.setFocus()
+
+    def _try(self) -> None:
+        password = self.password.text()
+        ok, _ = run_op(self.ctx, self, lambda: unlock(self.ctx.uow(), self.ctx.user, password), fallback=self.error)
+        self.password.clear()
+        if ok:
+            self.accept()
+
+
+class IdleLock(QObject):
+    def __init__(self, window: QWidget, ctx: AppContext, minutes: int) -> None:
+        super().__init__(window)
+        self.window = window
+        self.ctx = ctx
+        self.locked = False
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(max(1, minutes) * 60_000)
+        self.timer.timeout.connect(self.lock)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+        self.timer.start()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if not self.locked and event.type() in _ACTIVITY:
+            self.timer.start()
+        return False
+
+    def lock(self) -> None:
+        if self.locked:
+            return
+        self.locked = True
+        content = self.window.centralWidget() if hasattr(self.window, "centralWidget") else None
+        if content is not None:
+            content.setVisible(False)
+        self.dialog = UnlockDialog(self.ctx, self.window)
+        self.dialog.finished.connect(self._unlocked)
+        self.dialog.open()
+
+    def _unlocked(self, _result: int) -> None:
+        content = self.window.centralWidget() if hasattr(self.window, "centralWidget") else None
+        if content is not None:
+            content.setVisible(True)
+        self.locked = False
+        self.timer.start()

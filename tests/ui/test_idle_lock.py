@@ -1,0 +1,50 @@
+"""SEC-1: the workstation locks after the office's idle time and unlocks with the password."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from sqlalchemy import select
+
+from dentaldesk.db.models import AuditEvent
+from dentaldesk.services.office import office_info
+from dentaldesk.ui.main_window import MainWindow
+
+
+def test_sec1_idle_lock_hides_patient_data_until_the_password_is_typed(qtbot, engine, practice, make_ctx) -> None:
+    """SEC-1: on idle time-out the content hides; a wrong password is refused, the right one unlocks."""
+    ctx = make_ctx(engine, practice.front_desk)
+    window = MainWindow(ctx, office_info(ctx.uow(), practice.office_id))
+    qtbot.addWidget(window)
+    window.show()
+    lock = window.idle_lock
+    assert lock.timer.interval() == 10 * 60_000  # the office's idle_lock_minutes default
+    lock.timer.setInterval(50)
+    lock.timer.start()
+    qtbot.waitUntil(lambda: lock.locked, timeout=3000)
+    assert not window.centralWidget().isVisible()
+    dialog = lock.dialog
+    qtbot.keyClicks(dialog.password, "wrong-one")
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert lock.locked and dialog.error.isVisible()
+    qtbot.keyClicks(dialog.password, "front-pass-1")
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert not lock.locked
+    assert window.centralWidget().isVisible()
+    with ctx.uow() as uow:
+        actions = list(uow.session.scalars(select(AuditEvent.action).where(AuditEvent.action.like("unlock%"))))
+    assert actions == ["unlock_failed", "unlock"]
+
+
+def test_activity_restarts_the_idle_timer(qtbot, engine, practice, make_ctx) -> None:
+    """SEC-1: typing counts as activity, so a busy workstation does not lock."""
+    ctx = make_ctx(engine, practice.front_desk)
+    window = MainWindow(ctx, office_info(ctx.uow(), practice.office_id))
+    qtbot.addWidget(window)
+    window.show()
+    lock = window.idle_lock
+    lock.timer.setInterval(400)
+    lock.timer.start()
+    for _ in range(4):
+        qtbot.wait(150)
+        qtbot.keyClick(window.patients.search, Qt.Key.Key_A)
+    assert not lock.locked
