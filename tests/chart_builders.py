@@ -1,0 +1,161 @@
+"""A small practice with a claimed charge and chart marks, for the chart tests (TX-CHART-*).
+
+Built through the services where one exists (codes, users, posting a charge, charting) and with
+plain rows for what has no service yet (dental plan, coverage, claim, a plan item).
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import shutil
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from dentaldesk.db.models import (
+    Claim,
+    ClaimLine,
+    Coverage,
+    DentalPlan,
+    LedgerTransaction,
+    Office,
+    PlanItem,
+    ProcedureCode,
+    TreatmentPlan,
+)
+from dentaldesk.db.engine import make_engine
+from dentaldesk.db.migrate import upgrade
+from dentaldesk.domain.terms import (
+    ClaimStatus,
+    CoverageRank,
+    EstimationType,
+    GraphicStatus,
+    Role,
+    ToothNumbering,
+    TransactionKind,
+)
+from dentaldesk.services.chart import chart_procedure
+from dentaldesk.services.codes import copy_master_codes
+from dentaldesk.services.ledger import post_charge_in
+from dentaldesk.services.uow import UnitOfWork
+from dentaldesk.services.users import create_user, login
+
+CODES = ["D0120", "D1351", "D2391", "D2740", "D3330", "D6010", "D7140"]
+
+
+class ChartedPractice:
+    """Patient 0 of a SmallPractice with: a D2740 crown on tooth 14, posted, on an open claim,
+    charted completed; a planned D2391 MO on tooth 3 from a draft plan item; a $100 payment.
+    """
+
+    def __init__(self, practice: object) -> None:
+        uow: UnitOfWork = practice.uow  # type: ignore[attr-defined]
+        self.uow = uow
+        self.patient_ids: list[int] = list(practice.patient_ids)  # type: ignore[attr-defined]
+        self.owner = practice.owner  # type: ignore[attr-defined]
+        self.front_desk = practice.front_desk  # type: ignore[attr-defined]
+        self.office_id: int = practice.office_id  # type: ignore[attr-defined]
+        self.patient_id: int = practice.patient_ids[0]  # type: ignore[attr-defined]
+        self.account_id: int = practice.account_id  # type: ignore[attr-defined]
+        copy_master_codes(uow, self.owner, CODES)
+        for username, role, name in (("dent", Role.DENTIST, "Dana Dent"), ("admin", Role.ADMIN, "Adam Admin")):
+            create_user(uow, self.owner, office_id=self.office_id, username=username, full_name=name, role=role,
+                        password=f"{username}-pass-1")
+        self.dentist = login(uow, "dent", "dent-pass-1", "op-1")
+        self.admin = login(uow, "admin", "admin-pass-1", "desk-2")
+        with uow:
+            s = uow.session
+            self.code_ids = dict(
+                s.execute(select(ProcedureCode.code, ProcedureCode.id).where(ProcedureCode.office_id == self.office_id))
+                .all()
+            )
+            plan = DentalPlan(office_id=self.office_id, name="Delta Basic", carrier="Delta",
+                              estimation_type=EstimationType.PERCENTAGE, deductible=Decimal("50.00"))
+            s.add(plan)
+            s.flush()
+            coverage = Coverage(patient_id=self.patient_id, dental_plan_id=plan.id, rank=CoverageRank.PRIMARY,
+                                subscriber_name="Anna Smith", benefit_year=dt.date.today().year)
+            s.add(coverage)
+            s.flush()
+            tx = post_charge_in(
+                s, self.owner, patient_id=self.patient_id, procedure_code_id=self.code_ids["D2740"],
+                fee=Decimal("1200.00"), dos=dt.date.today() - dt.timedelta(days=40), tooth="14",
+            )
+            claim = Claim(office_id=self.office_id, account_id=self.account_id, patient_id=self.patient_id,
+                          coverage_id=coverage.id, claim_number="C-0001", status=ClaimStatus.OPEN,
+                          created_on=dt.date.today() - dt.timedelta(days=39))
+            s.add(claim)
+            s.flush()
+            tx.claim_id = claim.id
+            s.add(ClaimLine(claim_id=claim.id, transaction_id=tx.id, estimated=Decimal("600.00")))
+            s.add(LedgerTransaction(
+                office_id=self.office_id, account_id=self.account_id, patient_id=self.patient_id,
+                kind=TransactionKind.PAYMENT, description="Cash", dos=dt.date.today() - dt.timedelta(days=30),
+                amount=Decimal("100.00"),
+            ))
+            treatment = TreatmentPlan(office_id=self.office_id, patient_id=self.patient_id, title="Fillings")
+            s.add(treatment)
+            s.flush()
+            item = PlanItem(plan_id=treatment.id, procedure_code_id=self.code_ids["D2391"], tooth="3",
+                            surfaces="MO", fee=Decimal("180.00"))
+            s.add(item)
+            s.flush()
+            self.transaction_id = tx.id
+            self.claim_id = claim.id
+            self.plan_item_id = item.id
+            uow.commit()
+        self.crown_mark = chart_procedure(
+            uow, self.dentist, self.patient_id, self.code_ids["D2740"], "14", "", GraphicStatus.COMPLETED,
+            transaction_id=self.transaction_id,
+        )
+        self.filling_mark = chart_procedure(
+            uow, self.dentist, self.patient_id, self.code_ids["D2391"], "3", "MO", GraphicStatus.PLANNED,
+            plan_item_id=self.plan_item_id,
+        )
+
+    def set_numbering(self, numbering: ToothNumbering) -> None:
+        with self.uow:
+            office = self.uow.session.get(Office, self.office_id)
+            assert office is not None
+            office.tooth_numbering = numbering
+            self.uow.commit()
+
+    def on(self, uow: UnitOfWork) -> ChartedPractice:
+        """The same practice (same ids and users) read through another database's unit of work."""
+        twin = copy.copy(self)
+        twin.uow = uow
+        return twin
+
+
+def build_template(path: Path) -> ChartedPractice:
+    """Build the practice once into ``path`` (password hashing and migrations are the slow part)."""
+    from conftest import SmallPractice
+
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    built = ChartedPractice(SmallPractice(UnitOfWork.for_engine(engine)))
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return built
+
+
+@pytest.fixture(scope="session")
+def charted_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, ChartedPractice]:
+    path = tmp_path_factory.mktemp("chart") / "chart.sqlite3"
+    return path, build_template(path)
+
+
+@pytest.fixture
+def charted(charted_template: tuple[Path, ChartedPractice], tmp_path: Path) -> Iterator[ChartedPractice]:
+    """A private copy of the charted practice for one test."""
+    template, built = charted_template
+    path = tmp_path / "chart.sqlite3"
+    shutil.copyfile(template, path)
+    engine = make_engine(f"sqlite:///{path}")
+    yield built.on(UnitOfWork.for_engine(engine))
+    engine.dispose()
