@@ -14,6 +14,9 @@ Choices the rules leave open, made here:
   returned to the carrier, not kept on the patient's account.
 * Benefits used count toward the benefit year of the procedure's DOS (annual maximums run per
   benefit year of service); a line of another year does not change ``Coverage.benefits_used``.
+* The carrier's statement of how much went to the deductible is not typed in, so completing a
+  claim counts as deductible met what the estimate engine applies to the claim's lines of this
+  benefit year (INS-2): the deductible is then applied once, not again on the next plan.
 * The bluebook update (a flag) writes each paid line's amount as the code's ``insurance_pays``;
   a line paid 0 (denied) leaves the bluebook alone.
 """
@@ -25,7 +28,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, func, select, type_coerce
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dentaldesk.db.models import (
@@ -42,64 +45,44 @@ from dentaldesk.db.models import (
 from dentaldesk.domain.aging import release_on_claim_complete
 from dentaldesk.domain.errors import NotFound, RuleViolation, ValidationError
 from dentaldesk.domain.estimates import EstimateInput
-from dentaldesk.domain.money import ZERO, format_money, from_cents
+from dentaldesk.domain.money import ZERO, format_money
 from dentaldesk.domain.terms import ClaimStatus, CoverageRank, TransactionKind
 from dentaldesk.services import audit
 from dentaldesk.services.actor import Actor
+from dentaldesk.services.claim_queries import (
+    ClaimableCharge,
+    ClaimDetail,
+    ClaimLineView,
+    ClaimSummary,
+    benefits_used_in,
+    benefits_used_this_year,
+    claim_detail,
+    claimable_charges,
+    claimable_query,
+    claim_summaries,
+    open_claims,
+)
 from dentaldesk.services.ledger import BILLING_ROLES, account_balance_in, amount_from, check_not_future
 from dentaldesk.services.pricing import estimate_for_patient
 from dentaldesk.services.uow import UnitOfWork
 
-
-@dataclass(frozen=True)
-class ClaimableCharge:
-    """A completed insurable charge on no claim yet (what Create claim will file)."""
-
-    transaction_id: int
-    dos: dt.date
-    code: str
-    tooth: str
-    description: str
-    fee: Decimal
-
-
-@dataclass(frozen=True)
-class ClaimLineView:
-    line_id: int
-    transaction_id: int
-    dos: dt.date
-    code: str
-    tooth: str
-    description: str
-    fee: Decimal
-    estimated: Decimal
-    paid: Decimal
-
-
-@dataclass(frozen=True)
-class ClaimSummary:
-    """A claim as the ledger lists it (TX-INS-2)."""
-
-    id: int
-    claim_number: str
-    patient_id: int
-    patient_name: str
-    carrier: str
-    plan_name: str
-    rank: CoverageRank
-    status: ClaimStatus
-    created_on: dt.date
-    completed_on: dt.date | None
-    billed: Decimal
-    estimated: Decimal
-    paid: Decimal
-
-
-@dataclass(frozen=True)
-class ClaimDetail:
-    summary: ClaimSummary
-    lines: tuple[ClaimLineView, ...]
-
+# The claims API in one place: the actions here, the queries from claim_queries.
+__all__ = [
+    "ClaimCompleted",
+    "ClaimDetail",
+    "ClaimLineView",
+    "ClaimSummary",
+    "ClaimableCharge",
+    "InsurancePaymentPosted",
+    "benefits_used_in",
+    "benefits_used_this_year",
+    "claim_detail",
+    "claimable_charges",
+    "complete_claim",
+    "create_claim",
+    "open_claims",
+    "post_insurance_payment",
+]
 
 @dataclass(frozen=True)
 class InsurancePaymentPosted:
@@ -116,131 +99,8 @@ class ClaimCompleted:
     paid: Decimal
     released_charges: int
     benefits_used: Decimal
+    deductible_met: Decimal
     bluebook_updated: tuple[str, ...]
-
-
-def _cents(column: object) -> object:
-    return type_coerce(column, BigInteger)
-
-
-# --- Reading -------------------------------------------------------------------------------------
-
-
-def _claimable_query(patient_id: int):  # type: ignore[no-untyped-def]
-    lt = LedgerTransaction
-    return (
-        select(lt, ProcedureCode.code, ProcedureCode.category)
-        .join(ProcedureCode, ProcedureCode.id == lt.procedure_code_id)
-        .where(
-            lt.patient_id == patient_id,
-            lt.kind == TransactionKind.CHARGE,
-            lt.insurable.is_(True),
-            lt.claim_id.is_(None),
-        )
-        .order_by(lt.dos, lt.id)
-    )
-
-
-def claimable_charges(uow: UnitOfWork, patient_id: int) -> list[ClaimableCharge]:
-    """The patient's completed insurable charges on no claim yet, in DOS order."""
-    with uow:
-        return [
-            ClaimableCharge(tx.id, tx.dos, code, tx.tooth or "", tx.description, tx.amount + tx.tax)
-            for tx, code, _category in uow.session.execute(_claimable_query(patient_id))
-        ]
-
-
-def _summaries(session: Session, *where: object) -> list[ClaimSummary]:
-    lt = LedgerTransaction
-    totals = (
-        select(
-            ClaimLine.claim_id.label("claim_id"),
-            func.sum(_cents(lt.amount) + _cents(lt.tax)).label("billed"),  # type: ignore[operator]
-            func.sum(_cents(ClaimLine.estimated)).label("estimated"),
-            func.sum(_cents(ClaimLine.paid)).label("paid"),
-        )
-        .join(lt, lt.id == ClaimLine.transaction_id)
-        .group_by(ClaimLine.claim_id)
-        .subquery()
-    )
-    query = (
-        select(Claim, Patient.first_name, Patient.last_name, DentalPlan.carrier, DentalPlan.name, Coverage.rank, totals)
-        .join(Patient, Patient.id == Claim.patient_id)
-        .join(Coverage, Coverage.id == Claim.coverage_id)
-        .join(DentalPlan, DentalPlan.id == Coverage.dental_plan_id)
-        .outerjoin(totals, totals.c.claim_id == Claim.id)
-        .where(*where)
-        .order_by(Claim.created_on, Claim.id)
-    )
-    return [
-        ClaimSummary(
-            id=row.Claim.id,
-            claim_number=row.Claim.claim_number,
-            patient_id=row.Claim.patient_id,
-            patient_name=f"{row.first_name} {row.last_name}",
-            carrier=row.carrier,
-            plan_name=row.name,
-            rank=row.rank,
-            status=row.Claim.status,
-            created_on=row.Claim.created_on,
-            completed_on=row.Claim.completed_on,
-            billed=from_cents(int(row.billed or 0)),
-            estimated=from_cents(int(row.estimated or 0)),
-            paid=from_cents(int(row.paid or 0)),
-        )
-        for row in session.execute(query)
-    ]
-
-
-def open_claims(uow: UnitOfWork, account_id: int) -> list[ClaimSummary]:
-    """The account's claims still waiting for the final insurance payment (TX-INS-2)."""
-    with uow:
-        return _summaries(uow.session, Claim.account_id == account_id, Claim.status == ClaimStatus.OPEN)
-
-
-def claim_detail(uow: UnitOfWork, claim_id: int) -> ClaimDetail:
-    """A claim with its lines: what was filed, estimated and paid so far."""
-    with uow:
-        session = uow.session
-        found = _summaries(session, Claim.id == claim_id)
-        if not found:
-            raise NotFound("This claim no longer exists.", "claim")
-        rows = session.execute(
-            select(ClaimLine, LedgerTransaction, ProcedureCode.code)
-            .join(LedgerTransaction, LedgerTransaction.id == ClaimLine.transaction_id)
-            .outerjoin(ProcedureCode, ProcedureCode.id == LedgerTransaction.procedure_code_id)
-            .where(ClaimLine.claim_id == claim_id)
-            .order_by(LedgerTransaction.dos, ClaimLine.id)
-        )
-        lines = tuple(
-            ClaimLineView(
-                line.id, tx.id, tx.dos, code or "", tx.tooth or "", tx.description, tx.amount + tx.tax,
-                line.estimated, line.paid,
-            )
-            for line, tx, code in rows
-        )
-    return ClaimDetail(found[0], lines)
-
-
-def benefits_used_in(session: Session, coverage_id: int, year: int) -> Decimal:
-    """What the coverage's claims paid for procedures done in ``year`` (INS-3)."""
-    paid = session.scalar(
-        select(func.coalesce(func.sum(_cents(ClaimLine.paid)), 0))
-        .join(Claim, Claim.id == ClaimLine.claim_id)
-        .join(LedgerTransaction, LedgerTransaction.id == ClaimLine.transaction_id)
-        .where(
-            Claim.coverage_id == coverage_id,
-            LedgerTransaction.dos >= dt.date(year, 1, 1),
-            LedgerTransaction.dos <= dt.date(year, 12, 31),
-        )
-    )
-    return from_cents(int(paid or 0))
-
-
-def benefits_used_this_year(uow: UnitOfWork, coverage_id: int, year: int | None = None) -> Decimal:
-    """Benefits used from posted claims for procedures of this (or the given) year (INS-3)."""
-    with uow:
-        return benefits_used_in(uow.session, coverage_id, year or dt.date.today().year)
 
 
 # --- Acting --------------------------------------------------------------------------------------
@@ -258,8 +118,8 @@ def _coverage_for(session: Session, patient_id: int, coverage_id: int | None) ->
     return coverage
 
 
-def _line_estimates(session: Session, patient_id: int, coverage: Coverage, charges: Sequence) -> dict[int, Decimal]:
-    """Each charge's estimate for this coverage (INS-1..7), items in DOS order."""
+def _line_estimates(session: Session, patient_id: int, coverage: Coverage, charges: Sequence) -> dict[int, tuple[Decimal, Decimal]]:
+    """Each charge's (estimate, deductible applied) for this coverage (INS-1..7), in DOS order."""
     items = [EstimateInput(key=tx.id, code=code, category=category, fee=tx.amount) for tx, code, category in charges]
     estimates = estimate_for_patient(session, patient_id, items)
     has_primary = session.scalar(
@@ -267,8 +127,22 @@ def _line_estimates(session: Session, patient_id: int, coverage: Coverage, charg
             Coverage.patient_id == patient_id, Coverage.rank == CoverageRank.PRIMARY
         )
     )
-    as_secondary = coverage.rank is CoverageRank.SECONDARY and bool(has_primary)
-    return {e.key: (e.secondary if as_secondary else e.primary) for e in estimates}
+    if coverage.rank is CoverageRank.SECONDARY and has_primary:
+        return {e.key: (e.secondary, e.deductible_secondary) for e in estimates}
+    return {e.key: (e.primary, e.deductible_primary) for e in estimates}
+
+
+def _claim_charges(session: Session, claim: Claim) -> list:
+    lt = LedgerTransaction
+    return list(
+        session.execute(
+            select(lt, ProcedureCode.code, ProcedureCode.category)
+            .join(ProcedureCode, ProcedureCode.id == lt.procedure_code_id)
+            .join(ClaimLine, ClaimLine.transaction_id == lt.id)
+            .where(ClaimLine.claim_id == claim.id)
+            .order_by(lt.dos, lt.id)
+        )
+    )
 
 
 def create_claim(
@@ -293,7 +167,7 @@ def create_claim(
         if patient is None or patient.office_id != actor.office_id:
             raise NotFound("This patient no longer exists in this office.", "patient")
         coverage = _coverage_for(session, patient_id, coverage_id)
-        charges = [row for row in session.execute(_claimable_query(patient_id)) if row[0].dos <= today]
+        charges = [row for row in session.execute(claimable_query(patient_id)) if row[0].dos <= today]
         if transaction_ids is not None:
             wanted = set(transaction_ids)
             missing = wanted - {tx.id for tx, _c, _k in charges}
@@ -323,7 +197,7 @@ def create_claim(
         session.add(claim)
         session.flush()
         for tx, _code, _category in charges:
-            claim.lines.append(ClaimLine(transaction_id=tx.id, estimated=estimates[tx.id], paid=ZERO))
+            claim.lines.append(ClaimLine(transaction_id=tx.id, estimated=estimates[tx.id][0], paid=ZERO))
             tx.claim_id = claim.id
         uow.flush()
         audit.record(
@@ -333,10 +207,10 @@ def create_claim(
                 "patient_id": patient_id,
                 "coverage_id": coverage.id,
                 "transactions": [tx.id for tx, _c, _k in charges],
-                "estimated": sum(estimates.values(), ZERO),
+                "estimated": sum((estimate for estimate, _deductible in estimates.values()), ZERO),
             },
         )
-        [summary] = _summaries(session, Claim.id == claim.id)
+        [summary] = claim_summaries(session, Claim.id == claim.id)
         uow.commit()
     return summary
 
@@ -463,7 +337,8 @@ def complete_claim(
     """Mark a claim complete on its final insurance payment's date (TX-AGE-3, TX-AGE-4, INS-3).
 
     Held charges start aging from that date (ICM 1: the whole charge; ICM 2: the held insurance
-    portion with the rest); what was paid is added to the coverage's benefits used; with
+    portion with the rest); what was paid is added to the coverage's benefits used and the
+    deductible the claim's lines met to its deductible met (INS-2, INS-3); with
     ``update_bluebook`` each paid line's amount becomes the code's bluebook insurance payment.
     The date defaults to the claim's last insurance payment, else today.
     """
@@ -487,6 +362,10 @@ def complete_claim(
             )
         coverage = session.get(Coverage, claim.coverage_id)
         assert coverage is not None
+        this_years = [row for row in _claim_charges(session, claim) if row[0].dos.year == coverage.benefit_year]
+        deductible = sum(
+            (d for _e, d in _line_estimates(session, claim.patient_id, coverage, this_years).values()), ZERO
+        )
         released = 0
         paid_total = ZERO
         this_year = ZERO
@@ -515,25 +394,33 @@ def complete_claim(
                 )
                 charge.aged_date, charge.held_amount = aged, held
                 released += 1
-        benefits_before = coverage.benefits_used
+        benefits_before = (coverage.benefits_used, coverage.deductible_met)
         coverage.benefits_used = coverage.benefits_used + this_year
+        coverage.deductible_met = coverage.deductible_met + deductible
         updated = _update_bluebook(session, coverage.dental_plan_id, paid_by_code) if update_bluebook else ()
         claim.status = ClaimStatus.COMPLETE
         claim.completed_on = final_payment_date
         uow.flush()
         audit.record(
             session, actor, "complete_claim", "claim", claim.id,
-            before={"status": ClaimStatus.OPEN, "benefits_used": benefits_before, "held_charges": changes},
+            before={
+                "status": ClaimStatus.OPEN,
+                "benefits_used": benefits_before[0],
+                "deductible_met": benefits_before[1],
+                "held_charges": changes,
+            },
             after={
                 "status": ClaimStatus.COMPLETE,
                 "completed_on": final_payment_date,
                 "paid": paid_total,
                 "benefits_used": coverage.benefits_used,
+                "deductible_met": coverage.deductible_met,
                 "bluebook_updated": list(updated),
             },
         )
         result = ClaimCompleted(
-            claim.claim_number, final_payment_date, paid_total, released, coverage.benefits_used, updated
+            claim.claim_number, final_payment_date, paid_total, released, coverage.benefits_used,
+            coverage.deductible_met, updated,
         )
         uow.commit()
     return result
