@@ -31,11 +31,24 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     shutil.rmtree(_HOME, ignore_errors=True)
 
 
-@pytest.fixture
-def engine(tmp_path: Path) -> Iterator[Engine]:
-    """A new, migrated SQLite database for one test."""
-    eng = make_engine(f"sqlite:///{tmp_path / 'test.sqlite3'}")
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty database migrated once per test session; each test gets its own copy."""
+    path = tmp_path_factory.mktemp("schema") / "empty.sqlite3"
+    eng = make_engine(f"sqlite:///{path}")
     upgrade(eng)
+    with eng.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    eng.dispose()
+    return path
+
+
+@pytest.fixture
+def engine(migrated_template: Path, tmp_path: Path) -> Iterator[Engine]:
+    """A new, migrated SQLite database for one test."""
+    path = tmp_path / "test.sqlite3"
+    shutil.copyfile(migrated_template, path)
+    eng = make_engine(f"sqlite:///{path}")
     yield eng
     eng.dispose()
 
