@@ -158,3 +158,32 @@ class SmallPractice:
 @pytest.fixture
 def practice(uow: UnitOfWork) -> SmallPractice:
     return SmallPractice(uow)
+
+
+@pytest.fixture(scope="session")
+def small_practice_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, SmallPractice]:
+    """SmallPractice built once per session (its Argon2 hashing is the slow part); see fast_practice."""
+    path = tmp_path_factory.mktemp("small") / "small.sqlite3"
+    eng = make_engine(f"sqlite:///{path}")
+    upgrade(eng)
+    built = SmallPractice(UnitOfWork.for_engine(eng))
+    with eng.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    eng.dispose()
+    return path, built
+
+
+@pytest.fixture
+def fast_practice(small_practice_template: tuple[Path, SmallPractice], tmp_path: Path) -> Iterator[SmallPractice]:
+    """The same data as ``practice`` in a private copy of a per-session template; use ``.uow``."""
+    import copy
+
+    template, built = small_practice_template
+    path = tmp_path / "small.sqlite3"
+    shutil.copyfile(template, path)
+    eng = make_engine(f"sqlite:///{path}")
+    twin = copy.copy(built)
+    twin.uow = UnitOfWork.for_engine(eng)
+    twin.engine = eng  # type: ignore[attr-defined]
+    yield twin
+    eng.dispose()
