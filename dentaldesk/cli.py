@@ -4,6 +4,7 @@
     dentaldesk db upgrade [--url URL]        bring a database to the current schema
     dentaldesk demo create [--url URL] [--size demo|large]
     dentaldesk codes import FILE.csv [--url URL] [--user NAME]
+    dentaldesk handout PLAN_ID -o FILE.pdf [--url URL] [--user NAME]
 
 Errors a person can fix print one line on stderr and exit with a non-zero code; nothing is
 overwritten.
@@ -52,6 +53,19 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--url", dest="sub_url", help="database URL")
     imp.add_argument("--user", help="an Owner or Admin user name (asked if not given)")
     imp.add_argument(
+        "--password-env",
+        default="DENTALDESK_PASSWORD",
+        help="environment variable holding the password (else it is asked for)",
+    )
+
+    handout = sub.add_parser("handout", help="write a plan's patient handout as PDF (batch printing)")
+    handout.add_argument("plan_id", type=int, metavar="PLAN_ID")
+    handout.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.pdf")
+    handout.add_argument("--url", dest="sub_url", help="database URL")
+    handout.add_argument(
+        "--user", help="record the handout under this user (asks the password); default: the system user"
+    )
+    handout.add_argument(
         "--password-env",
         default="DENTALDESK_PASSWORD",
         help="environment variable holding the password (else it is asked for)",
@@ -126,6 +140,38 @@ def _cmd_codes_import(args: argparse.Namespace) -> int:
     return 0 if not report.refused else EXIT_FAILED
 
 
+def _cmd_handout(args: argparse.Namespace) -> int:
+    """Issue 6: the same handout as Print and Send, written atomically, and recorded (SEC-2)."""
+    from dentaldesk.domain.errors import NotFound
+    from dentaldesk.printing.handout import write_handout_pdf
+    from dentaldesk.services.actor import this_workstation
+    from dentaldesk.services.handout import HandoutDelivery, load_handout, record_handout
+    from dentaldesk.services.uow import UnitOfWork
+    from dentaldesk.services.users import login
+
+    url = database_url(args.sub_url or args.url)
+    engine = _open(url)
+    actor = None
+    if args.user:
+        password = os.environ.get(args.password_env) or getpass.getpass("Password: ")
+        actor = login(UnitOfWork.for_engine(engine), args.user, password, this_workstation())
+    handout = load_handout(UnitOfWork.for_engine(engine), args.plan_id)
+    if actor is not None and handout.office.office_id != actor.office_id:
+        raise NotFound(f"Plan {args.plan_id} is not a plan of your office.", "plan")
+    path = write_handout_pdf(handout, args.output)
+    try:
+        system_user = getpass.getuser()
+    except (OSError, KeyError):  # no login name in this environment (a service account)
+        system_user = "command line"
+    record_handout(
+        UnitOfWork.for_engine(engine), actor, args.plan_id, HandoutDelivery.SAVED_PDF, detail=str(path.resolve()),
+        username=system_user, workstation=this_workstation(),
+    )
+    draft = " (draft: printed with the DRAFT - estimate only watermark)" if handout.is_draft else ""
+    print(f"Handout of plan {args.plan_id} ({handout.title}, {handout.patient.name}) written to {path}{draft}.")
+    return 0
+
+
 def _cmd_gui(args: argparse.Namespace) -> int:
     from dentaldesk.app import run_gui
 
@@ -141,6 +187,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "db": _cmd_db_upgrade,
         "demo": _cmd_demo_create,
         "codes": _cmd_codes_import,
+        "handout": _cmd_handout,
     }
     try:
         return handlers[args.command](args)

@@ -128,10 +128,8 @@ def _status_text(h: PlanHandout) -> str:
         return "Draft (estimate only)"
     if h.status is PlanStatus.APPROVED and h.approved_on:
         text = f"{text} {format_date(h.approved_on)}"
-    items = h.items
-    done = sum(1 for i in items if i.completed)
     if h.status is PlanStatus.APPROVED:
-        return f"{text} · {done} of {len(items)} done" if done else text
+        return text
     if h.closed_on:
         return f"{text} {format_date(h.closed_on)}"
     return text
@@ -140,15 +138,18 @@ def _status_text(h: PlanHandout) -> str:
 def _facts(h: PlanHandout, st: _Styles, width: float) -> Table:
     p = h.patient
 
-    def fact(label: str, value: str) -> list[Paragraph]:
-        return [_p(label, st.label), _p(value, st.value)]
+    def fact(label: str, value: str, more: str = "") -> list[Paragraph]:
+        return [_p(label, st.label), _p(value, st.value)] + ([_p(more, st.small)] if more else [])
+
+    done = sum(1 for i in h.items if i.completed)
+    progress = f"{done} of {len(h.items)} items done" if done else ""
 
     cells = [
         fact("Patient", p.name),
         fact("Patient ID", p.patient_number),
         fact("Date of birth", format_date(p.birth_date)),
         fact("Plan", h.title),
-        fact("Status", _status_text(h)),
+        fact("Status", _status_text(h), progress),
         fact("Created", f"{format_date(h.created_on)} · plan {h.plan_id}"),
     ]
     rows = [cells[0:3], cells[3:6]]

@@ -67,6 +67,7 @@ class HandoutDelivery(str, Enum):
 class HandoutOffice:
     """The practice header and the office's handout settings."""
 
+    office_id: int
     office_code: str
     name: str
     address: str
@@ -349,6 +350,7 @@ def load_handout_in(session: Session, plan_id: int, *, today: dt.date | None = N
     return PlanHandout(
         plan_id=plan.id,
         office=HandoutOffice(
+            office_id=office.id,
             office_code=office.office_code,
             name=office.name,
             address=office.address,
