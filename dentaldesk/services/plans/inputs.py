@@ -1,0 +1,106 @@
+"""What a person hands the plan services: an item's fields as typed, a batch of editor changes.
+
+Tooth and surfaces arrive as typed (in the office's numbering, ID-1/ID-2) and are checked by the
+service against the code's flags (CODE-4); a fee may be a Decimal or typed text (MONEY-1/2).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Final
+
+
+class _ScheduleFee:
+    """Marker: take the fee the fee resolver gives for the code (TX-FEE-1..4)."""
+
+    _instance: _ScheduleFee | None = None
+
+    def __new__(cls) -> _ScheduleFee:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "SCHEDULE_FEE"
+
+
+SCHEDULE_FEE: Final = _ScheduleFee()
+
+FeeInput = Decimal | str | None | _ScheduleFee
+
+
+@dataclass(frozen=True)
+class ItemInput:
+    """One plan item as entered in the Patient Transactions dialog (TP-6, TX-1).
+
+    ``fee``: SCHEDULE_FEE (default) takes the resolved fee; a Decimal or typed text is the
+    person's fee (an override when it differs from the schedule fee, MONEY-2); None leaves the fee
+    empty, which keeps the plan from approval (TP-5). ``rtu`` None takes the code's default
+    (TX-RTU-1). ``collection_provider_id`` None means the production provider.
+    """
+
+    code: str
+    tooth: str = ""
+    surfaces: str = ""
+    provider_id: int | None = None
+    collection_provider_id: int | None = None
+    fee: FeeInput = SCHEDULE_FEE
+    rtu: int | str | None = None
+    visit: int | None = None
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class NewItem:
+    """An item added in the editor and not saved yet; ``key`` is the editor's own handle for it."""
+
+    key: int
+    item: ItemInput
+
+
+@dataclass(frozen=True)
+class New:
+    """Refers to a :class:`NewItem` of the same batch by its key (for links between new items)."""
+
+    key: int
+
+
+ItemRef = int | New
+
+
+@dataclass(frozen=True)
+class ItemChange:
+    """New values for a saved item (all fields; unchanged ones are left as they were)."""
+
+    item_id: int
+    item: ItemInput
+
+
+@dataclass(frozen=True)
+class PlanChanges:
+    """Everything the editor's working copy changed since it was loaded, saved as one action.
+
+    Applied in this order: removals, additions, changes, unlinks, links; links are checked against
+    the plan as it stands after the earlier steps (TP-8).
+    """
+
+    removed: tuple[int, ...] = ()
+    added: tuple[NewItem, ...] = ()
+    changed: tuple[ItemChange, ...] = ()
+    unlinked: tuple[tuple[int, int], ...] = ()
+    linked: tuple[tuple[ItemRef, ItemRef], ...] = ()
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.removed or self.added or self.changed or self.unlinked or self.linked)
+
+
+@dataclass(frozen=True)
+class PlanSaved:
+    """What an action changed: the plan's new version (DATA-2) and any new item ids."""
+
+    plan_id: int
+    version: int
+    item_id: int | None = None
+    new_item_ids: dict[int, int] = field(default_factory=dict)  # NewItem.key -> item id

@@ -1,0 +1,279 @@
+"""Moving a plan through its life: approval with signature, completing items, cancelling (TP-3..TP-15).
+
+Front desk may record the patient's approval and complete items (TP-1); cancelling is for plan
+editors. Each function is one unit of work and takes the plan version the screen showed (DATA-2):
+the patient approves exactly what was on the screen, or nothing is recorded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from sqlalchemy import select
+
+from dentaldesk.db.models import PlanApproval, Provider
+from dentaldesk.db.models.base import utcnow
+from dentaldesk.domain.aging import check_dos
+from dentaldesk.domain.approval import ApprovedLine, content_hash
+from dentaldesk.domain.errors import RuleViolation, ValidationError
+from dentaldesk.domain.money import ZERO, format_money, money
+from dentaldesk.domain.plans import (
+    blocked_by_reapproval,
+    check_can_complete,
+    check_ready_for_approval,
+    check_transition,
+    plan_is_finished,
+    plan_order_key,
+    plan_total,
+)
+from dentaldesk.domain.terms import PLAN_EDITOR_ROLES, ApprovalMethod, ItemStatus, PlanStatus, Role
+from dentaldesk.services.actor import Actor
+from dentaldesk.services.chart import complete_item_marks_in, remove_item_marks_in
+from dentaldesk.services.ledger import post_charge_in
+from dentaldesk.services.plans.core import PlanWork
+from dentaldesk.services.plans.inputs import PlanSaved
+from dentaldesk.services.uow import UnitOfWork
+
+# TP-1: front desk records the patient's approval and posts completed items too.
+DESK_ROLES = PLAN_EDITOR_ROLES | {Role.FRONT_DESK}
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+MAX_SIGNATURE_BYTES = 2_000_000
+APPROVER_MAX = 160
+REASON_MAX = 2000
+
+
+def approval_lines(work: PlanWork) -> tuple[list[ApprovedLine], list[dict[str, object]]]:
+    """The plan as the patient sees it, in handout order: hash lines and their stored JSON (TP-15)."""
+    providers = {
+        provider_id: name
+        for provider_id, name in work.session.execute(
+            select(Provider.id, Provider.name).where(Provider.office_id == work.plan.office_id)
+        )
+    }
+    facts = sorted(work.facts(), key=plan_order_key)
+    lines: list[ApprovedLine] = []
+    stored: list[dict[str, object]] = []
+    for fact in facts:
+        item = work.items[fact.id]
+        code = work.code_of(item)
+        provider = providers.get(item.provider_id, "") if item.provider_id else ""
+        fee = money(item.fee) if item.fee is not None else ZERO
+        lines.append(ApprovedLine(code.code, item.tooth or "", item.surfaces or "", provider, fee, item.visit))
+        stored.append(
+            {
+                "item_id": item.id,
+                "code": code.code,
+                "name": code.name,
+                "label": fact.label,
+                "tooth": item.tooth or "",
+                "surfaces": item.surfaces or "",
+                "provider": provider,
+                "fee": f"{fee:.2f}",
+                "schedule_fee": None if item.schedule_fee is None else f"{money(item.schedule_fee):.2f}",
+                "visit": item.visit,
+            }
+        )
+    return lines, stored
+
+
+def _check_signature(method: ApprovalMethod, signature_png: bytes | None) -> bytes | None:
+    if signature_png is not None and len(signature_png) == 0:
+        signature_png = None
+    if signature_png is not None:
+        if not isinstance(signature_png, (bytes, bytearray)) or not bytes(signature_png).startswith(PNG_MAGIC):
+            raise ValidationError("The signature is not a PNG image.", "signature")
+        if len(signature_png) > MAX_SIGNATURE_BYTES:
+            raise ValidationError("The signature image is too large.", "signature")
+        signature_png = bytes(signature_png)
+    if method is ApprovalMethod.SIGNED_AT_DESK and signature_png is None:
+        raise ValidationError("Signed at the desk needs the patient's signature: ask the patient to sign.", "signature")
+    return signature_png
+
+
+def _record(work: PlanWork, approver_name: str, method: ApprovalMethod, signature_png: bytes | None) -> None:
+    """Freeze the plan's lines and total with the signature, bound by the content hash (TP-15)."""
+    facts = work.facts()
+    check_ready_for_approval(facts)
+    lines, stored = approval_lines(work)
+    total = plan_total(facts)
+    digest = content_hash(work.plan.title, lines, total)
+    approval = PlanApproval(
+        plan_id=work.plan.id,
+        approver_name=approver_name,
+        method=method,
+        approved_at=utcnow(),
+        recorded_by_id=work.actor.user_id,
+        total=total,
+        lines_json=json.dumps(stored, sort_keys=True),
+        content_hash=digest,
+        signature_png=signature_png,
+    )
+    work.session.add(approval)
+    for item in work.items.values():
+        if item.status is ItemStatus.PLANNED:
+            item.approved_fee = item.fee
+    before_total = work.plan.approved_total
+    work.plan.approved_total = total
+    signed = " with signature" if signature_png else ""
+    work.event(
+        "approved",
+        f"Approved by {approver_name} ({method.label.lower()}{signed}), total {format_money(total)}.",
+    )
+    work.uow.flush()
+    work.audit(
+        "record_approval", "treatment_plan", work.plan.id,
+        {"approved_total": before_total},
+        {"approved_total": total, "approver": approver_name, "method": method.value, "hash": digest,
+         "signature": signature_png},
+    )
+
+
+def _check_approver(approver_name: str, method: ApprovalMethod | str) -> tuple[str, ApprovalMethod]:
+    name = " ".join((approver_name or "").split())
+    if not name:
+        raise ValidationError("Enter the name of the person approving the plan.", "approver")
+    if len(name) > APPROVER_MAX:
+        raise ValidationError(f"A name has at most {APPROVER_MAX} characters.", "approver")
+    try:
+        chosen = ApprovalMethod(method)
+    except ValueError:
+        raise ValidationError("Choose how the patient approved.", "method") from None
+    return name, chosen
+
+
+def approve(
+    uow: UnitOfWork,
+    actor: Actor,
+    plan_id: int,
+    *,
+    expected_version: int,
+    approver_name: str,
+    method: ApprovalMethod | str,
+    signature_png: bytes | None = None,
+) -> PlanSaved:
+    """"Approve plan": the patient's first approval moves a DRAFT to APPROVED (TP-3, TP-5, TP-15)."""
+    actor.require(DESK_ROLES, "record a patient's approval")
+    name, chosen = _check_approver(approver_name, method)
+    signature = _check_signature(chosen, signature_png)
+    with uow:
+        work = PlanWork.open(uow, actor, plan_id, expected_version)
+        if work.plan.status is PlanStatus.APPROVED:
+            raise RuleViolation("The plan is already approved. Record a new approval if the patient approved a change.")
+        check_transition(work.plan.status, PlanStatus.APPROVED)
+        check_ready_for_approval(work.facts())
+        work.move_status(PlanStatus.APPROVED, f"Approved by {name}.")
+        _record(work, name, chosen, signature)
+        work.touch()
+        uow.commit()
+        return PlanSaved(work.plan.id, work.plan.version)
+
+
+def record_approval(
+    uow: UnitOfWork,
+    actor: Actor,
+    plan_id: int,
+    *,
+    expected_version: int,
+    approver_name: str,
+    method: ApprovalMethod | str,
+    signature_png: bytes | None = None,
+) -> PlanSaved:
+    """A new approval of an APPROVED plan, e.g. of a raised total (TP-12, TP-15).
+
+    Items added or raised since the last approval can be completed again afterwards.
+    """
+    actor.require(DESK_ROLES, "record a patient's approval")
+    name, chosen = _check_approver(approver_name, method)
+    signature = _check_signature(chosen, signature_png)
+    with uow:
+        work = PlanWork.open(uow, actor, plan_id, expected_version)
+        if work.plan.status is PlanStatus.DRAFT:
+            raise RuleViolation("This plan is still a draft: use Approve plan for its first approval.")
+        if work.plan.status is not PlanStatus.APPROVED:
+            check_transition(work.plan.status, PlanStatus.APPROVED)
+        _record(work, name, chosen, signature)
+        work.touch()
+        uow.commit()
+        return PlanSaved(work.plan.id, work.plan.version)
+
+
+def complete_item(
+    uow: UnitOfWork,
+    actor: Actor,
+    plan_id: int,
+    item_id: int,
+    *,
+    expected_version: int,
+    completed_on: dt.date | None = None,
+    today: dt.date | None = None,
+) -> PlanSaved:
+    """Mark an item done on its date of service (TP-9, TP-12) and post its charge at the plan
+    item's fee: the plan price wins (TP-13). The last item completes the plan (TP-10)."""
+    actor.require(DESK_ROLES, "complete plan items")
+    today = today or dt.date.today()
+    dos = completed_on or today
+    check_dos(dos, today, completed=True)
+    with uow:
+        work = PlanWork.open(uow, actor, plan_id, expected_version)
+        item = work.item(item_id)
+        facts = work.facts()
+        check_can_complete(facts, item_id, work.plan.status, blocked_by_reapproval(facts, work.plan.approved_total))
+        if item.fee is None:
+            raise RuleViolation(f"{work.label(item)} has no fee; enter one before completing it.", "fee")
+        label = work.label(item)
+        transaction = post_charge_in(
+            work.session,
+            actor,
+            patient_id=work.plan.patient_id,
+            procedure_code_id=item.procedure_code_id,
+            fee=item.fee,
+            dos=dos,
+            today=today,
+            tooth=item.tooth,
+            surfaces=item.surfaces or "",
+            production_provider_id=item.provider_id,
+            collection_provider_id=item.collection_provider_id or item.provider_id,
+            rtu=item.rtu,
+            plan_item_id=item.id,
+            notes=item.notes or "",
+        )
+        item.status = ItemStatus.COMPLETED
+        item.completed_on = dos
+        complete_item_marks_in(work.session, actor, item.id, transaction.id)
+        work.event(
+            "item_completed",
+            f"Completed {label} on {dos.isoformat()}; charge of {format_money(item.fee)} posted to the ledger.",
+        )
+        work.audit(
+            "complete_item", "plan_item", item.id,
+            {"status": ItemStatus.PLANNED.value},
+            {"status": ItemStatus.COMPLETED.value, "completed_on": dos, "transaction_id": transaction.id},
+        )
+        if plan_is_finished(work.facts()):
+            work.move_status(PlanStatus.COMPLETED, "Every item is completed (TP-10).")
+        work.touch()
+        uow.commit()
+        return PlanSaved(work.plan.id, work.plan.version, item_id=item.id)
+
+
+def cancel_plan(uow: UnitOfWork, actor: Actor, plan_id: int, reason: str, *, expected_version: int) -> PlanSaved:
+    """Close a DRAFT or APPROVED plan as CANCELLED with the reason (TP-3). Completed items and
+    their charges stay; the planned items' chart marks are taken off the chart."""
+    actor.require(PLAN_EDITOR_ROLES, "cancel treatment plans (TP-1)")
+    cleaned = (reason or "").strip()
+    if not cleaned:
+        raise ValidationError("Say why the plan is cancelled, e.g. \"Patient moved away\".", "reason")
+    if len(cleaned) > REASON_MAX:
+        raise ValidationError(f"A reason has at most {REASON_MAX} characters.", "reason")
+    with uow:
+        work = PlanWork.open(uow, actor, plan_id, expected_version)
+        work.move_status(PlanStatus.CANCELLED, f"Reason: {cleaned}")
+        work.plan.cancel_reason = cleaned
+        for item in work.items.values():
+            if item.status is ItemStatus.PLANNED:
+                remove_item_marks_in(work.session, actor, item.id, f"Plan cancelled: {cleaned}")
+        work.touch()
+        uow.commit()
+        return PlanSaved(work.plan.id, work.plan.version)
+

@@ -1,0 +1,170 @@
+"""Read models the plan screens show: plain frozen values, never live ORM rows (STYLE.md 6)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from dentaldesk.domain.approval import ApprovedLine
+from dentaldesk.domain.money import money
+from dentaldesk.domain.plans import ItemFacts, ItemProblem, Progress
+from dentaldesk.domain.terms import ApprovalMethod, Category, ItemStatus, PlanStatus, ToothNumbering
+
+
+@dataclass(frozen=True)
+class PlanItemRow:
+    """One plan item as the editor shows it (TP-6); ``tooth`` is stored Universal,
+    ``tooth_display`` is in the office's numbering (ID-1)."""
+
+    id: int
+    code_id: int
+    code: str
+    name: str
+    category: Category
+    insurable: bool
+    requires_tooth: bool
+    requires_surface: bool
+    charts_graphic: bool
+    tooth: str | None
+    tooth_display: str
+    surfaces: str
+    provider_id: int | None
+    provider_name: str
+    collection_provider_id: int | None
+    fee: Decimal | None
+    schedule_fee: Decimal | None
+    fee_source: str
+    rtu: int
+    visit: int | None
+    sequence: int
+    status: ItemStatus
+    completed_on: dt.date | None
+    approved_fee: Decimal | None
+    prerequisites: tuple[int, ...]
+    notes: str
+    label: str
+
+    @property
+    def is_override(self) -> bool:
+        """The fee differs from the schedule fee (MONEY-2: the discount stays visible)."""
+        return self.fee is not None and self.schedule_fee is not None and money(self.fee) != money(self.schedule_fee)
+
+    @property
+    def is_completed(self) -> bool:
+        return self.status is ItemStatus.COMPLETED
+
+    def facts(self) -> ItemFacts:
+        return ItemFacts(
+            id=self.id,
+            code=self.code,
+            label=self.label,
+            provider_id=self.provider_id,
+            tooth=self.tooth,
+            surfaces=self.surfaces,
+            fee=self.fee,
+            requires_tooth=self.requires_tooth,
+            requires_surface=self.requires_surface,
+            status=self.status,
+            visit=self.visit,
+            prerequisites=frozenset(self.prerequisites),
+            sequence=self.sequence,
+            approved_fee=self.approved_fee,
+        )
+
+
+@dataclass(frozen=True)
+class ApprovalView:
+    """The patient's latest approval (TP-15) and whether its signature still covers the plan."""
+
+    id: int
+    approver_name: str
+    method: ApprovalMethod
+    approved_at: dt.datetime
+    recorded_by: str
+    total: Decimal
+    content_hash: str
+    signature_png: bytes | None
+    lines: tuple[ApprovedLine, ...]
+    signature_matches: bool
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One entry of the plan's history (TP-2, TP-12)."""
+
+    at: dt.datetime
+    user: str
+    action: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class PlanView:
+    """A whole plan as the editor opens it (TP-2 .. TP-16)."""
+
+    id: int
+    office_id: int
+    office_code: str
+    numbering: ToothNumbering
+    patient_id: int
+    patient_name: str
+    patient_number: str
+    account_number: str
+    title: str
+    status: PlanStatus
+    version: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    cancel_reason: str
+    items: tuple[PlanItemRow, ...]
+    total: Decimal
+    approved_total: Decimal | None
+    progress: Progress
+    approval_problems: tuple[ItemProblem, ...]
+    needs_reapproval: bool
+    blocked_item_ids: frozenset[int]
+    latest_approval: ApprovalView | None
+    history: tuple[HistoryRow, ...]
+
+    def item(self, item_id: int) -> PlanItemRow:
+        for row in self.items:
+            if row.id == item_id:
+                return row
+        raise KeyError(item_id)
+
+    def facts(self) -> list[ItemFacts]:
+        return [row.facts() for row in self.items]
+
+
+@dataclass(frozen=True)
+class PatientBilling:
+    """A patient's plans rolled up (TP-14). Estimates are None when nothing can be computed."""
+
+    patient_id: int
+    planned: Decimal
+    completed: Decimal
+    estimated_insurance: Decimal | None
+    estimated_write_off: Decimal | None
+    estimated_patient: Decimal | None
+
+
+@dataclass(frozen=True)
+class ProviderChoice:
+    id: int
+    name: str
+    short_name: str
+
+
+@dataclass(frozen=True)
+class ItemFormFacts:
+    """What the Patient Transactions dialog's header and pickers need (TX-1)."""
+
+    office_code: str
+    patient_id: int
+    patient_number: str
+    account_number: str
+    patient_name: str
+    numbering: ToothNumbering
+    providers: tuple[ProviderChoice, ...]
+    default_provider_id: int | None
