@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from dataclasses import dataclass
+from pathlib import Path
 from decimal import Decimal
 
 from PIL import Image, ImageDraw
@@ -222,3 +223,53 @@ def long_plan(count: int) -> list[tuple[str, str | None, str, int | None, int]]:
         code, surfaces = kinds[n % len(kinds)]
         items.append((code, teeth[n % 32], surfaces, 1 + n // 4, 0))
     return items
+
+
+@dataclass
+class HandoutPractice:
+    """A copy of the handout practice: its engine, a unit of work, the office and the plan ids."""
+
+    engine: object
+    uow: UnitOfWork
+    office: HandoutOffice
+    plans: dict[str, int]
+
+
+def build_template(path: Path) -> tuple[HandoutOffice, dict[str, int]]:
+    """The office and a draft, an approved and a half-completed plan, in a new database at ``path``.
+
+    Built once per test session and copied per test: the practice's Argon2 logins are the slow part.
+    """
+    from dentaldesk.db.engine import make_engine
+    from dentaldesk.db.migrate import upgrade
+
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    uow = UnitOfWork.for_engine(engine)
+    office = make_office(uow)
+    plans = {
+        "draft": add_plan(uow, office, IMPLANT_AND_CROWN),
+        "approved": add_plan(uow, office, IMPLANT_AND_CROWN, status=PlanStatus.APPROVED,
+                             approve=ApprovalMethod.SIGNED_AT_DESK),
+        "half": add_plan(uow, office, IMPLANT_AND_CROWN, status=PlanStatus.APPROVED,
+                         approve=ApprovalMethod.SIGNED_AT_DESK, completed=6),
+        "uninsured": add_plan(uow, office, IMPLANT_AND_CROWN[:3], title="Checkup",
+                              patient_id=office.uninsured_patient_id),
+    }
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return office, plans
+
+
+def copy_template(template: tuple[Path, HandoutOffice, dict[str, int]], folder: Path) -> HandoutPractice:
+    """A private copy of the template database for one test."""
+    import shutil
+
+    from dentaldesk.db.engine import make_engine
+
+    path, office, plans = template
+    target = folder / "handout.sqlite3"
+    shutil.copyfile(path, target)
+    engine = make_engine(f"sqlite:///{target}")
+    return HandoutPractice(engine, UnitOfWork.for_engine(engine), office, dict(plans))
