@@ -5,6 +5,7 @@
     dentaldesk demo create [--url URL] [--size demo|large]
     dentaldesk codes import FILE.csv [--url URL] [--user NAME]
     dentaldesk handout PLAN_ID -o FILE.pdf [--url URL] [--user NAME]
+    dentaldesk aging [--url URL] [--as-of DATE] [--csv] [--office ID]
 
 Errors a person can fix print one line on stderr and exit with a non-zero code; nothing is
 overwritten.
@@ -70,6 +71,12 @@ def _parser() -> argparse.ArgumentParser:
         default="DENTALDESK_PASSWORD",
         help="environment variable holding the password (else it is asked for)",
     )
+
+    aging = sub.add_parser("aging", help="print the office aging report: accounts with a balance, bucket totals")
+    aging.add_argument("--url", dest="sub_url", help="database URL")
+    aging.add_argument("--as-of", dest="as_of", metavar="DATE", help="age as of this date, YYYY-MM-DD (default today)")
+    aging.add_argument("--csv", action="store_true", help="write CSV (for a spreadsheet) instead of a table")
+    aging.add_argument("--office", metavar="ID", help="office ID when the database holds several (default: the first)")
     return parser
 
 
@@ -172,6 +179,46 @@ def _cmd_handout(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_aging(args: argparse.Namespace) -> int:
+    """Issue 4: the office aging report for the bookkeeper, in SQL (AGE-1..3)."""
+    import csv
+    import datetime as dt
+
+    from sqlalchemy import select
+
+    from dentaldesk.db.models import Office
+    from dentaldesk.domain.errors import NotFound, ValidationError
+    from dentaldesk.services.aging_report import aging_table, office_aging
+    from dentaldesk.services.uow import UnitOfWork
+
+    try:
+        as_of = dt.date.fromisoformat(args.as_of) if args.as_of else dt.date.today()
+    except ValueError:
+        raise ValidationError(f"--as-of '{args.as_of}' is not a date; write it as YYYY-MM-DD.", "as_of") from None
+    engine = _open(database_url(args.sub_url or args.url))
+    uow = UnitOfWork.for_engine(engine)
+    with uow:
+        query = select(Office.id, Office.office_code, Office.name).order_by(Office.id)
+        if args.office:
+            query = query.where(Office.office_code == args.office.strip().upper())
+        office = uow.session.execute(query.limit(1)).first()
+    if office is None:
+        raise NotFound(f"No office {args.office} in this database." if args.office else "This database holds no practice yet.")
+    report = office_aging(uow, office.id, as_of)
+    table = aging_table(report, plain=args.csv)
+    if args.csv:
+        csv.writer(sys.stdout, lineterminator="\n").writerows(table)
+        return 0
+    print(f"Office aging report - {office.name} ({office.office_code}) as of {as_of.isoformat()}")
+    widths = [max(len(line[i]) for line in table) for i in range(len(table[0]))]
+    for n, line in enumerate(table):
+        if n == len(table) - 1:
+            print("-" * (sum(widths) + 2 * (len(widths) - 1)))
+        cells = [cell.ljust(w) if i < 2 else cell.rjust(w) for i, (cell, w) in enumerate(zip(line, widths, strict=True))]
+        print("  ".join(cells).rstrip())
+    return 0
+
+
 def _cmd_gui(args: argparse.Namespace) -> int:
     from dentaldesk.app import run_gui
 
@@ -188,6 +235,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "demo": _cmd_demo_create,
         "codes": _cmd_codes_import,
         "handout": _cmd_handout,
+        "aging": _cmd_aging,
     }
     try:
         return handlers[args.command](args)

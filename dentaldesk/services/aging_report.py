@@ -192,3 +192,24 @@ def office_aging(uow: UnitOfWork, office_id: int, as_of: dt.date | None = None) 
         credit=sum((r.buckets.credit for r in rows), ZERO),
     )
     return OfficeAging(as_of, rows, totals)
+
+
+AGING_HEADERS = ("Account", "Guarantor", "Current", "0-30", "31-60", "61-90", "Over 90", "Credit", "Balance")
+
+
+def aging_table(report: OfficeAging, *, plain: bool = False) -> list[tuple[str, ...]]:
+    """The report as rows of text: a header, one row per account, a totals row (CLI and export).
+
+    ``plain`` writes amounts as ``1234.50`` (for CSV); otherwise with thousands separators.
+    """
+
+    def amount(value: Decimal) -> str:
+        return f"{value:.2f}" if plain else f"{value:,.2f}"
+
+    def figures(buckets: AgingBuckets) -> tuple[str, ...]:
+        return (*(amount(buckets.amount_in(name)) for name in BUCKETS), amount(buckets.credit), amount(buckets.balance))
+
+    lines: list[tuple[str, ...]] = [AGING_HEADERS]
+    lines.extend((row.account_number, row.guarantor, *figures(row.buckets)) for row in report.rows)
+    lines.append(("Total", f"{len(report.rows)} accounts", *figures(report.totals)))
+    return lines
