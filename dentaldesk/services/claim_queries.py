@@ -192,3 +192,50 @@ def benefits_used_this_year(uow: UnitOfWork, coverage_id: int, year: int | None 
     """Benefits used from posted claims for procedures of this (or the given) year (INS-3)."""
     with uow:
         return benefits_used_in(uow.session, coverage_id, year or dt.date.today().year)
+
+
+@dataclass(frozen=True)
+class CoverageChoice:
+    coverage_id: int
+    rank: CoverageRank
+    label: str
+
+
+@dataclass(frozen=True)
+class ClaimCandidate:
+    """A patient of the account with procedures waiting for a claim, and whom to claim from."""
+
+    patient_id: int
+    patient_name: str
+    coverages: tuple[CoverageChoice, ...]
+    charges: tuple[ClaimableCharge, ...]
+
+
+def claim_candidates(uow: UnitOfWork, account_id: int) -> list[ClaimCandidate]:
+    """The account's patients with completed insurable charges on no claim yet (Create claim)."""
+    with uow:
+        session = uow.session
+        patients = session.execute(
+            select(Patient.id, Patient.first_name, Patient.last_name)
+            .where(Patient.account_id == account_id)
+            .order_by(Patient.last_name, Patient.first_name, Patient.id)
+        ).all()
+        found = []
+        for patient in patients:
+            charges = tuple(
+                ClaimableCharge(tx.id, tx.dos, code, tx.tooth or "", tx.description, tx.amount + tx.tax)
+                for tx, code, _category in session.execute(claimable_query(patient.id))
+            )
+            if not charges:
+                continue
+            coverages = tuple(
+                CoverageChoice(coverage_id, rank, f"{rank.value.capitalize()}: {carrier} - {name}")
+                for coverage_id, rank, carrier, name in session.execute(
+                    select(Coverage.id, Coverage.rank, DentalPlan.carrier, DentalPlan.name)
+                    .join(DentalPlan, DentalPlan.id == Coverage.dental_plan_id)
+                    .where(Coverage.patient_id == patient.id)
+                    .order_by(Coverage.rank)
+                )
+            )
+            found.append(ClaimCandidate(patient.id, f"{patient.first_name} {patient.last_name}", coverages, charges))
+    return found

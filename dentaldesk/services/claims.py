@@ -51,11 +51,14 @@ from dentaldesk.services import audit
 from dentaldesk.services.actor import Actor
 from dentaldesk.services.claim_queries import (
     ClaimableCharge,
+    ClaimCandidate,
     ClaimDetail,
     ClaimLineView,
     ClaimSummary,
     benefits_used_in,
     benefits_used_this_year,
+    CoverageChoice,
+    claim_candidates,
     claim_detail,
     claimable_charges,
     claimable_query,
@@ -72,10 +75,13 @@ __all__ = [
     "ClaimDetail",
     "ClaimLineView",
     "ClaimSummary",
+    "ClaimCandidate",
     "ClaimableCharge",
+    "CoverageChoice",
     "InsurancePaymentPosted",
     "benefits_used_in",
     "benefits_used_this_year",
+    "claim_candidates",
     "claim_detail",
     "claimable_charges",
     "complete_claim",
@@ -83,14 +89,6 @@ __all__ = [
     "open_claims",
     "post_insurance_payment",
 ]
-
-@dataclass(frozen=True)
-class InsurancePaymentPosted:
-    transaction_id: int
-    claim_number: str
-    amount: Decimal
-    balance: Decimal
-
 
 @dataclass(frozen=True)
 class ClaimCompleted:
@@ -101,6 +99,17 @@ class ClaimCompleted:
     benefits_used: Decimal
     deductible_met: Decimal
     bluebook_updated: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class InsurancePaymentPosted:
+    """An insurance payment as posted; ``completed`` is set when it was the final payment."""
+
+    transaction_id: int
+    claim_number: str
+    amount: Decimal
+    balance: Decimal
+    completed: ClaimCompleted | None = None
 
 
 # --- Acting --------------------------------------------------------------------------------------
@@ -228,6 +237,64 @@ def _open_claim(session: Session, actor: Actor, claim_id: int) -> Claim:
     return claim
 
 
+def _pay_in(
+    session: Session, actor: Actor, claim: Claim, amounts: Mapping[int, Decimal], paid_on: dt.date, reference: str
+) -> LedgerTransaction:
+    """Record the carrier's payment on the claim's lines and post it to the ledger."""
+    if paid_on < claim.created_on:
+        raise ValidationError(
+            f"The payment date is before claim {claim.claim_number} was filed ({claim.created_on}).", "date"
+        )
+    lines = {line.id: line for line in claim.lines}
+    if set(amounts) - set(lines):
+        raise ValidationError("A paid amount is for a line that is not on this claim.", "paid")
+    total = sum(amounts.values(), ZERO)
+    if total == 0:
+        raise ValidationError(
+            "Enter what the carrier paid on at least one line. If it paid nothing, complete the claim instead.",
+            "paid",
+        )
+    before = {}
+    for line_id, value in amounts.items():
+        line = lines[line_id]
+        charge = session.get(LedgerTransaction, line.transaction_id)
+        assert charge is not None
+        if line.paid + value > charge.amount + charge.tax:
+            raise ValidationError(
+                f"{charge.description}: {format_money(line.paid + value)} would be more than the charge of "
+                f"{format_money(charge.amount + charge.tax)}; return the overpayment to the carrier.",
+                "paid",
+            )
+        before[line_id] = line.paid
+        line.paid = line.paid + value
+    carrier = session.scalar(
+        select(DentalPlan.carrier)
+        .join(Coverage, Coverage.dental_plan_id == DentalPlan.id)
+        .where(Coverage.id == claim.coverage_id)
+    )
+    tx = LedgerTransaction(
+        office_id=claim.office_id,
+        account_id=claim.account_id,
+        patient_id=claim.patient_id,
+        kind=TransactionKind.INSURANCE_PAYMENT,
+        description=f"Insurance payment - {carrier}, claim {claim.claim_number}",
+        dos=paid_on,
+        aged_date=paid_on,
+        amount=total,
+        claim_id=claim.id,
+        notes=reference.strip(),
+        posted_by_id=actor.user_id,
+    )
+    session.add(tx)
+    session.flush()
+    audit.record(
+        session, actor, "post_insurance_payment", "claim", claim.id,
+        before={f"line {k}": v for k, v in before.items()},
+        after={f"line {k}": lines[k].paid for k in amounts} | {"transaction_id": tx.id, "amount": total},
+    )
+    return tx
+
+
 def post_insurance_payment(
     uow: UnitOfWork,
     actor: Actor,
@@ -236,13 +303,16 @@ def post_insurance_payment(
     paid: Mapping[int, Decimal | str],
     paid_on: dt.date,
     reference: str = "",
+    final: bool = False,
+    update_bluebook: bool = False,
     today: dt.date | None = None,
 ) -> InsurancePaymentPosted:
     """Post what the carrier paid on each line of an open claim, as one insurance payment.
 
     ``paid`` maps claim line ids to amounts (blank lines left out). Refused: a complete claim, a
     negative amount, a line paid more than its charge, nothing paid, a date in the future or
-    before the claim was filed.
+    before the claim was filed. ``final`` also completes the claim on ``paid_on`` in the same
+    action (see :func:`complete_claim`), so the payment and the completion land together (DATA-1).
     """
     actor.require(BILLING_ROLES, "post insurance payments")
     today = today or dt.date.today()
@@ -253,58 +323,12 @@ def post_insurance_payment(
     with uow:
         session = uow.session
         claim = _open_claim(session, actor, claim_id)
-        if paid_on < claim.created_on:
-            raise ValidationError(
-                f"The payment date is before claim {claim.claim_number} was filed ({claim.created_on}).", "date"
-            )
-        lines = {line.id: line for line in claim.lines}
-        unknown = set(amounts) - set(lines)
-        if unknown:
-            raise ValidationError("A paid amount is for a line that is not on this claim.", "paid")
-        total = sum(amounts.values(), ZERO)
-        if total == 0:
-            raise ValidationError(
-                "Enter what the carrier paid on at least one line. If it paid nothing, complete the claim instead.",
-                "paid",
-            )
-        before = {}
-        for line_id, value in amounts.items():
-            line = lines[line_id]
-            charge = session.get(LedgerTransaction, line.transaction_id)
-            assert charge is not None
-            if line.paid + value > charge.amount + charge.tax:
-                raise ValidationError(
-                    f"{charge.description}: {format_money(line.paid + value)} would be more than the charge of "
-                    f"{format_money(charge.amount + charge.tax)}; return the overpayment to the carrier.",
-                    "paid",
-                )
-            before[line_id] = line.paid
-            line.paid = line.paid + value
-        carrier = session.scalar(
-            select(DentalPlan.carrier).join(Coverage, Coverage.dental_plan_id == DentalPlan.id)
-            .where(Coverage.id == claim.coverage_id)
-        )
-        tx = LedgerTransaction(
-            office_id=claim.office_id,
-            account_id=claim.account_id,
-            patient_id=claim.patient_id,
-            kind=TransactionKind.INSURANCE_PAYMENT,
-            description=f"Insurance payment - {carrier}, claim {claim.claim_number}",
-            dos=paid_on,
-            aged_date=paid_on,
-            amount=total,
-            claim_id=claim.id,
-            notes=reference.strip(),
-            posted_by_id=actor.user_id,
-        )
-        session.add(tx)
+        tx = _pay_in(session, actor, claim, amounts, paid_on, reference)
+        completed = _complete_in(session, actor, claim, paid_on, update_bluebook) if final else None
         uow.flush()
-        audit.record(
-            session, actor, "post_insurance_payment", "claim", claim.id,
-            before={str(k): v for k, v in before.items()},
-            after={str(k): lines[k].paid for k in amounts} | {"transaction_id": tx.id, "amount": total},
+        result = InsurancePaymentPosted(
+            tx.id, claim.claim_number, tx.amount, account_balance_in(session, claim.account_id), completed
         )
-        result = InsurancePaymentPosted(tx.id, claim.claim_number, total, account_balance_in(session, claim.account_id))
         uow.commit()
     return result
 
@@ -323,6 +347,77 @@ def _update_bluebook(session: Session, plan_id: int, paid_by_code: Mapping[str, 
             continue
         changed.append(code)
     return tuple(changed)
+
+
+def _complete_in(
+    session: Session, actor: Actor, claim: Claim, final_payment_date: dt.date, update_bluebook: bool
+) -> ClaimCompleted:
+    """Complete an open claim on its final payment date (see :func:`complete_claim`)."""
+    if final_payment_date < claim.created_on:
+        raise ValidationError(
+            f"The final payment date is before claim {claim.claim_number} was filed ({claim.created_on}).",
+            "date",
+        )
+    coverage = session.get(Coverage, claim.coverage_id)
+    assert coverage is not None
+    this_years = [row for row in _claim_charges(session, claim) if row[0].dos.year == coverage.benefit_year]
+    deductible = sum((d for _e, d in _line_estimates(session, claim.patient_id, coverage, this_years).values()), ZERO)
+    released = 0
+    paid_total = ZERO
+    this_year = ZERO
+    paid_by_code: dict[str, Decimal] = {}
+    changes = []
+    for line in claim.lines:
+        charge = session.get(LedgerTransaction, line.transaction_id)
+        assert charge is not None
+        paid_total += line.paid
+        if charge.dos.year == coverage.benefit_year:
+            this_year += line.paid
+        if line.paid > 0 and charge.procedure_code_id is not None:
+            code = session.get(ProcedureCode, charge.procedure_code_id)
+            if code is not None:
+                paid_by_code[code.code] = line.paid
+        aged, held = release_on_claim_complete(
+            aged_date=charge.aged_date, held_amount=charge.held_amount, final_payment_date=final_payment_date
+        )
+        if (aged, held) != (charge.aged_date, charge.held_amount):
+            changes.append(
+                {
+                    "transaction_id": charge.id,
+                    "aged_date": charge.aged_date.isoformat() if charge.aged_date else None,
+                    "held_amount": f"{charge.held_amount:.2f}",
+                }
+            )
+            charge.aged_date, charge.held_amount = aged, held
+            released += 1
+    benefits_before = (coverage.benefits_used, coverage.deductible_met)
+    coverage.benefits_used = coverage.benefits_used + this_year
+    coverage.deductible_met = coverage.deductible_met + deductible
+    updated = _update_bluebook(session, coverage.dental_plan_id, paid_by_code) if update_bluebook else ()
+    claim.status = ClaimStatus.COMPLETE
+    claim.completed_on = final_payment_date
+    session.flush()
+    audit.record(
+        session, actor, "complete_claim", "claim", claim.id,
+        before={
+            "status": ClaimStatus.OPEN,
+            "benefits_used": benefits_before[0],
+            "deductible_met": benefits_before[1],
+            "held_charges": changes,
+        },
+        after={
+            "status": ClaimStatus.COMPLETE,
+            "completed_on": final_payment_date,
+            "paid": paid_total,
+            "benefits_used": coverage.benefits_used,
+            "deductible_met": coverage.deductible_met,
+            "bluebook_updated": list(updated),
+        },
+    )
+    return ClaimCompleted(
+        claim.claim_number, final_payment_date, paid_total, released, coverage.benefits_used,
+        coverage.deductible_met, updated,
+    )
 
 
 def complete_claim(
@@ -355,72 +450,6 @@ def complete_claim(
                 )
             ) or today
         check_not_future(final_payment_date, today, "date", "final payment date")
-        if final_payment_date < claim.created_on:
-            raise ValidationError(
-                f"The final payment date is before claim {claim.claim_number} was filed ({claim.created_on}).",
-                "date",
-            )
-        coverage = session.get(Coverage, claim.coverage_id)
-        assert coverage is not None
-        this_years = [row for row in _claim_charges(session, claim) if row[0].dos.year == coverage.benefit_year]
-        deductible = sum(
-            (d for _e, d in _line_estimates(session, claim.patient_id, coverage, this_years).values()), ZERO
-        )
-        released = 0
-        paid_total = ZERO
-        this_year = ZERO
-        paid_by_code: dict[str, Decimal] = {}
-        changes = []
-        for line in claim.lines:
-            charge = session.get(LedgerTransaction, line.transaction_id)
-            assert charge is not None
-            paid_total += line.paid
-            if charge.dos.year == coverage.benefit_year:
-                this_year += line.paid
-            if line.paid > 0 and charge.procedure_code_id is not None:
-                code = session.get(ProcedureCode, charge.procedure_code_id)
-                if code is not None:
-                    paid_by_code[code.code] = line.paid
-            aged, held = release_on_claim_complete(
-                aged_date=charge.aged_date, held_amount=charge.held_amount, final_payment_date=final_payment_date
-            )
-            if (aged, held) != (charge.aged_date, charge.held_amount):
-                changes.append(
-                    {
-                        "transaction_id": charge.id,
-                        "aged_date": charge.aged_date.isoformat() if charge.aged_date else None,
-                        "held_amount": f"{charge.held_amount:.2f}",
-                    }
-                )
-                charge.aged_date, charge.held_amount = aged, held
-                released += 1
-        benefits_before = (coverage.benefits_used, coverage.deductible_met)
-        coverage.benefits_used = coverage.benefits_used + this_year
-        coverage.deductible_met = coverage.deductible_met + deductible
-        updated = _update_bluebook(session, coverage.dental_plan_id, paid_by_code) if update_bluebook else ()
-        claim.status = ClaimStatus.COMPLETE
-        claim.completed_on = final_payment_date
-        uow.flush()
-        audit.record(
-            session, actor, "complete_claim", "claim", claim.id,
-            before={
-                "status": ClaimStatus.OPEN,
-                "benefits_used": benefits_before[0],
-                "deductible_met": benefits_before[1],
-                "held_charges": changes,
-            },
-            after={
-                "status": ClaimStatus.COMPLETE,
-                "completed_on": final_payment_date,
-                "paid": paid_total,
-                "benefits_used": coverage.benefits_used,
-                "deductible_met": coverage.deductible_met,
-                "bluebook_updated": list(updated),
-            },
-        )
-        result = ClaimCompleted(
-            claim.claim_number, final_payment_date, paid_total, released, coverage.benefits_used,
-            coverage.deductible_met, updated,
-        )
+        result = _complete_in(session, actor, claim, final_payment_date, update_bluebook)
         uow.commit()
     return result

@@ -231,3 +231,32 @@ def test_open_claims_lists_the_accounts_claims_waiting_for_payment(money: MoneyP
     ]
     complete_claim(money.uow, money.front_desk, claim_id=first.id, today=TODAY)
     assert [c.claim_number for c in open_claims(money.uow, money.account_id)] == ["000002"]
+
+
+def test_tx_age3_a_final_insurance_payment_completes_the_claim_in_the_same_action(money: MoneyPractice) -> None:
+    """TX-AGE-3/DATA-1: paying with "final" completes the claim on that date in one action."""
+    money.set_icm(Icm.AFTER_INSURANCE)
+    _charge(money, "D2391", 30)
+    claim = _file(money, 30)
+    [line] = claim_detail(money.uow, claim.id).lines
+    posted = post_insurance_payment(
+        money.uow, money.front_desk, claim_id=claim.id, paid={line.line_id: "104"}, paid_on=_day(10), final=True,
+        today=TODAY,
+    )
+    assert posted.completed is not None and posted.completed.completed_on == _day(10)
+    assert open_claims(money.uow, money.account_id) == []
+    assert account_aging(money.uow, money.account_id, TODAY) == AgingBuckets(d0_30=D("76.00"))
+
+
+def test_claim_candidates_list_the_patients_with_procedures_to_file(money: MoneyPractice) -> None:
+    """TX-INS-2: Create claim offers each patient with unfiled insurable procedures and their coverages."""
+    from dentaldesk.services.claims import claim_candidates
+
+    _charge(money, "D0120", 3)
+    _charge(money, "D9972", 3)
+    [candidate] = claim_candidates(money.uow, money.account_id)
+    assert candidate.patient_name == "Anna Smith"
+    assert [c.code for c in candidate.charges] == ["D0120"]
+    assert [c.label for c in candidate.coverages] == ["Primary: Acme Dental - Acme Percentage"]
+    _file(money)
+    assert claim_candidates(money.uow, money.account_id) == []
