@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QToolBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QStackedWidget, QToolBar, QVBoxLayout, QWidget
 
 from dentaldesk.config import describe_url
 from dentaldesk.services.office import OfficeInfo
 from dentaldesk.services.patients import PatientHeader, patient_header
+from dentaldesk.ui.chart_panel import PatientChartPanel
 from dentaldesk.ui.context import AppContext
 from dentaldesk.ui.idle_lock import IdleLock
 from dentaldesk.ui.ledger_view import LedgerView
@@ -28,6 +29,14 @@ class MainWindow(QMainWindow):
 
         self.header = PatientHeaderBar()
         self.patients = PatientsView(ctx)
+        # The patient view: search on the left, the chosen patient's tooth chart beside it (issue 5).
+        self.chart = PatientChartPanel(ctx)
+        self.patients_page = QSplitter()
+        self.patients_page.setObjectName("patients_page")
+        self.patients_page.addWidget(self.patients)
+        self.patients_page.addWidget(self.chart)
+        self.patients_page.setStretchFactor(0, 1)
+        self.patients_page.setStretchFactor(1, 1)
         self.treatments = TreatmentsView(ctx)
         self.ledger = LedgerView(ctx)
         self.settings = SettingsView(ctx)
@@ -44,7 +53,7 @@ class MainWindow(QMainWindow):
             (("Patients", self.patients), ("Treatments", self.treatments), ("Ledger", self.ledger), ("Settings", self.settings)),
             start=1,
         ):
-            self.stack.addWidget(view)
+            self.stack.addWidget(self.patients_page if view is self.patients else view)
             action = QAction(f"&{name}", self)
             action.setObjectName(f"nav_{name.lower()}")
             action.setCheckable(True)
@@ -79,7 +88,7 @@ class MainWindow(QMainWindow):
         self.idle_lock = IdleLock(self, ctx, office.idle_lock_minutes)
 
     def show_view(self, view: QWidget) -> None:
-        self.stack.setCurrentWidget(view)
+        self.stack.setCurrentWidget(self.patients_page if view is self.patients else view)
         for name, action in self.nav_actions.items():
             action.setChecked(getattr(self, name.lower()) is view)
         if view is self.treatments:

@@ -1,0 +1,420 @@
+"""The patient's chart: the tooth chart, the list of its marks, Remove Chart Graphic and Chart again.
+
+TX-CHART-1: "Remove chart graphic..." asks for a reason and takes the mark off the chart; the
+money stays. TX-CHART-2: "Chart again on..." puts a removed mark's procedure on the right
+tooth as a new mark; the list keeps both. Who may do either is the service's rule (CHART-ROLE in
+dentaldesk/services/chart.py); the buttons say so when the role cannot.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from dentaldesk.domain.teeth import display_tooth
+from dentaldesk.domain.terms import ToothNumbering
+from dentaldesk.services.chart import (
+    ChartMark,
+    PatientChart,
+    can_change_chart,
+    patient_chart,
+    rechart,
+    remove_chart_graphic,
+)
+from dentaldesk.ui.chart_layout import STATUS_STYLES, Dentition, default_dentition
+from dentaldesk.ui.context import AppContext
+from dentaldesk.ui.operations import run_op
+from dentaldesk.ui.table_model import Column, RowsModel
+from dentaldesk.ui.tooth_chart import DentitionSwitch, ToothChart
+from dentaldesk.ui.widgets import EmptyState, make_table
+
+ROLE_NOTE = "Only Owner, Admin or Dentist users change the chart: it is part of the clinical record."
+RANGE_HINT = {
+    ToothNumbering.UNIVERSAL: "Universal numbering: 1-32 permanent, A-T primary",
+    ToothNumbering.FDI: "FDI numbering: 11-48 permanent, 51-85 primary",
+}
+AREAS = ("chart", "plans", "ledger")
+
+
+def _when(moment: dt.datetime | None) -> str:
+    return f"{moment.astimezone():%Y-%m-%d %H:%M}" if moment else ""
+
+
+def _error_label(name: str) -> QLabel:
+    label = QLabel()
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    label.setStyleSheet("color: #b42318;")
+    label.setVisible(False)
+    return label
+
+
+class MarksModel(RowsModel[ChartMark]):
+    """The chart's marks, removed ones greyed and struck through (they are history)."""
+
+    def __init__(self, parent: Any = None) -> None:
+        self.numbering = ToothNumbering.UNIVERSAL
+        super().__init__(
+            [
+                Column("Tooth", lambda m: display_tooth(m.tooth, self.numbering)),
+                Column("Surfaces", lambda m: m.surfaces),
+                Column("Code", lambda m: m.code),
+                Column("Procedure", lambda m: m.code_name),
+                Column("Status", lambda m: STATUS_STYLES[m.status].label),
+                Column("Charted", lambda m: f"{_when(m.created_at)} {m.created_by}".strip()),
+                Column(
+                    "Removed",
+                    lambda m: f"{_when(m.removed_at)} by {m.removed_by}: {m.removal_reason}" if m.removed else "",
+                ),
+            ],
+            parent,
+        )
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if index.isValid() and self.row(index.row()).removed:
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QColor("#667085")
+            if role == Qt.ItemDataRole.FontRole and index.column() < 5:
+                font = QFont()
+                font.setStrikeOut(True)
+                return font
+        return super().data(index, role)
+
+
+class RemoveGraphicDialog(QDialog):
+    """TX-CHART-1: asks why, then removes the mark; the money is not touched."""
+
+    def __init__(self, ctx: AppContext, mark: ChartMark, numbering: ToothNumbering, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.mark = mark
+        self.setObjectName("remove_graphic_dialog")
+        self.setWindowTitle("Remove chart graphic")
+        tooth = display_tooth(mark.tooth, numbering)
+        surfaces = f" {mark.surfaces}" if mark.surfaces else ""
+        intro = QLabel(
+            f"Remove the mark of <b>{mark.code}{surfaces} {mark.code_name}</b> on tooth <b>{tooth}</b> from the "
+            "chart?<br>Its charge, fee, claim and ledger history stay exactly as they are, and the mark stays "
+            "in the procedure's history. You can then chart it again on the right tooth."
+        )
+        intro.setWordWrap(True)
+        self.reason = QLineEdit()
+        self.reason.setObjectName("removal_reason")
+        self.reason.setAccessibleName("Reason for removing the chart graphic")
+        self.reason.setPlaceholderText("For example: charted on the wrong tooth")
+        self.reason.setMaxLength(500)
+        caption = QLabel("&Reason")
+        caption.setBuddy(self.reason)
+        self.reason_error = _error_label("reason_error")
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setText("Remove graphic")
+        self.ok.setEnabled(False)
+        self.ok.setToolTip("Type the reason first.")
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        self.reason.textChanged.connect(self._reason_changed)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(caption)
+        layout.addWidget(self.reason)
+        layout.addWidget(self.reason_error)
+        layout.addWidget(self.buttons)
+        self.resize(460, self.sizeHint().height())
+
+    def _reason_changed(self, text: str) -> None:
+        self.ok.setEnabled(bool(text.strip()))
+        self.reason_error.setVisible(False)
+
+    def save(self) -> None:
+        reason = self.reason.text()
+        ok, _mark = run_op(
+            self.ctx, self,
+            lambda: remove_chart_graphic(self.ctx.uow(), self.ctx.user, self.mark.id, reason),
+            changed="chart", field_labels={"reason": self.reason_error}, fallback=self.reason_error,
+        )
+        if ok:
+            self.accept()
+
+
+class RechartDialog(QDialog):
+    """TX-CHART-2: chart a removed mark's procedure again, typed or picked on a small chart."""
+
+    def __init__(self, ctx: AppContext, mark: ChartMark, chart: PatientChart, dentition: Dentition,
+                 suggested_tooth: str | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.mark = mark
+        self.numbering = chart.numbering
+        self.setObjectName("rechart_dialog")
+        self.setWindowTitle(f"Chart {mark.code} again")
+        old = display_tooth(mark.tooth, self.numbering)
+        intro = QLabel(
+            f"Chart <b>{mark.code} {mark.code_name}</b> again on the right tooth. The removed mark on tooth "
+            f"<b>{old}</b> stays in the history; the charge and its money do not change."
+        )
+        intro.setWordWrap(True)
+        self.picker = ToothChart()
+        self.picker.setObjectName("rechart_picker")
+        self.picker.setAccessibleName("Pick the tooth")
+        self.picker.set_numbering(self.numbering)
+        self.picker.set_dentition(dentition)
+        self.picker.set_marks(chart.marks)
+        self.picker.tooth_chosen.connect(lambda t: self.tooth.setText(display_tooth(t, self.numbering)))
+        self.tooth = QLineEdit(display_tooth(suggested_tooth, self.numbering) if suggested_tooth else "")
+        self.tooth.setObjectName("rechart_tooth")
+        self.tooth.setAccessibleName("Tooth")
+        self.tooth.setPlaceholderText(RANGE_HINT[self.numbering])
+        self.surfaces = QLineEdit(mark.surfaces)
+        self.surfaces.setObjectName("rechart_surfaces")
+        self.surfaces.setAccessibleName("Surfaces")
+        if mark.surfaces:
+            self.surfaces.setPlaceholderText("M, O, D, B, L, I, F")
+        else:
+            self.surfaces.setEnabled(False)
+            self.surfaces.setPlaceholderText("whole tooth: no surfaces")
+        self.tooth_error = _error_label("tooth_error")
+        self.surfaces_error = _error_label("surfaces_error")
+        self.general_error = _error_label("rechart_error")
+        form = QFormLayout()
+        tooth_caption = QLabel("&Tooth")
+        tooth_caption.setBuddy(self.tooth)
+        surfaces_caption = QLabel("&Surfaces")
+        surfaces_caption.setBuddy(self.surfaces)
+        form.addRow(tooth_caption, self.tooth)
+        form.addRow("", self.tooth_error)
+        form.addRow(surfaces_caption, self.surfaces)
+        form.addRow("", self.surfaces_error)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setText("Chart again")
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        for edit, error in ((self.tooth, self.tooth_error), (self.surfaces, self.surfaces_error)):
+            edit.textChanged.connect(lambda _t, e=error: (e.setVisible(False), self.general_error.setVisible(False)))
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.picker, 1)
+        layout.addLayout(form)
+        layout.addWidget(self.general_error)
+        layout.addWidget(self.buttons)
+        self.resize(560, 460)
+        self.tooth.setFocus()
+
+    def save(self) -> None:
+        tooth, surfaces = self.tooth.text(), self.surfaces.text()
+        ok, _mark = run_op(
+            self.ctx, self,
+            lambda: rechart(self.ctx.uow(), self.ctx.user, self.mark.id, tooth, surfaces),
+            changed="chart",
+            field_labels={"tooth": self.tooth_error, "surfaces": self.surfaces_error},
+            fallback=self.general_error,
+        )
+        if ok:
+            self.accept()
+
+
+class PatientChartPanel(QWidget):
+    """The chosen patient's tooth chart with its marks; refreshes when the chart, plans or ledger change."""
+
+    tooth_chosen = Signal(str)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("patient_chart_panel")
+        self.patient_id: int | None = None
+        self.chart_data: PatientChart | None = None
+        self.dialog: QDialog | None = None
+        self.may_change = can_change_chart(ctx.user.role)
+
+        self.title = QLabel()
+        self.title.setObjectName("chart_title")
+        self.switch = DentitionSwitch()
+        self.chart = ToothChart()
+        self.model = MarksModel(self)
+        self.table = make_table("chart_marks")
+        self.table.setAccessibleName("Chart marks")
+        self.table.setModel(self.model)
+        self.show_removed = QCheckBox("Show re&moved marks")
+        self.show_removed.setObjectName("show_removed")
+        self.show_removed.setChecked(True)
+        self.remove_button = QPushButton("Remo&ve chart graphic…")
+        self.remove_button.setObjectName("remove_graphic")
+        self.rechart_button = QPushButton("Chart a&gain on…")
+        self.rechart_button.setObjectName("rechart")
+        self.message = _error_label("chart_message")
+
+        top = QHBoxLayout()
+        top.addWidget(self.title, 1)
+        top.addWidget(self.switch)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.show_removed)
+        buttons.addStretch(1)
+        buttons.addWidget(self.remove_button)
+        buttons.addWidget(self.rechart_button)
+        lower = QWidget()
+        lower_layout = QVBoxLayout(lower)
+        lower_layout.setContentsMargins(0, 0, 0, 0)
+        lower_layout.addWidget(self.table, 1)
+        lower_layout.addLayout(buttons)
+        lower_layout.addWidget(self.message)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.chart)
+        split.addWidget(lower)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        split.setChildrenCollapsible(False)
+        content = QWidget()
+        content_layout = QVBoxLayout(content)
+        content_layout.setContentsMargins(0, 0, 0, 0)
+        content_layout.addLayout(top)
+        content_layout.addWidget(split, 1)
+
+        self.empty = EmptyState("Choose a patient under Patients to see the tooth chart.")
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.empty)
+        self.stack.addWidget(content)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.stack)
+
+        self.switch.changed.connect(self.chart.set_dentition)
+        self.chart.tooth_chosen.connect(self._tooth_chosen)
+        self.table.selectionModel().currentRowChanged.connect(lambda _c, _p: self._mark_changed())
+        self.show_removed.toggled.connect(lambda _on: self._fill_table())
+        self.remove_button.clicked.connect(self.ask_remove)
+        self.rechart_button.clicked.connect(self.ask_rechart)
+        ctx.changes.patient_selected.connect(self.set_patient)
+        ctx.changes.changed.connect(lambda area: self.refresh() if area in AREAS else None)
+        self._mark_changed()
+
+    # -- loading --------------------------------------------------------------------------------
+
+    def set_patient(self, patient_id: int | None) -> None:
+        new = patient_id != self.patient_id
+        self.patient_id = patient_id
+        self.refresh()
+        if new and self.chart_data is not None:
+            teeth = [m.tooth for m in self.chart_data.marks if not m.removed and m.tooth]
+            self.switch.set_dentition(default_dentition(self.chart_data.birth_date, teeth, dt.date.today()))
+
+    def refresh(self) -> None:
+        if self.patient_id is None:
+            self.chart_data = None
+            self.stack.setCurrentWidget(self.empty)
+            return
+        self.chart_data = patient_chart(self.ctx.uow(), self.patient_id)
+        data = self.chart_data
+        self.title.setText(f"<b>Tooth chart</b> &nbsp;{data.patient_name} ({data.patient_number})")
+        self.chart.set_numbering(data.numbering)
+        self.chart.set_marks(data.marks)
+        self.model.numbering = data.numbering
+        self._fill_table()
+        self.stack.setCurrentWidget(self.stack.widget(1))
+
+    def _fill_table(self) -> None:
+        keep = self.selected_mark()
+        marks = list(self.chart_data.marks) if self.chart_data else []
+        if not self.show_removed.isChecked():
+            marks = [m for m in marks if not m.removed]
+        self.model.set_rows(marks)
+        if keep is not None:
+            self.select_mark(keep.id)
+        self._mark_changed()
+
+    # -- selection ------------------------------------------------------------------------------
+
+    def selected_mark(self) -> ChartMark | None:
+        index = self.table.currentIndex()
+        return self.model.row(index.row()) if index.isValid() and index.row() < self.model.rowCount() else None
+
+    def select_mark(self, mark_id: int) -> bool:
+        for row, mark in enumerate(self.model.rows):
+            if mark.id == mark_id:
+                self.table.selectRow(row)
+                self.table.setCurrentIndex(self.model.index(row, 0))
+                return True
+        return False
+
+    def _tooth_chosen(self, tooth: str) -> None:
+        on_tooth = [m for m in self.model.rows if m.tooth == tooth]
+        on_tooth.sort(key=lambda m: m.removed)  # a current mark before its removed history
+        if on_tooth:
+            self.select_mark(on_tooth[0].id)
+        else:
+            self.table.clearSelection()
+            self.table.setCurrentIndex(QModelIndex())
+        self.tooth_chosen.emit(tooth)
+
+    def _mark_changed(self) -> None:
+        mark = self.selected_mark()
+        if mark is not None and mark.tooth:
+            self.chart.select_tooth(mark.tooth)
+        self.remove_button.setEnabled(self.may_change and mark is not None and not mark.removed)
+        replaced = self._charted_again(mark) if mark is not None and mark.removed else None
+        self.rechart_button.setEnabled(self.may_change and mark is not None and mark.removed and replaced is None)
+        if not self.may_change:
+            tip = ROLE_NOTE
+            self.remove_button.setToolTip(tip)
+            self.rechart_button.setToolTip(tip)
+            return
+        self.remove_button.setToolTip(
+            "Take the selected mark off the chart; its charge and money stay (TX-CHART-1)."
+            if mark is not None and not mark.removed else "Select a mark on the chart or in the list first."
+        )
+        if replaced is not None and self.chart_data is not None:
+            where = display_tooth(replaced.tooth, self.chart_data.numbering)
+            self.rechart_button.setToolTip(f"This procedure is already charted again, on tooth {where}.")
+        else:
+            self.rechart_button.setToolTip(
+                "Chart the selected removed mark's procedure on the right tooth (TX-CHART-2)."
+                if mark is not None and mark.removed else "Select a removed mark first."
+            )
+
+    def _charted_again(self, mark: ChartMark) -> ChartMark | None:
+        if self.chart_data is None or (mark.transaction_id is None and mark.plan_item_id is None):
+            return None
+        for other in self.chart_data.marks:
+            if other.removed or other.id == mark.id:
+                continue
+            same_tx = mark.transaction_id is not None and other.transaction_id == mark.transaction_id
+            same_item = mark.plan_item_id is not None and other.plan_item_id == mark.plan_item_id
+            if same_tx or same_item:
+                return other
+        return None
+
+    # -- actions --------------------------------------------------------------------------------
+
+    def ask_remove(self) -> None:
+        mark = self.selected_mark()
+        if mark is None or self.chart_data is None:
+            return
+        self.dialog = RemoveGraphicDialog(self.ctx, mark, self.chart_data.numbering, self)
+        self.dialog.open()
+
+    def ask_rechart(self) -> None:
+        mark = self.selected_mark()
+        if mark is None or self.chart_data is None:
+            return
+        chosen = self.chart.selected_tooth
+        suggested = chosen if chosen and chosen != mark.tooth else None
+        self.dialog = RechartDialog(self.ctx, mark, self.chart_data, self.chart.dentition(), suggested, self)
+        self.dialog.open()
