@@ -1,0 +1,125 @@
+"""General System Settings: office, tax method and rate, tooth numbering, handouts, idle lock."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtWidgets import QDialogButtonBox, QHBoxLayout, QVBoxLayout, QWidget
+
+from dentaldesk.domain.errors import ValidationError
+from dentaldesk.domain.tax import parse_tax_rate, taxable_state
+from dentaldesk.domain.terms import PaperSize, TaxMethod, ToothNumbering
+from dentaldesk.services.settings import GeneralSettingsForm, load_general_settings, save_general_settings
+from dentaldesk.ui.context import AppContext
+from dentaldesk.ui.operations import run_op
+from dentaldesk.ui.settings.forms import FieldForm, SetupWindow, enum_items, hint_label, select_data
+
+NUMBERING = [("Universal (1-32, A-T)", ToothNumbering.UNIVERSAL.value), ("FDI / ISO 3950 (11-48, 51-85)", ToothNumbering.FDI.value)]
+PAPER = [("Letter", PaperSize.LETTER.value), ("A4", PaperSize.A4.value)]
+
+
+class GeneralSettingsWindow(SetupWindow):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, "General settings", parent)
+        left, right = FieldForm(), FieldForm()
+        self.name = left.line("name", "Practice &name")
+        self.office_code = left.line("office_code", "&Office ID", width=140,
+                                     hint="Shown on every transaction and claim.")
+        self.address = left.text("address", "&Address", height=56)
+        self.phone = left.line("phone", "P&hone")
+        self.email = left.line("email", "&E-mail", placeholder="frontdesk@example.com")
+        self.idle_lock = left.line("idle_lock_minutes", "&Lock after idle (minutes)", width=80,
+                                   hint="The workstation locks after this many minutes without use (SEC-1).")
+
+        self.tax_method = right.combo("tax_method", "&Tax method", enum_items(TaxMethod))
+        self.tax_rate = right.line("tax_rate", "Tax &rate (%)", placeholder="e.g. 8.25", width=120)
+        self.tax_hint = hint_label("", "tax_hint")
+        right.addRow("", self.tax_hint)
+        self.numbering = right.combo("tooth_numbering", "Tooth n&umbering", NUMBERING)
+        self.paper = right.combo("paper_size", "Handout &paper", PAPER)
+        self.validity = right.line("estimate_valid_days", "Estimates &valid for (days)", width=80)
+        self.note = right.text("handout_note", "Han&dout note", height=90,
+                               hint="Printed at the foot of every plan handout.")
+        self.forms = (left, right)
+        self.errors = left.errors | right.errors
+
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.save_button = self.buttons.addButton("&Save", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.save_button.setObjectName("save")
+        self.save_button.setDefault(True)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.close)
+
+        columns = QHBoxLayout()
+        columns.addLayout(left, 1)
+        columns.addSpacing(18)
+        columns.addLayout(right, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(columns)
+        layout.addStretch(1)
+        layout.addWidget(self.problem)
+        layout.addWidget(self.status)
+        layout.addWidget(self.buttons)
+        self.tax_method.currentIndexChanged.connect(self._explain_tax)
+        self.tax_rate.textChanged.connect(self._explain_tax)
+        self.resize(900, 400)
+        self.load()
+
+    def load(self) -> None:
+        ok, form = run_op(self.ctx, self, lambda: load_general_settings(self.ctx.uow(), self.ctx.user))
+        if not ok or form is None:
+            self.save_button.setEnabled(False)
+            return
+        self._loaded = form
+        self.name.setText(form.name)
+        self.office_code.setText(form.office_code)
+        self.address.setPlainText(form.address)
+        self.phone.setText(form.phone)
+        self.email.setText(form.email)
+        select_data(self.tax_method, form.tax_method.value)
+        self.tax_rate.setText(form.tax_rate)
+        select_data(self.numbering, form.tooth_numbering.value)
+        select_data(self.paper, form.paper_size.value)
+        self.validity.setText(form.estimate_valid_days)
+        self.note.setPlainText(form.handout_note)
+        self.idle_lock.setText(form.idle_lock_minutes)
+        self._explain_tax()
+
+    def form(self) -> GeneralSettingsForm:
+        return replace(
+            self._loaded,
+            office_code=self.office_code.text(), name=self.name.text(), address=self.address.toPlainText(),
+            phone=self.phone.text(), email=self.email.text(), tax_method=TaxMethod(self.tax_method.currentData()),
+            tax_rate=self.tax_rate.text(), tooth_numbering=ToothNumbering(self.numbering.currentData()),
+            paper_size=PaperSize(self.paper.currentData()), handout_note=self.note.toPlainText(),
+            estimate_valid_days=self.validity.text(), idle_lock_minutes=self.idle_lock.text(),
+        )
+
+    def _explain_tax(self) -> None:
+        """Say what the Transactions dialog's Taxable box will do with this method and rate (TX-TAX-1)."""
+        method = TaxMethod(self.tax_method.currentData())
+        try:
+            rate = parse_tax_rate(self.tax_rate.text()) if self.tax_rate.text().strip() else None
+        except ValidationError:
+            rate = None
+        state = taxable_state(method, rate, False)
+        if method is TaxMethod.NONE:
+            text = "No tax: the Taxable box on charges is disabled and unchecked."
+        elif not rate:
+            text = "No tax rate yet: the Taxable box on charges is disabled and unchecked until a rate is set."
+        elif state.enabled:
+            text = "Non-pro rata: the Taxable box is enabled on each charge and starts from the code's Taxable flag."
+        else:
+            text = "Pro rata: every charge is taxed; the Taxable box is checked and disabled."
+        self.tax_hint.setText(text)
+
+    def save(self) -> None:
+        for form in self.forms:
+            form.clear_errors()
+        self.say("")
+        changed = self.form()
+        ok, _ = run_op(self.ctx, self, lambda: save_general_settings(self.ctx.uow(), self.ctx.user, changed),
+                       changed="settings", field_labels=self.errors, fallback=self.problem)
+        if ok:
+            self._loaded = changed
+            self.say("General settings saved.")
