@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dentaldesk.db.models import (
+    Coverage,
     Office,
     Patient,
     PlanApproval,
@@ -387,7 +388,8 @@ def load_handout_in(session: Session, plan_id: int, *, today: dt.date | None = N
         completed_teeth=frozenset(
             by_id[f.id][0].tooth for f in facts if by_id[f.id][0].tooth and f.is_completed
         ),
-        has_insurance=any(e.coverage_type not in ("No insurance",) for e in estimates),
+        has_insurance=session.scalar(select(Coverage.id).where(Coverage.patient_id == patient.id).limit(1))
+        is not None,
     )
 
 
@@ -419,11 +421,12 @@ def record_handout(
         text = how.label + (f": {detail}" if detail else "")
         if actor is None:
             text += f" (by {username.strip()} from the command line)"
-        s.add(PlanEvent(plan_id=plan.id, user_id=actor.user_id if actor else None, action=how.value, detail=text))
+        action = f"handout_{how.value}"
+        s.add(PlanEvent(plan_id=plan.id, user_id=actor.user_id if actor else None, action=action, detail=text))
         audit.record(
             s,
             actor,
-            f"handout_{how.value}",
+            action,
             "treatment_plan",
             plan.id,
             after={"how": how.value, "detail": detail, "status": plan.status, "title": plan.title},

@@ -85,9 +85,12 @@ class HandoutPdf:
                 "or use Save as PDF."
             )
         painted = 0
+        # Drivers that cannot make copies themselves (a PDF file, some Windows drivers) get each
+        # copy as a whole set of pages.
+        copies = 1 if printer.supportsMultipleCopies() else max(1, printer.copyCount())
         try:
             dpi = min(max(printer.resolution(), 72), MAX_RENDER_DPI)
-            for n, page in enumerate(self.pages_to_print(printer)):
+            for n, page in enumerate(self.pages_to_print(printer) * copies):
                 if n:
                     printer.newPage()
                 points = self.document.pagePointSize(page)

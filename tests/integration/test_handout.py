@@ -256,7 +256,7 @@ def test_tp1_sec2_front_desk_print_is_written_to_history_and_audit(uow, office, 
     with uow:
         event = uow.session.scalars(select(PlanEvent).where(PlanEvent.plan_id == plans["approved"])).one()
         audit = uow.session.scalars(select(AuditEvent).where(AuditEvent.action == "handout_printed")).one()
-        assert event.action == "printed" and event.detail == "Handout printed: 2 pages on Front"
+        assert event.action == "handout_printed" and event.detail == "Handout printed: 2 pages on Front"
         assert event.user_id == office.front_desk.user_id
         assert (audit.username, audit.entity, audit.entity_id) == ("front", "treatment_plan", plans["approved"])
         assert '"how": "printed"' in audit.after and audit.workstation == "test-ws"

@@ -117,7 +117,7 @@ def test_tp17_print_with_preview_shows_the_pages_and_records_the_print(
     assert len(PdfReader(tmp_path / "from-preview.pdf").pages) == 2
     assert told == []
     [(action, detail)] = events(copy, copy.plans["approved"])
-    assert action == "printed" and detail.startswith("Handout printed: 2 pages on ")
+    assert action == "handout_printed" and detail.startswith("Handout printed: 2 pages on ")
 
 
 def test_tp17_cancelled_print_says_so_and_records_nothing(qtbot, ctx, copy, window, told, monkeypatch) -> None:
@@ -149,7 +149,7 @@ def test_save_as_pdf_writes_the_handout_where_chosen_and_records_it(
     written = save_plan_pdf(ctx, window, copy.plans["half"])
     assert written == chosen.with_name("Zoe plan.pdf") and written.read_bytes().startswith(b"%PDF")
     assert "Implant and crown" in PdfReader(written).pages[0].extract_text()
-    assert events(copy, copy.plans["half"]) == [("saved_pdf", f"Handout saved as PDF: {written}")]
+    assert events(copy, copy.plans["half"]) == [("handout_saved_pdf", f"Handout saved as PDF: {written}")]
 
 
 def test_save_into_a_missing_folder_shows_the_reason(qtbot, ctx, copy, window, told, tmp_path, monkeypatch) -> None:
@@ -204,7 +204,7 @@ def test_tp17_send_to_patient_saves_pdf_and_opens_mail_addressed_to_patient(
     assert body.startswith("Dear Zoë Ångström,") and written.name in body and str(written) in body
     assert len(told) == 1 and "Attach the handout before sending" in told[0]
     [(action, detail)] = events(copy, copy.plans["draft"])
-    assert action == "sent_to_patient" and "zoe@example.com" in detail
+    assert action == "handout_sent_to_patient" and "zoe@example.com" in detail
 
 
 def test_handout_menu_offers_print_save_and_send(qtbot, ctx, copy, window, told, monkeypatch) -> None:
