@@ -9,11 +9,8 @@ page (TP-4). Money is printed only through ``format_money`` (MONEY-1).
 
 from __future__ import annotations
 
-import datetime as dt
 import io
-import math
 import re
-from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -23,7 +20,6 @@ from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Image, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from dentaldesk.domain.money import format_money
@@ -32,9 +28,12 @@ from dentaldesk.domain.terms import PaperSize, PlanStatus
 from dentaldesk.printing.chart import tooth_chart
 from dentaldesk.printing.files import write_atomically
 from dentaldesk.printing.fonts import Faces, handout_faces
+from dentaldesk.printing.formats import format_date, format_minutes
+from dentaldesk.printing.pages import WATERMARK, canvas_maker, page_decorator
 from dentaldesk.services.handout import HandoutApproval, HandoutItem, HandoutVisit, PlanHandout
 
-WATERMARK = "DRAFT - estimate only"
+__all__ = ["WATERMARK", "build_handout_pdf", "format_date", "format_minutes", "handout_file_name", "write_handout_pdf"]
+
 MARGIN = 40.0
 FRAME_PADDING = 6.0  # reportlab's frames pad their content; the page margin is where ink starts
 INK = colors.HexColor("#101828")
@@ -42,22 +41,8 @@ MUTED = colors.HexColor("#667085")
 RULE = colors.HexColor("#d0d5dd")
 VISIT_BAND = colors.HexColor("#eef4ff")
 SUBTOTAL_BAND = colors.HexColor("#f9fafb")
-WATERMARK_INK = colors.HexColor("#d92d20")
 
 COLUMNS = ("Tooth", "Surfaces", "Code", "Procedure", "Provider", "Fee", "Est. insurance", "Your portion")
-
-
-def format_date(day: dt.date) -> str:
-    """Dates as the patient reads them: ``Nov 3, 2026``."""
-    return f"{day:%b} {day.day}, {day.year}"
-
-
-def format_minutes(minutes: int) -> str:
-    """Chair time: ``45 min``, ``1 h 30 min``, ``2 h``."""
-    hours, rest = divmod(minutes, 60)
-    if not hours:
-        return f"{rest} min"
-    return f"{hours} h {rest} min" if rest else f"{hours} h"
 
 
 def page_size(paper: PaperSize) -> tuple[float, float]:
@@ -372,60 +357,6 @@ def _chart(h: PlanHandout, st: _Styles, width: float) -> list[object]:
     return parts
 
 
-# --- pages
-
-
-def _decorator(h: PlanHandout, faces: Faces) -> Callable[[Canvas, int, int], None]:
-    footer_left = f"{h.office.name} · Plan {h.plan_id} · prepared {format_date(h.prepared_on)}"
-    running = f"{h.patient.name} (patient ID {h.patient.patient_number}) · {h.title}"
-
-    def decorate(canvas: Canvas, page: int, pages: int) -> None:
-        width, height = canvas._pagesize
-        canvas.saveState()
-        canvas.setFont(faces.regular, 7.5)
-        canvas.setFillColor(MUTED)
-        canvas.drawString(MARGIN, 22, footer_left)
-        canvas.drawRightString(width - MARGIN, 22, f"Page {page} of {pages}")
-        if page > 1:
-            canvas.drawString(MARGIN, height - 26, running)
-        if h.is_draft:
-            # TP-4: every page of a draft says it is an estimate, across the page, over the content.
-            canvas.setFillColor(WATERMARK_INK)
-            canvas.setFillAlpha(0.16)
-            angle = math.degrees(math.atan2(height, width))
-            size = 0.78 * math.hypot(width, height) / max(1.0, canvas.stringWidth(WATERMARK, faces.bold, 1))
-            canvas.translate(width / 2, height / 2)
-            canvas.rotate(angle)
-            canvas.setFont(faces.bold, size)
-            canvas.drawCentredString(0, -size / 3, WATERMARK)
-        canvas.restoreState()
-
-    return decorate
-
-
-def _canvas_maker(decorate: Callable[[Canvas, int, int], None]) -> type[Canvas]:
-    """A canvas that holds its pages until the end, so each can say "Page N of M"."""
-
-    class NumberedCanvas(Canvas):
-        def __init__(self, *args: object, **kwargs: object) -> None:
-            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-            self._held: list[dict[str, object]] = []
-
-        def showPage(self) -> None:  # noqa: N802 - reportlab's name
-            self._held.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self) -> None:
-            pages = len(self._held)
-            for state in self._held:
-                self.__dict__.update(state)
-                decorate(self, self._pageNumber, pages)
-                super().showPage()
-            super().save()
-
-    return NumberedCanvas
-
-
 def build_handout_pdf(handout: PlanHandout) -> bytes:
     """The handout as PDF bytes, on the office's paper (Letter or A4)."""
     faces = handout_faces()
@@ -457,7 +388,7 @@ def build_handout_pdf(handout: PlanHandout) -> bytes:
     else:
         story.append(_p("No treatment has been added to this plan yet.", st.body))
     story += [_totals(handout, st, width), _approval(handout, st, width), *_note(handout, st, width)]
-    doc.build(story, canvasmaker=_canvas_maker(_decorator(handout, faces)))
+    doc.build(story, canvasmaker=canvas_maker(page_decorator(handout, faces, MARGIN)))
     return out.getvalue()
 
 

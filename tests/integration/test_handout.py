@@ -16,7 +16,7 @@ from dentaldesk.cli import main as cli_main
 from dentaldesk.db.models import AuditEvent, Office, PlanEvent, PlanItem, ProcedureCode
 from dentaldesk.domain.errors import DentalDeskError, NotFound, ValidationError
 from dentaldesk.domain.money import format_money
-from dentaldesk.domain.terms import ApprovalMethod, PaperSize, PlanStatus, ToothNumbering
+from dentaldesk.domain.terms import PaperSize, ToothNumbering
 from dentaldesk.printing.handout import WATERMARK, build_handout_pdf, format_minutes, write_handout_pdf
 from dentaldesk.services.handout import HandoutDelivery, load_handout, record_handout
 from dentaldesk.services.uow import UnitOfWork
