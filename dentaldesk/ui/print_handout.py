@@ -150,10 +150,14 @@ def print_plan(ctx: AppContext, parent: QWidget | None, plan_id: int) -> PrintOu
     failures: list[str] = []
 
     def paint(target: QPrinter) -> None:
+        # About 0.1 s a page: the wait cursor shows the window is busy, not frozen.
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             job.paint(target)
         except DentalDeskError as exc:
             failures.append(exc.message)
+        finally:
+            QApplication.restoreOverrideCursor()
 
     dialog.paintRequested.connect(paint)
     accepted = dialog.exec() == QPrintPreviewDialog.DialogCode.Accepted
