@@ -513,7 +513,8 @@ def save_bluebook(uow: UnitOfWork, actor: Actor, plan_id: int, lines: Sequence[B
     """Save a plan's whole bluebook grid: rows added, changed and removed, in one transaction.
 
     Each code must be in the office list and appear once; amounts are money (MONEY-2). For a
-    DMO/Capitation plan the plan fee is the cap fee charged for the code (TX-FEE-2).
+    DMO/Capitation plan the plan fee is the cap fee charged for the code (TX-FEE-2). A refused row
+    names itself in the error's field: ``bluebook:<row number>`` (1-based, as in the grid).
     """
     actor.require(SETUP_ROLES, "change dental plans")
     parsed: dict[str, dict[str, Decimal | None]] = {}
@@ -527,7 +528,7 @@ def save_bluebook(uow: UnitOfWork, actor: Actor, plan_id: int, lines: Sequence[B
             parsed[code] = {n: parse_optional_money(getattr(line, n), n) for n in BLUEBOOK_AMOUNTS}
         except ValidationError as exc:
             shown = line.code.strip().upper() or "no code"
-            raise ValidationError(f"Row {row_number} ({shown}): {exc.message}", "bluebook") from None
+            raise ValidationError(f"Row {row_number} ({shown}): {exc.message}", f"bluebook:{row_number}") from None
     with uow:
         s = uow.session
         _plan(s, actor, plan_id)
