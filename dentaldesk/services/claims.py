@@ -191,7 +191,7 @@ def create_claim(
             )
         office = session.get(Office, patient.office_id, with_for_update=True)
         assert office is not None
-        number = f"{office.next_claim_number:06d}"
+        number = str(office.next_claim_number)
         office.next_claim_number += 1
         estimates = _line_estimates(session, patient_id, coverage, charges)
         claim = Claim(

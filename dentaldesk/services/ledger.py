@@ -445,3 +445,31 @@ def post_adjustment(
         result = PostedCredit(tx.id, kind, value, after, max(ZERO, -after), _credit_message(label, value, before, after))
         uow.commit()
     return result
+
+
+@dataclass(frozen=True)
+class AccountFacts:
+    """What the Ledger view's header says about an account."""
+
+    account_id: int
+    account_number: str
+    guarantor: str
+    icm: Icm
+    balance: Decimal
+
+
+def account_facts(uow: UnitOfWork, account_id: int) -> AccountFacts:
+    """The account's number, guarantor, ICM and balance (the Ledger view's header)."""
+    with uow:
+        session = uow.session
+        account = session.get(Account, account_id)
+        if account is None:
+            raise NotFound("This account no longer exists.", "account")
+        guarantor = session.get(Patient, account.guarantor_id) if account.guarantor_id else None
+        return AccountFacts(
+            account.id,
+            account.account_number,
+            guarantor.full_name if guarantor else "",
+            Icm(account.icm),
+            account_balance_in(session, account.id),
+        )

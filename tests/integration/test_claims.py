@@ -66,7 +66,7 @@ def test_tx_ins2_a_claim_files_every_completed_insurable_charge_not_yet_claimed(
     assert not whitening.insurable
     assert [c.code for c in claimable_charges(money.uow, money.patient_id)] == ["D0120", "D2391"]
     claim = _file(money)
-    assert claim.claim_number == "000001" and claim.status is ClaimStatus.OPEN
+    assert claim.claim_number == "1" and claim.status is ClaimStatus.OPEN
     assert claim.billed == D("245.00") and claim.estimated == D("169.00") and claim.paid == 0
     detail = claim_detail(money.uow, claim.id)
     assert [(line.code, line.estimated) for line in detail.lines] == [("D0120", D("65.00")), ("D2391", D("104.00"))]
@@ -86,7 +86,7 @@ def test_tx_ins2_claim_numbers_count_up_and_an_empty_claim_is_refused(money: Mon
     with pytest.raises(RuleViolation, match="no completed insurable procedures"):
         _file(money)
     _charge(money, "D1110", 1)
-    assert (first.claim_number, _file(money).claim_number) == ("000001", "000002")
+    assert (first.claim_number, _file(money).claim_number) == ("1", "2")
 
 
 def test_a_claim_for_a_patient_without_insurance_is_refused(money: MoneyPractice) -> None:
@@ -226,11 +226,11 @@ def test_open_claims_lists_the_accounts_claims_waiting_for_payment(money: MoneyP
     _pay_all(money, second.id, ["50"], 2)
     listed = open_claims(money.uow, money.account_id)
     assert [(c.claim_number, c.carrier, c.billed, c.estimated, c.paid) for c in listed] == [
-        ("000001", "Acme Dental", D("65.00"), D("65.00"), D("0.00")),
-        ("000002", "Acme Dental", D("180.00"), D("104.00"), D("50.00")),
+        ("1", "Acme Dental", D("65.00"), D("65.00"), D("0.00")),
+        ("2", "Acme Dental", D("180.00"), D("104.00"), D("50.00")),
     ]
     complete_claim(money.uow, money.front_desk, claim_id=first.id, today=TODAY)
-    assert [c.claim_number for c in open_claims(money.uow, money.account_id)] == ["000002"]
+    assert [c.claim_number for c in open_claims(money.uow, money.account_id)] == ["2"]
 
 
 def test_tx_age3_a_final_insurance_payment_completes_the_claim_in_the_same_action(money: MoneyPractice) -> None:
