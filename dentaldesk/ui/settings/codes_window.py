@@ -225,6 +225,7 @@ class ProcedureCodesWindow(SetupWindow):
         codes = self.selected_master_codes()
         if not codes:
             return
+        self.say("")
         ok, added = run_op(self.ctx, self, lambda: copy_master_codes(self.ctx.uow(), self.ctx.user, codes),
                            changed="settings", fallback=self.problem)
         if ok and added is not None:
@@ -258,6 +259,7 @@ class ProcedureCodesWindow(SetupWindow):
         chosen = self.selected_office_row()
         if chosen is None:
             return
+        self.say("")
         ok, _ = run_op(self.ctx, self, lambda: set_code_active(self.ctx.uow(), self.ctx.user, chosen.id, not chosen.active),
                        changed="settings", fallback=self.problem)
         if ok:

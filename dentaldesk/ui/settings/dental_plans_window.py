@@ -273,6 +273,7 @@ class DentalPlansWindow(SetupWindow):
 
     def save_plan(self) -> None:
         self.form.clear_errors()
+        self.say("")
         self.category_error.setVisible(False)
         form, plan_id = self.plan_form(), self.plan_id
         labels = dict(self.form.errors) | {f"coverage_percent:{c.value}": self.category_error for c in Category}
@@ -325,6 +326,7 @@ class DentalPlansWindow(SetupWindow):
         if self.plan_id is None:
             return
         self.book_error.setVisible(False)
+        self.say("")
         plan_id, lines = self.plan_id, self.book_lines()
         refused: list[str] = []
 

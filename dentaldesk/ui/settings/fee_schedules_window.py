@@ -258,6 +258,7 @@ class FeeSchedulesWindow(SetupWindow):
 
     def _save_fee(self, row: FeeGridRow, number: int, text: str) -> Decimal | None | bool:
         self.fee_error.setVisible(False)
+        self.say("")
         ok, saved = run_op(self.ctx, self, lambda: set_fee(self.ctx.uow(), self.ctx.user, row.code_id, number, text),
                            changed="settings", field_labels={"fee": self.fee_error, "code": self.fee_error},
                            fallback=self.problem)
@@ -283,6 +284,7 @@ class FeeSchedulesWindow(SetupWindow):
     def save_name(self) -> None:
         number, name = int(self.name_pick.currentData()), self.name_edit.text()
         self.name_error.setVisible(False)
+        self.say("")
         ok, _ = run_op(self.ctx, self, lambda: name_fee_schedule(self.ctx.uow(), self.ctx.user, number, name),
                        changed="settings", field_labels={"schedule_name": self.name_error}, fallback=self.problem)
         if ok:
