@@ -226,17 +226,19 @@ def _totals(h: PlanHandout, st: _Styles, width: float) -> KeepTogether:
     minutes = sum(v.chair_minutes for v in h.visits)
     visits = len(h.visits)
     rows: list[list[str]] = [["Plan total (fees)", _money(t.fee)]]
+    left = ""
+    if t.done_items:
+        count = len(h.items)
+        rows.append([f"Done so far ({t.done_items} of {count} items)", _money(t.done_fee)])
+        rows.append(["Work still to do", _money(t.fee - t.done_fee)])
+        left = ", still to do"
     if t.write_off:
-        rows.append(["Insurance plan discount (not billed)", "-" + _money(t.write_off)])
-    rows.append(["Estimated insurance", _money(t.insurance)])
-    rows.append(["Estimated patient portion", _money(t.patient)])
+        rows.append([f"Insurance plan discount{left}", "-" + _money(t.write_off)])
+    rows.append([f"Estimated insurance{left}", _money(t.insurance)])
+    rows.append([f"Estimated patient portion{left}", _money(t.patient)])
     last_money = len(rows) - 1
-    done = [i for i in h.items if i.completed]
-    if done:
-        rows.append([f"Done so far ({len(done)} of {len(h.items)} items)",
-                     _money(sum((i.fee for i in done), Decimal(0)))])
     rows.append([f"{visits} visit{'s' if visits != 1 else ''}, chair time", format_minutes(minutes)])
-    table = Table(rows, colWidths=[170, 80], hAlign="RIGHT")
+    table = Table(rows, colWidths=[210, 80], hAlign="RIGHT")
     table.setStyle(TableStyle([
         ("FONT", (0, 0), (-1, -1), st.faces.regular, 9),
         ("ALIGN", (1, 0), (1, -1), "RIGHT"),

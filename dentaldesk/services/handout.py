@@ -34,7 +34,7 @@ from dentaldesk.db.models import (
 )
 from dentaldesk.domain.approval import ApprovedLine, signature_matches
 from dentaldesk.domain.errors import NotFound, ValidationError
-from dentaldesk.domain.estimates import EstimateInput, totals
+from dentaldesk.domain.estimates import EstimateInput, ItemEstimate, totals
 from dentaldesk.domain.money import ZERO, money
 from dentaldesk.domain.plans import ItemFacts, chair_minutes, plan_order_key, plan_total, status_label, visit_groups
 from dentaldesk.domain.teeth import display_tooth
@@ -146,7 +146,15 @@ class HandoutApproval:
 
 @dataclass(frozen=True)
 class HandoutTotals:
+    """The plan's fees, and the estimate of the work still to do (all of it until an item is done).
+
+    Done items are left out of the estimate totals, as in the billing summary (TP-14): the
+    coverage's benefits used already count what was done and claimed.
+    """
+
     fee: Decimal
+    done_fee: Decimal
+    done_items: int
     write_off: Decimal
     insurance: Decimal
     patient: Decimal
@@ -290,22 +298,30 @@ def load_handout_in(session: Session, plan_id: int, *, today: dt.date | None = N
     by_id = {item.id: (item, code, provider or "") for item, code, provider in rows}
     ordered = sorted(facts, key=plan_order_key)
 
-    # INS-1..7 through the one estimate loader, items in plan order (the deductible and the
-    # annual maximum are used up by the first items).
-    estimates = estimate_for_patient(
-        session,
-        patient.id,
-        [
-            EstimateInput(
-                key=f.id,
-                code=by_id[f.id][1].code,
-                category=by_id[f.id][1].category,
-                fee=f.fee_or_zero,
-                insurable=by_id[f.id][1].insurable,
-            )
-            for f in ordered
-        ],
-    )
+    def estimate(part: list[ItemFacts]) -> list[ItemEstimate]:
+        if not part:
+            return []
+        return estimate_for_patient(
+            session,
+            patient.id,
+            [
+                EstimateInput(
+                    key=f.id,
+                    code=by_id[f.id][1].code,
+                    category=by_id[f.id][1].category,
+                    fee=f.fee_or_zero,
+                    insurable=by_id[f.id][1].insurable,
+                )
+                for f in part
+            ],
+        )
+
+    # INS-1..7 through the one estimate loader, in plan order: the deductible and the annual
+    # maximum are used up by the first items. Work still to do is estimated on its own, as the
+    # billing summary does (TP-14): the coverage's deductible met and benefits used already count
+    # what was done and claimed. Done items get their own estimate so each row shows its split.
+    still_to_do = estimate([f for f in ordered if not f.is_completed])
+    estimates = still_to_do + estimate([f for f in ordered if f.is_completed])
     estimate_of = {e.key: e for e in estimates}
 
     def handout_item(f: ItemFacts) -> HandoutItem:
@@ -343,7 +359,8 @@ def load_handout_in(session: Session, plan_id: int, *, today: dt.date | None = N
                 chair_minutes=chair_minutes(i.rtu for i in printed),
             )
         )
-    sums = totals(estimates)
+    sums = totals(still_to_do)
+    done = [f for f in facts if f.is_completed]
     total = plan_total(facts)
     lines = _current_lines(ordered, {item_id: row[2] for item_id, row in by_id.items()})
     dates = _status_dates(session, plan.id)
@@ -377,6 +394,8 @@ def load_handout_in(session: Session, plan_id: int, *, today: dt.date | None = N
         visits=tuple(visits),
         totals=HandoutTotals(
             fee=money(total),
+            done_fee=plan_total(done),
+            done_items=len(done),
             write_off=money(sums.write_off),
             insurance=money(sums.insurance),
             patient=money(sums.patient),

@@ -179,7 +179,13 @@ def test_half_completed_plan_marks_done_items_and_chart(uow, plans) -> None:
     _, text = handout_text(uow, plans["half"])
     assert "6 of 12 items done" in text
     assert "Done Oct 8, 2026" in text and "Done Oct 28, 2026" in text
-    assert "Done so far (6 of 12 items) 2,205.00" in text
+    assert "Done so far (6 of 12 items) 2,205.00" in text and "Work still to do 6,310.00" in text
+    # TP-14: the estimate totals cover the work still to do, estimated on its own in plan order:
+    # the deductible (50.00) falls on the buildup, 80 % of 235.00; the maximum runs out at D7210.
+    assert "19 D2950" in text and "285.00 188.00 97.00" in text
+    assert "Estimated insurance, still to do 1,500.00" in text
+    assert "Estimated patient portion, still to do 4,810.00" in text
+    assert handout.totals.insurance + handout.totals.patient == handout.totals.fee - handout.totals.done_fee
     assert handout.planned_teeth == {"19", "14"}  # 19's crown is still to do after its root canal
     assert handout.completed_teeth == {"3", "30", "19"}  # the chart shows 19 as planned: work is left
     assert "Your teeth" in text and "Planned work" in text and "Done in this plan" in text
