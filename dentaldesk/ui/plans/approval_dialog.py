@@ -1,0 +1,157 @@
+"""Recording the patient's approval at the desk (TP-15): who, how, and a signature drawn on the pad.
+
+The dialog shows what is being approved (the plan's items and total, TP-5 having been met), takes
+the approver's name and the method, and requires a signature for "signed at the desk". OK calls
+``submit(dialog, approver, method, signature_png)``, which runs the service through ``run_op``
+with the dialog's field labels: a refusal is shown at the field it names and the dialog stays
+open; on success (True) the dialog closes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from dentaldesk.domain.money import format_money
+from dentaldesk.domain.terms import ApprovalMethod
+from dentaldesk.services.plans import PlanView
+from dentaldesk.ui.plans.signature_pad import SignaturePad
+
+ERROR_STYLE = "color: #b42318;"
+
+Submit = Callable[["ApprovalDialog", str, ApprovalMethod, bytes | None], bool]
+
+
+class ApprovalDialog(QDialog):
+    def __init__(self, view: PlanView, submit: Submit, *, reapproval: bool = False, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("approval_dialog")
+        title = "Record the patient's new approval" if reapproval else "Approve plan"
+        self.setWindowTitle(title)
+        self.setAccessibleName(title)
+        self.setModal(True)
+        self._submit = submit
+
+        count = len(view.items)
+        what = QLabel(
+            f"<b>{view.title}</b><br>{view.patient_name} (patient ID {view.patient_number})<br>"
+            f"{count} item{'s' if count != 1 else ''}, total <b>{format_money(view.total)}</b>"
+            + (f" (approved before: {format_money(view.approved_total)})" if reapproval and view.approved_total else "")
+        )
+        what.setObjectName("approval_summary")
+        what.setWordWrap(True)
+
+        self.approver = QLineEdit(view.patient_name)
+        self.approver.setObjectName("approver")
+        self.approver.setAccessibleName("Approved by")
+        self.method = QComboBox()
+        self.method.setObjectName("method")
+        self.method.setAccessibleName("How the patient approved")
+        for method in ApprovalMethod:
+            self.method.addItem(method.label, method)
+        self.pad = SignaturePad()
+        self.clear = QPushButton("C&lear signature")
+        self.clear.setObjectName("clear_signature")
+        self.clear.clicked.connect(self.pad.clear)
+        self.errors = {name: self._error(name) for name in ("approver", "method", "signature")}
+        self.general = self._error("approval")
+
+        approver_caption = QLabel("Approved &by")
+        approver_caption.setBuddy(self.approver)
+        method_caption = QLabel("&Method")
+        method_caption.setBuddy(self.method)
+        signature_caption = QLabel("&Signature")
+        signature_caption.setBuddy(self.pad)
+        form = QFormLayout()
+        form.addRow(approver_caption, self._stack(self.approver, self.errors["approver"]))
+        form.addRow(method_caption, self._stack(self.method, self.errors["method"]))
+        pad_row = QHBoxLayout()
+        pad_row.addWidget(self.pad, 1)
+        pad_row.addWidget(self.clear, 0, Qt.AlignmentFlag.AlignBottom)
+        pad_box = QWidget()
+        pad_box.setLayout(pad_row)
+        pad_row.setContentsMargins(0, 0, 0, 0)
+        form.addRow(signature_caption, self._stack(pad_box, self.errors["signature"]))
+
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText("&Record approval")
+        self.ok_button.setObjectName("record_approval")
+        self.buttons.accepted.connect(self._ok)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(what)
+        layout.addLayout(form)
+        layout.addWidget(self.general)
+        layout.addWidget(self.buttons)
+
+        self.approver.textChanged.connect(lambda _t: self._update())
+        self.method.currentIndexChanged.connect(lambda _i: self._update())
+        self.pad.changed.connect(self._update)
+        QWidget.setTabOrder(self.approver, self.method)
+        QWidget.setTabOrder(self.method, self.pad)
+        QWidget.setTabOrder(self.pad, self.clear)
+        self._update()
+        self.approver.setFocus()
+        self.approver.selectAll()
+
+    @staticmethod
+    def _error(name: str) -> QLabel:
+        label = QLabel()
+        label.setObjectName(f"{name}_error")
+        label.setStyleSheet(ERROR_STYLE)
+        label.setWordWrap(True)
+        label.setVisible(False)
+        return label
+
+    @staticmethod
+    def _stack(*widgets: QWidget) -> QWidget:
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for w in widgets:
+            layout.addWidget(w)
+        return box
+
+    @property
+    def chosen_method(self) -> ApprovalMethod:
+        return self.method.currentData()
+
+    def _why_not(self) -> str:
+        if not self.approver.text().strip():
+            return "Enter the name of the person approving the plan."
+        if self.chosen_method is ApprovalMethod.SIGNED_AT_DESK and self.pad.is_empty():
+            return "Signed at the desk: the patient signs on the pad first."
+        return ""
+
+    def _update(self) -> None:
+        reason = self._why_not()
+        self.ok_button.setEnabled(not reason)
+        self.ok_button.setToolTip(reason)
+        signing = self.chosen_method is ApprovalMethod.SIGNED_AT_DESK
+        self.errors["signature"].setText("The patient signs here." if signing and self.pad.is_empty() else "")
+        self.errors["signature"].setStyleSheet("color: #475467;")
+        self.errors["signature"].setVisible(signing and self.pad.is_empty())
+
+    def _ok(self) -> None:
+        if self._why_not():
+            return
+        for label in (*self.errors.values(), self.general):
+            label.setVisible(False)
+        self.errors["signature"].setStyleSheet(ERROR_STYLE)
+        if self._submit(self, self.approver.text(), self.chosen_method, self.pad.png_bytes()):
+            self.accept()

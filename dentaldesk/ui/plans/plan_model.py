@@ -1,0 +1,215 @@
+"""The plan editor's item tree: items under their prerequisites, or grouped by visit (TP-8, TP-16).
+
+A thin Qt adapter over the working copy (STYLE.md 6): it formats, it does not decide. The fee
+column is edited in place; while a fee is typed the editor previews the total (TP-7).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from enum import Enum
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import QLineEdit, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+
+from dentaldesk.domain.errors import DentalDeskError
+from dentaldesk.domain.money import format_money, parse_money
+from dentaldesk.domain.plans import chair_minutes, tree_rows, visit_groups
+from dentaldesk.domain.teeth import display_tooth
+from dentaldesk.ui.plans.working_copy import WorkingItem, WorkingPlan
+
+KEY_ROLE = Qt.ItemDataRole.UserRole + 1
+COLUMNS = ("Code", "Name", "Tooth", "Surfaces", "Provider", "Fee", "RTU's", "Status")
+FEE_COLUMN = COLUMNS.index("Fee")
+_GROUP_BRUSH = QBrush(QColor("#eef2f7"))
+_DONE_BRUSH = QBrush(QColor("#1a7f37"))
+_WAIT_BRUSH = QBrush(QColor("#9a6700"))
+
+
+class Grouping(Enum):
+    BY_DEPENDENCY = "By dependency"
+    BY_VISIT = "By visit"
+
+
+def fee_text(item: WorkingItem) -> str:
+    """MONEY-2: an override shows the schedule fee beside it: ``850.00 (was 1,000.00)``."""
+    if item.fee is None:
+        return "no fee"
+    if item.is_override:
+        return f"{format_money(item.fee)} (was {format_money(item.schedule_fee)})"
+    return format_money(item.fee)
+
+
+def visit_caption(visit: int | None, items: list[WorkingItem]) -> str:
+    """A visit's header: its items, chair time from their RTU's, and its fees (TP-16, TX-RTU-1)."""
+    name = f"Visit {visit}" if visit is not None else "No visit yet"
+    minutes = chair_minutes(i.rtu for i in items)
+    fees = format_money(sum((i.fee for i in items if i.fee is not None), Decimal(0)))
+    count = f"{len(items)} item{'s' if len(items) != 1 else ''}"
+    return f"{name} - {count}, {minutes} min chair time, {fees}"
+
+
+class PlanTreeModel(QStandardItemModel):
+    """Rows for the working copy; the item's key is under KEY_ROLE of column 0."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(0, len(COLUMNS), parent)
+        self.setHorizontalHeaderLabels(list(COLUMNS))
+        self.grouping = Grouping.BY_DEPENDENCY
+        self.editable_fees = False
+        self._rows: dict[int, list[QStandardItem]] = {}
+        self._groups: dict[int | None, QStandardItem] = {}
+
+    def rebuild(self, plan: WorkingPlan, *, editable_fees: bool) -> None:
+        self.editable_fees = editable_fees
+        self.removeRows(0, self.rowCount())
+        self._rows.clear()
+        self._groups.clear()
+        blocked = plan.blocked_keys()
+        by_key = plan.items
+        if self.grouping is Grouping.BY_VISIT:
+            for visit, facts in visit_groups(plan.facts()):
+                members = [by_key[f.id] for f in facts]
+                group = self._group_row(visit, members)
+                self.appendRow(group)
+                for item in members:
+                    group[0].appendRow(self._item_row(plan, item, blocked))
+        else:
+            parents: list[QStandardItem] = []
+            for fact, depth in tree_rows(plan.facts()):
+                row = self._item_row(plan, by_key[fact.id], blocked)
+                del parents[depth:]
+                if depth == 0:
+                    self.appendRow(row)
+                else:
+                    parents[-1].appendRow(row)
+                parents.append(row[0])
+
+    def _group_row(self, visit: int | None, members: list[WorkingItem]) -> list[QStandardItem]:
+        caption = QStandardItem(visit_caption(visit, members))
+        caption.setEditable(False)
+        font = caption.font()
+        font.setBold(True)
+        caption.setFont(font)
+        row = [caption] + [QStandardItem("") for _ in COLUMNS[1:]]
+        for cell in row:
+            cell.setEditable(False)
+            cell.setBackground(_GROUP_BRUSH)
+        self._groups[visit] = caption
+        return row
+
+    def _item_row(self, plan: WorkingPlan, item: WorkingItem, blocked: frozenset[int]) -> list[QStandardItem]:
+        if item.is_completed:
+            status = f"Completed {item.completed_on:%Y-%m-%d}" if item.completed_on else "Completed"
+        elif item.key in blocked:
+            status = "Planned - awaits the patient's new approval"
+        else:
+            status = "Planned"
+        texts = (
+            item.code,
+            item.name,
+            display_tooth(item.tooth, plan.numbering),
+            item.surfaces,
+            item.provider_name,
+            fee_text(item),
+            str(item.rtu),
+            status,
+        )
+        row = []
+        for column, text in enumerate(texts):
+            cell = QStandardItem(text)
+            cell.setEditable(column == FEE_COLUMN and self.editable_fees and not item.is_completed)
+            cell.setData(item.key, KEY_ROLE)
+            if column in (FEE_COLUMN, COLUMNS.index("RTU's")):
+                cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if column == COLUMNS.index("Status"):
+                if item.is_completed:
+                    cell.setForeground(_DONE_BRUSH)
+                elif item.key in blocked:
+                    cell.setForeground(_WAIT_BRUSH)
+            if column == FEE_COLUMN:
+                cell.setToolTip(f"Fee source: {item.fee_source}" if item.fee_source else "")
+            row.append(cell)
+        row[0].setAccessibleText(f"{item.label(plan.numbering)}, {item.name}, {texts[5]}, {status}")  # type: ignore[attr-defined]
+        if item.is_completed:
+            font = QFont(row[0].font())
+            font.setItalic(True)
+            for cell in row:
+                cell.setFont(font)
+        self._rows[item.key] = row
+        return row
+
+    def update_fee(self, plan: WorkingPlan, key: int) -> None:
+        """Refresh one item's fee and its visit's caption without rebuilding the tree (TP-7)."""
+        row = self._rows.get(key)
+        if row is None:
+            return
+        item = plan.item(key)
+        row[FEE_COLUMN].setText(fee_text(item))
+        if self.grouping is Grouping.BY_VISIT and item.visit in self._groups:
+            members = [i for i in plan.items.values() if i.visit == item.visit]
+            self._groups[item.visit].setText(visit_caption(item.visit, members))
+
+    def key_at(self, index: QModelIndex | QPersistentModelIndex) -> int | None:
+        if not index.isValid():
+            return None
+        value = self.itemFromIndex(index.siblingAtColumn(0)).data(KEY_ROLE)  # type: ignore[arg-type]
+        return int(value) if value is not None else None
+
+    def index_of(self, key: int) -> QModelIndex:
+        row = self._rows.get(key)
+        return row[0].index() if row else QModelIndex()
+
+
+class FeeDelegate(QStyledItemDelegate):
+    """Edits a fee in place: the total is previewed as it is typed (TP-7); a bad fee is refused at
+    the field with its reason (MONEY-1/2) and nothing changes."""
+
+    def __init__(
+        self,
+        model: PlanTreeModel,
+        preview: Callable[[int, Decimal | None], None],
+        commit: Callable[[int, Decimal], None],
+        refuse: Callable[[str], None],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._model = model
+        self._preview = preview
+        self._commit = commit
+        self._refuse = refuse
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: QModelIndex) -> QWidget:  # type: ignore[override]
+        editor = QLineEdit(parent)
+        editor.setObjectName("fee_editor")
+        editor.setAccessibleName("Fee")
+        key = self._model.key_at(index)
+        if key is not None:
+            editor.textEdited.connect(lambda text, k=key: self._typed(k, text))
+        return editor
+
+    def _typed(self, key: int, text: str) -> None:
+        try:
+            self._preview(key, parse_money(text) if text.strip() else None)
+        except DentalDeskError as exc:
+            self._refuse(exc.message)
+
+    def setEditorData(self, editor: QWidget, index: QModelIndex) -> None:  # type: ignore[override]
+        text = index.data(Qt.ItemDataRole.DisplayRole) or ""
+        plain = text.split(" (was ")[0]
+        editor.setText("" if plain == "no fee" else plain.replace(",", ""))  # type: ignore[attr-defined]
+        editor.selectAll()  # type: ignore[attr-defined]
+
+    def setModelData(self, editor: QWidget, model, index: QModelIndex) -> None:  # type: ignore[no-untyped-def, override]
+        key = self._model.key_at(index)
+        if key is None:
+            return
+        text = editor.text()  # type: ignore[attr-defined]
+        try:
+            fee = parse_money(text, field="fee")
+        except DentalDeskError as exc:
+            self._refuse(exc.message)
+            return
+        self._commit(key, fee)
