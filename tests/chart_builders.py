@@ -14,7 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 
 from dentaldesk.db.models import (
     Claim,
@@ -28,7 +28,6 @@ from dentaldesk.db.models import (
     TreatmentPlan,
 )
 from dentaldesk.db.engine import make_engine
-from dentaldesk.db.migrate import upgrade
 from dentaldesk.domain.terms import (
     ClaimStatus,
     CoverageRank,
@@ -55,6 +54,7 @@ class ChartedPractice:
     def __init__(self, practice: object) -> None:
         uow: UnitOfWork = practice.uow  # type: ignore[attr-defined]
         self.uow = uow
+        self.engine: Engine | None = None
         self.patient_ids: list[int] = list(practice.patient_ids)  # type: ignore[attr-defined]
         self.owner = practice.owner  # type: ignore[attr-defined]
         self.front_desk = practice.front_desk  # type: ignore[attr-defined]
@@ -124,20 +124,22 @@ class ChartedPractice:
             office.tooth_numbering = numbering
             self.uow.commit()
 
-    def on(self, uow: UnitOfWork) -> ChartedPractice:
-        """The same practice (same ids and users) read through another database's unit of work."""
+    def on(self, engine: Engine) -> ChartedPractice:
+        """The same practice (same ids and users) in another copy of its database."""
         twin = copy.copy(self)
-        twin.uow = uow
+        twin.engine = engine
+        twin.uow = UnitOfWork.for_engine(engine)
         return twin
 
 
-def build_template(path: Path) -> ChartedPractice:
-    """Build the practice once into ``path`` (password hashing and migrations are the slow part)."""
-    from conftest import SmallPractice
-
+def build_template(small: tuple[Path, object], path: Path) -> ChartedPractice:
+    """Build the practice once into ``path`` on a copy of conftest's SmallPractice template."""
+    small_path, small_practice = small
+    shutil.copyfile(small_path, path)
     engine = make_engine(f"sqlite:///{path}")
-    upgrade(engine)
-    built = ChartedPractice(SmallPractice(UnitOfWork.for_engine(engine)))
+    base = copy.copy(small_practice)
+    base.uow = UnitOfWork.for_engine(engine)  # type: ignore[attr-defined]
+    built = ChartedPractice(base)
     with engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     engine.dispose()
@@ -145,9 +147,11 @@ def build_template(path: Path) -> ChartedPractice:
 
 
 @pytest.fixture(scope="session")
-def charted_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, ChartedPractice]:
+def charted_template(
+    small_practice_template: tuple[Path, object], tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, ChartedPractice]:
     path = tmp_path_factory.mktemp("chart") / "chart.sqlite3"
-    return path, build_template(path)
+    return path, build_template(small_practice_template, path)
 
 
 @pytest.fixture
@@ -157,5 +161,5 @@ def charted(charted_template: tuple[Path, ChartedPractice], tmp_path: Path) -> I
     path = tmp_path / "chart.sqlite3"
     shutil.copyfile(template, path)
     engine = make_engine(f"sqlite:///{path}")
-    yield built.on(UnitOfWork.for_engine(engine))
+    yield built.on(engine)
     engine.dispose()

@@ -78,7 +78,8 @@ class MarksModel(RowsModel[ChartMark]):
                 Column("Code", lambda m: m.code),
                 Column("Procedure", lambda m: m.code_name),
                 Column("Status", lambda m: STATUS_STYLES[m.status].label),
-                Column("Charted", lambda m: f"{_when(m.created_at)} {m.created_by}".strip()),
+                Column("Charted", lambda m: f"{_when(m.created_at)} by {m.created_by}" if m.created_by
+                       else _when(m.created_at)),
                 Column(
                     "Removed",
                     lambda m: f"{_when(m.removed_at)} by {m.removed_by}: {m.removal_reason}" if m.removed else "",
@@ -88,6 +89,10 @@ class MarksModel(RowsModel[ChartMark]):
         )
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if index.isValid() and role == Qt.ItemDataRole.DecorationRole and index.column() == 4:
+            return QColor(STATUS_STYLES[self.row(index.row()).status].stroke)  # the legend's colour
+        if index.isValid() and role == Qt.ItemDataRole.ToolTipRole and index.column() == 6:
+            return self._columns[6].text(self.row(index.row())) or None
         if index.isValid() and self.row(index.row()).removed:
             if role == Qt.ItemDataRole.ForegroundRole:
                 return QColor("#667085")
@@ -109,7 +114,7 @@ class RemoveGraphicDialog(QDialog):
         self.setWindowTitle("Remove chart graphic")
         tooth = display_tooth(mark.tooth, numbering)
         surfaces = f" {mark.surfaces}" if mark.surfaces else ""
-        intro = QLabel(
+        self.intro = intro = QLabel(
             f"Remove the mark of <b>{mark.code}{surfaces} {mark.code_name}</b> on tooth <b>{tooth}</b> from the "
             "chart?<br>Its charge, fee, claim and ledger history stay exactly as they are, and the mark stays "
             "in the procedure's history. You can then chart it again on the right tooth."
@@ -178,6 +183,8 @@ class RechartDialog(QDialog):
         self.picker.set_dentition(dentition)
         self.picker.set_marks(chart.marks)
         self.picker.tooth_chosen.connect(lambda t: self.tooth.setText(display_tooth(t, self.numbering)))
+        self.picker.setMinimumHeight(200)
+        self.result: ChartMark | None = None
         self.tooth = QLineEdit(display_tooth(suggested_tooth, self.numbering) if suggested_tooth else "")
         self.tooth.setObjectName("rechart_tooth")
         self.tooth.setAccessibleName("Tooth")
@@ -215,12 +222,12 @@ class RechartDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.general_error)
         layout.addWidget(self.buttons)
-        self.resize(560, 460)
+        self.resize(600, 420)
         self.tooth.setFocus()
 
     def save(self) -> None:
         tooth, surfaces = self.tooth.text(), self.surfaces.text()
-        ok, _mark = run_op(
+        ok, self.result = run_op(
             self.ctx, self,
             lambda: rechart(self.ctx.uow(), self.ctx.user, self.mark.id, tooth, surfaces),
             changed="chart",
@@ -253,6 +260,7 @@ class PatientChartPanel(QWidget):
         self.table = make_table("chart_marks")
         self.table.setAccessibleName("Chart marks")
         self.table.setModel(self.model)
+        self.table.setWordWrap(False)
         self.show_removed = QCheckBox("Show re&moved marks")
         self.show_removed.setObjectName("show_removed")
         self.show_removed.setChecked(True)
@@ -311,6 +319,8 @@ class PatientChartPanel(QWidget):
     def set_patient(self, patient_id: int | None) -> None:
         new = patient_id != self.patient_id
         self.patient_id = patient_id
+        if new:
+            self.chart.select_tooth(None)
         self.refresh()
         if new and self.chart_data is not None:
             teeth = [m.tooth for m in self.chart_data.marks if not m.removed and m.tooth]
@@ -416,5 +426,8 @@ class PatientChartPanel(QWidget):
             return
         chosen = self.chart.selected_tooth
         suggested = chosen if chosen and chosen != mark.tooth else None
-        self.dialog = RechartDialog(self.ctx, mark, self.chart_data, self.chart.dentition(), suggested, self)
-        self.dialog.open()
+        dialog = RechartDialog(self.ctx, mark, self.chart_data, self.chart.dentition(), suggested, self)
+        # The chart has already redrawn (the change was announced); show the new mark chosen.
+        dialog.accepted.connect(lambda: self.select_mark(dialog.result.id) if dialog.result else None)
+        self.dialog = dialog
+        dialog.open()

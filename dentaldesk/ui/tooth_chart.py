@@ -375,12 +375,15 @@ class ToothChart(QWidget):
         painter.fillRect(self.rect(), QColor("#ffffff"))
         unit = layout.unit
         font = QFont(self.font())
-        font.setPixelSize(max(8, int(unit * 0.34)))
+        font.setPixelSize(max(8, min(16, int(unit * 0.34))))
         painter.setFont(font)
         self._paint_frame(painter, layout, font)
         for place in layout.places.values():
             self._paint_tooth(painter, place, unit, font)
-        self._paint_legend(painter, layout, font)
+        legend_font = QFont(font)
+        legend_font.setPixelSize(max(8, min(13, int(unit * 0.32))))
+        painter.setFont(legend_font)
+        self._paint_legend(painter, layout, legend_font)
         painter.end()
 
     def _paint_frame(self, painter: QPainter, layout: ChartLayout, font: QFont) -> None:
@@ -510,7 +513,7 @@ class ToothChart(QWidget):
 
     def _paint_legend(self, painter: QPainter, layout: ChartLayout, font: QFont) -> None:
         legend = layout.legend
-        box = min(legend.height() * 0.55, layout.unit * 0.4)
+        box = min(legend.height() * 0.55, layout.unit * 0.4, 13.0)
         x = legend.left()
         y = legend.center().y()
         metrics = painter.fontMetrics()
