@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QGridLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -224,6 +225,8 @@ class CreateClaimDialog(LedgerDialog):
         self.charges_model: RowsModel[Any] = RowsModel(CHARGE_COLUMNS, self)
         self.charges = make_table("claim_charges")
         self.charges.setModel(self.charges_model)
+        self.charges.horizontalHeader().setStretchLastSection(False)
+        self.charges.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.charges.setMinimumHeight(160)
         self.charges_caption = QLabel("Procedures that go on the claim:")
         self.body.addWidget(self.charges_caption)
