@@ -288,3 +288,36 @@ def test_tp_12_removing_an_item_takes_its_planned_mark_off_the_chart(charted: Ch
         graphic = charted.uow.session.get(ChartGraphic, charted.filling_mark.id)
         assert graphic is not None and graphic.removed_at is not None
     assert [m.id for m in chart_marks(charted.uow, charted.patient_id, include_removed=False)] == [charted.crown_mark.id]
+
+
+# -- on the demo practice ------------------------------------------------------------------------
+
+
+def test_tx_chart_1_on_the_demo_practice_a_claimed_charge_keeps_its_money(demo_uow) -> None:  # type: ignore[no-untyped-def]
+    """TX-CHART-1: on the demo practice, removing the mark of a claimed charge leaves ledger, claim and balance identical."""
+    from dentaldesk.db.models import Patient
+    from dentaldesk.services.users import login
+
+    with demo_uow:
+        found = demo_uow.session.execute(
+            select(ChartGraphic.id, LedgerTransaction.claim_id, Patient.account_id)
+            .join(LedgerTransaction, LedgerTransaction.id == ChartGraphic.transaction_id)
+            .join(Patient, Patient.id == ChartGraphic.patient_id)
+            .where(LedgerTransaction.claim_id.is_not(None), ChartGraphic.removed_at.is_(None))
+            .order_by(ChartGraphic.id)
+            .limit(1)
+        ).one()
+    graphic_id, claim_id, account_id = found
+    dentist = login(demo_uow, "dentist", "demo-dentist", "ws")
+
+    def state() -> dict:
+        return {
+            "ledger": _rows(demo_uow, LedgerTransaction, LedgerTransaction.account_id == account_id),
+            "claims": _rows(demo_uow, Claim, Claim.account_id == account_id),
+            "claim_lines": _rows(demo_uow, ClaimLine, ClaimLine.claim_id == claim_id),
+            "balance": account_ledger(demo_uow, account_id)[-1].balance,
+        }
+
+    before = state()
+    mark = remove_chart_graphic(demo_uow, dentist, graphic_id, "Charted on the wrong tooth")
+    assert mark.removed and mark.removed_by and state() == before
