@@ -187,3 +187,22 @@ def fast_practice(small_practice_template: tuple[Path, SmallPractice], tmp_path:
     twin.engine = eng  # type: ignore[attr-defined]
     yield twin
     eng.dispose()
+
+
+@pytest.fixture
+def shots(tmp_path: Path) -> Path:
+    """Folder for screenshots: DENTALDESK_SHOTS if set (to look at them), else the test's tmp."""
+    folder = Path(os.environ.get("DENTALDESK_SHOTS") or tmp_path / "shots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture
+def make_ctx():
+    """Build a UI AppContext on a test engine, optionally logged in."""
+    from dentaldesk.ui.context import AppContext
+
+    def make(engine: Engine, actor=None) -> AppContext:
+        return AppContext(engine=engine, database=str(engine.url), actor=actor)
+
+    return make
