@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
-from PySide6.QtWidgets import QLabel, QLineEdit, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from dentaldesk.services.patients import PatientRow, search_patients
 from dentaldesk.ui.context import AppContext
+from dentaldesk.ui.patient_dialog import PatientDialog
 from dentaldesk.ui.table_model import Column, RowsModel
 from dentaldesk.ui.widgets import EmptyState, make_table
 
@@ -44,8 +45,26 @@ class PatientsView(QWidget):
         self.stack.addWidget(self.empty)
         self.stack.addWidget(self.table)
 
+        # Registering and correcting a patient (issue 7): every role may do both.
+        self.new_button = QPushButton("&New patient...")
+        self.new_button.setObjectName("new_patient")
+        self.new_button.setAccessibleName("New patient")
+        self.new_button.setToolTip("Add a patient with account and insurance")
+        self.edit_button = QPushButton("E&dit patient...")
+        self.edit_button.setObjectName("edit_patient")
+        self.edit_button.setAccessibleName("Edit patient")
+        self.edit_button.setToolTip("Edit the patient selected in the list")
+        self.edit_button.setEnabled(False)
+        self.new_button.clicked.connect(self.new_patient)
+        self.edit_button.clicked.connect(self.edit_patient)
+        self.patient_dialog: PatientDialog | None = None
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.new_button)
+        top.addWidget(self.edit_button)
+
         layout = QVBoxLayout(self)
-        layout.addWidget(self.search)
+        layout.addLayout(top)
         layout.addWidget(self.count)
         layout.addWidget(self.stack, 1)
 
@@ -67,13 +86,14 @@ class PatientsView(QWidget):
             self.stack.setCurrentWidget(self.empty)
             self.count.setText("")
         elif not rows:
-            self.empty.set_message(f"No patient matches '{text}'. Check the spelling, or search by birth date.")
+            self.empty.set_message(f"No patient matches '{text}'. Check the spelling, search by birth date, or add them with New patient.")
             self.stack.setCurrentWidget(self.empty)
             self.count.setText("No matches")
         else:
             self.stack.setCurrentWidget(self.table)
             self.count.setText(f"{len(rows)} match{'es' if len(rows) != 1 else ''}" + (" (first 50)" if len(rows) == 50 else ""))
             self.table.selectRow(0)
+        self.edit_button.setEnabled(bool(rows))
 
     def _enter(self) -> None:
         self.run_search()
@@ -85,3 +105,25 @@ class PatientsView(QWidget):
     def _activated(self, index: QModelIndex) -> None:
         if index.isValid():
             self.patient_chosen.emit(self.model.row(index.row()).id)
+
+    def new_patient(self) -> None:
+        self._open_dialog(None)
+
+    def edit_patient(self) -> None:
+        chosen = self.table.selectionModel().selectedRows()
+        if chosen:
+            self._open_dialog(self.model.row(chosen[0].row()).id)
+
+    def _open_dialog(self, patient_id: int | None) -> None:
+        dialog = PatientDialog(self.ctx, patient_id, self)
+        dialog.accepted.connect(lambda: self._saved(dialog))
+        self.patient_dialog = dialog
+        dialog.open()
+
+    def _saved(self, dialog: PatientDialog) -> None:
+        """Show the saved patient in the list and choose them (their header shows the new details)."""
+        if dialog.saved is None:
+            return
+        self.search.setText(dialog.saved.patient_number)
+        self.run_search()
+        self.patient_chosen.emit(dialog.saved.patient_id)
