@@ -1,0 +1,126 @@
+"""Office aging as of today on the large practice (issue 4 goal: median <= 1.5 s, <= 2x one SQL query).
+
+    python tests/benchmarks/bench_aging.py sqlite:////tmp/dd_large.sqlite3 [--runs 7]
+
+Times the service (dentaldesk.services.aging_report.office_aging: one SQL statement plus turning
+its rows into report objects) against a single hand-written SQL query that computes the same
+buckets (charges with tax into 0-30/31-60/61-90/90+ by aged date, held amounts current, credits
+applied oldest-first per account), and checks that both give the same figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import statistics
+import time
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import Date, bindparam, func, select, text
+
+from dentaldesk.db.engine import make_engine
+from dentaldesk.db.models import Account, LedgerTransaction, Office
+from dentaldesk.domain.money import from_cents
+from dentaldesk.services.aging_report import office_aging
+from dentaldesk.services.uow import UnitOfWork
+
+HAND_WRITTEN = text(
+    """
+    WITH per_account AS (
+        SELECT account_id,
+               SUM(CASE WHEN kind <> 'charge' THEN 0
+                        WHEN aged_date IS NULL OR aged_date > :as_of THEN amount + tax
+                        ELSE held_amount END) AS cur,
+               SUM(CASE WHEN kind = 'charge' AND aged_date <= :as_of AND aged_date >= :d30
+                        THEN amount + tax - held_amount ELSE 0 END) AS b30,
+               SUM(CASE WHEN kind = 'charge' AND aged_date < :d30 AND aged_date >= :d60
+                        THEN amount + tax - held_amount ELSE 0 END) AS b60,
+               SUM(CASE WHEN kind = 'charge' AND aged_date < :d60 AND aged_date >= :d90
+                        THEN amount + tax - held_amount ELSE 0 END) AS b90,
+               SUM(CASE WHEN kind = 'charge' AND aged_date < :d90
+                        THEN amount + tax - held_amount ELSE 0 END) AS b91,
+               SUM(CASE WHEN kind = 'charge' THEN 0 ELSE amount END) AS credits
+        FROM ledger_transaction
+        WHERE office_id = :office_id AND dos <= :as_of
+        GROUP BY account_id
+        HAVING SUM(CASE WHEN kind = 'charge' THEN amount + tax ELSE -amount END) <> 0
+    ), rests AS (
+        SELECT p.*,
+               b91 - credits AS r91,
+               b91 + b90 - credits AS r90,
+               b91 + b90 + b60 - credits AS r60,
+               b91 + b90 + b60 + b30 - credits AS r30,
+               b91 + b90 + b60 + b30 + cur - credits AS rcur
+        FROM per_account p
+    )
+    SELECT a.account_number, g.first_name, g.last_name,
+           CASE WHEN rcur <= 0 THEN 0 WHEN rcur < cur THEN rcur ELSE cur END AS current_amount,
+           CASE WHEN r30 <= 0 THEN 0 WHEN r30 < b30 THEN r30 ELSE b30 END AS d0_30,
+           CASE WHEN r60 <= 0 THEN 0 WHEN r60 < b60 THEN r60 ELSE b60 END AS d31_60,
+           CASE WHEN r90 <= 0 THEN 0 WHEN r90 < b90 THEN r90 ELSE b90 END AS d61_90,
+           CASE WHEN r91 <= 0 THEN 0 WHEN r91 < b91 THEN r91 ELSE b91 END AS over_90,
+           CASE WHEN rcur < 0 THEN -rcur ELSE 0 END AS credit
+    FROM rests r
+    JOIN account a ON a.id = r.account_id
+    LEFT JOIN patient g ON g.id = a.guarantor_id
+    ORDER BY a.account_number, a.id
+    """
+).bindparams(*(bindparam(name, type_=Date) for name in ("as_of", "d30", "d60", "d90")))
+
+
+def median_seconds(work: Callable[[], Any], runs: int) -> tuple[float, Any]:
+    work()  # warm the page cache the way a running office has it warm
+    times = []
+    result = None
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = work()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("url")
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    engine = make_engine(args.url)
+    uow = UnitOfWork.for_engine(engine)
+    with uow:
+        office_id = uow.session.scalar(select(Office.id).order_by(Office.id).limit(1))
+        ledger_rows = uow.session.scalar(select(func.count(LedgerTransaction.id))) or 0
+        accounts = uow.session.scalar(select(func.count(Account.id))) or 0
+    today = dt.date.today()
+    params = {
+        "office_id": office_id,
+        "as_of": today,
+        **{f"d{n}": today - dt.timedelta(days=n) for n in (30, 60, 90)},
+    }
+
+    def hand_written() -> list[Any]:
+        with engine.connect() as conn:
+            return conn.execute(HAND_WRITTEN, params).all()
+
+    service_s, report = median_seconds(lambda: office_aging(uow, office_id, today), args.runs)
+    query_s, rows = median_seconds(hand_written, args.runs)
+
+    same = len(rows) == len(report.rows) and all(
+        (row.account_number, *(from_cents(int(v)) for v in row[3:]))
+        == (
+            mine.account_number, mine.buckets.current, mine.buckets.d0_30, mine.buckets.d31_60,
+            mine.buckets.d61_90, mine.buckets.over_90, mine.buckets.credit,
+        )
+        for row, mine in zip(rows, report.rows, strict=False)
+    )
+    print(f"database:             {engine.url.render_as_string(hide_password=True)}")
+    print(f"ledger rows:          {ledger_rows:,} in {accounts:,} accounts")
+    print(f"accounts with a balance as of {today}: {len(report.rows):,}; total {report.totals.balance:,.2f}")
+    print(f"service office_aging: median {service_s * 1000:.0f} ms over {args.runs} runs (goal <= 1500 ms)")
+    print(f"hand-written query:   median {query_s * 1000:.0f} ms")
+    print(f"service / query:      {service_s / query_s:.2f}x (goal <= 2x)")
+    print(f"same figures:         {'yes' if same else 'NO - the two disagree'}")
+
+
+if __name__ == "__main__":
+    main()
