@@ -203,7 +203,8 @@ def _cmd_aging(args: argparse.Namespace) -> int:
             query = query.where(Office.office_code == args.office.strip().upper())
         office = uow.session.execute(query.limit(1)).first()
     if office is None:
-        raise NotFound(f"No office {args.office} in this database." if args.office else "This database holds no practice yet.")
+        missing = f"No office {args.office} in this database." if args.office else "This database holds no practice yet."
+        raise NotFound(missing)
     report = office_aging(uow, office.id, as_of)
     table = aging_table(report, plain=args.csv)
     if args.csv:
@@ -214,7 +215,10 @@ def _cmd_aging(args: argparse.Namespace) -> int:
     for n, line in enumerate(table):
         if n == len(table) - 1:
             print("-" * (sum(widths) + 2 * (len(widths) - 1)))
-        cells = [cell.ljust(w) if i < 2 else cell.rjust(w) for i, (cell, w) in enumerate(zip(line, widths, strict=True))]
+        cells = [
+            cell.ljust(width) if i < 2 else cell.rjust(width)
+            for i, (cell, width) in enumerate(zip(line, widths, strict=True))
+        ]
         print("  ".join(cells).rstrip())
     return 0
 

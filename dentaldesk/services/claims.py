@@ -127,7 +127,9 @@ def _coverage_for(session: Session, patient_id: int, coverage_id: int | None) ->
     return coverage
 
 
-def _line_estimates(session: Session, patient_id: int, coverage: Coverage, charges: Sequence) -> dict[int, tuple[Decimal, Decimal]]:
+def _line_estimates(
+    session: Session, patient_id: int, coverage: Coverage, charges: Sequence
+) -> dict[int, tuple[Decimal, Decimal]]:
     """Each charge's (estimate, deductible applied) for this coverage (INS-1..7), in DOS order."""
     items = [EstimateInput(key=tx.id, code=code, category=category, fee=tx.amount) for tx, code, category in charges]
     estimates = estimate_for_patient(session, patient_id, items)

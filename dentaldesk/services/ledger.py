@@ -442,7 +442,8 @@ def post_adjustment(
             after=audit.snapshot(tx, "account_id", "patient_id", "kind", "dos", "amount", "description")
             | {"balance_before": before, "balance_after": after},
         )
-        result = PostedCredit(tx.id, kind, value, after, max(ZERO, -after), _credit_message(label, value, before, after))
+        message = _credit_message(label, value, before, after)
+        result = PostedCredit(tx.id, kind, value, after, max(ZERO, -after), message)
         uow.commit()
     return result
 

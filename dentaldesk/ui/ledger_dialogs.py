@@ -136,7 +136,9 @@ class LedgerDialog(QDialog):
 
     def submit(self) -> None:
         self.clear_errors()
-        ok, result = run_op(self.ctx, self, self.action(), changed="ledger", field_labels=self.errors, fallback=self.fallback)
+        ok, result = run_op(
+            self.ctx, self, self.action(), changed="ledger", field_labels=self.errors, fallback=self.fallback
+        )
         if ok:
             self.result_value = result
             self.accept()
@@ -247,7 +249,8 @@ class CreateClaimDialog(LedgerDialog):
             self.charges.setVisible(False)
             self.charges_caption.setVisible(False)
         for candidate in self.candidates:
-            self.patient.addItem(f"{candidate.patient_name} ({len(candidate.charges)} procedures)", candidate.patient_id)
+            label = f"{candidate.patient_name} ({len(candidate.charges)} procedures)"
+            self.patient.addItem(label, candidate.patient_id)
         self.patient.currentIndexChanged.connect(self._show_candidate)
         self.finish_layout()
         self._show_candidate()
@@ -335,13 +338,15 @@ class InsurancePaymentDialog(LedgerDialog):
             return
         for column, title in enumerate(("Procedure", "Fee", "Estimated", "Paid so far", "Paid now")):
             header = QLabel(f"<b>{title}</b>")
-            self.lines_grid.addWidget(header, 0, column, alignment=Qt.AlignmentFlag.AlignRight if column else Qt.AlignmentFlag.AlignLeft)
+            align = Qt.AlignmentFlag.AlignRight if column else Qt.AlignmentFlag.AlignLeft
+            self.lines_grid.addWidget(header, 0, column, alignment=align)
         for row, line in enumerate(self.detail.lines, start=1):
             what = f"{line.dos:%Y-%m-%d}  {line.code} {('#' + line.tooth) if line.tooth else ''}  {line.description}"
             self.lines_grid.addWidget(QLabel(what), row, 0)
             self.lines_grid.setColumnStretch(0, 1)
             for column, value in enumerate((line.fee, line.estimated, line.paid), start=1):
-                self.lines_grid.addWidget(QLabel(format_money(value)), row, column, alignment=Qt.AlignmentFlag.AlignRight)
+                figure = QLabel(format_money(value))
+                self.lines_grid.addWidget(figure, row, column, alignment=Qt.AlignmentFlag.AlignRight)
             edit = QLineEdit()
             edit.setObjectName(f"paid_{line.line_id}")
             edit.setAccessibleName(f"Paid now for {line.code}")
