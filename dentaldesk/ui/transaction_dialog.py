@@ -31,10 +31,12 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QLabel,
+    QLayout,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -50,7 +52,7 @@ from dentaldesk.services.plans.checks import code_missing_message
 
 ERROR_STYLE = "color: #b42318;"
 HINT_STYLE = "color: #475467;"
-RESULTS_SHOWN = 8
+RESULTS_SHOWN = 6
 _CODE_LIKE = re.compile(r"^D\d{4}$", re.IGNORECASE)
 
 
@@ -159,6 +161,7 @@ class ProcedureSection(QGroupBox):
     ) -> None:
         super().__init__("Procedure", parent)
         self.setObjectName("procedure_section")
+        self.setMinimumWidth(540)
         self.facts = facts
         self._all_codes = list(codes)
         self._active = [c for c in codes if c.active]
@@ -169,6 +172,7 @@ class ProcedureSection(QGroupBox):
         self.schedule_fee: Decimal | None = None
         self.fee_source = ""
         self._errors: dict[str, str] = {}
+        self._stacks: list[QWidget] = []
 
         self.code_edit = _CodeSearch()
         self.code_edit.setObjectName("code_search")
@@ -177,7 +181,7 @@ class ProcedureSection(QGroupBox):
         self.results = _Results()
         self.results.setObjectName("code_results")
         self.results.setAccessibleName("Matching procedure codes")
-        self.results.setMaximumHeight(RESULTS_SHOWN * 20)
+        self.results.setFixedHeight(RESULTS_SHOWN * 18)
         self.description = QLineEdit()
         self.description.setObjectName("description")
         self.description.setReadOnly(True)
@@ -228,6 +232,8 @@ class ProcedureSection(QGroupBox):
         self.hints = {name: _message_label(f"{name}_hint", HINT_STYLE) for name in ("tooth", "surfaces", "provider", "fee")}
 
         form = QFormLayout(self)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
         form.addRow(self._caption("&Code", self.code_edit), self._stack(self.code_edit, self.messages["code"], self.results))
         form.addRow("Description", self.description)
         form.addRow(self._caption("&Tooth", self.tooth), self._stack(self.tooth, self.messages["tooth"], self.hints["tooth"]))
@@ -278,9 +284,11 @@ class ProcedureSection(QGroupBox):
         label.setBuddy(buddy)
         return label
 
-    @staticmethod
-    def _stack(*widgets: QWidget) -> QWidget:
+    def _stack(self, *widgets: QWidget) -> QWidget:
         box = QWidget()
+        self._stacks.append(box)
+        # Never taller than its visible parts: hidden messages leave no gap between fields.
+        box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         layout = QVBoxLayout(box)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
@@ -405,6 +413,8 @@ class ProcedureSection(QGroupBox):
             label.setText(hints.get(name, ""))
             label.setVisible(name in hints and name not in errors)
         self._show_fee_source()
+        for box in self._stacks:
+            box.updateGeometry()  # a message shown or hidden resizes its row (and the window)
         self.changed.emit()
 
     def _missing(self, errors: dict[str, str], hints: dict[str, str], field: str, text: str) -> None:
@@ -500,11 +510,12 @@ class PatientTransactionDialog(QDialog):
         self.buttons.accepted.connect(self._accept)
         self.buttons.rejected.connect(self.reject)
         self._layout = QVBoxLayout(self)
+        # The window fits its content: a message appearing or going makes it grow or shrink.
+        self._layout.setSizeConstraint(QLayout.SizeConstraint.SetFixedSize)
         self._layout.addWidget(self.header)
         self._layout.addWidget(self.buttons)
         self.add_section(self.procedure)
         self.procedure.code_edit.setFocus()
-        self.resize(560, self.sizeHint().height())
 
     def add_section(self, section: QWidget, *, after: QWidget | None = None) -> None:
         """Add a section (a widget with ``changed`` and ``is_valid()``) below ``after`` or last."""

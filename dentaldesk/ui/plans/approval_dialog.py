@@ -53,6 +53,10 @@ class ApprovalDialog(QDialog):
         )
         what.setObjectName("approval_summary")
         what.setWordWrap(True)
+        self.lines = QLabel(self._lines_html(view))
+        self.lines.setObjectName("approval_lines")
+        self.lines.setAccessibleName("What the patient approves")
+        self.lines.setTextFormat(Qt.TextFormat.RichText)
 
         self.approver = QLineEdit(view.patient_name)
         self.approver.setObjectName("approver")
@@ -95,6 +99,7 @@ class ApprovalDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addWidget(what)
+        layout.addWidget(self.lines)
         layout.addLayout(form)
         layout.addWidget(self.general)
         layout.addWidget(self.buttons)
@@ -108,6 +113,20 @@ class ApprovalDialog(QDialog):
         self._update()
         self.approver.setFocus()
         self.approver.selectAll()
+
+    @staticmethod
+    def _lines_html(view: PlanView, shown: int = 12) -> str:
+        """The lines the patient approves, in plan order (TP-15), the first ``shown`` of them."""
+        rows = []
+        for row in view.items[:shown]:
+            visit = f"visit {row.visit}" if row.visit is not None else ""
+            rows.append(
+                f"<tr><td>{row.label}</td><td>{row.name}</td><td>{visit}</td>"
+                f"<td align='right'>{format_money(row.fee, blank='-')}</td></tr>"
+            )
+        more = len(view.items) - shown
+        tail = f"<tr><td colspan='4'>... and {more} more</td></tr>" if more > 0 else ""
+        return f"<table cellspacing='0' cellpadding='2'>{''.join(rows)}{tail}</table>"
 
     @staticmethod
     def _error(name: str) -> QLabel:
@@ -129,7 +148,7 @@ class ApprovalDialog(QDialog):
 
     @property
     def chosen_method(self) -> ApprovalMethod:
-        return self.method.currentData()
+        return ApprovalMethod(self.method.currentData())
 
     def _why_not(self) -> str:
         if not self.approver.text().strip():

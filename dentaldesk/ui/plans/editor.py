@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -124,8 +124,8 @@ class PlanEditor(QMainWindow):
         self._layout()
         self.tree.selectionModel().currentRowChanged.connect(lambda *_: self._update_actions())
         self.tree.activated.connect(self._activated)
-        self.undo_stack.cleanChanged.connect(lambda _clean: self._update_title())
-        self.undo_stack.indexChanged.connect(lambda _i: self._update_title())
+        self.undo_stack.cleanChanged.connect(self._stack_changed)
+        self.undo_stack.indexChanged.connect(self._stack_changed)
         self.resize(1180, 720)
         self.refresh()
         self.tree.setFocus()
@@ -164,7 +164,9 @@ class PlanEditor(QMainWindow):
         self.undo_action.setShortcuts([QKeySequence(QKeySequence.StandardKey.Undo)])
         self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
         self.redo_action.setObjectName("redo")
-        self.redo_action.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence(QKeySequence.StandardKey.Redo)])
+        redo_keys = [QKeySequence("Ctrl+Y")]
+        redo_keys += [k for k in QKeySequence.keyBindings(QKeySequence.StandardKey.Redo) if k not in redo_keys]
+        self.redo_action.setShortcuts(redo_keys)
         self.addAction(self.undo_action)
         self.addAction(self.redo_action)
         self.by_dependency = QAction("By &dependency", self, checkable=True)
@@ -332,6 +334,9 @@ class PlanEditor(QMainWindow):
         self._update_title()
         self._update_actions()
 
+    def _stack_changed(self, *_args: object) -> None:
+        self._update_title()
+
     def _update_title(self) -> None:
         view = self.view
         dirty = self.is_dirty()
@@ -423,6 +428,17 @@ class PlanEditor(QMainWindow):
         self.show_message("")
         self.refresh()
 
+    def _open(self, dialog: QWidget) -> None:
+        """Open a dialog window-modal without blocking; the editor takes the keyboard back after."""
+        self.dialog = dialog
+        dialog.finished.connect(self._dialog_closed)  # type: ignore[attr-defined]
+        dialog.open()  # type: ignore[attr-defined]
+
+    def _dialog_closed(self, *_args: object) -> None:
+        self.dialog = None
+        self.activateWindow()
+        self.tree.setFocus()
+
     # --- editing (each edit is an undo step on the working copy)
 
     def _push(self, command) -> None:  # type: ignore[no-untyped-def]
@@ -448,8 +464,7 @@ class PlanEditor(QMainWindow):
         dialog.procedure.fee_changed.connect(lambda fee: self.preview_fee(key, fee))
         dialog.accepted.connect(lambda: on_ok(dialog.entry()))
         dialog.finished.connect(lambda _r: self.totals.show_total(self.working.total()))
-        self.dialog = dialog
-        dialog.open()
+        self._open(dialog)
         return dialog
 
     def add_item(self) -> PatientTransactionDialog | None:
@@ -527,8 +542,13 @@ class PlanEditor(QMainWindow):
         self.totals.show_total(total, typing=True)
 
     def commit_fee(self, key: int, fee: Decimal) -> None:
-        before = self.working.item(key)
-        if before.fee != fee:
+        """A fee typed in the row becomes one undo step, "Change fee of D2740 #14"."""
+        # Called from inside the view's commit: the tree is rebuilt once the editor has closed.
+        QTimer.singleShot(0, lambda: self._change_fee(key, fee))
+
+    def _change_fee(self, key: int, fee: Decimal) -> None:
+        before = self.working.items.get(key)
+        if before is not None and before.fee != fee:
             self._push(EditItemCommand(self._plan, self._changed, before, replace(before, fee=fee)))
         else:
             self.totals.show_total(self.working.total())
@@ -555,8 +575,7 @@ class PlanEditor(QMainWindow):
             lambda: self._push(LinkCommand(self._plan, self._changed, key, dialog.prerequisite))
             if dialog.prerequisite is not None else None
         )
-        self.dialog = dialog
-        dialog.open()
+        self._open(dialog)
         return dialog
 
     def remove_dependency(self) -> None:
@@ -579,8 +598,7 @@ class PlanEditor(QMainWindow):
             lambda: self._push(MoveToVisitCommand(self._plan, self._changed, key, dialog.chosen()))
             if dialog.chosen() != self.working.item(key).visit else None
         )
-        self.dialog = dialog
-        dialog.open()
+        self._open(dialog)
         return dialog
 
     def set_grouping(self, grouping: Grouping) -> None:
@@ -641,8 +659,7 @@ class PlanEditor(QMainWindow):
             box.addButton(button)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.finished.connect(lambda _r: then(box.standardButton(box.clickedButton())))
-        self.dialog = box
-        box.open()
+        self._open(box)
         return box
 
     def _saved_plan_id(self) -> int | None:
@@ -682,8 +699,7 @@ class PlanEditor(QMainWindow):
 
         dialog = ApprovalDialog(self.view, submit, reapproval=reapproval, parent=self)
         dialog.accepted.connect(self._status_changed)
-        self.dialog = dialog
-        dialog.open()
+        self._open(dialog)
         return dialog
 
     def complete_item(self) -> CompleteItemDialog | None:
@@ -713,8 +729,7 @@ class PlanEditor(QMainWindow):
 
         dialog = CompleteItemDialog(item.label(self.working.numbering), item.name, fee_text(item), submit, parent=self)
         dialog.accepted.connect(self._status_changed)
-        self.dialog = dialog
-        dialog.open()
+        self._open(dialog)
         return dialog
 
     def cancel_plan(self) -> CancelPlanDialog | None:
@@ -736,11 +751,11 @@ class PlanEditor(QMainWindow):
 
         dialog = CancelPlanDialog(self.view.title, submit, self)
         dialog.accepted.connect(self._status_changed)
-        self.dialog = dialog
-        dialog.open()
+        self._open(dialog)
         return dialog
 
     def _status_changed(self) -> None:
+        self.show_message("")
         self.reload()
         self.undo_stack.setClean()
         status = self.view.status

@@ -21,7 +21,7 @@ from dentaldesk.domain.teeth import display_tooth
 from dentaldesk.ui.plans.working_copy import WorkingItem, WorkingPlan
 
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
-COLUMNS = ("Code", "Name", "Tooth", "Surfaces", "Provider", "Fee", "RTU's", "Status")
+COLUMNS = ("Code", "Name", "Tooth", "Surfaces", "Provider", "Fee", "RTU's", "Visit", "Status")
 FEE_COLUMN = COLUMNS.index("Fee")
 _GROUP_BRUSH = QBrush(QColor("#eef2f7"))
 _DONE_BRUSH = QBrush(QColor("#1a7f37"))
@@ -115,6 +115,7 @@ class PlanTreeModel(QStandardItemModel):
             item.provider_name,
             fee_text(item),
             str(item.rtu),
+            str(item.visit) if item.visit is not None else "",
             status,
         )
         row = []
@@ -122,7 +123,7 @@ class PlanTreeModel(QStandardItemModel):
             cell = QStandardItem(text)
             cell.setEditable(column == FEE_COLUMN and self.editable_fees and not item.is_completed)
             cell.setData(item.key, KEY_ROLE)
-            if column in (FEE_COLUMN, COLUMNS.index("RTU's")):
+            if column in (FEE_COLUMN, COLUMNS.index("RTU's"), COLUMNS.index("Visit")):
                 cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             if column == COLUMNS.index("Status"):
                 if item.is_completed:
