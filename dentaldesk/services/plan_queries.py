@@ -6,9 +6,10 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, select, type_coerce
 
 from dentaldesk.db.models import Patient, PlanItem, TreatmentPlan
+from dentaldesk.db.types import Money
 from dentaldesk.domain.money import ZERO
 from dentaldesk.domain.terms import ItemStatus, PlanStatus
 from dentaldesk.services.uow import UnitOfWork
@@ -50,8 +51,9 @@ def plan_summaries(
             TreatmentPlan.status,
             func.count(PlanItem.id),
             func.sum(case((done, 1), else_=0)),
-            func.sum(func.coalesce(PlanItem.fee, 0)),
-            func.sum(case((done, func.coalesce(PlanItem.fee, 0)), else_=0)),
+            # type_coerce keeps these sums in the Money type: Decimal cents, on both databases.
+            type_coerce(func.sum(func.coalesce(PlanItem.fee, 0)), Money()),
+            type_coerce(func.sum(case((done, func.coalesce(PlanItem.fee, 0)), else_=0)), Money()),
             TreatmentPlan.updated_at,
         )
         .join(Patient, Patient.id == TreatmentPlan.patient_id)
@@ -76,9 +78,8 @@ def plan_summaries(
                 status=PlanStatus(r[6]),
                 items=int(r[7] or 0),
                 done_items=int(r[8] or 0),
-                # Sums come back as integer cents: the Money type is not applied to aggregates.
-                total=(Decimal(int(r[9] or 0)) / 100).quantize(ZERO),
-                done_total=(Decimal(int(r[10] or 0)) / 100).quantize(ZERO),
+                total=r[9] if r[9] is not None else ZERO,
+                done_total=r[10] if r[10] is not None else ZERO,
                 updated_at=r[11],
             )
             for r in uow.session.execute(query)

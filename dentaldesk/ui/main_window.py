@@ -79,9 +79,10 @@ class MainWindow(QMainWindow):
         self.status_db = QLabel(describe_url(ctx.database))
         self.status_db.setObjectName("status_database")
         bar = self.statusBar()
-        bar.addWidget(self.status_user)
-        bar.addWidget(self.status_office)
-        bar.addPermanentWidget(self.status_db)
+        # Permanent widgets sit on the right and stay visible while a passing message shows.
+        for label in (self.status_user, self.status_office, self.status_db):
+            label.setContentsMargins(8, 0, 8, 0)
+            bar.addPermanentWidget(label)
 
         self.patients.patient_chosen.connect(self.choose_patient)
         self.show_view(self.patients)
