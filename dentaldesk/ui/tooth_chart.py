@@ -559,7 +559,7 @@ class DentitionSwitch(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(caption)
         for dentition, text in (
-            (Dentition.PERMANENT, "Perma&nent"),
+            (Dentition.PERMANENT, "Pe&rmanent"),
             (Dentition.PRIMARY, "Pr&imary"),
             (Dentition.MIXED, "Mi&xed"),
         ):
