@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QStackedWidget, QT
 from dentaldesk.config import describe_url
 from dentaldesk.services.office import OfficeInfo
 from dentaldesk.services.patients import PatientHeader, patient_header
+from dentaldesk.services.plans import billing_summary_for_patient
 from dentaldesk.ui.chart_panel import PatientChartPanel
 from dentaldesk.ui.context import AppContext
 from dentaldesk.ui.idle_lock import IdleLock
@@ -85,6 +86,7 @@ class MainWindow(QMainWindow):
             bar.addPermanentWidget(label)
 
         self.patients.patient_chosen.connect(self.choose_patient)
+        ctx.changes.changed.connect(self.refresh_billing)
         self.show_view(self.patients)
         self.idle_lock = IdleLock(self, ctx, office.idle_lock_minutes)
 
@@ -107,5 +109,13 @@ class MainWindow(QMainWindow):
     def choose_patient(self, patient_id: int) -> None:
         self.patient = patient_header(self.ctx.uow(), patient_id)
         self.header.show_patient(self.patient)
+        self.refresh_billing()
         self.ctx.changes.patient_selected.emit(patient_id)
         self.statusBar().showMessage(f"{self.patient.full_name} chosen", 3000)
+
+    def refresh_billing(self, area: str = "plans") -> None:
+        """TP-14: the header's billing summary follows plan and ledger changes."""
+        if area in ("plans", "ledger", "patients"):
+            self.header.show_billing(
+                billing_summary_for_patient(self.ctx.uow(), self.patient.id) if self.patient else None
+            )

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
 
+from dentaldesk.domain.money import format_money
 from dentaldesk.services.patients import PatientHeader
+from dentaldesk.services.plans import PatientBilling
 
 
 class PatientHeaderBar(QFrame):
@@ -20,10 +22,14 @@ class PatientHeaderBar(QFrame):
         self.coverage = QLabel()
         self.coverage.setObjectName("header_coverage")
         self.coverage.setWordWrap(True)
+        self.billing = QLabel()
+        self.billing.setObjectName("header_billing")
+        self.billing.setAccessibleName("Billing summary")
         layout = QHBoxLayout(self)
         layout.addWidget(self.name)
         layout.addWidget(self.details, 1)
         layout.addWidget(self.coverage, 1)
+        layout.addWidget(self.billing)
         self.show_patient(None)
 
     def show_patient(self, header: PatientHeader | None) -> None:
@@ -45,3 +51,18 @@ class PatientHeaderBar(QFrame):
         else:
             self.coverage.setText("No insurance on file")
         self.setAccessibleName(f"Patient {header.full_name}, ID {header.patient_number}")
+
+    def show_billing(self, billing: PatientBilling | None) -> None:
+        """TP-14: the patient's plans rolled up; an estimate is shown only when it was computed."""
+        if billing is None:
+            self.billing.setText("")
+            self.billing.setAccessibleDescription("")
+            return
+        lines = [f"Planned {format_money(billing.planned)}", f"Completed {format_money(billing.completed)}"]
+        if billing.estimated_insurance is not None and billing.estimated_patient is not None:
+            lines.append(f"Est. insurance {format_money(billing.estimated_insurance)}")
+            lines.append(f"Est. patient portion {format_money(billing.estimated_patient)}")
+        else:
+            lines.append("No insurance estimate (check the coverage set-up)")
+        self.billing.setText("<br>".join(lines))
+        self.billing.setAccessibleDescription("; ".join(lines))

@@ -1,0 +1,94 @@
+"""The Treatments view: "+ New Plan" (Ctrl+N), opening a plan, front desk limits, the billing summary (TP-1, TP-14)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+from sqlalchemy import select
+
+from dentaldesk.db.models import Provider
+from dentaldesk.services.codes import copy_master_codes
+from dentaldesk.services.office import office_info
+from dentaldesk.services.plans import ItemInput, add_item, create_plan, load_plan
+from dentaldesk.ui.main_window import MainWindow
+from dentaldesk.ui.plans.dialogs import NewPlanDialog
+from dentaldesk.ui.plans.editor import PlanEditor
+from dentaldesk.ui.treatments_view import TreatmentsView
+
+
+def make_view(qtbot, practice, make_ctx, actor=None) -> TreatmentsView:
+    view = TreatmentsView(make_ctx(practice.engine, actor or practice.owner))
+    qtbot.addWidget(view)
+    opened: list[PlanEditor] = []
+    view.editor_opened.connect(lambda editor: (qtbot.addWidget(editor), opened.append(editor)))
+    view.opened = opened  # type: ignore[attr-defined]
+    view.show()
+    view.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is view, timeout=2000)
+    return view
+
+
+def test_tp2_ctrl_n_creates_a_plan_for_the_current_patient_and_opens_the_editor(qtbot, fast_practice, make_ctx) -> None:
+    """Seed 000 step 2: "+ New Plan" (Ctrl+N), the current patient preset, a title, then the editor."""
+    view = make_view(qtbot, fast_practice, make_ctx)
+    view.set_patient(fast_practice.patient_ids[1])
+    assert "Press + New Plan (Ctrl+N)" in view.empty.label.text()
+    QTest.keyClick(view, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    dialog = view.dialog
+    assert isinstance(dialog, NewPlanDialog) and dialog.chosen.text() == "John Smith (1002)"
+    assert not dialog.ok_button.isEnabled() and dialog.ok_button.toolTip() == "Give the plan a title."
+    qtbot.keyClicks(dialog.title, "Phase 1: restorations")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert len(view.opened) == 1
+    editor = view.opened[0]
+    assert editor.view.title == "Phase 1: restorations" and editor.view.patient_id == fast_practice.patient_ids[1]
+    assert view.model.rowCount() == 1 and view.model.row(0).title == "Phase 1: restorations"
+
+
+def test_new_plan_finds_another_patient_by_name(qtbot, fast_practice, make_ctx) -> None:
+    """Seed 000: "Pick the patient": typing a name lists the patient to choose."""
+    view = make_view(qtbot, fast_practice, make_ctx)
+    dialog = view.new_plan()
+    assert dialog.patient_id is None
+    qtbot.keyClicks(dialog.search, "brow")
+    qtbot.waitUntil(lambda: dialog.results.count() == 1)
+    assert dialog.chosen.text() == "Peter Brown (1005)"
+    qtbot.keyClicks(dialog.title, "Hygiene")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert view.opened[0].view.patient_number == "1005"
+
+
+def test_tp1_front_desk_cannot_start_a_plan_and_is_told_why(qtbot, fast_practice, make_ctx) -> None:
+    """TP-1: New Plan is disabled for front desk with the reason as its tooltip; opening still works."""
+    saved = create_plan(fast_practice.uow, fast_practice.owner, fast_practice.patient_ids[0], "Existing")
+    view = make_view(qtbot, fast_practice, make_ctx, actor=fast_practice.front_desk)
+    view.set_patient(None)
+    assert not view.new_plan_button.isEnabled()
+    assert "Front desk users cannot create treatment plans (TP-1)" in view.new_plan_button.toolTip()
+    QTest.keyClick(view, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert view.dialog is None
+    view.table.setFocus()
+    view.table.setCurrentIndex(view.model.index(0, 0))
+    QTest.keyClick(view.table, Qt.Key.Key_Return)
+    assert len(view.opened) == 1 and view.opened[0].plan_id == saved.plan_id
+    assert view.open_plan(saved.plan_id) is view.opened[0]  # one window per plan
+
+
+def test_tp14_the_patient_header_shows_planned_and_completed_totals_and_the_estimate(
+    qtbot, fast_practice, make_ctx
+) -> None:
+    """TP-14: choosing a patient shows planned, completed, estimated insurance and patient portion."""
+    copy_master_codes(fast_practice.uow, fast_practice.owner, ["D2740"])
+    with fast_practice.uow:
+        provider = fast_practice.uow.session.scalar(select(Provider.id))
+    saved = create_plan(fast_practice.uow, fast_practice.owner, fast_practice.patient_ids[0], "Crown")
+    add_item(fast_practice.uow, fast_practice.owner, saved.plan_id, ItemInput("D2740", "14", provider_id=provider),
+             expected_version=saved.version)
+    ctx = make_ctx(fast_practice.engine, fast_practice.owner)
+    window = MainWindow(ctx, office_info(ctx.uow(), fast_practice.office_id))
+    qtbot.addWidget(window)
+    window.choose_patient(fast_practice.patient_ids[0])
+    text = window.header.billing.accessibleDescription()
+    assert text == ("Planned 1,350.00; Completed 0.00; Est. insurance 0.00; Est. patient portion 1,350.00")
+    assert load_plan(ctx.uow(), saved.plan_id).total.to_eng_string() == "1350.00"
