@@ -19,7 +19,7 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.utils import ImageReader
+from reportlab.lib.utils import ImageReader, simpleSplit
 from reportlab.platypus import Image, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from dentaldesk.domain.money import format_money
@@ -35,6 +35,9 @@ from dentaldesk.services.handout import HandoutApproval, HandoutItem, HandoutVis
 __all__ = ["WATERMARK", "build_handout_pdf", "format_date", "format_minutes", "handout_file_name", "write_handout_pdf"]
 
 MARGIN = 40.0
+CELL_SIZE = 8.0
+CELL_LEADING = 9.6
+CELL_PADDING = 3.0
 FRAME_PADDING = 6.0  # reportlab's frames pad their content; the page margin is where ink starts
 INK = colors.HexColor("#101828")
 MUTED = colors.HexColor("#667085")
@@ -154,17 +157,24 @@ def _column_widths(width: float) -> list[float]:
     return [flexible if w is None else float(w) for w in fixed]
 
 
-def _item_row(item: HandoutItem, st: _Styles) -> list[object]:
-    procedure = escape(item.description)
+def _wrapped(text: str, font: str, width: float) -> str:
+    # Plain lines are far cheaper for reportlab to lay out than a Paragraph (issue 6 benchmark).
+    return "\n".join(simpleSplit(text, font, CELL_SIZE, width))
+
+
+def _item_row(item: HandoutItem, st: _Styles, widths: list[float]) -> list[object]:
+    procedure: object = _wrapped(item.description, st.faces.regular, widths[3] - 2 * CELL_PADDING)
     if item.completed:
         done = f"Done {format_date(item.completed_on)}" if item.completed_on else "Done"
-        procedure += f'<br/><font color="#067647"><i>{done}</i></font>'
+        procedure = Paragraph(
+            escape(item.description) + f'<br/><font color="#067647"><i>{done}</i></font>', st.cell
+        )
     return [
         item.tooth,
         item.surfaces,
         item.code,
-        Paragraph(procedure, st.cell),
-        _p(item.provider, st.cell),
+        procedure,
+        _wrapped(item.provider, st.faces.regular, widths[4] - 2 * CELL_PADDING),
         _money(item.fee),
         _money(item.insurance),
         _money(item.patient),
@@ -173,15 +183,16 @@ def _item_row(item: HandoutItem, st: _Styles) -> list[object]:
 
 def _items_table(h: PlanHandout, st: _Styles, width: float) -> Table:
     head = [_p(c, st.head_right if i >= 5 else st.head) for i, c in enumerate(COLUMNS)]
+    widths = _column_widths(width)
     rows: list[list[object]] = [head]
     style: list[tuple[object, ...]] = [
-        ("FONT", (0, 1), (-1, -1), st.faces.regular, 8),
+        ("FONT", (0, 1), (-1, -1), st.faces.regular, CELL_SIZE, CELL_LEADING),
         ("TEXTCOLOR", (0, 1), (-1, -1), INK),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("ALIGN", (5, 0), (-1, -1), "RIGHT"),
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, INK),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
         ("TOPPADDING", (0, 0), (-1, -1), 2.5),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
     ]
@@ -199,7 +210,7 @@ def _items_table(h: PlanHandout, st: _Styles, width: float) -> Table:
             ("NOSPLIT", (0, start), (-1, min(start + 1, start + len(visit.items)))),
         ]
         for item in visit.items:
-            rows.append(_item_row(item, st))
+            rows.append(_item_row(item, st, widths))
             style.append(("LINEBELOW", (0, len(rows) - 1), (-1, len(rows) - 1), 0.25, RULE))
         rows.append(_subtotal_row(visit))
         end = len(rows) - 1
@@ -211,7 +222,7 @@ def _items_table(h: PlanHandout, st: _Styles, width: float) -> Table:
             ("LINEABOVE", (0, end), (-1, end), 0.5, MUTED),
             ("NOSPLIT", (0, max(start + 1, end - 1)), (-1, end)),
         ]
-    table = Table(rows, colWidths=_column_widths(width), repeatRows=1, hAlign="LEFT")
+    table = Table(rows, colWidths=widths, repeatRows=1, hAlign="LEFT")
     table.setStyle(TableStyle(style))
     return table
 
