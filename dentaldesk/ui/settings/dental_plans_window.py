@@ -292,7 +292,7 @@ class DentalPlansWindow(SetupWindow):
         for col, value in enumerate((line.code, line.plan_fee, line.copay, line.insurance_pays, line.write_off)):
             item = QTableWidgetItem(value)
             if col:
-                item.setTextAlignment(int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter))
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.book.setItem(n, col, item)
         return n
 

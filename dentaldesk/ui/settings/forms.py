@@ -163,6 +163,7 @@ class SetupWindow(QDialog):
 def button(text: str, name: str, *, tip: str = "") -> QPushButton:
     b = QPushButton(text)
     b.setObjectName(name)
+    b.setAutoDefault(False)  # Enter in a table or search box must not press the first button of the window
     b.setAccessibleName(text.replace("&", "").rstrip(".…"))
     if tip:
         b.setToolTip(tip)
