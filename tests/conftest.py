@@ -16,6 +16,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.pop("DENTALDESK_DATABASE_URL", None)
 _HOME = tempfile.mkdtemp(prefix="dentaldesk-test-home-")
 os.environ["DENTALDESK_HOME"] = _HOME
+# The cheapest Argon2 profile: the suite hashes many passwords (see services/users.py).
+os.environ["DENTALDESK_TEST_CHEAP_HASHES"] = "1"
 
 import pytest  # noqa: E402
 from sqlalchemy import Engine  # noqa: E402

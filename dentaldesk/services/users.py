@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from argon2 import PasswordHasher
+import os
+
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 
@@ -13,7 +15,14 @@ from dentaldesk.services import audit
 from dentaldesk.services.actor import Actor
 from dentaldesk.services.uow import UnitOfWork
 
-_hasher = PasswordHasher()
+# Argon2id with argon2-cffi's default (RFC 9106 low-memory) parameters. The test suite sets
+# DENTALDESK_TEST_CHEAP_HASHES=1 to use the library's cheapest profile, as Django's tests swap in
+# a fast hasher: the suite hashes hundreds of passwords, and what it checks is the same.
+_hasher = (
+    PasswordHasher.from_parameters(profiles.CHEAPEST)
+    if os.environ.get("DENTALDESK_TEST_CHEAP_HASHES") == "1"
+    else PasswordHasher()
+)
 
 MIN_PASSWORD_LENGTH = 8
 
