@@ -16,29 +16,44 @@ action (posting a charge, completing a plan item) whose role the caller has alre
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
-
 from sqlalchemy import or_, select, update
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
-from dentaldesk.db.models import (
-    ChartGraphic,
-    LedgerTransaction,
-    Office,
-    Patient,
-    PlanItem,
-    ProcedureCode,
-    TreatmentPlan,
-    User,
-)
+from dentaldesk.db.models import ChartGraphic, LedgerTransaction, Patient, PlanItem, ProcedureCode, TreatmentPlan
 from dentaldesk.db.models.base import utcnow
 from dentaldesk.domain.errors import NotFound, RuleViolation, ValidationError
 from dentaldesk.domain.teeth import display_tooth, parse_surfaces, parse_tooth
-from dentaldesk.domain.terms import PLAN_EDITOR_ROLES, Category, GraphicStatus, Role, ToothNumbering
+from dentaldesk.domain.terms import PLAN_EDITOR_ROLES, GraphicStatus, Role, ToothNumbering
 from dentaldesk.services import audit
 from dentaldesk.services.actor import Actor
+from dentaldesk.services.chart_queries import (
+    ChartMark,
+    PatientChart,
+    chart_marks,
+    graphic_history,
+    load_mark,
+    office_numbering,
+    patient_chart,
+    patient_numbering,
+)
 from dentaldesk.services.uow import UnitOfWork
+
+# The chart's read side lives in chart_queries; callers may take everything from here.
+__all__ = [
+    "CHART_ROLES",
+    "ChartMark",
+    "PatientChart",
+    "can_change_chart",
+    "chart_marks",
+    "chart_procedure",
+    "chart_procedure_in",
+    "complete_item_marks_in",
+    "graphic_history",
+    "patient_chart",
+    "rechart",
+    "remove_chart_graphic",
+    "remove_item_marks_in",
+]
 
 # CHART-ROLE: the chart is clinical; front desk views it but does not change it.
 CHART_ROLES = PLAN_EDITOR_ROLES
@@ -52,166 +67,7 @@ def can_change_chart(role: Role) -> bool:
     return role in CHART_ROLES
 
 
-@dataclass(frozen=True)
-class ChartMark:
-    """One chart graphic as the chart, the dialog and the history show it."""
-
-    id: int
-    patient_id: int
-    tooth: str | None  # Universal, as stored (ID-1); shown with domain.teeth.display_tooth
-    surfaces: str
-    procedure_code_id: int
-    code: str
-    code_name: str
-    category: Category
-    status: GraphicStatus
-    created_at: dt.datetime
-    created_by: str
-    removed_at: dt.datetime | None
-    removed_by: str
-    removal_reason: str
-    transaction_id: int | None
-    plan_item_id: int | None
-
-    @property
-    def removed(self) -> bool:
-        return self.removed_at is not None
-
-
-@dataclass(frozen=True)
-class PatientChart:
-    """What a tooth chart needs for one patient: the office numbering, the age, every mark."""
-
-    patient_id: int
-    patient_name: str
-    patient_number: str
-    birth_date: dt.date
-    numbering: ToothNumbering
-    marks: tuple[ChartMark, ...]
-
-
-def _aware(moment: dt.datetime | None) -> dt.datetime | None:
-    # SQLite hands back naive datetimes; every stamp is written in UTC (db.models.base.utcnow).
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=dt.timezone.utc)
-    return moment
-
-
-_Creator = aliased(User)
-_Remover = aliased(User)
-
-
-def _mark_query():  # type: ignore[no-untyped-def]
-    return (
-        select(ChartGraphic, ProcedureCode.code, ProcedureCode.name, ProcedureCode.category,
-               _Creator.full_name, _Remover.full_name)
-        .join(ProcedureCode, ProcedureCode.id == ChartGraphic.procedure_code_id)
-        .outerjoin(_Creator, _Creator.id == ChartGraphic.created_by_id)
-        .outerjoin(_Remover, _Remover.id == ChartGraphic.removed_by_id)
-        .order_by(ChartGraphic.created_at, ChartGraphic.id)
-    )
-
-
-def _to_mark(g: ChartGraphic, code: str, name: str, category: Category, creator: str | None,
-             remover: str | None) -> ChartMark:
-    return ChartMark(
-        id=g.id,
-        patient_id=g.patient_id,
-        tooth=g.tooth,
-        surfaces=g.surfaces or "",
-        procedure_code_id=g.procedure_code_id,
-        code=code,
-        code_name=name,
-        category=category,
-        status=g.status,
-        created_at=_aware(g.created_at),  # type: ignore[arg-type]
-        created_by=creator or "",
-        removed_at=_aware(g.removed_at),
-        removed_by=remover or "",
-        removal_reason=g.removal_reason or "",
-        transaction_id=g.transaction_id,
-        plan_item_id=g.plan_item_id,
-    )
-
-
-def _load_mark(session: Session, graphic_id: int) -> ChartMark:
-    row = session.execute(_mark_query().where(ChartGraphic.id == graphic_id)).one_or_none()
-    if row is None:
-        raise NotFound("This chart mark no longer exists.")
-    return _to_mark(*row)
-
-
-def _marks_in(session: Session, patient_id: int, include_removed: bool) -> list[ChartMark]:
-    query = _mark_query().where(ChartGraphic.patient_id == patient_id)
-    if not include_removed:
-        query = query.where(ChartGraphic.removed_at.is_(None))
-    return [_to_mark(*row) for row in session.execute(query)]
-
-
-def chart_marks(uow: UnitOfWork, patient_id: int, *, include_removed: bool = True) -> list[ChartMark]:
-    """The patient's chart graphics, oldest first; removed ones too unless told otherwise."""
-    with uow:
-        return _marks_in(uow.session, patient_id, include_removed)
-
-
-def patient_chart(uow: UnitOfWork, patient_id: int) -> PatientChart:
-    """Everything a tooth chart draws for one patient, in one read."""
-    with uow:
-        found = uow.session.execute(
-            select(Patient, Office.tooth_numbering)
-            .join(Office, Office.id == Patient.office_id)
-            .where(Patient.id == patient_id)
-        ).one_or_none()
-        if found is None:
-            raise NotFound("This patient no longer exists.")
-        patient, numbering = found
-        return PatientChart(
-            patient_id=patient.id,
-            patient_name=patient.full_name,
-            patient_number=patient.patient_number,
-            birth_date=patient.birth_date,
-            numbering=ToothNumbering(numbering),
-            marks=tuple(_marks_in(uow.session, patient_id, include_removed=True)),
-        )
-
-
-def graphic_history(
-    uow: UnitOfWork, transaction_id: int | None = None, plan_item_id: int | None = None
-) -> list[ChartMark]:
-    """Every mark a procedure has had, removed and current, oldest first (TX-CHART-2).
-
-    A procedure is named by its transaction, its plan item, or both; a charge posted from a plan
-    item also finds the marks charted while it was only planned.
-    """
-    if transaction_id is None and plan_item_id is None:
-        raise ValidationError("Name the procedure (its transaction or plan item) to show its chart history.")
-    with uow:
-        session = uow.session
-        items = {plan_item_id} if plan_item_id is not None else set()
-        conditions = []
-        if transaction_id is not None:
-            conditions.append(ChartGraphic.transaction_id == transaction_id)
-            tx_item = session.scalar(
-                select(LedgerTransaction.plan_item_id).where(LedgerTransaction.id == transaction_id)
-            )
-            if tx_item is not None:
-                items.add(tx_item)
-        if items:
-            conditions.append(ChartGraphic.plan_item_id.in_(items))
-        return [_to_mark(*row) for row in session.execute(_mark_query().where(or_(*conditions)))]
-
-
 # -- charting ------------------------------------------------------------------------------------
-
-
-def _numbering(session: Session, office_id: int) -> ToothNumbering:
-    value = session.scalar(select(Office.tooth_numbering).where(Office.id == office_id))
-    return ToothNumbering(value) if value is not None else ToothNumbering.UNIVERSAL
-
-
-def _patient_numbering(session: Session, patient_id: int) -> ToothNumbering:
-    office_id = session.scalar(select(Patient.office_id).where(Patient.id == patient_id))
-    return _numbering(session, office_id) if office_id is not None else ToothNumbering.UNIVERSAL
 
 
 def _check_place(code: ProcedureCode, tooth_text: str | None, surfaces_text: str | None,
@@ -262,7 +118,7 @@ def chart_procedure_in(
     code = session.get(ProcedureCode, procedure_code_id)
     if code is None or code.office_id != patient.office_id:
         raise NotFound("This procedure code is not in the office's list.", "code")
-    universal, canonical = _check_place(code, tooth, surfaces, _numbering(session, patient.office_id))
+    universal, canonical = _check_place(code, tooth, surfaces, office_numbering(session, patient.office_id))
     if transaction_id is not None:
         tx = session.get(LedgerTransaction, transaction_id)
         if tx is None or tx.patient_id != patient_id:
@@ -317,7 +173,7 @@ def chart_procedure(
             uow.session, actor, patient_id=patient_id, procedure_code_id=procedure_code_id, tooth=tooth,
             surfaces=surfaces, status=status, transaction_id=transaction_id, plan_item_id=plan_item_id,
         )
-        mark = _load_mark(uow.session, graphic.id)
+        mark = load_mark(uow.session, graphic.id)
         uow.commit()
         return mark
 
@@ -348,8 +204,8 @@ def remove_chart_graphic(uow: UnitOfWork, actor: Actor, graphic_id: int, reason:
         graphic = session.get(ChartGraphic, graphic_id)
         if graphic is None:
             raise NotFound("This chart mark no longer exists.")
-        numbering = _patient_numbering(session, graphic.patient_id)
-        current = _load_mark(session, graphic_id)
+        numbering = patient_numbering(session, graphic.patient_id)
+        current = load_mark(session, graphic_id)
         if current.removed:
             raise RuleViolation(_already_removed(current, numbering), "reason")
         before = audit.snapshot(graphic, *_AUDITED)
@@ -362,13 +218,13 @@ def remove_chart_graphic(uow: UnitOfWork, actor: Actor, graphic_id: int, reason:
         )
         if done.rowcount != 1:
             session.expire_all()
-            raise RuleViolation(_already_removed(_load_mark(session, graphic_id), numbering), "reason")
+            raise RuleViolation(_already_removed(load_mark(session, graphic_id), numbering), "reason")
         session.refresh(graphic)
         audit.record(
             session, actor, "remove_chart_graphic", "chart_graphic", graphic.id,
             before=before, after=audit.snapshot(graphic, *_AUDITED) | {"code": current.code},
         )
-        mark = _load_mark(session, graphic_id)
+        mark = load_mark(session, graphic_id)
         uow.commit()
         return mark
 
@@ -393,8 +249,8 @@ def rechart(uow: UnitOfWork, actor: Actor, graphic_id: int, tooth: str | None, s
         ).scalar_one_or_none()
         if old is None:
             raise NotFound("This chart mark no longer exists.")
-        numbering = _patient_numbering(session, old.patient_id)
-        old_mark = _load_mark(session, graphic_id)
+        numbering = patient_numbering(session, old.patient_id)
+        old_mark = load_mark(session, graphic_id)
         if old.removed_at is None:
             raise RuleViolation(
                 f"The mark of {_describe(old_mark, numbering)} is still on the chart. "
@@ -411,7 +267,7 @@ def rechart(uow: UnitOfWork, actor: Actor, graphic_id: int, tooth: str | None, s
             )
             if live is not None:
                 raise RuleViolation(
-                    f"This procedure is already charted again ({_describe(_load_mark(session, live), numbering)}). "
+                    f"This procedure is already charted again ({_describe(load_mark(session, live), numbering)}). "
                     "Remove that mark first to move it.", "tooth",
                 )
         graphic = chart_procedure_in(
@@ -423,7 +279,7 @@ def rechart(uow: UnitOfWork, actor: Actor, graphic_id: int, tooth: str | None, s
             before={"graphic_id": old.id, "tooth": old.tooth, "surfaces": old.surfaces},
             after={"graphic_id": graphic.id, "tooth": graphic.tooth, "surfaces": graphic.surfaces},
         )
-        mark = _load_mark(session, graphic.id)
+        mark = load_mark(session, graphic.id)
         uow.commit()
         return mark
 

@@ -8,7 +8,6 @@ Transactions dialog. It holds no business state: it draws the ChartMark rows it 
 
 from __future__ import annotations
 
-import ctypes
 import sys
 from collections import defaultdict
 from collections.abc import Iterable
@@ -17,17 +16,12 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QAccessible,
     QAccessibleEvent,
-    QBrush,
-    QColor,
     QFocusEvent,
-    QFont,
     QHelpEvent,
     QKeyEvent,
     QMouseEvent,
     QPainter,
-    QPainterPath,
     QPaintEvent,
-    QPen,
     QResizeEvent,
 )
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QRadioButton, QSizePolicy, QToolTip, QWidget
@@ -41,35 +35,14 @@ from dentaldesk.ui.chart_layout import (
     ChartLayout,
     Dentition,
     Glyph,
-    ToothPlace,
     chart_layout,
     mark_glyph,
     regions_for,
     shown_teeth,
 )
-
-INK = QColor("#344054")
-MUTED = QColor("#667085")
-TOOTH_LINE = QColor("#98a2b3")
-ROOT_FILL = QColor("#f2f4f7")
-SELECTED = QColor("#1d2939")
-FOCUS = QColor("#155eef")
-HOVER = QColor("#eef4ff")
+from dentaldesk.ui.chart_paint import ChartScene, paint_chart, refund_none, region_statuses
 
 KEYS_NOTE = "Arrow keys move between teeth; Space or Enter chooses the tooth."
-
-
-def refund_none(before: int) -> None:
-    """Give back the references to None that PySide6 6.12.0 drops on Python 3.11.
-
-    That release returns None from every void method (QPainter.setPen, drawPolygon ...) without
-    taking a reference; a chart repaint makes about a thousand such calls, and once None's count
-    reaches zero the interpreter aborts ("none_dealloc"). 6.11 and Python 3.12+ are not affected,
-    where this gives back nothing. An extra reference to None is harmless: None is never freed.
-    """
-    lost = before - sys.getrefcount(None)
-    for _ in range(max(0, lost)):
-        ctypes.pythonapi.Py_IncRef(ctypes.py_object(None))
 
 
 def mark_words(mark: ChartMark) -> str:
@@ -152,9 +125,10 @@ class ToothChart(QWidget):
         place = self._places().places.get(tooth)
         if place is None:
             return None
-        [region] = regions_for(tooth, place.upper, surface) or [None]
-        drawn = self._region_statuses(place).get(region or "")
-        return drawn
+        regions = regions_for(tooth, place.upper, surface)
+        if len(regions) != 1:
+            return None
+        return region_statuses(place, self._marks.get(tooth, [])).get(regions[0])
 
     def glyphs(self, tooth: str) -> list[tuple[Glyph, GraphicStatus]]:
         return [(mark_glyph(m.code, m.category, m.surfaces), m.status) for m in self._marks.get(tooth, [])]
@@ -342,205 +316,21 @@ class ToothChart(QWidget):
             self._layout = chart_layout(self._dentition, float(self.width()), float(self.height()))
         return self._layout
 
-    def _region_statuses(self, place: ToothPlace) -> dict[str, GraphicStatus]:
-        drawn: dict[str, GraphicStatus] = {}
-        for status in STATUS_PRIORITY:  # later statuses paint over earlier ones
-            for mark in self._marks.get(place.tooth, []):
-                if mark.status is not status:
-                    continue
-                glyph = mark_glyph(mark.code, mark.category, mark.surfaces)
-                if glyph is Glyph.SURFACES:
-                    regions: Iterable[str] = regions_for(place.tooth, place.upper, mark.surfaces)
-                elif glyph is Glyph.OCCLUSAL:
-                    regions = ("centre",)
-                elif glyph is Glyph.CROWN:
-                    regions = ("centre", "outer", "inner", "left", "right")
-                else:
-                    regions = ()
-                for region in regions:
-                    drawn[region] = status
-        return drawn
-
     def paintEvent(self, event: QPaintEvent) -> None:
         before = sys.getrefcount(None)
-        try:
-            self._paint()
-        finally:
-            refund_none(before)
-
-    def _paint(self) -> None:
-        layout = self._places()
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.fillRect(self.rect(), QColor("#ffffff"))
-        unit = layout.unit
-        font = QFont(self.font())
-        font.setPixelSize(max(8, min(16, int(unit * 0.34))))
-        painter.setFont(font)
-        self._paint_frame(painter, layout, font)
-        for place in layout.places.values():
-            self._paint_tooth(painter, place, unit, font)
-        legend_font = QFont(font)
-        legend_font.setPixelSize(max(8, min(13, int(unit * 0.32))))
-        painter.setFont(legend_font)
-        self._paint_legend(painter, layout, legend_font)
-        painter.end()
-
-    def _paint_frame(self, painter: QPainter, layout: ChartLayout, font: QFont) -> None:
-        chart = layout.chart
-        painter.setPen(QPen(QColor("#d0d5dd"), 1, Qt.PenStyle.DashLine))
-        painter.drawLine(QPointF(layout.midline_x, chart.top()), QPointF(layout.midline_x, chart.bottom()))
-        painter.drawLine(QPointF(chart.left(), layout.occlusal_y), QPointF(chart.right(), layout.occlusal_y))
-        painter.setPen(MUTED)
-        side = QFont(font)
-        side.setBold(True)
-        painter.setFont(side)
-        width = layout.unit * 0.8
-        for text, x in (("R", chart.left() - width - 2), ("L", chart.right() + 2)):
-            painter.drawText(QRectF(x, layout.occlusal_y - layout.unit / 2, width, layout.unit),
-                             Qt.AlignmentFlag.AlignCenter, text)
-        painter.setFont(font)
-
-    def _paint_tooth(self, painter: QPainter, place: ToothPlace, unit: float, font: QFont) -> None:
-        tooth = place.tooth
-        if tooth == self._hover:
-            painter.fillRect(place.cell, HOVER)
-        # Root zone: a tapered outline, so the empty chart reads as teeth.
-        root = place.root
-        tip, base = place.root_tip(), place.root_base()
-        half_base, half_tip = root.width() * 0.30, root.width() * 0.12
-        root_path = QPainterPath()
-        root_path.moveTo(base.x() - half_base, base.y())
-        root_path.lineTo(tip.x() - half_tip, tip.y())
-        root_path.lineTo(tip.x() + half_tip, tip.y())
-        root_path.lineTo(base.x() + half_base, base.y())
-        root_path.closeSubpath()
-        painter.setPen(QPen(TOOTH_LINE, 1))
-        painter.setBrush(ROOT_FILL)
-        painter.drawPath(root_path)
-
-        statuses = self._region_statuses(place)
-        for region in ("outer", "inner", "left", "right", "centre"):
-            polygon = place.region_polygon(region)
-            status = statuses.get(region)
-            painter.setPen(QPen(TOOTH_LINE, 1))
-            if status is None:
-                painter.setBrush(QColor("#ffffff"))
-                painter.drawPolygon(polygon)
-                continue
-            style = STATUS_STYLES[status]
-            painter.setBrush(QColor(style.fill))
-            painter.drawPolygon(polygon)
-            if style.hatched:
-                painter.setPen(Qt.PenStyle.NoPen)
-                painter.setBrush(QBrush(QColor(style.stroke), Qt.BrushStyle.BDiagPattern))
-                painter.drawPolygon(polygon)
-
-        for mark in self._marks.get(tooth, []):
-            glyph = mark_glyph(mark.code, mark.category, mark.surfaces)
-            style = STATUS_STYLES[mark.status]
-            pen = QPen(QColor(style.stroke), max(2.0, unit * 0.09))
-            pen.setCapStyle(Qt.PenCapStyle.RoundCap)
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            if glyph in (Glyph.CROWN, Glyph.SURFACES, Glyph.OCCLUSAL) and mark.status is GraphicStatus.PLANNED:
-                # Planned work is outlined as well as tinted, so it never depends on colour alone.
-                outline = QPen(QColor(style.stroke), max(1.5, unit * 0.06))
-                painter.setPen(outline)
-                if glyph is Glyph.CROWN:
-                    painter.drawRect(place.crown)
-                else:
-                    for region in self._regions_of(place, mark, glyph):
-                        painter.drawPolygon(place.region_polygon(region))
-            elif glyph is Glyph.CROWN:
-                painter.setPen(QPen(QColor(style.stroke), max(1.5, unit * 0.06)))
-                painter.drawRect(place.crown)
-            elif glyph is Glyph.ROOT_CANAL:
-                painter.setPen(pen)
-                painter.drawLine(place.root_base(), tip)
-            elif glyph is Glyph.IMPLANT:
-                self._paint_implant(painter, place, style)
-            elif glyph is Glyph.EXTRACTION:
-                painter.setPen(pen)
-                top = QRectF(place.crown).united(place.root)
-                painter.drawLine(top.topLeft(), top.bottomRight())
-                painter.drawLine(top.topRight(), top.bottomLeft())
-
-        self._paint_label(painter, place, font)
-
-    @staticmethod
-    def _regions_of(place: ToothPlace, mark: ChartMark, glyph: Glyph) -> tuple[str, ...]:
-        if glyph is Glyph.OCCLUSAL:
-            return ("centre",)
-        return regions_for(place.tooth, place.upper, mark.surfaces)
-
-    @staticmethod
-    def _paint_implant(painter: QPainter, place: ToothPlace, style: object) -> None:
-        root = place.root
-        body = QRectF(root.center().x() - root.width() * 0.16, root.top(), root.width() * 0.32, root.height())
-        painter.setPen(QPen(QColor(style.stroke), 1.5))  # type: ignore[attr-defined]
-        painter.setBrush(QColor(style.fill))  # type: ignore[attr-defined]
-        painter.drawRect(body)
-        painter.setPen(QPen(QColor("#ffffff") if not style.hatched else QColor(style.stroke), 1.2))  # type: ignore[attr-defined]
-        for k in range(1, 4):
-            y = body.top() + body.height() * k / 4
-            painter.drawLine(QPointF(body.left(), y), QPointF(body.right(), y))
-
-    def _paint_label(self, painter: QPainter, place: ToothPlace, font: QFont) -> None:
-        tooth = place.tooth
-        text = self.tooth_label(tooth)
-        label = place.label.adjusted(1, 1, -1, -1)
-        if tooth == self._selected:
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(SELECTED)
-            painter.drawRoundedRect(label, 4, 4)
-            bold = QFont(font)
-            bold.setBold(True)
-            painter.setFont(bold)
-            painter.setPen(QColor("#ffffff"))
-            painter.drawText(label, Qt.AlignmentFlag.AlignCenter, text)
-            painter.setFont(font)
-            painter.setPen(QPen(SELECTED, 2))
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawRect(place.crown.adjusted(-2, -2, 2, 2))
-        else:
-            painter.setPen(INK if self._marks.get(tooth) else MUTED)
-            painter.drawText(label, Qt.AlignmentFlag.AlignCenter, text)
-        if tooth == self._current and self.hasFocus():
-            pen = QPen(FOCUS, 2, Qt.PenStyle.DashLine)
-            painter.setPen(pen)
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawRoundedRect(place.cell.adjusted(1, 1, -1, -1), 4, 4)
-
-    def _paint_legend(self, painter: QPainter, layout: ChartLayout, font: QFont) -> None:
-        legend = layout.legend
-        box = min(legend.height() * 0.55, layout.unit * 0.4, 13.0)
-        x = legend.left()
-        y = legend.center().y()
-        metrics = painter.fontMetrics()
-        for status in (GraphicStatus.PLANNED, GraphicStatus.COMPLETED, GraphicStatus.EXISTING):
-            style = STATUS_STYLES[status]
-            swatch = QRectF(x, y - box / 2, box * 1.4, box)
-            painter.setPen(QPen(QColor(style.stroke), 1.5))
-            painter.setBrush(QColor(style.fill))
-            painter.drawRect(swatch)
-            if style.hatched:
-                painter.setPen(Qt.PenStyle.NoPen)
-                painter.setBrush(QBrush(QColor(style.stroke), Qt.BrushStyle.BDiagPattern))
-                painter.drawRect(swatch)
-            painter.setPen(INK)
-            text_x = swatch.right() + 4
-            painter.drawText(QPointF(text_x, y + metrics.ascent() / 2 - 1), style.label)
-            x = text_x + metrics.horizontalAdvance(style.label) + box * 1.6
         hidden = self.hidden_marks()
-        if hidden:
-            room = legend.right() - x
-            note = self._hidden_note(hidden)
-            if metrics.horizontalAdvance(note) > room:
-                note = f"{len(hidden)} hidden: choose Mixed"
-            note = metrics.elidedText(note, Qt.TextElideMode.ElideRight, int(room))
-            painter.setPen(QColor("#b54708"))
-            painter.drawText(QRectF(x, legend.top(), room, legend.height()),
-                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, note)
+        scene = ChartScene(
+            layout=self._places(), marks=self._marks, label=self.tooth_label, selected=self._selected,
+            current=self._current, focused=self.hasFocus(), hover=self._hover,
+            hidden_note=self._hidden_note(hidden) if hidden else "",
+            hidden_short=f"{len(hidden)} hidden: choose Mixed",
+        )
+        painter = QPainter(self)
+        try:
+            paint_chart(painter, scene, QRectF(self.rect()), self.font())
+        finally:
+            painter.end()
+            refund_none(before)
 
 
 class DentitionSwitch(QWidget):
