@@ -22,6 +22,9 @@ class Money(TypeDecorator[Decimal]):
             return None
         if isinstance(value, float):
             raise TypeError("money never comes from a float (MONEY-1)")
+        if isinstance(value, int):
+            # An int here is ambiguous (dollars or cents?); money is bound as Decimal only.
+            raise TypeError("bind money as Decimal; integer cents go through domain.money.from_cents")
         return to_cents(money(value))
 
     def process_result_value(self, value: Any, dialect: Any) -> Decimal | None:
