@@ -64,7 +64,7 @@ from dentaldesk.ui.plans.commands import (
 )
 from dentaldesk.ui.plans.dialogs import CancelPlanDialog, CompleteItemDialog, DependsOnDialog, VisitDialog
 from dentaldesk.ui.plans.panels import SidePanels, TotalsBar
-from dentaldesk.ui.plans.plan_model import FEE_COLUMN, FeeDelegate, Grouping, PlanTreeModel, fee_text
+from dentaldesk.ui.plans.plan_model import COLUMNS, FEE_COLUMN, FeeDelegate, Grouping, PlanTreeModel, fee_text
 from dentaldesk.ui.plans.working_copy import WorkingItem, WorkingPlan
 from dentaldesk.ui.transaction_dialog import PatientTransactionDialog, ProcedureEntry
 
@@ -102,8 +102,11 @@ class PlanEditor(QMainWindow):
         self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.tree.setAlternatingRowColors(True)
         self.tree.setUniformRowHeights(True)
-        self.tree.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.tree.header().setStretchLastSection(True)
+        header = self.tree.header()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # The name takes what is left (elided when narrow), so Fee and Status always show.
+        header.setSectionResizeMode(COLUMNS.index("Name"), QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(False)
         self.delegate = FeeDelegate(self.model, self.preview_fee, self.commit_fee, self.refuse, self.tree)
         self.tree.setItemDelegateForColumn(FEE_COLUMN, self.delegate)
         self.delegate.closeEditor.connect(lambda *_: self.totals.show_total(self.working.total()))
@@ -273,8 +276,8 @@ class PlanEditor(QMainWindow):
         splitter.addWidget(self.panels)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([800, 360])
-        self.panels.setMinimumWidth(300)
+        splitter.setSizes([880, 300])
+        self.panels.setMinimumWidth(260)
 
         central = QWidget()
         layout = QVBoxLayout(central)
