@@ -14,8 +14,7 @@ from dentaldesk.db.models import Account, AuditEvent, Claim, Coverage, DentalPla
 from dentaldesk.domain.errors import NotFound, RuleViolation, ValidationError
 from dentaldesk.domain.terms import CoverageRank, EstimationType, Icm
 from dentaldesk.services import patient_admin as pa
-from dentaldesk.services import settings
-from dentaldesk.services.codes import copy_master_codes
+from dentaldesk.services import dental_plans
 from dentaldesk.services.patients import patient_header, search_patients
 from dentaldesk.services.pricing import load_coverages, quote_fee_in
 from dentaldesk.services.uow import UnitOfWork
@@ -65,9 +64,9 @@ def patient_event(uow: UnitOfWork, *where: object) -> tuple[str, dict, dict, str
 
 
 def make_plan(uow: UnitOfWork, actor, name: str = "Acme Dental", kind: EstimationType = EstimationType.PERCENTAGE) -> int:  # noqa: ANN001
-    form = settings.blank_dental_plan_form()
+    form = dental_plans.blank_dental_plan_form()
     terms = tuple(replace(t, coverage_percent="80") for t in form.categories)
-    return settings.save_dental_plan(uow, actor, None, replace(
+    return dental_plans.save_dental_plan(uow, actor, None, replace(
         form, name=name, carrier="Acme", estimation_type=kind, annual_max="1500", categories=terms))
 
 
@@ -199,7 +198,7 @@ def test_tx_fee2_patient_added_with_dmo_coverage_is_charged_the_cap_fee(demo_uow
     dmo = next(p for p in choices.plans if p.id == dmo_id)
     saved = pa.add_patient(demo_uow, front, new_patient(primary=pa.CoverageForm(dmo.id, "", "CGN-777")))
     owner = login(demo_uow, "owner", "demo-owner", "ws")
-    cap = next(line for line in settings.load_bluebook(demo_uow, owner, dmo.id) if line.code == "D0150")
+    cap = next(line for line in dental_plans.load_bluebook(demo_uow, owner, dmo.id) if line.code == "D0150")
     with demo_uow:
         quote = quote_fee_in(demo_uow.session, saved.patient_id, "D0150")
     assert quote.source == f"Bluebook cap fee ({dmo.name})"

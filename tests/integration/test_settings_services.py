@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from dentaldesk.db.models import AuditEvent, BluebookEntry, Office, Patient, ProcedureCode, User
 from dentaldesk.domain.errors import ConflictError, PermissionDenied, RuleViolation, ValidationError
 from dentaldesk.domain.terms import Category, EstimationType, Role, TaxMethod
-from dentaldesk.services import settings, staff
+from dentaldesk.services import dental_plans, settings, staff
 from dentaldesk.services.ledger import charge_facts
 from dentaldesk.services.uow import UnitOfWork
 from dentaldesk.services.users import login
@@ -209,8 +209,8 @@ def test_fee_schedule_can_be_named(uow: UnitOfWork, practice) -> None:
 # --------------------------------------------------------------------------- Dental plans
 
 
-def _plan_form(**changes: object) -> settings.DentalPlanForm:
-    base = settings.blank_dental_plan_form()
+def _plan_form(**changes: object) -> dental_plans.DentalPlanForm:
+    base = dental_plans.blank_dental_plan_form()
     terms = tuple(replace(t, coverage_percent="80" if t.category is Category.RESTORATIVE else "100") for t in base.categories)
     return replace(base, name="Acme PPO", carrier="Acme", estimation_type=EstimationType.PPO, deductible="50",
                    annual_max="1500", categories=terms, **changes)  # type: ignore[arg-type]
@@ -218,14 +218,14 @@ def _plan_form(**changes: object) -> settings.DentalPlanForm:
 
 def test_ins1_dental_plan_saves_coverage_percent_per_category(uow: UnitOfWork, practice) -> None:
     """INS-1/INS-2: a plan keeps its coverage % per category and which categories skip the deductible."""
-    plan_id = settings.save_dental_plan(uow, practice.owner, None, _plan_form())
-    loaded = settings.load_dental_plan(uow, practice.owner, plan_id)
+    plan_id = dental_plans.save_dental_plan(uow, practice.owner, None, _plan_form())
+    loaded = dental_plans.load_dental_plan(uow, practice.owner, plan_id)
     terms = {t.category: t for t in loaded.categories}
     assert terms[Category.RESTORATIVE].coverage_percent == "80"
     assert not terms[Category.PREVENTIVE].deductible_applies and terms[Category.RESTORATIVE].deductible_applies
     assert (loaded.deductible, loaded.annual_max) == ("50.00", "1500.00")
-    settings.save_dental_plan(uow, practice.owner, plan_id, replace(loaded, annual_max=""))
-    assert settings.load_dental_plan(uow, practice.owner, plan_id).annual_max == ""
+    dental_plans.save_dental_plan(uow, practice.owner, plan_id, replace(loaded, annual_max=""))
+    assert dental_plans.load_dental_plan(uow, practice.owner, plan_id).annual_max == ""
     event = last_audit(uow, "dental_plan")
     assert json.loads(event.before or "{}")["annual_max"] == "1500.00"
     assert json.loads(event.after or "{}")["annual_max"] is None
@@ -237,9 +237,9 @@ def test_ins1_coverage_percent_outside_0_100_is_refused(uow: UnitOfWork, practic
     form = _plan_form()
     bad = tuple(replace(t, coverage_percent=typed) if t.category is Category.ENDODONTICS else t for t in form.categories)
     with pytest.raises(ValidationError) as caught:
-        settings.save_dental_plan(uow, practice.owner, None, replace(form, categories=bad))
+        dental_plans.save_dental_plan(uow, practice.owner, None, replace(form, categories=bad))
     assert caught.value.field == "coverage_percent:endodontics"
-    assert settings.dental_plans(uow, practice.owner) == []
+    assert dental_plans.dental_plans(uow, practice.owner) == []
 
 
 def test_bluebook_grid_saves_adds_changes_and_removes_in_one_event(uow: UnitOfWork, practice) -> None:
@@ -247,11 +247,11 @@ def test_bluebook_grid_saves_adds_changes_and_removes_in_one_event(uow: UnitOfWo
     from dentaldesk.services.codes import copy_master_codes
 
     copy_master_codes(uow, practice.owner, ["D0120", "D1110", "D2740"])
-    plan_id = settings.save_dental_plan(uow, practice.owner, None, _plan_form())
-    B = settings.BluebookLine
-    settings.save_bluebook(uow, practice.owner, plan_id, [B("d0120", "40", "", "32"), B("D1110", "70.00")])
-    settings.save_bluebook(uow, practice.owner, plan_id, [B("D0120", "40.00", "", "32.00"), B("D2740", "800", "", "400", "250"), B("")])
-    assert settings.load_bluebook(uow, practice.owner, plan_id) == [
+    plan_id = dental_plans.save_dental_plan(uow, practice.owner, None, _plan_form())
+    B = dental_plans.BluebookLine
+    dental_plans.save_bluebook(uow, practice.owner, plan_id, [B("d0120", "40", "", "32"), B("D1110", "70.00")])
+    dental_plans.save_bluebook(uow, practice.owner, plan_id, [B("D0120", "40.00", "", "32.00"), B("D2740", "800", "", "400", "250"), B("")])
+    assert dental_plans.load_bluebook(uow, practice.owner, plan_id) == [
         B("D0120", "40.00", "", "32.00", ""),
         B("D2740", "800.00", "", "400.00", "250.00"),
     ]
@@ -263,10 +263,10 @@ def test_bluebook_grid_saves_adds_changes_and_removes_in_one_event(uow: UnitOfWo
 @pytest.mark.parametrize(
     ("line", "message"),
     [
-        (settings.BluebookLine("D9999", "10"), "Not in the office's code list: D9999"),
-        (settings.BluebookLine("D0120", "-10"), r"Row 2 \(D0120\): An amount cannot be negative"),
-        (settings.BluebookLine("D0120", "10.001"), "two decimals"),
-        (settings.BluebookLine("D1110", "10"), "twice"),
+        (dental_plans.BluebookLine("D9999", "10"), "Not in the office's code list: D9999"),
+        (dental_plans.BluebookLine("D0120", "-10"), r"Row 2 \(D0120\): An amount cannot be negative"),
+        (dental_plans.BluebookLine("D0120", "10.001"), "two decimals"),
+        (dental_plans.BluebookLine("D1110", "10"), "twice"),
     ],
 )
 def test_money2_bad_bluebook_rows_are_refused_and_nothing_saved(uow: UnitOfWork, practice, line, message: str) -> None:
@@ -274,9 +274,9 @@ def test_money2_bad_bluebook_rows_are_refused_and_nothing_saved(uow: UnitOfWork,
     from dentaldesk.services.codes import copy_master_codes
 
     copy_master_codes(uow, practice.owner, ["D0120", "D1110"])
-    plan_id = settings.save_dental_plan(uow, practice.owner, None, _plan_form())
+    plan_id = dental_plans.save_dental_plan(uow, practice.owner, None, _plan_form())
     with pytest.raises(ValidationError, match=message) as caught:
-        settings.save_bluebook(uow, practice.owner, plan_id, [settings.BluebookLine("D1110", "70"), line])
+        dental_plans.save_bluebook(uow, practice.owner, plan_id, [dental_plans.BluebookLine("D1110", "70"), line])
     assert caught.value.field == ("bluebook" if line.code == "D9999" else "bluebook:2")
     with uow:
         assert uow.session.scalar(select(func.count(BluebookEntry.id))) == 0

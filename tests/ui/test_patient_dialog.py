@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from dentaldesk.db.models import Account, Patient
 from dentaldesk.domain.terms import Icm
-from dentaldesk.services import patient_admin, settings
+from dentaldesk.services import dental_plans, patient_admin
 from dentaldesk.services.patients import patient_header
 from dentaldesk.services.pricing import quote_fee_in
 from dentaldesk.services.uow import UnitOfWork
@@ -148,7 +148,7 @@ def test_tx_fee2_patient_added_with_dmo_coverage_gets_the_cap_fee(qtbot, view: P
     assert [c.plan_name for c in header.coverages] == ["Cigna Dental Care DHMO"]
     owner = login(view.ctx.uow(), "owner", "demo-owner", "ws")
     plan_id = dialog.primary.plan.currentData()
-    cap = next(line for line in settings.load_bluebook(view.ctx.uow(), owner, plan_id) if line.code == "D0150")
+    cap = next(line for line in dental_plans.load_bluebook(view.ctx.uow(), owner, plan_id) if line.code == "D0150")
     with view.ctx.uow() as uow:
         quote = quote_fee_in(uow.session, saved.patient_id, "D0150")
     assert quote.source == "Bluebook cap fee (Cigna Dental Care DHMO)"

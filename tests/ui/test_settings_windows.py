@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from dentaldesk.db.models import Patient, ProcedureCode
 from dentaldesk.domain.terms import Role
-from dentaldesk.services import settings, staff
+from dentaldesk.services import dental_plans, settings, staff
 from dentaldesk.services.code_admin import master_list
 from dentaldesk.services.codes import office_codes, search_codes
 from dentaldesk.services.ledger import charge_facts
@@ -316,8 +316,8 @@ def test_ins1_new_dental_plan_refuses_coverage_over_100_then_saves(qtbot, hub: S
     qtbot.mouseClick(window.save_plan_button, LEFT)
     assert window.status.text() == "Guardian DentalGuard saved."
     assert window.tabs.isTabEnabled(1)
-    plan = next(p for p in settings.dental_plans(hub.ctx.uow(), hub.ctx.user) if p.name == "Guardian DentalGuard")
-    terms = {t.category: t.coverage_percent for t in settings.load_dental_plan(hub.ctx.uow(), hub.ctx.user, plan.id).categories}
+    plan = next(p for p in dental_plans.dental_plans(hub.ctx.uow(), hub.ctx.user) if p.name == "Guardian DentalGuard")
+    terms = {t.category: t.coverage_percent for t in dental_plans.load_dental_plan(hub.ctx.uow(), hub.ctx.user, plan.id).categories}
     assert terms[Category.RESTORATIVE] == "80"
 
 
@@ -353,7 +353,7 @@ def test_bluebook_grid_row_typed_and_saved_and_a_negative_fee_refused(qtbot, hub
     qtbot.mouseClick(window.save_book_button, LEFT)
     assert window.status.text() == f"Bluebook saved: {before + 1} codes."
     plan_id = window.plan_id
-    line = next(b for b in settings.load_bluebook(hub.ctx.uow(), hub.ctx.user, plan_id) if b.code == "D4921")
+    line = next(b for b in dental_plans.load_bluebook(hub.ctx.uow(), hub.ctx.user, plan_id) if b.code == "D4921")
     assert line.plan_fee == "30.00"
 
 

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from dentaldesk.domain.codes import code_matches
 from dentaldesk.domain.errors import DentalDeskError
 from dentaldesk.domain.terms import Category, EstimationType
-from dentaldesk.services.settings import (
+from dentaldesk.services.dental_plans import (
     BluebookLine,
     CategoryTerms,
     DentalPlanForm,
