@@ -587,8 +587,13 @@ class PlanEditor(QMainWindow):
             self.show_message(self.unlink_action.toolTip())
             return
         item = self.working.item(key)
-        for prerequisite in sorted(item.prerequisites):
+        prerequisites = sorted(item.prerequisites)
+        if len(prerequisites) > 1:  # one user action, one undo step
+            self.undo_stack.beginMacro(f"Remove dependencies of {item.label(self.working.numbering)}")
+        for prerequisite in prerequisites:
             self._push(UnlinkCommand(self._plan, self._changed, key, prerequisite))
+        if len(prerequisites) > 1:
+            self.undo_stack.endMacro()
 
     def move_to_visit(self) -> VisitDialog | None:
         key = self.selected_key()

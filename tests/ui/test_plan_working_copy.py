@@ -1,0 +1,124 @@
+"""The editor's working copy without any window: what Save draft sends, and undo across a save (DATA-1, TP-7, TP-8)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from decimal import Decimal
+
+from PySide6.QtCore import QPoint
+from PySide6.QtTest import QTest
+
+from dentaldesk.domain.money import ZERO
+from dentaldesk.domain.plans import progress
+from dentaldesk.domain.terms import Category, ItemStatus, PlanStatus, ToothNumbering
+from dentaldesk.services.plans import New, PlanChanges, PlanItemRow, PlanView
+from dentaldesk.ui.plans.signature_pad import SignaturePad
+from dentaldesk.ui.plans.working_copy import WorkingItem, WorkingPlan
+
+NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.timezone.utc)
+
+
+def row(item_id: int, code: str, fee: str, *, tooth: str | None = None, prerequisites: tuple[int, ...] = ()) -> PlanItemRow:
+    return PlanItemRow(
+        id=item_id, code_id=item_id, code=code, name=f"name of {code}", category=Category.RESTORATIVE,
+        insurable=True, requires_tooth=tooth is not None, requires_surface=False, charts_graphic=False,
+        tooth=tooth, tooth_display=tooth or "", surfaces="", provider_id=1, provider_name="Dr. Dent",
+        collection_provider_id=None, fee=Decimal(fee), schedule_fee=Decimal(fee), fee_source="Fee schedule 0",
+        rtu=30, visit=1, sequence=item_id, status=ItemStatus.PLANNED, completed_on=None, approved_fee=None,
+        prerequisites=prerequisites, notes="", label=f"{code} #{tooth}" if tooth else code,
+    )
+
+
+def view(*rows: PlanItemRow, version: int = 3) -> PlanView:
+    facts = [r.facts() for r in rows]
+    return PlanView(
+        id=7, office_id=1, office_code="TST01", numbering=ToothNumbering.UNIVERSAL, patient_id=1,
+        patient_name="Anna Smith", patient_number="1001", account_number="A1", title="Phase 1",
+        status=PlanStatus.DRAFT, version=version, created_at=NOW, updated_at=NOW, cancel_reason="", items=rows,
+        total=sum((r.fee for r in rows), ZERO), approved_total=None, progress=progress(facts),
+        approval_problems=(), needs_reapproval=False, blocked_item_ids=frozenset(), latest_approval=None, history=(),
+    )
+
+
+def key_of(plan: WorkingPlan, item_id: int) -> int:
+    return next(key for key, db_id in plan.ids.items() if db_id == item_id)
+
+
+def new_item(plan: WorkingPlan, code: str, fee: str) -> WorkingItem:
+    return WorkingItem(
+        key=plan.new_key(), code=code, name=code, category=Category.DIAGNOSTIC, insurable=True,
+        requires_tooth=False, requires_surface=False, charts_graphic=False, tooth=None, surfaces="",
+        provider_id=1, provider_name="Dr. Dent", collection_provider_id=None, fee=Decimal(fee),
+        schedule_fee=Decimal(fee), fee_source="Fee schedule 0", rtu=15, visit=2, sequence=plan.sequence_after(),
+    )
+
+
+def test_an_untouched_working_copy_has_nothing_to_save() -> None:
+    """DATA-1: a plan opened and not changed saves nothing (Save draft only records the save)."""
+    plan = WorkingPlan.load(view(row(10, "D7140", "185", tooth="19"), row(11, "D6010", "2300", tooth="19",
+                                                                         prerequisites=(10,))))
+    assert plan.changes() == PlanChanges() and not plan.is_dirty()
+    assert plan.total() == Decimal("2485.00")
+
+
+def test_every_kind_of_edit_becomes_one_batch_with_new_items_named_by_key() -> None:
+    """DATA-1/TP-8: a fee change, a removal, a new item linked to a saved one, an unlink."""
+    plan = WorkingPlan.load(view(row(10, "D7140", "185", tooth="19"), row(11, "D6010", "2300", tooth="19",
+                                                                         prerequisites=(10,)), row(12, "D0120", "65")))
+    ext, implant, exam = (key_of(plan, i) for i in (10, 11, 12))
+    plan.replace_item(replace(plan.item(implant), fee=Decimal("2000.00")))
+    plan.remove(exam)
+    added = new_item(plan, "D0220", "35")
+    plan.add(added)
+    plan.link(added.key, ext)
+    plan.unlink(implant, ext)
+    changes = plan.changes()
+    assert changes.removed == (12,)
+    assert [(n.key, n.item.code) for n in changes.added] == [(added.key, "D0220")]
+    assert [(c.item_id, c.item.fee) for c in changes.changed] == [(11, Decimal("2000.00"))]
+    assert changes.unlinked == ((11, 10),)
+    assert changes.linked == ((New(added.key), 10),)
+    assert plan.total() == Decimal("2220.00")  # TP-7
+    assert plan.total_with_fee(implant, Decimal("1000")) == Decimal("1220.00")
+
+
+def test_undoing_a_removal_puts_the_item_and_its_links_back() -> None:
+    """TP-8: remove then restore (what undo does) leaves nothing to save."""
+    plan = WorkingPlan.load(view(row(10, "D7140", "185", tooth="19"), row(11, "D6010", "2300", tooth="19",
+                                                                         prerequisites=(10,))))
+    ext, implant = key_of(plan, 10), key_of(plan, 11)
+    item, dependents = plan.remove(ext)
+    assert plan.item(implant).prerequisites == frozenset() and plan.changes().removed == (10,)
+    plan.restore(item, dependents)
+    assert plan.item(implant).prerequisites == frozenset({ext}) and plan.changes().is_empty
+
+
+def test_keys_survive_a_save_so_undo_after_saving_names_the_saved_item() -> None:
+    """Undo across a save: a new item saved as id 20 keeps its key; removing it later removes id 20."""
+    first = WorkingPlan.load(view(row(10, "D7140", "185", tooth="19")))
+    added = new_item(first, "D0120", "65")
+    first.add(added)
+    first.adopt_saved_ids({added.key: 20})
+    second = WorkingPlan.load(view(row(10, "D7140", "185", tooth="19"), row(20, "D0120", "65"), version=4), first)
+    assert second.item(added.key).code == "D0120" and second.changes().is_empty
+    removed, _ = second.remove(added.key)
+    assert second.changes().removed == (20,)
+    second.restore(removed, [])
+    assert second.changes().is_empty
+
+
+def test_tp15_the_signature_pad_takes_touch_as_well_as_the_mouse(qtbot) -> None:
+    """TP-15: a finger on a touch screen signs too; the export is a PNG."""
+    pad = SignaturePad()
+    qtbot.addWidget(pad)
+    pad.show()
+    qtbot.waitExposed(pad)
+    device = QTest.createTouchDevice()
+    QTest.touchEvent(pad, device).press(0, QPoint(20, 60)).commit()
+    for x in range(30, 200, 20):
+        QTest.touchEvent(pad, device).move(0, QPoint(x, 50 + x % 30)).commit()
+    QTest.touchEvent(pad, device).release(0, QPoint(210, 60)).commit()
+    assert not pad.is_empty()
+    assert pad.png_bytes().startswith(b"\x89PNG")
+    assert pad.accessibleDescription().startswith("Signed")
