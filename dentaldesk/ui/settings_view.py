@@ -141,6 +141,8 @@ class SettingsView(QWidget):
             return None
         window = self.windows.get(key)
         if window is None or not window.isVisible():
+            if window is not None:
+                window.deleteLater()  # a closed window is built again, so it shows the data as it is now
             factory = next(w for k, _c, _p, w in WINDOWS if k == key)
             window = factory(self.ctx, self)
             self.windows[key] = window

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -428,3 +429,14 @@ def test_master_list_marks_codes_the_office_has(demo_uow) -> None:
     owner = login(demo_uow, "owner", "demo-owner", "ws")
     missing = sorted(m.code for m in master_list(demo_uow, owner) if not m.in_office)
     assert missing == ["D4921", "D7953", "D9972"]
+
+
+def test_a_closed_window_opens_again_with_current_data(qtbot, hub: SettingsView) -> None:
+    """Issue 7: closing a set-up window and opening it again shows what was saved meanwhile."""
+    first = open_window(qtbot, hub, "general")
+    assert open_window(qtbot, hub, "general") is first  # open: brought to the front, not doubled
+    first.close()
+    form = settings.load_general_settings(hub.ctx.uow(), hub.ctx.user)
+    settings.save_general_settings(hub.ctx.uow(), hub.ctx.user, replace(form, phone="(217) 555-0000"))
+    again = open_window(qtbot, hub, "general")
+    assert again is not first and again.phone.text() == "(217) 555-0000"
