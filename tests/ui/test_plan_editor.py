@@ -507,3 +507,27 @@ def test_keyboard_only_tab_order_accessible_names_and_close_asks_to_save(qtbot, 
     qtbot.mouseClick(box.button(QMessageBox.StandardButton.Save), Qt.MouseButton.LeftButton)
     assert not editor.isVisible()
     assert load_plan(office.uow, plan_id).items == ()
+
+
+def test_tp16_move_to_visit_and_remove_dependency_are_named_steps_saved_together(qtbot, office, make_ctx) -> None:
+    """TP-16/TP-8: Ctrl+M moves the implant to visit 3, Ctrl+Shift+D unlinks it, Ctrl+G groups by visit;
+    one Save draft stores both."""
+    plan_id, ids = office.plan(("D7140", "19", 1), ("D6010", "19", 2), links=((1, 0),))
+    editor = open_editor(qtbot, office, make_ctx, plan_id)
+    select_code(editor, "D6010")
+    press(qtbot, editor, Qt.Key.Key_M, CTRL)
+    dialog = editor.dialog
+    dialog.visit.setValue(3)
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert menu_text(editor.undo_action) == "Undo Move D6010 #19 to visit 3"
+    press(qtbot, editor, Qt.Key.Key_D, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    assert menu_text(editor.undo_action) == "Undo Remove dependency of D6010 #19 on D7140 #19"
+    assert [r[:2] for r in row_texts(editor)] == [(0, "D7140"), (0, "D6010")]
+    press(qtbot, editor, Qt.Key.Key_G, CTRL)
+    assert [r[1].split(" - ")[0] for r in row_texts(editor) if r[0] == 0] == ["Visit 1", "Visit 3"]
+    press(qtbot, editor, Qt.Key.Key_S, CTRL)
+    saved = load_plan(office.uow, plan_id).item(ids[1])
+    assert (saved.visit, saved.prerequisites) == (3, ())
+    assert [h.detail for h in load_plan(office.uow, plan_id).history[-2:]] == [
+        "Moved D6010 #19 to visit 3.", "D6010 #19 no longer depends on D7140 #19.",
+    ]
