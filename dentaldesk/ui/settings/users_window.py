@@ -143,6 +143,7 @@ class UsersWindow(SetupWindow):
         self.heading.setText(f"<b>{user.full_name}</b> ({user.username})")
         self.username.setText(user.username)
         self.username.setReadOnly(True)
+        self.username.setToolTip("A user name stays as it is: the audit log names the user by it.")
         self.full_name.setText(user.full_name)
         select_data(self.role, user.role.value)
         select_data(self.provider, user.provider_id)
