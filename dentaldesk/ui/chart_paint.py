@@ -5,8 +5,6 @@ Kept apart from the widget so the widget holds state and input, and this holds p
 
 from __future__ import annotations
 
-import ctypes
-import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -48,19 +46,6 @@ class ChartScene:
     hover: str | None
     hidden_note: str
     hidden_short: str
-
-
-def refund_none(before: int) -> None:
-    """Give back the references to None that PySide6 6.12.0 drops on Python 3.11.
-
-    That release returns None from every void method (QPainter.setPen, drawPolygon ...) without
-    taking a reference; a chart repaint makes about a thousand such calls, and once None's count
-    reaches zero the interpreter aborts ("none_dealloc"). 6.11 and Python 3.12+ are not affected,
-    where this gives back nothing. An extra reference to None is harmless: None is never freed.
-    """
-    lost = before - sys.getrefcount(None)
-    for _ in range(max(0, lost)):
-        ctypes.pythonapi.Py_IncRef(ctypes.py_object(None))
 
 
 def region_statuses(place: ToothPlace, marks: Iterable[ChartMark]) -> dict[str, GraphicStatus]:

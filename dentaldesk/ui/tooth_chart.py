@@ -8,7 +8,6 @@ Transactions dialog. It holds no business state: it draws the ChartMark rows it 
 
 from __future__ import annotations
 
-import sys
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -40,7 +39,7 @@ from dentaldesk.ui.chart_layout import (
     regions_for,
     shown_teeth,
 )
-from dentaldesk.ui.chart_paint import ChartScene, paint_chart, refund_none, region_statuses
+from dentaldesk.ui.chart_paint import ChartScene, paint_chart, region_statuses
 
 KEYS_NOTE = "Arrow keys move between teeth; Space or Enter chooses the tooth."
 
@@ -317,7 +316,6 @@ class ToothChart(QWidget):
         return self._layout
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        before = sys.getrefcount(None)
         hidden = self.hidden_marks()
         scene = ChartScene(
             layout=self._places(), marks=self._marks, label=self.tooth_label, selected=self._selected,
@@ -330,7 +328,6 @@ class ToothChart(QWidget):
             paint_chart(painter, scene, QRectF(self.rect()), self.font())
         finally:
             painter.end()
-            refund_none(before)
 
 
 class DentitionSwitch(QWidget):
