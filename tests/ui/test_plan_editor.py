@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QModelIndex, QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlalchemy import func, select
@@ -100,8 +100,6 @@ def row_texts(editor: PlanEditor) -> list[tuple[int, str, str]]:
             index = model.index(r, 0, parent)
             out.append((depth, index.data(), model.index(r, FEE_COLUMN, parent).data() or ""))
             walk(index, depth + 1)
-
-    from PySide6.QtCore import QModelIndex
 
     walk(QModelIndex(), 0)
     return out
@@ -478,7 +476,6 @@ def test_data2_saving_over_another_workstations_change_is_refused_with_a_clear_m
     assert not editor.save()
     assert "Another workstation" in editor.message.text()
     assert load_plan(office.uow, plan_id).item(ids[0]).fee == Decimal("1111.00")
-    box = None
     editor.ask_reload()
     box = editor.dialog
     assert isinstance(box, QMessageBox)
