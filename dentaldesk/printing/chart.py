@@ -14,12 +14,18 @@ from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.lib import colors
 
 from dentaldesk.domain.teeth import display_tooth, is_primary
-from dentaldesk.domain.terms import ToothNumbering
+from dentaldesk.domain.terms import GraphicStatus, ToothNumbering
+from dentaldesk.printing.palette import STATUS_STYLES
 
-PLANNED_FILL = colors.HexColor("#1f6feb")
-PLANNED_TEXT = colors.white
-DONE_FILL = colors.HexColor("#d1fadf")
-DONE_STROKE = colors.HexColor("#12b76a")
+# The same colours as the chart on screen (printing/palette.py).
+_PLANNED = STATUS_STYLES[GraphicStatus.PLANNED]
+_DONE = STATUS_STYLES[GraphicStatus.COMPLETED]
+PLANNED_FILL = colors.HexColor(_PLANNED.fill)
+PLANNED_STROKE = colors.HexColor(_PLANNED.stroke)
+PLANNED_TEXT = colors.HexColor(_PLANNED.ink)
+DONE_FILL = colors.HexColor(_DONE.fill)
+DONE_STROKE = colors.HexColor(_DONE.stroke)
+DONE_TEXT = colors.HexColor(_DONE.ink)
 TOOTH_FILL = colors.white
 TOOTH_STROKE = colors.HexColor("#98a2b3")
 INK = colors.HexColor("#344054")
@@ -75,9 +81,9 @@ def tooth_chart(
         for tooth in teeth:
             w = _width_of(tooth) * unit
             if tooth in planned:
-                fill, stroke, ink, face = PLANNED_FILL, PLANNED_FILL, PLANNED_TEXT, bold_font
+                fill, stroke, ink, face = PLANNED_FILL, PLANNED_STROKE, PLANNED_TEXT, bold_font
             elif tooth in completed:
-                fill, stroke, ink, face = DONE_FILL, DONE_STROKE, INK, font
+                fill, stroke, ink, face = DONE_FILL, DONE_STROKE, DONE_TEXT, font
             else:
                 fill, stroke, ink, face = TOOTH_FILL, TOOTH_STROKE, MUTED, font
             drawing.add(Rect(x, y, w, tooth_h, rx=5, ry=5, fillColor=fill, strokeColor=stroke, strokeWidth=0.8))
@@ -103,7 +109,7 @@ def tooth_chart(
     # Legend along the bottom.
     x = side_label
     for fill, stroke, text in (
-        (PLANNED_FILL, PLANNED_FILL, "Planned work"),
+        (PLANNED_FILL, PLANNED_STROKE, "Planned work"),
         (DONE_FILL, DONE_STROKE, "Done in this plan"),
         (TOOTH_FILL, TOOTH_STROKE, "No work planned"),
     ):

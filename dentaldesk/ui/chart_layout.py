@@ -19,6 +19,7 @@ from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QPolygonF
 
 from dentaldesk.domain.terms import Category, GraphicStatus
+from dentaldesk.printing.palette import STATUS_STYLES, StatusStyle  # noqa: F401 - one palette (re-exported)
 
 UPPER_PERMANENT = tuple(str(n) for n in range(1, 17))
 LOWER_PERMANENT = tuple(str(n) for n in range(32, 16, -1))
@@ -69,21 +70,6 @@ def mark_glyph(code: str, category: Category, surfaces: str) -> Glyph:
     return Glyph.CROWN
 
 
-# Okabe-Ito colours, safe for the common colour-vision deficiencies; planned work is also told
-# apart by its shape (a light, hatched fill inside a strong outline) rather than by hue alone.
-@dataclass(frozen=True)
-class StatusStyle:
-    label: str
-    fill: str
-    stroke: str
-    hatched: bool
-
-
-STATUS_STYLES: dict[GraphicStatus, StatusStyle] = {
-    GraphicStatus.PLANNED: StatusStyle("Planned", fill="#fbe0cc", stroke="#d55e00", hatched=True),
-    GraphicStatus.COMPLETED: StatusStyle("Completed", fill="#0072b2", stroke="#0072b2", hatched=False),
-    GraphicStatus.EXISTING: StatusStyle("Existing", fill="#009e73", stroke="#009e73", hatched=False),
-}
 # When marks overlap on a surface, the work still to do shows on top.
 STATUS_PRIORITY = (GraphicStatus.EXISTING, GraphicStatus.COMPLETED, GraphicStatus.PLANNED)
 
