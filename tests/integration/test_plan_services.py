@@ -667,3 +667,62 @@ def test_tp14_billing_summary_estimates_insurance_over_planned_items_in_plan_ord
     assert billing.planned == Decimal("260.00")
     assert billing.estimated_insurance == Decimal("181.00")
     assert billing.estimated_patient == Decimal("79.00")
+
+
+# --- the same on PostgreSQL (DATA-3)
+
+
+@pytest.fixture(scope="module")
+def plans_pg_engine(pg_url: str):  # type: ignore[no-untyped-def]
+    """A private PostgreSQL database with the demo practice, for this module."""
+    import uuid
+
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
+    from dentaldesk.db.engine import make_engine
+    from dentaldesk.db.migrate import upgrade
+    from dentaldesk.demo import create_demo_practice
+
+    name = f"dd_plans_{uuid.uuid4().hex[:8]}"
+    admin = make_engine(pg_url).execution_options(isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine = make_engine(make_url(pg_url).set(database=name).render_as_string(hide_password=False))
+    upgrade(engine)
+    create_demo_practice(engine, size="demo")
+    yield engine
+    engine.dispose()
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.mark.postgres
+def test_data3_a_plan_built_saved_approved_and_completed_on_postgresql(plans_pg_engine) -> None:
+    """DATA-3/DATA-2/TP-10: the whole plan life on PostgreSQL, with a stale save refused."""
+    from dentaldesk.db.models import Patient
+    from dentaldesk.services.users import login
+
+    uow = UnitOfWork.for_engine(plans_pg_engine)
+    dentist = login(uow, "dentist", "demo-dentist", "pg-ws")
+    front = login(uow, "frontdesk", "demo-front", "pg-ws")
+    with uow:
+        patient = uow.session.scalar(select(Patient.id).order_by(Patient.id))
+    saved = create_plan(uow, dentist, patient, "Implant on PostgreSQL")
+    batch = PlanChanges(
+        added=(NewItem(1, ItemInput("D7140", "19", provider_id=dentist.provider_id, visit=1)),
+               NewItem(2, ItemInput("D6010", "19", provider_id=dentist.provider_id, visit=2))),
+        linked=((New(2), New(1)),),
+    )
+    done = save_draft(uow, dentist, saved.plan_id, batch, expected_version=saved.version)
+    with pytest.raises(ConflictError):
+        save_draft(uow, dentist, saved.plan_id, expected_version=saved.version)
+    v = approve(uow, front, saved.plan_id, expected_version=done.version, approver_name="Pat Patient",
+                method=ApprovalMethod.ON_PAPER).version
+    with pytest.raises(RuleViolation):
+        complete_item(uow, front, saved.plan_id, done.new_item_ids[2], expected_version=v)
+    v = complete_item(uow, front, saved.plan_id, done.new_item_ids[1], expected_version=v).version
+    complete_item(uow, front, saved.plan_id, done.new_item_ids[2], expected_version=v)
+    view = load_plan(uow, saved.plan_id)
+    assert view.status is PlanStatus.COMPLETED and view.latest_approval.signature_matches
