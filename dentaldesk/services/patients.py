@@ -110,7 +110,7 @@ def search_patients(uow: UnitOfWork, office_id: int, text: str, limit: int = SEA
     queries: list[tuple[Select, tuple]] = []
     birth = _parse_birth_date(typed)
     if birth is not None:
-        queries.append((base.where(Patient.birth_date == birth), by_last))
+        queries.append((base.where(Patient.birth_date == birth), (Patient.birth_date, Patient.id)))
     elif re.fullmatch(r"\d+", typed):
         queries.append((base.where(_prefix_range(Patient.patient_number, typed)), (Patient.patient_number,)))
     else:
