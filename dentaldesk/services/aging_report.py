@@ -13,12 +13,20 @@ How the office report stays in SQL (one statement, no ledger row loaded into Pyt
 applying credits oldest-first per account only needs per-account bucket totals, because the
 oldest-first order of age_ledger visits the buckets whole, in the order Over 90, 61-90, 31-60,
 0-30, Current (a charge's bucket only grows older with an older aged date, and held amounts are
-the youngest of all). So an inner ``GROUP BY account`` sums each bucket with CASE expressions and
-sums the credits; the outer select then pays the buckets oldest-first with plain arithmetic:
-``rest = (buckets up to this one, oldest first) - credits`` and ``open(bucket) = min(bucket,
-max(0, rest))``; ``credit = max(0, credits - total)``. The result is one row per account with a balance. The
-bucket bounds are dates computed once in Python (as-of - 30/60/90 days), which keeps the query
-the same on SQLite and PostgreSQL and needs no date arithmetic in SQL.
+the youngest of all). So:
+
+1. an inner ``GROUP BY account`` makes cumulative sums with CASE expressions: all charges, the
+   balance, and the aging parts aged at all / over 30 / over 60 / over 90 days (their
+   differences are the buckets; this needs fewer tests per ledger row than one CASE per bucket);
+2. a middle select turns them into the five buckets and the credits, for accounts with a balance;
+3. the outer select pays the buckets oldest-first with plain arithmetic:
+   ``rest = (buckets up to this one, oldest first) - credits``, ``open = min(bucket, max(0,
+   rest))``, ``credit = max(0, credits - total)``: one row per account with a balance.
+
+The bucket bounds are dates computed in Python (as-of - 30/60/90 days) and bound as parameters,
+so the query is the same on SQLite and PostgreSQL and needs no date arithmetic in SQL. The
+index ``ix_ledger_aging`` covers every column the query reads, so the database scans the index
+in account order instead of the table (migration 0003).
 """
 
 from __future__ import annotations
@@ -34,7 +42,6 @@ from sqlalchemy.orm import aliased
 from dentaldesk.db.models import Account, LedgerTransaction, Patient
 from dentaldesk.domain.aging import BUCKETS, AgingBuckets, LedgerEntry, age_ledger
 from dentaldesk.domain.errors import NotFound
-from dentaldesk.domain.money import ZERO, from_cents
 from dentaldesk.domain.terms import TransactionKind
 from dentaldesk.services.uow import UnitOfWork
 
@@ -117,36 +124,44 @@ def office_aging_query():  # type: ignore[no-untyped-def]
     """
     lt = LedgerTransaction
     gross = _cents(lt.amount) + _cents(lt.tax)
-    held = _cents(lt.held_amount)
-    aging_part = gross - held
+    aging_part = gross - _cents(lt.held_amount)
     is_charge = lt.kind == TransactionKind.CHARGE
     as_of = bindparam("as_of", type_=Date)
-    day30, day60, day90 = (bindparam(f"day{n}", type_=Date) for n in (30, 60, 90))
     zero = literal_column("0", BigInteger)
 
-    def aged_between(*conditions):  # type: ignore[no-untyped-def]
-        return func.sum(case((and_(is_charge, *conditions), aging_part), else_=zero))
+    def aging_since(*conditions):  # type: ignore[no-untyped-def]
+        # The date test comes first: SQLite stops at the first false term, and this sum runs
+        # over every ledger row of the office (the benchmark's million rows).
+        return func.sum(case((and_(*conditions, is_charge), aging_part), else_=zero))
 
-    per_account = (
+    # Per account, cumulative sums (fewer tests per row than one CASE per bucket): all charges,
+    # the balance, and the aging parts aged at all / over 30 / over 60 / over 90 days.
+    totals = (
         select(
             lt.account_id.label("account_id"),
-            func.sum(
-                case(
-                    (~is_charge, zero),
-                    (lt.aged_date.is_(None), gross),
-                    (lt.aged_date > as_of, gross),
-                    else_=held,
-                )
-            ).label("current"),
-            aged_between(lt.aged_date <= as_of, lt.aged_date >= day30).label("d0_30"),
-            aged_between(lt.aged_date < day30, lt.aged_date >= day60).label("d31_60"),
-            aged_between(lt.aged_date < day60, lt.aged_date >= day90).label("d61_90"),
-            aged_between(lt.aged_date < day90).label("over_90"),
-            func.sum(case((is_charge, zero), else_=_cents(lt.amount))).label("credits"),
+            func.sum(case((is_charge, gross), else_=zero)).label("charges"),
+            func.sum(case((is_charge, gross), else_=-_cents(lt.amount))).label("balance"),
+            aging_since(lt.aged_date <= as_of).label("aged"),
+            aging_since(lt.aged_date < bindparam("day30", type_=Date)).label("over30"),
+            aging_since(lt.aged_date < bindparam("day60", type_=Date)).label("over60"),
+            aging_since(lt.aged_date < bindparam("day90", type_=Date)).label("over90"),
         )
         .where(lt.office_id == bindparam("office_id", type_=Integer), lt.dos <= as_of)
         .group_by(lt.account_id)
-        .having(func.sum(case((is_charge, gross), else_=-_cents(lt.amount))) != zero)
+        .subquery("totals")
+    )
+    t = totals.c
+    per_account = (
+        select(
+            t.account_id,
+            (t.charges - t.aged).label("current"),
+            (t.aged - t.over30).label("d0_30"),
+            (t.over30 - t.over60).label("d31_60"),
+            (t.over60 - t.over90).label("d61_90"),
+            t.over90.label("over_90"),
+            (t.charges - t.balance).label("credits"),
+        )
+        .where(t.balance != zero)
         .subquery("per_account")
     )
     # AGE-2: pay the buckets oldest first. ``rest`` is what stays unpaid of the buckets up to and
@@ -182,32 +197,31 @@ def office_aging_query():  # type: ignore[no-untyped-def]
     )
 
 
+def _from_cents(cents: object) -> Decimal:
+    # Integer cents to money: exact, two decimals, and cheaper than from_cents for 100,000 values.
+    return Decimal(int(cents)).scaleb(-2)  # type: ignore[call-overload]
+
+
 def office_aging(uow: UnitOfWork, office_id: int, as_of: dt.date | None = None) -> OfficeAging:
     """The office aging report on ``as_of`` (default today), computed in one SQL query (AGE-1..3)."""
     as_of = as_of or dt.date.today()
     with uow:
-        result = uow.session.execute(office_aging_query(), aging_parameters(office_id, as_of)).all()
-    rows = tuple(
-        AccountAging(
-            account_id=row.account_id,
-            account_number=row.account_number,
-            guarantor=f"{row.first_name} {row.last_name}" if row.first_name is not None else "",
-            buckets=AgingBuckets(
-                current=from_cents(int(row.current)),
-                d0_30=from_cents(int(row.d0_30)),
-                d31_60=from_cents(int(row.d31_60)),
-                d61_90=from_cents(int(row.d61_90)),
-                over_90=from_cents(int(row.over_90)),
-                credit=from_cents(int(row.credit)),
-            ),
+        result = uow.session.connection().execute(office_aging_query(), aging_parameters(office_id, as_of)).all()
+    rows = []
+    totals = [0] * 6  # cents: the five buckets in BUCKETS order, then the credit
+    for account_id, account_number, first_name, last_name, *cents in result:
+        figures = [int(value) for value in cents]
+        for n, value in enumerate(figures):
+            totals[n] += value
+        rows.append(
+            AccountAging(
+                account_id=account_id,
+                account_number=account_number,
+                guarantor=f"{first_name} {last_name}" if first_name is not None else "",
+                buckets=AgingBuckets(*(_from_cents(value) for value in figures)),
+            )
         )
-        for row in result
-    )
-    totals = AgingBuckets(
-        **{name: sum((r.buckets.amount_in(name) for r in rows), ZERO) for name in BUCKETS},
-        credit=sum((r.buckets.credit for r in rows), ZERO),
-    )
-    return OfficeAging(as_of, rows, totals)
+    return OfficeAging(as_of, tuple(rows), AgingBuckets(*(_from_cents(value) for value in totals)))
 
 
 AGING_HEADERS = ("Account", "Guarantor", "Current", "0-30", "31-60", "61-90", "Over 90", "Credit", "Balance")

@@ -281,7 +281,7 @@ def _pay_in(
         kind=TransactionKind.INSURANCE_PAYMENT,
         description=f"Insurance payment - {carrier}, claim {claim.claim_number}",
         dos=paid_on,
-        aged_date=paid_on,
+        aged_date=None,  # only charges age (TX-AGE-1)
         amount=total,
         claim_id=claim.id,
         notes=reference.strip(),

@@ -363,7 +363,7 @@ def post_payment(
             kind=TransactionKind.PAYMENT,
             description=f"Payment - {method}",
             dos=paid_on,
-            aged_date=paid_on,
+            aged_date=None,  # only charges age (TX-AGE-1); a credit pays the oldest (AGE-2)
             amount=paid,
             notes=reference.strip(),
             posted_by_id=actor.user_id,
@@ -428,7 +428,7 @@ def post_adjustment(
             kind=kind,
             description=f"{label} - {why}",
             dos=adjusted_on,
-            aged_date=adjusted_on,
+            aged_date=adjusted_on if debit else None,  # a debit ages from its date (AGE-1)
             amount=value,
             insurable=False,
             notes=why,

@@ -22,6 +22,11 @@ class LedgerTransaction(Base):
     __tablename__ = "ledger_transaction"
     __table_args__ = (
         Index("ix_ledger_account_dos", "account_id", "dos"),
+        # Covers every column the office aging report reads, in account order (AGE-1..3).
+        Index(
+            "ix_ledger_aging",
+            "office_id", "account_id", "dos", "kind", "aged_date", "amount", "tax", "held_amount",
+        ),
         CheckConstraint("amount >= 0", name="amount_not_negative"),
         CheckConstraint("tax >= 0", name="tax_not_negative"),
     )
