@@ -229,29 +229,48 @@ class ProcedureSection(QGroupBox):
             name: _message_label(f"{name}_error")
             for name in ("code", "tooth", "surfaces", "provider", "collection_provider", "fee", "rtu")
         }
-        self.hints = {name: _message_label(f"{name}_hint", HINT_STYLE) for name in ("tooth", "surfaces", "provider", "fee")}
+        self.hints = {
+            name: _message_label(f"{name}_hint", HINT_STYLE) for name in ("tooth", "surfaces", "provider", "fee")
+        }
 
         form = QFormLayout(self)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
-        form.addRow(self._caption("&Code", self.code_edit), self._stack(self.code_edit, self.messages["code"], self.results))
+        form.addRow(
+            self._caption("&Code", self.code_edit), self._stack(self.code_edit, self.messages["code"], self.results)
+        )
         form.addRow("Description", self.description)
-        form.addRow(self._caption("&Tooth", self.tooth), self._stack(self.tooth, self.messages["tooth"], self.hints["tooth"]))
-        form.addRow(self._caption("S&urfaces", self.surfaces),
-                    self._stack(self.surfaces, self.messages["surfaces"], self.hints["surfaces"]))
-        form.addRow(self._caption("&Production provider", self.provider),
-                    self._stack(self.provider, self.messages["provider"], self.hints["provider"]))
-        form.addRow(self._caption("Co&llection provider", self.collection),
-                    self._stack(self.collection, self.messages["collection_provider"]))
-        form.addRow(self._caption("&Fee", self.fee),
-                    self._stack(self.fee, self.fee_source_label, self.messages["fee"], self.hints["fee"]))
+        form.addRow(
+            self._caption("&Tooth", self.tooth), self._stack(self.tooth, self.messages["tooth"], self.hints["tooth"])
+        )
+        form.addRow(
+            self._caption("S&urfaces", self.surfaces),
+            self._stack(self.surfaces, self.messages["surfaces"], self.hints["surfaces"]),
+        )
+        form.addRow(
+            self._caption("&Production provider", self.provider),
+            self._stack(self.provider, self.messages["provider"], self.hints["provider"]),
+        )
+        form.addRow(
+            self._caption("Co&llection provider", self.collection),
+            self._stack(self.collection, self.messages["collection_provider"]),
+        )
+        form.addRow(
+            self._caption("&Fee", self.fee),
+            self._stack(self.fee, self.fee_source_label, self.messages["fee"], self.hints["fee"]),
+        )
         form.addRow(self._caption("&RTU's", self.rtu), self._stack(self.rtu, self.messages["rtu"]))
         form.addRow(self._caption("&Notes", self.notes), self.notes)
 
         for first, second in (
-            (self.code_edit, self.results), (self.results, self.tooth), (self.tooth, self.surfaces),
-            (self.surfaces, self.provider), (self.provider, self.collection), (self.collection, self.fee),
-            (self.fee, self.rtu), (self.rtu, self.notes),
+            (self.code_edit, self.results),
+            (self.results, self.tooth),
+            (self.tooth, self.surfaces),
+            (self.surfaces, self.provider),
+            (self.provider, self.collection),
+            (self.collection, self.fee),
+            (self.fee, self.rtu),
+            (self.rtu, self.notes),
         ):
             QWidget.setTabOrder(first, second)
 
@@ -367,8 +386,10 @@ class ProcedureSection(QGroupBox):
         if code is None and typed:
             known = self._by_code.get(typed)
             if known is not None and not known.active:
-                errors["code"] = (f"{known.code} ({known.name}) is inactive in the office's code list; make it "
-                                  "active under Settings -> Procedure codes or choose another code.")
+                errors["code"] = (
+                    f"{known.code} ({known.name}) is inactive in the office's code list; make it "
+                    "active under Settings -> Procedure codes or choose another code."
+                )
             elif _CODE_LIKE.match(typed) and known is None:
                 errors["code"] = code_missing_message(typed)
             elif not self.results.count():

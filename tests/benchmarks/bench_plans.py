@@ -58,11 +58,14 @@ def biggest_plan(uow: UnitOfWork) -> tuple[int, int, int]:
         )
         best = None
         for plan_id, n in s.execute(items):
-            links = s.scalar(
-                select(func.count(ItemPrerequisite.id))
-                .join(PlanItem, PlanItem.id == ItemPrerequisite.item_id)
-                .where(PlanItem.plan_id == plan_id)
-            ) or 0
+            links = (
+                s.scalar(
+                    select(func.count(ItemPrerequisite.id))
+                    .join(PlanItem, PlanItem.id == ItemPrerequisite.item_id)
+                    .where(PlanItem.plan_id == plan_id)
+                )
+                or 0
+            )
             if best is None or (n, links) > (best[1], best[2]):
                 best = (plan_id, n, links)
         if best is None:
@@ -86,8 +89,11 @@ def add_60_item_plan(uow: UnitOfWork) -> int:
             (code, requires_tooth)
             for code, requires_tooth in s.execute(
                 select(ProcedureCode.code, ProcedureCode.requires_tooth)
-                .where(ProcedureCode.office_id == user.office_id, ProcedureCode.active.is_(True),
-                       ProcedureCode.requires_surface.is_(False))
+                .where(
+                    ProcedureCode.office_id == user.office_id,
+                    ProcedureCode.active.is_(True),
+                    ProcedureCode.requires_surface.is_(False),
+                )
                 .order_by(ProcedureCode.code)
             )
         ]
@@ -99,8 +105,9 @@ def add_60_item_plan(uow: UnitOfWork) -> int:
         added.append(NewItem(n + 1, ItemInput(code, tooth, provider_id=provider, visit=1 + n // 10)))
         if n % 10:
             linked.append((New(n + 1), New(n)))
-    save_draft(uow, actor, saved.plan_id, PlanChanges(added=tuple(added), linked=tuple(linked)),
-               expected_version=saved.version)
+    save_draft(
+        uow, actor, saved.plan_id, PlanChanges(added=tuple(added), linked=tuple(linked)), expected_version=saved.version
+    )
     return saved.plan_id
 
 
@@ -108,8 +115,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("url")
     parser.add_argument("--plan", type=int, help="the plan to open (default: the one with the most items)")
-    parser.add_argument("--add-60-item-plan", action="store_true",
-                        help="first save a 60-item plan with links in this database (use a copy)")
+    parser.add_argument(
+        "--add-60-item-plan",
+        action="store_true",
+        help="first save a 60-item plan with links in this database (use a copy)",
+    )
     args = parser.parse_args()
     engine = make_engine(args.url)
     uow = UnitOfWork.for_engine(engine)

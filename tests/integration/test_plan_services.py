@@ -84,7 +84,9 @@ class Desk:
         return saved.plan_id, saved.version
 
     def add(self, plan_id: int, version: int, code: str, tooth: str = "", surfaces: str = "", **kw) -> tuple[int, int]:
-        entry = ItemInput(code=code, tooth=tooth, surfaces=surfaces, provider_id=kw.pop("provider", self.provider), **kw)
+        entry = ItemInput(
+            code=code, tooth=tooth, surfaces=surfaces, provider_id=kw.pop("provider", self.provider), **kw
+        )
         saved = add_item(self.uow, self.owner, plan_id, entry, expected_version=version)
         return saved.item_id, saved.version  # type: ignore[return-value]
 
@@ -95,13 +97,29 @@ class Desk:
             counts = tuple(
                 s.scalar(select(func.count()).select_from(model))
                 for model in (
-                    PlanItem, ItemPrerequisite, PlanEvent, AuditEvent, LedgerTransaction, PlanApproval,
-                    PlanStatusChange, ChartGraphic,
+                    PlanItem,
+                    ItemPrerequisite,
+                    PlanEvent,
+                    AuditEvent,
+                    LedgerTransaction,
+                    PlanApproval,
+                    PlanStatusChange,
+                    ChartGraphic,
                 )
             )
             plan = s.get(TreatmentPlan, plan_id)
             items = tuple(
-                (i.id, i.procedure_code_id, i.tooth, i.surfaces, i.fee, i.schedule_fee, i.visit, i.status, i.approved_fee)
+                (
+                    i.id,
+                    i.procedure_code_id,
+                    i.tooth,
+                    i.surfaces,
+                    i.fee,
+                    i.schedule_fee,
+                    i.visit,
+                    i.status,
+                    i.approved_fee,
+                )
                 for i in s.scalars(select(PlanItem).where(PlanItem.plan_id == plan_id).order_by(PlanItem.id))
             )
             return counts, plan.version, plan.status, plan.approved_total, items
@@ -127,8 +145,13 @@ def _crown_plan(desk: Desk) -> tuple[int, int, dict[str, int]]:
 
 def _approve(desk: Desk, plan_id: int, version: int, actor=None) -> int:
     return approve(
-        desk.uow, actor or desk.owner, plan_id, expected_version=version, approver_name="Anna Smith",
-        method=ApprovalMethod.SIGNED_AT_DESK, signature_png=PNG,
+        desk.uow,
+        actor or desk.owner,
+        plan_id,
+        expected_version=version,
+        approver_name="Anna Smith",
+        method=ApprovalMethod.SIGNED_AT_DESK,
+        signature_png=PNG,
     ).version
 
 
@@ -140,7 +163,10 @@ def test_tp2_create_plan_is_a_draft_with_its_status_change_history_and_audit(des
     plan_id, version = desk.plan("  Phase 1:   restorations ")
     view = load_plan(desk.uow, plan_id)
     assert (view.title, view.status, view.patient_id, view.version) == (
-        "Phase 1: restorations", PlanStatus.DRAFT, desk.patient, version,
+        "Phase 1: restorations",
+        PlanStatus.DRAFT,
+        desk.patient,
+        version,
     )
     assert view.items == () and view.total == Decimal("0.00")
     with desk.uow:
@@ -166,7 +192,10 @@ def test_tp6_add_item_prefills_the_fee_from_the_schedule_and_rtus_from_the_code(
     row = load_plan(desk.uow, plan_id).item(item_id)
     assert (row.code, row.tooth, row.tooth_display, row.label) == ("D2740", "14", "14", "D2740 #14")
     assert (row.fee, row.schedule_fee, row.fee_source, row.is_override) == (
-        Decimal("1350.00"), Decimal("1350.00"), "Fee schedule 0", False,
+        Decimal("1350.00"),
+        Decimal("1350.00"),
+        "Fee schedule 0",
+        False,
     )
     assert row.rtu == 90 and row.provider_name == "Dr. Dana Dent"
 
@@ -179,8 +208,14 @@ def test_money2_a_fee_override_keeps_the_schedule_fee_beside_it(desk: Desk) -> N
     row = view.item(item_id)
     assert (row.fee, row.schedule_fee, row.is_override) == (Decimal("1200.00"), Decimal("1350.00"), True)
     assert "schedule fee 1,350.00" in view.history[-1].detail
-    v = edit_item(desk.uow, desk.owner, plan_id, item_id,
-                  ItemInput("D2740", "14", provider_id=desk.provider, fee=Decimal("1000")), expected_version=v).version
+    v = edit_item(
+        desk.uow,
+        desk.owner,
+        plan_id,
+        item_id,
+        ItemInput("D2740", "14", provider_id=desk.provider, fee=Decimal("1000")),
+        expected_version=v,
+    ).version
     view = load_plan(desk.uow, plan_id)
     assert view.item(item_id).fee == Decimal("1000.00") and view.item(item_id).schedule_fee == Decimal("1350.00")
     assert view.history[-1].detail == "Changed fee of D2740 #14 from 1,200.00 to 1,000.00."
@@ -254,8 +289,14 @@ def test_money2_a_negative_or_malformed_fee_is_refused(desk: Desk, fee) -> None:
     item_id, v = desk.add(plan_id, v, "D2740", "14")
     before = desk.state(plan_id)
     with pytest.raises(ValidationError) as err:
-        edit_item(desk.uow, desk.owner, plan_id, item_id, ItemInput("D2740", "14", provider_id=desk.provider, fee=fee),
-                  expected_version=v)
+        edit_item(
+            desk.uow,
+            desk.owner,
+            plan_id,
+            item_id,
+            ItemInput("D2740", "14", provider_id=desk.provider, fee=fee),
+            expected_version=v,
+        )
     assert err.value.field == "fee"
     assert desk.state(plan_id) == before
 
@@ -323,7 +364,9 @@ def test_tp6_removing_an_item_takes_its_links_and_planned_chart_mark(desk: Desk)
     assert view.history[-1].detail == "Removed D7140 #19 (185.00)."
     with desk.uow:
         s = desk.uow.session
-        assert s.scalar(select(func.count()).select_from(ChartGraphic).where(ChartGraphic.plan_item_id == ids["ext"])) == 0
+        assert (
+            s.scalar(select(func.count()).select_from(ChartGraphic).where(ChartGraphic.plan_item_id == ids["ext"])) == 0
+        )
         # The mark left the chart but stays in the chart's history (TX-CHART-2).
         gone = s.scalar(select(ChartGraphic).where(ChartGraphic.tooth == "19", ChartGraphic.plan_item_id.is_(None)))
         assert gone.removed_at is not None and "Removed from the plan" in gone.removal_reason
@@ -344,8 +387,9 @@ def test_chart_graphic_follows_the_item_planned_moved_and_completed(desk: Desk) 
             ]
 
     assert marks() == [(crown, "14", GraphicStatus.PLANNED, False)]  # an exam charts nothing
-    v = edit_item(desk.uow, desk.owner, plan_id, crown, ItemInput("D2740", "15", provider_id=desk.provider),
-                  expected_version=v).version
+    v = edit_item(
+        desk.uow, desk.owner, plan_id, crown, ItemInput("D2740", "15", provider_id=desk.provider), expected_version=v
+    ).version
     assert marks() == [(crown, "15", GraphicStatus.PLANNED, False)]
     v = _approve(desk, plan_id, v)
     complete_item(desk.uow, desk.owner, plan_id, crown, expected_version=v, today=TODAY)
@@ -381,7 +425,9 @@ def test_tp15_approval_freezes_lines_and_total_with_the_signature_bound_to_their
     approval = view.latest_approval
     assert approval is not None
     assert (approval.approver_name, approval.method, approval.signature_png) == (
-        "Anna Smith", ApprovalMethod.SIGNED_AT_DESK, PNG,
+        "Anna Smith",
+        ApprovalMethod.SIGNED_AT_DESK,
+        PNG,
     )
     assert approval.signature_matches and len(approval.content_hash) == 64
     assert [line.code for line in approval.lines] == ["D7140", "D2950", "D6010", "D2740"]
@@ -391,8 +437,14 @@ def test_tp15_approval_freezes_lines_and_total_with_the_signature_bound_to_their
     assert [line["fee"] for line in stored] == ["185.00", "285.00", "2300.00", "1350.00"]
     assert stored[0]["label"] == "D7140 #19" and stored[0]["name"] == "Tooth extraction, simple"
     # A later change to the content: the stored signature no longer covers the plan.
-    edit_item(desk.uow, desk.owner, plan_id, ids["crown"],
-              ItemInput("D2740", "14", provider_id=desk.provider, fee="1300"), expected_version=v)
+    edit_item(
+        desk.uow,
+        desk.owner,
+        plan_id,
+        ids["crown"],
+        ItemInput("D2740", "14", provider_id=desk.provider, fee="1300"),
+        expected_version=v,
+    )
     assert load_plan(desk.uow, plan_id).latest_approval.signature_matches is False
 
 
@@ -401,15 +453,28 @@ def test_tp15_signed_at_the_desk_needs_a_signature_and_a_name(desk: Desk) -> Non
     plan_id, v, _ids = _crown_plan(desk)
     before = desk.state(plan_id)
     with pytest.raises(ValidationError) as err:
-        approve(desk.uow, desk.owner, plan_id, expected_version=v, approver_name="Anna Smith",
-                method=ApprovalMethod.SIGNED_AT_DESK)
+        approve(
+            desk.uow,
+            desk.owner,
+            plan_id,
+            expected_version=v,
+            approver_name="Anna Smith",
+            method=ApprovalMethod.SIGNED_AT_DESK,
+        )
     assert err.value.field == "signature"
     with pytest.raises(ValidationError) as err:
         approve(desk.uow, desk.owner, plan_id, expected_version=v, approver_name=" ", method=ApprovalMethod.ON_PAPER)
     assert err.value.field == "approver"
     with pytest.raises(ValidationError):
-        approve(desk.uow, desk.owner, plan_id, expected_version=v, approver_name="A", method="on_paper",
-                signature_png=b"GIF89a")
+        approve(
+            desk.uow,
+            desk.owner,
+            plan_id,
+            expected_version=v,
+            approver_name="A",
+            method="on_paper",
+            signature_png=b"GIF89a",
+        )
     assert desk.state(plan_id) == before
     approve(desk.uow, desk.owner, plan_id, expected_version=v, approver_name="Anna Smith", method="on_paper")
     assert load_plan(desk.uow, plan_id).latest_approval.signature_png is None
@@ -438,12 +503,16 @@ def test_tp13_completing_posts_the_charge_at_the_plan_price_and_tp10_completes_t
     crown, v = desk.add(plan_id, v, "D2740", "14", fee="999.00")
     exam, v = desk.add(plan_id, v, "D0120")
     v = _approve(desk, plan_id, v)
-    v = complete_item(desk.uow, desk.front, plan_id, crown, expected_version=v,
-                      completed_on=dt.date(2026, 11, 20), today=TODAY).version
+    v = complete_item(
+        desk.uow, desk.front, plan_id, crown, expected_version=v, completed_on=dt.date(2026, 11, 20), today=TODAY
+    ).version
     with desk.uow:
         tx = desk.uow.session.scalar(select(LedgerTransaction).where(LedgerTransaction.plan_item_id == crown))
         assert (tx.amount, tx.dos, tx.tooth, tx.production_provider_id) == (
-            Decimal("999.00"), dt.date(2026, 11, 20), "14", desk.provider,
+            Decimal("999.00"),
+            dt.date(2026, 11, 20),
+            "14",
+            desk.provider,
         )
     view = load_plan(desk.uow, plan_id)
     assert view.status is PlanStatus.APPROVED
@@ -464,8 +533,15 @@ def test_tx_dos1_a_completion_date_in_the_future_is_refused(desk: Desk) -> None:
     v = _approve(desk, plan_id, v)
     before = desk.state(plan_id)
     with pytest.raises(ValidationError) as err:
-        complete_item(desk.uow, desk.owner, plan_id, crown, expected_version=v,
-                      completed_on=TODAY + dt.timedelta(days=1), today=TODAY)
+        complete_item(
+            desk.uow,
+            desk.owner,
+            plan_id,
+            crown,
+            expected_version=v,
+            completed_on=TODAY + dt.timedelta(days=1),
+            today=TODAY,
+        )
     assert err.value.field == "dos"
     assert desk.state(plan_id) == before
 
@@ -476,8 +552,9 @@ def test_tp12_raising_an_approved_total_blocks_the_raised_items_until_a_new_appr
     crown, v = desk.add(plan_id, v, "D2740", "14")
     exam, v = desk.add(plan_id, v, "D0120")
     v = _approve(desk, plan_id, v)
-    v = edit_item(desk.uow, desk.owner, plan_id, exam, ItemInput("D0120", provider_id=desk.provider, fee="50"),
-                  expected_version=v).version
+    v = edit_item(
+        desk.uow, desk.owner, plan_id, exam, ItemInput("D0120", provider_id=desk.provider, fee="50"), expected_version=v
+    ).version
     view = load_plan(desk.uow, plan_id)
     assert not view.needs_reapproval and view.blocked_item_ids == frozenset()
     added, v = desk.add(plan_id, v, "D2950", "14")
@@ -490,8 +567,9 @@ def test_tp12_raising_an_approved_total_blocks_the_raised_items_until_a_new_appr
     v = complete_item(desk.uow, desk.owner, plan_id, crown, expected_version=v, today=TODAY).version  # not raised
     with pytest.raises(RuleViolation):
         approve(desk.uow, desk.owner, plan_id, expected_version=v, approver_name="A", method="on_paper")
-    v = record_approval(desk.uow, desk.front, plan_id, expected_version=v, approver_name="Anna Smith",
-                        method=ApprovalMethod.BY_MAIL).version
+    v = record_approval(
+        desk.uow, desk.front, plan_id, expected_version=v, approver_name="Anna Smith", method=ApprovalMethod.BY_MAIL
+    ).version
     view = load_plan(desk.uow, plan_id)
     assert not view.needs_reapproval and view.approved_total == view.total
     complete_item(desk.uow, desk.owner, plan_id, added, expected_version=v, today=TODAY)
@@ -507,8 +585,14 @@ def test_tp12_completed_items_cannot_be_changed_or_removed(desk: Desk) -> None:
     with pytest.raises(RuleViolation):
         remove_item(desk.uow, desk.owner, plan_id, crown, expected_version=v)
     with pytest.raises(RuleViolation):
-        edit_item(desk.uow, desk.owner, plan_id, crown, ItemInput("D2740", "14", provider_id=desk.provider, fee="1"),
-                  expected_version=v)
+        edit_item(
+            desk.uow,
+            desk.owner,
+            plan_id,
+            crown,
+            ItemInput("D2740", "14", provider_id=desk.provider, fee="1"),
+            expected_version=v,
+        )
     with pytest.raises(RuleViolation) as err:
         complete_item(desk.uow, desk.owner, plan_id, crown, expected_version=v, today=TODAY)
     assert "already completed" in err.value.message
@@ -572,13 +656,25 @@ def test_tp1_front_desk_cannot_create_or_edit_but_may_approve_and_complete(desk:
 def test_data2_a_stale_version_is_refused_with_a_clear_message_and_nothing_changes(desk: Desk) -> None:
     """DATA-2: two workstations opened version v; the second save is refused, never overwriting."""
     plan_id, v, ids = _crown_plan(desk)
-    first = edit_item(desk.uow, desk.owner, plan_id, ids["crown"],
-                      ItemInput("D2740", "14", provider_id=desk.provider, fee="1200"), expected_version=v)
+    first = edit_item(
+        desk.uow,
+        desk.owner,
+        plan_id,
+        ids["crown"],
+        ItemInput("D2740", "14", provider_id=desk.provider, fee="1200"),
+        expected_version=v,
+    )
     assert first.version == v + 1
     before = desk.state(plan_id)
     for stale in (
-        lambda: edit_item(desk.uow, desk.owner, plan_id, ids["crown"],
-                          ItemInput("D2740", "14", provider_id=desk.provider, fee="1100"), expected_version=v),
+        lambda: edit_item(
+            desk.uow,
+            desk.owner,
+            plan_id,
+            ids["crown"],
+            ItemInput("D2740", "14", provider_id=desk.provider, fee="1100"),
+            expected_version=v,
+        ),
         lambda: save_draft(desk.uow, desk.owner, plan_id, expected_version=v),
         lambda: approve(desk.uow, desk.owner, plan_id, expected_version=v, approver_name="A", method="on_paper"),
         lambda: cancel_plan(desk.uow, desk.owner, plan_id, "x", expected_version=v),
@@ -605,8 +701,10 @@ def test_data1_save_draft_applies_the_working_copy_whole_or_not_at_all(desk: Des
     plan_id, v, ids = _crown_plan(desk)
     batch = PlanChanges(
         removed=(ids["core"],),
-        added=(NewItem(1, ItemInput("D3330", "30", provider_id=desk.provider, visit=1)),
-               NewItem(2, ItemInput("D2740", "30", provider_id=desk.provider, fee="1100", visit=2))),
+        added=(
+            NewItem(1, ItemInput("D3330", "30", provider_id=desk.provider, visit=1)),
+            NewItem(2, ItemInput("D2740", "30", provider_id=desk.provider, fee="1100", visit=2)),
+        ),
         changed=(ItemChange(ids["crown"], ItemInput("D2740", "14", provider_id=desk.provider, fee="1250", visit=2)),),
         linked=((New(2), New(1)), (ids["crown"], ids["ext"])),
     )
@@ -649,15 +747,29 @@ def test_tp14_billing_summary_estimates_insurance_over_planned_items_in_plan_ord
     """TP-14, INS-1/2: 80% restorative after a 50.00 deductible on the first item in plan order."""
     with desk.uow:
         s = desk.uow.session
-        plan = DentalPlan(office_id=desk.p.office_id, name="Basic 80", carrier="Acme Dental",
-                          estimation_type=EstimationType.PERCENTAGE, deductible=Decimal("50.00"),
-                          annual_max=Decimal("1500.00"))
-        plan.categories = [PlanCategory(category=Category.RESTORATIVE, coverage_percent=80),
-                           PlanCategory(category=Category.DIAGNOSTIC, coverage_percent=100, deductible_applies=False)]
+        plan = DentalPlan(
+            office_id=desk.p.office_id,
+            name="Basic 80",
+            carrier="Acme Dental",
+            estimation_type=EstimationType.PERCENTAGE,
+            deductible=Decimal("50.00"),
+            annual_max=Decimal("1500.00"),
+        )
+        plan.categories = [
+            PlanCategory(category=Category.RESTORATIVE, coverage_percent=80),
+            PlanCategory(category=Category.DIAGNOSTIC, coverage_percent=100, deductible_applies=False),
+        ]
         s.add(plan)
         s.flush()
-        s.add(Coverage(patient_id=desk.patient, dental_plan_id=plan.id, rank=CoverageRank.PRIMARY,
-                       subscriber_name="Anna Smith", benefit_year=2026))
+        s.add(
+            Coverage(
+                patient_id=desk.patient,
+                dental_plan_id=plan.id,
+                rank=CoverageRank.PRIMARY,
+                subscriber_name="Anna Smith",
+                benefit_year=2026,
+            )
+        )
         desk.uow.commit()
     plan_id, v = desk.plan()
     _filling, v = desk.add(plan_id, v, "D2391", "14", "O")  # 195.00
@@ -711,15 +823,23 @@ def test_data3_a_plan_built_saved_approved_and_completed_on_postgresql(plans_pg_
         patient = uow.session.scalar(select(Patient.id).order_by(Patient.id))
     saved = create_plan(uow, dentist, patient, "Implant on PostgreSQL")
     batch = PlanChanges(
-        added=(NewItem(1, ItemInput("D7140", "19", provider_id=dentist.provider_id, visit=1)),
-               NewItem(2, ItemInput("D6010", "19", provider_id=dentist.provider_id, visit=2))),
+        added=(
+            NewItem(1, ItemInput("D7140", "19", provider_id=dentist.provider_id, visit=1)),
+            NewItem(2, ItemInput("D6010", "19", provider_id=dentist.provider_id, visit=2)),
+        ),
         linked=((New(2), New(1)),),
     )
     done = save_draft(uow, dentist, saved.plan_id, batch, expected_version=saved.version)
     with pytest.raises(ConflictError):
         save_draft(uow, dentist, saved.plan_id, expected_version=saved.version)
-    v = approve(uow, front, saved.plan_id, expected_version=done.version, approver_name="Pat Patient",
-                method=ApprovalMethod.ON_PAPER).version
+    v = approve(
+        uow,
+        front,
+        saved.plan_id,
+        expected_version=done.version,
+        approver_name="Pat Patient",
+        method=ApprovalMethod.ON_PAPER,
+    ).version
     with pytest.raises(RuleViolation):
         complete_item(uow, front, saved.plan_id, done.new_item_ids[2], expected_version=v)
     v = complete_item(uow, front, saved.plan_id, done.new_item_ids[1], expected_version=v).version

@@ -51,14 +51,19 @@ class Office:
         version, ids = saved.version, []
         for code, tooth, visit, *fee in items:
             extra = {"fee": fee[0]} if fee else {}
-            done = add_item(self.uow, self.p.owner, saved.plan_id,
-                            ItemInput(code, tooth, provider_id=self.provider, visit=visit, **extra),
-                            expected_version=version)
+            done = add_item(
+                self.uow,
+                self.p.owner,
+                saved.plan_id,
+                ItemInput(code, tooth, provider_id=self.provider, visit=visit, **extra),
+                expected_version=version,
+            )
             version = done.version
             ids.append(done.item_id)
         for item, prerequisite in links:
-            version = link_prerequisite(self.uow, self.p.owner, saved.plan_id, ids[item], ids[prerequisite],
-                                        expected_version=version).version
+            version = link_prerequisite(
+                self.uow, self.p.owner, saved.plan_id, ids[item], ids[prerequisite], expected_version=version
+            ).version
         return saved.plan_id, ids
 
     def count(self, model, *where) -> int:
@@ -130,7 +135,9 @@ def draw_signature(qtbot, pad) -> None:
 # --- adding an item (CODE-2, TX-FEE, TP-7)
 
 
-def test_tp7_type_a_code_pick_a_tooth_type_a_fee_and_see_the_total_before_saving(qtbot, office, make_ctx, shots) -> None:
+def test_tp7_type_a_code_pick_a_tooth_type_a_fee_and_see_the_total_before_saving(
+    qtbot, office, make_ctx, shots
+) -> None:
     """CODE-2/TP-7: "crown" finds D2740, tooth 14 picked, 1,200 typed: the total follows before OK and save."""
     plan_id, _ = office.plan(("D0120", "", 1))
     editor = open_editor(qtbot, office, make_ctx, plan_id)
@@ -217,8 +224,9 @@ def test_tx_val1_bad_input_is_refused_at_its_field_and_ok_stays_disabled(
 
 def test_tp8_depends_on_builds_the_tree_and_a_loop_is_refused_with_its_path(qtbot, office, make_ctx, shots) -> None:
     """TP-8: the implant depends on the extraction and shows under it; the reverse link is refused."""
-    plan_id, _ = office.plan(("D7140", "19", 1), ("D6010", "19", 2), ("D2950", "14", 1), ("D2740", "14", 2, "1000"),
-                             links=((3, 2),))
+    plan_id, _ = office.plan(
+        ("D7140", "19", 1), ("D6010", "19", 2), ("D2950", "14", 1), ("D2740", "14", 2, "1000"), links=((3, 2),)
+    )
     editor = open_editor(qtbot, office, make_ctx, plan_id)
     select_code(editor, "D6010")
     press(qtbot, editor, Qt.Key.Key_D, CTRL)
@@ -240,7 +248,10 @@ def test_tp8_depends_on_builds_the_tree_and_a_loop_is_refused_with_its_path(qtbo
     dialog.reject()
     editor.set_grouping(editor.model.grouping.BY_VISIT)
     captions = [r[1] for r in row_texts(editor) if r[0] == 0]
-    assert captions == ["Visit 1 - 2 items, 60 min chair time, 470.00", "Visit 2 - 2 items, 180 min chair time, 3,300.00"]
+    assert captions == [
+        "Visit 1 - 2 items, 60 min chair time, 470.00",
+        "Visit 2 - 2 items, 180 min chair time, 3,300.00",
+    ]
     assert editor.totals.chair.text() == "Chair time - Visit 1: 60 min · Visit 2: 180 min"
     editor.grab().save(str(shots / "editor_draft_by_visit.png"))
 
@@ -381,8 +392,14 @@ def test_tp15_clear_empties_the_pad_and_on_paper_needs_no_signature(qtbot, offic
 def _approved(office: Office) -> tuple[int, list[int]]:
     plan_id, ids = office.plan(("D7140", "19", 1), ("D6010", "19", 2, "2000"), ("D0120", "", 1), links=((1, 0),))
     view = load_plan(office.uow, plan_id)
-    approve(office.uow, office.p.owner, plan_id, expected_version=view.version, approver_name="Anna Smith",
-            method=ApprovalMethod.ON_PAPER)
+    approve(
+        office.uow,
+        office.p.owner,
+        plan_id,
+        expected_version=view.version,
+        approver_name="Anna Smith",
+        method=ApprovalMethod.ON_PAPER,
+    )
     return plan_id, ids
 
 
@@ -441,8 +458,13 @@ def test_tp1_front_desk_sees_edit_buttons_disabled_with_the_reason(qtbot, office
     """TP-1: front desk may open and approve, not edit; buttons say why and Ins does nothing."""
     plan_id, _ = office.plan(("D0120", "", 1))
     editor = open_editor(qtbot, office, make_ctx, plan_id, actor=office.p.front_desk)
-    for button in (editor.add_button, editor.remove_button, editor.link_button, editor.save_button,
-                   editor.cancel_button):
+    for button in (
+        editor.add_button,
+        editor.remove_button,
+        editor.link_button,
+        editor.save_button,
+        editor.cancel_button,
+    ):
         assert not button.isEnabled()
         assert "Front desk users cannot change treatment plans (TP-1)" in button.toolTip()
     assert editor.approve_button.isEnabled()
@@ -470,8 +492,14 @@ def test_data2_saving_over_another_workstations_change_is_refused_with_a_clear_m
     plan_id, ids = office.plan(("D2740", "14", 1))
     editor = open_editor(qtbot, office, make_ctx, plan_id)
     view = load_plan(office.uow, plan_id)
-    edit_item(office.uow, office.p.owner, plan_id, ids[0], ItemInput("D2740", "14", provider_id=office.provider,
-                                                                      fee="1111"), expected_version=view.version)
+    edit_item(
+        office.uow,
+        office.p.owner,
+        plan_id,
+        ids[0],
+        ItemInput("D2740", "14", provider_id=office.provider, fee="1111"),
+        expected_version=view.version,
+    )
     editor._change_fee(next(iter(editor.working.items)), Decimal("999.00"))
     assert not editor.save()
     assert "Another workstation" in editor.message.text()
@@ -526,5 +554,6 @@ def test_tp16_move_to_visit_and_remove_dependency_are_named_steps_saved_together
     saved = load_plan(office.uow, plan_id).item(ids[1])
     assert (saved.visit, saved.prerequisites) == (3, ())
     assert [h.detail for h in load_plan(office.uow, plan_id).history[-2:]] == [
-        "Moved D6010 #19 to visit 3.", "D6010 #19 no longer depends on D7140 #19.",
+        "Moved D6010 #19 to visit 3.",
+        "D6010 #19 no longer depends on D7140 #19.",
     ]

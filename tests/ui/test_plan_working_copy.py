@@ -19,25 +19,66 @@ from dentaldesk.ui.plans.working_copy import WorkingItem, WorkingPlan
 NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.timezone.utc)
 
 
-def row(item_id: int, code: str, fee: str, *, tooth: str | None = None, prerequisites: tuple[int, ...] = ()) -> PlanItemRow:
+def row(
+    item_id: int, code: str, fee: str, *, tooth: str | None = None, prerequisites: tuple[int, ...] = ()
+) -> PlanItemRow:
     return PlanItemRow(
-        id=item_id, code_id=item_id, code=code, name=f"name of {code}", category=Category.RESTORATIVE,
-        insurable=True, requires_tooth=tooth is not None, requires_surface=False, charts_graphic=False,
-        tooth=tooth, tooth_display=tooth or "", surfaces="", provider_id=1, provider_name="Dr. Dent",
-        collection_provider_id=None, fee=Decimal(fee), schedule_fee=Decimal(fee), fee_source="Fee schedule 0",
-        rtu=30, visit=1, sequence=item_id, status=ItemStatus.PLANNED, completed_on=None, approved_fee=None,
-        prerequisites=prerequisites, notes="", label=f"{code} #{tooth}" if tooth else code,
+        id=item_id,
+        code_id=item_id,
+        code=code,
+        name=f"name of {code}",
+        category=Category.RESTORATIVE,
+        insurable=True,
+        requires_tooth=tooth is not None,
+        requires_surface=False,
+        charts_graphic=False,
+        tooth=tooth,
+        tooth_display=tooth or "",
+        surfaces="",
+        provider_id=1,
+        provider_name="Dr. Dent",
+        collection_provider_id=None,
+        fee=Decimal(fee),
+        schedule_fee=Decimal(fee),
+        fee_source="Fee schedule 0",
+        rtu=30,
+        visit=1,
+        sequence=item_id,
+        status=ItemStatus.PLANNED,
+        completed_on=None,
+        approved_fee=None,
+        prerequisites=prerequisites,
+        notes="",
+        label=f"{code} #{tooth}" if tooth else code,
     )
 
 
 def view(*rows: PlanItemRow, version: int = 3) -> PlanView:
     facts = [r.facts() for r in rows]
     return PlanView(
-        id=7, office_id=1, office_code="TST01", numbering=ToothNumbering.UNIVERSAL, patient_id=1,
-        patient_name="Anna Smith", patient_number="1001", account_number="A1", title="Phase 1",
-        status=PlanStatus.DRAFT, version=version, created_at=NOW, updated_at=NOW, cancel_reason="", items=rows,
-        total=sum((r.fee for r in rows), ZERO), approved_total=None, progress=progress(facts),
-        approval_problems=(), needs_reapproval=False, blocked_item_ids=frozenset(), latest_approval=None, history=(),
+        id=7,
+        office_id=1,
+        office_code="TST01",
+        numbering=ToothNumbering.UNIVERSAL,
+        patient_id=1,
+        patient_name="Anna Smith",
+        patient_number="1001",
+        account_number="A1",
+        title="Phase 1",
+        status=PlanStatus.DRAFT,
+        version=version,
+        created_at=NOW,
+        updated_at=NOW,
+        cancel_reason="",
+        items=rows,
+        total=sum((r.fee for r in rows), ZERO),
+        approved_total=None,
+        progress=progress(facts),
+        approval_problems=(),
+        needs_reapproval=False,
+        blocked_item_ids=frozenset(),
+        latest_approval=None,
+        history=(),
     )
 
 
@@ -47,25 +88,46 @@ def key_of(plan: WorkingPlan, item_id: int) -> int:
 
 def new_item(plan: WorkingPlan, code: str, fee: str) -> WorkingItem:
     return WorkingItem(
-        key=plan.new_key(), code=code, name=code, category=Category.DIAGNOSTIC, insurable=True,
-        requires_tooth=False, requires_surface=False, charts_graphic=False, tooth=None, surfaces="",
-        provider_id=1, provider_name="Dr. Dent", collection_provider_id=None, fee=Decimal(fee),
-        schedule_fee=Decimal(fee), fee_source="Fee schedule 0", rtu=15, visit=2, sequence=plan.sequence_after(),
+        key=plan.new_key(),
+        code=code,
+        name=code,
+        category=Category.DIAGNOSTIC,
+        insurable=True,
+        requires_tooth=False,
+        requires_surface=False,
+        charts_graphic=False,
+        tooth=None,
+        surfaces="",
+        provider_id=1,
+        provider_name="Dr. Dent",
+        collection_provider_id=None,
+        fee=Decimal(fee),
+        schedule_fee=Decimal(fee),
+        fee_source="Fee schedule 0",
+        rtu=15,
+        visit=2,
+        sequence=plan.sequence_after(),
     )
 
 
 def test_an_untouched_working_copy_has_nothing_to_save() -> None:
     """DATA-1: a plan opened and not changed saves nothing (Save draft only records the save)."""
-    plan = WorkingPlan.load(view(row(10, "D7140", "185", tooth="19"), row(11, "D6010", "2300", tooth="19",
-                                                                         prerequisites=(10,))))
+    plan = WorkingPlan.load(
+        view(row(10, "D7140", "185", tooth="19"), row(11, "D6010", "2300", tooth="19", prerequisites=(10,)))
+    )
     assert plan.changes() == PlanChanges() and not plan.is_dirty()
     assert plan.total() == Decimal("2485.00")
 
 
 def test_every_kind_of_edit_becomes_one_batch_with_new_items_named_by_key() -> None:
     """DATA-1/TP-8: a fee change, a removal, a new item linked to a saved one, an unlink."""
-    plan = WorkingPlan.load(view(row(10, "D7140", "185", tooth="19"), row(11, "D6010", "2300", tooth="19",
-                                                                         prerequisites=(10,)), row(12, "D0120", "65")))
+    plan = WorkingPlan.load(
+        view(
+            row(10, "D7140", "185", tooth="19"),
+            row(11, "D6010", "2300", tooth="19", prerequisites=(10,)),
+            row(12, "D0120", "65"),
+        )
+    )
     ext, implant, exam = (key_of(plan, i) for i in (10, 11, 12))
     plan.replace_item(replace(plan.item(implant), fee=Decimal("2000.00")))
     plan.remove(exam)
@@ -85,8 +147,9 @@ def test_every_kind_of_edit_becomes_one_batch_with_new_items_named_by_key() -> N
 
 def test_undoing_a_removal_puts_the_item_and_its_links_back() -> None:
     """TP-8: remove then restore (what undo does) leaves nothing to save."""
-    plan = WorkingPlan.load(view(row(10, "D7140", "185", tooth="19"), row(11, "D6010", "2300", tooth="19",
-                                                                         prerequisites=(10,))))
+    plan = WorkingPlan.load(
+        view(row(10, "D7140", "185", tooth="19"), row(11, "D6010", "2300", tooth="19", prerequisites=(10,)))
+    )
     ext, implant = key_of(plan, 10), key_of(plan, 11)
     item, dependents = plan.remove(ext)
     assert plan.item(implant).prerequisites == frozenset() and plan.changes().removed == (10,)

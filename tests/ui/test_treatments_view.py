@@ -83,8 +83,13 @@ def test_tp14_the_patient_header_shows_planned_and_completed_totals_and_the_esti
     with fast_practice.uow:
         provider = fast_practice.uow.session.scalar(select(Provider.id))
     saved = create_plan(fast_practice.uow, fast_practice.owner, fast_practice.patient_ids[0], "Crown")
-    add_item(fast_practice.uow, fast_practice.owner, saved.plan_id, ItemInput("D2740", "14", provider_id=provider),
-             expected_version=saved.version)
+    add_item(
+        fast_practice.uow,
+        fast_practice.owner,
+        saved.plan_id,
+        ItemInput("D2740", "14", provider_id=provider),
+        expected_version=saved.version,
+    )
     ctx = make_ctx(fast_practice.engine, fast_practice.owner)
     window = MainWindow(ctx, office_info(ctx.uow(), fast_practice.office_id))
     qtbot.addWidget(window)

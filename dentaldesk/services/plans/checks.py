@@ -44,9 +44,7 @@ def find_code(session: Session, office_id: int, text: str, *, allow_inactive_id:
     typed = (text or "").strip().upper()
     if not typed:
         raise ValidationError("Choose a procedure code.", "code")
-    row = session.scalar(
-        select(ProcedureCode).where(ProcedureCode.office_id == office_id, ProcedureCode.code == typed)
-    )
+    row = session.scalar(select(ProcedureCode).where(ProcedureCode.office_id == office_id, ProcedureCode.code == typed))
     if row is None:
         raise NotFound(code_missing_message(typed), "code")
     if not row.active and row.id != allow_inactive_id:

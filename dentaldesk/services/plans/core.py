@@ -63,6 +63,7 @@ ITEM_FIELDS = (
 
 EDITABLE = frozenset({PlanStatus.DRAFT, PlanStatus.APPROVED})
 
+
 class PlanWork:
     """One plan loaded for an action inside an open unit of work."""
 
@@ -101,8 +102,7 @@ class PlanWork:
         """TP-3/TP-12: DRAFT and APPROVED plans can be changed; COMPLETED and CANCELLED are final."""
         if self.plan.status not in EDITABLE:
             raise RuleViolation(
-                f"This plan is {status_label(self.plan.status)}; it can no longer be changed. "
-                "Start a new plan instead."
+                f"This plan is {status_label(self.plan.status)}; it can no longer be changed. Start a new plan instead."
             )
 
     # --- looking things up
@@ -218,13 +218,17 @@ class PlanWork:
         if values.fee is not None and values.schedule_fee is not None and values.fee != values.schedule_fee:
             fee_text += f" (schedule fee {format_money(values.schedule_fee)})"
         self.event("item_added", f"Added {label} ({values.code.name}) at {fee_text}.")
-        self.audit("add_item", "plan_item", item.id, None, audit.snapshot(item, *ITEM_FIELDS) | {"code": values.code.code})
+        self.audit(
+            "add_item", "plan_item", item.id, None, audit.snapshot(item, *ITEM_FIELDS) | {"code": values.code.code}
+        )
         return item
 
     def change_item(self, item: PlanItem, entry: ItemInput) -> None:
         """Change a planned item's fields; each kind of change is named in the history (TP-12)."""
         if item.status is ItemStatus.COMPLETED:
-            raise RuleViolation(f"{self.label(item)} is completed and its charge is on the ledger; it cannot be changed.")
+            raise RuleViolation(
+                f"{self.label(item)} is completed and its charge is on the ledger; it cannot be changed."
+            )
         values = resolve_item(self.session, self.plan.office_id, self.plan.patient_id, self.numbering, entry, item)
         before_label = self.label(item)
         before = audit.snapshot(item, *ITEM_FIELDS)
@@ -270,9 +274,12 @@ class PlanWork:
             yield "item_tooth_changed", f"Changed {before_label} to {where}."
         if "fee" in changed:
             old = None if before["fee"] is None else Decimal(before["fee"])
-            yield "item_fee_changed", (
-                f"Changed fee of {label} from {format_money(old, blank='none')} "
-                f"to {format_money(values.fee, blank='none')}."
+            yield (
+                "item_fee_changed",
+                (
+                    f"Changed fee of {label} from {format_money(old, blank='none')} "
+                    f"to {format_money(values.fee, blank='none')}."
+                ),
             )
         if "visit" in changed:
             where = f"visit {values.visit}" if values.visit else "no visit"
@@ -299,7 +306,9 @@ class PlanWork:
     def remove_item(self, item: PlanItem) -> None:
         """Remove a planned item, its links and its planned chart mark (TP-12 history kept)."""
         if item.status is ItemStatus.COMPLETED:
-            raise RuleViolation(f"{self.label(item)} is completed and its charge is on the ledger; it cannot be removed.")
+            raise RuleViolation(
+                f"{self.label(item)} is completed and its charge is on the ledger; it cannot be removed."
+            )
         label, item_id, fee = self.label(item), item.id, item.fee
         before = audit.snapshot(item, *ITEM_FIELDS) | {"code": self.code_of(item).code}
         for link in [link for link in self.links if item.id in link]:
@@ -310,7 +319,7 @@ class PlanWork:
             )
         ):
             self.session.delete(row)
-        self.drop_graphics(item, f"Removed from the plan \"{self.plan.title}\".")
+        self.drop_graphics(item, f'Removed from the plan "{self.plan.title}".')
         del self.items[item.id]
         self.session.delete(item)
         self.uow.flush()
@@ -354,9 +363,7 @@ class PlanWork:
         longer charts takes its planned mark off the chart, which keeps it in the chart's history.
         """
         code = self.code_of(item)
-        chartable = bool(
-            code.charts_graphic and item.tooth and (item.surfaces or not code.requires_surface)
-        )
+        chartable = bool(code.charts_graphic and item.tooth and (item.surfaces or not code.requires_surface))
         active = list(
             self.session.scalars(
                 select(ChartGraphic).where(
@@ -372,9 +379,14 @@ class PlanWork:
             return
         if not active:
             chart_procedure_in(
-                self.session, self.actor, patient_id=self.plan.patient_id, procedure_code_id=code.id,
-                tooth=display_tooth(item.tooth, self.numbering), surfaces=item.surfaces or "",
-                status=GraphicStatus.PLANNED, plan_item_id=item.id,
+                self.session,
+                self.actor,
+                patient_id=self.plan.patient_id,
+                procedure_code_id=code.id,
+                tooth=display_tooth(item.tooth, self.numbering),
+                surfaces=item.surfaces or "",
+                status=GraphicStatus.PLANNED,
+                plan_item_id=item.id,
             )
             return
         for graphic in active:
@@ -382,8 +394,13 @@ class PlanWork:
             graphic.procedure_code_id = code.id
             graphic.tooth = item.tooth
             graphic.surfaces = item.surfaces or ""
-            self.audit("move_chart_graphic", "chart_graphic", graphic.id, before,
-                       audit.snapshot(graphic, "procedure_code_id", "tooth", "surfaces"))
+            self.audit(
+                "move_chart_graphic",
+                "chart_graphic",
+                graphic.id,
+                before,
+                audit.snapshot(graphic, "procedure_code_id", "tooth", "surfaces"),
+            )
 
     def drop_graphics(self, item: PlanItem, reason: str) -> None:
         """Before an item is deleted: its planned mark leaves the chart, and every mark it had stays
@@ -407,4 +424,10 @@ class PlanWork:
         )
         text = f"Status {status_label(current)} -> {status_label(target)}."
         self.event("status_changed", f"{text} {note}".strip())
-        self.audit("plan_status", "treatment_plan", self.plan.id, {"status": current.value}, {"status": target.value, "note": note})
+        self.audit(
+            "plan_status",
+            "treatment_plan",
+            self.plan.id,
+            {"status": current.value},
+            {"status": target.value, "note": note},
+        )

@@ -36,14 +36,14 @@ def _edit(uow: UnitOfWork, actor: Actor, plan_id: int, expected_version: int) ->
 def check_title(title: str) -> str:
     cleaned = " ".join((title or "").split())
     if not cleaned:
-        raise ValidationError("Give the plan a title, e.g. \"Phase 1: restorations\".", "title")
+        raise ValidationError('Give the plan a title, e.g. "Phase 1: restorations".', "title")
     if len(cleaned) > TITLE_MAX:
         raise ValidationError(f"A plan title has at most {TITLE_MAX} characters.", "title")
     return cleaned
 
 
 def create_plan(uow: UnitOfWork, actor: Actor, patient_id: int, title: str) -> PlanSaved:
-    """"+ New Plan": a DRAFT plan for a patient (TP-2, TP-3), with its first status change."""
+    """ "+ New Plan": a DRAFT plan for a patient (TP-2, TP-3), with its first status change."""
     _require_editor(actor)
     cleaned = check_title(title)
     with uow:
@@ -61,10 +61,16 @@ def create_plan(uow: UnitOfWork, actor: Actor, patient_id: int, title: str) -> P
         session.add(plan)
         uow.flush()
         work = PlanWork(uow, actor, plan)
-        session.add(PlanStatusChange(plan_id=plan.id, from_status=None, to_status=PlanStatus.DRAFT, user_id=actor.user_id))
-        work.event("plan_created", f"Created the plan \"{cleaned}\" for {patient.full_name}.")
+        session.add(
+            PlanStatusChange(plan_id=plan.id, from_status=None, to_status=PlanStatus.DRAFT, user_id=actor.user_id)
+        )
+        work.event("plan_created", f'Created the plan "{cleaned}" for {patient.full_name}.')
         audit.record(
-            session, actor, "create_plan", "treatment_plan", plan.id,
+            session,
+            actor,
+            "create_plan",
+            "treatment_plan",
+            plan.id,
             after={"patient_id": patient_id, "title": cleaned, "status": PlanStatus.DRAFT.value},
         )
         uow.commit()
@@ -72,7 +78,7 @@ def create_plan(uow: UnitOfWork, actor: Actor, patient_id: int, title: str) -> P
 
 
 def add_item(uow: UnitOfWork, actor: Actor, plan_id: int, entry: ItemInput, *, expected_version: int) -> PlanSaved:
-    """"+ Add item" (TP-6): code from the office list (CODE-3), tooth/surfaces checked (CODE-4),
+    """ "+ Add item" (TP-6): code from the office list (CODE-3), tooth/surfaces checked (CODE-4),
     fee pre-filled by the fee resolver unless typed (TX-FEE, MONEY-2)."""
     _require_editor(actor)
     with uow:
@@ -111,7 +117,7 @@ def remove_item(uow: UnitOfWork, actor: Actor, plan_id: int, item_id: int, *, ex
 def link_prerequisite(
     uow: UnitOfWork, actor: Actor, plan_id: int, item_id: int, prerequisite_id: int, *, expected_version: int
 ) -> PlanSaved:
-    """"Depends on": ``item_id`` waits for ``prerequisite_id``; a cycle is refused with its path (TP-8)."""
+    """ "Depends on": ``item_id`` waits for ``prerequisite_id``; a cycle is refused with its path (TP-8)."""
     _require_editor(actor)
     with uow:
         work = _edit(uow, actor, plan_id, expected_version)
@@ -157,7 +163,7 @@ def save_draft(
     *,
     expected_version: int,
 ) -> PlanSaved:
-    """"Save draft" (Ctrl+S): the editor's working copy saved whole or not at all (DATA-1).
+    """ "Save draft" (Ctrl+S): the editor's working copy saved whole or not at all (DATA-1).
 
     Applies removals, additions, changes, unlinks and links in that order, each checked as in the
     single-step actions; links may name items added in the same save by ``New(key)``. With no
@@ -194,12 +200,18 @@ def save_draft(
             work.event("saved", "Saved without changes.")
         work.finish()
         audit.record(
-            uow.session, actor, "save_plan", "treatment_plan", plan_id,
+            uow.session,
+            actor,
+            "save_plan",
+            "treatment_plan",
+            plan_id,
             after={
-                "removed": len(changes.removed), "added": len(changes.added), "changed": len(changes.changed),
-                "unlinked": len(changes.unlinked), "linked": len(changes.linked),
+                "removed": len(changes.removed),
+                "added": len(changes.added),
+                "changed": len(changes.changed),
+                "unlinked": len(changes.unlinked),
+                "linked": len(changes.linked),
             },
         )
         uow.commit()
         return _saved(work, None, new_ids)
-

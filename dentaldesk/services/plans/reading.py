@@ -100,13 +100,32 @@ def _item_rows(session: object, plan_id: int, numbering: ToothNumbering) -> list
     ):
         rows.append(
             PlanItemRow(
-                id=r[0], code_id=r[1], code=r[2], name=r[3], category=r[4], insurable=r[5],
-                requires_tooth=r[6], requires_surface=r[7], charts_graphic=r[8],
-                tooth=r[9], tooth_display=display_tooth(r[9], numbering), surfaces=r[10] or "",
-                provider_id=r[11], provider_name=r[12] or "", collection_provider_id=r[13],
-                fee=r[14], schedule_fee=r[15], fee_source=r[16] or "", rtu=r[17], visit=r[18],
-                sequence=r[19], status=ItemStatus(r[20]), completed_on=r[21], approved_fee=r[22],
-                prerequisites=tuple(prerequisites.get(r[0], ())), notes=r[23] or "",
+                id=r[0],
+                code_id=r[1],
+                code=r[2],
+                name=r[3],
+                category=r[4],
+                insurable=r[5],
+                requires_tooth=r[6],
+                requires_surface=r[7],
+                charts_graphic=r[8],
+                tooth=r[9],
+                tooth_display=display_tooth(r[9], numbering),
+                surfaces=r[10] or "",
+                provider_id=r[11],
+                provider_name=r[12] or "",
+                collection_provider_id=r[13],
+                fee=r[14],
+                schedule_fee=r[15],
+                fee_source=r[16] or "",
+                rtu=r[17],
+                visit=r[18],
+                sequence=r[19],
+                status=ItemStatus(r[20]),
+                completed_on=r[21],
+                approved_fee=r[22],
+                prerequisites=tuple(prerequisites.get(r[0], ())),
+                notes=r[23] or "",
                 label=item_label(r[2], r[9], numbering),
             )
         )
@@ -119,8 +138,12 @@ def current_lines(items: tuple[PlanItemRow, ...] | list[PlanItemRow]) -> list[Ap
     ordered = sorted(items, key=lambda row: plan_order_key(row.facts()))
     return [
         ApprovedLine(
-            row.code, row.tooth or "", row.surfaces, row.provider_name,
-            money(row.fee) if row.fee is not None else ZERO, row.visit,
+            row.code,
+            row.tooth or "",
+            row.surfaces,
+            row.provider_name,
+            money(row.fee) if row.fee is not None else ZERO,
+            row.visit,
         )
         for row in ordered
     ]
@@ -139,8 +162,12 @@ def _stored_lines(lines_json: str) -> tuple[ApprovedLine, ...]:
             for row in payload:
                 lines.append(
                     ApprovedLine(
-                        str(row["code"]), str(row["tooth"]), str(row["surfaces"]), str(row["provider"]),
-                        money(Decimal(str(row["fee"]))), row["visit"],
+                        str(row["code"]),
+                        str(row["tooth"]),
+                        str(row["surfaces"]),
+                        str(row["provider"]),
+                        money(Decimal(str(row["fee"]))),
+                        row["visit"],
                     )
                 )
         return tuple(lines)
@@ -156,8 +183,13 @@ def load_plan(uow: UnitOfWork, plan_id: int) -> PlanView:
         session = uow.session
         found = session.execute(
             select(
-                TreatmentPlan, Patient.first_name, Patient.last_name, Patient.patient_number,
-                Account.account_number, Office.office_code, Office.tooth_numbering,
+                TreatmentPlan,
+                Patient.first_name,
+                Patient.last_name,
+                Patient.patient_number,
+                Account.account_number,
+                Office.office_code,
+                Office.tooth_numbering,
             )
             .join(Patient, Patient.id == TreatmentPlan.patient_id)
             .join(Account, Account.id == Patient.account_id)
@@ -253,20 +285,42 @@ def billing_summary_for_patient(uow: UnitOfWork, patient_id: int) -> PatientBill
             plans[plan_id] = (PlanStatus(status), [])
         for r in session.execute(
             select(
-                PlanItem.plan_id, PlanItem.id, ProcedureCode.code, ProcedureCode.category, ProcedureCode.insurable,
-                PlanItem.fee, PlanItem.status, PlanItem.visit, PlanItem.sequence,
+                PlanItem.plan_id,
+                PlanItem.id,
+                ProcedureCode.code,
+                ProcedureCode.category,
+                ProcedureCode.insurable,
+                PlanItem.fee,
+                PlanItem.status,
+                PlanItem.visit,
+                PlanItem.sequence,
             )
             .join(ProcedureCode, ProcedureCode.id == PlanItem.procedure_code_id)
             .where(PlanItem.plan_id.in_(list(plans) or [-1]))
         ):
             plans[r[0]][1].append(
-                ItemFacts(id=r[1], code=r[2], label=r[2], provider_id=None, tooth=None, surfaces="", fee=r[5],
-                          status=ItemStatus(r[6]), visit=r[7], sequence=r[8])
+                ItemFacts(
+                    id=r[1],
+                    code=r[2],
+                    label=r[2],
+                    provider_id=None,
+                    tooth=None,
+                    surfaces="",
+                    fee=r[5],
+                    status=ItemStatus(r[6]),
+                    visit=r[7],
+                    sequence=r[8],
+                )
             )
             meta[r[1]] = (r[2], r[3], bool(r[4]))
         inputs = [
-            EstimateInput(key=item.id, code=meta[item.id][0], category=meta[item.id][1],  # type: ignore[arg-type]
-                          fee=item.fee_or_zero, insurable=meta[item.id][2])
+            EstimateInput(
+                key=item.id,
+                code=meta[item.id][0],
+                category=meta[item.id][1],  # type: ignore[arg-type]
+                fee=item.fee_or_zero,
+                insurable=meta[item.id][2],
+            )
             for status, items in plans.values()
             if status is not PlanStatus.CANCELLED
             for item in sorted(items, key=plan_order_key)
@@ -319,7 +373,9 @@ def item_form_facts(uow: UnitOfWork, patient_id: int, default_provider_id: int |
             )
         )
         ids = {p.id for p in providers}
-        default = default_provider_id if default_provider_id in ids else (providers[0].id if len(providers) == 1 else None)
+        default = (
+            default_provider_id if default_provider_id in ids else (providers[0].id if len(providers) == 1 else None)
+        )
         return ItemFormFacts(
             office_code=office_code,
             patient_id=patient.id,

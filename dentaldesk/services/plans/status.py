@@ -122,10 +122,17 @@ def _record(work: PlanWork, approver_name: str, method: ApprovalMethod, signatur
     )
     work.uow.flush()
     work.audit(
-        "record_approval", "treatment_plan", work.plan.id,
+        "record_approval",
+        "treatment_plan",
+        work.plan.id,
         {"approved_total": before_total},
-        {"approved_total": total, "approver": approver_name, "method": method.value, "hash": digest,
-         "signature": signature_png},
+        {
+            "approved_total": total,
+            "approver": approver_name,
+            "method": method.value,
+            "hash": digest,
+            "signature": signature_png,
+        },
     )
 
 
@@ -152,7 +159,7 @@ def approve(
     method: ApprovalMethod | str,
     signature_png: bytes | None = None,
 ) -> PlanSaved:
-    """"Approve plan": the patient's first approval moves a DRAFT to APPROVED (TP-3, TP-5, TP-15)."""
+    """ "Approve plan": the patient's first approval moves a DRAFT to APPROVED (TP-3, TP-5, TP-15)."""
     actor.require(DESK_ROLES, "record a patient's approval")
     name, chosen = _check_approver(approver_name, method)
     signature = _check_signature(chosen, signature_png)
@@ -246,7 +253,9 @@ def complete_item(
             f"Completed {label} on {dos.isoformat()}; charge of {format_money(item.fee)} posted to the ledger.",
         )
         work.audit(
-            "complete_item", "plan_item", item.id,
+            "complete_item",
+            "plan_item",
+            item.id,
             {"status": ItemStatus.PLANNED.value},
             {"status": ItemStatus.COMPLETED.value, "completed_on": dos, "transaction_id": transaction.id},
         )
@@ -263,7 +272,7 @@ def cancel_plan(uow: UnitOfWork, actor: Actor, plan_id: int, reason: str, *, exp
     actor.require(PLAN_EDITOR_ROLES, "cancel treatment plans (TP-1)")
     cleaned = (reason or "").strip()
     if not cleaned:
-        raise ValidationError("Say why the plan is cancelled, e.g. \"Patient moved away\".", "reason")
+        raise ValidationError('Say why the plan is cancelled, e.g. "Patient moved away".', "reason")
     if len(cleaned) > REASON_MAX:
         raise ValidationError(f"A reason has at most {REASON_MAX} characters.", "reason")
     with uow:
@@ -276,4 +285,3 @@ def cancel_plan(uow: UnitOfWork, actor: Actor, plan_id: int, reason: str, *, exp
         work.touch()
         uow.commit()
         return PlanSaved(work.plan.id, work.plan.version)
-

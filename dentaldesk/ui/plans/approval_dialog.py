@@ -36,7 +36,9 @@ Submit = Callable[["ApprovalDialog", str, ApprovalMethod, bytes | None], bool]
 
 
 class ApprovalDialog(QDialog):
-    def __init__(self, view: PlanView, submit: Submit, *, reapproval: bool = False, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, view: PlanView, submit: Submit, *, reapproval: bool = False, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("approval_dialog")
         title = "Record the patient's new approval" if reapproval else "Approve plan"

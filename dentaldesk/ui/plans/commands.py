@@ -26,7 +26,7 @@ class _PlanCommand(QUndoCommand):
 
 
 class AddItemCommand(_PlanCommand):
-    """"+ Add item": redo puts the item in, undo takes it out again."""
+    """ "+ Add item": redo puts the item in, undo takes it out again."""
 
     def __init__(self, plan, on_change, item: WorkingItem) -> None:  # type: ignore[no-untyped-def]
         super().__init__(plan, on_change, f"Add {item.label(plan().numbering)}")
@@ -64,7 +64,17 @@ def edit_name(before: WorkingItem, after: WorkingItem, label: str) -> str:
     """Name an edit by what changed: "Change fee of D2740 #14", "Change tooth of ...", "Edit ..."."""
     changed = [
         name
-        for name in ("code", "tooth", "surfaces", "provider_id", "collection_provider_id", "fee", "rtu", "visit", "notes")
+        for name in (
+            "code",
+            "tooth",
+            "surfaces",
+            "provider_id",
+            "collection_provider_id",
+            "fee",
+            "rtu",
+            "visit",
+            "notes",
+        )
         if getattr(before, name) != getattr(after, name)
     ]
     words = {
@@ -101,7 +111,7 @@ class EditItemCommand(_PlanCommand):
 
 
 class LinkCommand(_PlanCommand):
-    """"Depends on": the item waits for its prerequisite (TP-8)."""
+    """ "Depends on": the item waits for its prerequisite (TP-8)."""
 
     def __init__(self, plan, on_change, key: int, prerequisite: int) -> None:  # type: ignore[no-untyped-def]
         super().__init__(plan, on_change, f"Make {plan().label(key)} depend on {plan().label(prerequisite)}")
@@ -118,9 +128,7 @@ class LinkCommand(_PlanCommand):
 
 class UnlinkCommand(_PlanCommand):
     def __init__(self, plan, on_change, key: int, prerequisite: int) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(
-            plan, on_change, f"Remove dependency of {plan().label(key)} on {plan().label(prerequisite)}"
-        )
+        super().__init__(plan, on_change, f"Remove dependency of {plan().label(key)} on {plan().label(prerequisite)}")
         self.key, self.prerequisite = key, prerequisite
 
     def redo(self) -> None:

@@ -61,7 +61,7 @@ class _Dialog(QDialog):
 
 
 class NewPlanDialog(_Dialog):
-    """"+ New Plan": pick the patient (the current one by default) and give a title (seed 000)."""
+    """ "+ New Plan": pick the patient (the current one by default) and give a title (seed 000)."""
 
     def __init__(
         self,
@@ -155,7 +155,7 @@ class NewPlanDialog(_Dialog):
 
 
 class DependsOnDialog(_Dialog):
-    """"Depends on…": pick the item this one waits for; a loop is refused with its path (TP-8)."""
+    """ "Depends on…": pick the item this one waits for; a loop is refused with its path (TP-8)."""
 
     def __init__(self, plan: WorkingPlan, key: int, parent: QWidget | None = None) -> None:
         super().__init__(f"{plan.label(key)} depends on…", "&Link", parent)
@@ -291,8 +291,10 @@ class CompleteItemDialog(_Dialog):
 class CancelPlanDialog(_Dialog):
     """Cancel a plan: the reason is required and kept with the plan (TP-3)."""
 
-    def __init__(self, title: str, submit: Callable[[CancelPlanDialog, str], bool], parent: QWidget | None = None) -> None:
-        super().__init__(f"Cancel the plan \"{title}\"", "Cancel &plan", parent)
+    def __init__(
+        self, title: str, submit: Callable[[CancelPlanDialog, str], bool], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(f'Cancel the plan "{title}"', "Cancel &plan", parent)
         self.setObjectName("cancel_plan_dialog")
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("&Keep the plan")
         self._submit = submit

@@ -15,47 +15,35 @@ same rules whatever the window shows.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QCloseEvent, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QMainWindow,
     QMessageBox,
-    QPushButton,
-    QSplitter,
     QTreeView,
-    QVBoxLayout,
     QWidget,
 )
 
-from dentaldesk.domain.errors import RuleViolation
-from dentaldesk.domain.plans import check_can_complete, status_label
-from dentaldesk.domain.terms import PLAN_EDITOR_ROLES, ApprovalMethod, PlanStatus
+from dentaldesk.domain.plans import status_label
+from dentaldesk.domain.terms import PLAN_EDITOR_ROLES, PlanStatus
 from dentaldesk.services.codes import CodeRow, office_codes
 from dentaldesk.services.plans import (
     ItemFormFacts,
-    approve,
-    cancel_plan,
-    complete_item,
     item_form_facts,
     load_plan,
-    quote_fee,
-    record_approval,
     save_draft,
 )
 from dentaldesk.ui.context import AppContext
 from dentaldesk.ui.operations import run_op
 from dentaldesk.ui.plans.approval_dialog import ApprovalDialog
 from dentaldesk.ui.plans.commands import (
-    AddItemCommand,
     EditItemCommand,
     LinkCommand,
     MoveToVisitCommand,
@@ -63,10 +51,13 @@ from dentaldesk.ui.plans.commands import (
     UnlinkCommand,
 )
 from dentaldesk.ui.plans.dialogs import CancelPlanDialog, CompleteItemDialog, DependsOnDialog, VisitDialog
+from dentaldesk.ui.plans.editor_chrome import lay_out, make_actions, make_menus
+from dentaldesk.ui.plans.item_flows import open_add_item, open_edit_item
+from dentaldesk.ui.plans.status_flows import completion_refusal, open_approval, open_cancel, open_completion
 from dentaldesk.ui.plans.panels import SidePanels, TotalsBar
-from dentaldesk.ui.plans.plan_model import COLUMNS, FEE_COLUMN, FeeDelegate, Grouping, PlanTreeModel, fee_text
+from dentaldesk.ui.plans.plan_model import COLUMNS, FEE_COLUMN, FeeDelegate, Grouping, PlanTreeModel
 from dentaldesk.ui.plans.working_copy import WorkingItem, WorkingPlan
-from dentaldesk.ui.transaction_dialog import PatientTransactionDialog, ProcedureEntry
+from dentaldesk.ui.transaction_dialog import PatientTransactionDialog
 
 ERROR_STYLE = "color: #b42318;"
 EDITABLE = frozenset({PlanStatus.DRAFT, PlanStatus.APPROVED})
@@ -122,9 +113,9 @@ class PlanEditor(QMainWindow):
         self.message.setStyleSheet(ERROR_STYLE)
         self.message.setVisible(False)
 
-        self._make_actions()
-        self._make_menus()
-        self._layout()
+        make_actions(self)
+        make_menus(self)
+        lay_out(self)
         self.tree.selectionModel().currentRowChanged.connect(lambda *_: self._update_actions())
         self.tree.activated.connect(self._activated)
         self.undo_stack.cleanChanged.connect(self._stack_changed)
@@ -132,167 +123,6 @@ class PlanEditor(QMainWindow):
         self.resize(1180, 720)
         self.refresh()
         self.tree.setFocus()
-
-    # --- construction
-
-    def _action(self, text: str, name: str, slot: Callable[[], object], shortcut: str | QKeySequence | None = None,
-                tip: str = "") -> QAction:
-        action = QAction(text, self)
-        action.setObjectName(name)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.setStatusTip(tip)
-        action.triggered.connect(lambda _checked=False: slot())
-        self.addAction(action)
-        return action
-
-    def _make_actions(self) -> None:
-        self.new_plan_action = self._action("&New plan…", "new_plan", self._ask_new_plan, "Ctrl+N")
-        self.add_action = self._action("+ &Add item…", "add_item", self.add_item, "Ins")
-        self.edit_action = self._action("&Edit item…", "edit_item", self.edit_item, "Ctrl+E")
-        self.fee_action = self._action("Change &fee", "change_fee", self.edit_fee_in_place, "F2")
-        self.remove_action = self._action("&Remove item", "remove_item", self.remove_item, QKeySequence.StandardKey.Delete)
-        self.link_action = self._action("&Depends on…", "depends_on", self.depends_on, "Ctrl+D")
-        self.unlink_action = self._action("Remove de&pendency", "remove_dependency", self.remove_dependency,
-                                          "Ctrl+Shift+D")
-        self.visit_action = self._action("&Move to visit…", "move_to_visit", self.move_to_visit, "Ctrl+M")
-        self.save_action = self._action("&Save draft", "save_draft", self.save, QKeySequence.StandardKey.Save)
-        self.approve_action = self._action("A&pprove plan…", "approve", self.approve)
-        self.complete_action = self._action("&Complete item…", "complete_item", self.complete_item, "Ctrl+Return")
-        self.cancel_action = self._action("Cance&l plan…", "cancel_plan", self.cancel_plan)
-        self.reload_action = self._action("Re&load", "reload", self.ask_reload, QKeySequence.StandardKey.Refresh)
-        self.close_action = self._action("&Close", "close_editor", self.close, QKeySequence.StandardKey.Close)
-        self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
-        self.undo_action.setObjectName("undo")
-        self.undo_action.setShortcuts([QKeySequence(QKeySequence.StandardKey.Undo)])
-        self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
-        self.redo_action.setObjectName("redo")
-        redo_keys = [QKeySequence("Ctrl+Y")]
-        redo_keys += [k for k in QKeySequence.keyBindings(QKeySequence.StandardKey.Redo) if k not in redo_keys]
-        self.redo_action.setShortcuts(redo_keys)
-        self.addAction(self.undo_action)
-        self.addAction(self.redo_action)
-        self.by_dependency = QAction("By &dependency", self, checkable=True)
-        self.by_dependency.setObjectName("by_dependency")
-        self.by_visit = QAction("By &visit", self, checkable=True)
-        self.by_visit.setObjectName("by_visit")
-        group = QActionGroup(self)
-        for action, grouping in ((self.by_dependency, Grouping.BY_DEPENDENCY), (self.by_visit, Grouping.BY_VISIT)):
-            group.addAction(action)
-            action.triggered.connect(lambda _c=False, g=grouping: self.set_grouping(g))
-        self.by_dependency.setChecked(True)
-        self.toggle_grouping = self._action("Switch &grouping", "toggle_grouping", self._toggle_grouping, "Ctrl+G")
-
-    def _make_menus(self) -> None:
-        bar = self.menuBar()
-        plan = bar.addMenu("&Plan")
-        for action in (self.new_plan_action, self.save_action, self.approve_action, self.cancel_action,
-                       self.reload_action):
-            plan.addAction(action)
-        plan.addMenu(self._handout_menu())
-        plan.addSeparator()
-        plan.addAction(self.close_action)
-        edit = bar.addMenu("&Edit")
-        edit.setObjectName("edit_menu")
-        edit.addAction(self.undo_action)
-        edit.addAction(self.redo_action)
-        edit.addSeparator()
-        for action in (self.add_action, self.edit_action, self.fee_action, self.remove_action, self.link_action,
-                       self.unlink_action, self.visit_action):
-            edit.addAction(action)
-        item = bar.addMenu("&Item")
-        item.addAction(self.complete_action)
-        view = bar.addMenu("&View")
-        view.addAction(self.by_dependency)
-        view.addAction(self.by_visit)
-        view.addAction(self.toggle_grouping)
-
-    def _handout_menu(self):  # type: ignore[no-untyped-def]
-        from dentaldesk.ui.print_handout import handout_menu
-
-        return handout_menu(self.ctx, self, self._saved_plan_id)
-
-    def _button(self, action: QAction, name: str) -> QPushButton:
-        """A tab-reachable button mirroring an action: text, enabled state and the reason tooltip."""
-        button = QPushButton(action.text())
-        button.setObjectName(name)
-        button.setAccessibleName(action.text().replace("&", "").replace("…", ""))
-        button.clicked.connect(action.trigger)
-
-        def mirror() -> None:
-            button.setText(action.text())
-            button.setEnabled(action.isEnabled())
-            shortcut = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-            tip = action.toolTip() if action.toolTip() != action.text().replace("&", "") else ""
-            button.setToolTip(tip or (f"{action.text().replace('&', '')} ({shortcut})" if shortcut else ""))
-            button.setAccessibleDescription(button.toolTip())
-
-        action.changed.connect(mirror)
-        mirror()
-        return button
-
-    def _layout(self) -> None:
-        self.add_button = self._button(self.add_action, "add_item_button")
-        self.edit_button = self._button(self.edit_action, "edit_item_button")
-        self.remove_button = self._button(self.remove_action, "remove_item_button")
-        self.link_button = self._button(self.link_action, "depends_on_button")
-        self.visit_button = self._button(self.visit_action, "move_to_visit_button")
-        self.save_button = self._button(self.save_action, "save_draft_button")
-        self.approve_button = self._button(self.approve_action, "approve_button")
-        self.complete_button = self._button(self.complete_action, "complete_item_button")
-        self.cancel_button = self._button(self.cancel_action, "cancel_plan_button")
-        self.dependency_button = QPushButton("By dependency")
-        self.visit_group_button = QPushButton("By visit")
-        for button, action, name in ((self.dependency_button, self.by_dependency, "by_dependency_button"),
-                                     (self.visit_group_button, self.by_visit, "by_visit_button")):
-            button.setObjectName(name)
-            button.setCheckable(True)
-            button.setAutoExclusive(True)
-            button.setChecked(action.isChecked())
-            button.clicked.connect(action.trigger)
-            action.toggled.connect(button.setChecked)
-
-        edit_row = QHBoxLayout()
-        for button in (self.add_button, self.edit_button, self.remove_button, self.link_button, self.visit_button):
-            edit_row.addWidget(button)
-        edit_row.addStretch(1)
-        edit_row.addWidget(QLabel("Show:"))
-        edit_row.addWidget(self.dependency_button)
-        edit_row.addWidget(self.visit_group_button)
-
-        action_row = QHBoxLayout()
-        for button in (self.save_button, self.approve_button, self.complete_button):
-            action_row.addWidget(button)
-        action_row.addStretch(1)
-        action_row.addWidget(self.cancel_button)
-
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addLayout(edit_row)
-        left_layout.addWidget(self.tree, 1)
-        splitter = QSplitter()
-        splitter.addWidget(left)
-        splitter.addWidget(self.panels)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([880, 300])
-        self.panels.setMinimumWidth(260)
-
-        central = QWidget()
-        layout = QVBoxLayout(central)
-        layout.addWidget(self.title_label)
-        layout.addWidget(splitter, 1)
-        layout.addWidget(self.totals)
-        layout.addWidget(self.approve_reason)
-        layout.addWidget(self.message)
-        layout.addLayout(action_row)
-        self.setCentralWidget(central)
-        order = [self.tree, self.add_button, self.edit_button, self.remove_button, self.link_button,
-                 self.visit_button, self.dependency_button, self.visit_group_button, self.panels,
-                 self.save_button, self.approve_button, self.complete_button, self.cancel_button]
-        for first, second in zip(order, order[1:], strict=False):
-            QWidget.setTabOrder(first, second)
 
     # --- state
 
@@ -305,8 +135,10 @@ class PlanEditor(QMainWindow):
 
     def edit_refusal(self) -> str:
         if self.ctx.user.role not in PLAN_EDITOR_ROLES:
-            return (f"{self.ctx.user.role.label} users cannot change treatment plans (TP-1); "
-                    "ask an Owner, Admin or Dentist.")
+            return (
+                f"{self.ctx.user.role.label} users cannot change treatment plans (TP-1); "
+                "ask an Owner, Admin or Dentist."
+            )
         if self.view.status not in EDITABLE:
             return f"This plan is {status_label(self.view.status)}; it can no longer be changed."
         return ""
@@ -364,12 +196,21 @@ class PlanEditor(QMainWindow):
         self._set(self.new_plan_action, self.ctx.user.role in PLAN_EDITOR_ROLES, refusal)
         self._set(self.add_action, can_edit, refusal)
         for action in (self.edit_action, self.fee_action, self.remove_action, self.visit_action):
-            self._set(action, can_edit and planned, refusal or (no_item if item is None else
-                                                                "A completed item cannot be changed."))
-        self._set(self.link_action, can_edit and item is not None and len(self.working.items) > 1,
-                  refusal or (no_item if item is None else "Add another item first."))
-        self._set(self.unlink_action, can_edit and item is not None and bool(item.prerequisites),
-                  refusal or (no_item if item is None else "This item depends on no other item."))
+            self._set(
+                action,
+                can_edit and planned,
+                refusal or (no_item if item is None else "A completed item cannot be changed."),
+            )
+        self._set(
+            self.link_action,
+            can_edit and item is not None and len(self.working.items) > 1,
+            refusal or (no_item if item is None else "Add another item first."),
+        )
+        self._set(
+            self.unlink_action,
+            can_edit and item is not None and bool(item.prerequisites),
+            refusal or (no_item if item is None else "This item depends on no other item."),
+        )
         self._set(self.save_action, can_edit, refusal)
         self.save_action.setText("&Save changes" if self.view.status is PlanStatus.APPROVED else "&Save draft")
         self._set(self.cancel_action, can_edit, refusal)
@@ -400,8 +241,11 @@ class PlanEditor(QMainWindow):
     def _update_complete(self, item: WorkingItem | None) -> None:
         status = self.view.status
         if status is not PlanStatus.APPROVED:
-            reason = ("Record the patient's approval first (TP-12)." if status is PlanStatus.DRAFT
-                      else f"This plan is {status_label(status)}.")
+            reason = (
+                "Record the patient's approval first (TP-12)."
+                if status is PlanStatus.DRAFT
+                else f"This plan is {status_label(status)}."
+            )
             self._set(self.complete_action, False, reason)
         elif item is None:
             self._set(self.complete_action, False, "Select the item done at this visit.")
@@ -409,29 +253,18 @@ class PlanEditor(QMainWindow):
             self._set(self.complete_action, False, f"{item.label(self.working.numbering)} is already completed.")
         else:
             # Enabled; a refusal (unfinished prerequisites, TP-9) is shown when it is pressed.
-            self._set(self.complete_action, True, self._completion_refusal(item.key) or "")
-
-    def _completion_refusal(self, key: int) -> str | None:
-        db_id = self.working.ids.get(key)
-        view = self.view
-        if db_id is None or db_id not in {row.id for row in view.items}:
-            return "Save the plan first (Ctrl+S)."
-        try:
-            check_can_complete(view.facts(), db_id, view.status, view.blocked_item_ids)
-        except RuleViolation as exc:
-            return exc.message
-        return None
+            self._set(self.complete_action, True, completion_refusal(self, item.key) or "")
 
     def show_message(self, text: str) -> None:
         self.message.setText(text)
         self.message.setVisible(bool(text))
         self.message.setAccessibleDescription(text)
 
-    def _changed(self) -> None:
+    def changed(self) -> None:
         self.show_message("")
         self.refresh()
 
-    def _open(self, dialog: QWidget) -> None:
+    def open_dialog(self, dialog: QWidget) -> None:
         """Open a dialog window-modal without blocking; the editor takes the keyboard back after."""
         self.dialog = dialog
         dialog.finished.connect(self._dialog_closed)  # type: ignore[attr-defined]
@@ -444,87 +277,26 @@ class PlanEditor(QMainWindow):
 
     # --- editing (each edit is an undo step on the working copy)
 
-    def _push(self, command) -> None:  # type: ignore[no-untyped-def]
+    def push(self, command) -> None:  # type: ignore[no-untyped-def]
         self.undo_stack.push(command)
 
-    def _plan(self) -> WorkingPlan:
+    def current_plan(self) -> WorkingPlan:
         return self.working
 
-    def _form(self) -> tuple[ItemFormFacts, list[CodeRow]]:
+    def form_facts(self) -> tuple[ItemFormFacts, list[CodeRow]]:
+        """The dialog's header, providers and the office's codes, read once per load."""
         if self._form_facts is None or self._codes is None:
             self._form_facts = item_form_facts(self.ctx.uow(), self.view.patient_id, self.ctx.user.provider_id)
             self._codes = office_codes(self.ctx.uow(), self.view.office_id, include_inactive=True)
         return self._form_facts, self._codes
 
-    def _item_dialog(self, title: str, initial: ProcedureEntry | None, key: int | None,
-                     on_ok: Callable[[ProcedureEntry], None]) -> PatientTransactionDialog:
-        facts, codes = self._form()
-        patient_id = self.view.patient_id
-        dialog = PatientTransactionDialog(
-            facts, codes, lambda code: quote_fee(self.ctx.uow(), patient_id, code),
-            initial=initial, title=title, parent=self,
-        )
-        dialog.procedure.fee_changed.connect(lambda fee: self.preview_fee(key, fee))
-        dialog.accepted.connect(lambda: on_ok(dialog.entry()))
-        dialog.finished.connect(lambda _r: self.totals.show_total(self.working.total()))
-        self._open(dialog)
-        return dialog
-
     def add_item(self) -> PatientTransactionDialog | None:
-        """"+ Add item" (Ins): the Patient Transactions dialog; OK adds the item as one undo step."""
-        if not self.can_edit():
-            self.show_message(self.edit_refusal())
-            return None
-        selected = self.working.items.get(self.selected_key() or -1)
-        visit = selected.visit if selected is not None else None
-
-        def added(entry: ProcedureEntry) -> None:
-            key = self.working.new_key()
-            item = self._item_from(entry, key, visit=visit, sequence=self.working.sequence_after())
-            self._push(AddItemCommand(self._plan, self._changed, item))
-            self.select(key)
-
-        return self._item_dialog("Patient Transactions - add plan item", None, None, added)
+        """ "+ Add item" (Ins): the Patient Transactions dialog; OK adds the item as one undo step."""
+        return open_add_item(self)
 
     def edit_item(self) -> PatientTransactionDialog | None:
-        key = self.selected_key()
-        if key is None or not self.edit_action.isEnabled():
-            self.show_message(self.edit_action.toolTip())
-            return None
-        before = self.working.item(key)
-        facts, codes = self._form()
-        code = next((c for c in codes if c.code == before.code), None)
-        initial = None
-        if code is not None:
-            initial = ProcedureEntry(
-                code=code, tooth=before.tooth, surfaces=before.surfaces, provider_id=before.provider_id,
-                provider_name=before.provider_name, collection_provider_id=before.collection_provider_id,
-                fee=before.fee, schedule_fee=before.schedule_fee, fee_source=before.fee_source, rtu=before.rtu,
-                notes=before.notes,
-            )
-
-        def edited(entry: ProcedureEntry) -> None:
-            after = self._item_from(entry, key, visit=before.visit, sequence=before.sequence, base=before)
-            if after != before:
-                self._push(EditItemCommand(self._plan, self._changed, before, after))
-
-        return self._item_dialog(f"Patient Transactions - {before.label(self.working.numbering)}", initial, key, edited)
-
-    def _item_from(self, entry: ProcedureEntry, key: int, *, visit: int | None, sequence: int,
-                   base: WorkingItem | None = None) -> WorkingItem:
-        item = WorkingItem(
-            key=key, code=entry.code.code, name=entry.code.name, category=entry.code.category,
-            insurable=entry.code.insurable, requires_tooth=entry.code.requires_tooth,
-            requires_surface=entry.code.requires_surface, charts_graphic=entry.code.charts_graphic,
-            tooth=entry.tooth, surfaces=entry.surfaces, provider_id=entry.provider_id,
-            provider_name=entry.provider_name, collection_provider_id=entry.collection_provider_id,
-            fee=entry.fee, schedule_fee=entry.schedule_fee, fee_source=entry.fee_source, rtu=entry.rtu,
-            visit=visit, sequence=sequence, notes=entry.notes,
-        )
-        if base is not None:
-            item = replace(item, status=base.status, completed_on=base.completed_on, approved_fee=base.approved_fee,
-                           prerequisites=base.prerequisites)
-        return item
+        """Edit item (Enter, Ctrl+E): the same dialog on the item; OK is one undo step."""
+        return open_edit_item(self)
 
     def edit_fee_in_place(self) -> None:
         """F2: type the fee in the row; the total follows each keystroke (TP-7)."""
@@ -552,7 +324,7 @@ class PlanEditor(QMainWindow):
     def _change_fee(self, key: int, fee: Decimal) -> None:
         before = self.working.items.get(key)
         if before is not None and before.fee != fee:
-            self._push(EditItemCommand(self._plan, self._changed, before, replace(before, fee=fee)))
+            self.push(EditItemCommand(self.current_plan, self.changed, before, replace(before, fee=fee)))
         else:
             self.totals.show_total(self.working.total())
 
@@ -565,20 +337,23 @@ class PlanEditor(QMainWindow):
         if key is None or not self.remove_action.isEnabled():
             self.show_message(self.remove_action.toolTip())
             return
-        self._push(RemoveItemCommand(self._plan, self._changed, key))
+        self.push(RemoveItemCommand(self.current_plan, self.changed, key))
 
     def depends_on(self) -> DependsOnDialog | None:
-        """"Depends on…": pick the prerequisite; a loop is refused with its path (TP-8)."""
+        """ "Depends on…": pick the prerequisite; a loop is refused with its path (TP-8)."""
         key = self.selected_key()
         if key is None or not self.link_action.isEnabled():
             self.show_message(self.link_action.toolTip())
             return None
         dialog = DependsOnDialog(self.working, key, self)
         dialog.accepted.connect(
-            lambda: self._push(LinkCommand(self._plan, self._changed, key, dialog.prerequisite))
-            if dialog.prerequisite is not None else None
+            lambda: (
+                self.push(LinkCommand(self.current_plan, self.changed, key, dialog.prerequisite))
+                if dialog.prerequisite is not None
+                else None
+            )
         )
-        self._open(dialog)
+        self.open_dialog(dialog)
         return dialog
 
     def remove_dependency(self) -> None:
@@ -591,7 +366,7 @@ class PlanEditor(QMainWindow):
         if len(prerequisites) > 1:  # one user action, one undo step
             self.undo_stack.beginMacro(f"Remove dependencies of {item.label(self.working.numbering)}")
         for prerequisite in prerequisites:
-            self._push(UnlinkCommand(self._plan, self._changed, key, prerequisite))
+            self.push(UnlinkCommand(self.current_plan, self.changed, key, prerequisite))
         if len(prerequisites) > 1:
             self.undo_stack.endMacro()
 
@@ -603,10 +378,13 @@ class PlanEditor(QMainWindow):
         item = self.working.item(key)
         dialog = VisitDialog(item.label(self.working.numbering), item.visit, self)
         dialog.accepted.connect(
-            lambda: self._push(MoveToVisitCommand(self._plan, self._changed, key, dialog.chosen()))
-            if dialog.chosen() != self.working.item(key).visit else None
+            lambda: (
+                self.push(MoveToVisitCommand(self.current_plan, self.changed, key, dialog.chosen()))
+                if dialog.chosen() != self.working.item(key).visit
+                else None
+            )
         )
-        self._open(dialog)
+        self.open_dialog(dialog)
         return dialog
 
     def set_grouping(self, grouping: Grouping) -> None:
@@ -614,7 +392,7 @@ class PlanEditor(QMainWindow):
         (self.by_visit if grouping is Grouping.BY_VISIT else self.by_dependency).setChecked(True)
         self.refresh()
 
-    def _toggle_grouping(self) -> None:
+    def switch_grouping(self) -> None:
         self.set_grouping(Grouping.BY_DEPENDENCY if self.model.grouping is Grouping.BY_VISIT else Grouping.BY_VISIT)
 
     def _activated(self, index: QModelIndex) -> None:
@@ -631,9 +409,11 @@ class PlanEditor(QMainWindow):
         changes = self.working.changes()
         version = self.view.version
         ok, saved = run_op(
-            self.ctx, self,
+            self.ctx,
+            self,
             lambda: save_draft(self.ctx.uow(), self.ctx.user, self.plan_id, changes, expected_version=version),
-            changed="plans", fallback=self.message,
+            changed="plans",
+            fallback=self.message,
         )
         if not ok or saved is None:
             return False
@@ -655,11 +435,19 @@ class PlanEditor(QMainWindow):
         if not self.is_dirty():
             self.reload()
             return
-        self._ask("Reload the plan and lose the changes not saved?", QMessageBox.StandardButton.Discard,
-                  lambda answer: self.reload() if answer == QMessageBox.StandardButton.Discard else None)
+        self._ask(
+            "Reload the plan and lose the changes not saved?",
+            QMessageBox.StandardButton.Discard,
+            lambda answer: self.reload() if answer == QMessageBox.StandardButton.Discard else None,
+        )
 
-    def _ask(self, text: str, yes: QMessageBox.StandardButton, then: Callable[[QMessageBox.StandardButton], None],
-             extra: QMessageBox.StandardButton | None = None) -> QMessageBox:
+    def _ask(
+        self,
+        text: str,
+        yes: QMessageBox.StandardButton,
+        then: Callable[[QMessageBox.StandardButton], None],
+        extra: QMessageBox.StandardButton | None = None,
+    ) -> QMessageBox:
         """A question that does not block the window (keyboard and tests answer it like any dialog)."""
         box = QMessageBox(QMessageBox.Icon.Question, "DentalDesk", text, parent=self)
         buttons = [yes] + ([extra] if extra else []) + [QMessageBox.StandardButton.Cancel]
@@ -667,107 +455,42 @@ class PlanEditor(QMainWindow):
             box.addButton(button)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.finished.connect(lambda _r: then(box.standardButton(box.clickedButton())))
-        self._open(box)
+        self.open_dialog(box)
         return box
 
-    def _saved_plan_id(self) -> int | None:
+    def saved_plan_id(self) -> int | None:
         """The plan for the handout: only as saved, so what prints is what is on file."""
         if self.is_dirty():
             self.show_message("Save the plan first (Ctrl+S) so the handout shows your changes.")
             return None
         return self.plan_id
 
-    def _ask_new_plan(self) -> None:
+    def ask_new_plan(self) -> None:
         self.new_plan_requested.emit(self.view.patient_id)
 
-    # --- status actions (recorded at once, never undone here)
+    # --- status actions (recorded at once, never undone here; see status_flows.py)
 
-    def _save_pending(self) -> bool:
+    def save_pending(self) -> bool:
         return not self.is_dirty() or self.save()
 
     def approve(self) -> ApprovalDialog | None:
         """Approve plan (TP-5, TP-15) or record a new approval of a raised total (TP-12)."""
-        if not self.approve_action.isEnabled():
-            self.show_message(self.approve_action.toolTip())
-            return None
-        if not self._save_pending():
-            return None
-        reapproval = self.view.status is PlanStatus.APPROVED
-        version = self.view.version
-
-        def submit(dialog: ApprovalDialog, approver: str, method: ApprovalMethod, png: bytes | None) -> bool:
-            service = record_approval if reapproval else approve
-            ok, _ = run_op(
-                self.ctx, dialog,
-                lambda: service(self.ctx.uow(), self.ctx.user, self.plan_id, expected_version=version,
-                                approver_name=approver, method=method, signature_png=png),
-                changed="plans", field_labels=dialog.errors, fallback=dialog.general,
-            )
-            return ok
-
-        dialog = ApprovalDialog(self.view, submit, reapproval=reapproval, parent=self)
-        dialog.accepted.connect(self._status_changed)
-        self._open(dialog)
-        return dialog
+        return open_approval(self)
 
     def complete_item(self) -> CompleteItemDialog | None:
         """Complete the selected item at this visit (TP-9, TP-12, TP-13, TP-10)."""
-        key = self.selected_key()
-        if key is None or not self.complete_action.isEnabled():
-            self.show_message(self.complete_action.toolTip())
-            return None
-        if not self._save_pending():
-            return None
-        refusal = self._completion_refusal(key)
-        if refusal:
-            self.show_message(refusal)
-            return None
-        item = self.working.item(key)
-        db_id = self.working.ids[key]
-        version = self.view.version
-
-        def submit(dialog: CompleteItemDialog, dos: dt.date) -> bool:
-            ok, _ = run_op(
-                self.ctx, dialog,
-                lambda: complete_item(self.ctx.uow(), self.ctx.user, self.plan_id, db_id, expected_version=version,
-                                      completed_on=dos),
-                changed="plans", field_labels=dialog.errors, fallback=dialog.general,
-            )
-            return ok
-
-        dialog = CompleteItemDialog(item.label(self.working.numbering), item.name, fee_text(item), submit, parent=self)
-        dialog.accepted.connect(self._status_changed)
-        self._open(dialog)
-        return dialog
+        return open_completion(self)
 
     def cancel_plan(self) -> CancelPlanDialog | None:
         """Cancel plan: asks the reason (TP-3)."""
-        if not self.cancel_action.isEnabled():
-            self.show_message(self.cancel_action.toolTip())
-            return None
-        if not self._save_pending():
-            return None
-        version = self.view.version
+        return open_cancel(self)
 
-        def submit(dialog: CancelPlanDialog, reason: str) -> bool:
-            ok, _ = run_op(
-                self.ctx, dialog,
-                lambda: cancel_plan(self.ctx.uow(), self.ctx.user, self.plan_id, reason, expected_version=version),
-                changed="plans", field_labels=dialog.errors, fallback=dialog.general,
-            )
-            return ok
-
-        dialog = CancelPlanDialog(self.view.title, submit, self)
-        dialog.accepted.connect(self._status_changed)
-        self._open(dialog)
-        return dialog
-
-    def _status_changed(self) -> None:
+    def status_changed(self) -> None:
+        """After an approval, a completion or a cancel: reload, and a new undo history starts."""
         self.show_message("")
         self.reload()
         self.undo_stack.setClean()
-        status = self.view.status
-        if status is PlanStatus.COMPLETED:
+        if self.view.status is PlanStatus.COMPLETED:
             self.statusBar().showMessage("Every item is done: the plan is completed (TP-10).", 6000)
 
     # --- closing
@@ -786,5 +509,9 @@ class PlanEditor(QMainWindow):
                 self._discard_ok = True
                 self.close()
 
-        self._ask(f"Save the changes to \"{self.view.title}\"?", QMessageBox.StandardButton.Save, answered,
-                  QMessageBox.StandardButton.Discard)
+        self._ask(
+            f'Save the changes to "{self.view.title}"?',
+            QMessageBox.StandardButton.Save,
+            answered,
+            QMessageBox.StandardButton.Discard,
+        )

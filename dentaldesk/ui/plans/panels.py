@@ -97,8 +97,10 @@ class TotalsBar(QFrame):
         if plan.view.status is PlanStatus.DRAFT or approved is None:
             self.approved.setText("")
         elif plan.needs_reapproval():
-            self.approved.setText(f"<span style='{WARN_STYLE}'>Approved {format_money(approved)} - needs the "
-                                  "patient's approval of the new total</span>")
+            self.approved.setText(
+                f"<span style='{WARN_STYLE}'>Approved {format_money(approved)} - needs the "
+                "patient's approval of the new total</span>"
+            )
         else:
             self.approved.setText(f"Approved {format_money(approved)}")
 
@@ -132,8 +134,11 @@ class ApprovalPanel(QWidget):
     def show_view(self, view: PlanView) -> None:
         approval = view.latest_approval
         if approval is None:
-            text = ("Not approved yet. A draft is never shown to the patient (TP-4)."
-                    if view.status is PlanStatus.DRAFT else "No approval on record.")
+            text = (
+                "Not approved yet. A draft is never shown to the patient (TP-4)."
+                if view.status is PlanStatus.DRAFT
+                else "No approval on record."
+            )
             self.summary.setText(text)
             self.signature.clear()
             self.signature.setVisible(False)
@@ -149,8 +154,9 @@ class ApprovalPanel(QWidget):
         if approval.signature_png:
             pixmap = QPixmap()
             pixmap.loadFromData(approval.signature_png, "PNG")
-            self.signature.setPixmap(pixmap.scaledToWidth(min(pixmap.width(), 320),
-                                                          Qt.TransformationMode.SmoothTransformation))
+            self.signature.setPixmap(
+                pixmap.scaledToWidth(min(pixmap.width(), 320), Qt.TransformationMode.SmoothTransformation)
+            )
             self.signature.setToolTip(f"Signature of {approval.approver_name}")
         else:
             self.signature.clear()
@@ -158,7 +164,9 @@ class ApprovalPanel(QWidget):
         matches = approval.signature_matches
         self.mismatch.setVisible(not matches)
         self.mismatch.setText(
-            "" if matches else "Signature no longer matches the plan: it was changed after the patient "
+            ""
+            if matches
+            else "Signature no longer matches the plan: it was changed after the patient "
             "approved it. Record a new approval before printing it as signed."
         )
         self.signature.setAccessibleDescription("matches the plan" if matches else "no longer matches the plan")

@@ -155,8 +155,11 @@ class SignaturePad(QWidget):
         base = rect.bottom() - 28
         painter.drawLine(QPointF(rect.left() + 16, base), QPointF(rect.right() - 16, base))
         if self.is_empty() and not self._drawing:
-            painter.drawText(rect.adjusted(16, 0, -16, -6), Qt.AlignmentFlag.AlignBottom | Qt.AlignmentFlag.AlignLeft,
-                             "Sign above the line")
+            painter.drawText(
+                rect.adjusted(16, 0, -16, -6),
+                Qt.AlignmentFlag.AlignBottom | Qt.AlignmentFlag.AlignLeft,
+                "Sign above the line",
+            )
         if self.hasFocus():
             painter.setPen(QPen(QColor("#1f6feb"), 2))
             painter.drawRect(rect.adjusted(1, 1, -1, -1))

@@ -40,7 +40,15 @@ from dentaldesk.services.plans.checks import item_label
 
 # The fields an edit can change and a save sends (TP-6).
 EDITED_FIELDS = (
-    "code", "tooth", "surfaces", "provider_id", "collection_provider_id", "fee", "rtu", "visit", "notes",
+    "code",
+    "tooth",
+    "surfaces",
+    "provider_id",
+    "collection_provider_id",
+    "fee",
+    "rtu",
+    "visit",
+    "notes",
 )
 
 

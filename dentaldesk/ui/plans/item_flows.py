@@ -1,0 +1,131 @@
+"""Adding and editing a plan item through the Patient Transactions dialog (TP-6, TX-1).
+
+OK puts the item into the editor's working copy as one named undo step ("Add D2740 #14",
+"Change fee of D2740 #14"); nothing is saved until Save draft. While the fee is typed in the
+dialog, the editor's total follows it (TP-7).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from dentaldesk.services.plans import quote_fee
+from dentaldesk.ui.plans.commands import AddItemCommand, EditItemCommand
+from dentaldesk.ui.plans.working_copy import WorkingItem
+from dentaldesk.ui.transaction_dialog import PatientTransactionDialog, ProcedureEntry
+
+if TYPE_CHECKING:
+    from dentaldesk.ui.plans.editor import PlanEditor
+
+
+def _item_dialog(
+    editor: PlanEditor,
+    title: str,
+    initial: ProcedureEntry | None,
+    key: int | None,
+    on_ok: Callable[[ProcedureEntry], None],
+) -> PatientTransactionDialog:
+    facts, codes = editor.form_facts()
+    patient_id = editor.view.patient_id
+    dialog = PatientTransactionDialog(
+        facts,
+        codes,
+        lambda code: quote_fee(editor.ctx.uow(), patient_id, code),
+        initial=initial,
+        title=title,
+        parent=editor,
+    )
+    dialog.procedure.fee_changed.connect(lambda fee: editor.preview_fee(key, fee))
+    dialog.accepted.connect(lambda: on_ok(dialog.entry()))
+    dialog.finished.connect(lambda _r: editor.totals.show_total(editor.working.total()))
+    editor.open_dialog(dialog)
+    return dialog
+
+
+def open_add_item(editor: PlanEditor) -> PatientTransactionDialog | None:
+    """ "+ Add item" (Ins): the Patient Transactions dialog; OK adds the item as one undo step."""
+    if not editor.can_edit():
+        editor.show_message(editor.edit_refusal())
+        return None
+    selected = editor.working.items.get(editor.selected_key() or -1)
+    visit = selected.visit if selected is not None else None
+
+    def added(entry: ProcedureEntry) -> None:
+        key = editor.working.new_key()
+        item = item_from(entry, key, visit=visit, sequence=editor.working.sequence_after())
+        editor.push(AddItemCommand(editor.current_plan, editor.changed, item))
+        editor.select(key)
+
+    return _item_dialog(editor, "Patient Transactions - add plan item", None, None, added)
+
+
+def open_edit_item(editor: PlanEditor) -> PatientTransactionDialog | None:
+    key = editor.selected_key()
+    if key is None or not editor.edit_action.isEnabled():
+        editor.show_message(editor.edit_action.toolTip())
+        return None
+    before = editor.working.item(key)
+    facts, codes = editor.form_facts()
+    code = next((c for c in codes if c.code == before.code), None)
+    initial = None
+    if code is not None:
+        initial = ProcedureEntry(
+            code=code,
+            tooth=before.tooth,
+            surfaces=before.surfaces,
+            provider_id=before.provider_id,
+            provider_name=before.provider_name,
+            collection_provider_id=before.collection_provider_id,
+            fee=before.fee,
+            schedule_fee=before.schedule_fee,
+            fee_source=before.fee_source,
+            rtu=before.rtu,
+            notes=before.notes,
+        )
+
+    def edited(entry: ProcedureEntry) -> None:
+        after = item_from(entry, key, visit=before.visit, sequence=before.sequence, base=before)
+        if after != before:
+            editor.push(EditItemCommand(editor.current_plan, editor.changed, before, after))
+
+    return _item_dialog(
+        editor, f"Patient Transactions - {before.label(editor.working.numbering)}", initial, key, edited
+    )
+
+
+def item_from(
+    entry: ProcedureEntry, key: int, *, visit: int | None, sequence: int, base: WorkingItem | None = None
+) -> WorkingItem:
+    item = WorkingItem(
+        key=key,
+        code=entry.code.code,
+        name=entry.code.name,
+        category=entry.code.category,
+        insurable=entry.code.insurable,
+        requires_tooth=entry.code.requires_tooth,
+        requires_surface=entry.code.requires_surface,
+        charts_graphic=entry.code.charts_graphic,
+        tooth=entry.tooth,
+        surfaces=entry.surfaces,
+        provider_id=entry.provider_id,
+        provider_name=entry.provider_name,
+        collection_provider_id=entry.collection_provider_id,
+        fee=entry.fee,
+        schedule_fee=entry.schedule_fee,
+        fee_source=entry.fee_source,
+        rtu=entry.rtu,
+        visit=visit,
+        sequence=sequence,
+        notes=entry.notes,
+    )
+    if base is not None:
+        item = replace(
+            item,
+            status=base.status,
+            completed_on=base.completed_on,
+            approved_fee=base.approved_fee,
+            prerequisites=base.prerequisites,
+        )
+    return item
