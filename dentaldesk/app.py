@@ -11,21 +11,25 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import QObject, QThread, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
-from dentaldesk.config import StorageError, database_url
 from dentaldesk.ui.context import AppContext
 from dentaldesk.ui.login import LoginDialog
 
 
-def open_database(url: str, *, demo: bool) -> tuple[Any, Any]:
-    """Open and migrate the database (the demo practice is built on first use); return (engine, office)."""
+def open_database(url: str | None, *, demo: bool) -> tuple[str, Any, Any]:
+    """Choose, open and migrate the database (the demo practice is built on first use).
+
+    Returns (the URL chosen, engine, office or None on an empty database).
+    """
+    from dentaldesk.config import database_url
     from dentaldesk.db.engine import make_engine
     from dentaldesk.db.migrate import is_current, upgrade
     from dentaldesk.services.office import first_office
     from dentaldesk.services.uow import UnitOfWork
 
+    url = database_url(url, demo=demo)
     engine = make_engine(url)
     if not is_current(engine):
         upgrade(engine)
@@ -35,28 +39,33 @@ def open_database(url: str, *, demo: bool) -> tuple[Any, Any]:
 
         create_demo_practice(engine, size="demo")
         office = first_office(UnitOfWork.for_engine(engine))
-    return engine, office
+    return url, engine, office
 
 
 class DatabaseLoader(QThread):
     """Runs ``open_database`` off the GUI thread; reports on the GUI thread through signals."""
 
-    loaded = Signal(object, object)  # engine, OfficeInfo | None
+    loaded = Signal(str, object, object)  # URL chosen, engine, OfficeInfo | None
     failed = Signal(str)
 
-    def __init__(self, url: str, demo: bool, parent: QObject | None = None) -> None:
+    def __init__(self, url: str | None, demo: bool, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.url, self.demo = url, demo
 
     def run(self) -> None:
+        from dentaldesk.config import StorageError
+
         try:
-            engine, office = open_database(self.url, demo=self.demo)
+            url, engine, office = open_database(self.url, demo=self.demo)
+            # While the person types the password, load the main window's code too (imports
+            # only: no widget is made off the GUI thread).
+            import dentaldesk.ui.main_window  # noqa: F401
         except StorageError as exc:
             self.failed.emit(exc.message)
         except Exception as exc:  # noqa: BLE001 - shown to the person, never swallowed
             self.failed.emit(f"The database could not be opened: {exc}")
         else:
-            self.loaded.emit(engine, office)
+            self.loaded.emit(url, engine, office)
 
 
 class Startup(QObject):
@@ -66,7 +75,7 @@ class Startup(QObject):
 
     def __init__(self, url: str | None = None, *, demo: bool = False) -> None:
         super().__init__()
-        self.url = database_url(url, demo=demo)
+        self.url = url  # None: chosen by the loader from the environment and settings (DATA-3)
         self.demo = demo
         self.ctx: AppContext | None = None
         self.office: Any = None
@@ -80,10 +89,13 @@ class Startup(QObject):
 
     def start(self) -> None:
         self.login.show()
-        self.loader.start()
+        # The loader starts once the event loop has drawn the login window, so its imports do
+        # not compete with the first paint.
+        QTimer.singleShot(0, self.loader.start)
 
-    def _loaded(self, engine: Any, office: Any) -> None:
-        self.ctx = AppContext(engine=engine, database=self.url)
+    def _loaded(self, url: str, engine: Any, office: Any) -> None:
+        self.url = url
+        self.ctx = AppContext(engine=engine, database=url)
         if office is None:
             from dentaldesk.services.office import first_office
             from dentaldesk.ui.first_run import FirstRunDialog

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from dataclasses import dataclass
 
 from dentaldesk.domain.errors import PermissionDenied
@@ -27,4 +26,6 @@ class Actor:
 
 
 def this_workstation() -> str:
+    import socket
+
     return socket.gethostname() or "workstation"

@@ -11,9 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
-from dentaldesk.services.actor import Actor
-
 if TYPE_CHECKING:
+    from dentaldesk.services.actor import Actor
     from dentaldesk.services.uow import UnitOfWork
 
 
