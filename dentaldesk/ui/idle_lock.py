@@ -79,6 +79,11 @@ class IdleLock(QObject):
             app.installEventFilter(self)
         self.timer.start()
 
+    def set_minutes(self, minutes: int) -> None:
+        self.timer.setInterval(max(1, minutes) * 60_000)
+        if not self.locked:
+            self.timer.start()
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         if not self.locked and event.type() in _ACTIVITY:
             self.timer.start()

@@ -87,8 +87,20 @@ class MainWindow(QMainWindow):
 
         self.patients.patient_chosen.connect(self.choose_patient)
         ctx.changes.changed.connect(self.refresh_billing)
+        ctx.changes.changed.connect(self._settings_changed)
         self.show_view(self.patients)
         self.idle_lock = IdleLock(self, ctx, office.idle_lock_minutes)
+
+    def _settings_changed(self, area: str) -> None:
+        """General settings saved: the title, status bar and idle time follow at once."""
+        if area != "settings":
+            return
+        from dentaldesk.services.office import office_info
+
+        self.office = office_info(self.ctx.uow(), self.office.id)
+        self.setWindowTitle(f"DentalDesk - {self.office.name}")
+        self.status_office.setText(f"{self.office.name} - office ID {self.office.office_code}")
+        self.idle_lock.set_minutes(self.office.idle_lock_minutes)
 
     def show_view(self, view: QWidget) -> None:
         self.stack.setCurrentWidget(self.patients_page if view is self.patients else view)

@@ -48,3 +48,19 @@ def test_activity_restarts_the_idle_timer(qtbot, engine, practice, make_ctx) -> 
         qtbot.wait(150)
         qtbot.keyClick(window.patients.search, Qt.Key.Key_A)
     assert not lock.locked
+
+
+def test_sec1_a_new_idle_time_applies_without_logging_in_again(qtbot, engine, practice, make_ctx) -> None:
+    """SEC-1: saving a new idle time in General settings changes the running lock at once."""
+    from dentaldesk.db.models import Office
+
+    ctx = make_ctx(engine, practice.owner)
+    window = MainWindow(ctx, office_info(ctx.uow(), practice.office_id))
+    qtbot.addWidget(window)
+    with ctx.uow() as uow:
+        uow.session.get(Office, practice.office_id).idle_lock_minutes = 3
+        uow.session.get(Office, practice.office_id).name = "Renamed Dental"
+        uow.commit()
+    ctx.changes.changed.emit("settings")
+    assert window.idle_lock.timer.interval() == 3 * 60_000
+    assert window.status_office.text().startswith("Renamed Dental")
