@@ -136,6 +136,8 @@ class AgingReportWindow(QDialog):
         layout.addWidget(self.stack, 1)
         layout.addWidget(note)
         self.as_of.dateChanged.connect(lambda _date: self.compute())
+        # A payment or charge posted while the report is open shows up in it (STYLE.md 6).
+        ctx.changes.changed.connect(lambda area: self.compute() if area == "ledger" and self.isVisible() else None)
         self.compute()
 
     def compute(self) -> None:

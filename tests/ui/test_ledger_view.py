@@ -254,3 +254,21 @@ def test_office_aging_before_any_charge_says_nothing_was_owed(qtbot, owner_view:
     _wait_report(qtbot, owner_view)
     assert report.stack.currentWidget() is report.empty
     assert "No account had a balance on 2001-01-01" in report.empty.label.text()
+
+
+def test_age3_the_open_report_follows_a_payment_posted_in_the_ledger(
+    qtbot, owner_view: LedgerView, demo_engine: Engine
+) -> None:
+    """AGE-3: with the report open, a payment posted in the Ledger lowers the report's total balance."""
+    account, _oldest = _account_owing(demo_engine)
+    owner_view.set_account(account)
+    qtbot.mouseClick(owner_view.report_button, LEFT)
+    _wait_report(qtbot, owner_view)
+    report = owner_view.report
+    qtbot.addWidget(report)
+    before = report.report.totals.balance
+    dialog = _open_payment(qtbot, owner_view)
+    qtbot.keyClicks(dialog.amount, "7.50")
+    qtbot.mouseClick(dialog.action_button, LEFT)
+    qtbot.waitUntil(lambda: report.report is not None and report.report.totals.balance == before - Decimal("7.50"))
+    _wait_report(qtbot, owner_view)
