@@ -1,8 +1,9 @@
 """The workstation locks after the office's idle time (SEC-1).
 
 An application-wide event filter restarts a timer on every key press, click, or wheel turn.
-When the timer runs out, the main window hides its content, so no patient data stays on an
-unattended screen, and a dialog asks for the logged-in user's password. Every unlock attempt is
+When the timer runs out, the main window hides its content and every other window of the app
+(plan editors, dialogs, reports) is hidden, so no patient data stays on an unattended screen,
+and a dialog asks for the logged-in user's password. Every unlock attempt is
 audited.
 """
 
@@ -93,16 +94,25 @@ class IdleLock(QObject):
         if self.locked:
             return
         self.locked = True
+        # Every window of the app goes: the main window's content and any open plan editor,
+        # dialog or report, so no patient data stays on an unattended screen.
+        self.hidden: list[QWidget] = []
         content = self.window.centralWidget() if hasattr(self.window, "centralWidget") else None
-        if content is not None:
+        if content is not None and content.isVisible():
             content.setVisible(False)
+            self.hidden.append(content)
+        app = QApplication.instance()
+        for widget in app.topLevelWidgets() if isinstance(app, QApplication) else []:
+            if widget is not self.window and widget.isVisible():
+                widget.hide()
+                self.hidden.append(widget)
         self.dialog = UnlockDialog(self.ctx, self.window)
         self.dialog.finished.connect(self._unlocked)
         self.dialog.open()
 
     def _unlocked(self, _result: int) -> None:
-        content = self.window.centralWidget() if hasattr(self.window, "centralWidget") else None
-        if content is not None:
-            content.setVisible(True)
+        for widget in self.hidden:
+            widget.setVisible(True)
+        self.hidden = []
         self.locked = False
         self.timer.start()

@@ -64,3 +64,23 @@ def test_sec1_a_new_idle_time_applies_without_logging_in_again(qtbot, engine, pr
     ctx.changes.changed.emit("settings")
     assert window.idle_lock.timer.interval() == 3 * 60_000
     assert window.status_office.text().startswith("Renamed Dental")
+
+
+def test_sec1_lock_hides_every_open_window_too(qtbot, engine, practice, make_ctx) -> None:
+    """SEC-1: an open editor or dialog (another top-level window) is hidden while locked, then back."""
+    from PySide6.QtWidgets import QWidget
+
+    ctx = make_ctx(engine, practice.front_desk)
+    window = MainWindow(ctx, office_info(ctx.uow(), practice.office_id))
+    qtbot.addWidget(window)
+    window.show()
+    editor = QWidget()
+    editor.setWindowTitle("Plan editor with patient data")
+    qtbot.addWidget(editor)
+    editor.show()
+    window.idle_lock.lock()
+    assert not editor.isVisible() and not window.centralWidget().isVisible()
+    dialog = window.idle_lock.dialog
+    qtbot.keyClicks(dialog.password, "front-pass-1")
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert editor.isVisible() and window.centralWidget().isVisible()
