@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QWidget
 
 from dentaldesk.domain.money import format_money
 from dentaldesk.services.patients import PatientHeader
@@ -30,6 +30,8 @@ class PatientHeaderBar(QFrame):
         layout.addWidget(self.details, 1)
         layout.addWidget(self.coverage, 1)
         layout.addWidget(self.billing)
+        # The header keeps the height its text needs; the views below give way, not the header.
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.show_patient(None)
 
     def show_patient(self, header: PatientHeader | None) -> None:
@@ -58,11 +60,13 @@ class PatientHeaderBar(QFrame):
             self.billing.setText("")
             self.billing.setAccessibleDescription("")
             return
-        lines = [f"Planned {format_money(billing.planned)}", f"Completed {format_money(billing.completed)}"]
+        lines = [f"Planned {format_money(billing.planned)} &nbsp;·&nbsp; Completed {format_money(billing.completed)}"]
         if billing.estimated_insurance is not None and billing.estimated_patient is not None:
-            lines.append(f"Est. insurance {format_money(billing.estimated_insurance)}")
-            lines.append(f"Est. patient portion {format_money(billing.estimated_patient)}")
+            lines.append(
+                f"Est. insurance {format_money(billing.estimated_insurance)} &nbsp;·&nbsp; "
+                f"Est. patient portion {format_money(billing.estimated_patient)}"
+            )
         else:
             lines.append("No insurance estimate (check the coverage set-up)")
         self.billing.setText("<br>".join(lines))
-        self.billing.setAccessibleDescription("; ".join(lines))
+        self.billing.setAccessibleDescription("; ".join(line.replace(" &nbsp;·&nbsp; ", "; ") for line in lines))
