@@ -111,3 +111,13 @@ def test_codes_import_needs_an_owner_or_admin(tmp_path: Path, monkeypatch, capsy
     monkeypatch.setenv("DENTALDESK_PASSWORD", "wrong-pass")
     assert main(["codes", "import", str(csv_file), "--url", url, "--user", "boss"]) == 1
     assert "not right" in capsys.readouterr().err
+
+
+def test_demo_create_builds_the_demo_practice_and_refuses_a_second_time(tmp_path: Path, capsys) -> None:
+    """`demo create --url` migrates and fills an empty database; a second run changes nothing."""
+    url = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
+    assert main(["demo", "create", "--url", url]) == 0
+    out = capsys.readouterr().out
+    assert "Demo practice created" in out and "40 patients" in out
+    assert main(["demo", "create", "--url", url]) == 1
+    assert "already holds a practice" in capsys.readouterr().err
