@@ -20,6 +20,7 @@ Choices the rules leave open, made here:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -27,15 +28,15 @@ from sqlalchemy import BigInteger, case, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from dentaldesk.db.models import Account, LedgerTransaction, Office, Patient, ProcedureCode
-from dentaldesk.domain.aging import charge_aging_parts, check_aged_date, check_dos
+from dentaldesk.domain.aging import charge_aging_parts, check_aged_date, check_dos, default_aged_date
 from dentaldesk.domain.errors import NotFound, RuleViolation, ValidationError
-from dentaldesk.domain.estimates import EstimateInput
+from dentaldesk.domain.estimates import EstimateInput, ItemEstimate, PlanCoverage, estimate_items
 from dentaldesk.domain.money import ZERO, format_money, from_cents, money, parse_money
 from dentaldesk.domain.tax import tax_amount, taxable_state
-from dentaldesk.domain.terms import Icm, Role, TransactionKind
+from dentaldesk.domain.terms import Category, Icm, Role, TaxMethod, TransactionKind
 from dentaldesk.services import audit
 from dentaldesk.services.actor import Actor
-from dentaldesk.services.pricing import estimate_for_patient, load_coverages
+from dentaldesk.services.pricing import load_coverages
 from dentaldesk.services.uow import UnitOfWork
 
 # Who may do what on the ledger (see the module docstring).
@@ -48,7 +49,13 @@ _DEFAULT = object()
 
 @dataclass(frozen=True)
 class ChargeFacts:
-    """What the Charges/Aging and Insurance sections show for a charge before it is posted."""
+    """What the Charges/Aging and Insurance sections show for a charge before it is posted.
+
+    ``aged_date`` and ``held_amount`` are what posting records (TX-AGE-2..4); ``aged_field`` is
+    what the dialog's Aged field shows by default: blank on an insurable ICM 1 or ICM 2 charge,
+    where ICM 2 still ages the patient's portion from DOS (``held_amount`` stays current).
+    ``estimate`` is the engine's split (TX-INS-3..5), None when the charge is not insurable.
+    """
 
     taxable_enabled: bool
     taxable: bool
@@ -58,6 +65,80 @@ class ChargeFacts:
     estimated_insurance: Decimal
     aged_date: dt.date | None
     held_amount: Decimal
+    aged_field: dt.date | None = None
+    estimate: ItemEstimate | None = None
+
+
+@dataclass(frozen=True)
+class ChargeTerms:
+    """What pricing a patient's charge needs, read once: the office's tax method and rate, the
+    account's ICM and the patient's coverage (TX-TAX-1, TX-INS-1, TX-AGE-2..4, INS-*)."""
+
+    tax_method: TaxMethod
+    tax_rate: Decimal | None
+    icm: Icm
+    primary: PlanCoverage | None
+    secondary: PlanCoverage | None
+
+
+def charge_terms(session: Session, patient_id: int) -> ChargeTerms:
+    """Read :class:`ChargeTerms` for one patient (the coverage through the one loader)."""
+    found = session.execute(
+        select(Office.tax_method, Office.tax_rate, Account.icm)
+        .join(Patient, Patient.office_id == Office.id)
+        .join(Account, Account.id == Patient.account_id)
+        .where(Patient.id == patient_id)
+    ).first()
+    if found is None:
+        raise NotFound("This patient no longer exists.")
+    tax_method, tax_rate, icm = found
+    primary, secondary = load_coverages(session, patient_id)
+    return ChargeTerms(TaxMethod(tax_method), tax_rate, Icm(icm), primary, secondary)
+
+
+def facts_for_charge(
+    terms: ChargeTerms,
+    *,
+    code: str,
+    category: Category,
+    code_insurable: bool,
+    code_taxable: bool,
+    fee: Decimal,
+    dos: dt.date,
+    taxable: bool | None = None,
+    insurable: bool | None = None,
+    ahead: Sequence[EstimateInput] = (),
+) -> ChargeFacts:
+    """TX-TAX-1/2, TX-INS-1, TX-INS-3..5, TX-AGE-2..4 of one charge from terms read once; no database.
+
+    ``ahead`` are items estimated before this one (a plan's earlier items, INS-2/INS-3), so the
+    deductible and the maximum they use are not counted twice. A dialog recomputes this on every
+    keystroke; :func:`charge_facts` and posting use it too, so the figures are the same everywhere.
+    """
+    state = taxable_state(terms.tax_method, terms.tax_rate, code_taxable)
+    is_taxable = state.checked if (taxable is None or not state.enabled) else taxable
+    covered = terms.primary is not None and code_insurable
+    is_insurable = covered if insurable is None else (insurable and covered)
+    estimate = None
+    if is_insurable:
+        items = [*ahead, EstimateInput(key=0, code=code, category=category, fee=fee)]
+        estimate = estimate_items(items, terms.primary, terms.secondary)[-1]
+    insurance = estimate.insurance if estimate is not None else ZERO
+    aged, held = charge_aging_parts(
+        fee_total=fee, insurable=is_insurable, icm=terms.icm, dos=dos, estimated_insurance=insurance
+    )
+    return ChargeFacts(
+        taxable_enabled=state.enabled,
+        taxable=is_taxable,
+        taxable_reason=state.reason,
+        tax=tax_amount(fee, terms.tax_rate, is_taxable),
+        insurable=is_insurable,
+        estimated_insurance=insurance,
+        aged_date=aged,
+        held_amount=held,
+        aged_field=default_aged_date(insurable=is_insurable, icm=terms.icm, dos=dos),
+        estimate=estimate,
+    )
 
 
 def charge_facts(
@@ -71,38 +152,16 @@ def charge_facts(
     insurable: bool | None = None,
 ) -> ChargeFacts:
     """TX-TAX-1/2, TX-INS-1, TX-AGE-2..4 for one charge of ``fee`` on ``dos``."""
-    found = session.execute(
-        select(Office, Account)
-        .join(Patient, Patient.office_id == Office.id)
-        .join(Account, Account.id == Patient.account_id)
-        .where(Patient.id == patient_id)
-    ).first()
-    if found is None:
-        raise NotFound("This patient no longer exists.")
-    office, account = found
-    state = taxable_state(office.tax_method, office.tax_rate, code.taxable)
-    is_taxable = state.checked if (taxable is None or not state.enabled) else taxable
-    primary, _secondary = load_coverages(session, patient_id)
-    covered = primary is not None and code.insurable
-    is_insurable = covered if insurable is None else (insurable and covered)
-    estimate = ZERO
-    if is_insurable:
-        [item] = estimate_for_patient(
-            session, patient_id, [EstimateInput(key=0, code=code.code, category=code.category, fee=fee)]
-        )
-        estimate = item.primary + item.secondary
-    aged, held = charge_aging_parts(
-        fee_total=fee, insurable=is_insurable, icm=Icm(account.icm), dos=dos, estimated_insurance=estimate
-    )
-    return ChargeFacts(
-        taxable_enabled=state.enabled,
-        taxable=is_taxable,
-        taxable_reason=state.reason,
-        tax=tax_amount(fee, office.tax_rate, is_taxable),
-        insurable=is_insurable,
-        estimated_insurance=estimate,
-        aged_date=aged,
-        held_amount=held,
+    return facts_for_charge(
+        charge_terms(session, patient_id),
+        code=code.code,
+        category=code.category,
+        code_insurable=code.insurable,
+        code_taxable=code.taxable,
+        fee=fee,
+        dos=dos,
+        taxable=taxable,
+        insurable=insurable,
     )
 
 
