@@ -12,11 +12,12 @@ import hashlib
 import hmac
 import json
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from dentaldesk.domain.money import to_cents
+from dentaldesk.domain.plans import ItemFacts, plan_order_key
 
 # Bumped only if the serialization ever changes; old hashes then stay checkable by version.
 HASH_VERSION = "dentaldesk-approval/1"
@@ -80,3 +81,23 @@ def signature_matches(
     expected = content_hash(title, lines, total)
     # Compared as bytes: compare_digest refuses non-ASCII str; a damaged stored value is a mismatch.
     return hmac.compare_digest(stored_hash.strip().lower().encode("utf-8"), expected.encode("ascii"))
+
+
+def approved_lines(items: Iterable[ItemFacts], provider_name: Callable[[ItemFacts], str]) -> list[ApprovedLine]:
+    """The plan's lines as an approval freezes and hashes them (TP-15): plan order, the stored
+    (Universal) tooth, canonical surfaces, the provider's name, the fee (blank counts 0), the visit.
+
+    The one place these lines are built: approving a plan and checking a signature on the
+    handout must agree to the character.
+    """
+    return [
+        ApprovedLine(
+            code=f.code or "",
+            tooth=f.tooth or "",
+            surfaces=f.surfaces,
+            provider=provider_name(f),
+            fee=f.fee_or_zero,
+            visit=f.visit,
+        )
+        for f in sorted(items, key=plan_order_key)
+    ]

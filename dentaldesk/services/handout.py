@@ -32,7 +32,7 @@ from dentaldesk.db.models import (
     TreatmentPlan,
     User,
 )
-from dentaldesk.domain.approval import ApprovedLine, signature_matches
+from dentaldesk.domain.approval import ApprovedLine, approved_lines, signature_matches
 from dentaldesk.domain.errors import NotFound, ValidationError
 from dentaldesk.domain.estimates import EstimateInput, ItemEstimate, totals
 from dentaldesk.domain.money import ZERO, money
@@ -204,22 +204,6 @@ class PlanHandout:
         return self.approval is not None and self.approval.matches_current_plan
 
 
-def _current_lines(ordered: list[ItemFacts], provider_of: dict[int, str]) -> list[ApprovedLine]:
-    """The plan's lines as an approval hashes them (TP-15): plan order, stored (Universal) tooth,
-    canonical surfaces, the provider's name, the fee, the visit."""
-    return [
-        ApprovedLine(
-            code=f.code or "",
-            tooth=f.tooth or "",
-            surfaces=f.surfaces,
-            provider=provider_of.get(f.id, ""),
-            fee=f.fee_or_zero,
-            visit=f.visit,
-        )
-        for f in ordered
-    ]
-
-
 def _status_dates(session: Session, plan_id: int) -> dict[PlanStatus, dt.date]:
     """The latest date the plan entered each status (TP-2)."""
     found: dict[PlanStatus, dt.date] = {}
@@ -362,7 +346,7 @@ def load_handout_in(session: Session, plan_id: int, *, today: dt.date | None = N
     sums = totals(still_to_do)
     done = [f for f in facts if f.is_completed]
     total = plan_total(facts)
-    lines = _current_lines(ordered, {item_id: row[2] for item_id, row in by_id.items()})
+    lines = approved_lines(ordered, lambda f: by_id[f.id][2])
     dates = _status_dates(session, plan.id)
     closed = dates.get(plan.status) if plan.status in (PlanStatus.COMPLETED, PlanStatus.CANCELLED) else None
     return PlanHandout(

@@ -140,3 +140,19 @@ def test_tp15_hash_changes_when_any_line_changes(lines, total, data) -> None:
     assert content_hash(TITLE, lines, total + Decimal("0.01")) != before
     assert content_hash(TITLE + " (revised)", lines, total) != before
     assert content_hash(TITLE, lines[:-1], total) != before
+
+
+def test_tp15_approved_lines_follow_plan_order_and_name_the_provider() -> None:
+    """TP-15: the frozen lines come in plan order (visit, then sequence) with the provider's name."""
+    from dentaldesk.domain.approval import approved_lines
+    from dentaldesk.domain.plans import ItemFacts
+
+    items = [
+        ItemFacts(id=1, code="D2740", label="D2740 #14", provider_id=7, tooth="14", surfaces="", fee=Decimal("1200.00"), visit=2, sequence=1),
+        ItemFacts(id=2, code="D0120", label="D0120", provider_id=None, tooth=None, surfaces="", fee=None, visit=1, sequence=2),
+    ]
+    lines = approved_lines(items, lambda f: {7: "Dr. Reyes"}.get(f.provider_id or 0, ""))
+    assert [(line.code, line.tooth, line.provider, line.fee, line.visit) for line in lines] == [
+        ("D0120", "", "", Decimal("0.00"), 1),
+        ("D2740", "14", "Dr. Reyes", Decimal("1200.00"), 2),
+    ]

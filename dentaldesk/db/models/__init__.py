@@ -44,6 +44,7 @@ __all__ = [
     "PlanEvent",
     "PlanItem",
     "PlanStatusChange",
+    "ProcedureCode",
     "Provider",
     "TreatmentPlan",
     "User",

@@ -15,9 +15,9 @@ from sqlalchemy import select
 from dentaldesk.db.models import PlanApproval, Provider
 from dentaldesk.db.models.base import utcnow
 from dentaldesk.domain.aging import check_dos
-from dentaldesk.domain.approval import ApprovedLine, content_hash
+from dentaldesk.domain.approval import ApprovedLine, approved_lines, content_hash
 from dentaldesk.domain.errors import RuleViolation, ValidationError
-from dentaldesk.domain.money import ZERO, format_money, money
+from dentaldesk.domain.money import format_money, money
 from dentaldesk.domain.plans import (
     blocked_by_reapproval,
     check_can_complete,
@@ -52,26 +52,22 @@ def approval_lines(work: PlanWork) -> tuple[list[ApprovedLine], list[dict[str, o
         )
     }
     facts = sorted(work.facts(), key=plan_order_key)
-    lines: list[ApprovedLine] = []
+    lines = approved_lines(facts, lambda f: providers.get(work.items[f.id].provider_id, "") if work.items[f.id].provider_id else "")
     stored: list[dict[str, object]] = []
-    for fact in facts:
+    for fact, line in zip(facts, lines):
         item = work.items[fact.id]
-        code = work.code_of(item)
-        provider = providers.get(item.provider_id, "") if item.provider_id else ""
-        fee = money(item.fee) if item.fee is not None else ZERO
-        lines.append(ApprovedLine(code.code, item.tooth or "", item.surfaces or "", provider, fee, item.visit))
         stored.append(
             {
                 "item_id": item.id,
-                "code": code.code,
-                "name": code.name,
+                "code": line.code,
+                "name": work.code_of(item).name,
                 "label": fact.label,
-                "tooth": item.tooth or "",
-                "surfaces": item.surfaces or "",
-                "provider": provider,
-                "fee": f"{fee:.2f}",
+                "tooth": line.tooth,
+                "surfaces": line.surfaces,
+                "provider": line.provider,
+                "fee": f"{line.fee:.2f}",
                 "schedule_fee": None if item.schedule_fee is None else f"{money(item.schedule_fee):.2f}",
-                "visit": item.visit,
+                "visit": line.visit,
             }
         )
     return lines, stored
