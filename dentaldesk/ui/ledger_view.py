@@ -25,7 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from dentaldesk.domain.aging import AgingBuckets
+from dentaldesk.domain.errors import DentalDeskError
 from dentaldesk.domain.money import format_money
+from dentaldesk.domain.terms import TransactionKind
 from dentaldesk.services.aging_report import account_aging
 from dentaldesk.services.claims import ClaimCompleted, ClaimSummary, InsurancePaymentPosted, open_claims
 from dentaldesk.services.ledger import ADJUSTMENT_ROLES, PostedCredit, account_facts
@@ -155,6 +157,7 @@ class LedgerView(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.account_id: int | None = None
+        self.patient_id: int | None = None  # the patient chosen under Patients: Post charge is for them
         self.dialog: QDialog | None = None
         self.report: AgingReportWindow | None = None
 
@@ -169,6 +172,7 @@ class LedgerView(QWidget):
         top.addWidget(self.report_button)
 
         self.strip = AgingStrip()
+        self.charge_button = self._button("Post c&harge...", "post_charge_button", self.open_post_charge)
         self.pay_button = self._button("Post &payment...", "post_payment_button", self.open_payment)
         self.adjust_button = self._button("Ad&justment...", "adjustment_button", self.open_adjustment)
         self.claim_button = self._button("Create &claim...", "create_claim_button", self.open_create_claim)
@@ -176,7 +180,8 @@ class LedgerView(QWidget):
             "Post &insurance payment...", "insurance_payment_button", self.open_insurance_payment
         )
         actions = QHBoxLayout()
-        for button in (self.pay_button, self.adjust_button, self.claim_button, self.insurance_button):
+        for button in (self.charge_button, self.pay_button, self.adjust_button, self.claim_button,
+                       self.insurance_button):
             actions.addWidget(button)
         actions.addStretch(1)
         self.message = QLabel()
@@ -188,6 +193,7 @@ class LedgerView(QWidget):
         self.model: RowsModel[LedgerRow] = RowsModel(LEDGER_COLUMNS, self)
         self.table = make_table("ledger_table")
         self.table.setModel(self.model)
+        self.table.activated.connect(self.open_transaction)  # double-click or Enter on a charge
         stretch_column(self.table, LEDGER_COLUMNS, "Description")
         self.table_empty = EmptyState("")
         self.table_stack = QStackedWidget()
@@ -238,6 +244,7 @@ class LedgerView(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.stack, 1)
         ctx.changes.changed.connect(lambda area: self.refresh() if area in ("ledger", "plans") else None)
+        ctx.changes.patient_selected.connect(lambda patient_id: setattr(self, "patient_id", patient_id))
 
     def _button(self, text: str, name: str, slot: Any) -> QPushButton:
         button = QPushButton(text)
@@ -330,6 +337,33 @@ class LedgerView(QWidget):
         selected = self.claims_table.selectionModel().selectedRows()
         chosen = claims[selected[0].row()].id if selected else None
         self._open(InsurancePaymentDialog(self.ctx, claims, chosen, self))
+
+    def open_post_charge(self) -> None:
+        """ "Post charge...": the Patient Transactions window for a completed procedure (seed 004)."""
+        if self.account_id is None:
+            return
+        if self.patient_id is None:
+            self.show_message("Choose the patient under Patients first: a charge is posted for one patient.")
+            return
+        from dentaldesk.ui.transactions.ledger_flows import open_post_charge
+
+        self.dialog = open_post_charge(self.ctx, self.patient_id, self.show_message, self)
+
+    def open_transaction(self, index: Any = None) -> None:
+        """Double-click or Enter on a charge: the Patient Transactions window for the posted charge."""
+        row_index = index if index is not None else self.table.currentIndex()
+        if not row_index.isValid():
+            return
+        row = self.model.rows[row_index.row()]
+        if row.kind is not TransactionKind.CHARGE or not row.code:
+            self.show_message("Only a procedure charge opens in the Patient Transactions window.")
+            return
+        from dentaldesk.ui.transactions.ledger_flows import open_posted_charge
+
+        try:
+            self.dialog = open_posted_charge(self.ctx, row.id, self.show_message, self)
+        except DentalDeskError as exc:
+            self.show_message(exc.message)
 
     def open_aging_report(self) -> None:
         if self.report is None:

@@ -11,7 +11,11 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from dentaldesk.domain.estimates import EstimateInput
+from dentaldesk.domain.money import ZERO
+from dentaldesk.domain.plans import ItemFacts, plan_order_key
 from dentaldesk.services.plans import quote_fee
+from dentaldesk.services.transactions import transaction_context
 from dentaldesk.ui.plans.commands import AddItemCommand, EditItemCommand
 from dentaldesk.ui.plans.working_copy import WorkingItem
 from dentaldesk.ui.transaction_dialog import PatientTransactionDialog, ProcedureEntry
@@ -20,20 +24,42 @@ if TYPE_CHECKING:
     from dentaldesk.ui.plans.editor import PlanEditor
 
 
+def items_ahead(editor: PlanEditor, key: int | None, visit: int | None) -> list[EstimateInput]:
+    """INS-2/INS-3: the planned items estimated before this one, in plan order, as the handout does,
+    so the dialog's deductible and insurance estimate match it."""
+    working = editor.working
+    if key is not None:
+        mine = plan_order_key(working.item(key).facts(working.numbering))
+    else:  # a new item goes last in its visit
+        new = ItemFacts(0, None, "", None, None, "", None, visit=visit, sequence=working.sequence_after())
+        mine = plan_order_key(new)
+    return [
+        EstimateInput(key=item.key, code=item.code, category=item.category, fee=item.fee or ZERO,
+                      insurable=item.insurable)
+        for item in working.ordered()
+        if item.key != key and not item.is_completed and plan_order_key(item.facts(working.numbering)) < mine
+    ]
+
+
 def _item_dialog(
     editor: PlanEditor,
     title: str,
     initial: ProcedureEntry | None,
     key: int | None,
     on_ok: Callable[[ProcedureEntry], None],
+    visit: int | None = None,
 ) -> PatientTransactionDialog:
     facts, codes = editor.form_facts()
     patient_id = editor.view.patient_id
+    saved_id = editor.working.ids.get(key) if key is not None else None
     dialog = PatientTransactionDialog(
         facts,
         codes,
         lambda code: quote_fee(editor.ctx.uow(), patient_id, code),
+        context=transaction_context(editor.ctx.uow(), patient_id, plan_item_id=saved_id),
         initial=initial,
+        ahead=items_ahead(editor, key, visit),
+        ctx=editor.ctx,
         title=title,
         parent=editor,
     )
@@ -58,7 +84,7 @@ def open_add_item(editor: PlanEditor) -> PatientTransactionDialog | None:
         editor.push(AddItemCommand(editor.current_plan, editor.changed, item))
         editor.select(key)
 
-    return _item_dialog(editor, "Patient Transactions - add plan item", None, None, added)
+    return _item_dialog(editor, "Patient Transactions - add plan item", None, None, added, visit)
 
 
 def open_edit_item(editor: PlanEditor) -> PatientTransactionDialog | None:

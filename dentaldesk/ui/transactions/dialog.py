@@ -1,0 +1,297 @@
+"""The Patient Transactions window (seed 004): opened, modal, when a plan item is added or edited
+in the plan editor, when a procedure is posted from the Ledger, and for a posted charge.
+
+Laid out as the seed describes: the header (Office ID, Pat/Acct ID, read-only, TX-1); the
+procedure (code, description, tooth, surfaces, providers, notes); Charges/Aging (Fee with its
+source and tax, Taxable, RTU's, DOS, Aged); the code's option boxes (TX-OPT-1); Insurance
+(Insurable, Claim #, Type, Deductible, Insurance Pays with its explanation); Remove Chart Graphic
+for a procedure that exists (TX-CHART-1/2).
+
+Every figure follows the code, tooth, fee, Taxable, Insurable and DOS as they are typed: the
+dialog reads the patient's terms once (:func:`~dentaldesk.services.transactions.transaction_context`)
+and recomputes with the service's own rules (:func:`~dentaldesk.services.ledger.facts_for_charge`),
+writing nothing. OK is enabled only while no field is refused, each refusal is shown next to its
+field (TX-VAL-1). What OK does depends on the :class:`~.charges.Mode`:
+
+* ``PLAN_ITEM``: the caller reads :meth:`PatientTransactionDialog.entry` (the plan editor puts it
+  in its working copy as one undo step; Save draft saves the plan in one transaction). A plan item
+  stores code, tooth, surfaces, providers, fee, RTU's and notes; its DOS, Taxable, Insurable and
+  Aged show the charge it will post, which on completion is dated that day and takes the code's
+  and account's defaults (the dialog says so under DOS).
+* ``POST`` and ``POSTED``: OK runs the caller's ``submit`` (one service call, one transaction);
+  the dialog closes only when it succeeded and otherwise shows the refusal at its field.
+
+Cancel leaves everything as it was (Remove Chart Graphic excepted: see :mod:`.chart_graphic`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from dentaldesk.domain.errors import DentalDeskError
+from dentaldesk.domain.estimates import EstimateInput
+from dentaldesk.domain.fees import FeeQuote
+from dentaldesk.domain.money import ZERO, parse_money
+from dentaldesk.services.codes import CodeRow
+from dentaldesk.services.ledger import ChargeFacts, facts_for_charge
+from dentaldesk.services.plans import ItemFormFacts
+from dentaldesk.services.transactions import TransactionContext
+from dentaldesk.ui.context import AppContext
+from dentaldesk.ui.transactions.charges import DEFAULT_AGED, ChargesSection, CodeOptions, Mode
+from dentaldesk.ui.transactions.chart_graphic import ChartGraphicSection
+from dentaldesk.ui.transactions.fields import message_label
+from dentaldesk.ui.transactions.insurance import InsuranceSection
+from dentaldesk.ui.transactions.procedure import ProcedureEntry, ProcedureSection
+
+
+@dataclass(frozen=True)
+class ChargeEntry:
+    """What the charge part holds when OK is pressed (posting or a posted charge's changes)."""
+
+    dos: dt.date
+    taxable: bool | None  # None: as the code and office say (TX-TAX-2)
+    insurable: bool | None  # None: as covered (TX-INS-1)
+    aged: object  # DEFAULT_AGED, None (blank: current) or a date (TX-AGE-5)
+    claim_id: int | None
+    notes: str
+
+
+class TransactionHeader(QWidget):
+    """TX-1: the office and patient/account identification, read-only."""
+
+    def __init__(self, facts: ItemFormFacts, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.office_id = QLineEdit(facts.office_code)
+        self.office_id.setObjectName("office_id")
+        self.office_id.setAccessibleName("Office ID")
+        self.patient_account = QLineEdit(f"{facts.patient_number} / {facts.account_number}")
+        self.patient_account.setObjectName("patient_account_id")
+        self.patient_account.setAccessibleName("Patient and account ID")
+        self.patient_name = QLabel(f"<b>{facts.patient_name}</b>")
+        self.patient_name.setObjectName("patient_name")
+        self.patient_name.setAccessibleName("Patient")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for text, field in (("Office ID", self.office_id), ("Pat/Acct ID", self.patient_account)):
+            field.setReadOnly(True)
+            field.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+            field.setMaximumWidth(140)
+            layout.addWidget(QLabel(text))
+            layout.addWidget(field)
+            layout.addSpacing(12)
+        layout.addWidget(self.patient_name)
+        layout.addStretch(1)
+
+
+class PatientTransactionDialog(QDialog):
+    """The modal Patient Transactions window (seed 004); see the module docstring."""
+
+    def __init__(
+        self,
+        facts: ItemFormFacts,
+        codes: Sequence[CodeRow],
+        quote: Callable[[str], FeeQuote],
+        *,
+        context: TransactionContext,
+        mode: Mode = Mode.PLAN_ITEM,
+        initial: ProcedureEntry | None = None,
+        ahead: Sequence[EstimateInput] = (),
+        dos: dt.date | None = None,
+        ctx: AppContext | None = None,
+        submit: Callable[[PatientTransactionDialog], bool] | None = None,
+        title: str = "Patient Transactions",
+        today: dt.date | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("patient_transactions")
+        self.setWindowTitle(title)
+        self.setModal(True)
+        self.setAccessibleName(title)
+        self.mode = mode
+        self.context = context
+        self.ahead = tuple(ahead)
+        self.submit = submit
+        self.today = today or dt.date.today()
+        self.facts: ChargeFacts | None = None
+        self._refreshing = False
+        self._last_code: str | None = None
+
+        self.header = TransactionHeader(facts)
+        self.procedure = ProcedureSection(
+            facts, codes, quote, initial=initial, require_complete=mode is not Mode.PLAN_ITEM
+        )
+        self.charges = ChargesSection(self.procedure, mode, dos=dos or self.today, today=self.today)
+        self.options = CodeOptions()
+        self.insurance = InsuranceSection(mode, context.terms, context.open_claims)
+        self.chart: ChartGraphicSection | None = None
+        if context.is_existing and ctx is not None:
+            self.chart = ChartGraphicSection(
+                ctx, context.patient_id, facts.numbering, context.marks,
+                transaction_id=context.transaction_id, plan_item_id=context.plan_item_id,
+            )
+        self.sections: list[QWidget] = [self.procedure, self.charges, self.options, self.insurance]
+        if self.chart is not None:
+            self.sections.append(self.chart)
+
+        self.general = message_label("transaction_error")
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.setObjectName("dialog_buttons")
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setObjectName("ok")
+        if mode is Mode.POST:
+            self.ok_button.setText("&Post charge")
+        elif mode is Mode.POSTED:
+            self.ok_button.setText("&Save changes")
+        self.cancel_button = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        self.cancel_button.setObjectName("cancel")
+        self.buttons.accepted.connect(self._accept)
+        self.buttons.rejected.connect(self.reject)
+
+        left = QVBoxLayout()
+        left.addWidget(self.procedure)
+        left.addWidget(self.options)
+        left.addStretch(1)
+        right = QVBoxLayout()
+        for section in (self.charges, self.insurance, self.chart):
+            if section is not None:
+                right.addWidget(section)
+        right.addStretch(1)
+        columns = QHBoxLayout()
+        columns.addLayout(left)
+        columns.addLayout(right)
+        layout = QVBoxLayout(self)
+        # The window fits its content: a message appearing or going makes it grow or shrink.
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetFixedSize)
+        layout.addWidget(self.header)
+        layout.addLayout(columns)
+        layout.addWidget(self.general)
+        layout.addWidget(self.buttons)
+        self._tab_order()
+
+        for section in self.sections:
+            section.changed.connect(self.refresh)  # type: ignore[attr-defined]
+        self.refresh()
+        self.procedure.code_edit.setFocus()
+
+    def _tab_order(self) -> None:
+        """Keyboard alone: procedure, Charges/Aging, Insurance, chart, then OK and Cancel."""
+        p, c, i = self.procedure, self.charges, self.insurance
+        chain: list[QWidget] = [
+            p.code_edit, p.results, p.tooth, p.surfaces, p.provider, p.collection, p.notes,
+            p.fee, c.taxable, p.rtu, c.dos, c.aged.edit, c.aged.blank,
+            i.insurable, i.claim, i.why,
+        ]
+        if self.chart is not None:
+            chain += [self.chart.remove_button, self.chart.rechart_button]
+        chain += [self.ok_button, self.cancel_button]
+        for first, second in zip(chain, chain[1:]):
+            QWidget.setTabOrder(first, second)
+
+    # --- the figures (TX-FEE, TX-TAX, TX-AGE, TX-INS)
+
+    def current_fee(self) -> Decimal | None:
+        """The fee as typed, or None while it is empty or refused."""
+        text = self.procedure.fee.text().strip()
+        if not text or "fee" in self.procedure.errors:
+            return None
+        try:
+            return parse_money(text)
+        except DentalDeskError:
+            return None
+
+    def refresh(self) -> None:
+        """Recompute every figure from what the fields hold now; nothing is written."""
+        if self._refreshing:
+            return
+        self._refreshing = True
+        try:
+            self._refresh()
+        finally:
+            self._refreshing = False
+        self._update_ok()
+
+    def _refresh(self) -> None:
+        code = self.procedure.code
+        key = code.code if code is not None else None
+        if key != self._last_code:
+            self._last_code = key
+            self.charges.reset_choices()
+            self.insurance.reset_choices()
+        self.options.show_code(code)
+        if self.mode is Mode.POSTED:
+            return  # a posted charge shows what it was posted with (ledger_flows fills it in)
+        problem = ""
+        self.facts = None
+        if code is not None:
+            fee = self.current_fee()
+            try:
+                self.facts = facts_for_charge(
+                    self.context.terms,
+                    code=code.code,
+                    category=code.category,
+                    code_insurable=code.insurable,
+                    code_taxable=code.taxable,
+                    fee=fee if fee is not None else ZERO,
+                    dos=self.charges.dos_value,
+                    taxable=self.charges.taxable_choice(),
+                    insurable=self.insurance.insurable_choice(),
+                    ahead=self.ahead,
+                )
+            except DentalDeskError as exc:
+                problem = exc.message
+        self.charges.show_facts(code, self.facts)
+        self.insurance.show_facts(code, self.facts, problem)
+
+    # --- OK and Cancel (TX-VAL-1)
+
+    def _update_ok(self) -> None:
+        problems = [s for s in self.sections if not s.is_valid()]  # type: ignore[attr-defined]
+        self.ok_button.setEnabled(not problems)
+        self.ok_button.setToolTip("" if not problems else "Fix the fields marked in red first.")
+
+    def _accept(self) -> None:
+        if not all(s.is_valid() for s in self.sections):  # type: ignore[attr-defined]
+            return
+        if self.submit is None or self.submit(self):
+            self.accept()
+
+    def entry(self) -> ProcedureEntry:
+        """The procedure as accepted (what a plan item stores)."""
+        return self.procedure.entry()
+
+    def charge_entry(self) -> ChargeEntry:
+        """The charge part as accepted: DOS, Taxable, Insurable, Aged, claim and notes."""
+        return ChargeEntry(
+            dos=self.charges.dos_value,
+            taxable=self.charges.taxable_choice(),
+            insurable=self.insurance.insurable_choice(),
+            aged=self.charges.aged_choice(),
+            claim_id=self.insurance.claim_choice(),
+            notes=self.procedure.notes.toPlainText().strip(),
+        )
+
+    def field_labels(self) -> dict[str, QLabel]:
+        """Where a service's refusal is shown, by the field it names (TX-VAL-1)."""
+        labels = dict(self.procedure.messages)
+        labels.update(self.charges.messages)
+        labels.update(self.insurance.messages)
+        return labels
+
+
+__all__ = ["DEFAULT_AGED", "ChargeEntry", "Mode", "PatientTransactionDialog", "TransactionHeader"]

@@ -1,0 +1,176 @@
+"""Small building blocks the Patient Transactions sections share: message lines under a field, a
+caption with its mnemonic, a date field with a blank state, a box that shows a code option."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDateEdit,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+ERROR_STYLE = "color: #b42318;"
+HINT_STYLE = "color: #475467;"
+FIGURE_STYLE = "font-weight: 600;"
+DATE_FORMAT = "yyyy-MM-dd"
+_BLANK = QDate(1900, 1, 1)  # the date edit's "no date" value, shown as its special text
+
+
+def message_label(name: str, style: str = ERROR_STYLE) -> QLabel:
+    """A hidden line under a field for its refusal (red) or hint (grey) (TX-VAL-1)."""
+    label = QLabel()
+    label.setObjectName(name)
+    label.setStyleSheet(style)
+    label.setWordWrap(True)
+    label.setVisible(False)
+    return label
+
+
+def show_message(label: QLabel, text: str) -> None:
+    label.setText(text)
+    label.setVisible(bool(text))
+    label.setAccessibleDescription(text)
+
+
+def caption(text: str, buddy: QWidget) -> QLabel:
+    """A field's caption; its & letter moves the keyboard to the field (mnemonic)."""
+    label = QLabel(text)
+    label.setBuddy(buddy)
+    return label
+
+
+def stack(*widgets: QWidget) -> QWidget:
+    """A field with its message lines below it; never taller than its visible parts."""
+    box = QWidget()
+    box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(2)
+    for w in widgets:
+        layout.addWidget(w)
+    return box
+
+
+def row(*widgets: QWidget, stretch: bool = True) -> QWidget:
+    """Widgets side by side (a fee and its tax, a figure and its Why? button)."""
+    box = QWidget()
+    layout = QHBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    for w in widgets:
+        layout.addWidget(w)
+    if stretch:
+        layout.addStretch(1)
+    return box
+
+
+def to_qdate(day: dt.date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def from_qdate(day: QDate) -> dt.date:
+    return dt.date(day.year(), day.month(), day.day())
+
+
+def date_edit(name: str, accessible: str, day: dt.date) -> QDateEdit:
+    """A date field with a calendar (Alt+Down), ISO format; arrows step the part under the cursor."""
+    edit = QDateEdit(to_qdate(day))
+    edit.setObjectName(name)
+    edit.setAccessibleName(accessible)
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat(DATE_FORMAT)
+    return edit
+
+
+class OptionalDate(QWidget):
+    """A date that may be blank: the Aged field (TX-AGE-5: blank means current).
+
+    A date edit plus a "Current" box: checking the box blanks the date (the edit then reads
+    "blank - current"); choosing a date unchecks it. Both are reached with Tab, the box toggles
+    with Space, so the field works from the keyboard alone.
+    """
+
+    changed = Signal()
+
+    def __init__(self, name: str, accessible: str, blank_text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.edit = QDateEdit()
+        self.edit.setObjectName(name)
+        self.edit.setAccessibleName(accessible)
+        self.edit.setCalendarPopup(True)
+        self.edit.setDisplayFormat(DATE_FORMAT)
+        self.edit.setMinimumDate(_BLANK)
+        self.edit.setSpecialValueText(blank_text)
+        self.edit.setMinimumWidth(150)
+        self.blank = QCheckBox("Curr&ent (no aged date)")
+        self.blank.setObjectName(f"{name}_blank")
+        self.blank.setAccessibleName(f"{accessible}: blank, the charge stays current")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.edit)
+        layout.addWidget(self.blank)
+        layout.addStretch(1)
+        self._last = dt.date.today()
+        self._quiet = False
+        self.edit.dateChanged.connect(self._date_changed)
+        self.blank.toggled.connect(self._blank_toggled)
+        self.setFocusProxy(self.edit)
+
+    def value(self) -> dt.date | None:
+        return None if self.edit.date() == _BLANK else from_qdate(self.edit.date())
+
+    def set_value(self, day: dt.date | None) -> None:
+        self._quiet = True
+        try:
+            if day is not None:
+                self._last = day
+            self.edit.setDate(_BLANK if day is None else to_qdate(day))
+            self.blank.setChecked(day is None)
+        finally:
+            self._quiet = False
+
+    def set_read_only(self, read_only: bool) -> None:
+        self.edit.setReadOnly(read_only)
+        self.edit.setCalendarPopup(not read_only)
+        self.blank.setEnabled(not read_only)
+
+    def _date_changed(self, day: QDate) -> None:
+        if self._quiet:
+            return
+        is_blank = day == _BLANK
+        if not is_blank:
+            self._last = from_qdate(day)
+        self._quiet = True
+        self.blank.setChecked(is_blank)
+        self._quiet = False
+        self.changed.emit()
+
+    def _blank_toggled(self, checked: bool) -> None:
+        if self._quiet:
+            return
+        self._quiet = True
+        self.edit.setDate(_BLANK if checked else to_qdate(self._last))
+        self._quiet = False
+        self.changed.emit()
+
+
+class OptionBox(QCheckBox):
+    """A code option shown as the code defines it (TX-OPT-1): readable, never changed here.
+
+    Not greyed out (so it reads clearly) but deaf to clicks and keys; its description says where
+    the option is set.
+    """
+
+    def __init__(self, text: str, name: str) -> None:
+        super().__init__(text)
+        self.setObjectName(name)
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setAccessibleName(f"{text} (code option)")
+        self.setAccessibleDescription("Read-only: set for the code under Settings -> Procedure codes.")

@@ -1,0 +1,172 @@
+"""The Patient Transactions window opened from the Ledger: post a completed procedure, or open a
+posted charge (double-click or Enter on its row).
+
+Posting (``Mode.POST``) saves the charge, its chart mark and its claim line with one service call,
+:func:`~dentaldesk.services.transactions.post_transaction`. A posted charge (``Mode.POSTED``)
+shows what it was posted with, read-only, and lets the person change its notes, its Aged date and,
+for an insurable charge on no claim yet, put it on one of the patient's open claims, saved by
+:func:`~dentaldesk.services.transactions.edit_posted_charge` with audit (see that module for why
+the rest stays read-only). Remove Chart Graphic is offered for the charge's mark (TX-CHART-1).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QWidget
+
+from dentaldesk.domain.errors import DentalDeskError
+from dentaldesk.domain.money import format_money
+from dentaldesk.domain.teeth import display_tooth
+from dentaldesk.services.codes import office_codes
+from dentaldesk.services.ledger import ChargeFacts, facts_for_charge
+from dentaldesk.services.plans import item_form_facts, quote_fee
+from dentaldesk.services.transactions import (
+    KEEP,
+    PostedChargeView,
+    edit_posted_charge,
+    post_transaction,
+    posted_charge,
+    transaction_context,
+)
+from dentaldesk.ui.context import AppContext
+from dentaldesk.ui.operations import run_op
+from dentaldesk.ui.transactions.charges import DEFAULT_AGED, Mode
+from dentaldesk.ui.transactions.dialog import PatientTransactionDialog
+from dentaldesk.ui.transactions.procedure import ProcedureEntry
+
+Done = Callable[[str], None]
+
+
+def open_post_charge(ctx: AppContext, patient_id: int, done: Done, parent: QWidget | None = None) -> PatientTransactionDialog:
+    """ "Post charge…": a completed procedure typed in the dialog, posted in one action (TX-*)."""
+    facts = item_form_facts(ctx.uow(), patient_id, ctx.user.provider_id)
+    codes = office_codes(ctx.uow(), ctx.user.office_id, include_inactive=True)
+
+    def submit(dialog: PatientTransactionDialog) -> bool:
+        entry, charge = dialog.entry(), dialog.charge_entry()
+        aged = {} if charge.aged is DEFAULT_AGED else {"aged_date": charge.aged}
+        ok, posted = run_op(
+            ctx, dialog,
+            lambda: post_transaction(
+                ctx.uow(), ctx.user, patient_id=patient_id, procedure_code_id=entry.code.id,
+                fee=entry.fee if entry.fee is not None else "", dos=charge.dos,
+                tooth=display_tooth(entry.tooth, facts.numbering), surfaces=entry.surfaces,
+                production_provider_id=entry.provider_id, collection_provider_id=entry.collection_provider_id,
+                rtu=entry.rtu, taxable=charge.taxable, insurable=charge.insurable, notes=entry.notes,
+                claim_id=charge.claim_id, **aged,  # type: ignore[arg-type]
+            ),
+            changed="ledger", field_labels=dialog.field_labels(), fallback=dialog.general,
+        )
+        if ok and posted is not None:
+            done(
+                f"{entry.code.code} posted: {format_money(posted.amount)} and tax {format_money(posted.tax)}. "
+                f"Balance now {format_money(posted.balance)}."
+            )
+        return ok
+
+    dialog = PatientTransactionDialog(
+        facts, codes, lambda code: quote_fee(ctx.uow(), patient_id, code),
+        context=transaction_context(ctx.uow(), patient_id), mode=Mode.POST, ctx=ctx, submit=submit,
+        title="Patient Transactions - post a completed procedure", parent=parent,
+    )
+    dialog.open()
+    return dialog
+
+
+def open_posted_charge(
+    ctx: AppContext, transaction_id: int, done: Done, parent: QWidget | None = None
+) -> PatientTransactionDialog:
+    """A posted charge: its money read-only; notes, Aged date and claim link editable."""
+    view = posted_charge(ctx.uow(), transaction_id)
+    if view.procedure_code_id is None:
+        raise DentalDeskError("A debit adjustment is not a procedure; its reason is in the ledger.")
+    facts = item_form_facts(ctx.uow(), view.patient_id)
+    codes = office_codes(ctx.uow(), ctx.user.office_id, include_inactive=True)
+    code = next((c for c in codes if c.id == view.procedure_code_id), None)
+    if code is None:
+        raise DentalDeskError("This charge's procedure code is no longer in the office's list.")
+    context = transaction_context(
+        ctx.uow(), view.patient_id, transaction_id=view.transaction_id, plan_item_id=view.plan_item_id
+    )
+    when = f"{view.posted_at:%Y-%m-%d}"
+    initial = ProcedureEntry(
+        code=code,
+        tooth=view.tooth,
+        surfaces=view.surfaces,
+        provider_id=view.production_provider_id,
+        provider_name=view.production_provider,
+        collection_provider_id=view.collection_provider_id,
+        fee=view.fee,
+        schedule_fee=None,
+        fee_source=f"Posted {when}" + (f" by {view.posted_by}" if view.posted_by else ""),
+        rtu=view.rtu,
+        notes=view.notes,
+    )
+
+    def submit(dialog: PatientTransactionDialog) -> bool:
+        charge = dialog.charge_entry()
+        aged = KEEP if charge.aged == view.aged_date else charge.aged
+        ok, edited = run_op(
+            ctx, dialog,
+            lambda: edit_posted_charge(
+                ctx.uow(), ctx.user, view.transaction_id, expected_version=view.version,
+                notes=charge.notes, aged_date=aged, claim_id=charge.claim_id,
+            ),
+            changed="ledger", field_labels=dialog.field_labels(), fallback=dialog.general,
+        )
+        if ok and edited is not None:
+            done(f"{code.code} of {view.dos:%Y-%m-%d}: " + (
+                f"{', '.join(edited.changed)} saved." if edited.changed else "nothing changed."
+            ))
+        return ok
+
+    dialog = PatientTransactionDialog(
+        facts, codes, lambda c: quote_fee(ctx.uow(), view.patient_id, c),
+        context=context, mode=Mode.POSTED, initial=initial, dos=view.dos, ctx=ctx, submit=submit,
+        title=f"Patient Transactions - {code.code} posted {view.dos:%Y-%m-%d}", parent=parent,
+    )
+    show_posted(dialog, view)
+    dialog.open()
+    return dialog
+
+
+def show_posted(dialog: PatientTransactionDialog, view: PostedChargeView) -> None:
+    """Fill the dialog with what the charge was posted with (TX-INS-2/5 from its claim line)."""
+    procedure = dialog.procedure
+    for combo, provider_id, name in (
+        (procedure.provider, view.production_provider_id, view.production_provider),
+        (procedure.collection, view.collection_provider_id, view.collection_provider),
+    ):
+        if provider_id is not None and combo.findData(provider_id) < 0:
+            combo.addItem(f"{name} (inactive)", provider_id)  # a provider who has left
+        if provider_id is not None:
+            combo.setCurrentIndex(combo.findData(provider_id))
+    procedure.set_read_only(notes_editable=True)
+    procedure.notes.setFocus()  # the code and money are as posted; the notes are what one edits
+    held = ""
+    if view.aged_date is None:
+        held = "Blank: the charge stays current until a date is chosen or its claim is complete."
+    elif view.held_amount > 0:
+        held = f"Insurance portion {format_money(view.held_amount)} held current until the claim is complete."
+    dialog.charges.show_posted(
+        taxable=view.taxable, tax_text=f"Tax {format_money(view.tax)}", aged=view.aged_date, held_text=held
+    )
+    code = procedure.code
+    today: ChargeFacts | None = None
+    problem = ""
+    if code is not None:
+        try:
+            today = facts_for_charge(
+                dialog.context.terms, code=code.code, category=code.category, code_insurable=code.insurable,
+                code_taxable=code.taxable, fee=view.fee, dos=view.dos, taxable=view.taxable,
+                insurable=view.insurable,
+            )
+        except DentalDeskError as exc:
+            problem = exc.message
+    dialog.insurance.show_facts(code, today, problem)
+    posted = format_money(view.estimated_insurance)
+    explanation = f"Estimated {posted} when posted."
+    if today is not None and today.estimate is not None:
+        explanation += f" As the estimate stands today: {today.estimate.explanation}"
+    dialog.insurance.show_posted(view.claim, view.insurable, posted, explanation)
