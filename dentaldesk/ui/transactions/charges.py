@@ -86,6 +86,7 @@ class ChargesSection(QGroupBox):
         self.dos = date_edit("dos", "Date of service", dos)
         self.dos_note = message_label("dos_note", HINT_STYLE)
         self.aged = OptionalDate("aged", "Aged date", "blank - current")
+        self.aged.set_start(lambda: self.dos_value)
         self.aged_hint = message_label("aged_hint", HINT_STYLE)
         self.messages = {"dos": message_label("dos_error"), "aged": message_label("aged_error")}
 

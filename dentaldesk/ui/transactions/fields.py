@@ -4,8 +4,10 @@ caption with its mnemonic, a date field with a blank state, a box that shows a c
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QDateEdit,
@@ -88,19 +90,57 @@ def date_edit(name: str, accessible: str, day: dt.date) -> QDateEdit:
     return edit
 
 
+class _BlankableDateEdit(QDateEdit):
+    """A date edit whose blank value is shown as text; any step, key or click on a blank field
+    starts from ``start()`` (the DOS), not from the blank's placeholder date."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.start = dt.date.today
+
+    def is_blank(self) -> bool:
+        return self.date() == _BLANK
+
+    def _fill(self) -> None:
+        if self.is_blank() and not self.isReadOnly():
+            self.setDate(to_qdate(self.start()))
+
+    def stepBy(self, steps: int) -> None:
+        if self.is_blank():
+            self._fill()
+            return
+        super().stepBy(steps)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if self.is_blank() and event.key() not in _PASSING_KEYS:
+            self._fill()
+            if event.key() in (Qt.Key.Key_Up, Qt.Key.Key_Down):
+                return
+        super().keyPressEvent(event)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._fill()
+        super().mousePressEvent(event)
+
+
+_PASSING_KEYS = frozenset({Qt.Key.Key_Tab, Qt.Key.Key_Backtab, Qt.Key.Key_Escape, Qt.Key.Key_Return,
+                           Qt.Key.Key_Enter, Qt.Key.Key_Shift, Qt.Key.Key_Control, Qt.Key.Key_Alt})
+
+
 class OptionalDate(QWidget):
     """A date that may be blank: the Aged field (TX-AGE-5: blank means current).
 
     A date edit plus a "Current" box: checking the box blanks the date (the edit then reads
     "blank - current"); choosing a date unchecks it. Both are reached with Tab, the box toggles
-    with Space, so the field works from the keyboard alone.
+    with Space, and Up/Down (or typing, or the calendar, Alt+Down) on a blank date starts from
+    the DOS, so the field works from the keyboard alone.
     """
 
     changed = Signal()
 
     def __init__(self, name: str, accessible: str, blank_text: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.edit = QDateEdit()
+        self.edit = _BlankableDateEdit()
         self.edit.setObjectName(name)
         self.edit.setAccessibleName(accessible)
         self.edit.setCalendarPopup(True)
@@ -134,6 +174,10 @@ class OptionalDate(QWidget):
             self.blank.setChecked(day is None)
         finally:
             self._quiet = False
+
+    def set_start(self, start: Callable[[], dt.date]) -> None:
+        """Where a blank date starts when the person steps or types into it (the DOS)."""
+        self.edit.start = start
 
     def set_read_only(self, read_only: bool) -> None:
         self.edit.setReadOnly(read_only)
