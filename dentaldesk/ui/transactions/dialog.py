@@ -123,6 +123,10 @@ class PatientTransactionDialog(QDialog):
         self.setWindowTitle(title)
         self.setModal(True)
         self.setAccessibleName(title)
+        # What cannot be typed in looks it: header IDs, a posted charge's fee and RTU's, Claim #.
+        self.setStyleSheet(
+            'QLineEdit[readOnly="true"], QAbstractSpinBox[readOnly="true"] { background: #f2f4f7; color: #344054; }'
+        )
         self.mode = mode
         self.context = context
         self.ahead = tuple(ahead)
