@@ -176,6 +176,15 @@ def snap(dialog: QWidget, path: Path) -> None:
     dialog.grab().save(str(path))
 
 
+def assert_unique_mnemonics(dialog: QWidget) -> None:
+    """No two visible captions or buttons of the window share their & letter."""
+    captions = [w for w in dialog.findChildren(QWidget) if callable(getattr(w, "text", None))
+                and not isinstance(w, QLineEdit) and w.isVisibleTo(dialog)]
+    texts = [w.text() for w in captions if "&" in w.text() and not w.text().startswith("<")]
+    keys = [t[t.index("&") + 1].lower() for t in texts]
+    assert len(keys) == len(set(keys)), sorted(texts)
+
+
 def shown(label: QLabel) -> str:
     return label.text() if label.isVisibleTo(label.window()) else ""
 
@@ -527,11 +536,7 @@ def test_keyboard_tab_reaches_every_section_with_names_and_unique_mnemonics(qtbo
         assert expected in names, names
     assert names.index("fee") < names.index("dos") < names.index("insurable") < names.index("ok")
     assert all(w.accessibleName() or w.text() for w in visited)
-    captions = [w for w in dialog.findChildren(QWidget) if callable(getattr(w, "text", None))
-                and not isinstance(w, QLineEdit) and w.isVisibleTo(dialog)]
-    texts = [w.text() for w in captions if "&" in w.text() and not w.text().startswith("<")]
-    keys = [t[t.index("&") + 1].lower() for t in texts]
-    assert len(keys) == len(set(keys)), sorted(texts)
+    assert_unique_mnemonics(dialog)
 
 
 # --- Remove Chart Graphic from the plan editor (TX-CHART-1/2)
@@ -627,6 +632,7 @@ def test_tx_ins2_post_against_an_open_claim_then_the_charge_shows_its_claim(qtbo
     with demo.uow:
         number = demo.uow.session.scalar(select(Claim.claim_number).where(
             Claim.patient_id == patient, Claim.status == ClaimStatus.OPEN).order_by(Claim.id))
+    assert_unique_mnemonics(dialog)
     labels = [claim.itemText(i) for i in range(claim.count())]
     assert labels[0] == "(not on a claim)" and any(f"Claim {number} " in t for t in labels[1:])
     claim.setFocus()
@@ -643,6 +649,7 @@ def test_tx_ins2_post_against_an_open_claim_then_the_charge_shows_its_claim(qtbo
     assert posted.insurance.claim_number.text().startswith(f"{number} (open)")
     assert posted.procedure.fee.isReadOnly() and not posted.charges.taxable.isEnabled()
     assert not posted.procedure.tooth.isEnabled() and posted.charges.dos.isReadOnly()
+    assert_unique_mnemonics(posted)
     snap(posted, shots / "tx_ledger_posted_charge.png")
 
 

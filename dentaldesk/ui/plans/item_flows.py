@@ -56,7 +56,7 @@ def _item_dialog(
         facts,
         codes,
         lambda code: quote_fee(editor.ctx.uow(), patient_id, code),
-        context=transaction_context(editor.ctx.uow(), patient_id, plan_item_id=saved_id),
+        context=transaction_context(editor.ctx.uow(), patient_id, plan_item_id=saved_id, with_claims=False),
         initial=initial,
         ahead=items_ahead(editor, key, visit),
         ctx=editor.ctx,

@@ -32,7 +32,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPalette, QShowEvent
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
@@ -57,6 +59,9 @@ from dentaldesk.ui.transactions.chart_graphic import ChartGraphicSection
 from dentaldesk.ui.transactions.fields import message_label
 from dentaldesk.ui.transactions.insurance import InsuranceSection
 from dentaldesk.ui.transactions.procedure import ProcedureEntry, ProcedureSection
+
+
+READ_ONLY_BASE = QColor("#f2f4f7")
 
 
 @dataclass(frozen=True)
@@ -123,10 +128,6 @@ class PatientTransactionDialog(QDialog):
         self.setWindowTitle(title)
         self.setModal(True)
         self.setAccessibleName(title)
-        # What cannot be typed in looks it: header IDs, a posted charge's fee and RTU's, Claim #.
-        self.setStyleSheet(
-            'QLineEdit[readOnly="true"], QAbstractSpinBox[readOnly="true"] { background: #f2f4f7; color: #344054; }'
-        )
         self.mode = mode
         self.context = context
         self.ahead = tuple(ahead)
@@ -159,7 +160,7 @@ class PatientTransactionDialog(QDialog):
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setObjectName("ok")
         if mode is Mode.POST:
-            self.ok_button.setText("&Post charge")
+            self.ok_button.setText("P&ost charge")
         elif mode is Mode.POSTED:
             self.ok_button.setText("&Save changes")
         self.cancel_button = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
@@ -192,6 +193,16 @@ class PatientTransactionDialog(QDialog):
             section.changed.connect(self.refresh)  # type: ignore[attr-defined]
         self.refresh()
         self.procedure.code_edit.setFocus()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # What cannot be typed in looks it: header IDs, a posted charge's fee and RTU's, Claim #.
+        # (A palette, not a style sheet: a sheet on the dialog slows its opening by a tenth.)
+        for field in self.findChildren(QLineEdit) + self.findChildren(QAbstractSpinBox):
+            if field.isReadOnly():
+                palette = field.palette()
+                palette.setColor(QPalette.ColorRole.Base, READ_ONLY_BASE)
+                field.setPalette(palette)
+        super().showEvent(event)
 
     def _tab_order(self) -> None:
         """Keyboard alone: procedure, Charges/Aging, Insurance, chart, then OK and Cancel."""

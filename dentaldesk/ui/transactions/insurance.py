@@ -87,7 +87,7 @@ class InsuranceSection(QGroupBox):
         form = QFormLayout(self)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.addRow("", stack(self.insurable, self.insurable_reason))
-        self.claim_caption = caption("Claim &#", self.claim)
+        self.claim_caption = caption("Cl&aim #", self.claim)
         form.addRow(
             self.claim_caption, stack(self.claim, self.claim_number, self.claim_hint, self.messages["claim"])
         )
