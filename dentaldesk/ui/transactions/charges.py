@@ -99,7 +99,6 @@ class ChargesSection(QGroupBox):
         self.aged_caption = caption("A&ged", self.aged.edit)
         self.aged_field = stack(self.aged, self.messages["aged"], self.aged_hint)
         form.addRow(self.aged_caption, self.aged_field)
-        self._form = form
 
         if mode is Mode.PLAN_ITEM:
             show_message(

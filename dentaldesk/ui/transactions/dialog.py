@@ -139,7 +139,7 @@ class PatientTransactionDialog(QDialog):
 
         self.header = TransactionHeader(facts)
         self.procedure = ProcedureSection(
-            facts, codes, quote, initial=initial, require_complete=mode is not Mode.PLAN_ITEM
+            facts, codes, quote, initial=initial, require_complete=mode is Mode.POST
         )
         self.charges = ChargesSection(self.procedure, mode, dos=dos or self.today, today=self.today)
         self.options = CodeOptions()

@@ -31,6 +31,7 @@ def message_label(name: str, style: str = ERROR_STYLE) -> QLabel:
     label.setObjectName(name)
     label.setStyleSheet(style)
     label.setWordWrap(True)
+    label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
     label.setVisible(False)
     return label
 
