@@ -27,7 +27,7 @@ from dentaldesk.domain.money import format_money
 from dentaldesk.services.codes import CodeRow
 from dentaldesk.services.ledger import ChargeFacts
 from dentaldesk.ui.transactions.fields import (
-    HINT_STYLE,
+    HINT_COLOR,
     OptionalDate,
     OptionBox,
     caption,
@@ -37,6 +37,7 @@ from dentaldesk.ui.transactions.fields import (
     row,
     show_message,
     stack,
+    tint,
     to_qdate,
 )
 from dentaldesk.ui.transactions.procedure import ProcedureSection
@@ -75,19 +76,19 @@ class ChargesSection(QGroupBox):
 
         self.tax = QLabel()
         self.tax.setObjectName("tax")
-        self.tax.setStyleSheet(HINT_STYLE)
+        tint(self.tax, HINT_COLOR)
         self.tax.setAccessibleName("Tax on this charge")
         procedure.fee_line.layout().addWidget(self.tax)
         procedure.fee_line.layout().addStretch(1)
         self.taxable = QCheckBox("Ta&xable")
         self.taxable.setObjectName("taxable")
         self.taxable.setAccessibleName("Taxable")
-        self.taxable_reason = message_label("taxable_reason", HINT_STYLE)
+        self.taxable_reason = message_label("taxable_reason", HINT_COLOR)
         self.dos = date_edit("dos", "Date of service", dos)
-        self.dos_note = message_label("dos_note", HINT_STYLE)
+        self.dos_note = message_label("dos_note", HINT_COLOR)
         self.aged = OptionalDate("aged", "Aged date", "blank - current")
         self.aged.set_start(lambda: self.dos_value)
-        self.aged_hint = message_label("aged_hint", HINT_STYLE)
+        self.aged_hint = message_label("aged_hint", HINT_COLOR)
         self.messages = {"dos": message_label("dos_error"), "aged": message_label("aged_error")}
 
         form = QFormLayout(self)

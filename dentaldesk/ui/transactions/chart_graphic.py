@@ -27,7 +27,7 @@ from dentaldesk.services.chart import ChartMark, can_change_chart, graphic_histo
 from dentaldesk.ui.chart_dialogs import RechartDialog, RemoveGraphicDialog
 from dentaldesk.ui.chart_layout import default_dentition
 from dentaldesk.ui.context import AppContext
-from dentaldesk.ui.transactions.fields import HINT_STYLE, message_label, show_message
+from dentaldesk.ui.transactions.fields import HINT_COLOR, message_label, show_message
 
 ROLE_NOTE = "Only Owner, Admin or Dentist users change the chart: it is part of the clinical record."
 
@@ -87,7 +87,7 @@ class ChartGraphicSection(QGroupBox):
         self.remove_button.setObjectName("remove_chart_graphic")
         self.rechart_button = QPushButton("C&hart again…")
         self.rechart_button.setObjectName("chart_again")
-        self.note = message_label("chart_note", HINT_STYLE)
+        self.note = message_label("chart_note", HINT_COLOR)
         buttons = QHBoxLayout()
         buttons.addWidget(self.remove_button)
         buttons.addWidget(self.rechart_button)

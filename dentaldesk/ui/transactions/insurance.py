@@ -20,8 +20,8 @@ from dentaldesk.services.ledger import ChargeFacts, ChargeTerms
 from dentaldesk.services.transactions import ClaimChoice, ClaimLink
 from dentaldesk.ui.transactions.charges import Mode
 from dentaldesk.ui.transactions.fields import (
-    FIGURE_STYLE,
-    HINT_STYLE,
+    HINT_COLOR,
+    bold,
     caption,
     message_label,
     row,
@@ -51,7 +51,7 @@ class InsuranceSection(QGroupBox):
         self.insurable = QCheckBox("&Insurable")
         self.insurable.setObjectName("insurable")
         self.insurable.setAccessibleName("Insurable")
-        self.insurable_reason = message_label("insurable_reason", HINT_STYLE)
+        self.insurable_reason = message_label("insurable_reason", HINT_COLOR)
         self.claim = QComboBox()
         self.claim.setObjectName("claim")
         self.claim.setAccessibleName("Claim number")
@@ -63,7 +63,7 @@ class InsuranceSection(QGroupBox):
         self.claim_number.setAccessibleName("Claim number")
         self.claim_number.setReadOnly(True)
         self.claim_number.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
-        self.claim_hint = message_label("claim_hint", HINT_STYLE)
+        self.claim_hint = message_label("claim_hint", HINT_COLOR)
         self.coverage_type = QLabel()
         self.coverage_type.setObjectName("coverage_type")
         self.coverage_type.setWordWrap(True)
@@ -73,14 +73,14 @@ class InsuranceSection(QGroupBox):
         self.deductible.setAccessibleName("Deductible")
         self.insurance_pays = QLabel()
         self.insurance_pays.setObjectName("insurance_pays")
-        self.insurance_pays.setStyleSheet(FIGURE_STYLE)
+        bold(self.insurance_pays)
         self.insurance_pays.setAccessibleName("Insurance pays")
         self.why = QPushButton("&Why?")
         self.why.setObjectName("why")
         self.why.setCheckable(True)
         self.why.setAccessibleName("Why this estimate")
         self.why.setToolTip("Show how the estimate was worked out")
-        self.explanation = message_label("explanation", HINT_STYLE)
+        self.explanation = message_label("explanation", HINT_COLOR)
         self.explanation.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.messages = {"claim": message_label("claim_error"), "insurance": message_label("insurance_error")}
 

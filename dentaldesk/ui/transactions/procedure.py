@@ -39,7 +39,7 @@ from dentaldesk.services.codes import CodeRow, search_codes
 from dentaldesk.services.plans import ItemFormFacts
 from dentaldesk.services.plans.checks import code_missing_message
 from dentaldesk.ui.transactions.code_search import CodeResults, CodeSearch
-from dentaldesk.ui.transactions.fields import HINT_STYLE, message_label
+from dentaldesk.ui.transactions.fields import HINT_COLOR, message_label, tint
 
 RESULTS_SHOWN = 6
 _CODE_LIKE = re.compile(r"^D\d{4}$", re.IGNORECASE)
@@ -139,7 +139,7 @@ class ProcedureSection(QGroupBox):
         self.fee.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.fee_source_label = QLabel()
         self.fee_source_label.setObjectName("fee_source")
-        self.fee_source_label.setStyleSheet(HINT_STYLE)
+        tint(self.fee_source_label, HINT_COLOR)
         self.rtu = QLineEdit()
         self.rtu.setObjectName("rtu")
         self.rtu.setAccessibleName("RTU's (minutes of chair time)")
@@ -154,7 +154,7 @@ class ProcedureSection(QGroupBox):
             for name in ("code", "tooth", "surfaces", "provider", "collection_provider", "fee", "rtu")
         }
         self.hints = {
-            name: message_label(f"{name}_hint", HINT_STYLE) for name in ("tooth", "surfaces", "provider", "fee")
+            name: message_label(f"{name}_hint", HINT_COLOR) for name in ("tooth", "surfaces", "provider", "fee")
         }
 
         form = QFormLayout(self)
