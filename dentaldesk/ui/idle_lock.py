@@ -80,6 +80,13 @@ class IdleLock(QObject):
             app.installEventFilter(self)
         self.timer.start()
 
+    def stop(self) -> None:
+        """The main window closed: no more timing, no more watching input."""
+        self.timer.stop()
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+
     def set_minutes(self, minutes: int) -> None:
         self.timer.setInterval(max(1, minutes) * 60_000)
         if not self.locked:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QStackedWidget, QToolBar, QVBoxLayout, QWidget
 
 from dentaldesk.config import describe_url
@@ -90,6 +90,11 @@ class MainWindow(QMainWindow):
         ctx.changes.changed.connect(self._settings_changed)
         self.show_view(self.patients)
         self.idle_lock = IdleLock(self, ctx, office.idle_lock_minutes)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        # A closed main window never locks the workstation later.
+        self.idle_lock.stop()
+        super().closeEvent(event)
 
     def _settings_changed(self, area: str) -> None:
         """General settings saved: the title, status bar and idle time follow at once."""

@@ -84,3 +84,16 @@ def test_sec1_lock_hides_every_open_window_too(qtbot, engine, practice, make_ctx
     qtbot.keyClicks(dialog.password, "front-pass-1")
     qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
     assert editor.isVisible() and window.centralWidget().isVisible()
+
+
+def test_sec1_a_closed_main_window_never_locks_later(qtbot, engine, practice, make_ctx) -> None:
+    """SEC-1: closing the main window stops its idle timer (it must not lock other windows later)."""
+    ctx = make_ctx(engine, practice.front_desk)
+    window = MainWindow(ctx, office_info(ctx.uow(), practice.office_id))
+    qtbot.addWidget(window)
+    window.show()
+    window.idle_lock.timer.setInterval(30)
+    window.idle_lock.timer.start()
+    window.close()
+    qtbot.wait(120)
+    assert not window.idle_lock.locked and not window.idle_lock.timer.isActive()
