@@ -114,6 +114,13 @@ class EstimateInput:
     insurable: bool = True
 
 
+def charge_insurable(code_insurable: bool, choice: bool | None) -> bool:
+    """TX-INS-1 before coverage: the code's Insurable option, or the person's choice for this one
+    charge (None = as the code says). A choice can keep a covered procedure off the claim, never
+    put a code whose Insurable option is off on one."""
+    return code_insurable if choice is None else (choice and code_insurable)
+
+
 @dataclass(frozen=True)
 class ItemEstimate:
     """An item's split between write-off, insurance and patient (INS-1..7, TX-INS-3..5)."""

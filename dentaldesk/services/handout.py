@@ -34,7 +34,7 @@ from dentaldesk.db.models import (
 )
 from dentaldesk.domain.approval import ApprovedLine, approved_lines, signature_matches
 from dentaldesk.domain.errors import NotFound, ValidationError
-from dentaldesk.domain.estimates import EstimateInput, ItemEstimate, totals
+from dentaldesk.domain.estimates import EstimateInput, ItemEstimate, charge_insurable, totals
 from dentaldesk.domain.money import ZERO, money
 from dentaldesk.domain.plans import ItemFacts, chair_minutes, plan_order_key, plan_total, status_label, visit_groups
 from dentaldesk.domain.teeth import display_tooth
@@ -294,7 +294,7 @@ def load_handout_in(session: Session, plan_id: int, *, today: dt.date | None = N
                     code=by_id[f.id][1].code,
                     category=by_id[f.id][1].category,
                     fee=f.fee_or_zero,
-                    insurable=by_id[f.id][1].insurable,
+                    insurable=charge_insurable(by_id[f.id][1].insurable, by_id[f.id][0].insurable_override),
                 )
                 for f in part
             ],

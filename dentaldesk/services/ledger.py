@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 from dentaldesk.db.models import Account, LedgerTransaction, Office, Patient, ProcedureCode
 from dentaldesk.domain.aging import charge_aging_parts, check_aged_date, check_dos, default_aged_date
 from dentaldesk.domain.errors import NotFound, RuleViolation, ValidationError
-from dentaldesk.domain.estimates import EstimateInput, ItemEstimate, PlanCoverage, estimate_items
+from dentaldesk.domain.estimates import EstimateInput, ItemEstimate, PlanCoverage, charge_insurable, estimate_items
 from dentaldesk.domain.money import ZERO, format_money, from_cents, money, parse_money
 from dentaldesk.domain.tax import tax_amount, taxable_state
 from dentaldesk.domain.terms import Category, Icm, Role, TaxMethod, TransactionKind
@@ -117,8 +117,7 @@ def facts_for_charge(
     """
     state = taxable_state(terms.tax_method, terms.tax_rate, code_taxable)
     is_taxable = state.checked if (taxable is None or not state.enabled) else taxable
-    covered = terms.primary is not None and code_insurable
-    is_insurable = covered if insurable is None else (insurable and covered)
+    is_insurable = terms.primary is not None and charge_insurable(code_insurable, insurable)
     estimate = None
     if is_insurable:
         items = [*ahead, EstimateInput(key=0, code=code, category=category, fee=fee)]

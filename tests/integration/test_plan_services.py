@@ -7,7 +7,7 @@ import json
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from dentaldesk.db.models import (
     AuditEvent,
@@ -35,9 +35,11 @@ from dentaldesk.domain.terms import (
     GraphicStatus,
     ItemStatus,
     PlanStatus,
+    TaxMethod,
     ToothNumbering,
 )
 from dentaldesk.services.codes import copy_master_codes
+from dentaldesk.services.handout import load_handout
 from dentaldesk.services.plans import (
     ItemChange,
     ItemInput,
@@ -779,6 +781,101 @@ def test_tp14_billing_summary_estimates_insurance_over_planned_items_in_plan_ord
     assert billing.planned == Decimal("260.00")
     assert billing.estimated_insurance == Decimal("181.00")
     assert billing.estimated_patient == Decimal("79.00")
+
+
+# --- the charge options a plan item keeps (TX-TAX-1/2, TX-INS-1; services.plans docstring)
+
+
+def _tax(desk: Desk, method: TaxMethod, code: str) -> None:
+    """The office taxes at 6 % by ``method``; ``code``'s Taxable option is on."""
+    with desk.uow:
+        s = desk.uow.session
+        s.execute(update(Office).values(tax_method=method, tax_rate=Decimal("6")))
+        s.execute(update(ProcedureCode).where(ProcedureCode.code == code).values(taxable=True))
+        desk.uow.commit()
+
+
+def _cover(desk: Desk) -> None:
+    """Anna is covered 80 % restorative, no deductible."""
+    with desk.uow:
+        s = desk.uow.session
+        plan = DentalPlan(
+            office_id=desk.p.office_id, name="Basic 80", carrier="Acme Dental",
+            estimation_type=EstimationType.PERCENTAGE, deductible=Decimal("0.00"), annual_max=Decimal("1500.00"),
+        )
+        plan.categories = [PlanCategory(category=Category.RESTORATIVE, coverage_percent=80)]
+        s.add(plan)
+        s.flush()
+        s.add(Coverage(patient_id=desk.patient, dental_plan_id=plan.id, rank=CoverageRank.PRIMARY,
+                       subscriber_name="Anna Smith", benefit_year=TODAY.year))
+        desk.uow.commit()
+
+
+def _charge_of(desk: Desk, item_id: int) -> LedgerTransaction:
+    with desk.uow:
+        tx = desk.uow.session.scalar(select(LedgerTransaction).where(LedgerTransaction.plan_item_id == item_id))
+        desk.uow.session.expunge(tx)
+        return tx
+
+
+@pytest.mark.parametrize(("method", "tax"), [(TaxMethod.NON_PRO_RATA, "0.00"), (TaxMethod.PRO_RATA, "60.00")])
+def test_tx_tax2_an_item_kept_with_taxable_unticked_completes_untaxed_unless_pro_rata(
+    desk: Desk, method: TaxMethod, tax: str
+) -> None:
+    """TX-TAX-2: a taxable code's item kept with Taxable unticked posts an untaxed charge under Non-pro
+    rata; TX-TAX-1: Pro rata taxes every charge, so it ignores the item's choice."""
+    _tax(desk, method, "D2740")
+    plan_id, v = desk.plan()
+    crown, v = desk.add(plan_id, v, "D2740", "14", fee="1000.00", taxable_override=False)
+    assert load_plan(desk.uow, plan_id).item(crown).taxable_override is False
+    v = _approve(desk, plan_id, v)
+    complete_item(desk.uow, desk.front, plan_id, crown, expected_version=v, today=TODAY)
+    charge = _charge_of(desk, crown)
+    assert (charge.amount, charge.tax, charge.taxable) == (Decimal("1000.00"), Decimal(tax), tax != "0.00")
+
+
+def test_tx_tax2_an_item_left_at_the_default_is_taxed_as_its_code_says(desk: Desk) -> None:
+    """TX-TAX-2: None keeps the default: a taxable code's item posts 6 % tax under Non-pro rata."""
+    _tax(desk, TaxMethod.NON_PRO_RATA, "D2740")
+    plan_id, v = desk.plan()
+    crown, v = desk.add(plan_id, v, "D2740", "14", fee="1000.00")
+    assert load_plan(desk.uow, plan_id).item(crown).taxable_override is None
+    v = _approve(desk, plan_id, v)
+    complete_item(desk.uow, desk.front, plan_id, crown, expected_version=v, today=TODAY)
+    assert _charge_of(desk, crown).tax == Decimal("60.00")
+
+
+def test_tx_ins1_an_item_kept_off_insurance_is_not_estimated_and_posts_a_non_insurable_charge(desk: Desk) -> None:
+    """TX-INS-1/TP-14: a covered filling kept with Insurable unticked has no insurance estimate in the
+    billing summary or on the handout, and completes into a non-insurable charge aged from its DOS (TX-AGE-2)."""
+    _cover(desk)
+    plan_id, v = desk.plan()
+    filling, v = desk.add(plan_id, v, "D2391", "14", "O", fee="200.00", insurable_override=False)
+    assert billing_summary_for_patient(desk.uow, desk.patient).estimated_insurance == Decimal("0.00")
+    v = edit_item(desk.uow, desk.owner, plan_id, filling, ItemInput(
+        "D2391", "14", "O", provider_id=desk.provider, fee="200.00"), expected_version=v).version
+    assert billing_summary_for_patient(desk.uow, desk.patient).estimated_insurance == Decimal("160.00")
+    v = save_draft(desk.uow, desk.owner, plan_id, PlanChanges(changed=(ItemChange(filling, ItemInput(
+        "D2391", "14", "O", provider_id=desk.provider, fee="200.00", insurable_override=False)),)),
+        expected_version=v).version
+    view = load_plan(desk.uow, plan_id)
+    assert view.item(filling).insurable_override is False
+    [line] = [i for visit in load_handout(desk.uow, plan_id, today=TODAY).visits for i in visit.items]
+    assert (line.insurance, line.patient) == (Decimal("0.00"), Decimal("200.00"))  # the handout agrees
+    assert [h.detail for h in view.history if h.action == "item_charge_option_changed"] == [
+        "Insurable of D2391 #14: as the code and office say.", "Insurable of D2391 #14: unticked."]
+    v = _approve(desk, plan_id, v)
+    complete_item(desk.uow, desk.front, plan_id, filling, expected_version=v, completed_on=TODAY, today=TODAY)
+    charge = _charge_of(desk, filling)
+    assert (charge.insurable, charge.estimated_insurance, charge.aged_date) == (False, Decimal("0.00"), TODAY)
+
+
+def test_tx_tax2_a_choice_that_is_not_yes_no_or_default_is_refused(desk: Desk) -> None:
+    """TX-VAL-1: a Taxable choice other than ticked, unticked or default is refused at Taxable."""
+    plan_id, v = desk.plan()
+    with pytest.raises(ValidationError) as err:
+        desk.add(plan_id, v, "D2740", "14", taxable_override="no")
+    assert err.value.field == "taxable"
 
 
 # --- the same on PostgreSQL (DATA-3)

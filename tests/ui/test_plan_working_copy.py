@@ -145,6 +145,19 @@ def test_every_kind_of_edit_becomes_one_batch_with_new_items_named_by_key() -> N
     assert plan.total_with_fee(implant, Decimal("1000")) == Decimal("1220.00")
 
 
+def test_tx_tax2_an_items_taxable_and_insurable_choices_are_saved_and_loaded_back() -> None:
+    """TX-TAX-2/TX-INS-1: unticking Taxable or Insurable alone is a change Save draft sends; a plan loaded
+    with the choices keeps them, and the Insurable choice takes the item out of the estimate."""
+    plan = WorkingPlan.load(view(row(10, "D2391", "195", tooth="3")))
+    filling = key_of(plan, 10)
+    plan.replace_item(replace(plan.item(filling), taxable_override=False, insurable_override=False))
+    [change] = plan.changes().changed
+    assert (change.item_id, change.item.taxable_override, change.item.insurable_override) == (10, False, False)
+    assert not plan.item(filling).claimed
+    saved = WorkingPlan.load(view(replace(row(10, "D2391", "195", tooth="3"), taxable_override=False)))
+    assert saved.item(key_of(saved, 10)).taxable_override is False and not saved.is_dirty()
+
+
 def test_undoing_a_removal_puts_the_item_and_its_links_back() -> None:
     """TP-8: remove then restore (what undo does) leaves nothing to save."""
     plan = WorkingPlan.load(

@@ -465,6 +465,51 @@ def test_tx_ins2_a_planned_item_is_on_no_claim(qtbot, demo, make_ctx) -> None:
     assert "once it is completed" in shown(dialog.insurance.claim_hint)
 
 
+# --- what a plan item keeps of its charge (TX-TAX-2, TX-INS-1; services.plans docstring)
+
+
+def test_tx_tax2_tx_ins1_a_plan_item_keeps_taxable_and_insurable_unticked_after_save_draft(
+    qtbot, demo, make_ctx, shots: Path
+) -> None:
+    """TX-TAX-2/TX-INS-1: Ins, D9941, Taxable and Insurable unticked, OK, Save draft; the plan opened again
+    shows the item's window with both still unticked and no tax, as the charge it will post."""
+    patient = demo.patient(plans=(EstimationType.PERCENTAGE,))
+    editor, dialog = add_item_dialog(qtbot, demo, make_ctx, patient)
+    choose(qtbot, dialog, "D9941")
+    charges, insurance = dialog.charges, dialog.insurance
+    assert charges.taxable.isChecked() and insurance.insurable.isChecked()  # the code's defaults
+    for box in (charges.taxable, insurance.insurable):
+        box.setFocus()
+        QTest.keyClick(box, Qt.Key.Key_Space)
+    assert charges.tax.text() == "Tax 0.00" and "keeps Taxable and Insurable" in shown(charges.dos_note)
+    qtbot.mouseClick(dialog.ok_button, LEFT)
+    activate(qtbot, editor)
+    QTest.keyClick(editor.tree, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert not editor.is_dirty()
+    with demo.uow:
+        kept = demo.uow.session.execute(
+            select(PlanItem.taxable_override, PlanItem.insurable_override).where(PlanItem.plan_id == editor.plan_id)
+        ).one()
+    assert tuple(kept) == (False, False)
+    editor.close()
+    again = open_editor(qtbot, demo, make_ctx, editor.plan_id)
+    [key] = again.working.items
+    again.tree.setCurrentIndex(again.model.index_of(key))
+    activate(qtbot, again)
+    QTest.keyClick(again.tree, Qt.Key.Key_Return)
+    reopened = again.dialog
+    assert isinstance(reopened, PatientTransactionDialog)
+    qtbot.addWidget(reopened)
+    assert reopened.charges.taxable.isEnabled() and not reopened.charges.taxable.isChecked()
+    assert reopened.charges.tax.text() == "Tax 0.00"
+    assert reopened.insurance.insurable.isEnabled() and not reopened.insurance.insurable.isChecked()
+    assert reopened.insurance.coverage_type.text() == "Not claimed (Insurable unchecked)"
+    assert reopened.insurance.insurance_pays.text() == "0.00"
+    snap(reopened, shots / "tx_plan_item_taxable_unticked.png")
+    qtbot.mouseClick(reopened.ok_button, LEFT)
+    assert not again.is_dirty()  # OK with nothing changed keeps the choices as they were
+
+
 # --- OK, Cancel and bad input (TX-VAL-1)
 
 

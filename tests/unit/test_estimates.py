@@ -12,6 +12,7 @@ from dentaldesk.domain.estimates import (
     EstimateInput,
     EstimateTotals,
     PlanCoverage,
+    charge_insurable,
     estimate_items,
     totals,
 )
@@ -396,3 +397,13 @@ def test_ins4_secondary_never_pays_more_than_patient_portion_left(items, primary
         assert est.secondary <= max(ZERO, est.fee - est.write_off - est.primary)
     assert sum((e.deductible_primary for e in ests), ZERO) <= primary.deductible_left
     assert sum((e.deductible_secondary for e in ests), ZERO) <= secondary.deductible_left
+
+
+@pytest.mark.parametrize(
+    ("code_insurable", "choice", "insurable"),
+    [(True, None, True), (True, False, False), (True, True, True),
+     (False, None, False), (False, True, False), (False, False, False)],
+)
+def test_tx_ins1_a_charges_insurable_choice_can_only_keep_a_code_off_insurance(code_insurable, choice, insurable) -> None:
+    """TX-INS-1: None follows the code's Insurable option; a choice can untick it, never tick a code that is off."""
+    assert charge_insurable(code_insurable, choice) is insurable

@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Date,
     ForeignKey,
@@ -72,6 +73,10 @@ class PlanItem(Base):
     schedule_fee: Mapped[Decimal | None] = mapped_column(nullable=True)
     fee_source: Mapped[str] = mapped_column(String(120), default="")
     rtu: Mapped[int] = mapped_column(Integer, default=0)
+    # The person's Taxable and Insurable for the charge the item posts (TX-TAX-2, TX-INS-1);
+    # None = as the code, the office and the coverage say on the day it is completed.
+    taxable_override: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    insurable_override: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     visit: Mapped[int | None] = mapped_column(Integer, nullable=True)
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     status: Mapped[ItemStatus] = enum_column(ItemStatus, default=ItemStatus.PLANNED)

@@ -5,6 +5,19 @@
 * ``status``: approve, record_approval, complete_item, cancel_plan.
 * ``reading``: load_plan, billing_summary_for_patient, quote_fee, item_form_facts.
 * ``core``: the steps every action is made of (checks, history, audit, chart marks).
+
+What a planned item keeps of the charge it will post (our choice; DOMAIN.md is silent): the
+Patient Transactions dialog shows DOS, Taxable, Insurable and Aged for a plan item too, and a
+plan item keeps two of them. **Taxable** (``taxable_override``): under Non-pro rata the person may
+exempt or tax this one procedure (TX-TAX-2), and the choice goes with the item to the charge;
+under Pro rata, or with no tax method or rate, posting ignores it (TX-TAX-1). **Insurable**
+(``insurable_override``): the person may keep a covered procedure off insurance (the patient
+pays it privately); it also takes the item out of the handout's and billing summary's insurance
+estimate, and it can never make a code whose Insurable option is off insurable (TX-INS-1). None,
+the default, means "as the code, office and coverage say on the day the item is completed", so a
+later change of tax settings or coverage still applies. **DOS** is not kept: a plan item's date of
+service is the day it is completed (TX-DOS-1). **Aged** is not kept: it is set at posting from
+the account's ICM and that DOS (TX-AGE-2..4), and changed afterwards on the posted charge.
 """
 
 from dentaldesk.services.plans.editing import (

@@ -76,6 +76,8 @@ class Resolved:
     rtu: int
     visit: int | None
     notes: str
+    taxable_override: bool | None
+    insurable_override: bool | None
 
 
 def check_fee(value: object) -> Decimal | None:
@@ -90,6 +92,13 @@ def check_fee(value: object) -> Decimal | None:
     if fee < 0:
         raise ValidationError("A fee cannot be negative.", "fee")
     return fee
+
+
+def check_choice(value: object, field: str) -> bool | None:
+    """A Taxable or Insurable choice: ticked, unticked, or None for the default (TX-TAX-2, TX-INS-1)."""
+    if value is None or isinstance(value, bool):
+        return value
+    raise ValidationError("Tick the box, untick it, or leave it to the code's default.", field)
 
 
 def check_visit(value: object) -> int | None:
@@ -144,6 +153,8 @@ def resolve_item(
         rtu=rtu,
         visit=check_visit(entry.visit),
         notes=(entry.notes or "").strip(),
+        taxable_override=check_choice(entry.taxable_override, "taxable"),
+        insurable_override=check_choice(entry.insurable_override, "insurable"),
     )
 
 

@@ -55,6 +55,8 @@ ITEM_FIELDS = (
     "schedule_fee",
     "fee_source",
     "rtu",
+    "taxable_override",
+    "insurable_override",
     "visit",
     "notes",
     "status",
@@ -62,6 +64,13 @@ ITEM_FIELDS = (
 )
 
 EDITABLE = frozenset({PlanStatus.DRAFT, PlanStatus.APPROVED})
+
+
+def _choice_text(choice: bool | None) -> str:
+    """A Taxable or Insurable choice as the plan's history says it."""
+    if choice is None:
+        return "as the code and office say"
+    return "ticked" if choice else "unticked"
 
 
 class PlanWork:
@@ -204,6 +213,8 @@ class PlanWork:
             schedule_fee=values.schedule_fee,
             fee_source=values.fee_source,
             rtu=values.rtu,
+            taxable_override=values.taxable_override,
+            insurable_override=values.insurable_override,
             visit=values.visit,
             sequence=sequence,
             status=ItemStatus.PLANNED,
@@ -243,6 +254,8 @@ class PlanWork:
             "schedule_fee": values.schedule_fee,
             "fee_source": values.fee_source,
             "rtu": values.rtu,
+            "taxable_override": values.taxable_override,
+            "insurable_override": values.insurable_override,
             "visit": values.visit,
             "notes": values.notes,
         }
@@ -290,6 +303,9 @@ class PlanWork:
             yield "item_rtu_changed", f"Changed RTU's of {label} from {before['rtu']} to {values.rtu}."
         if "notes" in changed:
             yield "item_notes_changed", f"Changed the notes of {label}."
+        for name, box in (("taxable_override", "Taxable"), ("insurable_override", "Insurable")):
+            if name in changed:
+                yield "item_charge_option_changed", f"{box} of {label}: {_choice_text(getattr(values, name))}."
 
     def move_item(self, item: PlanItem, visit: int | None) -> None:
         if item.status is ItemStatus.COMPLETED:

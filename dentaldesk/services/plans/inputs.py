@@ -38,6 +38,9 @@ class ItemInput:
     person's fee (an override when it differs from the schedule fee, MONEY-2); None leaves the fee
     empty, which keeps the plan from approval (TP-5). ``rtu`` None takes the code's default
     (TX-RTU-1). ``collection_provider_id`` None means the production provider.
+    ``taxable_override`` and ``insurable_override`` are the dialog's Taxable and Insurable for
+    the charge the item posts; None takes the code's, office's and coverage's default when the
+    item is completed (TX-TAX-1/2, TX-INS-1; see the package docstring).
     """
 
     code: str
@@ -49,6 +52,8 @@ class ItemInput:
     rtu: int | str | None = None
     visit: int | None = None
     notes: str = ""
+    taxable_override: bool | None = None
+    insurable_override: bool | None = None
 
 
 @dataclass(frozen=True)

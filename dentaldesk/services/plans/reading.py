@@ -26,7 +26,7 @@ from dentaldesk.db.models import (
 )
 from dentaldesk.domain.approval import ApprovedLine, signature_matches
 from dentaldesk.domain.errors import DentalDeskError, NotFound
-from dentaldesk.domain.estimates import EstimateInput
+from dentaldesk.domain.estimates import EstimateInput, charge_insurable
 from dentaldesk.domain.fees import FeeQuote
 from dentaldesk.domain.money import ZERO, from_cents, money
 from dentaldesk.domain.plans import (
@@ -79,6 +79,8 @@ _ITEM_COLUMNS = (
     PlanItem.completed_on,
     PlanItem.approved_fee,
     PlanItem.notes,
+    PlanItem.taxable_override,
+    PlanItem.insurable_override,
 )
 
 
@@ -127,6 +129,8 @@ def _item_rows(session: object, plan_id: int, numbering: ToothNumbering) -> list
                 prerequisites=tuple(prerequisites.get(r[0], ())),
                 notes=r[23] or "",
                 label=item_label(r[2], r[9], numbering),
+                taxable_override=r[24],
+                insurable_override=r[25],
             )
         )
     rows.sort(key=lambda row: plan_order_key(row.facts()))
@@ -294,6 +298,7 @@ def billing_summary_for_patient(uow: UnitOfWork, patient_id: int) -> PatientBill
                 PlanItem.status,
                 PlanItem.visit,
                 PlanItem.sequence,
+                PlanItem.insurable_override,
             )
             .join(ProcedureCode, ProcedureCode.id == PlanItem.procedure_code_id)
             .where(PlanItem.plan_id.in_(list(plans) or [-1]))
@@ -312,7 +317,7 @@ def billing_summary_for_patient(uow: UnitOfWork, patient_id: int) -> PatientBill
                     sequence=r[8],
                 )
             )
-            meta[r[1]] = (r[2], r[3], bool(r[4]))
+            meta[r[1]] = (r[2], r[3], charge_insurable(bool(r[4]), r[9]))
         inputs = [
             EstimateInput(
                 key=item.id,

@@ -212,7 +212,8 @@ def complete_item(
     today: dt.date | None = None,
 ) -> PlanSaved:
     """Mark an item done on its date of service (TP-9, TP-12) and post its charge at the plan
-    item's fee: the plan price wins (TP-13). The last item completes the plan (TP-10)."""
+    item's fee: the plan price wins (TP-13), with the item's Taxable and Insurable choices
+    (TX-TAX-1/2, TX-INS-1). The last item completes the plan (TP-10)."""
     actor.require(DESK_ROLES, "complete plan items")
     today = today or dt.date.today()
     dos = completed_on or today
@@ -238,6 +239,8 @@ def complete_item(
             production_provider_id=item.provider_id,
             collection_provider_id=item.collection_provider_id or item.provider_id,
             rtu=item.rtu,
+            taxable=item.taxable_override,
+            insurable=item.insurable_override,
             plan_item_id=item.id,
             notes=item.notes or "",
         )

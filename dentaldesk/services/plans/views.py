@@ -15,7 +15,9 @@ from dentaldesk.domain.terms import ApprovalMethod, Category, ItemStatus, PlanSt
 @dataclass(frozen=True)
 class PlanItemRow:
     """One plan item as the editor shows it (TP-6); ``tooth`` is stored Universal,
-    ``tooth_display`` is in the office's numbering (ID-1)."""
+    ``tooth_display`` is in the office's numbering (ID-1). ``insurable`` is the code's option;
+    ``taxable_override`` and ``insurable_override`` are the person's choices for the item's
+    charge, None for the default (TX-TAX-2, TX-INS-1)."""
 
     id: int
     code_id: int
@@ -44,6 +46,8 @@ class PlanItemRow:
     prerequisites: tuple[int, ...]
     notes: str
     label: str
+    taxable_override: bool | None = None
+    insurable_override: bool | None = None
 
     @property
     def is_override(self) -> bool:

@@ -74,6 +74,8 @@ def edit_name(before: WorkingItem, after: WorkingItem, label: str) -> str:
             "rtu",
             "visit",
             "notes",
+            "taxable_override",
+            "insurable_override",
         )
         if getattr(before, name) != getattr(after, name)
     ]
@@ -85,6 +87,8 @@ def edit_name(before: WorkingItem, after: WorkingItem, label: str) -> str:
         ("provider_id",): "Change provider of",
         ("rtu",): "Change RTU's of",
         ("notes",): "Change notes of",
+        ("taxable_override",): "Change Taxable of",
+        ("insurable_override",): "Change Insurable of",
     }
     return f"{words.get(tuple(changed), 'Edit')} {label}"
 

@@ -1,8 +1,9 @@
 """Adding and editing a plan item through the Patient Transactions dialog (TP-6, TX-1).
 
 OK puts the item into the editor's working copy as one named undo step ("Add D2740 #14",
-"Change fee of D2740 #14"); nothing is saved until Save draft. While the fee is typed in the
-dialog, the editor's total follows it (TP-7).
+"Change fee of D2740 #14"), with the Taxable and Insurable choices the item keeps for its charge;
+nothing is saved until Save draft. While the fee is typed in the dialog, the editor's total
+follows it (TP-7).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from dentaldesk.services.plans import quote_fee
 from dentaldesk.services.transactions import transaction_context
 from dentaldesk.ui.plans.commands import AddItemCommand, EditItemCommand
 from dentaldesk.ui.plans.working_copy import WorkingItem
-from dentaldesk.ui.transaction_dialog import PatientTransactionDialog, ProcedureEntry
+from dentaldesk.ui.transaction_dialog import ChargeEntry, PatientTransactionDialog, ProcedureEntry
 
 if TYPE_CHECKING:
     from dentaldesk.ui.plans.editor import PlanEditor
@@ -35,7 +36,7 @@ def items_ahead(editor: PlanEditor, key: int | None, visit: int | None) -> list[
         mine = plan_order_key(new)
     return [
         EstimateInput(key=item.key, code=item.code, category=item.category, fee=item.fee or ZERO,
-                      insurable=item.insurable)
+                      insurable=item.claimed)
         for item in working.ordered()
         if item.key != key and not item.is_completed and plan_order_key(item.facts(working.numbering)) < mine
     ]
@@ -46,25 +47,28 @@ def _item_dialog(
     title: str,
     initial: ProcedureEntry | None,
     key: int | None,
-    on_ok: Callable[[ProcedureEntry], None],
+    on_ok: Callable[[ProcedureEntry, ChargeEntry], None],
     visit: int | None = None,
 ) -> PatientTransactionDialog:
     facts, codes = editor.form_facts()
     patient_id = editor.view.patient_id
     saved_id = editor.working.ids.get(key) if key is not None else None
+    kept = editor.working.item(key) if key is not None else None
     dialog = PatientTransactionDialog(
         facts,
         codes,
         lambda code: quote_fee(editor.ctx.uow(), patient_id, code),
         context=transaction_context(editor.ctx.uow(), patient_id, plan_item_id=saved_id, with_claims=False),
         initial=initial,
+        taxable=kept.taxable_override if kept is not None else None,
+        insurable=kept.insurable_override if kept is not None else None,
         ahead=items_ahead(editor, key, visit),
         ctx=editor.ctx,
         title=title,
         parent=editor,
     )
     dialog.procedure.fee_changed.connect(lambda fee: editor.preview_fee(key, fee))
-    dialog.accepted.connect(lambda: on_ok(dialog.entry()))
+    dialog.accepted.connect(lambda: on_ok(dialog.entry(), dialog.charge_entry()))
     dialog.finished.connect(lambda _r: editor.totals.show_total(editor.working.total()))
     editor.open_dialog(dialog)
     return dialog
@@ -78,9 +82,9 @@ def open_add_item(editor: PlanEditor) -> PatientTransactionDialog | None:
     selected = editor.working.items.get(editor.selected_key() or -1)
     visit = selected.visit if selected is not None else None
 
-    def added(entry: ProcedureEntry) -> None:
+    def added(entry: ProcedureEntry, charge: ChargeEntry) -> None:
         key = editor.working.new_key()
-        item = item_from(entry, key, visit=visit, sequence=editor.working.sequence_after())
+        item = item_from(entry, charge, key, visit=visit, sequence=editor.working.sequence_after())
         editor.push(AddItemCommand(editor.current_plan, editor.changed, item))
         editor.select(key)
 
@@ -111,8 +115,8 @@ def open_edit_item(editor: PlanEditor) -> PatientTransactionDialog | None:
             notes=before.notes,
         )
 
-    def edited(entry: ProcedureEntry) -> None:
-        after = item_from(entry, key, visit=before.visit, sequence=before.sequence, base=before)
+    def edited(entry: ProcedureEntry, charge: ChargeEntry) -> None:
+        after = item_from(entry, charge, key, visit=before.visit, sequence=before.sequence, base=before)
         if after != before:
             editor.push(EditItemCommand(editor.current_plan, editor.changed, before, after))
 
@@ -122,8 +126,16 @@ def open_edit_item(editor: PlanEditor) -> PatientTransactionDialog | None:
 
 
 def item_from(
-    entry: ProcedureEntry, key: int, *, visit: int | None, sequence: int, base: WorkingItem | None = None
+    entry: ProcedureEntry,
+    charge: ChargeEntry,
+    key: int,
+    *,
+    visit: int | None,
+    sequence: int,
+    base: WorkingItem | None = None,
 ) -> WorkingItem:
+    """The working item the dialog's OK makes: the procedure, and the Taxable and Insurable the
+    item keeps for its charge (DOS and Aged are set when it is completed; services.plans)."""
     item = WorkingItem(
         key=key,
         code=entry.code.code,
@@ -145,6 +157,8 @@ def item_from(
         visit=visit,
         sequence=sequence,
         notes=entry.notes,
+        taxable_override=charge.taxable,
+        insurable_override=charge.insurable,
     )
     if base is not None:
         item = replace(

@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
+from dentaldesk.domain.estimates import charge_insurable
 from dentaldesk.domain.money import money
 from dentaldesk.domain.plans import (
     ItemFacts,
@@ -49,12 +50,18 @@ EDITED_FIELDS = (
     "rtu",
     "visit",
     "notes",
+    "taxable_override",
+    "insurable_override",
 )
 
 
 @dataclass(frozen=True)
 class WorkingItem:
-    """One item of the working copy; ``prerequisites`` are keys of other working items."""
+    """One item of the working copy; ``prerequisites`` are keys of other working items.
+
+    ``insurable`` is the code's option; ``taxable_override`` and ``insurable_override`` are the
+    person's Taxable and Insurable for the item's charge (None: the default, TX-TAX-2, TX-INS-1).
+    """
 
     key: int
     code: str
@@ -76,6 +83,8 @@ class WorkingItem:
     visit: int | None
     sequence: int
     notes: str = ""
+    taxable_override: bool | None = None
+    insurable_override: bool | None = None
     status: ItemStatus = ItemStatus.PLANNED
     completed_on: dt.date | None = None
     approved_fee: Decimal | None = None
@@ -84,6 +93,11 @@ class WorkingItem:
     @property
     def is_completed(self) -> bool:
         return self.status is ItemStatus.COMPLETED
+
+    @property
+    def claimed(self) -> bool:
+        """Whether insurance is estimated on the item: its code's option and the person's choice."""
+        return charge_insurable(self.insurable, self.insurable_override)
 
     @property
     def is_override(self) -> bool:
@@ -123,6 +137,8 @@ class WorkingItem:
             rtu=self.rtu,
             visit=self.visit,
             notes=self.notes,
+            taxable_override=self.taxable_override,
+            insurable_override=self.insurable_override,
         )
 
 
@@ -148,6 +164,8 @@ def _from_row(row: PlanItemRow, key: int, keys: dict[int, int]) -> WorkingItem:
         visit=row.visit,
         sequence=row.sequence,
         notes=row.notes,
+        taxable_override=row.taxable_override,
+        insurable_override=row.insurable_override,
         status=row.status,
         completed_on=row.completed_on,
         approved_fee=row.approved_fee,

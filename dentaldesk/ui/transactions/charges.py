@@ -104,8 +104,9 @@ class ChargesSection(QGroupBox):
         if mode is Mode.PLAN_ITEM:
             show_message(
                 self.dos_note,
-                "Planned work may be dated ahead. DOS, Taxable and Aged show the charge this item will post; "
-                "on completion it is dated that day and takes the code's and account's defaults.",
+                "Planned work may be dated ahead. The plan item keeps Taxable and Insurable; DOS and Aged "
+                "only show the charge it will post: on completion it is dated that day and aged by the "
+                "account's ICM.",
             )
         if mode is Mode.POSTED:
             self.dos.setReadOnly(True)
@@ -130,6 +131,10 @@ class ChargesSection(QGroupBox):
         """A new code: Taxable and Aged go back to what the code and account say."""
         self._taxable_choice = None
         self._aged_touched = False
+
+    def set_taxable_choice(self, choice: bool | None) -> None:
+        """The Taxable a plan item kept for its charge (None: the default); shown at the next refresh."""
+        self._taxable_choice = choice
 
     def aged_choice(self) -> object:
         """The Aged field for posting: :data:`DEFAULT_AGED` when left at its default, else the

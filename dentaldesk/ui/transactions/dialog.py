@@ -13,11 +13,13 @@ and recomputes with the service's own rules (:func:`~dentaldesk.services.ledger.
 writing nothing. OK is enabled only while no field is refused, each refusal is shown next to its
 field (TX-VAL-1). What OK does depends on the :class:`~.charges.Mode`:
 
-* ``PLAN_ITEM``: the caller reads :meth:`PatientTransactionDialog.entry` (the plan editor puts it
-  in its working copy as one undo step; Save draft saves the plan in one transaction). A plan item
-  stores code, tooth, surfaces, providers, fee, RTU's and notes; its DOS, Taxable, Insurable and
-  Aged show the charge it will post, which on completion is dated that day and takes the code's
-  and account's defaults (the dialog says so under DOS).
+* ``PLAN_ITEM``: the caller reads :meth:`PatientTransactionDialog.entry` and
+  :meth:`~PatientTransactionDialog.charge_entry` (the plan editor puts them in its working copy as
+  one undo step; Save draft saves the plan in one transaction). A plan item stores code, tooth,
+  surfaces, providers, fee, RTU's, notes, and the person's Taxable and Insurable choices (passed
+  back in as ``taxable`` and ``insurable`` when it is opened again); its DOS and Aged only show
+  the charge it will post, which on completion is dated that day and aged by the account's ICM
+  (the dialog says so under DOS; see :mod:`dentaldesk.services.plans`).
 * ``POST`` and ``POSTED``: OK runs the caller's ``submit`` (one service call, one transaction);
   the dialog closes only when it succeeded and otherwise shows the refusal at its field.
 
@@ -115,6 +117,8 @@ class PatientTransactionDialog(QDialog):
         context: TransactionContext,
         mode: Mode = Mode.PLAN_ITEM,
         initial: ProcedureEntry | None = None,
+        taxable: bool | None = None,
+        insurable: bool | None = None,
         ahead: Sequence[EstimateInput] = (),
         dos: dt.date | None = None,
         ctx: AppContext | None = None,
@@ -150,6 +154,10 @@ class PatientTransactionDialog(QDialog):
                 ctx, context.patient_id, facts.numbering, context.marks,
                 transaction_id=context.transaction_id, plan_item_id=context.plan_item_id,
             )
+        # A plan item opened again shows the Taxable and Insurable it keeps for its code.
+        self._last_code = initial.code.code if initial is not None else None
+        self.charges.set_taxable_choice(taxable)
+        self.insurance.set_insurable_choice(insurable)
         self.sections: list[QWidget] = [self.procedure, self.charges, self.options, self.insurance]
         if self.chart is not None:
             self.sections.append(self.chart)

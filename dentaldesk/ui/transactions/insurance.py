@@ -111,6 +111,10 @@ class InsuranceSection(QGroupBox):
     def reset_choices(self) -> None:
         self._insurable_choice = None
 
+    def set_insurable_choice(self, choice: bool | None) -> None:
+        """The Insurable a plan item kept for its charge (None: as covered); shown at the next refresh."""
+        self._insurable_choice = choice
+
     def claim_choice(self) -> int | None:
         """The open claim chosen to post against (TX-INS-2), or None."""
         if not self.claim.isVisibleTo(self) or not self.claim.isEnabled():
