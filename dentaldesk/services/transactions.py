@@ -50,7 +50,7 @@ from dentaldesk.domain.terms import ClaimStatus, GraphicStatus, Icm, Transaction
 from dentaldesk.services import audit
 from dentaldesk.services.actor import Actor
 from dentaldesk.services.chart import chart_procedure_in
-from dentaldesk.services.chart_queries import ChartMark, chart_marks, office_numbering
+from dentaldesk.services.chart_queries import ChartMark, graphic_history, office_numbering
 from dentaldesk.services.claims import _line_estimates
 from dentaldesk.services.ledger import (
     BILLING_ROLES,
@@ -159,24 +159,11 @@ def _open_claims_in(session: Session, account_id: int, patient_id: int) -> tuple
         select(Claim.id, Claim.claim_number, DentalPlan.carrier, Claim.created_on)
         .join(Coverage, Coverage.id == Claim.coverage_id)
         .join(DentalPlan, DentalPlan.id == Coverage.dental_plan_id)
-        # Through the account's index: a claim holds one patient's procedures.
+        # The patient's claims filed under this account: its payments post to the account's ledger.
         .where(Claim.account_id == account_id, Claim.patient_id == patient_id, Claim.status == ClaimStatus.OPEN)
         .order_by(Claim.created_on, Claim.id)
     )
     return tuple(ClaimChoice(*row) for row in rows)
-
-
-def _procedure_marks(
-    uow: UnitOfWork, patient_id: int, plan_item_id: int | None, transaction_id: int | None
-) -> tuple[ChartMark, ...]:
-    """The procedure's marks, removed ones too (TX-CHART-2): those of its transaction and of its plan
-    item, as :func:`~dentaldesk.services.chart_queries.graphic_history` links them, read through the
-    patient's index (the chart has no index on the links)."""
-    return tuple(
-        m for m in chart_marks(uow, patient_id)
-        if (transaction_id is not None and m.transaction_id == transaction_id)
-        or (plan_item_id is not None and m.plan_item_id == plan_item_id)
-    )
 
 
 def transaction_context(
@@ -189,8 +176,8 @@ def transaction_context(
 ) -> TransactionContext:
     """Read once what the dialog needs for one patient; the procedure's marks when it exists already.
 
-    ``with_claims`` False leaves out the open claims (a planned item goes on no claim). For a posted
-    charge pass its ``plan_item_id`` too, so marks charted while it was planned are found.
+    ``with_claims`` False leaves out the open claims (a planned item goes on no claim). A posted
+    charge's marks include those charted while it was a plan item (as ``graphic_history`` links them).
     """
     with uow:
         session = uow.session
@@ -201,7 +188,8 @@ def transaction_context(
         claims = _open_claims_in(session, account_id, patient_id) if with_claims else ()
     marks: tuple[ChartMark, ...] = ()
     if plan_item_id is not None or transaction_id is not None:
-        marks = _procedure_marks(uow, patient_id, plan_item_id, transaction_id)
+        # The procedure's marks, removed ones too (TX-CHART-2), through the chart's link indexes.
+        marks = tuple(graphic_history(uow, transaction_id=transaction_id, plan_item_id=plan_item_id))
     return TransactionContext(patient_id, account_id, terms, claims, marks, plan_item_id, transaction_id)
 
 
