@@ -27,6 +27,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -46,7 +47,7 @@ from dentaldesk.domain.aging import release_on_claim_complete
 from dentaldesk.domain.errors import NotFound, RuleViolation, ValidationError
 from dentaldesk.domain.estimates import EstimateInput
 from dentaldesk.domain.money import ZERO, format_money
-from dentaldesk.domain.terms import ClaimStatus, CoverageRank, TransactionKind
+from dentaldesk.domain.terms import Category, ClaimStatus, CoverageRank, TransactionKind
 from dentaldesk.services import audit
 from dentaldesk.services.actor import Actor
 from dentaldesk.services.claim_queries import (
@@ -79,10 +80,12 @@ __all__ = [
     "ClaimableCharge",
     "CoverageChoice",
     "InsurancePaymentPosted",
+    "LineEstimate",
     "benefits_used_in",
     "benefits_used_this_year",
     "claim_candidates",
     "claim_detail",
+    "claim_line_estimates",
     "claimable_charges",
     "complete_claim",
     "create_claim",
@@ -127,10 +130,29 @@ def _coverage_for(session: Session, patient_id: int, coverage_id: int | None) ->
     return coverage
 
 
-def _line_estimates(
-    session: Session, patient_id: int, coverage: Coverage, charges: Sequence
-) -> dict[int, tuple[Decimal, Decimal]]:
-    """Each charge's (estimate, deductible applied) for this coverage (INS-1..7), in DOS order."""
+class LineEstimate(NamedTuple):
+    """What one claim line is estimated at for its coverage, and the deductible that estimate applies."""
+
+    estimated: Decimal
+    deductible: Decimal
+
+
+def claim_line_estimates(
+    session: Session,
+    patient_id: int,
+    coverage: Coverage,
+    charges: Sequence[tuple[LedgerTransaction, str, Category]],
+) -> dict[int, LineEstimate]:
+    """The claim line estimate of each charge for one of the patient's coverages, by transaction id.
+
+    ``charges`` are (charge, code, category) in the order they are estimated: DOS order on a claim,
+    so the deductible (INS-2) and the annual maximum left (INS-3) go to the earliest procedures.
+    The estimate is the one engine's (INS-1..7) with the patient's coverage as it stands now: the
+    primary's share for the primary coverage, the secondary's (what the primary left, INS-4) for a
+    secondary one. Filing a claim (:func:`create_claim`), putting a posted charge on an open claim
+    (``services.transactions``) and the deductible met on completing a claim all use it, so a
+    line is estimated the same way however it reaches the claim.
+    """
     items = [EstimateInput(key=tx.id, code=code, category=category, fee=tx.amount) for tx, code, category in charges]
     estimates = estimate_for_patient(session, patient_id, items)
     has_primary = session.scalar(
@@ -139,8 +161,8 @@ def _line_estimates(
         )
     )
     if coverage.rank is CoverageRank.SECONDARY and has_primary:
-        return {e.key: (e.secondary, e.deductible_secondary) for e in estimates}
-    return {e.key: (e.primary, e.deductible_primary) for e in estimates}
+        return {e.key: LineEstimate(e.secondary, e.deductible_secondary) for e in estimates}
+    return {e.key: LineEstimate(e.primary, e.deductible_primary) for e in estimates}
 
 
 def _claim_charges(session: Session, claim: Claim) -> list:
@@ -195,7 +217,7 @@ def create_claim(
         assert office is not None
         number = str(office.next_claim_number)
         office.next_claim_number += 1
-        estimates = _line_estimates(session, patient_id, coverage, charges)
+        estimates = claim_line_estimates(session, patient_id, coverage, charges)
         claim = Claim(
             office_id=office.id,
             account_id=patient.account_id,
@@ -208,7 +230,7 @@ def create_claim(
         session.add(claim)
         session.flush()
         for tx, _code, _category in charges:
-            claim.lines.append(ClaimLine(transaction_id=tx.id, estimated=estimates[tx.id][0], paid=ZERO))
+            claim.lines.append(ClaimLine(transaction_id=tx.id, estimated=estimates[tx.id].estimated, paid=ZERO))
             tx.claim_id = claim.id
         uow.flush()
         audit.record(
@@ -218,7 +240,7 @@ def create_claim(
                 "patient_id": patient_id,
                 "coverage_id": coverage.id,
                 "transactions": [tx.id for tx, _c, _k in charges],
-                "estimated": sum((estimate for estimate, _deductible in estimates.values()), ZERO),
+                "estimated": sum((line.estimated for line in estimates.values()), ZERO),
             },
         )
         [summary] = claim_summaries(session, Claim.id == claim.id)
@@ -363,7 +385,8 @@ def _complete_in(
     coverage = session.get(Coverage, claim.coverage_id)
     assert coverage is not None
     this_years = [row for row in _claim_charges(session, claim) if row[0].dos.year == coverage.benefit_year]
-    deductible = sum((d for _e, d in _line_estimates(session, claim.patient_id, coverage, this_years).values()), ZERO)
+    estimated = claim_line_estimates(session, claim.patient_id, coverage, this_years)
+    deductible = sum((line.deductible for line in estimated.values()), ZERO)
     released = 0
     paid_total = ZERO
     this_year = ZERO

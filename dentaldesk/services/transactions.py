@@ -51,7 +51,7 @@ from dentaldesk.services import audit
 from dentaldesk.services.actor import Actor
 from dentaldesk.services.chart import chart_procedure_in
 from dentaldesk.services.chart_queries import ChartMark, graphic_history, office_numbering
-from dentaldesk.services.claims import _line_estimates
+from dentaldesk.services.claims import claim_line_estimates
 from dentaldesk.services.ledger import (
     BILLING_ROLES,
     ChargeTerms,
@@ -288,7 +288,7 @@ def _put_on_claim_in(session: Session, actor: Actor, tx: LedgerTransaction, clai
     code = session.get(ProcedureCode, tx.procedure_code_id) if tx.procedure_code_id is not None else None
     if coverage is None or code is None:
         raise RuleViolation("Only a procedure with its code can go on a claim.", "claim")
-    estimate, _deductible = _line_estimates(session, tx.patient_id, coverage, [(tx, code.code, code.category)])[tx.id]
+    estimate = claim_line_estimates(session, tx.patient_id, coverage, [(tx, code.code, code.category)])[tx.id].estimated
     session.add(ClaimLine(claim_id=claim.id, transaction_id=tx.id, estimated=estimate, paid=ZERO))
     tx.claim_id = claim.id
     session.flush()

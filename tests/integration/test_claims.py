@@ -20,8 +20,10 @@ from dentaldesk.domain.estimates import EstimateInput
 from dentaldesk.domain.terms import Category, ClaimStatus, Icm, TransactionKind
 from dentaldesk.services.aging_report import account_aging
 from dentaldesk.services.claims import (
+    LineEstimate,
     benefits_used_this_year,
     claim_detail,
+    claim_line_estimates,
     claimable_charges,
     complete_claim,
     create_claim,
@@ -77,6 +79,28 @@ def test_tx_ins2_a_claim_files_every_completed_insurable_charge_not_yet_claimed(
         assert s.scalar(select(Office.next_claim_number)) == 2
         assert s.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.action == "create_claim")) == 1
     assert claimable_charges(money.uow, money.patient_id) == []
+
+
+def test_ins2_claim_line_estimates_gives_each_line_its_estimate_and_deductible_in_dos_order(
+    money: MoneyPractice,
+) -> None:
+    """INS-1/INS-2: the exam (100 %, no deductible) 65.00; the filling a day later takes the 50.00
+    deductible, (180 - 50) x 80 % = 104.00; filing the claim estimates its lines exactly so."""
+    exam, filling = _charge(money, "D0120", 5), _charge(money, "D2391", 4)
+    with money.uow:
+        s = money.uow.session
+        coverage = s.scalar(select(Coverage).where(Coverage.patient_id == money.patient_id))
+        charges = [
+            (s.get(LedgerTransaction, exam.transaction_id), "D0120", Category.DIAGNOSTIC),
+            (s.get(LedgerTransaction, filling.transaction_id), "D2391", Category.RESTORATIVE),
+        ]
+        lines = claim_line_estimates(s, money.patient_id, coverage, charges)
+    assert lines == {
+        exam.transaction_id: LineEstimate(estimated=D("65.00"), deductible=D("0.00")),
+        filling.transaction_id: LineEstimate(estimated=D("104.00"), deductible=D("50.00")),
+    }
+    detail = claim_detail(money.uow, _file(money).id)
+    assert [line.estimated for line in detail.lines] == [D("65.00"), D("104.00")]
 
 
 def test_tx_ins2_claim_numbers_count_up_and_an_empty_claim_is_refused(money: MoneyPractice) -> None:
