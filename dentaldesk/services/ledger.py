@@ -20,7 +20,7 @@ Choices the rules leave open, made here:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -81,8 +81,9 @@ class ChargeTerms:
     secondary: PlanCoverage | None
 
 
-def charge_terms(session: Session, patient_id: int) -> ChargeTerms:
-    """Read :class:`ChargeTerms` for one patient (the coverage through the one loader)."""
+def charge_terms(session: Session, patient_id: int, codes: Collection[str] | None = None) -> ChargeTerms:
+    """Read :class:`ChargeTerms` for one patient (the coverage through the one loader); ``codes``
+    limits the bluebooks read to the codes that will be priced (all when left out)."""
     found = session.execute(
         select(Office.tax_method, Office.tax_rate, Account.icm)
         .join(Patient, Patient.office_id == Office.id)
@@ -92,7 +93,7 @@ def charge_terms(session: Session, patient_id: int) -> ChargeTerms:
     if found is None:
         raise NotFound("This patient no longer exists.")
     tax_method, tax_rate, icm = found
-    primary, secondary = load_coverages(session, patient_id)
+    primary, secondary = load_coverages(session, patient_id, codes)
     return ChargeTerms(TaxMethod(tax_method), tax_rate, Icm(icm), primary, secondary)
 
 
@@ -152,7 +153,7 @@ def charge_facts(
 ) -> ChargeFacts:
     """TX-TAX-1/2, TX-INS-1, TX-AGE-2..4 for one charge of ``fee`` on ``dos``."""
     return facts_for_charge(
-        charge_terms(session, patient_id),
+        charge_terms(session, patient_id, (code.code,)),
         code=code.code,
         category=code.category,
         code_insurable=code.insurable,

@@ -6,7 +6,7 @@ dentaldesk.domain.estimates), so every screen prices a code the same way (STYLE.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -26,7 +26,7 @@ from dentaldesk.db.models import (
 from dentaldesk.domain.errors import NotFound
 from dentaldesk.domain.estimates import BluebookFacts, EstimateInput, ItemEstimate, PlanCoverage, estimate_items
 from dentaldesk.domain.fees import DmoPlanFacts, FeeQuote, resolve_fee
-from dentaldesk.domain.terms import CoverageRank, EstimationType
+from dentaldesk.domain.terms import Category, CoverageRank, EstimationType
 
 
 def schedule_fees(session: Session, office_id: int, code: str, schedules: Sequence[int]) -> dict[int, Decimal]:
@@ -83,33 +83,77 @@ def quote_fee_in(session: Session, patient_id: int, code: str) -> FeeQuote:
     )
 
 
-def load_coverages(session: Session, patient_id: int) -> tuple[PlanCoverage | None, PlanCoverage | None]:
-    """The patient's primary and secondary plans as the estimate engine sees them (INS-*)."""
-    found: dict[CoverageRank, PlanCoverage] = {}
-    for coverage, plan in session.execute(
-        select(Coverage, DentalPlan)
+def load_coverages(
+    session: Session, patient_id: int, codes: Collection[str] | None = None
+) -> tuple[PlanCoverage | None, PlanCoverage | None]:
+    """The patient's primary and secondary plans as the estimate engine sees them (INS-*).
+
+    ``codes`` limits each plan's bluebook (and the copays it holds) to those codes: estimating a
+    few items needs no more. Left out, the whole bluebooks are read, for a caller that prices any
+    code afterwards (the Patient Transactions dialog, as the person types). Only the columns the
+    engine uses are read, in three queries whatever the number of plans.
+    """
+    plans = session.execute(
+        select(
+            Coverage.rank,
+            Coverage.deductible_met,
+            Coverage.benefits_used,
+            DentalPlan.id,
+            DentalPlan.name,
+            DentalPlan.carrier,
+            DentalPlan.estimation_type,
+            DentalPlan.deductible,
+            DentalPlan.annual_max,
+        )
         .join(DentalPlan, DentalPlan.id == Coverage.dental_plan_id)
         .where(Coverage.patient_id == patient_id)
+    ).all()
+    if not plans:
+        return None, None
+    plan_ids = [plan.id for plan in plans]
+    percents: dict[int, dict[Category, int]] = {plan_id: {} for plan_id in plan_ids}
+    exempt: dict[int, set[Category]] = {plan_id: set() for plan_id in plan_ids}
+    for plan_id, category, percent, deductible_applies in session.execute(
+        select(
+            PlanCategory.dental_plan_id,
+            PlanCategory.category,
+            PlanCategory.coverage_percent,
+            PlanCategory.deductible_applies,
+        ).where(PlanCategory.dental_plan_id.in_(plan_ids))
     ):
-        categories = list(session.scalars(select(PlanCategory).where(PlanCategory.dental_plan_id == plan.id)))
-        bluebook = {
-            e.code: BluebookFacts(
-                plan_fee=e.plan_fee, copay=e.copay, insurance_pays=e.insurance_pays, write_off=e.write_off
+        percents[plan_id][Category(category)] = percent
+        if not deductible_applies:
+            exempt[plan_id].add(Category(category))
+    bluebooks: dict[int, dict[str, BluebookFacts]] = {plan_id: {} for plan_id in plan_ids}
+    if codes is None or codes:
+        entries = select(
+            BluebookEntry.dental_plan_id,
+            BluebookEntry.code,
+            BluebookEntry.plan_fee,
+            BluebookEntry.copay,
+            BluebookEntry.insurance_pays,
+            BluebookEntry.write_off,
+        ).where(BluebookEntry.dental_plan_id.in_(plan_ids))
+        if codes is not None:
+            entries = entries.where(BluebookEntry.code.in_(sorted(set(codes))))
+        for plan_id, code, plan_fee, copay, insurance_pays, write_off in session.execute(entries):
+            bluebooks[plan_id][code] = BluebookFacts(
+                plan_fee=plan_fee, copay=copay, insurance_pays=insurance_pays, write_off=write_off
             )
-            for e in session.scalars(select(BluebookEntry).where(BluebookEntry.dental_plan_id == plan.id))
-        }
-        copays = {code: facts.copay for code, facts in bluebook.items() if facts.copay is not None}
-        found[coverage.rank] = PlanCoverage(
+    found: dict[CoverageRank, PlanCoverage] = {}
+    for plan in plans:
+        bluebook = bluebooks[plan.id]
+        found[CoverageRank(plan.rank)] = PlanCoverage(
             plan_name=plan.name,
             carrier=plan.carrier,
-            estimation_type=plan.estimation_type,
-            coverage_percent={c.category: c.coverage_percent for c in categories},
+            estimation_type=EstimationType(plan.estimation_type),
+            coverage_percent=percents[plan.id],
             deductible=plan.deductible,
-            deductible_exempt=frozenset(c.category for c in categories if not c.deductible_applies),
+            deductible_exempt=frozenset(exempt[plan.id]),
             annual_max=plan.annual_max,
-            deductible_met=coverage.deductible_met,
-            benefits_used=coverage.benefits_used,
-            copays=copays,
+            deductible_met=plan.deductible_met,
+            benefits_used=plan.benefits_used,
+            copays={code: facts.copay for code, facts in bluebook.items() if facts.copay is not None},
             bluebook=bluebook,
         )
     primary = found.get(CoverageRank.PRIMARY)
@@ -120,6 +164,7 @@ def load_coverages(session: Session, patient_id: int) -> tuple[PlanCoverage | No
 
 
 def estimate_for_patient(session: Session, patient_id: int, items: Sequence[EstimateInput]) -> list[ItemEstimate]:
-    """INS-1..INS-7 for items in plan order, with the patient's current coverage."""
-    primary, secondary = load_coverages(session, patient_id)
+    """INS-1..INS-7 for items in plan order, with the patient's current coverage (the bluebook
+    entries of the items' codes only)."""
+    primary, secondary = load_coverages(session, patient_id, {item.code for item in items})
     return estimate_items(items, primary, secondary)

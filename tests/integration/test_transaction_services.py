@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -13,6 +14,7 @@ from sqlalchemy import func, select
 from dentaldesk.db.models import (
     Account,
     AuditEvent,
+    BluebookEntry,
     ChartGraphic,
     Claim,
     ClaimLine,
@@ -26,6 +28,7 @@ from dentaldesk.domain.errors import ConflictError, RuleViolation, ValidationErr
 from dentaldesk.domain.terms import ClaimStatus, GraphicStatus, Icm, TransactionKind
 from dentaldesk.services.claims import create_claim
 from dentaldesk.services.ledger import account_balance_in, charge_facts, charge_terms, facts_for_charge
+from dentaldesk.services.pricing import load_coverages
 from dentaldesk.services.transactions import (
     edit_posted_charge,
     post_transaction,
@@ -90,6 +93,31 @@ def _open_claim(uow: UnitOfWork) -> tuple[int, int]:
 
 # --- facts read once, the same rules as charge_facts
 
+
+
+def test_ins1_ins7_load_coverages_reads_only_the_bluebook_entries_of_the_codes_asked(demo_uow: UnitOfWork) -> None:
+    """INS-1/INS-5/INS-7: asked for some codes, each plan's bluebook (and its copays) holds just their
+    entries, as in the whole bluebook; the rest of the coverage is the same; no codes, no entries."""
+    with demo_uow:
+        s = demo_uow.session
+        patient = s.scalar(
+            select(Coverage.patient_id).join(BluebookEntry, BluebookEntry.dental_plan_id == Coverage.dental_plan_id)
+            .where(BluebookEntry.code == "D2740").order_by(Coverage.patient_id).limit(1)
+        )
+        whole = load_coverages(s, patient)
+        asked = load_coverages(s, patient, ["D2740", "D0120", "D0000"])
+        none = load_coverages(s, patient, [])
+    assert whole[0] is not None and len(whole[0].bluebook) > 3
+    for full, part, empty in zip(whole, asked, none, strict=True):
+        if full is None:
+            assert part is None and empty is None
+            continue
+        wanted = {"D2740", "D0120"} & set(full.bluebook)
+        assert part.bluebook == {code: full.bluebook[code] for code in wanted}
+        assert part.copays == {code: c for code, c in full.copays.items() if code in wanted}
+        assert empty.bluebook == {} and empty.copays == {}
+        assert replace(part, bluebook={}, copays={}) == replace(full, bluebook={}, copays={})
+    assert "D2740" in asked[0].bluebook
 
 def test_tx_age4_facts_for_charge_agree_with_charge_facts_and_show_a_blank_aged_field(demo_uow) -> None:
     """TX-AGE-4/TX-INS-5: from terms read once, the same facts as charge_facts; ICM 2 shows Aged blank
