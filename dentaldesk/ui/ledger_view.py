@@ -36,6 +36,7 @@ from dentaldesk.ui.aging_report_view import AgingReportWindow
 from dentaldesk.ui.context import AppContext
 from dentaldesk.ui.ledger_dialogs import AdjustmentDialog, CreateClaimDialog, InsurancePaymentDialog, PaymentDialog
 from dentaldesk.ui.table_model import Column, RowsModel
+from dentaldesk.ui.transactions.fields import ERROR_COLOR, SUCCESS_COLOR, tint
 from dentaldesk.ui.widgets import EmptyState, make_table
 
 LEDGER_COLUMNS: list[Column[LedgerRow]] = [
@@ -187,7 +188,6 @@ class LedgerView(QWidget):
         self.message = QLabel()
         self.message.setObjectName("ledger_message")
         self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #05603a;")
         self.message.setVisible(False)
 
         self.model: RowsModel[LedgerRow] = RowsModel(LEDGER_COLUMNS, self)
@@ -305,9 +305,15 @@ class LedgerView(QWidget):
             else "No open claims: use Create claim first."
         )
 
-    def show_message(self, text: str) -> None:
+    def show_message(self, text: str, *, refusal: bool = False) -> None:
+        """The line under the buttons: what an action did (green), or why it was refused (red)."""
+        tint(self.message, ERROR_COLOR if refusal else SUCCESS_COLOR)
         self.message.setText(text)
         self.message.setVisible(bool(text))
+        self.message.setAccessibleDescription(f"Refused: {text}" if refusal and text else text)
+
+    def show_refusal(self, text: str) -> None:
+        self.show_message(text, refusal=True)
 
     # --- Acting ------------------------------------------------------------------------------------
 
@@ -343,7 +349,7 @@ class LedgerView(QWidget):
         if self.account_id is None:
             return
         if self.patient_id is None:
-            self.show_message("Choose the patient under Patients first: a charge is posted for one patient.")
+            self.show_refusal("Choose the patient under Patients first: a charge is posted for one patient.")
             return
         from dentaldesk.ui.transactions.ledger_flows import open_post_charge
 
@@ -356,14 +362,14 @@ class LedgerView(QWidget):
             return
         row = self.model.rows[row_index.row()]
         if row.kind is not TransactionKind.CHARGE or not row.code:
-            self.show_message("Only a procedure charge opens in the Patient Transactions window.")
+            self.show_refusal("Only a procedure charge opens in the Patient Transactions window.")
             return
         from dentaldesk.ui.transactions.ledger_flows import open_posted_charge
 
         try:
             self.dialog = open_posted_charge(self.ctx, row.id, self.show_message, self)
         except DentalDeskError as exc:
-            self.show_message(exc.message)
+            self.show_refusal(exc.message)
 
     def open_aging_report(self) -> None:
         if self.report is None:

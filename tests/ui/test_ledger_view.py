@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QLabel
 from sqlalchemy import Engine, select
 
 from dentaldesk.db.models import Account, Office
@@ -19,6 +22,7 @@ from dentaldesk.services.uow import UnitOfWork
 from dentaldesk.services.users import login
 from dentaldesk.ui.ledger_dialogs import CreateClaimDialog, InsurancePaymentDialog, PaymentDialog
 from dentaldesk.ui.ledger_view import LedgerView
+from dentaldesk.ui.transactions.fields import ERROR_COLOR, SUCCESS_COLOR
 
 LEFT = Qt.MouseButton.LeftButton
 OLDEST_FIRST = ("over_90", "d61_90", "d31_60", "d0_30", "current")
@@ -198,6 +202,34 @@ def test_tx_age3_a_final_insurance_payment_completes_the_claim(
     assert not dialog.isVisible()
     assert owner_view.claims_model.rowCount() == count - 1
     assert "The claim is complete" in owner_view.message.text()
+
+
+def test_tx_val1_the_message_line_shows_refusals_in_red_and_what_was_done_in_green(
+    qtbot, owner_view: LedgerView, demo_engine: Engine, shots: Path
+) -> None:
+    """TX-VAL-1: Enter on a payment row is refused in the error colour; a payment posted says so in
+    green; Post charge with no patient chosen is refused in red again."""
+    account, _oldest = _account_owing(demo_engine)
+    owner_view.set_account(account)
+    dialog = _open_payment(qtbot, owner_view)
+    qtbot.keyClicks(dialog.amount, "10.00")
+    qtbot.mouseClick(dialog.action_button, LEFT)
+    message = owner_view.message
+    assert "Payment of 10.00 posted" in message.text() and _colour(message) == SUCCESS_COLOR
+    payment = next(i for i, row in enumerate(owner_view.model.rows) if row.credit == Decimal("10.00"))
+    owner_view.table.setCurrentIndex(owner_view.model.index(payment, 0))
+    owner_view.table.setFocus()
+    QTest.keyClick(owner_view.table, Qt.Key.Key_Return)
+    assert message.text() == "Only a procedure charge opens in the Patient Transactions window."
+    assert message.isVisible() and _colour(message) == ERROR_COLOR
+    owner_view.grab().save(str(shots / "ledger_message_refused.png"))
+    qtbot.mouseClick(owner_view.charge_button, LEFT)
+    assert message.text().startswith("Choose the patient under Patients first") and _colour(message) == ERROR_COLOR
+
+
+def _colour(label: QLabel) -> str:
+    """The colour the label's text is drawn in."""
+    return label.palette().color(QPalette.ColorRole.WindowText).name()
 
 
 def test_no_account_chosen_says_what_to_do(qtbot, demo_engine: Engine, make_ctx) -> None:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 # Colours as palette entries, not style sheets: a sheet per label makes the window slower to open.
 ERROR_COLOR = "#b42318"
 HINT_COLOR = "#475467"
+SUCCESS_COLOR = "#05603a"
 DATE_FORMAT = "yyyy-MM-dd"
 _BLANK = QDate(1900, 1, 1)  # the date edit's "no date" value, shown as its special text
 
