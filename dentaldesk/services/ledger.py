@@ -5,6 +5,10 @@
 ``post_charge``, ``post_payment`` and ``post_adjustment`` are the ledger's own user actions, each
 one unit of work (DATA-1), role-checked and audited (SEC-2).
 
+What a charge will be before it is posted (tax, insurable, estimate, aging) is worked out in
+:mod:`dentaldesk.services.charge_facts`; the account's balance and header are read in
+:mod:`dentaldesk.services.ledger_queries`. Their names are importable from here too.
+
 Choices the rules leave open, made here:
 
 * Anyone who logs in may post a charge or take a payment (the front desk does both, TP-1).
@@ -20,24 +24,46 @@ Choices the rules leave open, made here:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, case, func, select, type_coerce
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dentaldesk.db.models import Account, LedgerTransaction, Office, Patient, ProcedureCode
-from dentaldesk.domain.aging import charge_aging_parts, check_aged_date, check_dos, default_aged_date
+from dentaldesk.db.models import Account, LedgerTransaction, Patient, ProcedureCode
+from dentaldesk.domain.aging import check_aged_date, check_dos
 from dentaldesk.domain.errors import NotFound, RuleViolation, ValidationError
-from dentaldesk.domain.estimates import EstimateInput, ItemEstimate, PlanCoverage, charge_insurable, estimate_items
-from dentaldesk.domain.money import ZERO, format_money, from_cents, money, parse_money
-from dentaldesk.domain.tax import tax_amount, taxable_state
-from dentaldesk.domain.terms import Category, Icm, Role, TaxMethod, TransactionKind
+from dentaldesk.domain.money import ZERO, format_money, money, parse_money
+from dentaldesk.domain.terms import Role, TransactionKind
 from dentaldesk.services import audit
 from dentaldesk.services.actor import Actor
-from dentaldesk.services.pricing import load_coverages
+from dentaldesk.services.charge_facts import ChargeFacts, ChargeTerms, charge_facts, charge_terms, facts_for_charge
+from dentaldesk.services.ledger_queries import AccountFacts, account_balance_in, account_facts, signed_cents
 from dentaldesk.services.uow import UnitOfWork
+
+# Callers import these from the ledger (they lived here before the split).
+__all__ = [
+    "ADJUSTMENT_ROLES",
+    "BILLING_ROLES",
+    "PAYMENT_METHODS",
+    "AccountFacts",
+    "ChargeFacts",
+    "ChargeTerms",
+    "PostedCharge",
+    "PostedCredit",
+    "account_balance_in",
+    "account_facts",
+    "amount_from",
+    "charge_facts",
+    "charge_terms",
+    "check_not_future",
+    "facts_for_charge",
+    "post_adjustment",
+    "post_charge",
+    "post_charge_in",
+    "post_payment",
+    "signed_cents",
+]
 
 # Who may do what on the ledger (see the module docstring).
 BILLING_ROLES = frozenset(Role)
@@ -45,124 +71,6 @@ ADJUSTMENT_ROLES = frozenset({Role.OWNER, Role.ADMIN})
 PAYMENT_METHODS = ("Cash", "Check", "Card", "Other")
 
 _DEFAULT = object()
-
-
-@dataclass(frozen=True)
-class ChargeFacts:
-    """What the Charges/Aging and Insurance sections show for a charge before it is posted.
-
-    ``aged_date`` and ``held_amount`` are what posting records (TX-AGE-2..4); ``aged_field`` is
-    what the dialog's Aged field shows by default: blank on an insurable ICM 1 or ICM 2 charge,
-    where ICM 2 still ages the patient's portion from DOS (``held_amount`` stays current).
-    ``estimate`` is the engine's split (TX-INS-3..5), None when the charge is not insurable.
-    """
-
-    taxable_enabled: bool
-    taxable: bool
-    taxable_reason: str
-    tax: Decimal
-    insurable: bool
-    estimated_insurance: Decimal
-    aged_date: dt.date | None
-    held_amount: Decimal
-    aged_field: dt.date | None = None
-    estimate: ItemEstimate | None = None
-
-
-@dataclass(frozen=True)
-class ChargeTerms:
-    """What pricing a patient's charge needs, read once: the office's tax method and rate, the
-    account's ICM and the patient's coverage (TX-TAX-1, TX-INS-1, TX-AGE-2..4, INS-*)."""
-
-    tax_method: TaxMethod
-    tax_rate: Decimal | None
-    icm: Icm
-    primary: PlanCoverage | None
-    secondary: PlanCoverage | None
-
-
-def charge_terms(session: Session, patient_id: int, codes: Collection[str] | None = None) -> ChargeTerms:
-    """Read :class:`ChargeTerms` for one patient (the coverage through the one loader); ``codes``
-    limits the bluebooks read to the codes that will be priced (all when left out)."""
-    found = session.execute(
-        select(Office.tax_method, Office.tax_rate, Account.icm)
-        .join(Patient, Patient.office_id == Office.id)
-        .join(Account, Account.id == Patient.account_id)
-        .where(Patient.id == patient_id)
-    ).first()
-    if found is None:
-        raise NotFound("This patient no longer exists.")
-    tax_method, tax_rate, icm = found
-    primary, secondary = load_coverages(session, patient_id, codes)
-    return ChargeTerms(TaxMethod(tax_method), tax_rate, Icm(icm), primary, secondary)
-
-
-def facts_for_charge(
-    terms: ChargeTerms,
-    *,
-    code: str,
-    category: Category,
-    code_insurable: bool,
-    code_taxable: bool,
-    fee: Decimal,
-    dos: dt.date,
-    taxable: bool | None = None,
-    insurable: bool | None = None,
-    ahead: Sequence[EstimateInput] = (),
-) -> ChargeFacts:
-    """TX-TAX-1/2, TX-INS-1, TX-INS-3..5, TX-AGE-2..4 of one charge from terms read once; no database.
-
-    ``ahead`` are items estimated before this one (a plan's earlier items, INS-2/INS-3), so the
-    deductible and the maximum they use are not counted twice. A dialog recomputes this on every
-    keystroke; :func:`charge_facts` and posting use it too, so the figures are the same everywhere.
-    """
-    state = taxable_state(terms.tax_method, terms.tax_rate, code_taxable)
-    is_taxable = state.checked if (taxable is None or not state.enabled) else taxable
-    is_insurable = terms.primary is not None and charge_insurable(code_insurable, insurable)
-    estimate = None
-    if is_insurable:
-        items = [*ahead, EstimateInput(key=0, code=code, category=category, fee=fee)]
-        estimate = estimate_items(items, terms.primary, terms.secondary)[-1]
-    insurance = estimate.insurance if estimate is not None else ZERO
-    aged, held = charge_aging_parts(
-        fee_total=fee, insurable=is_insurable, icm=terms.icm, dos=dos, estimated_insurance=insurance
-    )
-    return ChargeFacts(
-        taxable_enabled=state.enabled,
-        taxable=is_taxable,
-        taxable_reason=state.reason,
-        tax=tax_amount(fee, terms.tax_rate, is_taxable),
-        insurable=is_insurable,
-        estimated_insurance=insurance,
-        aged_date=aged,
-        held_amount=held,
-        aged_field=default_aged_date(insurable=is_insurable, icm=terms.icm, dos=dos),
-        estimate=estimate,
-    )
-
-
-def charge_facts(
-    session: Session,
-    patient_id: int,
-    code: ProcedureCode,
-    fee: Decimal,
-    dos: dt.date,
-    *,
-    taxable: bool | None = None,
-    insurable: bool | None = None,
-) -> ChargeFacts:
-    """TX-TAX-1/2, TX-INS-1, TX-AGE-2..4 for one charge of ``fee`` on ``dos``."""
-    return facts_for_charge(
-        charge_terms(session, patient_id, (code.code,)),
-        code=code.code,
-        category=code.category,
-        code_insurable=code.insurable,
-        code_taxable=code.taxable,
-        fee=fee,
-        dos=dos,
-        taxable=taxable,
-        insurable=insurable,
-    )
 
 
 def post_charge_in(
@@ -271,29 +179,6 @@ class PostedCredit:
     balance: Decimal
     credit: Decimal
     message: str
-
-
-def _cents(column: object) -> object:
-    # Money columns hold integer cents; sums are taken in cents and converted once (MONEY-1).
-    return type_coerce(column, BigInteger)
-
-
-def signed_cents():  # type: ignore[no-untyped-def]
-    """SQL: what a ledger row adds to the balance, in cents (a charge and its tax up, credits down)."""
-    lt = LedgerTransaction
-    return case(
-        (lt.kind == TransactionKind.CHARGE, _cents(lt.amount) + _cents(lt.tax)),  # type: ignore[operator]
-        else_=-_cents(lt.amount),  # type: ignore[operator]
-    )
-
-
-def account_balance_in(session: Session, account_id: int) -> Decimal:
-    """The account's balance: charges and their tax less every credit (AGE-3's balance)."""
-    total = session.scalar(
-        select(func.coalesce(func.sum(signed_cents()), 0)).where(LedgerTransaction.account_id == account_id)
-    )
-    return from_cents(int(total or 0))
-
 
 def _account_of_office(session: Session, actor: Actor, account_id: int) -> Account:
     account = session.get(Account, account_id)
@@ -505,31 +390,3 @@ def post_adjustment(
         result = PostedCredit(tx.id, kind, value, after, max(ZERO, -after), message)
         uow.commit()
     return result
-
-
-@dataclass(frozen=True)
-class AccountFacts:
-    """What the Ledger view's header says about an account."""
-
-    account_id: int
-    account_number: str
-    guarantor: str
-    icm: Icm
-    balance: Decimal
-
-
-def account_facts(uow: UnitOfWork, account_id: int) -> AccountFacts:
-    """The account's number, guarantor, ICM and balance (the Ledger view's header)."""
-    with uow:
-        session = uow.session
-        account = session.get(Account, account_id)
-        if account is None:
-            raise NotFound("This account no longer exists.", "account")
-        guarantor = session.get(Patient, account.guarantor_id) if account.guarantor_id else None
-        return AccountFacts(
-            account.id,
-            account.account_number,
-            guarantor.full_name if guarantor else "",
-            Icm(account.icm),
-            account_balance_in(session, account.id),
-        )

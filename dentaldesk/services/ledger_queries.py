@@ -1,4 +1,4 @@
-"""Read-only ledger listing: an account's transactions with a running balance."""
+"""Reading the ledger: an account's transactions with a running balance, its balance, its header."""
 
 from __future__ import annotations
 
@@ -6,11 +6,13 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import BigInteger, case, func, select, type_coerce
+from sqlalchemy.orm import Session
 
-from dentaldesk.db.models import LedgerTransaction, Patient, ProcedureCode
-from dentaldesk.domain.money import ZERO
-from dentaldesk.domain.terms import TransactionKind
+from dentaldesk.db.models import Account, LedgerTransaction, Patient, ProcedureCode
+from dentaldesk.domain.errors import NotFound
+from dentaldesk.domain.money import ZERO, from_cents
+from dentaldesk.domain.terms import Icm, TransactionKind
 from dentaldesk.services.uow import UnitOfWork
 
 CREDIT_KINDS = frozenset({TransactionKind.PAYMENT, TransactionKind.INSURANCE_PAYMENT, TransactionKind.ADJUSTMENT})
@@ -68,3 +70,53 @@ def account_ledger(uow: UnitOfWork, account_id: int) -> list[LedgerRow]:
                 )
             )
     return rows
+
+
+def _cents(column: object) -> object:
+    # Money columns hold integer cents; sums are taken in cents and converted once (MONEY-1).
+    return type_coerce(column, BigInteger)
+
+
+def signed_cents():  # type: ignore[no-untyped-def]
+    """SQL: what a ledger row adds to the balance, in cents (a charge and its tax up, credits down)."""
+    lt = LedgerTransaction
+    return case(
+        (lt.kind == TransactionKind.CHARGE, _cents(lt.amount) + _cents(lt.tax)),  # type: ignore[operator]
+        else_=-_cents(lt.amount),  # type: ignore[operator]
+    )
+
+
+def account_balance_in(session: Session, account_id: int) -> Decimal:
+    """The account's balance: charges and their tax less every credit (AGE-3's balance)."""
+    total = session.scalar(
+        select(func.coalesce(func.sum(signed_cents()), 0)).where(LedgerTransaction.account_id == account_id)
+    )
+    return from_cents(int(total or 0))
+
+
+@dataclass(frozen=True)
+class AccountFacts:
+    """What the Ledger view's header says about an account."""
+
+    account_id: int
+    account_number: str
+    guarantor: str
+    icm: Icm
+    balance: Decimal
+
+
+def account_facts(uow: UnitOfWork, account_id: int) -> AccountFacts:
+    """The account's number, guarantor, ICM and balance (the Ledger view's header)."""
+    with uow:
+        session = uow.session
+        account = session.get(Account, account_id)
+        if account is None:
+            raise NotFound("This account no longer exists.", "account")
+        guarantor = session.get(Patient, account.guarantor_id) if account.guarantor_id else None
+        return AccountFacts(
+            account.id,
+            account.account_number,
+            guarantor.full_name if guarantor else "",
+            Icm(account.icm),
+            account_balance_in(session, account.id),
+        )

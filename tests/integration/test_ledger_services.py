@@ -187,3 +187,21 @@ def test_bad_input_a_rate_outside_0_to_100_percent_is_refused(money: MoneyPracti
         assert money.uow.session.scalar(
             select(func.count(PlanCategory.id)).where(PlanCategory.category == Category.IMPLANT)
         ) == 0
+
+
+def test_the_ledgers_names_stay_importable_from_services_ledger() -> None:
+    """STYLE.md layout: after the split (charge facts, ledger reads), every name callers import from
+    dentaldesk.services.ledger is still there, the same object as in the module that holds it."""
+    from dentaldesk.services import charge_facts, ledger, ledger_queries
+
+    expected = {
+        "ChargeFacts", "ChargeTerms", "charge_terms", "facts_for_charge", "charge_facts", "post_charge_in",
+        "PostedCharge", "PostedCredit", "signed_cents", "account_balance_in", "amount_from", "check_not_future",
+        "post_charge", "post_payment", "post_adjustment", "AccountFacts", "account_facts", "BILLING_ROLES",
+        "ADJUSTMENT_ROLES", "PAYMENT_METHODS",
+    }
+    assert expected <= set(ledger.__all__) and all(hasattr(ledger, name) for name in ledger.__all__)
+    for name in ("ChargeFacts", "ChargeTerms", "charge_terms", "facts_for_charge", "charge_facts"):
+        assert getattr(ledger, name) is getattr(charge_facts, name)
+    for name in ("signed_cents", "account_balance_in", "AccountFacts", "account_facts"):
+        assert getattr(ledger, name) is getattr(ledger_queries, name)
