@@ -12,7 +12,8 @@ Choices the rules leave open, made here:
   Percentage/PPO, a payment for DMO/Flat fee): a service the plan does not cover does not count
   toward its deductible.
 * The write-off comes from the primary plan's contract (INS-7); a secondary plan does not add one.
-* A DMO item without a copay on file has a copay of 0 (INS-5 "fee minus the plan's copay").
+* A DMO item without a copay of its own pays the plan's default copay (0 when none is set)
+  (INS-5 "fee minus the plan's copay").
 """
 
 from __future__ import annotations
@@ -46,7 +47,8 @@ class PlanCoverage:
 
     ``coverage_percent`` gives the % per category (a category not listed is 0 %);
     ``deductible_met`` and ``benefits_used`` come from posted claims; ``annual_max`` ``None``
-    means no annual maximum. ``copays`` are per code (DMO / Flat fee plans).
+    means no annual maximum. ``copays`` are per code (DMO / Flat fee plans); ``default_copay`` is
+    the plan's copay for a code with none of its own (INS-5 "the fee minus the plan's copay").
     """
 
     plan_name: str
@@ -60,6 +62,7 @@ class PlanCoverage:
     benefits_used: Decimal = ZERO
     copays: Mapping[str, Decimal] = field(default_factory=dict)
     bluebook: Mapping[str, BluebookFacts] = field(default_factory=dict)
+    default_copay: Decimal = ZERO
 
     def __post_init__(self) -> None:
         for category, percent in self.coverage_percent.items():
@@ -230,7 +233,7 @@ def _dmo_share(year: _PlanYear, item: EstimateInput, fee: Decimal) -> _PlanShare
         if entry is not None and entry.copay is not None:
             copay = money(entry.copay)
         else:
-            copay = money(plan.copays.get(item.code, ZERO))
+            copay = money(plan.copays.get(item.code, plan.default_copay))
         base = max(ZERO, fee - copay)
         lead = "" if entry is not None else "no bluebook entry: "
         steps.append(f"{lead}fee {_fmt(fee)} - copay {_fmt(copay)} = {_fmt(base)}")

@@ -104,6 +104,7 @@ def load_coverages(
             DentalPlan.estimation_type,
             DentalPlan.deductible,
             DentalPlan.annual_max,
+            DentalPlan.default_copay,
         )
         .join(DentalPlan, DentalPlan.id == Coverage.dental_plan_id)
         .where(Coverage.patient_id == patient_id)
@@ -155,6 +156,7 @@ def load_coverages(
             benefits_used=plan.benefits_used,
             copays={code: facts.copay for code, facts in bluebook.items() if facts.copay is not None},
             bluebook=bluebook,
+            default_copay=plan.default_copay,
         )
     primary = found.get(CoverageRank.PRIMARY)
     secondary = found.get(CoverageRank.SECONDARY)

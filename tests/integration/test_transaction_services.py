@@ -311,3 +311,28 @@ def test_tx_age4_redating_an_icm2_charge_keeps_its_insurance_portion_held(demo_u
     edit_posted_charge(demo_uow, actor, view.transaction_id, expected_version=blank.version, aged_date=TODAY)
     again = posted_charge(demo_uow, view.transaction_id)
     assert (again.aged_date, again.held_amount) == (TODAY, view.held_amount)
+
+
+def test_ins5_demo_dmo_code_without_bluebook_entry_pays_fee_minus_the_plans_copay(demo_uow) -> None:
+    """INS-5: on the demo's DMO plan a code with no bluebook entry is estimated as Fee 0 - the plan's copay."""
+    from sqlalchemy import select
+
+    from dentaldesk.db.models import BluebookEntry, Coverage, DentalPlan, ProcedureCode
+    from dentaldesk.domain.estimates import EstimateInput
+    from dentaldesk.domain.terms import EstimationType
+    from dentaldesk.services.pricing import estimate_for_patient, quote_fee_in
+
+    with demo_uow:
+        s = demo_uow.session
+        plan = s.scalar(select(DentalPlan).where(DentalPlan.estimation_type == EstimationType.DMO))
+        patient_id = s.scalar(select(Coverage.patient_id).where(Coverage.dental_plan_id == plan.id, Coverage.rank == "primary"))
+        listed = set(s.scalars(select(BluebookEntry.code).where(BluebookEntry.dental_plan_id == plan.id)))
+        code = s.scalars(
+            select(ProcedureCode).where(ProcedureCode.insurable.is_(True), ProcedureCode.code.not_in(listed))
+        ).first()
+        quote = quote_fee_in(s, patient_id, code.code)
+        [item] = estimate_for_patient(s, patient_id, [EstimateInput(key=1, code=code.code, category=code.category, fee=quote.fee)])
+        copay = plan.default_copay
+    assert copay > 0
+    assert quote.source.startswith("Fee 0")
+    assert f"copay {copay:,.2f}" in item.explanation

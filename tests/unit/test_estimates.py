@@ -407,3 +407,21 @@ def test_ins4_secondary_never_pays_more_than_patient_portion_left(items, primary
 def test_tx_ins1_a_charges_insurable_choice_can_only_keep_a_code_off_insurance(code_insurable, choice, insurable) -> None:
     """TX-INS-1: None follows the code's Insurable option; a choice can untick it, never tick a code that is off."""
     assert charge_insurable(code_insurable, choice) is insurable
+
+
+def test_ins5_dmo_without_bluebook_entry_uses_the_plans_default_copay() -> None:
+    """INS-5: no bluebook entry and no copay for the code: estimate = Fee 0 - the plan's copay."""
+    from decimal import Decimal as D
+
+    from dentaldesk.domain.estimates import EstimateInput, PlanCoverage, estimate_items
+    from dentaldesk.domain.terms import Category, EstimationType
+
+    dmo = PlanCoverage(
+        plan_name="Cigna DHMO", carrier="Cigna", estimation_type=EstimationType.DMO,
+        coverage_percent={}, deductible=D("0.00"), deductible_exempt=frozenset(), annual_max=None,
+        default_copay=D("25.00"),
+    )
+    # Fee 0 is 150.00; the plan's copay 25.00 -> insurance 125.00, patient 25.00, no write-off.
+    [item] = estimate_items([EstimateInput(key=1, code="D2391", category=Category.RESTORATIVE, fee=D("150.00"))], dmo)
+    assert (item.primary, item.patient, item.write_off) == (D("125.00"), D("25.00"), D("0.00"))
+    assert "copay 25.00" in item.explanation
