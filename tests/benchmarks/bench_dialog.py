@@ -61,6 +61,7 @@ def main() -> None:
     parser.add_argument("--plan", type=int, help="the plan to open (default: see plan_to_open)")
     args = parser.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")  # the offscreen plugin warns on every window
     from PySide6.QtWidgets import QApplication
 
     from dentaldesk.ui.context import AppContext
