@@ -45,30 +45,7 @@ from dentaldesk.services.ledger import PAYMENT_METHODS, post_adjustment, post_pa
 from dentaldesk.ui.context import AppContext
 from dentaldesk.ui.operations import run_op
 from dentaldesk.ui.table_model import Column, RowsModel
-from dentaldesk.ui.widgets import make_table
-
-ERROR_STYLE = "color: #b42318;"
-HINT_STYLE = "color: #475467;"
-
-
-def _error_label(name: str) -> QLabel:
-    label = QLabel()
-    label.setObjectName(f"{name}_error")
-    label.setStyleSheet(ERROR_STYLE)
-    label.setWordWrap(True)
-    label.setVisible(False)
-    label.setAccessibleName(f"{name.replace('_', ' ').capitalize()} message")
-    return label
-
-
-def _hint(text: str, name: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setStyleSheet(HINT_STYLE)
-    if name:
-        label.setObjectName(name)
-    return label
-
+from dentaldesk.ui.widgets import HINT_STYLE, error_label, hint_label, make_table
 
 def date_edit(name: str, day: dt.date | None = None) -> QDateEdit:
     """A date field with a calendar, ISO format, today by default."""
@@ -99,7 +76,7 @@ class LedgerDialog(QDialog):
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         self.errors: dict[str, QLabel] = {}
-        self.fallback = _error_label("dialog")
+        self.fallback = error_label("dialog")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.action_button = self.buttons.addButton(self.action_text, QDialogButtonBox.ButtonRole.AcceptRole)
         self.action_button.setObjectName("action_button")
@@ -121,7 +98,7 @@ class LedgerDialog(QDialog):
         caption_label = QLabel(caption)
         caption_label.setBuddy(widget)
         self.form.addRow(caption_label, widget)
-        error = _error_label(key)
+        error = error_label(key)
         self.form.addRow("", error)
         self.errors[key] = error
         return widget
@@ -157,7 +134,7 @@ class PaymentDialog(LedgerDialog):
             if balance >= 0
             else f"The account already has a credit of {format_money(-balance)}."
         )
-        self.body.insertWidget(0, _hint(owes + " A payment larger than that is kept as a credit.", "balance_hint"))
+        self.body.insertWidget(0, hint_label(owes + " A payment larger than that is kept as a credit.", "balance_hint"))
         self.amount = self.add_field("amount", "&Amount", QLineEdit())
         self.amount.setPlaceholderText("0.00")
         self.date = self.add_field("date", "&Date", date_edit("date"))
@@ -233,7 +210,7 @@ class CreateClaimDialog(LedgerDialog):
         self.charges_caption = QLabel("Procedures that go on the claim:")
         self.body.addWidget(self.charges_caption)
         self.body.addWidget(self.charges)
-        self.errors["charges"] = _error_label("charges")
+        self.errors["charges"] = error_label("charges")
         self.body.addWidget(self.errors["charges"])
         if not self.candidates:
             self.fallback.setText(
@@ -303,7 +280,7 @@ class InsurancePaymentDialog(LedgerDialog):
         self.fill.setToolTip("Type each line's estimate not yet paid; change what the carrier paid differently")
         self.fill.clicked.connect(self._fill_estimates)
         self.body.addWidget(self.fill, 0, Qt.AlignmentFlag.AlignLeft)
-        self.errors["paid"] = _error_label("paid")
+        self.errors["paid"] = error_label("paid")
         self.body.addWidget(self.errors["paid"])
         self.form2 = QFormLayout()
         self.date = date_edit("date")
@@ -311,7 +288,7 @@ class InsurancePaymentDialog(LedgerDialog):
         self.reference.setObjectName("reference")
         self.reference.setAccessibleName("Reference")
         self.form2.addRow("Payment &date", self.date)
-        self.errors["date"] = _error_label("date")
+        self.errors["date"] = error_label("date")
         self.form2.addRow("", self.errors["date"])
         self.form2.addRow("&Reference (EOB, check #)", self.reference)
         self.body.addLayout(self.form2)

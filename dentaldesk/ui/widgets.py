@@ -25,6 +25,31 @@ class EmptyState(QWidget):
         self.label.setText(message)
 
 
+ERROR_STYLE = "color: #b42318;"
+HINT_STYLE = "color: #475467;"
+
+
+def error_label(name: str) -> QLabel:
+    """A hidden red line under a field that shows why an input was refused (TX-VAL-1)."""
+    label = QLabel()
+    label.setObjectName(f"{name}_error")
+    label.setStyleSheet(ERROR_STYLE)
+    label.setWordWrap(True)
+    label.setVisible(False)
+    label.setAccessibleName(f"{name.replace('_', ' ').capitalize()} message")
+    return label
+
+
+def hint_label(text: str, name: str = "") -> QLabel:
+    """A grey line of help under a field."""
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setStyleSheet(HINT_STYLE)
+    if name:
+        label.setObjectName(name)
+    return label
+
+
 def make_table(name: str) -> QTableView:
     table = QTableView()
     table.setObjectName(name)

@@ -29,28 +29,7 @@ from PySide6.QtWidgets import (
 
 from dentaldesk.ui.context import AppContext
 
-ERROR_STYLE = "color: #b42318;"
-HINT_STYLE = "color: #475467;"
-
-
-def error_label(name: str) -> QLabel:
-    """A hidden red line that shows why an input was refused."""
-    label = QLabel()
-    label.setObjectName(f"{name}_error")
-    label.setStyleSheet(ERROR_STYLE)
-    label.setWordWrap(True)
-    label.setVisible(False)
-    label.setAccessibleName(f"{name.replace('_', ' ').capitalize()} message")
-    return label
-
-
-def hint_label(text: str, name: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setStyleSheet(HINT_STYLE)
-    if name:
-        label.setObjectName(name)
-    return label
+from dentaldesk.ui.widgets import ERROR_STYLE, HINT_STYLE, error_label, hint_label  # noqa: E402,F401 - shared
 
 
 def plain(caption: str) -> str:
