@@ -241,18 +241,23 @@ def post_charge(
             **details,  # type: ignore[arg-type]
         )
         uow.flush()
-        posted = PostedCharge(
-            transaction_id=tx.id,
-            amount=tx.amount,
-            tax=tx.tax,
-            aged_date=tx.aged_date,
-            held_amount=tx.held_amount,
-            insurable=tx.insurable,
-            estimated_insurance=tx.estimated_insurance,
-            balance=account_balance_in(session, tx.account_id),
-        )
+        posted = posted_charge_of(session, tx)
         uow.commit()
     return posted
+
+
+def posted_charge_of(session: Session, tx: LedgerTransaction) -> PostedCharge:
+    """What the person is told about a charge just posted, with the account's new balance."""
+    return PostedCharge(
+        transaction_id=tx.id,
+        amount=tx.amount,
+        tax=tx.tax,
+        aged_date=tx.aged_date,
+        held_amount=tx.held_amount,
+        insurable=tx.insurable,
+        estimated_insurance=tx.estimated_insurance,
+        balance=account_balance_in(session, tx.account_id),
+    )
 
 
 def _credit_message(what: str, amount: Decimal, before: Decimal, after: Decimal) -> str:

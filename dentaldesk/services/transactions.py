@@ -43,23 +43,32 @@ from dentaldesk.db.models import (
     User,
 )
 from dentaldesk.domain.aging import charge_aging_parts, check_aged_date, check_dos
-from dentaldesk.domain.errors import ConflictError, NotFound, RuleViolation, ValidationError
+from dentaldesk.domain.errors import (
+    ConflictError,
+    NotFound,
+    RuleViolation,
+    ValidationError,
+)
 from dentaldesk.domain.money import ZERO
 from dentaldesk.domain.teeth import display_tooth, parse_surfaces, parse_tooth
 from dentaldesk.domain.terms import ClaimStatus, GraphicStatus, Icm, TransactionKind
 from dentaldesk.services import audit
 from dentaldesk.services.actor import Actor
 from dentaldesk.services.chart import chart_procedure_in
-from dentaldesk.services.chart_queries import ChartMark, graphic_history, office_numbering
+from dentaldesk.services.chart_queries import (
+    ChartMark,
+    graphic_history,
+    office_numbering,
+)
 from dentaldesk.services.claims import claim_line_estimates
 from dentaldesk.services.ledger import (
     BILLING_ROLES,
     ChargeTerms,
     PostedCharge,
-    account_balance_in,
     amount_from,
     charge_terms,
     post_charge_in,
+    posted_charge_of,
 )
 from dentaldesk.services.uow import UnitOfWork
 
@@ -376,16 +385,7 @@ def post_transaction(
         if claim_id is not None:
             _put_on_claim_in(session, actor, tx, claim_id, today)
         uow.flush()
-        posted = PostedCharge(
-            transaction_id=tx.id,
-            amount=tx.amount,
-            tax=tx.tax,
-            aged_date=tx.aged_date,
-            held_amount=tx.held_amount,
-            insurable=tx.insurable,
-            estimated_insurance=tx.estimated_insurance,
-            balance=account_balance_in(session, tx.account_id),
-        )
+        posted = posted_charge_of(session, tx)
         uow.commit()
     return posted
 
