@@ -505,6 +505,8 @@ def test_tx_tax2_tx_ins1_a_plan_item_keeps_taxable_and_insurable_unticked_after_
     assert reopened.insurance.insurable.isEnabled() and not reopened.insurance.insurable.isChecked()
     assert reopened.insurance.coverage_type.text() == "Not claimed (Insurable unchecked)"
     assert reopened.insurance.insurance_pays.text() == "0.00"
+    procedure = reopened.procedure
+    assert procedure.results.currentItem().text().startswith("D9941")  # its own code, not the list's first
     snap(reopened, shots / "tx_plan_item_taxable_unticked.png")
     qtbot.mouseClick(reopened.ok_button, LEFT)
     assert not again.is_dirty()  # OK with nothing changed keeps the choices as they were

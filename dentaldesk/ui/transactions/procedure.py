@@ -220,7 +220,7 @@ class ProcedureSection(QGroupBox):
             self.provider.setCurrentIndex(max(0, self.provider.findData(facts.default_provider_id)))
         if initial is not None:
             self._load(initial)
-        self._show_results("")
+        self._show_results(self.code.code if self.code is not None else "")
         self._check_all()
 
     # --- layout helpers
@@ -252,7 +252,14 @@ class ProcedureSection(QGroupBox):
             item.setData(Qt.ItemDataRole.UserRole, row)
             self.results.addItem(item)
         if self.results.count():
-            self.results.setCurrentRow(0)
+            # The chosen code stays highlighted (an item reopened shows its own code, not the first).
+            chosen = 0
+            if self.code is not None:
+                for n in range(self.results.count()):
+                    if self.results.item(n).data(Qt.ItemDataRole.UserRole).code == self.code.code:
+                        chosen = n
+                        break
+            self.results.setCurrentRow(chosen)
 
     def _code_typed(self, text: str) -> None:
         typed = text.strip().upper()
