@@ -14,8 +14,8 @@ from typing import Any
 from PySide6.QtCore import QObject, QThread, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
-from dentaldesk.ui.context import AppContext
-from dentaldesk.ui.login import LoginDialog
+from dentaldesk.ui.kit.context import AppContext
+from dentaldesk.ui.shell.login import LoginDialog
 
 
 def open_database(url: str | None, *, demo: bool) -> tuple[str, Any, Any]:
@@ -26,7 +26,7 @@ def open_database(url: str | None, *, demo: bool) -> tuple[str, Any, Any]:
     from dentaldesk.config import database_url
     from dentaldesk.db.engine import make_engine
     from dentaldesk.db.migrate import is_current, upgrade
-    from dentaldesk.services.office import first_office
+    from dentaldesk.services.practice.office import first_office
     from dentaldesk.services.uow import UnitOfWork
 
     url = database_url(url, demo=demo)
@@ -59,10 +59,10 @@ class DatabaseLoader(QThread):
             url, engine, office = open_database(self.url, demo=self.demo)
             # While the person types the password, load the main window's code too (imports
             # only: no widget is made off the GUI thread).
-            import dentaldesk.ui.main_window  # noqa: F401
+            import dentaldesk.ui.shell.main_window  # noqa: F401
         except StorageError as exc:
             self.failed.emit(exc.message)
-        except Exception as exc:  # noqa: BLE001 - shown to the person, never swallowed
+        except Exception as exc:
             self.failed.emit(f"The database could not be opened: {exc}")
         else:
             self.loaded.emit(url, engine, office)
@@ -97,8 +97,8 @@ class Startup(QObject):
         self.url = url
         self.ctx = AppContext(engine=engine, database=url)
         if office is None:
-            from dentaldesk.services.office import first_office
-            from dentaldesk.ui.first_run import FirstRunDialog
+            from dentaldesk.services.practice.office import first_office
+            from dentaldesk.ui.shell.first_run import FirstRunDialog
 
             self.login.hide()
             if FirstRunDialog(self.ctx).exec() != QDialog.DialogCode.Accepted:
@@ -116,7 +116,7 @@ class Startup(QObject):
         self.login.reject()
 
     def _open_main_window(self) -> None:
-        from dentaldesk.ui.main_window import MainWindow
+        from dentaldesk.ui.shell.main_window import MainWindow
 
         assert self.ctx is not None
         self.window = MainWindow(self.ctx, self.office)

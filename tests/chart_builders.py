@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, select
 
+from dentaldesk.db.engine import make_engine
 from dentaldesk.db.models import (
     Claim,
     ClaimLine,
@@ -27,7 +28,6 @@ from dentaldesk.db.models import (
     ProcedureCode,
     TreatmentPlan,
 )
-from dentaldesk.db.engine import make_engine
 from dentaldesk.domain.terms import (
     ClaimStatus,
     CoverageRank,
@@ -37,11 +37,11 @@ from dentaldesk.domain.terms import (
     ToothNumbering,
     TransactionKind,
 )
-from dentaldesk.services.chart import chart_procedure
-from dentaldesk.services.codes import copy_master_codes
-from dentaldesk.services.ledger import post_charge_in
+from dentaldesk.services.access.login import create_user, login
+from dentaldesk.services.chart.marks import chart_procedure
+from dentaldesk.services.ledger.posting import post_charge_in
+from dentaldesk.services.practice.codes import copy_master_codes
 from dentaldesk.services.uow import UnitOfWork
-from dentaldesk.services.users import create_user, login
 
 CODES = ["D0120", "D1351", "D2391", "D2740", "D3330", "D6010", "D7140"]
 
@@ -63,45 +63,85 @@ class ChartedPractice:
         self.account_id: int = practice.account_id  # type: ignore[attr-defined]
         copy_master_codes(uow, self.owner, CODES)
         for username, role, name in (("dent", Role.DENTIST, "Dana Dent"), ("admin", Role.ADMIN, "Adam Admin")):
-            create_user(uow, self.owner, office_id=self.office_id, username=username, full_name=name, role=role,
-                        password=f"{username}-pass-1")
+            create_user(
+                uow,
+                self.owner,
+                office_id=self.office_id,
+                username=username,
+                full_name=name,
+                role=role,
+                password=f"{username}-pass-1",
+            )
         self.dentist = login(uow, "dent", "dent-pass-1", "op-1")
         self.admin = login(uow, "admin", "admin-pass-1", "desk-2")
         with uow:
             s = uow.session
             self.code_ids = dict(
-                s.execute(select(ProcedureCode.code, ProcedureCode.id).where(ProcedureCode.office_id == self.office_id))
-                .all()
+                s.execute(
+                    select(ProcedureCode.code, ProcedureCode.id).where(ProcedureCode.office_id == self.office_id)
+                ).all()
             )
-            plan = DentalPlan(office_id=self.office_id, name="Delta Basic", carrier="Delta",
-                              estimation_type=EstimationType.PERCENTAGE, deductible=Decimal("50.00"))
+            plan = DentalPlan(
+                office_id=self.office_id,
+                name="Delta Basic",
+                carrier="Delta",
+                estimation_type=EstimationType.PERCENTAGE,
+                deductible=Decimal("50.00"),
+            )
             s.add(plan)
             s.flush()
-            coverage = Coverage(patient_id=self.patient_id, dental_plan_id=plan.id, rank=CoverageRank.PRIMARY,
-                                subscriber_name="Anna Smith", benefit_year=dt.date.today().year)
+            coverage = Coverage(
+                patient_id=self.patient_id,
+                dental_plan_id=plan.id,
+                rank=CoverageRank.PRIMARY,
+                subscriber_name="Anna Smith",
+                benefit_year=dt.date.today().year,
+            )
             s.add(coverage)
             s.flush()
             tx = post_charge_in(
-                s, self.owner, patient_id=self.patient_id, procedure_code_id=self.code_ids["D2740"],
-                fee=Decimal("1200.00"), dos=dt.date.today() - dt.timedelta(days=40), tooth="14",
+                s,
+                self.owner,
+                patient_id=self.patient_id,
+                procedure_code_id=self.code_ids["D2740"],
+                fee=Decimal("1200.00"),
+                dos=dt.date.today() - dt.timedelta(days=40),
+                tooth="14",
             )
-            claim = Claim(office_id=self.office_id, account_id=self.account_id, patient_id=self.patient_id,
-                          coverage_id=coverage.id, claim_number="C-0001", status=ClaimStatus.OPEN,
-                          created_on=dt.date.today() - dt.timedelta(days=39))
+            claim = Claim(
+                office_id=self.office_id,
+                account_id=self.account_id,
+                patient_id=self.patient_id,
+                coverage_id=coverage.id,
+                claim_number="C-0001",
+                status=ClaimStatus.OPEN,
+                created_on=dt.date.today() - dt.timedelta(days=39),
+            )
             s.add(claim)
             s.flush()
             tx.claim_id = claim.id
             s.add(ClaimLine(claim_id=claim.id, transaction_id=tx.id, estimated=Decimal("600.00")))
-            s.add(LedgerTransaction(
-                office_id=self.office_id, account_id=self.account_id, patient_id=self.patient_id,
-                kind=TransactionKind.PAYMENT, description="Cash", dos=dt.date.today() - dt.timedelta(days=30),
-                amount=Decimal("100.00"),
-            ))
+            s.add(
+                LedgerTransaction(
+                    office_id=self.office_id,
+                    account_id=self.account_id,
+                    patient_id=self.patient_id,
+                    kind=TransactionKind.PAYMENT,
+                    description="Cash",
+                    dos=dt.date.today() - dt.timedelta(days=30),
+                    amount=Decimal("100.00"),
+                )
+            )
             treatment = TreatmentPlan(office_id=self.office_id, patient_id=self.patient_id, title="Fillings")
             s.add(treatment)
             s.flush()
-            item = PlanItem(plan_id=treatment.id, procedure_code_id=self.code_ids["D2391"], tooth="3",
-                            surfaces="MO", fee=Decimal("180.00"))
+            item = PlanItem(
+                plan_id=treatment.id,
+                procedure_code_id=self.code_ids["D2391"],
+                tooth="3",
+                surfaces="MO",
+                fee=Decimal("180.00"),
+            )
             s.add(item)
             s.flush()
             self.transaction_id = tx.id
@@ -109,11 +149,23 @@ class ChartedPractice:
             self.plan_item_id = item.id
             uow.commit()
         self.crown_mark = chart_procedure(
-            uow, self.dentist, self.patient_id, self.code_ids["D2740"], "14", "", GraphicStatus.COMPLETED,
+            uow,
+            self.dentist,
+            self.patient_id,
+            self.code_ids["D2740"],
+            "14",
+            "",
+            GraphicStatus.COMPLETED,
             transaction_id=self.transaction_id,
         )
         self.filling_mark = chart_procedure(
-            uow, self.dentist, self.patient_id, self.code_ids["D2391"], "3", "MO", GraphicStatus.PLANNED,
+            uow,
+            self.dentist,
+            self.patient_id,
+            self.code_ids["D2391"],
+            "3",
+            "MO",
+            GraphicStatus.PLANNED,
             plan_item_id=self.plan_item_id,
         )
 

@@ -26,6 +26,9 @@ from dentaldesk.db.engine import make_engine  # noqa: E402
 from dentaldesk.db.migrate import upgrade  # noqa: E402
 from dentaldesk.services.uow import UnitOfWork  # noqa: E402
 
+# Fixture modules shared by several test folders (their fixtures are found by name).
+pytest_plugins = ["chart_builders", "money_practice"]
+
 PG_ENV = "DENTALDESK_TEST_PG_URL"
 
 
@@ -109,9 +112,9 @@ class SmallPractice:
 
         from dentaldesk.db.models import Account, Patient, Provider
         from dentaldesk.domain.terms import Role
-        from dentaldesk.services.office import create_practice
-        from dentaldesk.services.patients import search_key
-        from dentaldesk.services.users import create_user, login
+        from dentaldesk.services.access.login import create_user, login
+        from dentaldesk.services.patients.search import search_key
+        from dentaldesk.services.practice.office import create_practice
 
         self.uow = uow
         self.office_id = create_practice(
@@ -125,8 +128,13 @@ class SmallPractice:
         )
         self.owner = login(uow, "owner", "owner-pass-1", "test-ws")
         create_user(
-            uow, self.owner, office_id=self.office_id, username="front", full_name="Fran Front",
-            role=Role.FRONT_DESK, password="front-pass-1",
+            uow,
+            self.owner,
+            office_id=self.office_id,
+            username="front",
+            full_name="Fran Front",
+            role=Role.FRONT_DESK,
+            password="front-pass-1",
         )
         self.front_desk = login(uow, "front", "front-pass-1", "test-ws")
         people = [
@@ -145,9 +153,14 @@ class SmallPractice:
             self.patient_ids: list[int] = []
             for n, (first, last, born) in enumerate(people, start=1):
                 p = Patient(
-                    office_id=self.office_id, patient_number=str(1000 + n), account_id=account.id,
-                    first_name=first, last_name=last, first_name_key=search_key(first),
-                    last_name_key=search_key(last), birth_date=born,
+                    office_id=self.office_id,
+                    patient_number=str(1000 + n),
+                    account_id=account.id,
+                    first_name=first,
+                    last_name=last,
+                    first_name_key=search_key(first),
+                    last_name_key=search_key(last),
+                    birth_date=born,
                 )
                 s.add(p)
                 s.flush()
@@ -202,7 +215,7 @@ def shots(tmp_path: Path) -> Path:
 @pytest.fixture
 def make_ctx():
     """Build a UI AppContext on a test engine, optionally logged in."""
-    from dentaldesk.ui.context import AppContext
+    from dentaldesk.ui.kit.context import AppContext
 
     def make(engine: Engine, actor=None) -> AppContext:
         return AppContext(engine=engine, database=str(engine.url), actor=actor)

@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 from dataclasses import dataclass
-from pathlib import Path
 from decimal import Decimal
+from pathlib import Path
 
 from PIL import Image, ImageDraw
 from sqlalchemy import select
@@ -43,16 +43,31 @@ from dentaldesk.domain.terms import (
     Role,
     ToothNumbering,
 )
-from dentaldesk.services.actor import Actor
-from dentaldesk.services.codes import copy_master_codes
-from dentaldesk.services.office import create_practice
-from dentaldesk.services.patients import search_key
-from dentaldesk.services.pricing import quote_fee_in
+from dentaldesk.services.access.actor import Actor
+from dentaldesk.services.access.login import create_user, login
+from dentaldesk.services.patients.search import search_key
+from dentaldesk.services.practice.codes import copy_master_codes
+from dentaldesk.services.practice.office import create_practice
+from dentaldesk.services.practice.pricing import quote_fee_in
 from dentaldesk.services.uow import UnitOfWork
-from dentaldesk.services.users import create_user, login
 
-CODES = ["D0150", "D0210", "D1110", "D2392", "D2391", "D2740", "D2950", "D3330", "D4341", "D6010", "D6058",
-         "D7210", "D7140", "D1351", "D9944"]
+CODES = [
+    "D0150",
+    "D0210",
+    "D1110",
+    "D2392",
+    "D2391",
+    "D2740",
+    "D2950",
+    "D3330",
+    "D4341",
+    "D6010",
+    "D6058",
+    "D7210",
+    "D7140",
+    "D1351",
+    "D9944",
+]
 
 # The items of the realistic plan: code, tooth, surfaces, visit, provider (0 dentist, 1 hygienist).
 IMPLANT_AND_CROWN = [
@@ -86,8 +101,19 @@ def signature_png() -> bytes:
     """A drawn signature as the signature pad stores it: dark strokes on a transparent PNG."""
     image = Image.new("RGBA", (480, 140), (255, 255, 255, 0))
     pen = ImageDraw.Draw(image)
-    points = [(20, 100), (60, 30), (90, 110), (130, 40), (170, 100), (200, 70), (260, 90), (300, 40),
-              (340, 105), (380, 60), (440, 80)]
+    points = [
+        (20, 100),
+        (60, 30),
+        (90, 110),
+        (130, 40),
+        (170, 100),
+        (200, 70),
+        (260, 90),
+        (300, 40),
+        (340, 105),
+        (380, 60),
+        (440, 80),
+    ]
     pen.line(points, fill=(16, 24, 40, 255), width=5, joint="curve")
     out = io.BytesIO()
     image.save(out, "PNG")
@@ -99,12 +125,24 @@ def make_office(
 ) -> HandoutOffice:
     """A practice with a dentist and a hygienist, codes with Fee 0, one insured patient, one not."""
     office_id = create_practice(
-        uow, office_code="HND01", office_name="Maple Street Dental", owner_username="owner",
-        owner_full_name="Olive Owner", owner_password="owner-pass-1", workstation="test-ws",
+        uow,
+        office_code="HND01",
+        office_name="Maple Street Dental",
+        owner_username="owner",
+        owner_full_name="Olive Owner",
+        owner_password="owner-pass-1",
+        workstation="test-ws",
     )
     owner = login(uow, "owner", "owner-pass-1", "test-ws")
-    create_user(uow, owner, office_id=office_id, username="front", full_name="Fran Front",
-                role=Role.FRONT_DESK, password="front-pass-1")
+    create_user(
+        uow,
+        owner,
+        office_id=office_id,
+        username="front",
+        full_name="Fran Front",
+        role=Role.FRONT_DESK,
+        password="front-pass-1",
+    )
     front = login(uow, "front", "front-pass-1", "test-ws")
     copy_master_codes(uow, owner, CODES)
     with uow:
@@ -116,8 +154,10 @@ def make_office(
         office.paper_size = paper
         office.tooth_numbering = numbering
         office.estimate_valid_days = 90
-        office.handout_note = ("Insurance payments are estimates, not guarantees: you are responsible for any "
-                               "amount your plan does not pay. Questions? Call us at (217) 555-0142.")
+        office.handout_note = (
+            "Insurance payments are estimates, not guarantees: you are responsible for any "
+            "amount your plan does not pay. Questions? Call us at (217) 555-0142."
+        )
         names = ["Olivia Bennett, DDS", "Hannah Lee, RDH"]
         providers = [Provider(office_id=office_id, name=n, short_name=n[:2].upper()) for n in names]
         s.add_all(providers)
@@ -128,27 +168,53 @@ def make_office(
         for number, (first, last, email) in enumerate(
             [("Zoë", "Ångström", "zoe@example.com"), ("Peter", "Brown", "")], start=1001
         ):
-            p = Patient(office_id=office_id, patient_number=str(number), account_id=account.id, first_name=first,
-                        last_name=last, first_name_key=search_key(first), last_name_key=search_key(last),
-                        birth_date=dt.date(1984, 2, 29), email=email)
+            p = Patient(
+                office_id=office_id,
+                patient_number=str(number),
+                account_id=account.id,
+                first_name=first,
+                last_name=last,
+                first_name_key=search_key(first),
+                last_name_key=search_key(last),
+                birth_date=dt.date(1984, 2, 29),
+                email=email,
+            )
             s.add(p)
             s.flush()
             people.append(p.id)
         account.guarantor_id = people[0]
-        plan = DentalPlan(office_id=office_id, name="PPO Plus", carrier="Delta Dental",
-                          estimation_type=EstimationType.PERCENTAGE, deductible=Decimal("50.00"),
-                          annual_max=Decimal("1500.00"))
+        plan = DentalPlan(
+            office_id=office_id,
+            name="PPO Plus",
+            carrier="Delta Dental",
+            estimation_type=EstimationType.PERCENTAGE,
+            deductible=Decimal("50.00"),
+            annual_max=Decimal("1500.00"),
+        )
         s.add(plan)
         s.flush()
         for category, percent, applies in [
-            (Category.DIAGNOSTIC, 100, False), (Category.PREVENTIVE, 100, False),
-            (Category.RESTORATIVE, 80, True), (Category.ENDODONTICS, 80, True),
-            (Category.ORAL_SURGERY, 80, True), (Category.IMPLANT, 50, True),
+            (Category.DIAGNOSTIC, 100, False),
+            (Category.PREVENTIVE, 100, False),
+            (Category.RESTORATIVE, 80, True),
+            (Category.ENDODONTICS, 80, True),
+            (Category.ORAL_SURGERY, 80, True),
+            (Category.IMPLANT, 50, True),
         ]:
-            s.add(PlanCategory(dental_plan_id=plan.id, category=category, coverage_percent=percent,
-                               deductible_applies=applies))
-        s.add(Coverage(patient_id=people[0], dental_plan_id=plan.id, rank=CoverageRank.PRIMARY,
-                       subscriber_name="Zoë Ångström", benefit_year=2026))
+            s.add(
+                PlanCategory(
+                    dental_plan_id=plan.id, category=category, coverage_percent=percent, deductible_applies=applies
+                )
+            )
+        s.add(
+            Coverage(
+                patient_id=people[0],
+                dental_plan_id=plan.id,
+                rank=CoverageRank.PRIMARY,
+                subscriber_name="Zoë Ångström",
+                benefit_year=2026,
+            )
+        )
         uow.commit()
         return HandoutOffice(office_id, owner, front, people[0], people[1], [p.id for p in providers], names)
 
@@ -169,37 +235,72 @@ def add_plan(
     with uow:
         s = uow.session
         patient = patient_id or office.patient_id
-        plan = TreatmentPlan(office_id=office.office_id, patient_id=patient, title=title, status=status,
-                             created_at=created, updated_at=created, created_by_id=office.owner.user_id)
+        plan = TreatmentPlan(
+            office_id=office.office_id,
+            patient_id=patient,
+            title=title,
+            status=status,
+            created_at=created,
+            updated_at=created,
+            created_by_id=office.owner.user_id,
+        )
         s.add(plan)
         s.flush()
         codes = {c.code: c for c in s.scalars(select(ProcedureCode).where(ProcedureCode.office_id == office.office_id))}
         rows = []
         for sequence, (code, tooth, surfaces, visit, who) in enumerate(items):
             fee = quote_fee_in(s, patient, code).fee
-            row = PlanItem(plan_id=plan.id, procedure_code_id=codes[code].id, tooth=tooth, surfaces=surfaces,
-                           provider_id=office.provider_ids[who], fee=fee, schedule_fee=fee, rtu=codes[code].default_rtu,
-                           visit=visit, sequence=sequence)
+            row = PlanItem(
+                plan_id=plan.id,
+                procedure_code_id=codes[code].id,
+                tooth=tooth,
+                surfaces=surfaces,
+                provider_id=office.provider_ids[who],
+                fee=fee,
+                schedule_fee=fee,
+                rtu=codes[code].default_rtu,
+                visit=visit,
+                sequence=sequence,
+            )
             s.add(row)
             rows.append((row, code, office.provider_names[who]))
         s.flush()
-        s.add(PlanStatusChange(plan_id=plan.id, from_status=None, to_status=PlanStatus.DRAFT, at=created,
-                               user_id=office.owner.user_id))
+        s.add(
+            PlanStatusChange(
+                plan_id=plan.id, from_status=None, to_status=PlanStatus.DRAFT, at=created, user_id=office.owner.user_id
+            )
+        )
         if status is not PlanStatus.DRAFT:
             approved_at = created + dt.timedelta(days=2, hours=1)
-            s.add(PlanStatusChange(plan_id=plan.id, from_status=PlanStatus.DRAFT, to_status=PlanStatus.APPROVED,
-                                   at=approved_at, user_id=office.front_desk.user_id))
+            s.add(
+                PlanStatusChange(
+                    plan_id=plan.id,
+                    from_status=PlanStatus.DRAFT,
+                    to_status=PlanStatus.APPROVED,
+                    at=approved_at,
+                    user_id=office.front_desk.user_id,
+                )
+            )
             if approve is not None:
                 ordered = sorted(rows, key=lambda r: (r[0].visit if r[0].visit is not None else 10**9, r[0].sequence))
-                lines = [ApprovedLine(code, row.tooth or "", row.surfaces, name, money(row.fee), row.visit)
-                         for row, code, name in ordered]
+                lines = [
+                    ApprovedLine(code, row.tooth or "", row.surfaces, name, money(row.fee), row.visit)
+                    for row, code, name in ordered
+                ]
                 total = money(sum((row.fee for row, _c, _n in rows), Decimal(0)))
-                s.add(PlanApproval(
-                    plan_id=plan.id, approver_name="Zoë Ångström", method=approve, approved_at=approved_at,
-                    recorded_by_id=office.front_desk.user_id, total=total,
-                    lines_json=canonical_text(title, lines, total), content_hash=content_hash(title, lines, total),
-                    signature_png=signature_png() if approve is ApprovalMethod.SIGNED_AT_DESK else None,
-                ))
+                s.add(
+                    PlanApproval(
+                        plan_id=plan.id,
+                        approver_name="Zoë Ångström",
+                        method=approve,
+                        approved_at=approved_at,
+                        recorded_by_id=office.front_desk.user_id,
+                        total=total,
+                        lines_json=canonical_text(title, lines, total),
+                        content_hash=content_hash(title, lines, total),
+                        signature_png=signature_png() if approve is ApprovalMethod.SIGNED_AT_DESK else None,
+                    )
+                )
                 plan.approved_total = total
                 for row, _c, _n in rows:
                     row.approved_fee = row.fee
@@ -208,8 +309,15 @@ def add_plan(
                 row.status = ItemStatus.COMPLETED
                 row.completed_on = dt.date(2026, 10, 8) + dt.timedelta(days=4 * n)
         if status is PlanStatus.CANCELLED:
-            s.add(PlanStatusChange(plan_id=plan.id, from_status=PlanStatus.APPROVED, to_status=status,
-                                   at=created + dt.timedelta(days=30), user_id=office.owner.user_id))
+            s.add(
+                PlanStatusChange(
+                    plan_id=plan.id,
+                    from_status=PlanStatus.APPROVED,
+                    to_status=status,
+                    at=created + dt.timedelta(days=30),
+                    user_id=office.owner.user_id,
+                )
+            )
         uow.commit()
         return plan.id
 
@@ -249,12 +357,20 @@ def build_template(path: Path) -> tuple[HandoutOffice, dict[str, int]]:
     office = make_office(uow)
     plans = {
         "draft": add_plan(uow, office, IMPLANT_AND_CROWN),
-        "approved": add_plan(uow, office, IMPLANT_AND_CROWN, status=PlanStatus.APPROVED,
-                             approve=ApprovalMethod.SIGNED_AT_DESK),
-        "half": add_plan(uow, office, IMPLANT_AND_CROWN, status=PlanStatus.APPROVED,
-                         approve=ApprovalMethod.SIGNED_AT_DESK, completed=6),
-        "uninsured": add_plan(uow, office, IMPLANT_AND_CROWN[:3], title="Checkup",
-                              patient_id=office.uninsured_patient_id),
+        "approved": add_plan(
+            uow, office, IMPLANT_AND_CROWN, status=PlanStatus.APPROVED, approve=ApprovalMethod.SIGNED_AT_DESK
+        ),
+        "half": add_plan(
+            uow,
+            office,
+            IMPLANT_AND_CROWN,
+            status=PlanStatus.APPROVED,
+            approve=ApprovalMethod.SIGNED_AT_DESK,
+            completed=6,
+        ),
+        "uninsured": add_plan(
+            uow, office, IMPLANT_AND_CROWN[:3], title="Checkup", patient_id=office.uninsured_patient_id
+        ),
     }
     with engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")

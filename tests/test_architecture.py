@@ -31,3 +31,20 @@ def test_no_float_money_in_the_package() -> None:
         if pattern.search(line)
     ]
     assert offenders == []
+
+
+def _ruff(*args: str) -> subprocess.CompletedProcess[str]:
+    ruff = Path(sys.executable).with_name("ruff")
+    return subprocess.run([str(ruff), *args], cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+
+def test_ruff_finds_nothing() -> None:
+    """STYLE.md: the lint rules configured in pyproject.toml hold over the package, tests and installer."""
+    result = _ruff("check", "dentaldesk", "tests", "installer")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_code_is_formatted() -> None:
+    """STYLE.md: every file is laid out by `ruff format` (120 columns), so diffs show changes only."""
+    result = _ruff("format", "--check", "dentaldesk", "tests", "installer")
+    assert result.returncode == 0, result.stdout + result.stderr

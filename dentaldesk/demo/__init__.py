@@ -90,10 +90,18 @@ def _create_demo(engine: Engine, rng: random.Random, today: date, seed: int, rep
         report("Practice set-up", 1, 5)
         counts = build_demo(session, rng, today, practice, report)
         finish_office(session, counts.office_id, counts.patients, counts.accounts)
-        record_creation(session, counts.office_id, {
-            "size": "demo", "seed": seed, "today": today, "patients": counts.patients,
-            "plans": counts.plans, "ledger_rows": counts.ledger_rows,
-        })
+        record_creation(
+            session,
+            counts.office_id,
+            {
+                "size": "demo",
+                "seed": seed,
+                "today": today,
+                "patients": counts.patients,
+                "plans": counts.plans,
+                "ledger_rows": counts.ledger_rows,
+            },
+        )
         report("Saving", 5, 5)
         session.commit()
     return counts

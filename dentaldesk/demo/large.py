@@ -45,7 +45,7 @@ from dentaldesk.domain.terms import (
     Role,
     TransactionKind,
 )
-from dentaldesk.services.patients import search_key
+from dentaldesk.services.patients.search import search_key
 
 PATIENTS = 100_000
 PLANS = 20_000
@@ -54,8 +54,18 @@ CHUNK_LEDGER_ROWS = 40_000
 YEARS_DAYS = 3 * 365
 # Insert order: every table after the tables it refers to.
 TABLES = (
-    "account", "patient", "coverage", "treatment_plan", "plan_item", "item_prerequisite",
-    "plan_status_change", "plan_approval", "claim", "ledger_transaction", "claim_line", "chart_graphic",
+    "account",
+    "patient",
+    "coverage",
+    "treatment_plan",
+    "plan_item",
+    "item_prerequisite",
+    "plan_status_change",
+    "plan_approval",
+    "claim",
+    "ledger_transaction",
+    "claim_line",
+    "chart_graphic",
 )
 FAMILY_SIZES = (1, 2, 3, 4, 5)
 FAMILY_WEIGHTS = (55, 20, 12, 10, 3)
@@ -126,8 +136,9 @@ class _Generator:
 
     # --- people
 
-    def household(self, size: int, number: int, plan_flags: Callable[[int], tuple[bool, bool]],
-                  first_patient: int) -> int:
+    def household(
+        self, size: int, number: int, plan_flags: Callable[[int], tuple[bool, bool]], first_patient: int
+    ) -> int:
         """Write one account and its patients with everything they had done; return the patients."""
         rng, practice = self.rng, self.practice
         persons = people.family(rng, self.today, size, rng.choice(catalog.LAST_NAMES))
@@ -135,8 +146,12 @@ class _Generator:
         icm = Icm(rng.randrange(3))
         schedule = 1 if persons[0].age_on(self.today) >= 65 or rng.random() < 0.2 else 0
         account = {
-            "office_id": self.office_id, "account_number": str(1000 + number), "guarantor_id": None,
-            "icm": int(icm), "fee_schedule": schedule, "created_at": at(since),
+            "office_id": self.office_id,
+            "account_number": str(1000 + number),
+            "guarantor_id": None,
+            "icm": int(icm),
+            "fee_schedule": schedule,
+            "created_at": at(since),
         }
         account_id = self.rows.add("account", account)
         plan = None if rng.random() < 0.25 else rng.choices(practice.plans, (40, 35, 25))[0]
@@ -147,10 +162,17 @@ class _Generator:
         for k, person in enumerate(persons):
             n = first_patient + k
             row = {
-                "office_id": self.office_id, "patient_number": str(1000 + n), "account_id": account_id,
-                "first_name": person.first_name, "last_name": person.last_name,
-                "first_name_key": search_key(person.first_name), "last_name_key": search_key(person.last_name),
-                "birth_date": person.birth_date, "phone": person.phone, "email": person.email, "address": home,
+                "office_id": self.office_id,
+                "patient_number": str(1000 + n),
+                "account_id": account_id,
+                "first_name": person.first_name,
+                "last_name": person.last_name,
+                "first_name_key": search_key(person.first_name),
+                "last_name_key": search_key(person.last_name),
+                "birth_date": person.birth_date,
+                "phone": person.phone,
+                "email": person.email,
+                "address": home,
                 "created_at": at(since),
             }
             patient_id = self.rows.add("patient", row)
@@ -161,8 +183,10 @@ class _Generator:
                 ranks = [(plan, persons[0]), (spouse_plan, persons[1])] if spouse_plan else [(plan, persons[0])]
                 if k == 1 and spouse_plan is not None:
                     ranks.reverse()
-            coverages = [self._coverage(patient_id, p, rank, holder) for rank, (p, holder) in
-                         zip((CoverageRank.PRIMARY, CoverageRank.SECONDARY), ranks)]
+            coverages = [
+                self._coverage(patient_id, p, rank, holder)
+                for rank, (p, holder) in zip((CoverageRank.PRIMARY, CoverageRank.SECONDARY), ranks, strict=False)
+            ]
             has_plan, sixty = plan_flags(n)
             age = person.age_on(self.today)
             visits: dict[date, list[ChargeDraft]] = defaultdict(list)
@@ -181,8 +205,15 @@ class _Generator:
             account["created_at"] = min(account["created_at"], row["created_at"])
             benefits = Benefits(ranks[0][0].annual_max) if ranks else None
             for dos in sorted(visits):
-                self.post(patient, icm, ranks[0][0] if ranks else None, coverages[0] if coverages else None,
-                          dos, visits[dos], benefits)
+                self.post(
+                    patient,
+                    icm,
+                    ranks[0][0] if ranks else None,
+                    coverages[0] if coverages else None,
+                    dos,
+                    visits[dos],
+                    benefits,
+                )
             if coverages and benefits is not None:
                 used = benefits.used.get(self.today.year, ZERO)
                 coverages[0]["benefits_used"] = used
@@ -191,10 +222,14 @@ class _Generator:
 
     def _coverage(self, patient_id: int, plan: PlanFacts, rank: CoverageRank, holder: people.Person) -> Row:
         row = {
-            "patient_id": patient_id, "dental_plan_id": plan.id, "rank": rank,
+            "patient_id": patient_id,
+            "dental_plan_id": plan.id,
+            "rank": rank,
             "subscriber_name": f"{holder.first_name} {holder.last_name}",
             "subscriber_id": people.subscriber_id(self.rng, plan.subscriber_prefix),
-            "benefit_year": self.today.year, "benefits_used": ZERO, "deductible_met": ZERO,
+            "benefit_year": self.today.year,
+            "benefits_used": ZERO,
+            "deductible_met": ZERO,
         }
         self.rows.add("coverage", row)
         return row
@@ -204,7 +239,12 @@ class _Generator:
     def plan(self, patient: _Patient, sixty: bool, visits: dict[date, list[ChargeDraft]]) -> date:
         """Write one treatment plan with its history; completed items join ``visits``. Return its first day."""
         patient_id, schedule, dmo, dentist, person, age = (
-            patient.id, patient.schedule, patient.dmo, patient.dentist_id, patient.person, patient.age
+            patient.id,
+            patient.schedule,
+            patient.dmo,
+            patient.dentist_id,
+            patient.person,
+            patient.age,
         )
         rng, practice = self.rng, self.practice
         draft = full_mouth(rng) if sixty else random_plan(rng, age)
@@ -221,43 +261,92 @@ class _Generator:
             approver = f"{person.first_name} {person.last_name}" + ("" if age >= 18 else " (parent)")
             names = [practice.provider_names[p] for p in providers]
             approval = approval_record(rng, draft.title, draft.items, fees, names, approver)
-        plan_id = self.rows.add("treatment_plan", {
-            "office_id": self.office_id, "patient_id": patient_id, "title": draft.title, "status": status,
-            "created_at": at(timeline.created, 10), "created_by_id": self.dentist_user,
-            "updated_at": at(timeline.last_change, 16), "approved_total": approval.total if approval else None,
-            "cancel_reason": timeline.cancel_reason, "version": 1,
-        })
+        plan_id = self.rows.add(
+            "treatment_plan",
+            {
+                "office_id": self.office_id,
+                "patient_id": patient_id,
+                "title": draft.title,
+                "status": status,
+                "created_at": at(timeline.created, 10),
+                "created_by_id": self.dentist_user,
+                "updated_at": at(timeline.last_change, 16),
+                "approved_total": approval.total if approval else None,
+                "cancel_reason": timeline.cancel_reason,
+                "version": 1,
+            },
+        )
         item_ids = []
         for n, spec in enumerate(draft.items):
             code = practice.codes[spec.code]
             done = timeline.done_on.get(n)
-            item_id = self.rows.add("plan_item", {
-                "plan_id": plan_id, "procedure_code_id": code.id, "tooth": spec.tooth, "surfaces": spec.surfaces,
-                "provider_id": providers[n], "fee": quotes[n].fee, "schedule_fee": quotes[n].fee,
-                "fee_source": quotes[n].source, "rtu": code.rtu, "visit": spec.visit, "sequence": n,
-                "status": ItemStatus.COMPLETED if done else ItemStatus.PLANNED, "completed_on": done,
-                "approved_fee": quotes[n].fee if approval else None, "notes": spec.note, "version": 1,
-            })
+            item_id = self.rows.add(
+                "plan_item",
+                {
+                    "plan_id": plan_id,
+                    "procedure_code_id": code.id,
+                    "tooth": spec.tooth,
+                    "surfaces": spec.surfaces,
+                    "provider_id": providers[n],
+                    "fee": quotes[n].fee,
+                    "schedule_fee": quotes[n].fee,
+                    "fee_source": quotes[n].source,
+                    "rtu": code.rtu,
+                    "visit": spec.visit,
+                    "sequence": n,
+                    "status": ItemStatus.COMPLETED if done else ItemStatus.PLANNED,
+                    "completed_on": done,
+                    "approved_fee": quotes[n].fee if approval else None,
+                    "notes": spec.note,
+                    "version": 1,
+                },
+            )
             item_ids.append(item_id)
             if done is not None:
                 visits[done].append(ChargeDraft(code, spec.tooth, spec.surfaces, providers[n], fees[n], ref=item_id))
             elif code.charts_graphic and status in (PlanStatus.DRAFT, PlanStatus.APPROVED):
-                self.rows.add("chart_graphic", self._graphic(patient_id, code.id, spec.tooth, spec.surfaces,
-                                                             GraphicStatus.PLANNED, None, item_id, timeline.created))
+                self.rows.add(
+                    "chart_graphic",
+                    self._graphic(
+                        patient_id,
+                        code.id,
+                        spec.tooth,
+                        spec.surfaces,
+                        GraphicStatus.PLANNED,
+                        None,
+                        item_id,
+                        timeline.created,
+                    ),
+                )
             for k in spec.prerequisites:
                 self.rows.add("item_prerequisite", {"item_id": item_id, "prerequisite_id": item_ids[k]})
         for before, after, day in timeline.moves():
-            self.rows.add("plan_status_change", {
-                "plan_id": plan_id, "from_status": before, "to_status": after, "at": at(day, 11),
-                "user_id": self.desk if after in (PlanStatus.APPROVED, PlanStatus.COMPLETED) else self.dentist_user,
-                "note": timeline.cancel_reason if after is PlanStatus.CANCELLED else "",
-            })
+            self.rows.add(
+                "plan_status_change",
+                {
+                    "plan_id": plan_id,
+                    "from_status": before,
+                    "to_status": after,
+                    "at": at(day, 11),
+                    "user_id": self.desk if after in (PlanStatus.APPROVED, PlanStatus.COMPLETED) else self.dentist_user,
+                    "note": timeline.cancel_reason if after is PlanStatus.CANCELLED else "",
+                },
+            )
         if approval is not None and timeline.approved is not None:
-            self.rows.add("plan_approval", {
-                "plan_id": plan_id, "approver_name": approval.approver_name, "method": approval.method,
-                "approved_at": at(timeline.approved, 12), "recorded_by_id": self.desk, "total": approval.total,
-                "lines_json": approval.lines_json, "content_hash": approval.content_hash, "signature_png": None,
-            })
+            self.rows.add(
+                "plan_approval",
+                {
+                    "plan_id": plan_id,
+                    "approver_name": approval.approver_name,
+                    "method": approval.method,
+                    "approved_at": at(timeline.approved, 12),
+                    "recorded_by_id": self.desk,
+                    "total": approval.total,
+                    "lines_json": approval.lines_json,
+                    "content_hash": approval.content_hash,
+                    "signature_png": None,
+                },
+            )
         return timeline.created
 
     # --- visits outside plans
@@ -293,8 +382,16 @@ class _Generator:
 
     # --- the ledger
 
-    def post(self, patient: _Patient, icm: Icm, plan: PlanFacts | None, coverage: Row | None, dos: date,
-             charges: list[ChargeDraft], benefits: Benefits | None) -> None:
+    def post(
+        self,
+        patient: _Patient,
+        icm: Icm,
+        plan: PlanFacts | None,
+        coverage: Row | None,
+        dos: date,
+        charges: list[ChargeDraft],
+        benefits: Benefits | None,
+    ) -> None:
         """Write one visit: its charges, claim and lines, payments and adjustments, chart marks."""
         patient_id, account_id = patient.id, patient.account_id
         outcome = settle_visit(self.practice, self.rng, self.today, icm, plan, dos, charges, benefits)
@@ -302,53 +399,134 @@ class _Generator:
         if outcome.claim is not None and coverage is not None:
             self.claims += 1
             claim = outcome.claim
-            claim_id = self.rows.add("claim", {
-                "office_id": self.office_id, "account_id": account_id, "patient_id": patient_id,
-                "coverage_id": coverage["id"], "claim_number": str(self.claims),
-                "status": ClaimStatus.COMPLETE if claim.complete else ClaimStatus.OPEN,
-                "created_on": claim.created_on, "completed_on": claim.completed_on,
-            })
+            claim_id = self.rows.add(
+                "claim",
+                {
+                    "office_id": self.office_id,
+                    "account_id": account_id,
+                    "patient_id": patient_id,
+                    "coverage_id": coverage["id"],
+                    "claim_number": str(self.claims),
+                    "status": ClaimStatus.COMPLETE if claim.complete else ClaimStatus.OPEN,
+                    "created_on": claim.created_on,
+                    "completed_on": claim.completed_on,
+                },
+            )
         charge_ids = {}
         for charge in charges:
             provider = charge.provider_id
-            charge_id = self.rows.add("ledger_transaction", {
-                "office_id": self.office_id, "account_id": account_id, "patient_id": patient_id,
-                "kind": TransactionKind.CHARGE, "procedure_code_id": charge.code.id, "tooth": charge.tooth,
-                "surfaces": charge.surfaces, "description": charge.code.name, "dos": dos,
-                "aged_date": charge.aged_date, "amount": charge.fee, "tax": charge.tax,
-                "held_amount": charge.held_amount, "taxable": charge.code.taxable, "insurable": charge.insurable,
-                "rtu": charge.code.rtu, "production_provider_id": provider, "collection_provider_id": provider,
-                "plan_item_id": charge.ref, "claim_id": claim_id if charge.insurable else None,
-                "estimated_insurance": charge.estimate, "notes": charge.notes, "posted_at": at(dos, 15),
-                "posted_by_id": self.desk, "version": 1,
-            })
+            charge_id = self.rows.add(
+                "ledger_transaction",
+                {
+                    "office_id": self.office_id,
+                    "account_id": account_id,
+                    "patient_id": patient_id,
+                    "kind": TransactionKind.CHARGE,
+                    "procedure_code_id": charge.code.id,
+                    "tooth": charge.tooth,
+                    "surfaces": charge.surfaces,
+                    "description": charge.code.name,
+                    "dos": dos,
+                    "aged_date": charge.aged_date,
+                    "amount": charge.fee,
+                    "tax": charge.tax,
+                    "held_amount": charge.held_amount,
+                    "taxable": charge.code.taxable,
+                    "insurable": charge.insurable,
+                    "rtu": charge.code.rtu,
+                    "production_provider_id": provider,
+                    "collection_provider_id": provider,
+                    "plan_item_id": charge.ref,
+                    "claim_id": claim_id if charge.insurable else None,
+                    "estimated_insurance": charge.estimate,
+                    "notes": charge.notes,
+                    "posted_at": at(dos, 15),
+                    "posted_by_id": self.desk,
+                    "version": 1,
+                },
+            )
             charge_ids[id(charge)] = charge_id
             if charge.code.charts_graphic:
-                self.rows.add("chart_graphic", self._graphic(patient_id, charge.code.id, charge.tooth, charge.surfaces,
-                                                             GraphicStatus.COMPLETED, charge_id, charge.ref, dos))
+                self.rows.add(
+                    "chart_graphic",
+                    self._graphic(
+                        patient_id,
+                        charge.code.id,
+                        charge.tooth,
+                        charge.surfaces,
+                        GraphicStatus.COMPLETED,
+                        charge_id,
+                        charge.ref,
+                        dos,
+                    ),
+                )
         if outcome.claim is not None and claim_id is not None:
             for line in outcome.claim.lines:
-                self.rows.add("claim_line", {"claim_id": claim_id, "transaction_id": charge_ids[id(line.charge)],
-                                             "estimated": line.estimated, "paid": line.paid})
+                self.rows.add(
+                    "claim_line",
+                    {
+                        "claim_id": claim_id,
+                        "transaction_id": charge_ids[id(line.charge)],
+                        "estimated": line.estimated,
+                        "paid": line.paid,
+                    },
+                )
         for credit in outcome.credits:
-            self.rows.add("ledger_transaction", {
-                "office_id": self.office_id, "account_id": account_id, "patient_id": patient_id,
-                "kind": credit.kind, "procedure_code_id": None, "tooth": None, "surfaces": "",
-                "description": credit.description, "dos": credit.dos, "aged_date": None, "amount": credit.amount,
-                "tax": ZERO, "held_amount": ZERO, "taxable": False, "insurable": False, "rtu": 0,
-                "production_provider_id": None, "collection_provider_id": charges[0].provider_id,
-                "plan_item_id": None, "claim_id": claim_id if credit.from_claim else None,
-                "estimated_insurance": ZERO, "notes": "", "posted_at": at(credit.dos, 16),
-                "posted_by_id": self.desk, "version": 1,
-            })
+            self.rows.add(
+                "ledger_transaction",
+                {
+                    "office_id": self.office_id,
+                    "account_id": account_id,
+                    "patient_id": patient_id,
+                    "kind": credit.kind,
+                    "procedure_code_id": None,
+                    "tooth": None,
+                    "surfaces": "",
+                    "description": credit.description,
+                    "dos": credit.dos,
+                    "aged_date": None,
+                    "amount": credit.amount,
+                    "tax": ZERO,
+                    "held_amount": ZERO,
+                    "taxable": False,
+                    "insurable": False,
+                    "rtu": 0,
+                    "production_provider_id": None,
+                    "collection_provider_id": charges[0].provider_id,
+                    "plan_item_id": None,
+                    "claim_id": claim_id if credit.from_claim else None,
+                    "estimated_insurance": ZERO,
+                    "notes": "",
+                    "posted_at": at(credit.dos, 16),
+                    "posted_by_id": self.desk,
+                    "version": 1,
+                },
+            )
 
-    def _graphic(self, patient_id: int, code_id: int, tooth: str | None, surfaces: str, status: GraphicStatus,
-                 transaction_id: int | None, plan_item_id: Any, day: date) -> Row:
+    def _graphic(
+        self,
+        patient_id: int,
+        code_id: int,
+        tooth: str | None,
+        surfaces: str,
+        status: GraphicStatus,
+        transaction_id: int | None,
+        plan_item_id: Any,
+        day: date,
+    ) -> Row:
         return {
-            "patient_id": patient_id, "procedure_code_id": code_id, "tooth": tooth, "surfaces": surfaces,
-            "status": status, "transaction_id": transaction_id, "plan_item_id": plan_item_id,
-            "created_at": at(day, 15), "created_by_id": self.dentist_user, "removed_at": None,
-            "removed_by_id": None, "removal_reason": "",
+            "patient_id": patient_id,
+            "procedure_code_id": code_id,
+            "tooth": tooth,
+            "surfaces": surfaces,
+            "status": status,
+            "transaction_id": transaction_id,
+            "plan_item_id": plan_item_id,
+            "created_at": at(day, 15),
+            "created_by_id": self.dentist_user,
+            "removed_at": None,
+            "removed_by_id": None,
+            "removal_reason": "",
         }
 
 
@@ -361,8 +539,16 @@ def _plan_flags(rng: random.Random, patients: int, plans: int, sixty: int) -> Ca
     return lambda n: (n in has, n in big)
 
 
-def build_large(engine: Engine, rng: random.Random, today: date, report: Callable[[str, int, int], None], *,
-                scale: float, seed: int, passwords: dict[str, str]) -> DemoCounts:
+def build_large(
+    engine: Engine,
+    rng: random.Random,
+    today: date,
+    report: Callable[[str, int, int], None],
+    *,
+    scale: float,
+    seed: int,
+    passwords: dict[str, str],
+) -> DemoCounts:
     patients_total = max(1, round(PATIENTS * scale))
     plans_total = round(PLANS * scale)
     sixty_total = max(1, round(SIXTY_ITEM_PLANS * scale)) if plans_total else 0
@@ -395,10 +581,19 @@ def build_large(engine: Engine, rng: random.Random, today: date, report: Callabl
             report(stage, done, patients_total)
             with Session(bind=conn) as session:
                 finish_office(session, practice.office_id, done, accounts)
-                record_creation(session, practice.office_id, {
-                    "size": "large", "seed": seed, "scale": str(scale), "today": today, "patients": done,
-                    "plans": rows.written["treatment_plan"], "ledger_rows": rows.written["ledger_transaction"],
-                })
+                record_creation(
+                    session,
+                    practice.office_id,
+                    {
+                        "size": "large",
+                        "seed": seed,
+                        "scale": str(scale),
+                        "today": today,
+                        "patients": done,
+                        "plans": rows.written["treatment_plan"],
+                        "ledger_rows": rows.written["ledger_transaction"],
+                    },
+                )
                 session.commit()
             if sqlite:
                 conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -153,9 +153,11 @@ def settle_visit(
     paid = _total(line.paid for line in claim.lines)
     if claim.completed_on is not None:
         if paid > 0 and plan is not None:
-            outcome.credits.append(CreditDraft(
-                TransactionKind.INSURANCE_PAYMENT, paid, claim.completed_on, f"Insurance payment - {plan.name}"
-            ))
+            outcome.credits.append(
+                CreditDraft(
+                    TransactionKind.INSURANCE_PAYMENT, paid, claim.completed_on, f"Insurance payment - {plan.name}"
+                )
+            )
         for charge in insured:  # the claim is complete: what is left ages from the payment date
             charge.aged_date, charge.held_amount = claim.completed_on, ZERO
     later = (claim.completed_on or dos) + timedelta(days=rng.randint(3, 30))

@@ -128,12 +128,25 @@ def approval_record(
     total = money(sum(fees, Decimal(0)))
     lines_json = json.dumps(
         [
-            {"code": line.code, "tooth": line.tooth, "surfaces": line.surfaces, "provider": line.provider,
-             "fee": f"{line.fee:.2f}", "visit": line.visit}
+            {
+                "code": line.code,
+                "tooth": line.tooth,
+                "surfaces": line.surfaces,
+                "provider": line.provider,
+                "fee": f"{line.fee:.2f}",
+                "visit": line.visit,
+            }
             for line in lines
         ],
         separators=(",", ":"),
     )
-    method = rng.choice((ApprovalMethod.SIGNED_AT_DESK, ApprovalMethod.SIGNED_AT_DESK, ApprovalMethod.ON_PAPER,
-                         ApprovalMethod.DIGITAL, ApprovalMethod.BY_MAIL))
+    method = rng.choice(
+        (
+            ApprovalMethod.SIGNED_AT_DESK,
+            ApprovalMethod.SIGNED_AT_DESK,
+            ApprovalMethod.ON_PAPER,
+            ApprovalMethod.DIGITAL,
+            ApprovalMethod.BY_MAIL,
+        )
+    )
     return ApprovalRecord(approver_name, method, total, lines_json, content_hash(title, lines, total))

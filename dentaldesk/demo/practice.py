@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -35,20 +35,27 @@ from dentaldesk.demo.treatment import all_codes
 from dentaldesk.domain.fees import DmoPlanFacts, FeeQuote, resolve_fee
 from dentaldesk.domain.money import ZERO, money, percent_of
 from dentaldesk.domain.terms import Category, EstimationType, Icm, Role
-from dentaldesk.services import audit
-from dentaldesk.services.actor import this_workstation
-from dentaldesk.services.codes import load_master_list
-from dentaldesk.services.users import hash_password
+from dentaldesk.services.access import audit
+from dentaldesk.services.access.actor import this_workstation
+from dentaldesk.services.access.login import hash_password
+from dentaldesk.services.practice.codes import load_master_list
 
 CODE_FIELDS = (
-    "name", "description", "category", "default_rtu", "insurable", "taxable",
-    "requires_tooth", "requires_surface", "charts_graphic",
+    "name",
+    "description",
+    "category",
+    "default_rtu",
+    "insurable",
+    "taxable",
+    "requires_tooth",
+    "requires_surface",
+    "charts_graphic",
 )
 
 
 def at(day: date, hour: int = 9, minute: int = 0) -> datetime:
     """A moment on ``day`` in UTC: generated rows carry times derived from their dates."""
-    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=timezone.utc)
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -203,8 +210,16 @@ def _add_codes(session: Session, office_id: int) -> tuple[dict[str, CodeFacts], 
     session.flush()
     codes = {
         row.code: CodeFacts(
-            row.id, row.code, row.name, row.category, row.default_rtu, row.insurable, row.taxable,
-            row.requires_tooth, row.requires_surface, row.charts_graphic,
+            row.id,
+            row.code,
+            row.name,
+            row.category,
+            row.default_rtu,
+            row.insurable,
+            row.taxable,
+            row.requires_tooth,
+            row.requires_surface,
+            row.charts_graphic,
         )
         for row, _ in rows
     }
@@ -233,8 +248,9 @@ def _add_fee_schedules(
     return schedules
 
 
-def _bluebook(rng: random.Random, spec: catalog.DentalPlanSpec, codes: dict[str, CodeFacts],
-              fee0: dict[str, Decimal]) -> dict[str, BookEntry]:
+def _bluebook(
+    rng: random.Random, spec: catalog.DentalPlanSpec, codes: dict[str, CodeFacts], fee0: dict[str, Decimal]
+) -> dict[str, BookEntry]:
     book: dict[str, BookEntry] = {}
     for code in sorted(fee0):
         facts, usual = codes[code], fee0[code]
@@ -250,7 +266,7 @@ def _bluebook(rng: random.Random, spec: catalog.DentalPlanSpec, codes: dict[str,
                 plan_fee = percent_of(usual, rng.randint(70, 80))
                 pays = percent_of(plan_fee, percent)
                 book[code] = BookEntry(plan_fee, plan_fee - pays, pays)
-        elif spec.estimation_type is EstimationType.DMO:
+        elif spec.estimation_type is EstimationType.DMO:  # noqa: SIM102 - kept parallel to the PPO branch
             if rng.random() < 0.6:  # a DHMO lists only part of the codes (TX-FEE-3 shows for the rest)
                 cap_fee = percent_of(usual, rng.randint(45, 65))
                 copay = percent_of(cap_fee, catalog.DMO_COPAY_PERCENT[facts.category]).quantize(Decimal("1"))
@@ -279,9 +295,7 @@ def _add_dental_plans(
             PlanCategory(
                 category=category,
                 coverage_percent=spec.percents[category],
-                deductible_applies=(
-                    spec.deductible > 0 and category not in catalog.DEDUCTIBLE_EXEMPT
-                ),
+                deductible_applies=(spec.deductible > 0 and category not in catalog.DEDUCTIBLE_EXEMPT),
             )
             for category in Category
         ]
@@ -302,8 +316,17 @@ def _add_dental_plans(
             for code, entry in book.items()
         )
         plans.append(
-            PlanFacts(plan.id, spec.name, spec.estimation_type, dict(spec.percents), spec.default_copay,
-                      spec.deductible, spec.annual_max, spec.subscriber_prefix, book)
+            PlanFacts(
+                plan.id,
+                spec.name,
+                spec.estimation_type,
+                dict(spec.percents),
+                spec.default_copay,
+                spec.deductible,
+                spec.annual_max,
+                spec.subscriber_prefix,
+                book,
+            )
         )
     return tuple(plans)
 
@@ -360,6 +383,13 @@ def finish_office(session: Session, office_id: int, patients: int, accounts: int
 def record_creation(session: Session, office_id: int, details: dict[str, object]) -> None:
     """One audit event for the whole generated practice; its rows carry none of their own."""
     audit.record(
-        session, None, "demo_create", "office", office_id, after=details,
-        username="setup", workstation=this_workstation(), office_id=office_id,
+        session,
+        None,
+        "demo_create",
+        "office",
+        office_id,
+        after=details,
+        username="setup",
+        workstation=this_workstation(),
+        office_id=office_id,
     )

@@ -32,8 +32,8 @@ from dentaldesk.db.models import (
 )
 from dentaldesk.demo import catalog, people
 from dentaldesk.demo.ledger import Benefits, ChargeDraft, settle_visit
-from dentaldesk.demo.practice import PlanFacts, Practice, at
 from dentaldesk.demo.plans import approval_record, plan_timeline
+from dentaldesk.demo.practice import PlanFacts, Practice, at
 from dentaldesk.demo.treatment import HYGIENE_CODES, TEMPLATES, ItemSpec, fits, random_plan
 from dentaldesk.domain.money import ZERO, money, percent_of
 from dentaldesk.domain.terms import (
@@ -46,7 +46,7 @@ from dentaldesk.domain.terms import (
     Role,
     TransactionKind,
 )
-from dentaldesk.services.patients import search_key
+from dentaldesk.services.patients.search import search_key
 
 # 40 patients in 25 accounts: two families of four, two of three, five couples, sixteen singles.
 FAMILY_SIZES = (4, 4, 3, 3, 2, 2, 2, 2, 2) + (1,) * 16
@@ -54,11 +54,34 @@ UNINSURED_ACCOUNTS = 3
 D, A, C, X = PlanStatus.DRAFT, PlanStatus.APPROVED, PlanStatus.COMPLETED, PlanStatus.CANCELLED
 # (template, status); the first approved implant plan is under way, its extraction done (TP-9).
 DEMO_PLANS = (
-    ("implant", A), ("root_canal_crown", A), ("fillings", C), ("perio", A), ("checkup", D),
-    ("bridge", D), ("implant", C), ("sealants", C), ("ortho", A), ("dentures", X), ("crown", X),
-    ("wisdom", D), ("cosmetic", D), ("fillings", A), ("crown", C), ("emergency", C), ("checkup", C),
-    ("sealants", D), ("guard", A), ("root_canal_crown", D), ("fillings", X), ("perio", C),
-    ("dentures", A), ("fillings", D), ("bridge", A), ("implant", D), ("crown", A), ("emergency", X),
+    ("implant", A),
+    ("root_canal_crown", A),
+    ("fillings", C),
+    ("perio", A),
+    ("checkup", D),
+    ("bridge", D),
+    ("implant", C),
+    ("sealants", C),
+    ("ortho", A),
+    ("dentures", X),
+    ("crown", X),
+    ("wisdom", D),
+    ("cosmetic", D),
+    ("fillings", A),
+    ("crown", C),
+    ("emergency", C),
+    ("checkup", C),
+    ("sealants", D),
+    ("guard", A),
+    ("root_canal_crown", D),
+    ("fillings", X),
+    ("perio", C),
+    ("dentures", A),
+    ("fillings", D),
+    ("bridge", A),
+    ("implant", D),
+    ("crown", A),
+    ("emergency", X),
 )
 # Plans (by position above) whose dearest item got a 10% courtesy discount: an override (MONEY-2).
 DISCOUNTED_PLANS = frozenset({1, 6, 24})
@@ -94,8 +117,9 @@ class DemoCounts:
     ledger_rows: int
 
 
-def _coverage(member: Member, plan: PlanFacts, rank: CoverageRank, subscriber: people.Person,
-              rng: random.Random, today: date) -> Coverage:
+def _coverage(
+    member: Member, plan: PlanFacts, rank: CoverageRank, subscriber: people.Person, rng: random.Random, today: date
+) -> Coverage:
     row = Coverage(
         dental_plan_id=plan.id,
         rank=rank,
@@ -122,7 +146,7 @@ def add_households(session: Session, rng: random.Random, today: date, practice: 
     account_plans += [practice.plans[n % 3] for n in range(len(sizes) - UNINSURED_ACCOUNTS)]
     rng.shuffle(account_plans)
     members: list[Member] = []
-    for n, (size, last, icm, plan) in enumerate(zip(sizes, last_names, icms, account_plans), start=1):
+    for n, (size, last, icm, plan) in enumerate(zip(sizes, last_names, icms, account_plans, strict=False), start=1):
         persons = people.family(rng, today, size, last)
         since = today - timedelta(days=rng.randint(200, 2500))
         guarantor_age = persons[0].age_on(today)
@@ -184,7 +208,11 @@ def _pick(rng: random.Random, members: list[Member], template: str) -> tuple[Mem
 
 
 def add_treatment_plans(
-    session: Session, rng: random.Random, today: date, practice: Practice, members: list[Member],
+    session: Session,
+    rng: random.Random,
+    today: date,
+    practice: Practice,
+    members: list[Member],
     visits: dict[tuple[int, date], list[ChargeDraft]],
 ) -> list[TreatmentPlan]:
     plans = []
@@ -194,43 +222,79 @@ def add_treatment_plans(
         draft = TEMPLATES[name][0](rng, member.age) if name else random_plan(rng, member.age)
         under_way = status is A and not started
         started = started or under_way
-        plans.append(_add_plan(
-            session, rng, today, practice, member, draft.title, draft.items, status, visits,
-            under_way=under_way, discounted=n in DISCOUNTED_PLANS,
-        ))
+        plans.append(
+            _add_plan(
+                session,
+                rng,
+                today,
+                practice,
+                member,
+                draft.title,
+                draft.items,
+                status,
+                visits,
+                under_way=under_way,
+                discounted=n in DISCOUNTED_PLANS,
+            )
+        )
         member.plans += 1
     return plans
 
 
 def _add_plan(
-    session: Session, rng: random.Random, today: date, practice: Practice, member: Member, title: str,
-    specs: tuple[ItemSpec, ...], status: PlanStatus, visits: dict[tuple[int, date], list[ChargeDraft]],
-    *, under_way: bool, discounted: bool,
+    session: Session,
+    rng: random.Random,
+    today: date,
+    practice: Practice,
+    member: Member,
+    title: str,
+    specs: tuple[ItemSpec, ...],
+    status: PlanStatus,
+    visits: dict[tuple[int, date], list[ChargeDraft]],
+    *,
+    under_way: bool,
+    discounted: bool,
 ) -> TreatmentPlan:
     timeline = plan_timeline(rng, today, specs, status, under_way=under_way)
     member.first_seen = min(member.first_seen, timeline.created)
     dentist_user, desk_user = practice.user_ids[Role.DENTIST], practice.user_ids[Role.FRONT_DESK]
     plan = TreatmentPlan(
-        office_id=practice.office_id, patient_id=member.patient.id, title=title, status=status,
-        created_at=at(timeline.created, 10), created_by_id=dentist_user, updated_at=at(timeline.last_change, 16),
+        office_id=practice.office_id,
+        patient_id=member.patient.id,
+        title=title,
+        status=status,
+        created_at=at(timeline.created, 10),
+        created_by_id=dentist_user,
+        updated_at=at(timeline.last_change, 16),
         cancel_reason=timeline.cancel_reason,
     )
     quotes = [practice.quote(spec.code, member.account.fee_schedule, member.dmo) for spec in specs]
     dearest = max(range(len(specs)), key=lambda i: quotes[i].fee or ZERO)
     items: list[PlanItem] = []
-    for n, (spec, quote) in enumerate(zip(specs, quotes)):
+    for n, (spec, quote) in enumerate(zip(specs, quotes, strict=True)):
         code = practice.codes[spec.code]
         fee, notes = quote.fee, spec.note
         if discounted and n == dearest and fee is not None:  # the schedule fee stays beside it
             fee, notes = percent_of(fee, 90), (notes + " Courtesy discount 10%.").strip()
         provider = practice.hygienist_id if spec.code in HYGIENE_CODES else member.dentist_id
         done = timeline.done_on.get(n)
-        items.append(PlanItem(
-            procedure_code_id=code.id, tooth=spec.tooth, surfaces=spec.surfaces, provider_id=provider,
-            fee=fee, schedule_fee=quote.fee, fee_source=quote.source, rtu=code.rtu, visit=spec.visit,
-            sequence=n, status=ItemStatus.COMPLETED if done else ItemStatus.PLANNED, completed_on=done,
-            notes=notes,
-        ))
+        items.append(
+            PlanItem(
+                procedure_code_id=code.id,
+                tooth=spec.tooth,
+                surfaces=spec.surfaces,
+                provider_id=provider,
+                fee=fee,
+                schedule_fee=quote.fee,
+                fee_source=quote.source,
+                rtu=code.rtu,
+                visit=spec.visit,
+                sequence=n,
+                status=ItemStatus.COMPLETED if done else ItemStatus.PLANNED,
+                completed_on=done,
+                notes=notes,
+            )
+        )
     plan.items = items
     session.add(plan)
     session.flush()
@@ -245,13 +309,26 @@ def _add_plan(
         )
     if timeline.approved is not None:
         fees = [item.fee or ZERO for item in items]
-        record = approval_record(rng, title, specs, fees, [practice.provider_names[i.provider_id] for i in items],
-                                 member.patient.full_name if member.age >= 18 else _guardian(member))
-        plan.approvals.append(PlanApproval(
-            approver_name=record.approver_name, method=record.method, approved_at=at(timeline.approved, 12),
-            recorded_by_id=desk_user, total=record.total, lines_json=record.lines_json,
-            content_hash=record.content_hash, signature_png=None,
-        ))
+        record = approval_record(
+            rng,
+            title,
+            specs,
+            fees,
+            [practice.provider_names[i.provider_id] for i in items],
+            member.patient.full_name if member.age >= 18 else _guardian(member),
+        )
+        plan.approvals.append(
+            PlanApproval(
+                approver_name=record.approver_name,
+                method=record.method,
+                approved_at=at(timeline.approved, 12),
+                recorded_by_id=desk_user,
+                total=record.total,
+                lines_json=record.lines_json,
+                content_hash=record.content_hash,
+                signature_png=None,
+            )
+        )
         plan.approved_total = record.total
         for item in items:
             item.approved_fee = item.fee
@@ -259,16 +336,30 @@ def _add_plan(
         done = timeline.done_on.get(n)
         if done is not None:
             code = practice.codes[specs[n].code]
-            visits[(member.patient.id, done)].append(ChargeDraft(
-                code, item.tooth, item.surfaces, item.provider_id or member.dentist_id, item.fee or ZERO, ref=item,
-                notes=item.notes,
-            ))
+            visits[(member.patient.id, done)].append(
+                ChargeDraft(
+                    code,
+                    item.tooth,
+                    item.surfaces,
+                    item.provider_id or member.dentist_id,
+                    item.fee or ZERO,
+                    ref=item,
+                    notes=item.notes,
+                )
+            )
         elif status in (PlanStatus.DRAFT, PlanStatus.APPROVED) and practice.codes[specs[n].code].charts_graphic:
-            session.add(ChartGraphic(
-                patient_id=member.patient.id, procedure_code_id=item.procedure_code_id, tooth=item.tooth,
-                surfaces=item.surfaces, status=GraphicStatus.PLANNED, plan_item_id=item.id,
-                created_at=at(timeline.created, 10), created_by_id=dentist_user,
-            ))
+            session.add(
+                ChartGraphic(
+                    patient_id=member.patient.id,
+                    procedure_code_id=item.procedure_code_id,
+                    tooth=item.tooth,
+                    surfaces=item.surfaces,
+                    status=GraphicStatus.PLANNED,
+                    plan_item_id=item.id,
+                    created_at=at(timeline.created, 10),
+                    created_by_id=dentist_user,
+                )
+            )
     return plan
 
 
@@ -277,8 +368,13 @@ def _guardian(member: Member) -> str:
     return f"{guarantor.first_name} {guarantor.last_name} (parent)"
 
 
-def add_recall_visits(rng: random.Random, today: date, practice: Practice, members: list[Member],
-                      visits: dict[tuple[int, date], list[ChargeDraft]]) -> None:
+def add_recall_visits(
+    rng: random.Random,
+    today: date,
+    practice: Practice,
+    members: list[Member],
+    visits: dict[tuple[int, date], list[ChargeDraft]],
+) -> None:
     """Checkups and cleanings of the past year and a half, outside any plan."""
     for member in members:
         day = today - timedelta(days=rng.randint(120, 540))
@@ -298,7 +394,11 @@ def add_recall_visits(rng: random.Random, today: date, practice: Practice, membe
 
 
 def post_visits(
-    session: Session, rng: random.Random, today: date, practice: Practice, members: list[Member],
+    session: Session,
+    rng: random.Random,
+    today: date,
+    practice: Practice,
+    members: list[Member],
     visits: dict[tuple[int, date], list[ChargeDraft]],
 ) -> int:
     """Post every visit's charges, claims and credits in date order; return the ledger rows written."""
@@ -315,14 +415,28 @@ def post_visits(
         posted = []
         for charge in charges:
             row = LedgerTransaction(
-                office_id=practice.office_id, account_id=member.account.id, patient_id=patient_id,
-                kind=TransactionKind.CHARGE, procedure_code_id=charge.code.id, tooth=charge.tooth,
-                surfaces=charge.surfaces, description=charge.code.name, dos=dos, aged_date=charge.aged_date,
-                amount=charge.fee, tax=charge.tax, held_amount=charge.held_amount, taxable=charge.code.taxable,
-                insurable=charge.insurable, rtu=charge.code.rtu, production_provider_id=charge.provider_id,
+                office_id=practice.office_id,
+                account_id=member.account.id,
+                patient_id=patient_id,
+                kind=TransactionKind.CHARGE,
+                procedure_code_id=charge.code.id,
+                tooth=charge.tooth,
+                surfaces=charge.surfaces,
+                description=charge.code.name,
+                dos=dos,
+                aged_date=charge.aged_date,
+                amount=charge.fee,
+                tax=charge.tax,
+                held_amount=charge.held_amount,
+                taxable=charge.code.taxable,
+                insurable=charge.insurable,
+                rtu=charge.code.rtu,
+                production_provider_id=charge.provider_id,
                 collection_provider_id=charge.provider_id,
                 plan_item_id=charge.ref.id if isinstance(charge.ref, PlanItem) else None,
-                estimated_insurance=charge.estimate, notes=charge.notes, posted_at=at(dos, 15),
+                estimated_insurance=charge.estimate,
+                notes=charge.notes,
+                posted_at=at(dos, 15),
                 posted_by_id=desk_user,
             )
             session.add(row)
@@ -333,11 +447,16 @@ def post_visits(
             claims += 1
             claim = money_out.claim
             claim_row = Claim(
-                office_id=practice.office_id, account_id=member.account.id, patient_id=patient_id,
-                coverage_id=primary[0].id, claim_number=str(claims), created_on=claim.created_on,
-                status=ClaimStatus.COMPLETE if claim.complete else ClaimStatus.OPEN, completed_on=claim.completed_on,
+                office_id=practice.office_id,
+                account_id=member.account.id,
+                patient_id=patient_id,
+                coverage_id=primary[0].id,
+                claim_number=str(claims),
+                created_on=claim.created_on,
+                status=ClaimStatus.COMPLETE if claim.complete else ClaimStatus.OPEN,
+                completed_on=claim.completed_on,
             )
-            rows_by_charge = {id(c): r for c, r in zip(charges, posted)}
+            rows_by_charge = {id(c): r for c, r in zip(charges, posted, strict=True)}
             for line in claim.lines:
                 charge_row = rows_by_charge[id(line.charge)]
                 claim_row.lines.append(
@@ -348,21 +467,38 @@ def post_visits(
             for line in claim.lines:
                 rows_by_charge[id(line.charge)].claim_id = claim_row.id
         for credit in money_out.credits:
-            session.add(LedgerTransaction(
-                office_id=practice.office_id, account_id=member.account.id, patient_id=patient_id,
-                kind=credit.kind, description=credit.description, dos=credit.dos, aged_date=None,
-                amount=credit.amount, collection_provider_id=charges[0].provider_id,
-                claim_id=claim_row.id if credit.from_claim and claim_row is not None else None,
-                posted_at=at(credit.dos, 16), posted_by_id=desk_user,
-            ))
+            session.add(
+                LedgerTransaction(
+                    office_id=practice.office_id,
+                    account_id=member.account.id,
+                    patient_id=patient_id,
+                    kind=credit.kind,
+                    description=credit.description,
+                    dos=credit.dos,
+                    aged_date=None,
+                    amount=credit.amount,
+                    collection_provider_id=charges[0].provider_id,
+                    claim_id=claim_row.id if credit.from_claim and claim_row is not None else None,
+                    posted_at=at(credit.dos, 16),
+                    posted_by_id=desk_user,
+                )
+            )
         rows += len(charges) + len(money_out.credits)
-        for charge, row in zip(charges, posted):
+        for charge, row in zip(charges, posted, strict=True):
             if charge.code.charts_graphic:
-                session.add(ChartGraphic(
-                    patient_id=patient_id, procedure_code_id=charge.code.id, tooth=charge.tooth,
-                    surfaces=charge.surfaces, status=GraphicStatus.COMPLETED, transaction_id=row.id,
-                    plan_item_id=row.plan_item_id, created_at=at(dos, 15), created_by_id=dentist_user,
-                ))
+                session.add(
+                    ChartGraphic(
+                        patient_id=patient_id,
+                        procedure_code_id=charge.code.id,
+                        tooth=charge.tooth,
+                        surfaces=charge.surfaces,
+                        status=GraphicStatus.COMPLETED,
+                        transaction_id=row.id,
+                        plan_item_id=row.plan_item_id,
+                        created_at=at(dos, 15),
+                        created_by_id=dentist_user,
+                    )
+                )
     _benefits_used(rng, today, members)
     for member in members:  # on file before the first plan or visit
         if member.first_seen < member.patient.created_at.date():
@@ -395,10 +531,16 @@ def add_existing_work(session: Session, rng: random.Random, practice: Practice, 
             continue
         for tooth in rng.sample(("2", "3", "14", "15", "18", "19", "30", "31"), rng.randint(1, 3)):
             code, surfaces = rng.choice(choices)
-            session.add(ChartGraphic(
-                patient_id=member.patient.id, procedure_code_id=practice.codes[code].id, tooth=tooth,
-                surfaces=surfaces, status=GraphicStatus.EXISTING, created_at=member.patient.created_at,
-            ))
+            session.add(
+                ChartGraphic(
+                    patient_id=member.patient.id,
+                    procedure_code_id=practice.codes[code].id,
+                    tooth=tooth,
+                    surfaces=surfaces,
+                    status=GraphicStatus.EXISTING,
+                    created_at=member.patient.created_at,
+                )
+            )
 
 
 def build_demo(

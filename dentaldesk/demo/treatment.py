@@ -54,8 +54,14 @@ class TreatmentDraft:
     items: tuple[ItemSpec, ...]
 
 
-def _item(code: str, tooth: str | None = None, surfaces: str = "", visit: int | None = 1,
-          prerequisites: tuple[int, ...] = (), note: str = "") -> ItemSpec:
+def _item(
+    code: str,
+    tooth: str | None = None,
+    surfaces: str = "",
+    visit: int | None = 1,
+    prerequisites: tuple[int, ...] = (),
+    note: str = "",
+) -> ItemSpec:
     return ItemSpec(
         code,
         parse_tooth(tooth) if tooth else None,
@@ -311,10 +317,50 @@ def plan_order(items: tuple[ItemSpec, ...]) -> list[int]:
 
 def all_codes() -> frozenset[str]:
     """Every code the templates may use, to check against the office list before building."""
-    codes = {"D0120", "D0140", "D0150", "D0180", "D0210", "D0220", "D0272", "D0274", "D0330", "D1110", "D1120",
-             "D1206", "D1351", "D2740", "D2750", "D2950", "D2954", "D2962", "D3310", "D3320", "D3330",
-             "D4341", "D4910", "D5110", "D5214", "D6010", "D6058", "D6065", "D6240", "D6245", "D6750",
-             "D7140", "D7210", "D7230", "D7240", "D8080", "D8670", "D9110", "D9230", "D9630", "D9941",
-             "D9944", "D9975"}
+    codes = {
+        "D0120",
+        "D0140",
+        "D0150",
+        "D0180",
+        "D0210",
+        "D0220",
+        "D0272",
+        "D0274",
+        "D0330",
+        "D1110",
+        "D1120",
+        "D1206",
+        "D1351",
+        "D2740",
+        "D2750",
+        "D2950",
+        "D2954",
+        "D2962",
+        "D3310",
+        "D3320",
+        "D3330",
+        "D4341",
+        "D4910",
+        "D5110",
+        "D5214",
+        "D6010",
+        "D6058",
+        "D6065",
+        "D6240",
+        "D6245",
+        "D6750",
+        "D7140",
+        "D7210",
+        "D7230",
+        "D7240",
+        "D8080",
+        "D8670",
+        "D9110",
+        "D9230",
+        "D9630",
+        "D9941",
+        "D9944",
+        "D9975",
+    }
     codes |= set(_COMPOSITE_POSTERIOR.values()) | set(_AMALGAM.values()) | set(_COMPOSITE_ANTERIOR.values())
     return frozenset(codes)

@@ -23,7 +23,6 @@ D31_60 = "d31_60"
 D61_90 = "d61_90"
 OVER_90 = "over_90"
 BUCKETS = (CURRENT, D0_30, D31_60, D61_90, OVER_90)
-BUCKET_LABELS = {CURRENT: "Current", D0_30: "0-30", D31_60: "31-60", D61_90: "61-90", OVER_90: "Over 90"}
 
 
 # --- The Aged and DOS fields of the Patient Transactions dialog --------------------------------

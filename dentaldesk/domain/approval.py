@@ -72,9 +72,7 @@ def content_hash(title: str, lines: Sequence[ApprovedLine], total: Decimal) -> s
     return hashlib.sha256(canonical_text(title, lines, total).encode("utf-8")).hexdigest()
 
 
-def signature_matches(
-    stored_hash: str, title: str, lines: Sequence[ApprovedLine], total: Decimal
-) -> bool:
+def signature_matches(stored_hash: str, title: str, lines: Sequence[ApprovedLine], total: Decimal) -> bool:
     """True when the plan as it is now is exactly what the stored approval covered (TP-15)."""
     if not stored_hash:
         return False

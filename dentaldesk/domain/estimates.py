@@ -340,9 +340,7 @@ def estimate_items(
     return results
 
 
-def _estimate_one(
-    item: EstimateInput, fee: Decimal, first: _PlanYear, second: _PlanYear | None
-) -> ItemEstimate:
+def _estimate_one(item: EstimateInput, fee: Decimal, first: _PlanYear, second: _PlanYear | None) -> ItemEstimate:
     """One insurable item under the primary and, if any, the secondary plan (INS-1..7)."""
     own_first = _own_estimate(first, item, fee)
     primary_pays = own_first.estimate

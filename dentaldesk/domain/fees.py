@@ -47,13 +47,10 @@ class DmoPlanFacts:
 def check_schedule(schedule: int, *, field: str = "fee_schedule") -> int:
     """Validate a fee schedule number: 0 (the usual fee, "Fee 0") to 26 (glossary: fee schedule)."""
     if isinstance(schedule, bool) or not isinstance(schedule, int):
-        raise ValidationError(
-            f"Fee schedule must be a whole number from {FIRST_SCHEDULE} to {LAST_SCHEDULE}.", field
-        )
+        raise ValidationError(f"Fee schedule must be a whole number from {FIRST_SCHEDULE} to {LAST_SCHEDULE}.", field)
     if not FIRST_SCHEDULE <= schedule <= LAST_SCHEDULE:
         raise ValidationError(
-            f"Fee schedule {schedule} does not exist; schedules are numbered "
-            f"{FIRST_SCHEDULE} to {LAST_SCHEDULE}.",
+            f"Fee schedule {schedule} does not exist; schedules are numbered {FIRST_SCHEDULE} to {LAST_SCHEDULE}.",
             field,
         )
     return schedule
@@ -94,15 +91,11 @@ def resolve_fee(
         usual = schedule_fee(USUAL_FEE_SCHEDULE, code)
         if usual is None:
             return FeeQuote(None, NO_FEE_SOURCE)
-        return FeeQuote(
-            _checked_fee(usual, "Fee schedule 0"), f"Fee 0 (no bluebook entry for {dmo.plan_name})"
-        )
+        return FeeQuote(_checked_fee(usual, "Fee schedule 0"), f"Fee 0 (no bluebook entry for {dmo.plan_name})")
 
     own = schedule_fee(account_schedule, code)
     if own is not None:
-        return FeeQuote(
-            _checked_fee(own, f"Fee schedule {account_schedule}"), f"Fee schedule {account_schedule}"
-        )
+        return FeeQuote(_checked_fee(own, f"Fee schedule {account_schedule}"), f"Fee schedule {account_schedule}")
     if account_schedule != USUAL_FEE_SCHEDULE:
         usual = schedule_fee(USUAL_FEE_SCHEDULE, code)
         if usual is not None:

@@ -214,8 +214,7 @@ def check_link(items: Sequence[ItemFacts], item_id: int, prerequisite_id: int) -
         )
     if item.is_completed and not prerequisite.is_completed:
         raise RuleViolation(
-            f"{item.label} is already completed, so it cannot wait for {prerequisite.label}, "
-            "which is not."
+            f"{item.label} is already completed, so it cannot wait for {prerequisite.label}, which is not."
         )
 
 
@@ -332,8 +331,7 @@ def items_needing_reapproval(items: Iterable[ItemFacts]) -> frozenset[int]:
     return frozenset(
         item.id
         for item in items
-        if not item.is_completed
-        and (item.approved_fee is None or item.fee_or_zero > money(item.approved_fee))
+        if not item.is_completed and (item.approved_fee is None or item.fee_or_zero > money(item.approved_fee))
     )
 
 

@@ -1,4 +1,4 @@
-"""What a person types into the set-up and patient forms, checked (issue 7 "Bad input").
+"""What a person types into the set-up and patient forms, checked (bad input).
 
 Each parser takes the text as typed and returns a value, or raises ValidationError naming the
 field with a sentence saying what is wrong and what to type instead (TX-VAL-1).

@@ -84,4 +84,3 @@ def parse_tax_rate(text: str | Decimal | int) -> Decimal:
     if rate < 0 or rate > MAX_RATE:
         raise ValidationError("A tax rate is a percent from 0 to 100.", "tax_rate")
     return rate
-

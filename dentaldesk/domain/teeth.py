@@ -74,9 +74,7 @@ def parse_surfaces(text: str) -> str:
     letters = [c for c in text.upper() if not c.isspace() and c != ","]
     bad = sorted({c for c in letters if c not in SURFACE_ORDER})
     if bad:
-        raise ValidationError(
-            f"'{''.join(bad)}' is not a surface. Use M, O, D, B, L, I or F.", "surfaces"
-        )
+        raise ValidationError(f"'{''.join(bad)}' is not a surface. Use M, O, D, B, L, I or F.", "surfaces")
     unique = set(letters)
     if len(unique) > MAX_SURFACES:
         raise ValidationError(f"A tooth has at most {MAX_SURFACES} surfaces.", "surfaces")

@@ -109,9 +109,7 @@ class EstimationType(str, Enum):
 
     @property
     def label(self) -> str:
-        return {"percentage": "Percentage", "ppo": "PPO", "flat_fee": "Flat fee", "dmo": "DMO/Capitation"}[
-            self.value
-        ]
+        return {"percentage": "Percentage", "ppo": "PPO", "flat_fee": "Flat fee", "dmo": "DMO/Capitation"}[self.value]
 
 
 class CoverageRank(str, Enum):

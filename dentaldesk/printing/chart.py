@@ -88,8 +88,15 @@ def tooth_chart(
                 fill, stroke, ink, face = TOOTH_FILL, TOOTH_STROKE, MUTED, font
             drawing.add(Rect(x, y, w, tooth_h, rx=5, ry=5, fillColor=fill, strokeColor=stroke, strokeWidth=0.8))
             drawing.add(
-                String(x + w / 2, y + tooth_h / 2 - 3, display_tooth(tooth, numbering), fontName=face,
-                       fontSize=7.5, fillColor=ink, textAnchor="middle")
+                String(
+                    x + w / 2,
+                    y + tooth_h / 2 - 3,
+                    display_tooth(tooth, numbering),
+                    fontName=face,
+                    fontSize=7.5,
+                    fillColor=ink,
+                    textAnchor="middle",
+                )
             )
             x += w + gap
         drawing.add(String(2, y + tooth_h / 2 - 3, label, fontName=font, fontSize=7, fillColor=MUTED))
@@ -99,12 +106,22 @@ def tooth_chart(
     arch(UPPER, upper_y, "Upper")
     arch(LOWER, lower_y, "Lower")
     mid = width / 2
-    drawing.add(Line(mid, lower_y - 2, mid, upper_y + tooth_h + 2, strokeColor=TOOTH_STROKE, strokeWidth=0.5,
-                     strokeDashArray=[2, 2]))
+    drawing.add(
+        Line(
+            mid,
+            lower_y - 2,
+            mid,
+            upper_y + tooth_h + 2,
+            strokeColor=TOOTH_STROKE,
+            strokeWidth=0.5,
+            strokeDashArray=[2, 2],
+        )
+    )
     top = upper_y + tooth_h + 4
     drawing.add(String(side_label, top, "Your right", fontName=font, fontSize=6.5, fillColor=MUTED))
-    drawing.add(String(width - side_label, top, "Your left", fontName=font, fontSize=6.5, fillColor=MUTED,
-                       textAnchor="end"))
+    drawing.add(
+        String(width - side_label, top, "Your left", fontName=font, fontSize=6.5, fillColor=MUTED, textAnchor="end")
+    )
 
     # Legend along the bottom.
     x = side_label

@@ -1,4 +1,4 @@
-"""Writing a finished file so that nothing half-written is ever left behind (issue 6, bad input)."""
+"""Writing a finished file so that nothing half-written is ever left behind (bad input)."""
 
 from __future__ import annotations
 
@@ -55,8 +55,7 @@ def write_atomically(path: Path, data: bytes) -> Path:
     except OSError as exc:
         temp.unlink(missing_ok=True)
         raise DentalDeskError(
-            f"The file {target.name} cannot be saved in {folder.resolve()}: {_reason(exc)}. "
-            "Nothing was written.",
+            f"The file {target.name} cannot be saved in {folder.resolve()}: {_reason(exc)}. Nothing was written.",
             "file",
         ) from exc
     except BaseException:

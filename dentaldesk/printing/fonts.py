@@ -29,15 +29,22 @@ def _candidates() -> list[tuple[Path, Path, Path]]:
     windows = Path(os.environ.get("WINDIR", r"C:\Windows")) / "Fonts"
     vera = Path(reportlab.__file__).parent / "fonts"
     return [
-        (Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
-         Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
-         Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Oblique.ttf")),
-        (Path("/usr/share/fonts/TTF/DejaVuSans.ttf"),
-         Path("/usr/share/fonts/TTF/DejaVuSans-Bold.ttf"),
-         Path("/usr/share/fonts/TTF/DejaVuSans-Oblique.ttf")),
+        (
+            Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
+            Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
+            Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Oblique.ttf"),
+        ),
+        (
+            Path("/usr/share/fonts/TTF/DejaVuSans.ttf"),
+            Path("/usr/share/fonts/TTF/DejaVuSans-Bold.ttf"),
+            Path("/usr/share/fonts/TTF/DejaVuSans-Oblique.ttf"),
+        ),
         (windows / "arial.ttf", windows / "arialbd.ttf", windows / "ariali.ttf"),
-        (Path("/Library/Fonts/Arial.ttf"), Path("/Library/Fonts/Arial Bold.ttf"),
-         Path("/Library/Fonts/Arial Italic.ttf")),
+        (
+            Path("/Library/Fonts/Arial.ttf"),
+            Path("/Library/Fonts/Arial Bold.ttf"),
+            Path("/Library/Fonts/Arial Italic.ttf"),
+        ),
         (vera / "Vera.ttf", vera / "VeraBd.ttf", vera / "VeraIt.ttf"),
     ]
 
@@ -51,10 +58,13 @@ def handout_faces() -> Faces:
                 pdfmetrics.registerFont(TTFont("HandoutSans", str(regular)))
                 pdfmetrics.registerFont(TTFont("HandoutSans-Bold", str(bold)))
                 pdfmetrics.registerFont(TTFont("HandoutSans-Italic", str(italic)))
-            except Exception:  # noqa: BLE001 - a damaged system font: try the next one
+            except Exception:
                 continue
             pdfmetrics.registerFontFamily(
-                "HandoutSans", normal="HandoutSans", bold="HandoutSans-Bold", italic="HandoutSans-Italic",
+                "HandoutSans",
+                normal="HandoutSans",
+                bold="HandoutSans-Bold",
+                italic="HandoutSans-Italic",
                 boldItalic="HandoutSans-Bold",
             )
             return Faces("HandoutSans", "HandoutSans-Bold", "HandoutSans-Italic", "Courier")

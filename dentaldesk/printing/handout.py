@@ -1,4 +1,4 @@
-"""The patient handout of a treatment plan, built with reportlab from the read model (issue 6).
+"""The patient handout of a treatment plan, built with reportlab from the read model.
 
 One layout serves printing, saving and sending (TP-17): the practice header, the patient, the plan,
 the tooth chart, the items by visit with their estimate, visit subtotals and chair time, the plan
@@ -30,7 +30,7 @@ from dentaldesk.printing.files import write_atomically
 from dentaldesk.printing.fonts import Faces, handout_faces
 from dentaldesk.printing.formats import format_date, format_minutes
 from dentaldesk.printing.pages import WATERMARK, canvas_maker, page_decorator
-from dentaldesk.services.handout import HandoutApproval, HandoutItem, HandoutVisit, PlanHandout
+from dentaldesk.services.plans.handout import HandoutApproval, HandoutItem, HandoutVisit, PlanHandout
 
 __all__ = ["WATERMARK", "build_handout_pdf", "format_date", "format_minutes", "handout_file_name", "write_handout_pdf"]
 
@@ -69,11 +69,13 @@ class _Styles:
         self.head = ParagraphStyle("head", base, fontName=faces.bold, fontSize=7.5, leading=9, textColor=MUTED)
         self.head_right = ParagraphStyle("head_right", self.head, alignment=TA_RIGHT)
         self.practice = ParagraphStyle("practice", base, fontName=faces.bold, fontSize=15, leading=18)
-        self.doc_title = ParagraphStyle("doc_title", base, fontName=faces.bold, fontSize=13, leading=16,
-                                        alignment=TA_RIGHT)
+        self.doc_title = ParagraphStyle(
+            "doc_title", base, fontName=faces.bold, fontSize=13, leading=16, alignment=TA_RIGHT
+        )
         self.right = ParagraphStyle("right", base, alignment=TA_RIGHT)
-        self.h2 = ParagraphStyle("h2", base, fontName=faces.bold, fontSize=10.5, leading=13, spaceBefore=8,
-                                 spaceAfter=4)
+        self.h2 = ParagraphStyle(
+            "h2", base, fontName=faces.bold, fontSize=10.5, leading=13, spaceBefore=8, spaceAfter=4
+        )
         self.label = ParagraphStyle("label", base, fontSize=7.5, leading=9, textColor=MUTED)
         self.value = ParagraphStyle("value", base, fontName=faces.bold, fontSize=9.5, leading=12)
         self.hash = ParagraphStyle("hash", base, fontName=faces.mono, fontSize=6, leading=7.5, textColor=MUTED)
@@ -100,13 +102,17 @@ def _header(h: PlanHandout, st: _Styles, width: float) -> Table:
         practice.append(_p(contact, st.body))
     right = [_p("Treatment plan", st.doc_title), _p(f"Prepared {format_date(h.prepared_on)}", st.right)]
     table = Table([[practice, right]], colWidths=[width * 0.62, width * 0.38])
-    table.setStyle(TableStyle([
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 0),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-        ("LINEBELOW", (0, 0), (-1, 0), 0.8, RULE),
-        ("BOTTOMPADDING", (0, 0), (-1, 0), 8),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.8, RULE),
+                ("BOTTOMPADDING", (0, 0), (-1, 0), 8),
+            ]
+        )
+    )
     return table
 
 
@@ -142,12 +148,16 @@ def _facts(h: PlanHandout, st: _Styles, width: float) -> Table:
     ]
     rows = [cells[0:3], cells[3:6]]
     table = Table(rows, colWidths=[width * 0.40, width * 0.30, width * 0.30])
-    table.setStyle(TableStyle([
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 0),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 3),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+            ]
+        )
+    )
     return table
 
 
@@ -158,7 +168,7 @@ def _column_widths(width: float) -> list[float]:
 
 
 def _wrapped(text: str, font: str, width: float) -> str:
-    # Plain lines are far cheaper for reportlab to lay out than a Paragraph (issue 6 benchmark).
+    # Plain lines are far cheaper for reportlab to lay out than a Paragraph (handout benchmark).
     return "\n".join(simpleSplit(text, font, CELL_SIZE, width))
 
 
@@ -166,9 +176,7 @@ def _item_row(item: HandoutItem, st: _Styles, widths: list[float]) -> list[objec
     procedure: object = _wrapped(item.description, st.faces.regular, widths[3] - 2 * CELL_PADDING)
     if item.completed:
         done = f"Done {format_date(item.completed_on)}" if item.completed_on else "Done"
-        procedure = Paragraph(
-            escape(item.description) + f'<br/><font color="#067647"><i>{done}</i></font>', st.cell
-        )
+        procedure = Paragraph(escape(item.description) + f'<br/><font color="#067647"><i>{done}</i></font>', st.cell)
     return [
         item.tooth,
         item.surfaces,
@@ -250,21 +258,33 @@ def _totals(h: PlanHandout, st: _Styles, width: float) -> KeepTogether:
     last_money = len(rows) - 1
     rows.append([f"{visits} visit{'s' if visits != 1 else ''}, chair time", format_minutes(minutes)])
     table = Table(rows, colWidths=[210, 80], hAlign="RIGHT")
-    table.setStyle(TableStyle([
-        ("FONT", (0, 0), (-1, -1), st.faces.regular, 9),
-        ("ALIGN", (1, 0), (1, -1), "RIGHT"),
-        ("FONT", (0, last_money), (-1, last_money), st.faces.bold, 10.5),
-        ("LINEABOVE", (0, last_money), (-1, last_money), 0.8, INK),
-        ("TEXTCOLOR", (0, last_money + 1), (-1, -1), MUTED),
-        ("FONT", (0, last_money + 1), (-1, -1), st.faces.regular, 8),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-    ]))
-    notes = [_p(f"Estimate valid until {format_date(h.valid_until)}", ParagraphStyle(
-        "valid", st.body, fontName=st.faces.bold, alignment=TA_RIGHT, spaceBefore=4))]
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), st.faces.regular, 9),
+                ("ALIGN", (1, 0), (1, -1), "RIGHT"),
+                ("FONT", (0, last_money), (-1, last_money), st.faces.bold, 10.5),
+                ("LINEABOVE", (0, last_money), (-1, last_money), 0.8, INK),
+                ("TEXTCOLOR", (0, last_money + 1), (-1, -1), MUTED),
+                ("FONT", (0, last_money + 1), (-1, -1), st.faces.regular, 8),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+            ]
+        )
+    )
+    notes = [
+        _p(
+            f"Estimate valid until {format_date(h.valid_until)}",
+            ParagraphStyle("valid", st.body, fontName=st.faces.bold, alignment=TA_RIGHT, spaceBefore=4),
+        )
+    ]
     if not h.has_insurance:
-        notes.append(_p("No dental insurance is on file, so the whole fee is shown as your portion.",
-                        ParagraphStyle("noins", st.small, alignment=TA_RIGHT)))
+        notes.append(
+            _p(
+                "No dental insurance is on file, so the whole fee is shown as your portion.",
+                ParagraphStyle("noins", st.small, alignment=TA_RIGHT),
+            )
+        )
     return KeepTogether([Spacer(1, 6), table, *notes])
 
 
@@ -272,7 +292,7 @@ def _signature_image(png: bytes, st: _Styles) -> object:
     try:
         reader = ImageReader(io.BytesIO(png))
         w, h = reader.getSize()
-    except Exception:  # noqa: BLE001 - a damaged stored image must not stop the handout
+    except Exception:
         return _p("(The stored signature image could not be read.)", st.small)
     scale = min(220 / w, 64 / h, 1.0) if w and h else 1.0
     image = Image(io.BytesIO(png), width=w * scale, height=h * scale)
@@ -283,15 +303,19 @@ def _signature_image(png: bytes, st: _Styles) -> object:
 def _signature_lines(st: _Styles, width: float, lead: str) -> list[object]:
     rows = [["Patient signature", "", "Date", ""], ["Printed name", "", "", ""]]
     table = Table(rows, colWidths=[90, width * 0.5, 36, width - 126 - width * 0.5], rowHeights=[30, 26])
-    table.setStyle(TableStyle([
-        ("FONT", (0, 0), (-1, -1), st.faces.regular, 8),
-        ("TEXTCOLOR", (0, 0), (-1, -1), MUTED),
-        ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
-        ("LINEBELOW", (1, 0), (1, 0), 0.8, INK),
-        ("LINEBELOW", (3, 0), (3, 0), 0.8, INK),
-        ("LINEBELOW", (1, 1), (1, 1), 0.8, INK),
-        ("LEFTPADDING", (0, 0), (0, -1), 0),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), st.faces.regular, 8),
+                ("TEXTCOLOR", (0, 0), (-1, -1), MUTED),
+                ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                ("LINEBELOW", (1, 0), (1, 0), 0.8, INK),
+                ("LINEBELOW", (3, 0), (3, 0), 0.8, INK),
+                ("LINEBELOW", (1, 1), (1, 1), 0.8, INK),
+                ("LEFTPADDING", (0, 0), (0, -1), 0),
+            ]
+        )
+    )
     return [_p(lead, st.body), table]
 
 
@@ -299,20 +323,30 @@ def _approved_block(a: HandoutApproval, st: _Styles) -> list[object]:
     when = f"{format_date(a.approved_at.date())} at {a.approved_at:%H:%M}"
     recorded = f" Recorded by {a.recorded_by}." if a.recorded_by else ""
     parts: list[object] = [
-        _p(f"Approved by {a.approver} on {when} ({a.method_label.lower()}), total {_money(a.total)}.{recorded}",
-           st.body)
+        _p(
+            f"Approved by {a.approver} on {when} ({a.method_label.lower()}), total {_money(a.total)}.{recorded}",
+            st.body,
+        )
     ]
     if a.signature_png:
         signed = Table([[_signature_image(a.signature_png, st)]], colWidths=[240], hAlign="LEFT")
-        signed.setStyle(TableStyle([
-            ("LINEBELOW", (0, 0), (-1, -1), 0.8, INK),
-            ("LEFTPADDING", (0, 0), (-1, -1), 0),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
-        ]))
+        signed.setStyle(
+            TableStyle(
+                [
+                    ("LINEBELOW", (0, 0), (-1, -1), 0.8, INK),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+                ]
+            )
+        )
         parts += [Spacer(1, 4), signed, _p(f"Signature of {a.approver}", st.small)]
     else:
-        parts.append(_p("No drawn signature is stored for this approval; any signed paper copy is kept in "
-                        "the patient's file.", st.small))
+        parts.append(
+            _p(
+                "No drawn signature is stored for this approval; any signed paper copy is kept in the patient's file.",
+                st.small,
+            )
+        )
     parts += [Spacer(1, 3), _p(f"Approval record {a.content_hash}", st.hash)]
     return parts
 
@@ -324,21 +358,37 @@ def _approval(h: PlanHandout, st: _Styles, width: float) -> KeepTogether:
         parts += _approved_block(a, st)
     elif h.status is PlanStatus.DRAFT and a is None:
         # TP-4: a draft is shown for discussion only and is not offered for approval.
-        parts.append(_p("This draft is an estimate for discussion and is not offered for approval yet. "
-                        "When the plan is final we will ask for your approval.", st.body))
+        parts.append(
+            _p(
+                "This draft is an estimate for discussion and is not offered for approval yet. "
+                "When the plan is final we will ask for your approval.",
+                st.body,
+            )
+        )
     elif h.status is PlanStatus.CANCELLED:
-        parts.append(_p("This plan was cancelled" + (f" on {format_date(h.closed_on)}" if h.closed_on else "")
-                        + "; it is printed for your records only.", st.body))
+        parts.append(
+            _p(
+                "This plan was cancelled"
+                + (f" on {format_date(h.closed_on)}" if h.closed_on else "")
+                + "; it is printed for your records only.",
+                st.body,
+            )
+        )
     else:
         if a is not None:
-            parts.append(_p(
-                f"{a.approver} approved an earlier version of this plan on {format_date(a.approved_at.date())} "
-                f"(total {_money(a.total)}). The plan has changed since, so that approval does not cover "
-                "the plan printed here.", st.body))
+            parts.append(
+                _p(
+                    f"{a.approver} approved an earlier version of this plan on {format_date(a.approved_at.date())} "
+                    f"(total {_money(a.total)}). The plan has changed since, so that approval does not cover "
+                    "the plan printed here.",
+                    st.body,
+                )
+            )
             parts.append(_p(f"Earlier approval record {a.content_hash}", st.hash))
             parts.append(Spacer(1, 6))
         parts += _signature_lines(
-            st, width, "I have read this treatment plan and its cost estimate, and I agree to it.")
+            st, width, "I have read this treatment plan and its cost estimate, and I agree to it."
+        )
     return KeepTogether(parts)
 
 
@@ -346,22 +396,27 @@ def _note(h: PlanHandout, st: _Styles, width: float) -> list[object]:
     if not h.office.handout_note.strip():
         return []
     box = Table([[_p(h.office.handout_note.strip(), st.small)]], colWidths=[width])
-    box.setStyle(TableStyle([
-        ("BOX", (0, 0), (-1, -1), 0.5, RULE),
-        ("BACKGROUND", (0, 0), (-1, -1), SUBTOTAL_BAND),
-        ("LEFTPADDING", (0, 0), (-1, -1), 8),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 8),
-        ("TOPPADDING", (0, 0), (-1, -1), 6),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
-    ]))
+    box.setStyle(
+        TableStyle(
+            [
+                ("BOX", (0, 0), (-1, -1), 0.5, RULE),
+                ("BACKGROUND", (0, 0), (-1, -1), SUBTOTAL_BAND),
+                ("LEFTPADDING", (0, 0), (-1, -1), 8),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 8),
+                ("TOPPADDING", (0, 0), (-1, -1), 6),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+            ]
+        )
+    )
     return [Spacer(1, 10), box]
 
 
 def _chart(h: PlanHandout, st: _Styles, width: float) -> list[object]:
     parts: list[object] = [
         _p("Your teeth", st.h2),
-        tooth_chart(width, h.planned_teeth, h.completed_teeth, h.office.tooth_numbering, st.faces.regular,
-                    st.faces.bold),
+        tooth_chart(
+            width, h.planned_teeth, h.completed_teeth, h.office.tooth_numbering, st.faces.regular, st.faces.bold
+        ),
     ]
     baby = sorted(t for t in h.planned_teeth | h.completed_teeth if t.isalpha())
     if baby:

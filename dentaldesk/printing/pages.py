@@ -1,4 +1,4 @@
-"""What every page of the handout carries, drawn once the page count is known (issue 6, TP-4).
+"""What every page of the handout carries, drawn once the page count is known (TP-4).
 
 "Page N of M" needs M before any page is finished, so the canvas holds its pages and draws the
 footer, the running header and a draft's watermark on each when the document is saved.
@@ -14,7 +14,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from dentaldesk.printing.fonts import Faces
 from dentaldesk.printing.formats import format_date
-from dentaldesk.services.handout import PlanHandout
+from dentaldesk.services.plans.handout import PlanHandout
 
 WATERMARK = "DRAFT - estimate only"
 WATERMARK_INK = colors.HexColor("#d92d20")
@@ -58,7 +58,7 @@ def canvas_maker(decorate: Callable[[Canvas, int, int], None]) -> type[Canvas]:
             super().__init__(*args, **kwargs)  # type: ignore[arg-type]
             self._held: list[dict[str, object]] = []
 
-        def showPage(self) -> None:  # noqa: N802 - reportlab's name
+        def showPage(self) -> None:
             self._held.append(dict(self.__dict__))
             self._startPage()
 

@@ -1,8 +1,8 @@
-"""Office aging as of today on the large practice (issue 4 goal: median <= 1.5 s, <= 2x one SQL query).
+"""Office aging as of today on the large practice (goal: median <= 1.5 s, <= 2x one SQL query).
 
     python tests/benchmarks/bench_aging.py sqlite:////tmp/dd_large.sqlite3 [--runs 7]
 
-Times the service (dentaldesk.services.aging_report.office_aging: one SQL statement plus turning
+Times the service (dentaldesk.services.ledger.aging.office_aging: one SQL statement plus turning
 its rows into report objects) against single hand-written SQL queries that compute the same
 buckets (charges with tax into 0-30/31-60/61-90/90+ by aged date, held amounts current, credits
 applied oldest-first per account): the obvious one (a CASE per bucket) and the fastest one
@@ -23,7 +23,7 @@ from sqlalchemy import Date, bindparam, func, select, text
 from dentaldesk.db.engine import make_engine
 from dentaldesk.db.models import Account, LedgerTransaction, Office
 from dentaldesk.domain.money import from_cents
-from dentaldesk.services.aging_report import office_aging
+from dentaldesk.services.ledger.aging import office_aging
 from dentaldesk.services.uow import UnitOfWork
 
 # What a person would first write: one CASE per bucket.
@@ -153,8 +153,13 @@ def main() -> None:
         return len(found) == len(report.rows) and all(
             (row.account_number, *(from_cents(int(v)) for v in row[3:]))
             == (
-                mine.account_number, mine.buckets.current, mine.buckets.d0_30, mine.buckets.d31_60,
-                mine.buckets.d61_90, mine.buckets.over_90, mine.buckets.credit,
+                mine.account_number,
+                mine.buckets.current,
+                mine.buckets.d0_30,
+                mine.buckets.d31_60,
+                mine.buckets.d61_90,
+                mine.buckets.over_90,
+                mine.buckets.credit,
             )
             for row, mine in zip(found, report.rows, strict=False)
         )

@@ -1,4 +1,4 @@
-"""Opening the Patient Transactions dialog on an existing plan item (issue 5 goal: <= 80 ms, median).
+"""Opening the Patient Transactions dialog on an existing plan item (goal: <= 80 ms, median).
 
     python tests/benchmarks/bench_dialog.py sqlite:////tmp/dd_large.sqlite3
     python tests/benchmarks/bench_dialog.py URL --plan 123     # a given plan
@@ -23,8 +23,8 @@ from sqlalchemy import func, select
 from dentaldesk.db.engine import make_engine
 from dentaldesk.db.models import Coverage, PlanItem, ProcedureCode, TreatmentPlan, User
 from dentaldesk.domain.terms import PLAN_EDITOR_ROLES, PlanStatus
+from dentaldesk.services.access.login import actor_for
 from dentaldesk.services.uow import UnitOfWork
-from dentaldesk.services.users import actor_for
 
 RUNS = 40
 GOAL_MS = 80.0
@@ -43,8 +43,10 @@ def plan_to_open(uow: UnitOfWork) -> int:
             .join(two_plans, two_plans.c.patient_id == TreatmentPlan.patient_id)
             .join(PlanItem, PlanItem.plan_id == TreatmentPlan.id)
             .join(ProcedureCode, ProcedureCode.id == PlanItem.procedure_code_id)
-            .where(TreatmentPlan.status.in_([PlanStatus.DRAFT, PlanStatus.APPROVED]),
-                   ProcedureCode.charts_graphic.is_(True))
+            .where(
+                TreatmentPlan.status.in_([PlanStatus.DRAFT, PlanStatus.APPROVED]),
+                ProcedureCode.charts_graphic.is_(True),
+            )
             .order_by(TreatmentPlan.id)
             .limit(1)
         )
@@ -64,7 +66,7 @@ def main() -> None:
     os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")  # the offscreen plugin warns on every window
     from PySide6.QtWidgets import QApplication
 
-    from dentaldesk.ui.context import AppContext
+    from dentaldesk.ui.kit.context import AppContext
     from dentaldesk.ui.plans.editor import PlanEditor
 
     engine = make_engine(args.url)

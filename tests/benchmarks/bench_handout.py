@@ -1,4 +1,4 @@
-"""Building the patient handout of a 40-item plan (issue 6 goal: median <= 150 ms).
+"""Building the patient handout of a 40-item plan (goal: median <= 150 ms).
 
     python tests/benchmarks/bench_handout.py [URL]
 
@@ -19,14 +19,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for handout_plans
 
-from handout_plans import add_plan, long_plan, make_office  # noqa: E402
+from handout_plans import add_plan, long_plan, make_office
 
-from dentaldesk.db.engine import make_engine  # noqa: E402
-from dentaldesk.db.migrate import upgrade  # noqa: E402
-from dentaldesk.domain.terms import ApprovalMethod, PlanStatus  # noqa: E402
-from dentaldesk.printing.handout import build_handout_pdf  # noqa: E402
-from dentaldesk.services.handout import load_handout  # noqa: E402
-from dentaldesk.services.uow import UnitOfWork  # noqa: E402
+from dentaldesk.db.engine import make_engine
+from dentaldesk.db.migrate import upgrade
+from dentaldesk.domain.terms import ApprovalMethod, PlanStatus
+from dentaldesk.printing.handout import build_handout_pdf
+from dentaldesk.services.plans.handout import load_handout
+from dentaldesk.services.uow import UnitOfWork
 
 ITEMS = 40
 RUNS = 30
@@ -39,8 +39,15 @@ def main(url: str | None = None) -> int:
         upgrade(engine)
         uow = UnitOfWork.for_engine(engine)
         office = make_office(uow)
-        plan_id = add_plan(uow, office, long_plan(ITEMS), title="Full mouth rehabilitation",
-                           status=PlanStatus.APPROVED, approve=ApprovalMethod.SIGNED_AT_DESK, completed=10)
+        plan_id = add_plan(
+            uow,
+            office,
+            long_plan(ITEMS),
+            title="Full mouth rehabilitation",
+            status=PlanStatus.APPROVED,
+            approve=ApprovalMethod.SIGNED_AT_DESK,
+            completed=10,
+        )
         handout = load_handout(uow, plan_id)
         pages = build_handout_pdf(handout).count(b"/Type /Page\n")  # warm fonts and imports
         total: list[float] = []

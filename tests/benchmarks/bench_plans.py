@@ -1,4 +1,4 @@
-"""Opening a big plan and re-totalling it on a fee edit (issue 3 goals: <= 50 ms and <= 5 ms, median).
+"""Opening a big plan and re-totalling it on a fee edit (goals: <= 50 ms and <= 5 ms, median).
 
     python tests/benchmarks/bench_plans.py sqlite:////tmp/dd_large.sqlite3
     python tests/benchmarks/bench_plans.py URL --plan 123          # a given plan
@@ -27,9 +27,9 @@ from sqlalchemy import func, select
 from dentaldesk.db.engine import make_engine
 from dentaldesk.db.models import ItemPrerequisite, PlanItem, ProcedureCode, Provider, TreatmentPlan, User
 from dentaldesk.domain.terms import PLAN_EDITOR_ROLES
+from dentaldesk.services.access.login import actor_for
 from dentaldesk.services.plans import ItemInput, New, NewItem, PlanChanges, create_plan, load_plan, save_draft
 from dentaldesk.services.uow import UnitOfWork
-from dentaldesk.services.users import actor_for
 
 RUNS = 40
 

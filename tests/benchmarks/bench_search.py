@@ -1,6 +1,6 @@
-"""Patient search per keystroke on the large practice (issue 2 goal: median <= 10 ms).
+"""Patient search per keystroke on the large practice (goal: median <= 10 ms).
 
-    python tests/benchmarks/bench_search.py sqlite:////tmp/dd_large.sqlite3
+python tests/benchmarks/bench_search.py sqlite:////tmp/dd_large.sqlite3
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from dentaldesk.db.engine import make_engine
 from dentaldesk.db.models import Patient
-from dentaldesk.services.patients import search_patients
+from dentaldesk.services.patients.search import search_patients
 from dentaldesk.services.uow import UnitOfWork
 
 # What people type, keystroke by keystroke: last names, first + last, IDs, birth dates.

@@ -1,6 +1,6 @@
 """Run every benchmark in this folder on one database and print their figures.
 
-    python tests/benchmarks/run_all.py sqlite:////tmp/dd_large.sqlite3
+python tests/benchmarks/run_all.py sqlite:////tmp/dd_large.sqlite3
 """
 
 from __future__ import annotations

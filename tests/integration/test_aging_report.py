@@ -22,7 +22,7 @@ from dentaldesk.db.models import Account, LedgerTransaction, Office, Patient
 from dentaldesk.domain.aging import AgingBuckets, LedgerEntry, age_ledger
 from dentaldesk.domain.money import ZERO, from_cents
 from dentaldesk.domain.terms import TransactionKind
-from dentaldesk.services.aging_report import account_aging, office_aging
+from dentaldesk.services.ledger.aging import account_aging, office_aging
 from dentaldesk.services.uow import UnitOfWork
 
 AS_OF = dt.date(2025, 6, 30)
@@ -45,8 +45,13 @@ def _office_with_accounts(engine: Engine, count: int, code: str = "AGE01") -> tu
             s.add(account)
             s.flush()
             patient = Patient(
-                office_id=office.id, patient_number=f"{code}-{n + 1}", account_id=account.id, first_name="Pat",
-                last_name=f"Number{n + 1}", first_name_key="pat", last_name_key=f"number{n + 1}",
+                office_id=office.id,
+                patient_number=f"{code}-{n + 1}",
+                account_id=account.id,
+                first_name="Pat",
+                last_name=f"Number{n + 1}",
+                first_name_key="pat",
+                last_name_key=f"number{n + 1}",
                 birth_date=dt.date(1980, 1, 1),
             )
             s.add(patient)
@@ -70,7 +75,12 @@ def _insert(engine: Engine, office_id: int, account_id: int, patient_id: int, ro
 
 def _row(kind, amount, dos, aged=None, held="0", tax="0") -> dict:
     return {
-        "kind": kind, "amount": D(amount), "tax": D(tax), "dos": dos, "aged_date": aged, "held_amount": D(held),
+        "kind": kind,
+        "amount": D(amount),
+        "tax": D(tax),
+        "dos": dos,
+        "aged_date": aged,
+        "held_amount": D(held),
         "description": kind.value,
     }
 
@@ -79,7 +89,11 @@ def _by_rule(rows: list[dict], as_of: dt.date) -> AgingBuckets:
     """What the pure rule says for rows as inserted (a charge counts with its tax)."""
     entries = [
         LedgerEntry(
-            n, r["kind"], r["amount"] + r["tax"] if r["kind"] is CHARGE else r["amount"], r["dos"], r["aged_date"],
+            n,
+            r["kind"],
+            r["amount"] + r["tax"] if r["kind"] is CHARGE else r["amount"],
+            r["dos"],
+            r["aged_date"],
             r["held_amount"],
         )
         for n, r in enumerate(rows)
@@ -103,20 +117,40 @@ def test_age2_office_aging_worked_example(engine: Engine) -> None:
     """
     office_id, pairs = _office_with_accounts(engine, 3)
     (a1, p1), (a2, p2), (a3, p3) = pairs
-    _insert(engine, office_id, a1, p1, [
-        _row(CHARGE, "100", _days(100), _days(100)),
-        _row(CHARGE, "50", _days(45), _days(45), tax="4"),
-        _row(CHARGE, "200", _days(10), _days(10), held="150"),
-        _row(CHARGE, "80", _days(1), _days(-5)),
-        _row(CHARGE, "70", _days(3), None),
-        _row(TransactionKind.PAYMENT, "120", _days(2), _days(2)),
-    ])
-    _insert(engine, office_id, a2, p2, [
-        _row(CHARGE, "40", _days(5), _days(5)), _row(TransactionKind.PAYMENT, "100", _days(1), _days(1)),
-    ])
-    _insert(engine, office_id, a3, p3, [
-        _row(CHARGE, "30", _days(5), _days(5)), _row(TransactionKind.ADJUSTMENT, "30", _days(1), _days(1)),
-    ])
+    _insert(
+        engine,
+        office_id,
+        a1,
+        p1,
+        [
+            _row(CHARGE, "100", _days(100), _days(100)),
+            _row(CHARGE, "50", _days(45), _days(45), tax="4"),
+            _row(CHARGE, "200", _days(10), _days(10), held="150"),
+            _row(CHARGE, "80", _days(1), _days(-5)),
+            _row(CHARGE, "70", _days(3), None),
+            _row(TransactionKind.PAYMENT, "120", _days(2), _days(2)),
+        ],
+    )
+    _insert(
+        engine,
+        office_id,
+        a2,
+        p2,
+        [
+            _row(CHARGE, "40", _days(5), _days(5)),
+            _row(TransactionKind.PAYMENT, "100", _days(1), _days(1)),
+        ],
+    )
+    _insert(
+        engine,
+        office_id,
+        a3,
+        p3,
+        [
+            _row(CHARGE, "30", _days(5), _days(5)),
+            _row(TransactionKind.ADJUSTMENT, "30", _days(1), _days(1)),
+        ],
+    )
     report = office_aging(UnitOfWork.for_engine(engine), office_id, AS_OF)
     assert [(r.account_number, r.guarantor) for r in report.rows] == [("0001", "Pat Number1"), ("0002", "Pat Number2")]
     assert report.rows[0].buckets == AgingBuckets(current=D("300"), d0_30=D("50"), d31_60=D("34"))
@@ -129,9 +163,16 @@ def test_age2_office_aging_worked_example(engine: Engine) -> None:
 def test_age1_aging_a_past_date_leaves_out_what_was_posted_later(engine: Engine) -> None:
     """AGE-1: as of 40 days ago, a charge of 60 days then sits in 0-30 and the later payment is not there."""
     office_id, [(account, patient)] = _office_with_accounts(engine, 1)
-    _insert(engine, office_id, account, patient, [
-        _row(CHARGE, "90", _days(60), _days(60)), _row(TransactionKind.PAYMENT, "90", _days(10), _days(10)),
-    ])
+    _insert(
+        engine,
+        office_id,
+        account,
+        patient,
+        [
+            _row(CHARGE, "90", _days(60), _days(60)),
+            _row(TransactionKind.PAYMENT, "90", _days(10), _days(10)),
+        ],
+    )
     uow = UnitOfWork.for_engine(engine)
     then = office_aging(uow, office_id, _days(40))
     assert [r.buckets for r in then.rows] == [AgingBuckets(d0_30=D("90"))]
@@ -144,9 +185,13 @@ def test_age1_bucket_edges_30_60_90_days(engine: Engine) -> None:
     office_id, [(account, patient)] = _office_with_accounts(engine, 1)
     # Amounts are powers of two so each bucket's sum says which charges it holds.
     aged_days = {-1: "1", 0: "2", 30: "4", 31: "8", 60: "16", 61: "32", 90: "64", 91: "128"}
-    _insert(engine, office_id, account, patient, [
-        _row(CHARGE, amount, _days(max(days, 0)), _days(days)) for days, amount in aged_days.items()
-    ])
+    _insert(
+        engine,
+        office_id,
+        account,
+        patient,
+        [_row(CHARGE, amount, _days(max(days, 0)), _days(days)) for days, amount in aged_days.items()],
+    )
     [row] = office_aging(UnitOfWork.for_engine(engine), office_id, AS_OF).rows
     expected = AgingBuckets(current=D("1"), d0_30=D("6"), d31_60=D("24"), d61_90=D("96"), over_90=D("128"))
     assert row.buckets == expected == account_aging(UnitOfWork.for_engine(engine), account, AS_OF)

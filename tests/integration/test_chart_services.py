@@ -6,13 +6,13 @@ import datetime as dt
 import json
 
 import pytest
-from chart_builders import ChartedPractice, charted, charted_template  # noqa: F401 - fixtures
+from chart_builders import ChartedPractice
 from sqlalchemy import select
 
 from dentaldesk.db.models import AuditEvent, ChartGraphic, Claim, ClaimLine, LedgerTransaction
 from dentaldesk.domain.errors import NotFound, PermissionDenied, RuleViolation, ValidationError
 from dentaldesk.domain.terms import GraphicStatus, ToothNumbering
-from dentaldesk.services.chart import (
+from dentaldesk.services.chart.marks import (
     chart_marks,
     chart_procedure,
     complete_item_marks_in,
@@ -22,7 +22,7 @@ from dentaldesk.services.chart import (
     remove_chart_graphic,
     remove_item_marks_in,
 )
-from dentaldesk.services.ledger_queries import account_ledger
+from dentaldesk.services.ledger.queries import account_ledger
 
 
 def _rows(uow, model, *where) -> list[dict]:  # type: ignore[no-untyped-def]
@@ -43,7 +43,9 @@ def _money_state(c: ChartedPractice) -> dict:
 
 def _audit(c: ChartedPractice, action: str) -> list[AuditEvent]:
     with c.uow:
-        events = list(c.uow.session.scalars(select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)))
+        events = list(
+            c.uow.session.scalars(select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id))
+        )
         c.uow.session.expunge_all()
         return events
 
@@ -63,10 +65,10 @@ def test_tx_chart_1_removal_keeps_balance_transaction_and_claim_identical(charte
 
 def test_tx_chart_1_removal_records_who_when_and_why(charted: ChartedPractice) -> None:
     """TX-CHART-1: the mark is flagged removed with the user, the time and the reason."""
-    start = dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=2)
+    start = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=2)
     mark = remove_chart_graphic(charted.uow, charted.dentist, charted.crown_mark.id, "  Implant failed  ")
     assert mark.removed and mark.removed_by == "Dana Dent" and mark.removal_reason == "Implant failed"
-    assert mark.removed_at is not None and start <= mark.removed_at <= dt.datetime.now(dt.timezone.utc)
+    assert mark.removed_at is not None and start <= mark.removed_at <= dt.datetime.now(dt.UTC)
     assert mark.transaction_id == charted.transaction_id and mark.tooth == "14"
 
 
@@ -138,7 +140,8 @@ def test_tx_chart_2_rechart_keeps_the_plan_item_link_and_the_money(charted: Char
     new = rechart(charted.uow, charted.dentist, charted.filling_mark.id, "3", "do")
     assert (new.surfaces, new.plan_item_id, new.status) == ("OD", charted.plan_item_id, GraphicStatus.PLANNED)
     assert [m.id for m in graphic_history(charted.uow, plan_item_id=charted.plan_item_id)] == [
-        charted.filling_mark.id, new.id,
+        charted.filling_mark.id,
+        new.id,
     ]
     assert _money_state(charted) == before
 
@@ -169,20 +172,23 @@ def test_tx_chart_2_history_needs_a_procedure() -> None:
 def test_id_1_tooth_outside_universal_numbering_is_refused(charted: ChartedPractice) -> None:
     """ID-1: tooth 33 does not exist under Universal; the message names the valid range."""
     with pytest.raises(ValidationError, match="1-32 permanent, A-T primary") as refused:
-        chart_procedure(charted.uow, charted.dentist, charted.patient_id, charted.code_ids["D2740"], "33", "",
-                        GraphicStatus.PLANNED)
+        chart_procedure(
+            charted.uow, charted.dentist, charted.patient_id, charted.code_ids["D2740"], "33", "", GraphicStatus.PLANNED
+        )
     assert refused.value.field == "tooth"
 
 
 def test_id_1_fdi_office_reads_the_tooth_in_fdi(charted: ChartedPractice) -> None:
     """ID-1: under FDI "36" is the lower left first molar (stored as Universal 19) and "3" is refused."""
     charted.set_numbering(ToothNumbering.FDI)
-    mark = chart_procedure(charted.uow, charted.dentist, charted.patient_id, charted.code_ids["D7140"], "36", "",
-                           GraphicStatus.PLANNED)
+    mark = chart_procedure(
+        charted.uow, charted.dentist, charted.patient_id, charted.code_ids["D7140"], "36", "", GraphicStatus.PLANNED
+    )
     assert mark.tooth == "19"
     with pytest.raises(ValidationError, match="FDI numbering"):
-        chart_procedure(charted.uow, charted.dentist, charted.patient_id, charted.code_ids["D7140"], "3", "",
-                        GraphicStatus.PLANNED)
+        chart_procedure(
+            charted.uow, charted.dentist, charted.patient_id, charted.code_ids["D7140"], "3", "", GraphicStatus.PLANNED
+        )
 
 
 def test_id_1_rechart_reads_the_tooth_in_the_office_numbering(charted: ChartedPractice) -> None:
@@ -196,29 +202,49 @@ def test_id_1_rechart_reads_the_tooth_in_the_office_numbering(charted: ChartedPr
 
 def test_id_2_surfaces_the_code_does_not_take_are_refused(charted: ChartedPractice) -> None:
     """ID-2 / CODE-1: a crown takes no surfaces, a filling needs them, and 'X' is no surface."""
-    cases = [("D2740", "MO", "takes no surfaces"), ("D2391", "", "needs its surfaces"), ("D2391", "MX", "not a surface")]
+    cases = [
+        ("D2740", "MO", "takes no surfaces"),
+        ("D2391", "", "needs its surfaces"),
+        ("D2391", "MX", "not a surface"),
+    ]
     for code, surfaces, message in cases:
         with pytest.raises(ValidationError, match=message) as refused:
-            chart_procedure(charted.uow, charted.dentist, charted.patient_id, charted.code_ids[code], "30", surfaces,
-                            GraphicStatus.PLANNED)
+            chart_procedure(
+                charted.uow,
+                charted.dentist,
+                charted.patient_id,
+                charted.code_ids[code],
+                "30",
+                surfaces,
+                GraphicStatus.PLANNED,
+            )
         assert refused.value.field == "surfaces"
-    mark = chart_procedure(charted.uow, charted.dentist, charted.patient_id, charted.code_ids["D2391"], "30", "bom",
-                           GraphicStatus.EXISTING)
+    mark = chart_procedure(
+        charted.uow, charted.dentist, charted.patient_id, charted.code_ids["D2391"], "30", "bom", GraphicStatus.EXISTING
+    )
     assert mark.surfaces == "MOB"
 
 
 def test_code_1_a_code_that_charts_no_graphic_is_refused(charted: ChartedPractice) -> None:
     """CODE-1: D0120 (Charts graphic off) leaves no mark on the chart."""
     with pytest.raises(ValidationError, match="does not chart a graphic"):
-        chart_procedure(charted.uow, charted.dentist, charted.patient_id, charted.code_ids["D0120"], "3", "",
-                        GraphicStatus.COMPLETED)
+        chart_procedure(
+            charted.uow,
+            charted.dentist,
+            charted.patient_id,
+            charted.code_ids["D0120"],
+            "3",
+            "",
+            GraphicStatus.COMPLETED,
+        )
 
 
 def test_code_4_a_chart_mark_needs_a_tooth(charted: ChartedPractice) -> None:
     """CODE-4: a code that requires a tooth is refused without one, at the Tooth field."""
     with pytest.raises(ValidationError) as refused:
-        chart_procedure(charted.uow, charted.dentist, charted.patient_id, charted.code_ids["D3330"], " ", "",
-                        GraphicStatus.PLANNED)
+        chart_procedure(
+            charted.uow, charted.dentist, charted.patient_id, charted.code_ids["D3330"], " ", "", GraphicStatus.PLANNED
+        )
     assert refused.value.field == "tooth"
 
 
@@ -226,14 +252,30 @@ def test_tx_chart_1_mark_links_only_to_the_patients_own_procedure(charted: Chart
     """TX-CHART-1: a mark cannot point at another patient's transaction or another code's charge."""
     other = charted.patient_ids[1]
     with pytest.raises(NotFound):
-        chart_procedure(charted.uow, charted.dentist, other, charted.code_ids["D2740"], "14", "",
-                        GraphicStatus.COMPLETED, transaction_id=charted.transaction_id)
+        chart_procedure(
+            charted.uow,
+            charted.dentist,
+            other,
+            charted.code_ids["D2740"],
+            "14",
+            "",
+            GraphicStatus.COMPLETED,
+            transaction_id=charted.transaction_id,
+        )
     with pytest.raises(ValidationError, match="own code"):
-        chart_procedure(charted.uow, charted.dentist, charted.patient_id, charted.code_ids["D3330"], "14", "",
-                        GraphicStatus.COMPLETED, transaction_id=charted.transaction_id)
+        chart_procedure(
+            charted.uow,
+            charted.dentist,
+            charted.patient_id,
+            charted.code_ids["D3330"],
+            "14",
+            "",
+            GraphicStatus.COMPLETED,
+            transaction_id=charted.transaction_id,
+        )
 
 
-# -- roles (CHART-ROLE, written in dentaldesk/services/chart.py) ----------------------------------
+# -- roles (CHART-ROLE, written in dentaldesk/services/chart/marks.py) ----------------------------------
 
 
 def test_chart_role_front_desk_cannot_remove_chart_or_rechart(charted: ChartedPractice) -> None:
@@ -241,8 +283,15 @@ def test_chart_role_front_desk_cannot_remove_chart_or_rechart(charted: ChartedPr
     with pytest.raises(PermissionDenied, match="Front desk users cannot remove a chart graphic"):
         remove_chart_graphic(charted.uow, charted.front_desk, charted.crown_mark.id, "Wrong tooth")
     with pytest.raises(PermissionDenied):
-        chart_procedure(charted.uow, charted.front_desk, charted.patient_id, charted.code_ids["D2740"], "3", "",
-                        GraphicStatus.EXISTING)
+        chart_procedure(
+            charted.uow,
+            charted.front_desk,
+            charted.patient_id,
+            charted.code_ids["D2740"],
+            "3",
+            "",
+            GraphicStatus.EXISTING,
+        )
     with pytest.raises(PermissionDenied):
         rechart(charted.uow, charted.front_desk, charted.crown_mark.id, "15", "")
     assert [m.removed for m in chart_marks(charted.uow, charted.patient_id)] == [False, False]
@@ -252,8 +301,9 @@ def test_chart_role_front_desk_cannot_remove_chart_or_rechart(charted: ChartedPr
 def test_chart_role_owner_admin_and_dentist_may_change_the_chart(charted: ChartedPractice) -> None:
     """CHART-ROLE: Owner, Admin and Dentist may chart and remove graphics."""
     for actor in (charted.owner, charted.admin, charted.dentist):
-        mark = chart_procedure(charted.uow, actor, charted.patient_id, charted.code_ids["D1351"], "19", "",
-                               GraphicStatus.EXISTING)
+        mark = chart_procedure(
+            charted.uow, actor, charted.patient_id, charted.code_ids["D1351"], "19", "", GraphicStatus.EXISTING
+        )
         assert remove_chart_graphic(charted.uow, actor, mark.id, "Test").removed_by == actor.full_name
 
 
@@ -271,8 +321,10 @@ def test_sec_2_charting_is_audited(charted: ChartedPractice) -> None:
 def test_tp_13_completing_an_item_turns_its_planned_mark_completed(charted: ChartedPractice) -> None:
     """TP-13: the completing action turns the item's planned mark completed and links the posted charge."""
     with charted.uow:
-        assert complete_item_marks_in(charted.uow.session, charted.dentist, charted.plan_item_id,
-                                      charted.transaction_id) == 1
+        assert (
+            complete_item_marks_in(charted.uow.session, charted.dentist, charted.plan_item_id, charted.transaction_id)
+            == 1
+        )
         charted.uow.commit()
     mark = next(m for m in chart_marks(charted.uow, charted.patient_id) if m.id == charted.filling_mark.id)
     assert (mark.status, mark.transaction_id) == (GraphicStatus.COMPLETED, charted.transaction_id)
@@ -281,13 +333,19 @@ def test_tp_13_completing_an_item_turns_its_planned_mark_completed(charted: Char
 def test_tp_12_removing_an_item_takes_its_planned_mark_off_the_chart(charted: ChartedPractice) -> None:
     """TP-12: an item taken out of a plan takes its planned mark off, kept in the history."""
     with charted.uow:
-        assert remove_item_marks_in(charted.uow.session, charted.dentist, charted.plan_item_id,
-                                    "Item removed from the plan") == 1
+        assert (
+            remove_item_marks_in(
+                charted.uow.session, charted.dentist, charted.plan_item_id, "Item removed from the plan"
+            )
+            == 1
+        )
         charted.uow.commit()
     with charted.uow:
         graphic = charted.uow.session.get(ChartGraphic, charted.filling_mark.id)
         assert graphic is not None and graphic.removed_at is not None
-    assert [m.id for m in chart_marks(charted.uow, charted.patient_id, include_removed=False)] == [charted.crown_mark.id]
+    assert [m.id for m in chart_marks(charted.uow, charted.patient_id, include_removed=False)] == [
+        charted.crown_mark.id
+    ]
 
 
 # -- on the demo practice ------------------------------------------------------------------------
@@ -296,7 +354,7 @@ def test_tp_12_removing_an_item_takes_its_planned_mark_off_the_chart(charted: Ch
 def test_tx_chart_1_on_the_demo_practice_a_claimed_charge_keeps_its_money(demo_uow) -> None:  # type: ignore[no-untyped-def]
     """TX-CHART-1: on the demo practice, removing the mark of a claimed charge leaves ledger, claim and balance identical."""
     from dentaldesk.db.models import Patient
-    from dentaldesk.services.users import login
+    from dentaldesk.services.access.login import login
 
     with demo_uow:
         found = demo_uow.session.execute(

@@ -11,6 +11,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from money_practice import TODAY, MoneyPractice
 from sqlalchemy import func, select
 
 from dentaldesk.db.models import AuditEvent, BluebookEntry, Coverage, LedgerTransaction, Office
@@ -18,8 +19,7 @@ from dentaldesk.domain.aging import AgingBuckets
 from dentaldesk.domain.errors import RuleViolation, ValidationError
 from dentaldesk.domain.estimates import EstimateInput
 from dentaldesk.domain.terms import Category, ClaimStatus, Icm, TransactionKind
-from dentaldesk.services.aging_report import account_aging
-from dentaldesk.services.claims import (
+from dentaldesk.services.claims.filing import (
     LineEstimate,
     benefits_used_this_year,
     claim_detail,
@@ -30,9 +30,9 @@ from dentaldesk.services.claims import (
     open_claims,
     post_insurance_payment,
 )
-from dentaldesk.services.ledger import post_charge
-from dentaldesk.services.pricing import estimate_for_patient, load_coverages
-from money_practice import TODAY, MoneyPractice, money, money_template  # noqa: F401 - fixtures
+from dentaldesk.services.ledger.aging import account_aging
+from dentaldesk.services.ledger.posting import post_charge
+from dentaldesk.services.practice.pricing import estimate_for_patient, load_coverages
 
 D = Decimal
 
@@ -45,8 +45,13 @@ def _charge(m: MoneyPractice, code: str, days_ago: int, fee: str | None = None, 
     from money_practice import CODES
 
     return post_charge(
-        m.uow, m.front_desk, patient_id=patient_id or m.patient_id, procedure_code_id=m.code_ids[code],
-        fee=fee or CODES[code][2], dos=_day(days_ago), today=TODAY,
+        m.uow,
+        m.front_desk,
+        patient_id=patient_id or m.patient_id,
+        procedure_code_id=m.code_ids[code],
+        fee=fee or CODES[code][2],
+        dos=_day(days_ago),
+        today=TODAY,
     )
 
 
@@ -57,8 +62,12 @@ def _file(m: MoneyPractice, days_ago: int = 0):
 def _pay_all(m: MoneyPractice, claim_id: int, amounts: list[str], days_ago: int):
     lines = claim_detail(m.uow, claim_id).lines
     return post_insurance_payment(
-        m.uow, m.front_desk, claim_id=claim_id, paid={line.line_id: a for line, a in zip(lines, amounts, strict=True)},
-        paid_on=_day(days_ago), today=TODAY,
+        m.uow,
+        m.front_desk,
+        claim_id=claim_id,
+        paid={line.line_id: a for line, a in zip(lines, amounts, strict=True)},
+        paid_on=_day(days_ago),
+        today=TODAY,
     )
 
 
@@ -146,14 +155,19 @@ def test_bad_insurance_payments_are_refused_and_nothing_is_posted(money: MoneyPr
     for paid, day, field in (("-5", 1, "paid"), ("65.01", 1, "paid"), ("0", 1, "paid"), ("10", -1, "date")):
         with pytest.raises(ValidationError) as refused:
             post_insurance_payment(
-                money.uow, money.front_desk, claim_id=claim.id, paid={line.line_id: paid}, paid_on=_day(day), today=TODAY
+                money.uow,
+                money.front_desk,
+                claim_id=claim.id,
+                paid={line.line_id: paid},
+                paid_on=_day(day),
+                today=TODAY,
             )
         assert refused.value.field == field
     assert claim_detail(money.uow, claim.id).summary.paid == 0
 
 
 def test_bad_input_a_payment_on_a_complete_claim_is_refused(money: MoneyPractice) -> None:
-    """Bad input (issue 4): once the claim is complete, another payment on it is refused; nothing lost."""
+    """Bad input: once the claim is complete, another payment on it is refused; nothing lost."""
     _charge(money, "D0120", 20)
     claim = _file(money, 20)
     _pay_all(money, claim.id, ["65"], 10)
@@ -179,15 +193,11 @@ def test_tx_age3_icm1_charges_age_from_the_final_insurance_payment(money: MoneyP
     claim = _file(money, 60)
     _pay_all(money, claim.id, ["65", "100"], 40)
     # 45 days ago the payment was not posted and the claim was open: 245 current, 300 aged 55 days.
-    assert account_aging(money.uow, money.account_id, _day(45)) == AgingBuckets(
-        current=D("245.00"), d31_60=D("300.00")
-    )
+    assert account_aging(money.uow, money.account_id, _day(45)) == AgingBuckets(current=D("245.00"), d31_60=D("300.00"))
     done = complete_claim(money.uow, money.front_desk, claim_id=claim.id, today=TODAY)
     assert done.completed_on == _day(40) and done.released_charges == 2 and done.paid == D("165.00")
     # Today: 300 over 90 and 245 aged 40 days; the 165 paid goes to the oldest (AGE-2): 135 + 245.
-    assert account_aging(money.uow, money.account_id, TODAY) == AgingBuckets(
-        d31_60=D("245.00"), over_90=D("135.00")
-    )
+    assert account_aging(money.uow, money.account_id, TODAY) == AgingBuckets(d31_60=D("245.00"), over_90=D("135.00"))
 
 
 def test_tx_age4_icm2_the_held_insurance_portion_ages_once_the_claim_completes(money: MoneyPractice) -> None:
@@ -217,7 +227,8 @@ def test_ins3_completing_a_claim_adds_what_was_paid_to_benefits_used(money: Mone
         primary, _secondary = load_coverages(money.uow.session, money.patient_id)
         # The next crown: 50 % of 1,350.00 with the deductible already met = 675.00 (INS-2).
         [crown] = estimate_for_patient(
-            money.uow.session, money.patient_id,
+            money.uow.session,
+            money.patient_id,
             [EstimateInput(key=1, code="D2740", category=Category.PROSTHODONTICS_FIXED, fee=D("1350.00"))],
         )
     assert primary is not None and primary.maximum_left == D("1335.00")
@@ -234,7 +245,9 @@ def test_completing_a_claim_can_update_the_bluebook_from_what_was_paid(money: Mo
     assert done.bluebook_updated == ("D0120",)  # a line paid 0 (denied) leaves the bluebook alone
     with money.uow:
         entries = money.uow.session.execute(
-            select(BluebookEntry.code, BluebookEntry.insurance_pays).where(BluebookEntry.dental_plan_id == money.plan_id)
+            select(BluebookEntry.code, BluebookEntry.insurance_pays).where(
+                BluebookEntry.dental_plan_id == money.plan_id
+            )
         ).all()
         benefits = money.uow.session.scalar(select(Coverage.benefits_used).where(Coverage.id == money.coverage_id))
     assert entries == [("D0120", D("60.00"))]
@@ -264,7 +277,12 @@ def test_tx_age3_a_final_insurance_payment_completes_the_claim_in_the_same_actio
     claim = _file(money, 30)
     [line] = claim_detail(money.uow, claim.id).lines
     posted = post_insurance_payment(
-        money.uow, money.front_desk, claim_id=claim.id, paid={line.line_id: "104"}, paid_on=_day(10), final=True,
+        money.uow,
+        money.front_desk,
+        claim_id=claim.id,
+        paid={line.line_id: "104"},
+        paid_on=_day(10),
+        final=True,
         today=TODAY,
     )
     assert posted.completed is not None and posted.completed.completed_on == _day(10)
@@ -274,7 +292,7 @@ def test_tx_age3_a_final_insurance_payment_completes_the_claim_in_the_same_actio
 
 def test_claim_candidates_list_the_patients_with_procedures_to_file(money: MoneyPractice) -> None:
     """TX-INS-2: Create claim offers each patient with unfiled insurable procedures and their coverages."""
-    from dentaldesk.services.claims import claim_candidates
+    from dentaldesk.services.claims.filing import claim_candidates
 
     _charge(money, "D0120", 3)
     _charge(money, "D9972", 3)

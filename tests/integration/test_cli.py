@@ -10,7 +10,7 @@ from sqlalchemy import select
 from dentaldesk.cli import main
 from dentaldesk.db.engine import make_engine
 from dentaldesk.db.models import FeeSchedule, FeeScheduleEntry, ProcedureCode
-from dentaldesk.services.office import create_practice
+from dentaldesk.services.practice.office import create_practice
 from dentaldesk.services.uow import UnitOfWork
 
 
@@ -65,8 +65,13 @@ def test_codes_import_adds_good_rows_and_reports_each_refused_row(
     assert main(["db", "upgrade", "--url", url]) == 0
     engine = make_engine(url)
     create_practice(
-        UnitOfWork.for_engine(engine), office_code="C1", office_name="Codes Dental",
-        owner_username="boss", owner_full_name="Boss", owner_password="boss-pass-1", workstation="t",
+        UnitOfWork.for_engine(engine),
+        office_code="C1",
+        office_name="Codes Dental",
+        owner_username="boss",
+        owner_full_name="Boss",
+        owner_password="boss-pass-1",
+        workstation="t",
     )
     csv_file = tmp_path / "licensed.csv"
     csv_file.write_text(
@@ -103,8 +108,13 @@ def test_codes_import_needs_an_owner_or_admin(tmp_path: Path, monkeypatch, capsy
     url = f"sqlite:///{tmp_path / 'c.sqlite3'}"
     main(["db", "upgrade", "--url", url])
     create_practice(
-        UnitOfWork.for_engine(make_engine(url)), office_code="C1", office_name="Codes Dental",
-        owner_username="boss", owner_full_name="Boss", owner_password="boss-pass-1", workstation="t",
+        UnitOfWork.for_engine(make_engine(url)),
+        office_code="C1",
+        office_name="Codes Dental",
+        owner_username="boss",
+        owner_full_name="Boss",
+        owner_password="boss-pass-1",
+        workstation="t",
     )
     csv_file = tmp_path / "c.csv"
     csv_file.write_text("code,name,category\nD9999,Thing,adjunctive\n", encoding="utf-8")

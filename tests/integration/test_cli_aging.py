@@ -1,4 +1,4 @@
-"""`dentaldesk aging`: the office aging report for the bookkeeper (issue 4 item 5, AGE-1..3)."""
+"""`dentaldesk aging`: the office aging report for the bookkeeper (AGE-1..3)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ import io
 from pathlib import Path
 
 import pytest
+from money_practice import TODAY, MoneyPractice
 
 from dentaldesk.cli import main
-from dentaldesk.services.ledger import post_charge, post_payment
-from money_practice import TODAY, MoneyPractice, money, money_template  # noqa: F401 - fixtures
+from dentaldesk.services.ledger.posting import post_charge, post_payment
 
 
 def _url(m: MoneyPractice) -> str:
@@ -40,8 +40,13 @@ def billed(money: MoneyPractice) -> MoneyPractice:
 
     def charge(patient: int, code: str, fee: str, days: int) -> None:
         post_charge(
-            money.uow, money.front_desk, patient_id=patient, procedure_code_id=money.code_ids[code], fee=fee,
-            dos=TODAY - dt.timedelta(days=days), today=TODAY,
+            money.uow,
+            money.front_desk,
+            patient_id=patient,
+            procedure_code_id=money.code_ids[code],
+            fee=fee,
+            dos=TODAY - dt.timedelta(days=days),
+            today=TODAY,
         )
 
     charge(money.patient_id, "D2740", "1350.00", 100)
@@ -57,7 +62,18 @@ def test_aging_prints_one_row_per_account_with_a_balance_and_the_totals(billed: 
     assert main(["aging", "--url", _url(billed), "--as-of", TODAY.isoformat()]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "Office aging report - Test Dental (TST01) as of 2025-06-30"
-    assert out[1].split() == ["Account", "Guarantor", "Current", "0-30", "31-60", "61-90", "Over", "90", "Credit", "Balance"]
+    assert out[1].split() == [
+        "Account",
+        "Guarantor",
+        "Current",
+        "0-30",
+        "31-60",
+        "61-90",
+        "Over",
+        "90",
+        "Credit",
+        "Balance",
+    ]
     assert out[2].split() == ["A1", "Anna", "Smith", "0.00", "0.00", "180.00", "0.00", "950.00", "0.00", "1,130.00"]
     assert out[3].split() == ["A2", "Peter", "Brown", "0.00", "0.00", "0.00", "0.00", "0.00", "20.00", "-20.00"]
     assert set(out[4]) == {"-"}
@@ -77,7 +93,10 @@ def test_aging_as_of_an_earlier_date_shows_the_ledger_as_it_stood(billed: MoneyP
     """AGE-1: 50 days ago only the crown was posted, aged 50 days: 1,350.00 in 31-60."""
     assert main(["aging", "--url", _url(billed), "--as-of", "2025-05-11", "--csv"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
-    assert [(r["Account"], r["31-60"], r["Balance"]) for r in rows] == [("A1", "1350.00", "1350.00"), ("Total", "1350.00", "1350.00")]
+    assert [(r["Account"], r["31-60"], r["Balance"]) for r in rows] == [
+        ("A1", "1350.00", "1350.00"),
+        ("Total", "1350.00", "1350.00"),
+    ]
 
 
 def test_aging_a_bad_date_gives_one_line_and_exit_code_1(billed: MoneyPractice, capsys) -> None:

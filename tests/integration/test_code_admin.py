@@ -13,27 +13,34 @@ from sqlalchemy import func, select
 from dentaldesk.db.models import AuditEvent, ProcedureCode
 from dentaldesk.domain.errors import PermissionDenied, ValidationError
 from dentaldesk.domain.terms import Category
-from dentaldesk.services import code_admin, settings
-from dentaldesk.services.codes import copy_master_codes, office_codes, search_codes
+from dentaldesk.services.access.login import login
+from dentaldesk.services.practice import code_admin, settings
+from dentaldesk.services.practice.codes import copy_master_codes, office_codes, search_codes
 from dentaldesk.services.uow import UnitOfWork
-from dentaldesk.services.users import login
 
 
 @pytest.fixture
-def practice(fast_practice):  # noqa: ANN001, ANN201
+def practice(fast_practice):
     """The small practice of conftest, copied from a per-session template."""
     return fast_practice
 
 
 @pytest.fixture
-def uow(practice) -> UnitOfWork:  # noqa: ANN001
+def uow(practice) -> UnitOfWork:
     return practice.uow
 
 
 def custom_form(**changes: object) -> code_admin.CodeForm:
     base = code_admin.CodeForm(
-        code="WHITEN1", name="Take-home whitening kit", description="Trays and gel to whiten at home",
-        category=Category.ADJUNCTIVE, default_rtu="20", insurable=False, taxable=True, custom=True, usual_fee="250",
+        code="WHITEN1",
+        name="Take-home whitening kit",
+        description="Trays and gel to whiten at home",
+        category=Category.ADJUNCTIVE,
+        default_rtu="20",
+        insurable=False,
+        taxable=True,
+        custom=True,
+        usual_fee="250",
     )
     return replace(base, **changes)  # type: ignore[arg-type]
 
@@ -48,7 +55,12 @@ def test_code1_custom_code_is_added_with_flags_and_fee_0(uow: UnitOfWork, practi
     code_id = code_admin.add_code(uow, practice.owner, custom_form())
     [row] = office_codes(uow, practice.office_id)
     assert (row.code, row.category, row.default_rtu, row.insurable, row.taxable) == (
-        "WHITEN1", Category.ADJUNCTIVE, 20, False, True)
+        "WHITEN1",
+        Category.ADJUNCTIVE,
+        20,
+        False,
+        True,
+    )
     assert settings.fee_grid(uow, practice.owner, [0])[0].fees == (Decimal("250.00"),)
     with uow:
         event = uow.session.scalar(select(AuditEvent).where(AuditEvent.entity == "procedure_code"))
@@ -69,7 +81,7 @@ def test_code1_custom_code_is_added_with_flags_and_fee_0(uow: UnitOfWork, practi
 def test_code1_bad_code_input_is_refused_at_the_field(
     uow: UnitOfWork, practice, changes: dict[str, object], field: str, message: str
 ) -> None:
-    """CODE-1 / issue 7 bad input: a non-CDT code without Custom, a bad fee or RTU's is refused; nothing saved."""
+    """CODE-1 bad input: a non-CDT code without Custom, a bad fee or RTU's is refused; nothing saved."""
     with pytest.raises(ValidationError, match=message) as caught:
         code_admin.add_code(uow, practice.owner, custom_form(**changes))
     assert caught.value.field == field
@@ -90,11 +102,27 @@ def test_code4_edit_changes_name_and_flags_and_surface_implies_tooth(uow: UnitOf
     copy_master_codes(uow, practice.owner, ["D1110"])
     [row] = office_codes(uow, practice.office_id)
     form = code_admin.load_code(uow, practice.owner, row.id)
-    code_admin.edit_code(uow, practice.owner, row.id, replace(
-        form, code="D9999", name="Cleaning (adult)", requires_surface=True, requires_tooth=False, charts_graphic=True))
+    code_admin.edit_code(
+        uow,
+        practice.owner,
+        row.id,
+        replace(
+            form,
+            code="D9999",
+            name="Cleaning (adult)",
+            requires_surface=True,
+            requires_tooth=False,
+            charts_graphic=True,
+        ),
+    )
     [edited] = office_codes(uow, practice.office_id)
     assert (edited.code, edited.name, edited.requires_tooth, edited.requires_surface, edited.charts_graphic) == (
-        "D1110", "Cleaning (adult)", True, True, True)
+        "D1110",
+        "Cleaning (adult)",
+        True,
+        True,
+        True,
+    )
     with uow:
         event = uow.session.scalar(select(AuditEvent).where(AuditEvent.action == "update"))
         assert json.loads(event.before or "{}")["requires_surface"] is False

@@ -42,9 +42,9 @@ from dentaldesk.domain.approval import ApprovedLine, content_hash
 from dentaldesk.domain.money import percent_of
 from dentaldesk.domain.teeth import parse_surfaces, parse_tooth
 from dentaldesk.domain.terms import Category, ClaimStatus, EstimationType, Icm, ItemStatus, PlanStatus, Role
-from dentaldesk.services.patients import search_key
+from dentaldesk.services.access.login import login
+from dentaldesk.services.patients.search import search_key
 from dentaldesk.services.uow import UnitOfWork
-from dentaldesk.services.users import login
 
 TODAY = date(2026, 11, 23)
 
@@ -317,8 +317,14 @@ def test_large_generator_scaled_down_keeps_its_proportions(engine: Engine) -> No
         sizes = Counter(session.scalars(select(func.count(PlanItem.id)).group_by(PlanItem.plan_id)))
         sixty = session.scalar(select(PlanItem.plan_id).group_by(PlanItem.plan_id).having(func.count() == 60))
         assert sizes[60] >= 1
-        assert _count(session, ItemPrerequisite, ItemPrerequisite.item_id.in_(
-            select(PlanItem.id).where(PlanItem.plan_id == sixty))) >= 10
+        assert (
+            _count(
+                session,
+                ItemPrerequisite,
+                ItemPrerequisite.item_id.in_(select(PlanItem.id).where(PlanItem.plan_id == sixty)),
+            )
+            >= 10
+        )
         kinds = {k.value for k in session.scalars(select(LedgerTransaction.kind).distinct())}
         assert kinds == {"charge", "payment", "insurance_payment", "adjustment"}
         assert set(session.scalars(select(TreatmentPlan.status).distinct())) == set(PlanStatus)

@@ -1,4 +1,4 @@
-"""The printed plan handout: read model, PDF text, page breaks, atomic writes, history and CLI (issue 6)."""
+"""The printed plan handout: read model, PDF text, page breaks, atomic writes, history and CLI."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from handout_plans import IMPLANT_AND_CROWN, add_plan, build_template, copy_template, long_plan
 from pypdf import PdfReader
 from sqlalchemy import select
 
@@ -18,9 +19,8 @@ from dentaldesk.domain.errors import DentalDeskError, NotFound, ValidationError
 from dentaldesk.domain.money import format_money
 from dentaldesk.domain.terms import PaperSize, ToothNumbering
 from dentaldesk.printing.handout import WATERMARK, build_handout_pdf, format_minutes, write_handout_pdf
-from dentaldesk.services.handout import HandoutDelivery, load_handout, record_handout
+from dentaldesk.services.plans.handout import HandoutDelivery, load_handout, record_handout
 from dentaldesk.services.uow import UnitOfWork
-from handout_plans import IMPLANT_AND_CROWN, add_plan, build_template, copy_template, long_plan
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -84,17 +84,28 @@ def test_tp4_draft_prints_watermark_on_every_page_and_approved_plans_none(uow, p
 
 
 def test_handout_shows_practice_patient_plan_and_every_item_column(uow, office, plans) -> None:
-    """Issue 6 item 1: header, patient, plan, and per item tooth, surfaces, code, description, provider, money."""
+    """Header, patient, plan, and per item tooth, surfaces, code, description, provider, money."""
     _, text = handout_text(uow, plans["approved"])
-    for expected in ("Maple Street Dental", "1250 Maple Street, Suite 200", "Springfield, IL 62704",
-                     "(217) 555-0142", "Zoë Ångström", "Patient ID 1001", "Feb 29, 1984", "Implant and crown",
-                     "Approved Oct 7, 2026", "Oct 5, 2026", "Prepared Nov 23, 2026"):
+    for expected in (
+        "Maple Street Dental",
+        "1250 Maple Street, Suite 200",
+        "Springfield, IL 62704",
+        "(217) 555-0142",
+        "Zoë Ångström",
+        "Patient ID 1001",
+        "Feb 29, 1984",
+        "Implant and crown",
+        "Approved Oct 7, 2026",
+        "Oct 5, 2026",
+        "Prepared Nov 23, 2026",
+    ):
         assert expected in text, expected
     with uow:
         descriptions = {c: d for c, d in uow.session.execute(select(ProcedureCode.code, ProcedureCode.description))}
     handout = load_handout(uow, plans["approved"], today=TODAY)
-    assert [i.code for i in handout.items] == [c for c, *_ in sorted(
-        IMPLANT_AND_CROWN, key=lambda row: (row[3] if row[3] is not None else 99))]
+    assert [i.code for i in handout.items] == [
+        c for c, *_ in sorted(IMPLANT_AND_CROWN, key=lambda row: row[3] if row[3] is not None else 99)
+    ]
     for item in handout.items:
         row = flat(f"{item.tooth} {item.surfaces} {item.code}")
         assert row in text, row
@@ -115,8 +126,10 @@ def test_visits_have_subtotals_and_chair_time_and_plan_totals_add_up(uow, plans)
     assert f"Visit 1 subtotal · chair time {format_minutes(visit_one)}" in text
     assert format_minutes(visit_one) == "1 h 50 min"
     for visit in handout.visits:
-        line = (f"{visit.title} subtotal · chair time {format_minutes(visit.chair_minutes)} "
-                f"{format_money(visit.fee)} {format_money(visit.insurance)} {format_money(visit.patient)}")
+        line = (
+            f"{visit.title} subtotal · chair time {format_minutes(visit.chair_minutes)} "
+            f"{format_money(visit.fee)} {format_money(visit.insurance)} {format_money(visit.patient)}"
+        )
         assert line in text
     assert "Visit not yet scheduled" in text  # the item without a visit comes last
     fees = sum((v.fee for v in handout.visits), Decimal(0))
@@ -130,7 +143,7 @@ def test_visits_have_subtotals_and_chair_time_and_plan_totals_add_up(uow, plans)
 
 
 def test_page_numbers_say_page_n_of_m(uow, plans) -> None:
-    """Issue 6: long plans carry page numbers "Page N of M" on every page."""
+    """Long plans carry page numbers "Page N of M" on every page."""
     pages, _ = handout_text(uow, plans["draft"])
     for n, page in enumerate(pages, start=1):
         assert f"Page {n} of {len(pages)}" in page
@@ -160,8 +173,9 @@ def test_tp4_draft_gets_no_signature_line_and_says_it_is_not_for_approval(uow, p
 def test_tp12_repriced_plan_shows_a_line_to_sign_not_the_old_signature(uow, plans) -> None:
     """TP-12/TP-15: after a change the old signature no longer matches: a signature line, no image."""
     with uow:
-        item = uow.session.scalars(select(PlanItem).where(PlanItem.plan_id == plans["approved"])
-                                   .order_by(PlanItem.sequence)).first()
+        item = uow.session.scalars(
+            select(PlanItem).where(PlanItem.plan_id == plans["approved"]).order_by(PlanItem.sequence)
+        ).first()
         item.fee = item.fee + Decimal("10.00")
         uow.commit()
     handout = load_handout(uow, plans["approved"], today=TODAY)
@@ -209,7 +223,7 @@ def test_id1_fdi_office_prints_fdi_numbers_on_a4(uow, plans) -> None:
 
 
 def test_eighty_item_plan_breaks_across_pages_with_repeated_headers(uow, office) -> None:
-    """Issue 6: an 80-item plan spans several pages, each with the column headers and its page number."""
+    """An 80-item plan spans several pages, each with the column headers and its page number."""
     plan_id = add_plan(uow, office, long_plan(80), title="Full mouth rehabilitation")
     handout = load_handout(uow, plan_id, today=TODAY)
     assert len(handout.items) == 80
@@ -226,7 +240,7 @@ def test_eighty_item_plan_breaks_across_pages_with_repeated_headers(uow, office)
 
 
 def test_handout_is_written_atomically_and_a_failed_write_leaves_nothing(uow, plans, tmp_path, monkeypatch) -> None:
-    """Issue 6 bad input: temp file then rename; a failure leaves the old file and no temporary file."""
+    """Bad input: temp file then rename; a failure leaves the old file and no temporary file."""
     handout = load_handout(uow, plans["draft"], today=TODAY)
     target = tmp_path / "out" / "plan.pdf"
     target.parent.mkdir()
@@ -245,7 +259,7 @@ def test_handout_is_written_atomically_and_a_failed_write_leaves_nothing(uow, pl
 
 
 def test_unwritable_folder_gives_a_clear_message(uow, plans, tmp_path) -> None:
-    """Issue 6 bad input: a folder that cannot be written is refused with a message naming it."""
+    """Bad input: a folder that cannot be written is refused with a message naming it."""
     handout = load_handout(uow, plans["draft"], today=TODAY)
     with pytest.raises(DentalDeskError, match="cannot be saved in .*missing: the folder does not exist") as err:
         write_handout_pdf(handout, tmp_path / "missing" / "plan.pdf")
@@ -277,7 +291,7 @@ def test_record_handout_refuses_unknown_plan_and_anonymous_use(uow, office, plan
 
 
 def test_cli_handout_writes_the_same_pdf_and_records_it(engine, uow, plans, tmp_path, capsys) -> None:
-    """Issue 6 item 5: `dentaldesk handout PLAN_ID -o FILE.pdf --url URL` writes the handout, audited."""
+    """`dentaldesk handout PLAN_ID -o FILE.pdf --url URL` writes the handout, audited."""
     out = tmp_path / "batch" / "plan.pdf"
     out.parent.mkdir()
     url = str(engine.url)

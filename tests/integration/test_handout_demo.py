@@ -1,4 +1,4 @@
-"""Handouts of the demo practice's plans in every status (TP-4, TP-15, issue 6)."""
+"""Handouts of the demo practice's plans in every status (TP-4, TP-15)."""
 
 from __future__ import annotations
 
@@ -10,13 +10,15 @@ from sqlalchemy import select
 from dentaldesk.db.models import TreatmentPlan
 from dentaldesk.domain.terms import PlanStatus
 from dentaldesk.printing.handout import WATERMARK, build_handout_pdf
-from dentaldesk.services.handout import load_handout
+from dentaldesk.services.plans.handout import load_handout
 
 
 def test_tp4_tp15_demo_plans_of_every_status_print_as_their_status_demands(demo_uow) -> None:
     """TP-4: only drafts carry the watermark; TP-15: approved and completed plans print their approval."""
     with demo_uow:
-        plans = demo_uow.session.execute(select(TreatmentPlan.id, TreatmentPlan.status).order_by(TreatmentPlan.id)).all()
+        plans = demo_uow.session.execute(
+            select(TreatmentPlan.id, TreatmentPlan.status).order_by(TreatmentPlan.id)
+        ).all()
     first: dict[PlanStatus, int] = {}
     for plan_id, status in plans:
         first.setdefault(PlanStatus(status), plan_id)

@@ -1,4 +1,4 @@
-"""The PyInstaller bundle builds and runs (issue 2, item 11). Marked slow; CI runs it."""
+"""The PyInstaller bundle builds and runs). Marked slow; CI runs it."""
 
 from __future__ import annotations
 
@@ -18,8 +18,17 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_bundle_builds_and_runs_version_and_demo_create(tmp_path: Path) -> None:
     """The one-folder bundle prints its version and creates the demo practice on a temp database."""
     build = subprocess.run(
-        [sys.executable, str(ROOT / "installer" / "build.py"), "--dist", str(tmp_path / "dist"), "--work", str(tmp_path / "work")],
-        capture_output=True, text=True, timeout=900,
+        [
+            sys.executable,
+            str(ROOT / "installer" / "build.py"),
+            "--dist",
+            str(tmp_path / "dist"),
+            "--work",
+            str(tmp_path / "work"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
     assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-3000:]
     exe = tmp_path / "dist" / "dentaldesk" / "dentaldesk"

@@ -7,6 +7,7 @@ import json
 from decimal import Decimal
 
 import pytest
+from money_practice import TODAY, MoneyPractice
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -15,17 +16,21 @@ from dentaldesk.domain.aging import AgingBuckets
 from dentaldesk.domain.errors import PermissionDenied, ValidationError
 from dentaldesk.domain.tax import parse_tax_rate
 from dentaldesk.domain.terms import Category, Icm, TransactionKind
-from dentaldesk.services.aging_report import account_aging
-from dentaldesk.services.ledger import post_adjustment, post_charge, post_payment
-from money_practice import TODAY, MoneyPractice, money, money_template  # noqa: F401 - fixtures
+from dentaldesk.services.ledger.aging import account_aging
+from dentaldesk.services.ledger.posting import post_adjustment, post_charge, post_payment
 
 D = Decimal
 
 
 def _charge(m: MoneyPractice, code: str, fee: str, days_ago: int, actor=None):
     return post_charge(
-        m.uow, actor or m.front_desk, patient_id=m.patient_id, procedure_code_id=m.code_ids[code], fee=fee,
-        dos=TODAY - dt.timedelta(days=days_ago), today=TODAY,
+        m.uow,
+        actor or m.front_desk,
+        patient_id=m.patient_id,
+        procedure_code_id=m.code_ids[code],
+        fee=fee,
+        dos=TODAY - dt.timedelta(days=days_ago),
+        today=TODAY,
     )
 
 
@@ -78,12 +83,14 @@ def test_age2_a_payment_pays_the_oldest_charges_first(money: MoneyPractice) -> N
 
 
 def test_bad_input_a_negative_payment_is_refused_at_the_amount(money: MoneyPractice) -> None:
-    """Bad input (issue 4): a negative payment is refused with a message at the amount; nothing posted."""
+    """Bad input: a negative payment is refused with a message at the amount; nothing posted."""
     _charge(money, "D2391", "180.00", 1)
     messages = []
     for typed in ("-20.00", D("-0.01"), "0"):
         with pytest.raises(ValidationError) as refused:
-            post_payment(money.uow, money.front_desk, account_id=money.account_id, amount=typed, paid_on=TODAY, today=TODAY)
+            post_payment(
+                money.uow, money.front_desk, account_id=money.account_id, amount=typed, paid_on=TODAY, today=TODAY
+            )
         assert refused.value.field == "amount"
         messages.append(refused.value.message)
     assert "cannot be negative" in messages[0] and "cannot be negative" in messages[1]
@@ -92,10 +99,16 @@ def test_bad_input_a_negative_payment_is_refused_at_the_amount(money: MoneyPract
 
 
 def test_bad_input_an_overpayment_is_kept_as_a_credit_and_said(money: MoneyPractice) -> None:
-    """Bad input (issue 4) / AGE-2: paying 200 on 180 owed keeps 20.00 as a credit, shown, used by the next charge."""
+    """Bad input / AGE-2: paying 200 on 180 owed keeps 20.00 as a credit, shown, used by the next charge."""
     _charge(money, "D2391", "180.00", 10)
     paid = post_payment(
-        money.uow, money.front_desk, account_id=money.account_id, amount="200", paid_on=TODAY, method="Card", today=TODAY
+        money.uow,
+        money.front_desk,
+        account_id=money.account_id,
+        amount="200",
+        paid_on=TODAY,
+        method="Card",
+        today=TODAY,
     )
     assert paid.amount == D("200.00") and paid.balance == D("-20.00") and paid.credit == D("20.00")
     assert "20.00 more than the 180.00 the account owed" in paid.message
@@ -109,8 +122,12 @@ def test_a_payment_dated_in_the_future_is_refused(money: MoneyPractice) -> None:
     """TX-VAL-1: a payment dated tomorrow is refused at the date field."""
     with pytest.raises(ValidationError) as refused:
         post_payment(
-            money.uow, money.front_desk, account_id=money.account_id, amount="10",
-            paid_on=TODAY + dt.timedelta(days=1), today=TODAY,
+            money.uow,
+            money.front_desk,
+            account_id=money.account_id,
+            amount="10",
+            paid_on=TODAY + dt.timedelta(days=1),
+            today=TODAY,
         )
     assert refused.value.field == "date"
 
@@ -118,10 +135,14 @@ def test_a_payment_dated_in_the_future_is_refused(money: MoneyPractice) -> None:
 def test_payment_is_audited_with_the_balance_before_and_after(money: MoneyPractice) -> None:
     """SEC-2: the payment's audit record names the amount and the balance before and after."""
     _charge(money, "D2391", "180.00", 1)
-    paid = post_payment(money.uow, money.front_desk, account_id=money.account_id, amount="80", paid_on=TODAY, today=TODAY)
+    paid = post_payment(
+        money.uow, money.front_desk, account_id=money.account_id, amount="80", paid_on=TODAY, today=TODAY
+    )
     with money.uow:
         event = money.uow.session.execute(
-            select(AuditEvent.entity_id, AuditEvent.username, AuditEvent.after).where(AuditEvent.action == "post_payment")
+            select(AuditEvent.entity_id, AuditEvent.username, AuditEvent.after).where(
+                AuditEvent.action == "post_payment"
+            )
         ).one()
     after = json.loads(event.after)
     assert event.entity_id == paid.transaction_id and event.username == "front"
@@ -133,8 +154,13 @@ def test_adjustments_are_for_owner_and_admin_only(money: MoneyPractice) -> None:
     _charge(money, "D2391", "180.00", 1)
     with pytest.raises(PermissionDenied, match="Owner, Admin"):
         post_adjustment(
-            money.uow, money.front_desk, account_id=money.account_id, amount="10", reason="Courtesy",
-            adjusted_on=TODAY, today=TODAY,
+            money.uow,
+            money.front_desk,
+            account_id=money.account_id,
+            amount="10",
+            reason="Courtesy",
+            adjusted_on=TODAY,
+            today=TODAY,
         )
     assert _rows(money) == 1
 
@@ -144,12 +170,23 @@ def test_a_credit_adjustment_needs_a_reason_and_lowers_the_balance(money: MoneyP
     _charge(money, "D2391", "180.00", 40)
     with pytest.raises(ValidationError) as refused:
         post_adjustment(
-            money.uow, money.owner, account_id=money.account_id, amount="18", reason="  ", adjusted_on=TODAY, today=TODAY
+            money.uow,
+            money.owner,
+            account_id=money.account_id,
+            amount="18",
+            reason="  ",
+            adjusted_on=TODAY,
+            today=TODAY,
         )
     assert refused.value.field == "reason"
     done = post_adjustment(
-        money.uow, money.owner, account_id=money.account_id, amount="18.00", reason="Senior discount",
-        adjusted_on=TODAY, today=TODAY,
+        money.uow,
+        money.owner,
+        account_id=money.account_id,
+        amount="18.00",
+        reason="Senior discount",
+        adjusted_on=TODAY,
+        today=TODAY,
     )
     assert done.kind is TransactionKind.ADJUSTMENT and done.balance == D("162.00")
     assert account_aging(money.uow, money.account_id, TODAY) == AgingBuckets(d31_60=D("162.00"))
@@ -158,14 +195,25 @@ def test_a_credit_adjustment_needs_a_reason_and_lowers_the_balance(money: MoneyP
 def test_age1_a_debit_adjustment_raises_the_balance_and_ages_from_its_date(money: MoneyPractice) -> None:
     """AGE-1: a debit adjustment (a refund given back) raises the balance and ages from its date."""
     done = post_adjustment(
-        money.uow, money.owner, account_id=money.account_id, amount="25", reason="Returned check fee",
-        adjusted_on=TODAY - dt.timedelta(days=70), debit=True, today=TODAY,
+        money.uow,
+        money.owner,
+        account_id=money.account_id,
+        amount="25",
+        reason="Returned check fee",
+        adjusted_on=TODAY - dt.timedelta(days=70),
+        debit=True,
+        today=TODAY,
     )
     assert done.kind is TransactionKind.CHARGE and done.balance == D("25.00")
     assert account_aging(money.uow, money.account_id, TODAY) == AgingBuckets(d61_90=D("25.00"))
     with pytest.raises(ValidationError) as refused:
         post_adjustment(
-            money.uow, money.owner, account_id=money.account_id, amount="-25", reason="x", adjusted_on=TODAY,
+            money.uow,
+            money.owner,
+            account_id=money.account_id,
+            amount="-25",
+            reason="x",
+            adjusted_on=TODAY,
             today=TODAY,
         )
     assert refused.value.field == "amount"
@@ -184,24 +232,9 @@ def test_bad_input_a_rate_outside_0_to_100_percent_is_refused(money: MoneyPracti
         with pytest.raises(IntegrityError):
             money.uow.session.flush()
     with money.uow:
-        assert money.uow.session.scalar(
-            select(func.count(PlanCategory.id)).where(PlanCategory.category == Category.IMPLANT)
-        ) == 0
-
-
-def test_the_ledgers_names_stay_importable_from_services_ledger() -> None:
-    """STYLE.md layout: after the split (charge facts, ledger reads), every name callers import from
-    dentaldesk.services.ledger is still there, the same object as in the module that holds it."""
-    from dentaldesk.services import charge_facts, ledger, ledger_queries
-
-    expected = {
-        "ChargeFacts", "ChargeTerms", "charge_terms", "facts_for_charge", "charge_facts", "post_charge_in",
-        "PostedCharge", "PostedCredit", "signed_cents", "account_balance_in", "amount_from", "check_not_future",
-        "post_charge", "post_payment", "post_adjustment", "AccountFacts", "account_facts", "BILLING_ROLES",
-        "ADJUSTMENT_ROLES", "PAYMENT_METHODS",
-    }
-    assert expected <= set(ledger.__all__) and all(hasattr(ledger, name) for name in ledger.__all__)
-    for name in ("ChargeFacts", "ChargeTerms", "charge_terms", "facts_for_charge", "charge_facts"):
-        assert getattr(ledger, name) is getattr(charge_facts, name)
-    for name in ("signed_cents", "account_balance_in", "AccountFacts", "account_facts"):
-        assert getattr(ledger, name) is getattr(ledger_queries, name)
+        assert (
+            money.uow.session.scalar(
+                select(func.count(PlanCategory.id)).where(PlanCategory.category == Category.IMPLANT)
+            )
+            == 0
+        )

@@ -22,7 +22,7 @@ def _differences(engine: Engine) -> list[object]:
 
 
 def test_migrating_an_empty_sqlite_database_gives_exactly_the_models_schema(tmp_path: Path) -> None:
-    """Issue 2: migrating an empty database yields the models' schema, with no difference."""
+    """Migrating an empty database yields the models' schema, with no difference."""
     engine = make_engine(f"sqlite:///{tmp_path / 'new.sqlite3'}")
     before, after = upgrade(engine)
     assert before is None and after == head_revision()

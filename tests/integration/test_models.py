@@ -20,8 +20,12 @@ from dentaldesk.services.uow import UnitOfWork
 
 def _charge(practice, amount) -> LedgerTransaction:
     return LedgerTransaction(
-        office_id=practice.office_id, account_id=practice.account_id, patient_id=practice.patient_ids[0],
-        kind=TransactionKind.CHARGE, dos=dt.date(2026, 1, 5), amount=amount,
+        office_id=practice.office_id,
+        account_id=practice.account_id,
+        patient_id=practice.patient_ids[0],
+        kind=TransactionKind.CHARGE,
+        dos=dt.date(2026, 1, 5),
+        amount=amount,
     )
 
 
@@ -79,8 +83,12 @@ def test_money1_stored_as_integer_cents(uow: UnitOfWork, practice) -> None:
 def test_money2_a_negative_fee_is_refused_by_the_database(uow: UnitOfWork, practice) -> None:
     """MONEY-2: a fee schedule entry can be 0 but never negative, even bypassing the services."""
     with uow:
-        code = ProcedureCode(office_id=practice.office_id, code="D0120", name="Periodic exam", category=Category.DIAGNOSTIC)
-        other = ProcedureCode(office_id=practice.office_id, code="D0150", name="New patient exam", category=Category.DIAGNOSTIC)
+        code = ProcedureCode(
+            office_id=practice.office_id, code="D0120", name="Periodic exam", category=Category.DIAGNOSTIC
+        )
+        other = ProcedureCode(
+            office_id=practice.office_id, code="D0150", name="New patient exam", category=Category.DIAGNOSTIC
+        )
         uow.session.add_all([code, other])
         uow.flush()
         schedule = FeeSchedule(office_id=practice.office_id, number=3, name="Fee 3")
@@ -115,10 +123,9 @@ def test_data2_version_check_refuses_the_second_save(uow: UnitOfWork, engine, pr
 
 def test_data1_leaving_the_unit_of_work_without_commit_saves_nothing(uow: UnitOfWork, practice) -> None:
     """DATA-1: an action that fails part-way is rolled back whole."""
-    with pytest.raises(RuntimeError):
-        with uow:
-            uow.session.add(_charge(practice, Decimal("10.00")))
-            uow.flush()
-            raise RuntimeError("the second half of the action failed")
+    with pytest.raises(RuntimeError), uow:
+        uow.session.add(_charge(practice, Decimal("10.00")))
+        uow.flush()
+        raise RuntimeError("the second half of the action failed")
     with uow:
         assert uow.session.scalar(select(LedgerTransaction.id)) is None

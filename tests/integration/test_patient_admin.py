@@ -1,4 +1,4 @@
-"""Adding and editing patients with account and coverage (issue 7, item 6)."""
+"""Adding and editing patients with account and coverage)."""
 
 from __future__ import annotations
 
@@ -13,30 +13,36 @@ from sqlalchemy import func, select
 from dentaldesk.db.models import Account, AuditEvent, Claim, Coverage, DentalPlan, Office, Patient
 from dentaldesk.domain.errors import NotFound, RuleViolation, ValidationError
 from dentaldesk.domain.terms import CoverageRank, EstimationType, Icm
-from dentaldesk.services import patient_admin as pa
-from dentaldesk.services import dental_plans
-from dentaldesk.services.patients import patient_header, search_patients
-from dentaldesk.services.pricing import load_coverages, quote_fee_in
+from dentaldesk.services.access.login import login
+from dentaldesk.services.patients import records as pa
+from dentaldesk.services.patients.search import patient_header, search_patients
+from dentaldesk.services.practice import dental_plans
+from dentaldesk.services.practice.pricing import load_coverages, quote_fee_in
 from dentaldesk.services.uow import UnitOfWork
-from dentaldesk.services.users import login
 
 TODAY = dt.date(2026, 11, 23)
 
 
 @pytest.fixture
-def practice(fast_practice):  # noqa: ANN001, ANN201
+def practice(fast_practice):
     """The small practice of conftest, copied from a per-session template."""
     return fast_practice
 
 
 @pytest.fixture
-def uow(practice) -> UnitOfWork:  # noqa: ANN001
+def uow(practice) -> UnitOfWork:
     return practice.uow
 
 
 def new_patient(**changes: object) -> pa.PatientForm:
-    form = pa.PatientForm(first_name="Maria", last_name="Lopez", birth_date="1988-06-14", phone="(217) 555-0199",
-                          email="maria.lopez@example.com", address="12 Elm Street")
+    form = pa.PatientForm(
+        first_name="Maria",
+        last_name="Lopez",
+        birth_date="1988-06-14",
+        phone="(217) 555-0199",
+        email="maria.lopez@example.com",
+        address="12 Elm Street",
+    )
     return replace(form, **changes)  # type: ignore[arg-type]
 
 
@@ -63,15 +69,21 @@ def patient_event(uow: UnitOfWork, *where: object) -> tuple[str, dict, dict, str
         return e.action, json.loads(e.before or "{}"), json.loads(e.after or "{}"), e.username
 
 
-def make_plan(uow: UnitOfWork, actor, name: str = "Acme Dental", kind: EstimationType = EstimationType.PERCENTAGE) -> int:  # noqa: ANN001
+def make_plan(
+    uow: UnitOfWork, actor, name: str = "Acme Dental", kind: EstimationType = EstimationType.PERCENTAGE
+) -> int:
     form = dental_plans.blank_dental_plan_form()
     terms = tuple(replace(t, coverage_percent="80") for t in form.categories)
-    return dental_plans.save_dental_plan(uow, actor, None, replace(
-        form, name=name, carrier="Acme", estimation_type=kind, annual_max="1500", categories=terms))
+    return dental_plans.save_dental_plan(
+        uow,
+        actor,
+        None,
+        replace(form, name=name, carrier="Acme", estimation_type=kind, annual_max="1500", categories=terms),
+    )
 
 
 def test_patient_gets_a_system_given_id_and_a_new_account(uow: UnitOfWork, practice) -> None:
-    """Issue 7: the patient ID comes from the office counter (taken numbers skipped); a new account is made."""
+    """The patient ID comes from the office counter (taken numbers skipped); a new account is made."""
     with uow:
         uow.session.scalar(select(Office)).next_patient_number = 1004  # 1004 and 1005 are taken
         uow.commit()
@@ -80,7 +92,11 @@ def test_patient_gets_a_system_given_id_and_a_new_account(uow: UnitOfWork, pract
     assert counts(uow)[3] == 1007
     header = patient_header(uow, saved.patient_id)
     assert (header.full_name, header.icm, header.fee_schedule, header.account_number) == (
-        "Maria Lopez", Icm.AFTER_INSURANCE, 1, saved.account_number)
+        "Maria Lopez",
+        Icm.AFTER_INSURANCE,
+        1,
+        saved.account_number,
+    )
     assert pa.find_account(uow, practice.front_desk, saved.account_number).guarantor == "Lopez, Maria"
     assert [r.id for r in search_patients(uow, practice.office_id, "lop")] == [saved.patient_id]
     action, before, after, username = patient_event(uow)
@@ -90,7 +106,9 @@ def test_patient_gets_a_system_given_id_and_a_new_account(uow: UnitOfWork, pract
 
 def test_patient_joins_an_existing_account_and_sets_its_icm(uow: UnitOfWork, practice) -> None:
     """Glossary (Account): a patient put in an existing account shares it; its ICM is set for everyone."""
-    saved = pa.add_patient(uow, practice.owner, new_patient(account_number="A1", icm=Icm.PATIENT_PORTION_AT_SERVICE), today=TODAY)
+    saved = pa.add_patient(
+        uow, practice.owner, new_patient(account_number="A1", icm=Icm.PATIENT_PORTION_AT_SERVICE), today=TODAY
+    )
     info = pa.find_account(uow, practice.owner, "A1")
     assert saved.account_id == practice.account_id
     assert info.icm is Icm.PATIENT_PORTION_AT_SERVICE and "Lopez, Maria" in info.members
@@ -99,7 +117,7 @@ def test_patient_joins_an_existing_account_and_sets_its_icm(uow: UnitOfWork, pra
 
 
 def test_unknown_account_number_is_refused_at_the_field(uow: UnitOfWork, practice) -> None:
-    """Issue 7: an account number that does not exist is refused at the account field; nothing saved."""
+    """An account number that does not exist is refused at the account field; nothing saved."""
     before = counts(uow)
     with pytest.raises(NotFound) as caught:
         pa.add_patient(uow, practice.owner, new_patient(account_number="Z9"), today=TODAY)
@@ -108,7 +126,7 @@ def test_unknown_account_number_is_refused_at_the_field(uow: UnitOfWork, practic
 
 
 def test_duplicate_name_and_birth_date_warns_and_can_be_overridden(uow: UnitOfWork, practice) -> None:
-    """Issue 7: same name and birth date warns (accents and case ignored); confirming saves and is audited."""
+    """Same name and birth date warns (accents and case ignored); confirming saves and is audited."""
     form = new_patient(first_name="anna", last_name="SMITH", birth_date="04/02/1980")
     before = counts(uow)
     with pytest.raises(pa.PossibleDuplicate, match=r"Smith, Anna \(patient ID 1001\)") as caught:
@@ -138,7 +156,7 @@ def test_duplicate_name_and_birth_date_warns_and_can_be_overridden(uow: UnitOfWo
 def test_bad_patient_input_is_refused_at_the_field_and_nothing_saved(
     uow: UnitOfWork, practice, changes: dict[str, object], field: str
 ) -> None:
-    """Issue 7 bad input: a birth date in the future, a bad e-mail, a bad amount ... refused at its field."""
+    """Bad input: a birth date in the future, a bad e-mail, a bad amount ... refused at its field."""
     make_plan(uow, practice.owner)
     before = counts(uow)
     with pytest.raises(ValidationError) as caught:
@@ -159,7 +177,11 @@ def test_ins3_coverage_keeps_subscriber_and_benefits_used_this_year(uow: UnitOfW
     with uow:
         first, second = load_coverages(uow.session, saved.patient_id)
         rows = {c.rank: c.subscriber_name for c in uow.session.scalars(select(Coverage))}
-    assert (first.plan_name, first.benefits_used, first.deductible_met) == ("Acme Dental", Decimal("300.00"), Decimal("50.00"))
+    assert (first.plan_name, first.benefits_used, first.deductible_met) == (
+        "Acme Dental",
+        Decimal("300.00"),
+        Decimal("50.00"),
+    )
     assert second.plan_name == "Beta Dental"
     assert rows[CoverageRank.PRIMARY] == "Maria Lopez"  # blank subscriber: the patient
     assert rows[CoverageRank.SECONDARY] == "Jorge Lopez"
@@ -172,8 +194,13 @@ def test_edit_patient_changes_details_and_moves_account_with_the_guarantor_hande
     anna = practice.patient_ids[0]  # guarantor of A1
     record = pa.load_patient(uow, practice.owner, anna)
     assert record.form.account_number == "A1"
-    pa.edit_patient(uow, practice.front_desk, anna, replace(record.form, last_name="Smith-Brown",
-                                                           email="anna@example.org", account_number=""), today=TODAY)
+    pa.edit_patient(
+        uow,
+        practice.front_desk,
+        anna,
+        replace(record.form, last_name="Smith-Brown", email="anna@example.org", account_number=""),
+        today=TODAY,
+    )
     header = patient_header(uow, anna)
     assert header.full_name == "Anna Smith-Brown" and header.account_number != "A1"
     assert pa.find_account(uow, practice.owner, "A1").guarantor == "Smith, John"
@@ -183,7 +210,7 @@ def test_edit_patient_changes_details_and_moves_account_with_the_guarantor_hande
 
 
 def test_edit_keeps_own_name_and_birth_date_without_a_duplicate_warning(uow: UnitOfWork, practice) -> None:
-    """Issue 7: editing a patient never warns about the patient themself."""
+    """Editing a patient never warns about the patient themself."""
     record = pa.load_patient(uow, practice.owner, practice.patient_ids[1])
     pa.edit_patient(uow, practice.owner, practice.patient_ids[1], replace(record.form, phone="555-0000"), today=TODAY)
     assert patient_header(uow, practice.patient_ids[1]).phone == "555-0000"
@@ -206,7 +233,7 @@ def test_tx_fee2_patient_added_with_dmo_coverage_is_charged_the_cap_fee(demo_uow
 
 
 def test_coverage_with_claims_cannot_be_switched_to_another_plan(demo_uow: UnitOfWork) -> None:
-    """Issue 7: a coverage that claims were filed under keeps its plan; benefits used can be corrected."""
+    """A coverage that claims were filed under keeps its plan; benefits used can be corrected."""
     front = login(demo_uow, "frontdesk", "demo-front", "ws")
     with demo_uow:
         coverage = demo_uow.session.scalar(select(Coverage).join(Claim, Claim.coverage_id == Coverage.id).limit(1))
@@ -216,9 +243,13 @@ def test_coverage_with_claims_cannot_be_switched_to_another_plan(demo_uow: UnitO
     field = "primary" if rank is CoverageRank.PRIMARY else "secondary"
     current = getattr(record.form, field)
     with pytest.raises(RuleViolation, match="claims filed under it") as caught:
-        pa.edit_patient(demo_uow, front, patient_id, replace(record.form, **{field: replace(current, dental_plan_id=other)}))
+        pa.edit_patient(
+            demo_uow, front, patient_id, replace(record.form, **{field: replace(current, dental_plan_id=other)})
+        )
     assert caught.value.field == f"{field}_plan"
-    pa.edit_patient(demo_uow, front, patient_id, replace(record.form, **{field: replace(current, benefits_used="123.45")}))
+    pa.edit_patient(
+        demo_uow, front, patient_id, replace(record.form, **{field: replace(current, benefits_used="123.45")})
+    )
     assert getattr(pa.load_patient(demo_uow, front, patient_id).form, field).benefits_used == "123.45"
 
 
@@ -228,6 +259,10 @@ def test_fee_schedule_choices_list_0_to_26_with_names(demo_uow: UnitOfWork) -> N
     choices = pa.form_choices(demo_uow, front)
     assert [n for n, _ in choices.fee_schedules] == list(range(27))
     assert choices.fee_schedules[0][1] == "Office fee (UCR)"
-    assert {p.estimation_type for p in choices.plans} >= {EstimationType.PERCENTAGE, EstimationType.PPO, EstimationType.DMO}
+    assert {p.estimation_type for p in choices.plans} >= {
+        EstimationType.PERCENTAGE,
+        EstimationType.PPO,
+        EstimationType.DMO,
+    }
     dmo = next(p for p in choices.plans if p.estimation_type is EstimationType.DMO)
     assert dmo.label == "Cigna Dental Care DHMO (Cigna, DMO/Capitation)"

@@ -1,10 +1,10 @@
-"""Patient search as you type: by name, patient ID or birth date (issue 2, item 8)."""
+"""Patient search as you type: by name, patient ID or birth date)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from dentaldesk.services.patients import patient_header, search_patients, search_key
+from dentaldesk.services.patients.search import patient_header, search_key, search_patients
 from dentaldesk.services.uow import UnitOfWork
 
 

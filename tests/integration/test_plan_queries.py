@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from dentaldesk.db.models import PlanItem, TreatmentPlan
 from dentaldesk.domain.terms import ItemStatus, PlanStatus
-from dentaldesk.services.plan_queries import plan_summaries
+from dentaldesk.services.plans.queries import plan_summaries
 
 
 def test_tp7_listed_totals_equal_the_sum_of_item_fees(demo_uow) -> None:
@@ -36,7 +36,9 @@ def test_status_filter_and_patient_scope(demo_uow) -> None:
     """The list filters by status and by patient."""
     with demo_uow:
         office_id, patient_id = demo_uow.session.execute(
-            select(TreatmentPlan.office_id, TreatmentPlan.patient_id).where(TreatmentPlan.status == PlanStatus.APPROVED).limit(1)
+            select(TreatmentPlan.office_id, TreatmentPlan.patient_id)
+            .where(TreatmentPlan.status == PlanStatus.APPROVED)
+            .limit(1)
         ).one()
     approved = plan_summaries(demo_uow, office_id, status=PlanStatus.APPROVED)
     assert approved and all(r.status is PlanStatus.APPROVED for r in approved)

@@ -38,8 +38,6 @@ from dentaldesk.domain.terms import (
     TaxMethod,
     ToothNumbering,
 )
-from dentaldesk.services.codes import copy_master_codes
-from dentaldesk.services.handout import load_handout
 from dentaldesk.services.plans import (
     ItemChange,
     ItemInput,
@@ -61,6 +59,8 @@ from dentaldesk.services.plans import (
     save_draft,
     unlink_prerequisite,
 )
+from dentaldesk.services.plans.handout import load_handout
+from dentaldesk.services.practice.codes import copy_master_codes
 from dentaldesk.services.uow import UnitOfWork
 
 CODES = ["D0120", "D2391", "D2740", "D2950", "D3330", "D6010", "D7140", "D1110"]
@@ -800,14 +800,25 @@ def _cover(desk: Desk) -> None:
     with desk.uow:
         s = desk.uow.session
         plan = DentalPlan(
-            office_id=desk.p.office_id, name="Basic 80", carrier="Acme Dental",
-            estimation_type=EstimationType.PERCENTAGE, deductible=Decimal("0.00"), annual_max=Decimal("1500.00"),
+            office_id=desk.p.office_id,
+            name="Basic 80",
+            carrier="Acme Dental",
+            estimation_type=EstimationType.PERCENTAGE,
+            deductible=Decimal("0.00"),
+            annual_max=Decimal("1500.00"),
         )
         plan.categories = [PlanCategory(category=Category.RESTORATIVE, coverage_percent=80)]
         s.add(plan)
         s.flush()
-        s.add(Coverage(patient_id=desk.patient, dental_plan_id=plan.id, rank=CoverageRank.PRIMARY,
-                       subscriber_name="Anna Smith", benefit_year=TODAY.year))
+        s.add(
+            Coverage(
+                patient_id=desk.patient,
+                dental_plan_id=plan.id,
+                rank=CoverageRank.PRIMARY,
+                subscriber_name="Anna Smith",
+                benefit_year=TODAY.year,
+            )
+        )
         desk.uow.commit()
 
 
@@ -852,18 +863,37 @@ def test_tx_ins1_an_item_kept_off_insurance_is_not_estimated_and_posts_a_non_ins
     plan_id, v = desk.plan()
     filling, v = desk.add(plan_id, v, "D2391", "14", "O", fee="200.00", insurable_override=False)
     assert billing_summary_for_patient(desk.uow, desk.patient).estimated_insurance == Decimal("0.00")
-    v = edit_item(desk.uow, desk.owner, plan_id, filling, ItemInput(
-        "D2391", "14", "O", provider_id=desk.provider, fee="200.00"), expected_version=v).version
+    v = edit_item(
+        desk.uow,
+        desk.owner,
+        plan_id,
+        filling,
+        ItemInput("D2391", "14", "O", provider_id=desk.provider, fee="200.00"),
+        expected_version=v,
+    ).version
     assert billing_summary_for_patient(desk.uow, desk.patient).estimated_insurance == Decimal("160.00")
-    v = save_draft(desk.uow, desk.owner, plan_id, PlanChanges(changed=(ItemChange(filling, ItemInput(
-        "D2391", "14", "O", provider_id=desk.provider, fee="200.00", insurable_override=False)),)),
-        expected_version=v).version
+    v = save_draft(
+        desk.uow,
+        desk.owner,
+        plan_id,
+        PlanChanges(
+            changed=(
+                ItemChange(
+                    filling,
+                    ItemInput("D2391", "14", "O", provider_id=desk.provider, fee="200.00", insurable_override=False),
+                ),
+            )
+        ),
+        expected_version=v,
+    ).version
     view = load_plan(desk.uow, plan_id)
     assert view.item(filling).insurable_override is False
     [line] = [i for visit in load_handout(desk.uow, plan_id, today=TODAY).visits for i in visit.items]
     assert (line.insurance, line.patient) == (Decimal("0.00"), Decimal("200.00"))  # the handout agrees
     assert [h.detail for h in view.history if h.action == "item_charge_option_changed"] == [
-        "Insurable of D2391 #14: as the code and office say.", "Insurable of D2391 #14: unticked."]
+        "Insurable of D2391 #14: as the code and office say.",
+        "Insurable of D2391 #14: unticked.",
+    ]
     v = _approve(desk, plan_id, v)
     complete_item(desk.uow, desk.front, plan_id, filling, expected_version=v, completed_on=TODAY, today=TODAY)
     charge = _charge_of(desk, filling)
@@ -911,7 +941,7 @@ def plans_pg_engine(pg_url: str):  # type: ignore[no-untyped-def]
 def test_data3_a_plan_built_saved_approved_and_completed_on_postgresql(plans_pg_engine) -> None:
     """DATA-3/DATA-2/TP-10: the whole plan life on PostgreSQL, with a stale save refused."""
     from dentaldesk.db.models import Patient
-    from dentaldesk.services.users import login
+    from dentaldesk.services.access.login import login
 
     uow = UnitOfWork.for_engine(plans_pg_engine)
     dentist = login(uow, "dentist", "demo-dentist", "pg-ws")

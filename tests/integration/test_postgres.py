@@ -13,9 +13,9 @@ from dentaldesk.db.engine import make_engine
 from dentaldesk.db.migrate import upgrade
 from dentaldesk.db.models import TreatmentPlan
 from dentaldesk.domain.errors import ConflictError
-from dentaldesk.services.patients import search_patients
+from dentaldesk.services.access.login import login
+from dentaldesk.services.patients.search import search_patients
 from dentaldesk.services.uow import UnitOfWork
-from dentaldesk.services.users import login
 
 pytestmark = pytest.mark.postgres
 
@@ -47,7 +47,10 @@ def test_data3_demo_practice_login_and_search_on_postgresql(pg_engine: Engine) -
     with uow:
         some = uow.session.execute(text("SELECT last_name FROM patient ORDER BY id LIMIT 1")).scalar_one()
     rows = search_patients(uow, actor.office_id, some[:3].lower())
-    assert rows and all(r.last_name.lower().startswith(some[:3].lower()) or r.first_name.lower().startswith(some[:3].lower()) for r in rows)
+    assert rows and all(
+        r.last_name.lower().startswith(some[:3].lower()) or r.first_name.lower().startswith(some[:3].lower())
+        for r in rows
+    )
 
 
 def test_data2_second_save_of_the_same_plan_is_refused(pg_engine: Engine) -> None:

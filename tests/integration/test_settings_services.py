@@ -1,4 +1,4 @@
-"""Practice set-up services (issue 7): General settings, fee schedules, dental plans, users, providers."""
+"""Practice set-up services: General settings, fee schedules, dental plans, users, providers."""
 
 from __future__ import annotations
 
@@ -13,20 +13,20 @@ from sqlalchemy import func, select
 from dentaldesk.db.models import AuditEvent, BluebookEntry, Office, Patient, ProcedureCode, User
 from dentaldesk.domain.errors import ConflictError, PermissionDenied, RuleViolation, ValidationError
 from dentaldesk.domain.terms import Category, EstimationType, Role, TaxMethod
-from dentaldesk.services import dental_plans, settings, staff
-from dentaldesk.services.ledger import charge_facts
+from dentaldesk.services.access.login import login
+from dentaldesk.services.ledger.charge_facts import charge_facts
+from dentaldesk.services.practice import dental_plans, settings, staff
 from dentaldesk.services.uow import UnitOfWork
-from dentaldesk.services.users import login
 
 
 @pytest.fixture
-def practice(fast_practice):  # noqa: ANN001, ANN201 - conftest's SmallPractice, copied from a template
+def practice(fast_practice):
     """The small practice of conftest, without paying for its Argon2 hashing in every test."""
     return fast_practice
 
 
 @pytest.fixture
-def uow(practice) -> UnitOfWork:  # noqa: ANN001
+def uow(practice) -> UnitOfWork:
     return practice.uow
 
 
@@ -49,12 +49,23 @@ def audit_count(uow: UnitOfWork) -> int:
 def test_sec2_general_settings_save_whole_with_before_and_after(uow: UnitOfWork, practice) -> None:
     """SEC-2: saving General settings changes the office and audits before and after in one event."""
     form = settings.load_general_settings(uow, practice.owner)
-    changed = replace(form, name="Test Dental Care", phone="555-0100", tax_method=TaxMethod.NON_PRO_RATA,
-                      tax_rate="8.875", estimate_valid_days="60", idle_lock_minutes="5")
+    changed = replace(
+        form,
+        name="Test Dental Care",
+        phone="555-0100",
+        tax_method=TaxMethod.NON_PRO_RATA,
+        tax_rate="8.875",
+        estimate_valid_days="60",
+        idle_lock_minutes="5",
+    )
     settings.save_general_settings(uow, practice.owner, changed)
     again = settings.load_general_settings(uow, practice.owner)
     assert (again.name, again.tax_method, again.tax_rate, again.estimate_valid_days) == (
-        "Test Dental Care", TaxMethod.NON_PRO_RATA, "8.875", "60")
+        "Test Dental Care",
+        TaxMethod.NON_PRO_RATA,
+        "8.875",
+        "60",
+    )
     event = last_audit(uow, "office")
     before, after = json.loads(event.before or "{}"), json.loads(event.after or "{}")
     assert before["name"] == "Test Dental" and after["name"] == "Test Dental Care"
@@ -76,7 +87,7 @@ def test_sec2_general_settings_save_whole_with_before_and_after(uow: UnitOfWork,
 def test_tx_tax1_bad_settings_are_refused_at_the_field_and_nothing_saved(
     uow: UnitOfWork, practice, changes: dict[str, str], field: str
 ) -> None:
-    """TX-TAX-1 / issue 7 bad input: a tax rate outside 0-100, a bad e-mail ... is refused at its field."""
+    """TX-TAX-1 bad input: a tax rate outside 0-100, a bad e-mail ... is refused at its field."""
     form = settings.load_general_settings(uow, practice.owner)
     events = audit_count(uow)
     with pytest.raises(ValidationError) as caught:
@@ -125,7 +136,7 @@ def _code_id(uow: UnitOfWork, code: str) -> int:
 
 def test_money2_fee_grid_edit_in_place_sets_and_clears_a_fee(uow: UnitOfWork, practice) -> None:
     """MONEY-2: a fee cell takes 0 or more in cents; blank removes the entry; each edit is audited."""
-    from dentaldesk.services.codes import copy_master_codes
+    from dentaldesk.services.practice.codes import copy_master_codes
 
     copy_master_codes(uow, practice.owner, ["D0120", "D2740"])
     d2740 = _code_id(uow, "D2740")
@@ -146,7 +157,7 @@ def test_money2_fee_grid_edit_in_place_sets_and_clears_a_fee(uow: UnitOfWork, pr
 @pytest.mark.parametrize("typed", ["10.005", "-5", "abc"])
 def test_money1_fee_with_three_decimals_or_negative_is_refused(uow: UnitOfWork, practice, typed: str) -> None:
     """MONEY-1/MONEY-2: more than two decimals, negative or not a number is refused at the fee."""
-    from dentaldesk.services.codes import copy_master_codes
+    from dentaldesk.services.practice.codes import copy_master_codes
 
     copy_master_codes(uow, practice.owner, ["D0120"])
     d0120 = _code_id(uow, "D0120")
@@ -159,7 +170,7 @@ def test_money1_fee_with_three_decimals_or_negative_is_refused(uow: UnitOfWork, 
 
 def test_money1_raise_by_percent_previews_then_applies_half_up(uow: UnitOfWork, practice) -> None:
     """MONEY-1: raise by 3 % shows old and new fees (half-up once) and applies exactly the preview."""
-    from dentaldesk.services.codes import copy_master_codes
+    from dentaldesk.services.practice.codes import copy_master_codes
 
     copy_master_codes(uow, practice.owner, ["D0120", "D1110"], with_fees=False)
     settings.set_fee(uow, practice.owner, _code_id(uow, "D0120"), 1, "50.50")  # 52.015 -> 52.02
@@ -180,7 +191,7 @@ def test_money1_raise_by_percent_previews_then_applies_half_up(uow: UnitOfWork, 
 
 def test_data2_raise_is_refused_when_fees_changed_since_the_preview(uow: UnitOfWork, practice) -> None:
     """DATA-2: a fee changed after the preview makes the raise refuse whole rather than raise stale fees."""
-    from dentaldesk.services.codes import copy_master_codes
+    from dentaldesk.services.practice.codes import copy_master_codes
 
     copy_master_codes(uow, practice.owner, ["D0120"], with_fees=False)
     code_id = _code_id(uow, "D0120")
@@ -211,9 +222,19 @@ def test_fee_schedule_can_be_named(uow: UnitOfWork, practice) -> None:
 
 def _plan_form(**changes: object) -> dental_plans.DentalPlanForm:
     base = dental_plans.blank_dental_plan_form()
-    terms = tuple(replace(t, coverage_percent="80" if t.category is Category.RESTORATIVE else "100") for t in base.categories)
-    return replace(base, name="Acme PPO", carrier="Acme", estimation_type=EstimationType.PPO, deductible="50",
-                   annual_max="1500", categories=terms, **changes)  # type: ignore[arg-type]
+    terms = tuple(
+        replace(t, coverage_percent="80" if t.category is Category.RESTORATIVE else "100") for t in base.categories
+    )
+    return replace(
+        base,
+        name="Acme PPO",
+        carrier="Acme",
+        estimation_type=EstimationType.PPO,
+        deductible="50",
+        annual_max="1500",
+        categories=terms,
+        **changes,
+    )  # type: ignore[arg-type]
 
 
 def test_ins1_dental_plan_saves_coverage_percent_per_category(uow: UnitOfWork, practice) -> None:
@@ -233,9 +254,11 @@ def test_ins1_dental_plan_saves_coverage_percent_per_category(uow: UnitOfWork, p
 
 @pytest.mark.parametrize("typed", ["101", "-5", "80.5"])
 def test_ins1_coverage_percent_outside_0_100_is_refused(uow: UnitOfWork, practice, typed: str) -> None:
-    """INS-1 / issue 7 bad input: coverage % outside 0-100 is refused at that category; nothing saved."""
+    """INS-1 bad input: coverage % outside 0-100 is refused at that category; nothing saved."""
     form = _plan_form()
-    bad = tuple(replace(t, coverage_percent=typed) if t.category is Category.ENDODONTICS else t for t in form.categories)
+    bad = tuple(
+        replace(t, coverage_percent=typed) if t.category is Category.ENDODONTICS else t for t in form.categories
+    )
     with pytest.raises(ValidationError) as caught:
         dental_plans.save_dental_plan(uow, practice.owner, None, replace(form, categories=bad))
     assert caught.value.field == "coverage_percent:endodontics"
@@ -244,13 +267,15 @@ def test_ins1_coverage_percent_outside_0_100_is_refused(uow: UnitOfWork, practic
 
 def test_bluebook_grid_saves_adds_changes_and_removes_in_one_event(uow: UnitOfWork, practice) -> None:
     """Glossary (bluebook) / SEC-2: the grid is saved whole; the audit names the codes changed."""
-    from dentaldesk.services.codes import copy_master_codes
+    from dentaldesk.services.practice.codes import copy_master_codes
 
     copy_master_codes(uow, practice.owner, ["D0120", "D1110", "D2740"])
     plan_id = dental_plans.save_dental_plan(uow, practice.owner, None, _plan_form())
     B = dental_plans.BluebookLine
     dental_plans.save_bluebook(uow, practice.owner, plan_id, [B("d0120", "40", "", "32"), B("D1110", "70.00")])
-    dental_plans.save_bluebook(uow, practice.owner, plan_id, [B("D0120", "40.00", "", "32.00"), B("D2740", "800", "", "400", "250"), B("")])
+    dental_plans.save_bluebook(
+        uow, practice.owner, plan_id, [B("D0120", "40.00", "", "32.00"), B("D2740", "800", "", "400", "250"), B("")]
+    )
     assert dental_plans.load_bluebook(uow, practice.owner, plan_id) == [
         B("D0120", "40.00", "", "32.00", ""),
         B("D2740", "800.00", "", "400.00", "250.00"),
@@ -271,7 +296,7 @@ def test_bluebook_grid_saves_adds_changes_and_removes_in_one_event(uow: UnitOfWo
 )
 def test_money2_bad_bluebook_rows_are_refused_and_nothing_saved(uow: UnitOfWork, practice, line, message: str) -> None:
     """MONEY-2 / CODE-3: a bluebook row with a bad amount, a duplicate or an unknown code is refused."""
-    from dentaldesk.services.codes import copy_master_codes
+    from dentaldesk.services.practice.codes import copy_master_codes
 
     copy_master_codes(uow, practice.owner, ["D0120", "D1110"])
     plan_id = dental_plans.save_dental_plan(uow, practice.owner, None, _plan_form())
@@ -287,7 +312,9 @@ def test_money2_bad_bluebook_rows_are_refused_and_nothing_saved(uow: UnitOfWork,
 
 def test_sec1_added_user_logs_in_with_an_argon2_hash(uow: UnitOfWork, practice) -> None:
     """SEC-1: a user added in Settings logs in; the password is stored as an Argon2 hash only."""
-    user_id = staff.add_user(uow, practice.owner, staff.UserForm("dent", "Dana Dent", Role.DENTIST, None, password="dent-pass-1"))
+    user_id = staff.add_user(
+        uow, practice.owner, staff.UserForm("dent", "Dana Dent", Role.DENTIST, None, password="dent-pass-1")
+    )
     assert login(uow, "dent", "dent-pass-1", "ws").role is Role.DENTIST
     with uow:
         assert uow.session.get(User, user_id).password_hash.startswith("$argon2id$")
@@ -299,7 +326,7 @@ def test_sec1_reset_password_replaces_the_old_one(uow: UnitOfWork, practice) -> 
     front = next(u for u in staff.list_users(uow, practice.owner) if u.username == "front")
     staff.reset_password(uow, practice.owner, front.id, "brand-new-pass")
     assert login(uow, "front", "brand-new-pass", "ws").username == "front"
-    from dentaldesk.services.users import LoginRefused
+    from dentaldesk.services.access.login import LoginRefused
 
     with pytest.raises(LoginRefused):
         login(uow, "front", "front-pass-1", "ws")
@@ -316,13 +343,15 @@ def test_sec1_short_password_is_refused(uow: UnitOfWork, practice) -> None:
 
 
 def test_last_active_owner_cannot_be_demoted_or_deactivated(uow: UnitOfWork, practice) -> None:
-    """Issue 7: the last active Owner keeps the role; with a second Owner the first may be demoted."""
+    """The last active Owner keeps the role; with a second Owner the first may be demoted."""
     owner = next(u for u in staff.list_users(uow, practice.owner) if u.username == "owner")
     demote = staff.UserForm(owner.username, owner.full_name, Role.ADMIN, None, True)
     with pytest.raises(RuleViolation, match="last active Owner") as caught:
         staff.update_user(uow, practice.owner, owner.id, demote)
     assert caught.value.field == "role"
-    second = staff.add_user(uow, practice.owner, staff.UserForm("own2", "Second Owner", Role.OWNER, None, password="second-pass"))
+    second = staff.add_user(
+        uow, practice.owner, staff.UserForm("own2", "Second Owner", Role.OWNER, None, password="second-pass")
+    )
     second_actor = login(uow, "own2", "second-pass", "ws")
     with pytest.raises(RuleViolation, match="your own login"):
         staff.update_user(uow, practice.owner, owner.id, replace(demote, role=Role.OWNER, active=False))
@@ -334,7 +363,7 @@ def test_last_active_owner_cannot_be_demoted_or_deactivated(uow: UnitOfWork, pra
 
 
 def test_admin_cannot_take_the_owner_role_away(uow: UnitOfWork, practice) -> None:
-    """Issue 7: only an Owner gives or removes the Owner role; an Admin is refused."""
+    """Only an Owner gives or removes the Owner role; an Admin is refused."""
     staff.add_user(uow, practice.owner, staff.UserForm("adm", "Ada Admin", Role.ADMIN, None, password="admin-pass"))
     admin = login(uow, "adm", "admin-pass", "ws")
     owner = next(u for u in staff.list_users(uow, admin) if u.username == "owner")
@@ -348,7 +377,9 @@ def test_user_links_to_a_provider_and_front_desk_cannot_manage_users(uow: UnitOf
     """SETUP_ROLES: a user links to an active provider; front desk is refused by the service."""
     provider = staff.list_providers(uow, practice.owner)[0]
     front = next(u for u in staff.list_users(uow, practice.owner) if u.username == "front")
-    staff.update_user(uow, practice.owner, front.id, staff.UserForm("front", "Fran Front", Role.DENTIST, provider.id, True))
+    staff.update_user(
+        uow, practice.owner, front.id, staff.UserForm("front", "Fran Front", Role.DENTIST, provider.id, True)
+    )
     row = next(u for u in staff.list_users(uow, practice.owner) if u.username == "front")
     assert (row.role, row.provider_name) == (Role.DENTIST, provider.name)
     with pytest.raises(PermissionDenied):
@@ -356,7 +387,7 @@ def test_user_links_to_a_provider_and_front_desk_cannot_manage_users(uow: UnitOf
 
 
 def test_provider_saved_with_kind_and_chart_colour(uow: UnitOfWork, practice) -> None:
-    """Issue 7 item 5: a provider has a name, kind and colour on the chart; bad colour refused."""
+    """A provider has a name, kind and colour on the chart; bad colour refused."""
     form = staff.ProviderForm("Hana Hygienist, RDH", "hh", "hygienist", "#BF3989")
     provider_id = staff.save_provider(uow, practice.owner, None, form)
     row = next(p for p in staff.list_providers(uow, practice.owner) if p.id == provider_id)

@@ -26,17 +26,18 @@ from dentaldesk.db.models import (
 )
 from dentaldesk.domain.errors import ConflictError, RuleViolation, ValidationError
 from dentaldesk.domain.terms import ClaimStatus, GraphicStatus, Icm, TransactionKind
-from dentaldesk.services.claims import create_claim
-from dentaldesk.services.ledger import account_balance_in, charge_facts, charge_terms, facts_for_charge
-from dentaldesk.services.pricing import load_coverages
-from dentaldesk.services.transactions import (
+from dentaldesk.services.access.login import login
+from dentaldesk.services.claims.filing import create_claim
+from dentaldesk.services.ledger.charge_facts import charge_facts, charge_terms, facts_for_charge
+from dentaldesk.services.ledger.queries import account_balance_in
+from dentaldesk.services.ledger.transactions import (
     edit_posted_charge,
     post_transaction,
     posted_charge,
     transaction_context,
 )
+from dentaldesk.services.practice.pricing import load_coverages
 from dentaldesk.services.uow import UnitOfWork
-from dentaldesk.services.users import login
 
 TODAY = dt.date.today()
 
@@ -94,15 +95,17 @@ def _open_claim(uow: UnitOfWork) -> tuple[int, int]:
 # --- facts read once, the same rules as charge_facts
 
 
-
 def test_ins1_ins7_load_coverages_reads_only_the_bluebook_entries_of_the_codes_asked(demo_uow: UnitOfWork) -> None:
     """INS-1/INS-5/INS-7: asked for some codes, each plan's bluebook (and its copays) holds just their
     entries, as in the whole bluebook; the rest of the coverage is the same; no codes, no entries."""
     with demo_uow:
         s = demo_uow.session
         patient = s.scalar(
-            select(Coverage.patient_id).join(BluebookEntry, BluebookEntry.dental_plan_id == Coverage.dental_plan_id)
-            .where(BluebookEntry.code == "D2740").order_by(Coverage.patient_id).limit(1)
+            select(Coverage.patient_id)
+            .join(BluebookEntry, BluebookEntry.dental_plan_id == Coverage.dental_plan_id)
+            .where(BluebookEntry.code == "D2740")
+            .order_by(Coverage.patient_id)
+            .limit(1)
         )
         whole = load_coverages(s, patient)
         asked = load_coverages(s, patient, ["D2740", "D0120", "D0000"])
@@ -119,6 +122,7 @@ def test_ins1_ins7_load_coverages_reads_only_the_bluebook_entries_of_the_codes_a
         assert replace(part, bluebook={}, copays={}) == replace(full, bluebook={}, copays={})
     assert "D2740" in asked[0].bluebook
 
+
 def test_tx_age4_facts_for_charge_agree_with_charge_facts_and_show_a_blank_aged_field(demo_uow) -> None:
     """TX-AGE-4/TX-INS-5: from terms read once, the same facts as charge_facts; ICM 2 shows Aged blank
     while posting ages the patient's portion from DOS and holds the insurance portion."""
@@ -129,8 +133,13 @@ def test_tx_age4_facts_for_charge_agree_with_charge_facts_and_show_a_blank_aged_
         direct = charge_facts(s, patient, s.get(ProcedureCode, code.id), Decimal("180.00"), TODAY)
         terms = charge_terms(s, patient)
     once = facts_for_charge(
-        terms, code="D2391", category=code.category, code_insurable=True, code_taxable=False,
-        fee=Decimal("180.00"), dos=TODAY,
+        terms,
+        code="D2391",
+        category=code.category,
+        code_insurable=True,
+        code_taxable=False,
+        fee=Decimal("180.00"),
+        dos=TODAY,
     )
     assert once == direct
     assert once.insurable and once.estimate is not None and once.estimated_insurance > 0
@@ -145,13 +154,28 @@ def test_ins2_items_ahead_use_the_deductible_first(demo_uow) -> None:
     with demo_uow:
         terms = charge_terms(demo_uow.session, patient)
     assert terms.primary is not None and terms.primary.deductible_left > 0
-    alone = facts_for_charge(terms, code="D2391", category=code.category, code_insurable=True,
-                             code_taxable=False, fee=Decimal("180.00"), dos=TODAY)
+    alone = facts_for_charge(
+        terms,
+        code="D2391",
+        category=code.category,
+        code_insurable=True,
+        code_taxable=False,
+        fee=Decimal("180.00"),
+        dos=TODAY,
+    )
     from dentaldesk.domain.estimates import EstimateInput
 
     first = EstimateInput(key=1, code="D2391", category=code.category, fee=Decimal("500.00"))
-    after = facts_for_charge(terms, code="D2391", category=code.category, code_insurable=True,
-                             code_taxable=False, fee=Decimal("180.00"), dos=TODAY, ahead=[first])
+    after = facts_for_charge(
+        terms,
+        code="D2391",
+        category=code.category,
+        code_insurable=True,
+        code_taxable=False,
+        fee=Decimal("180.00"),
+        dos=TODAY,
+        ahead=[first],
+    )
     assert alone.estimate.deductible_primary > 0
     assert after.estimate.deductible_primary == 0
 
@@ -185,8 +209,13 @@ def test_tx_ins2_posting_against_an_open_claim_adds_the_line_with_its_estimate(d
     view = posted_charge(demo_uow, posted.transaction_id)
     code = _code(demo_uow, "D2391")
     expected = facts_for_charge(
-        context.terms, code="D2391", category=code.category, code_insurable=True, code_taxable=False,
-        fee=Decimal("180.00"), dos=TODAY,
+        context.terms,
+        code="D2391",
+        category=code.category,
+        code_insurable=True,
+        code_taxable=False,
+        fee=Decimal("180.00"),
+        dos=TODAY,
     ).estimate
     # The demo claims are on the primary coverage: the line carries the primary plan's estimate.
     assert view.claim is not None and view.claim.claim_id == claim_id
@@ -239,7 +268,11 @@ def test_tx_age5_edit_posted_charge_changes_notes_and_aged_only_with_audit(demo_
     view = posted_charge(demo_uow, posted.transaction_id)
     later = TODAY + dt.timedelta(days=30)
     edited = edit_posted_charge(
-        demo_uow, actor, view.transaction_id, expected_version=view.version, notes="Call after 30 days",
+        demo_uow,
+        actor,
+        view.transaction_id,
+        expected_version=view.version,
+        notes="Call after 30 days",
         aged_date=later,
     )
     assert edited.changed == ("notes", "aged_date") and edited.version == view.version + 1
@@ -263,8 +296,14 @@ def test_tx_age5_an_aged_date_before_the_dos_is_refused_and_nothing_changes(demo
     patient = _patient(demo_uow, icm=Icm.FULL_FEE_AT_SERVICE, covered=False)
     view = posted_charge(demo_uow, _post(demo_uow, actor, patient).transaction_id)
     with pytest.raises(ValidationError) as refused:
-        edit_posted_charge(demo_uow, actor, view.transaction_id, expected_version=view.version,
-                           notes="x", aged_date=TODAY - dt.timedelta(days=1))
+        edit_posted_charge(
+            demo_uow,
+            actor,
+            view.transaction_id,
+            expected_version=view.version,
+            notes="x",
+            aged_date=TODAY - dt.timedelta(days=1),
+        )
     assert refused.value.field == "aged"
     assert posted_charge(demo_uow, view.transaction_id) == view
 
@@ -286,8 +325,7 @@ def test_tx_ins2_an_unclaimed_charge_goes_on_an_open_claim_and_a_claimed_one_is_
     claim_id, patient = _open_claim(demo_uow)
     view = posted_charge(demo_uow, _post(demo_uow, actor, patient).transaction_id)
     assert view.claim is None and view.insurable
-    edited = edit_posted_charge(demo_uow, actor, view.transaction_id, expected_version=view.version,
-                                claim_id=claim_id)
+    edited = edit_posted_charge(demo_uow, actor, view.transaction_id, expected_version=view.version, claim_id=claim_id)
     assert edited.changed == ("claim",)
     again = posted_charge(demo_uow, view.transaction_id)
     assert again.claim is not None and again.claim.claim_id == claim_id
@@ -320,18 +358,22 @@ def test_ins5_demo_dmo_code_without_bluebook_entry_pays_fee_minus_the_plans_copa
     from dentaldesk.db.models import BluebookEntry, Coverage, DentalPlan, ProcedureCode
     from dentaldesk.domain.estimates import EstimateInput
     from dentaldesk.domain.terms import EstimationType
-    from dentaldesk.services.pricing import estimate_for_patient, quote_fee_in
+    from dentaldesk.services.practice.pricing import estimate_for_patient, quote_fee_in
 
     with demo_uow:
         s = demo_uow.session
         plan = s.scalar(select(DentalPlan).where(DentalPlan.estimation_type == EstimationType.DMO))
-        patient_id = s.scalar(select(Coverage.patient_id).where(Coverage.dental_plan_id == plan.id, Coverage.rank == "primary"))
+        patient_id = s.scalar(
+            select(Coverage.patient_id).where(Coverage.dental_plan_id == plan.id, Coverage.rank == "primary")
+        )
         listed = set(s.scalars(select(BluebookEntry.code).where(BluebookEntry.dental_plan_id == plan.id)))
         code = s.scalars(
             select(ProcedureCode).where(ProcedureCode.insurable.is_(True), ProcedureCode.code.not_in(listed))
         ).first()
         quote = quote_fee_in(s, patient_id, code.code)
-        [item] = estimate_for_patient(s, patient_id, [EstimateInput(key=1, code=code.code, category=code.category, fee=quote.fee)])
+        [item] = estimate_for_patient(
+            s, patient_id, [EstimateInput(key=1, code=code.code, category=code.category, fee=quote.fee)]
+        )
         copay = plan.default_copay
     assert copay > 0
     assert quote.source.startswith("Fee 0")

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from dentaldesk.db.models import AuditEvent, User
 from dentaldesk.domain.errors import PermissionDenied, ValidationError
 from dentaldesk.domain.terms import Role
+from dentaldesk.services.access.login import LoginRefused, create_user, login
 from dentaldesk.services.uow import UnitOfWork
-from dentaldesk.services.users import LoginRefused, create_user, login
 
 
 def test_sec1_password_is_stored_as_an_argon2_hash(uow: UnitOfWork, practice) -> None:
@@ -68,8 +68,13 @@ def test_front_desk_cannot_add_users(uow: UnitOfWork, practice) -> None:
     """SEC: roles are enforced in the service layer, not only the UI."""
     with pytest.raises(PermissionDenied, match="Front desk"):
         create_user(
-            uow, practice.front_desk, office_id=practice.office_id, username="x", full_name="X",
-            role=Role.ADMIN, password="long-enough-1",
+            uow,
+            practice.front_desk,
+            office_id=practice.office_id,
+            username="x",
+            full_name="X",
+            role=Role.ADMIN,
+            password="long-enough-1",
         )
 
 
@@ -77,8 +82,13 @@ def test_short_password_is_refused_at_the_field(uow: UnitOfWork, practice) -> No
     """A password under 8 characters is refused at the password field; no user is made."""
     with pytest.raises(ValidationError) as caught:
         create_user(
-            uow, practice.owner, office_id=practice.office_id, username="newbie", full_name="N",
-            role=Role.DENTIST, password="short",
+            uow,
+            practice.owner,
+            office_id=practice.office_id,
+            username="newbie",
+            full_name="N",
+            role=Role.DENTIST,
+            password="short",
         )
     assert caught.value.field == "password"
     with uow:

@@ -6,8 +6,8 @@ from PySide6.QtCore import Qt
 from sqlalchemy import select
 
 from dentaldesk.db.models import AuditEvent
-from dentaldesk.services.office import office_info
-from dentaldesk.ui.main_window import MainWindow
+from dentaldesk.services.practice.office import office_info
+from dentaldesk.ui.shell.main_window import MainWindow
 
 
 def test_sec1_idle_lock_hides_patient_data_until_the_password_is_typed(qtbot, engine, practice, make_ctx) -> None:

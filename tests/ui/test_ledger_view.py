@@ -15,13 +15,13 @@ from sqlalchemy import Engine, select
 
 from dentaldesk.db.models import Account, Office
 from dentaldesk.domain.money import format_money
-from dentaldesk.services.aging_report import account_aging, office_aging
-from dentaldesk.services.claims import claim_candidates, open_claims
-from dentaldesk.services.ledger_queries import account_ledger
+from dentaldesk.services.access.login import login
+from dentaldesk.services.claims.filing import claim_candidates, open_claims
+from dentaldesk.services.ledger.aging import account_aging, office_aging
+from dentaldesk.services.ledger.queries import account_ledger
 from dentaldesk.services.uow import UnitOfWork
-from dentaldesk.services.users import login
-from dentaldesk.ui.ledger_dialogs import CreateClaimDialog, InsurancePaymentDialog, PaymentDialog
-from dentaldesk.ui.ledger_view import LedgerView
+from dentaldesk.ui.ledger.dialogs import CreateClaimDialog, InsurancePaymentDialog, PaymentDialog
+from dentaldesk.ui.ledger.view import LedgerView
 from dentaldesk.ui.transactions.fields import ERROR_COLOR, SUCCESS_COLOR
 
 LEFT = Qt.MouseButton.LeftButton
@@ -111,8 +111,10 @@ def test_bad_input_a_negative_payment_is_refused_at_the_amount_field(
     dialog.reject()
 
 
-def test_bad_input_an_overpayment_is_kept_and_shown_as_a_credit(qtbot, owner_view: LedgerView, demo_engine: Engine) -> None:
-    """Bad input (issue 4): paying 25.00 more than the balance leaves a credit of 25.00, shown in the strip."""
+def test_bad_input_an_overpayment_is_kept_and_shown_as_a_credit(
+    qtbot, owner_view: LedgerView, demo_engine: Engine
+) -> None:
+    """Bad input: paying 25.00 more than the balance leaves a credit of 25.00, shown in the strip."""
     account, _oldest = _account_owing(demo_engine)
     owner_view.set_account(account)
     balance = account_aging(UnitOfWork.for_engine(demo_engine), account).balance
@@ -136,7 +138,9 @@ def test_front_desk_sees_adjustment_disabled_with_the_reason(qtbot, demo_engine:
     assert view.pay_button.isEnabled()
 
 
-def test_an_adjustment_without_a_reason_is_refused_at_the_reason(qtbot, owner_view: LedgerView, demo_engine: Engine) -> None:
+def test_an_adjustment_without_a_reason_is_refused_at_the_reason(
+    qtbot, owner_view: LedgerView, demo_engine: Engine
+) -> None:
     """TX-VAL-1: no reason -> message under Reason; with one, the credit adjustment posts."""
     account, oldest = _account_owing(demo_engine)
     owner_view.set_account(account)

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from dentaldesk.db.models import AuditEvent
 from dentaldesk.domain.terms import Role
-from dentaldesk.ui.login import LoginDialog
+from dentaldesk.ui.shell.login import LoginDialog
 
 
 def test_sec1_right_password_logs_in(qtbot, engine, practice, make_ctx) -> None:

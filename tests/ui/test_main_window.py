@@ -6,8 +6,8 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
-from dentaldesk.services.office import office_info
-from dentaldesk.ui.main_window import MainWindow
+from dentaldesk.services.practice.office import office_info
+from dentaldesk.ui.shell.main_window import MainWindow
 
 
 def make_window(qtbot, engine, practice, make_ctx, actor=None) -> MainWindow:
@@ -19,7 +19,7 @@ def make_window(qtbot, engine, practice, make_ctx, actor=None) -> MainWindow:
 
 
 def test_status_bar_names_user_role_office_and_database(qtbot, engine, practice, make_ctx) -> None:
-    """Issue 2: the status bar shows user, role, office and database."""
+    """The status bar shows user, role, office and database."""
     window = make_window(qtbot, engine, practice, make_ctx)
     assert window.status_user.text() == "Fran Front (Front desk)"
     assert "TST01" in window.status_office.text()

@@ -1,4 +1,4 @@
-"""Adding and editing patients from the Patients view, as the front desk does (issue 7, item 6)."""
+"""Adding and editing patients from the Patients view, as the front desk does)."""
 
 from __future__ import annotations
 
@@ -12,13 +12,14 @@ from sqlalchemy import func, select
 
 from dentaldesk.db.models import Account, Patient
 from dentaldesk.domain.terms import Icm
-from dentaldesk.services import dental_plans, patient_admin
-from dentaldesk.services.patients import patient_header
-from dentaldesk.services.pricing import quote_fee_in
+from dentaldesk.services.access.login import login
+from dentaldesk.services.patients import records as patient_admin
+from dentaldesk.services.patients.search import patient_header
+from dentaldesk.services.practice import dental_plans
+from dentaldesk.services.practice.pricing import quote_fee_in
 from dentaldesk.services.uow import UnitOfWork
-from dentaldesk.services.users import login
-from dentaldesk.ui.patient_dialog import PatientDialog
-from dentaldesk.ui.patients_view import PatientsView
+from dentaldesk.ui.patients.dialog import PatientDialog
+from dentaldesk.ui.patients.view import PatientsView
 
 LEFT = Qt.MouseButton.LeftButton
 
@@ -61,7 +62,9 @@ def open_new(qtbot, view: PatientsView) -> PatientDialog:
     return dialog
 
 
-def type_person(qtbot, dialog: PatientDialog, first: str = "Maria", last: str = "Lopez", born: str = "1988-06-14") -> None:
+def type_person(
+    qtbot, dialog: PatientDialog, first: str = "Maria", last: str = "Lopez", born: str = "1988-06-14"
+) -> None:
     qtbot.keyClicks(dialog.first_name, first)
     qtbot.keyClicks(dialog.last_name, last)
     qtbot.keyClicks(dialog.birth_date, born)
@@ -75,7 +78,7 @@ def patient_count(view: PatientsView) -> int:
 
 
 def test_front_desk_adds_a_patient_with_a_new_account(qtbot, view: PatientsView, shots: Path) -> None:
-    """Issue 7: New patient gives a system patient ID and a new account with the ICM chosen; the view shows them."""
+    """New patient gives a system patient ID and a new account with the ICM chosen; the view shows them."""
     dialog = open_new(qtbot, view)
     assert dialog.patient_number.text() == "given by the system when saved"
     type_person(qtbot, dialog)
@@ -90,7 +93,11 @@ def test_front_desk_adds_a_patient_with_a_new_account(qtbot, view: PatientsView,
     assert chosen.args == [saved.patient_id]
     assert view.model.row(0).display_name == "Lopez, Maria"
     header = patient_header(view.ctx.uow(), saved.patient_id)
-    assert (header.icm, header.fee_schedule, header.email) == (Icm.PATIENT_PORTION_AT_SERVICE, 1, "maria.lopez@example.com")
+    assert (header.icm, header.fee_schedule, header.email) == (
+        Icm.PATIENT_PORTION_AT_SERVICE,
+        1,
+        "maria.lopez@example.com",
+    )
 
 
 @pytest.mark.parametrize(
@@ -100,8 +107,10 @@ def test_front_desk_adds_a_patient_with_a_new_account(qtbot, view: PatientsView,
         ("email", "maria.example.com", "'maria.example.com' is not an e-mail address"),
     ],
 )
-def test_bad_birth_date_or_email_is_refused_at_the_field(qtbot, view: PatientsView, field: str, typed: str, message: str, shots: Path) -> None:
-    """Issue 7 bad input: a birth date in the future or an e-mail that is not one is refused beside it; nothing saved."""
+def test_bad_birth_date_or_email_is_refused_at_the_field(
+    qtbot, view: PatientsView, field: str, typed: str, message: str, shots: Path
+) -> None:
+    """Bad input: a birth date in the future or an e-mail that is not one is refused beside it; nothing saved."""
     before = patient_count(view)
     dialog = open_new(qtbot, view)
     type_person(qtbot, dialog)
@@ -114,7 +123,7 @@ def test_bad_birth_date_or_email_is_refused_at_the_field(qtbot, view: PatientsVi
 
 
 def test_duplicate_name_and_birth_date_warns_and_save_anyway_saves(qtbot, view: PatientsView, shots: Path) -> None:
-    """Issue 7: same name and birth date shows a warning with Save anyway; it is a warning, not a refusal."""
+    """Same name and birth date shows a warning with Save anyway; it is a warning, not a refusal."""
     with view.ctx.uow() as uow:
         twin = uow.session.scalar(select(Patient).order_by(Patient.id).limit(1))
         first, last, born, number = twin.first_name, twin.last_name, f"{twin.birth_date:%Y-%m-%d}", twin.patient_number
@@ -174,7 +183,7 @@ def test_patient_joins_an_existing_account_and_takes_its_terms(qtbot, view: Pati
 
 
 def test_unknown_account_number_is_refused_beside_it(qtbot, view: PatientsView) -> None:
-    """Issue 7: an account number that does not exist is refused beside the account field."""
+    """An account number that does not exist is refused beside the account field."""
     dialog = open_new(qtbot, view)
     type_person(qtbot, dialog)
     qtbot.keyClicks(dialog.account_number, "99999")
@@ -184,7 +193,7 @@ def test_unknown_account_number_is_refused_beside_it(qtbot, view: PatientsView) 
 
 
 def test_edit_patient_from_the_list_changes_the_phone(qtbot, view: PatientsView, shots: Path) -> None:
-    """SEC-2/issue 7: Edit patient opens the chosen patient filled in; a changed phone is saved."""
+    """SEC-2: Edit patient opens the chosen patient filled in; a changed phone is saved."""
     assert not view.edit_button.isEnabled()
     with view.ctx.uow() as uow:
         someone = uow.session.scalar(select(Patient).order_by(Patient.id).limit(1))
@@ -211,10 +220,22 @@ def test_patient_dialog_keyboard_order_mnemonics_and_names(qtbot, view: Patients
     for _ in range(9):
         order.append(QApplication.focusWidget().objectName())
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
-    assert order == ["first_name", "last_name", "birth_date", "phone", "email", "address", "new_account",
-                     "account_number", "icm"]
+    assert order == [
+        "first_name",
+        "last_name",
+        "birth_date",
+        "phone",
+        "email",
+        "address",
+        "new_account",
+        "account_number",
+        "icm",
+    ]
     qtbot.keyClick(dialog, Qt.Key.Key_B, Qt.KeyboardModifier.AltModifier)
     assert QApplication.focusWidget() is dialog.birth_date
-    unnamed = [w.objectName() for w in dialog.findChildren(QLineEdit) + dialog.findChildren(QComboBox)
-               if not w.accessibleName()]
+    unnamed = [
+        w.objectName()
+        for w in dialog.findChildren(QLineEdit) + dialog.findChildren(QComboBox)
+        if not w.accessibleName()
+    ]
     assert unnamed == []

@@ -13,7 +13,6 @@ from sqlalchemy import func, select
 
 from dentaldesk.db.models import LedgerTransaction, PlanItem, Provider
 from dentaldesk.domain.terms import ApprovalMethod, PlanStatus
-from dentaldesk.services.codes import copy_master_codes
 from dentaldesk.services.plans import (
     ItemInput,
     add_item,
@@ -23,11 +22,12 @@ from dentaldesk.services.plans import (
     link_prerequisite,
     load_plan,
 )
+from dentaldesk.services.practice.codes import copy_master_codes
 from dentaldesk.ui.plans.approval_dialog import ApprovalDialog
 from dentaldesk.ui.plans.dialogs import CancelPlanDialog, CompleteItemDialog, DependsOnDialog
 from dentaldesk.ui.plans.editor import PlanEditor
 from dentaldesk.ui.plans.plan_model import FEE_COLUMN
-from dentaldesk.ui.transaction_dialog import PatientTransactionDialog
+from dentaldesk.ui.transactions import PatientTransactionDialog
 
 CODES = ["D0120", "D2391", "D2740", "D2950", "D6010", "D7140"]
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -512,7 +512,7 @@ def test_data2_saving_over_another_workstations_change_is_refused_with_a_clear_m
 
 
 def test_keyboard_only_tab_order_accessible_names_and_close_asks_to_save(qtbot, office, make_ctx) -> None:
-    """Issue 3 item 6: the tree, then the edit buttons by Tab; names for screen readers; closing with
+    """The tree, then the edit buttons by Tab; names for screen readers; closing with
     unsaved changes asks Save / Discard / Cancel."""
     plan_id, _ = office.plan(("D0120", "", 1))
     editor = open_editor(qtbot, office, make_ctx, plan_id)

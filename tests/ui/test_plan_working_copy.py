@@ -16,7 +16,7 @@ from dentaldesk.services.plans import New, PlanChanges, PlanItemRow, PlanView
 from dentaldesk.ui.plans.signature_pad import SignaturePad
 from dentaldesk.ui.plans.working_copy import WorkingItem, WorkingPlan
 
-NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
 
 
 def row(

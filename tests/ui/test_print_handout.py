@@ -6,6 +6,7 @@ import io
 from pathlib import Path
 
 import pytest
+from handout_plans import build_template, copy_template
 from pypdf import PdfReader
 from PySide6.QtCore import QObject, QUrl, QUrlQuery, Slot
 from PySide6.QtGui import QDesktopServices
@@ -15,10 +16,15 @@ from sqlalchemy import select
 
 from dentaldesk.db.models import PlanEvent
 from dentaldesk.printing.handout import build_handout_pdf
-from dentaldesk.services.handout import load_handout
-from dentaldesk.ui import print_handout
-from dentaldesk.ui.print_handout import HandoutPdf, handout_folder, print_plan, save_plan_pdf, send_plan_to_patient
-from handout_plans import build_template, copy_template
+from dentaldesk.services.plans.handout import load_handout
+from dentaldesk.ui.plans import print_handout
+from dentaldesk.ui.plans.print_handout import (
+    HandoutPdf,
+    handout_folder,
+    print_plan,
+    save_plan_pdf,
+    send_plan_to_patient,
+)
 
 
 @pytest.fixture(scope="module")
@@ -63,8 +69,12 @@ def window(qtbot) -> QWidget:
 
 def events(copy, plan_id: int) -> list[tuple[str, str]]:
     with copy.uow:
-        return [(e.action, e.detail) for e in copy.uow.session.scalars(
-            select(PlanEvent).where(PlanEvent.plan_id == plan_id).order_by(PlanEvent.id))]
+        return [
+            (e.action, e.detail)
+            for e in copy.uow.session.scalars(
+                select(PlanEvent).where(PlanEvent.plan_id == plan_id).order_by(PlanEvent.id)
+            )
+        ]
 
 
 def pdf_printer(path: Path) -> QPrinter:
@@ -153,7 +163,7 @@ def test_save_as_pdf_writes_the_handout_where_chosen_and_records_it(
 
 
 def test_save_into_a_missing_folder_shows_the_reason(qtbot, ctx, copy, window, told, tmp_path, monkeypatch) -> None:
-    """Issue 6 bad input: a folder that cannot be written gives a clear message; nothing recorded."""
+    """Bad input: a folder that cannot be written gives a clear message; nothing recorded."""
     target = tmp_path / "gone" / "plan.pdf"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), "")))
     assert save_plan_pdf(ctx, window, copy.plans["draft"]) is None
@@ -183,9 +193,7 @@ class MailCatcher(QObject):
         self.urls.append(url)
 
 
-def test_tp17_send_to_patient_saves_pdf_and_opens_mail_addressed_to_patient(
-    qtbot, ctx, copy, window, told
-) -> None:
+def test_tp17_send_to_patient_saves_pdf_and_opens_mail_addressed_to_patient(qtbot, ctx, copy, window, told) -> None:
     """TP-17, TP-4: the PDF is saved, the mail client opens to the patient naming the file; recorded."""
     catcher = MailCatcher()
     QDesktopServices.setUrlHandler("mailto", catcher, "open")

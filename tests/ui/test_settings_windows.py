@@ -1,4 +1,4 @@
-"""The Settings hub and its set-up windows, driven as a person would (issue 7)."""
+"""The Settings hub and its set-up windows, driven as a person would."""
 
 from __future__ import annotations
 
@@ -14,12 +14,12 @@ from sqlalchemy import select
 
 from dentaldesk.db.models import Patient, ProcedureCode
 from dentaldesk.domain.terms import Role
-from dentaldesk.services import dental_plans, settings, staff
-from dentaldesk.services.code_admin import master_list
-from dentaldesk.services.codes import office_codes, search_codes
-from dentaldesk.services.ledger import charge_facts
-from dentaldesk.services.users import login
-from dentaldesk.ui.settings_view import SettingsView
+from dentaldesk.services.access.login import login
+from dentaldesk.services.ledger.charge_facts import charge_facts
+from dentaldesk.services.practice import dental_plans, settings, staff
+from dentaldesk.services.practice.code_admin import master_list
+from dentaldesk.services.practice.codes import office_codes, search_codes
+from dentaldesk.ui.settings.view import SettingsView
 
 LEFT = Qt.MouseButton.LeftButton
 
@@ -42,7 +42,7 @@ def retype(qtbot, edit: QLineEdit, text: str) -> None:
 
 
 @pytest.fixture
-def hub(qtbot, demo_engine, make_ctx):  # noqa: ANN001, ANN201
+def hub(qtbot, demo_engine, make_ctx):
     """The Settings view of the demo practice, logged in as the owner."""
     from dentaldesk.services.uow import UnitOfWork
 
@@ -55,7 +55,7 @@ def hub(qtbot, demo_engine, make_ctx):  # noqa: ANN001, ANN201
     return view
 
 
-def open_window(qtbot, hub: SettingsView, key: str):  # noqa: ANN201
+def open_window(qtbot, hub: SettingsView, key: str):
     qtbot.mouseClick(hub.buttons[key], LEFT)
     window = hub.windows[key]
     qtbot.addWidget(window)
@@ -119,7 +119,7 @@ def test_tx_tax1_changing_the_tax_method_changes_taxable(qtbot, hub: SettingsVie
 
 
 def test_tx_tax1_bad_tax_rate_and_email_are_refused_at_the_field(qtbot, hub: SettingsView, shots: Path) -> None:
-    """Issue 7 bad input: a tax rate of 150 and an e-mail that is not one are refused beside the field."""
+    """Bad input: a tax rate of 150 and an e-mail that is not one are refused beside the field."""
     window = open_window(qtbot, hub, "general")
     retype(qtbot, window.tax_rate, "150")
     qtbot.keyClicks(window.name, " Care")
@@ -170,7 +170,9 @@ def test_code3_copy_from_master_list_then_the_code_is_available(qtbot, hub: Sett
     window.grab().save(str(shots / "settings_codes_copied.png"))
 
 
-def test_code1_add_custom_code_refuses_a_non_cdt_code_until_custom_is_ticked(qtbot, hub: SettingsView, shots: Path) -> None:
+def test_code1_add_custom_code_refuses_a_non_cdt_code_until_custom_is_ticked(
+    qtbot, hub: SettingsView, shots: Path
+) -> None:
     """CODE-1 bad input: 'X12' without Custom is refused at the code; ticked Custom it is added with its flags."""
     window = open_window(qtbot, hub, "codes")
     qtbot.mouseClick(window.add_button, LEFT)
@@ -230,12 +232,17 @@ def test_code2_office_search_as_you_type(qtbot, hub: SettingsView) -> None:
     assert codes and all(c.startswith("D27") for c in codes)
 
 
-def test_code1_import_csv_shows_refused_rows_before_importing(qtbot, hub: SettingsView, tmp_path: Path, shots: Path) -> None:
+def test_code1_import_csv_shows_refused_rows_before_importing(
+    qtbot, hub: SettingsView, tmp_path: Path, shots: Path
+) -> None:
     """CODE-1: the import preview lists each refused row with its reason; Import adds the good ones."""
     window = open_window(qtbot, hub, "codes")
     path = tmp_path / "licensed.csv"
-    path.write_text("code,name,category,fee\nD0999,Unlisted exam,diagnostic,40\nX1,Not CDT,diagnostic,10\n"
-                    "D0998,Bad fee,diagnostic,1.234\n", encoding="utf-8")
+    path.write_text(
+        "code,name,category,fee\nD0999,Unlisted exam,diagnostic,40\nX1,Not CDT,diagnostic,10\n"
+        "D0998,Bad fee,diagnostic,1.234\n",
+        encoding="utf-8",
+    )
     window.preview_import(path)
     dialog = window.import_dialog
     qtbot.addWidget(dialog)
@@ -318,7 +325,10 @@ def test_ins1_new_dental_plan_refuses_coverage_over_100_then_saves(qtbot, hub: S
     assert window.status.text() == "Guardian DentalGuard saved."
     assert window.tabs.isTabEnabled(1)
     plan = next(p for p in dental_plans.dental_plans(hub.ctx.uow(), hub.ctx.user) if p.name == "Guardian DentalGuard")
-    terms = {t.category: t.coverage_percent for t in dental_plans.load_dental_plan(hub.ctx.uow(), hub.ctx.user, plan.id).categories}
+    terms = {
+        t.category: t.coverage_percent
+        for t in dental_plans.load_dental_plan(hub.ctx.uow(), hub.ctx.user, plan.id).categories
+    }
     assert terms[Category.RESTORATIVE] == "80"
 
 
@@ -341,7 +351,7 @@ def test_bluebook_grid_row_typed_and_saved_and_a_negative_fee_refused(qtbot, hub
     assert window.book_error.text().startswith(f"Row {before + 1} (D4921):")
     window.grab().save(str(shots / "settings_bluebook_refused.png"))
     hub.ctx.changes.changed.emit("settings")
-    from dentaldesk.services.codes import copy_master_codes
+    from dentaldesk.services.practice.codes import copy_master_codes
 
     copy_master_codes(hub.ctx.uow(), hub.ctx.user, ["D4921"])
     window.book.setCurrentCell(before, 1)
@@ -359,7 +369,7 @@ def test_bluebook_grid_row_typed_and_saved_and_a_negative_fee_refused(qtbot, hub
 
 
 def test_last_active_owner_cannot_be_demoted_in_the_users_window(qtbot, hub: SettingsView, shots: Path) -> None:
-    """Issue 7: choosing Admin for the only Owner is refused at the role, with the reason."""
+    """Choosing Admin for the only Owner is refused at the role, with the reason."""
     window = open_window(qtbot, hub, "users")
     owner_row = next(n for n, u in enumerate(window.users.rows) if u.username == "owner")
     window.table.selectRow(owner_row)
@@ -399,7 +409,7 @@ def test_sec1_add_a_user_and_reset_a_password(qtbot, hub: SettingsView, shots: P
 
 
 def test_provider_added_with_a_chart_colour(qtbot, hub: SettingsView, shots: Path) -> None:
-    """Issue 7 item 5: a provider with name, kind and chart colour; 'pink' is refused at the colour."""
+    """A provider with name, kind and chart colour; 'pink' is refused at the colour."""
     window = open_window(qtbot, hub, "providers")
     qtbot.mouseClick(window.new_button, LEFT)
     qtbot.keyClicks(window.name, "Sam Ortiz, DDS")
@@ -432,7 +442,7 @@ def test_master_list_marks_codes_the_office_has(demo_uow) -> None:
 
 
 def test_a_closed_window_opens_again_with_current_data(qtbot, hub: SettingsView) -> None:
-    """Issue 7: closing a set-up window and opening it again shows what was saved meanwhile."""
+    """Closing a set-up window and opening it again shows what was saved meanwhile."""
     first = open_window(qtbot, hub, "general")
     assert open_window(qtbot, hub, "general") is first  # open: brought to the front, not doubled
     first.close()

@@ -8,11 +8,11 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from dentaldesk.app import Startup
-from dentaldesk.ui.first_run import FirstRunDialog
+from dentaldesk.ui.shell.first_run import FirstRunDialog
 
 
 def test_login_window_first_then_database_then_main_window(qtbot, demo_engine) -> None:
-    """Issue 2: the login window shows at once; Log in waits for the database; then the main window."""
+    """The login window shows at once; Log in waits for the database; then the main window."""
     startup = Startup(str(demo_engine.url))
     qtbot.addWidget(startup.login)
     startup.start()
@@ -59,8 +59,12 @@ def test_first_start_on_an_empty_database_sets_up_the_practice(qtbot, tmp_path: 
     def fill_first_run() -> None:
         dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, FirstRunDialog) and w.isVisible())
         values = {
-            "office_name": "Elm Dental", "office_code": "ELM1", "full_name": "Erin Elm",
-            "username": "erin", "password": "erin-pass-1", "confirm": "erin-pass-1",
+            "office_name": "Elm Dental",
+            "office_code": "ELM1",
+            "full_name": "Erin Elm",
+            "username": "erin",
+            "password": "erin-pass-1",
+            "confirm": "erin-pass-1",
         }
         for key, text in values.items():
             qtbot.keyClicks(dialog.inputs[key], text)

@@ -1,33 +1,52 @@
-"""The tooth chart and the patient chart panel, driven as a person would (issue 5, TX-CHART-1/2, ID-1)."""
+"""The tooth chart and the patient chart panel, driven as a person would (TX-CHART-1/2, ID-1)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
 
-from chart_builders import ChartedPractice, charted, charted_template  # noqa: F401 - fixtures
+from chart_builders import ChartedPractice
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QDialogButtonBox
 
 from dentaldesk.domain.terms import Category, GraphicStatus, ToothNumbering
-from dentaldesk.services.chart import ChartMark, chart_marks
-from dentaldesk.services.ledger_queries import account_ledger
-from dentaldesk.ui.chart_layout import STATUS_STYLES, Dentition, default_dentition
-from dentaldesk.ui.chart_panel import ROLE_NOTE, PatientChartPanel
-from dentaldesk.ui.tooth_chart import ToothChart
+from dentaldesk.printing.palette import STATUS_STYLES
+from dentaldesk.services.chart.marks import ChartMark, chart_marks
+from dentaldesk.services.ledger.queries import account_ledger
+from dentaldesk.ui.chart.layout import Dentition, default_dentition
+from dentaldesk.ui.chart.panel import ROLE_NOTE, PatientChartPanel
+from dentaldesk.ui.chart.tooth_chart import ToothChart
 
-NOW = dt.datetime(2025, 3, 1, 9, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2025, 3, 1, 9, 0, tzinfo=dt.UTC)
 
 
-def mark(mark_id: int, tooth: str, code: str, category: Category, status: GraphicStatus, surfaces: str = "",
-         removed: bool = False) -> ChartMark:
+def mark(
+    mark_id: int,
+    tooth: str,
+    code: str,
+    category: Category,
+    status: GraphicStatus,
+    surfaces: str = "",
+    removed: bool = False,
+) -> ChartMark:
     return ChartMark(
-        id=mark_id, patient_id=1, tooth=tooth, surfaces=surfaces, procedure_code_id=1, code=code,
-        code_name={"D2740": "Crown, all porcelain"}.get(code, "Filling"), category=category, status=status,
-        created_at=NOW, created_by="Dana Dent", removed_at=NOW if removed else None,
-        removed_by="Dana Dent" if removed else "", removal_reason="Wrong tooth" if removed else "",
-        transaction_id=None, plan_item_id=None,
+        id=mark_id,
+        patient_id=1,
+        tooth=tooth,
+        surfaces=surfaces,
+        procedure_code_id=1,
+        code=code,
+        code_name={"D2740": "Crown, all porcelain"}.get(code, "Filling"),
+        category=category,
+        status=status,
+        created_at=NOW,
+        created_by="Dana Dent",
+        removed_at=NOW if removed else None,
+        removed_by="Dana Dent" if removed else "",
+        removal_reason="Wrong tooth" if removed else "",
+        transaction_id=None,
+        plan_item_id=None,
     )
 
 
@@ -74,7 +93,7 @@ def click_row(qtbot, panel: PatientChartPanel, mark_id: int) -> None:  # type: i
 
 
 def test_clicking_a_tooth_chooses_it(qtbot) -> None:  # type: ignore[no-untyped-def]
-    """Issue 5: clicking a tooth selects it and emits its Universal number, for a new plan item."""
+    """Clicking a tooth selects it and emits its Universal number, for a new plan item."""
     chart = make_chart(qtbot)
     with qtbot.waitSignal(chart.tooth_chosen) as chosen:
         qtbot.mouseClick(chart, Qt.MouseButton.LeftButton, pos=chart.tooth_centre("19").toPoint())
@@ -86,7 +105,13 @@ def test_id_1_fdi_office_labels_teeth_in_fdi_and_emits_universal(qtbot) -> None:
     """ID-1: under FDI the chart labels Universal 14 as 26 and 30 as 46; a click still gives the stored tooth."""
     chart = make_chart(qtbot, numbering=ToothNumbering.FDI)
     assert [chart.tooth_label(t) for t in ("1", "8", "9", "14", "17", "30", "32")] == [
-        "18", "11", "21", "26", "38", "46", "48",
+        "18",
+        "11",
+        "21",
+        "26",
+        "38",
+        "46",
+        "48",
     ]
     assert chart.tooth_text("14") == "Tooth 26, planned: D2740 Crown, all porcelain"
     with qtbot.waitSignal(chart.tooth_chosen) as chosen:
@@ -122,7 +147,7 @@ def test_surfaces_face_the_right_way(qtbot) -> None:  # type: ignore[no-untyped-
 
 
 def test_arrow_keys_move_and_space_chooses(qtbot) -> None:  # type: ignore[no-untyped-def]
-    """Issue 5 item 4: by keyboard alone: arrows move between teeth, Space or Enter chooses."""
+    """By keyboard alone: arrows move between teeth, Space or Enter chooses."""
     chart = make_chart(qtbot)
     chart.setFocus()
     qtbot.keyClick(chart, Qt.Key.Key_Right)
@@ -145,7 +170,7 @@ def test_arrow_keys_move_and_space_chooses(qtbot) -> None:  # type: ignore[no-un
 
 
 def test_accessible_name_follows_the_focused_tooth(qtbot) -> None:  # type: ignore[no-untyped-def]
-    """Issue 5 item 4: the focused tooth is named with its marks; the chart describes every mark and the keys."""
+    """The focused tooth is named with its marks; the chart describes every mark and the keys."""
     chart = make_chart(qtbot)
     chart.setFocus()
     for _ in range(13):
@@ -158,7 +183,7 @@ def test_accessible_name_follows_the_focused_tooth(qtbot) -> None:  # type: igno
 
 
 def test_dentition_modes_show_the_right_teeth(qtbot) -> None:  # type: ignore[no-untyped-def]
-    """Issue 5: permanent shows 1-32, primary A-T, mixed both; a mark on a hidden tooth is announced."""
+    """Permanent shows 1-32, primary A-T, mixed both; a mark on a hidden tooth is announced."""
     chart = make_chart(qtbot, marks=[mark(9, "K", "D1351", Category.PREVENTIVE, GraphicStatus.EXISTING)])
     assert len(chart.visible_teeth()) == 32 and len(chart.hidden_marks()) == 1
     assert "1 mark on primary teeth not shown" in chart.accessibleDescription()
@@ -171,7 +196,7 @@ def test_dentition_modes_show_the_right_teeth(qtbot) -> None:  # type: ignore[no
 
 
 def test_default_dentition_follows_age_and_marks() -> None:
-    """Issue 5: a 4-year-old sees primary teeth, a 9-year-old mixed, an adult permanent unless marks need mixed."""
+    """A 4-year-old sees primary teeth, a 9-year-old mixed, an adult permanent unless marks need mixed."""
     today = dt.date(2025, 6, 1)
     assert default_dentition(dt.date(2021, 1, 1), [], today) is Dentition.PRIMARY
     assert default_dentition(dt.date(2016, 1, 1), [], today) is Dentition.MIXED
@@ -180,7 +205,7 @@ def test_default_dentition_follows_age_and_marks() -> None:
 
 
 def test_chart_scales_with_the_widget(qtbot) -> None:  # type: ignore[no-untyped-def]
-    """Issue 5: sized for beside the plan editor (about 520 x 220) and growing with its space."""
+    """Sized for beside the plan editor (about 520 x 220) and growing with its space."""
     chart = make_chart(qtbot)
     assert (chart.sizeHint().width(), chart.sizeHint().height()) == (520, 220)
     chart.resize(chart.sizeHint())
@@ -190,7 +215,7 @@ def test_chart_scales_with_the_widget(qtbot) -> None:  # type: ignore[no-untyped
 
 
 def test_tooltip_names_the_tooth_under_the_pointer(qtbot) -> None:  # type: ignore[no-untyped-def]
-    """Issue 5 item 4: hovering a tooth shows what is charted on it."""
+    """Hovering a tooth shows what is charted on it."""
     from PySide6.QtWidgets import QToolTip
 
     chart = make_chart(qtbot)
@@ -291,21 +316,22 @@ def test_chart_role_front_desk_sees_the_chart_but_cannot_change_it(qtbot, make_c
 
 
 def test_panel_follows_the_chosen_patient_and_changes(qtbot, make_ctx, charted: ChartedPractice) -> None:  # type: ignore[no-untyped-def]
-    """Issue 5: the chart shows the chosen patient and redraws when another view announces a chart change."""
+    """The chart shows the chosen patient and redraws when another view announces a chart change."""
     panel = make_panel(qtbot, make_ctx, charted)
     assert "Anna Smith" in panel.title.text() and panel.model.rowCount() == 2
     panel.ctx.changes.patient_selected.emit(charted.patient_ids[1])
     assert "John Smith" in panel.title.text() and panel.model.rowCount() == 0
-    from dentaldesk.services.chart import chart_procedure
+    from dentaldesk.services.chart.marks import chart_procedure
 
-    chart_procedure(charted.uow, charted.dentist, charted.patient_ids[1], charted.code_ids["D7140"], "1", "",
-                    GraphicStatus.PLANNED)
+    chart_procedure(
+        charted.uow, charted.dentist, charted.patient_ids[1], charted.code_ids["D7140"], "1", "", GraphicStatus.PLANNED
+    )
     panel.ctx.changes.changed.emit("plans")
     assert [m.code for m in panel.chart.marks_on("1")] == ["D7140"]
 
 
 def test_chart_screenshots(qtbot, make_ctx, charted: ChartedPractice, shots: Path) -> None:  # type: ignore[no-untyped-def]
-    """Issue 5: pictures of the chart panel and the chart alone in each dentition, for a person to look at."""
+    """Pictures of the chart panel and the chart alone in each dentition, for a person to look at."""
     panel = make_panel(qtbot, make_ctx, charted)
     assert panel.grab().save(str(shots / "chart_panel.png"))
     chart = make_chart(qtbot, numbering=ToothNumbering.FDI)

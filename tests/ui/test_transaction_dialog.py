@@ -33,16 +33,16 @@ from dentaldesk.db.models import (
 from dentaldesk.domain.estimates import EstimateInput
 from dentaldesk.domain.money import format_money, percent_of
 from dentaldesk.domain.terms import ClaimStatus, EstimationType, Icm, TaxMethod
-from dentaldesk.services.aging_report import account_aging
+from dentaldesk.services.access.login import login
+from dentaldesk.services.ledger.aging import account_aging
+from dentaldesk.services.ledger.transactions import posted_charge
 from dentaldesk.services.plans import ItemInput, add_item, create_plan
-from dentaldesk.services.pricing import estimate_for_patient
-from dentaldesk.services.transactions import posted_charge
+from dentaldesk.services.practice.pricing import estimate_for_patient
 from dentaldesk.services.uow import UnitOfWork
-from dentaldesk.services.users import login
-from dentaldesk.ui.chart_dialogs import RechartDialog, RemoveGraphicDialog
-from dentaldesk.ui.ledger_view import LedgerView
+from dentaldesk.ui.chart.dialogs import RechartDialog, RemoveGraphicDialog
+from dentaldesk.ui.ledger.view import LedgerView
 from dentaldesk.ui.plans.editor import PlanEditor
-from dentaldesk.ui.transaction_dialog import PatientTransactionDialog
+from dentaldesk.ui.transactions import PatientTransactionDialog
 
 LEFT = Qt.MouseButton.LeftButton
 TODAY = dt.date.today()
@@ -57,8 +57,14 @@ class Demo:
         self.uow = UnitOfWork.for_engine(engine)
         self.dentist = login(self.uow, "dentist", "demo-dentist", "ws-test")
 
-    def patient(self, *, icm: Icm | None = None, plans: tuple[EstimationType, ...] | None = None,
-                schedule: int | None = None, open_claim: bool = False) -> int:
+    def patient(
+        self,
+        *,
+        icm: Icm | None = None,
+        plans: tuple[EstimationType, ...] | None = None,
+        schedule: int | None = None,
+        open_claim: bool = False,
+    ) -> int:
         """The first patient whose account has this ICM/schedule and whose coverage is ``plans``
         (primary first; () for none)."""
         with self.uow:
@@ -69,15 +75,23 @@ class Demo:
                 .order_by(Patient.id)
             ):
                 kinds = tuple(
-                    EstimationType(k) for k in s.scalars(
-                        select(DentalPlan.estimation_type).join(Coverage, Coverage.dental_plan_id == DentalPlan.id)
-                        .where(Coverage.patient_id == patient_id).order_by(Coverage.rank)
+                    EstimationType(k)
+                    for k in s.scalars(
+                        select(DentalPlan.estimation_type)
+                        .join(Coverage, Coverage.dental_plan_id == DentalPlan.id)
+                        .where(Coverage.patient_id == patient_id)
+                        .order_by(Coverage.rank)
                     )
                 )
-                claims = s.scalar(select(func.count(Claim.id)).where(
-                    Claim.patient_id == patient_id, Claim.status == ClaimStatus.OPEN))
-                if ((icm is None or account_icm == int(icm)) and (plans is None or kinds == plans)
-                        and (schedule is None or account_schedule == schedule) and (claims > 0 or not open_claim)):
+                claims = s.scalar(
+                    select(func.count(Claim.id)).where(Claim.patient_id == patient_id, Claim.status == ClaimStatus.OPEN)
+                )
+                if (
+                    (icm is None or account_icm == int(icm))
+                    and (plans is None or kinds == plans)
+                    and (schedule is None or account_schedule == schedule)
+                    and (claims > 0 or not open_claim)
+                ):
                     return patient_id
         pytest.fail(f"the demo practice has no patient with icm={icm} plans={plans} schedule={schedule}")
 
@@ -93,7 +107,8 @@ class Demo:
     def cap_fee(self, code: str) -> Decimal | None:
         with self.uow:
             return self.uow.session.scalar(
-                select(BluebookEntry.plan_fee).join(DentalPlan, DentalPlan.id == BluebookEntry.dental_plan_id)
+                select(BluebookEntry.plan_fee)
+                .join(DentalPlan, DentalPlan.id == BluebookEntry.dental_plan_id)
                 .where(DentalPlan.name == DMO_PLAN, BluebookEntry.code == code)
             )
 
@@ -109,8 +124,13 @@ class Demo:
         with self.uow:
             provider = self.uow.session.scalar(select(Provider.id).order_by(Provider.id))
         for code, tooth, surfaces in items:
-            version = add_item(self.uow, self.dentist, saved.plan_id,
-                               ItemInput(code, tooth, surfaces, provider_id=provider), expected_version=version).version
+            version = add_item(
+                self.uow,
+                self.dentist,
+                saved.plan_id,
+                ItemInput(code, tooth, surfaces, provider_id=provider),
+                expected_version=version,
+            ).version
         return saved.plan_id
 
     def count(self, model, *where) -> int:  # type: ignore[no-untyped-def]
@@ -178,8 +198,11 @@ def snap(dialog: QWidget, path: Path) -> None:
 
 def assert_unique_mnemonics(dialog: QWidget) -> None:
     """No two visible captions or buttons of the window share their & letter."""
-    captions = [w for w in dialog.findChildren(QWidget) if callable(getattr(w, "text", None))
-                and not isinstance(w, QLineEdit) and w.isVisibleTo(dialog)]
+    captions = [
+        w
+        for w in dialog.findChildren(QWidget)
+        if callable(getattr(w, "text", None)) and not isinstance(w, QLineEdit) and w.isVisibleTo(dialog)
+    ]
     texts = [w.text() for w in captions if "&" in w.text() and not w.text().startswith("<")]
     keys = [t[t.index("&") + 1].lower() for t in texts]
     assert len(keys) == len(set(keys)), sorted(texts)
@@ -285,10 +308,12 @@ def test_tx_tax1_pro_rata_taxable_is_disabled_and_checked(qtbot, demo, make_ctx,
     snap(dialog, shots / "tx_pro_rata.png")
 
 
-@pytest.mark.parametrize(("method", "rate", "says"), [(TaxMethod.NONE, "6", "No tax method"),
-                                                      (TaxMethod.NON_PRO_RATA, None, "No tax rate")])
-def test_tx_tax1_no_method_or_no_rate_taxable_is_disabled_and_unchecked(qtbot, demo, make_ctx, method, rate,
-                                                                       says) -> None:
+@pytest.mark.parametrize(
+    ("method", "rate", "says"), [(TaxMethod.NONE, "6", "No tax method"), (TaxMethod.NON_PRO_RATA, None, "No tax rate")]
+)
+def test_tx_tax1_no_method_or_no_rate_taxable_is_disabled_and_unchecked(
+    qtbot, demo, make_ctx, method, rate, says
+) -> None:
     """TX-TAX-1: with no tax method or no rate, Taxable is disabled and unchecked, and no tax."""
     demo.set_tax(method, rate)
     _editor, dialog = add_item_dialog(qtbot, demo, make_ctx, demo.patient(plans=()))
@@ -309,7 +334,11 @@ def test_tx_rtu1_and_tx_opt1_default_rtus_and_the_codes_options(qtbot, demo, mak
     choose(qtbot, dialog, "D2391", "3", "MO")
     assert dialog.procedure.rtu.text() == str(dialog.procedure.code.default_rtu)
     assert {name for name, box in boxes.items() if box.isChecked()} == {
-        "insurable", "requires_tooth", "requires_surface", "charts_graphic"}
+        "insurable",
+        "requires_tooth",
+        "requires_surface",
+        "charts_graphic",
+    }
     qtbot.mouseClick(boxes["taxable"], LEFT)
     assert not boxes["taxable"].isChecked()  # read-only
     dialog.procedure.code_edit.clear()
@@ -423,8 +452,11 @@ def test_tx_ins3_ins4_ins5_type_deductible_and_pays_come_from_the_estimate_engin
     for fee in ("180.00", "240.00"):
         type_fee(qtbot, dialog, fee)
         with demo.uow:
-            [engine] = estimate_for_patient(demo.uow.session, patient, [
-                EstimateInput(key=0, code="D2391", category=dialog.procedure.code.category, fee=Decimal(fee))])
+            [engine] = estimate_for_patient(
+                demo.uow.session,
+                patient,
+                [EstimateInput(key=0, code="D2391", category=dialog.procedure.code.category, fee=Decimal(fee))],
+            )
         assert insurance.coverage_type.text() == engine.coverage_type
         assert "Restorative" in engine.coverage_type and "; secondary: " in engine.coverage_type
         assert insurance.deductible.text() == (
@@ -447,11 +479,19 @@ def test_ins2_the_dialog_estimates_a_new_item_after_the_plans_items(qtbot, demo,
     choose(qtbot, dialog, "D2391", "3", "MO")
     crown_fee = demo.fee("D2740", 0)
     with demo.uow:
-        crown, filling = estimate_for_patient(demo.uow.session, patient, [
-            EstimateInput(key=1, code="D2740", category=dialog.procedure.code.category, fee=crown_fee),
-            EstimateInput(key=2, code="D2391", category=dialog.procedure.code.category,
-                          fee=Decimal(dialog.procedure.fee.text())),
-        ])
+        crown, filling = estimate_for_patient(
+            demo.uow.session,
+            patient,
+            [
+                EstimateInput(key=1, code="D2740", category=dialog.procedure.code.category, fee=crown_fee),
+                EstimateInput(
+                    key=2,
+                    code="D2391",
+                    category=dialog.procedure.code.category,
+                    fee=Decimal(dialog.procedure.fee.text()),
+                ),
+            ],
+        )
     assert crown.deductible_primary > 0 and filling.deductible_primary == 0
     assert dialog.insurance.deductible.text() == "Primary 0.00"
     assert dialog.insurance.insurance_pays.text() == format_money(filling.insurance)
@@ -560,7 +600,7 @@ def test_tx_val1_bad_input_is_refused_at_its_field_and_ok_stays_disabled(
     assert not dialog.ok_button.isEnabled()
 
 
-# --- keyboard (issue 5 item 4)
+# --- keyboard)
 
 
 def test_keyboard_tab_reaches_every_section_with_names_and_unique_mnemonics(qtbot, demo, make_ctx) -> None:
@@ -578,8 +618,21 @@ def test_keyboard_tab_reaches_every_section_with_names_and_unique_mnemonics(qtbo
             break
         QTest.keyClick(widget, Qt.Key.Key_Tab)
     names = [w.objectName() for w in visited]
-    for expected in ("code_search", "tooth", "surfaces", "provider", "notes", "fee", "taxable", "rtu", "dos",
-                     "aged", "insurable", "why", "ok"):
+    for expected in (
+        "code_search",
+        "tooth",
+        "surfaces",
+        "provider",
+        "notes",
+        "fee",
+        "taxable",
+        "rtu",
+        "dos",
+        "aged",
+        "insurable",
+        "why",
+        "ok",
+    ):
         assert expected in names, names
     assert names.index("fee") < names.index("dos") < names.index("insurable") < names.index("ok")
     assert all(w.accessibleName() or w.text() for w in visited)
@@ -677,8 +730,11 @@ def test_tx_ins2_post_against_an_open_claim_then_the_charge_shows_its_claim(qtbo
     choose(qtbot, dialog, "D2391", "3", "MO")
     claim = dialog.insurance.claim
     with demo.uow:
-        number = demo.uow.session.scalar(select(Claim.claim_number).where(
-            Claim.patient_id == patient, Claim.status == ClaimStatus.OPEN).order_by(Claim.id))
+        number = demo.uow.session.scalar(
+            select(Claim.claim_number)
+            .where(Claim.patient_id == patient, Claim.status == ClaimStatus.OPEN)
+            .order_by(Claim.id)
+        )
     assert_unique_mnemonics(dialog)
     labels = [claim.itemText(i) for i in range(claim.count())]
     assert labels[0] == "(not on a claim)" and any(f"Claim {number} " in t for t in labels[1:])

@@ -8,13 +8,13 @@ from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
 from dentaldesk.db.models import Provider
-from dentaldesk.services.codes import copy_master_codes
-from dentaldesk.services.office import office_info
 from dentaldesk.services.plans import ItemInput, add_item, create_plan, load_plan
-from dentaldesk.ui.main_window import MainWindow
+from dentaldesk.services.practice.codes import copy_master_codes
+from dentaldesk.services.practice.office import office_info
 from dentaldesk.ui.plans.dialogs import NewPlanDialog
 from dentaldesk.ui.plans.editor import PlanEditor
-from dentaldesk.ui.treatments_view import TreatmentsView
+from dentaldesk.ui.plans.treatments_view import TreatmentsView
+from dentaldesk.ui.shell.main_window import MainWindow
 
 
 def make_view(qtbot, practice, make_ctx, actor=None) -> TreatmentsView:

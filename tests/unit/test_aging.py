@@ -146,7 +146,9 @@ def test_tx_age3_claim_complete_ages_from_final_payment_date():
 def test_tx_age4_claim_complete_releases_held_insurance_portion():
     """TX-AGE-4: an ICM 2 charge's held portion is released and the charge ages from the payment date."""
     paid = TODAY - timedelta(days=5)
-    result = release_on_claim_complete(aged_date=TODAY - timedelta(days=40), held_amount=D("400"), final_payment_date=paid)
+    result = release_on_claim_complete(
+        aged_date=TODAY - timedelta(days=40), held_amount=D("400"), final_payment_date=paid
+    )
     assert result == (paid, ZERO)
 
 
@@ -161,7 +163,17 @@ def test_tx_age2_claim_complete_leaves_unheld_charge_alone():
 
 @pytest.mark.parametrize(
     "days, bucket",
-    [(-1, CURRENT), (0, D0_30), (30, D0_30), (31, D31_60), (60, D31_60), (61, D61_90), (90, D61_90), (91, OVER_90), (400, OVER_90)],
+    [
+        (-1, CURRENT),
+        (0, D0_30),
+        (30, D0_30),
+        (31, D31_60),
+        (60, D31_60),
+        (61, D61_90),
+        (90, D61_90),
+        (91, OVER_90),
+        (400, OVER_90),
+    ],
 )
 def test_age1_bucket_edges(days, bucket):
     """AGE-1: 0-30, 31-60, 61-90, over 90; a future aged date (negative days) is current."""

@@ -148,8 +148,20 @@ def test_tp15_approved_lines_follow_plan_order_and_name_the_provider() -> None:
     from dentaldesk.domain.plans import ItemFacts
 
     items = [
-        ItemFacts(id=1, code="D2740", label="D2740 #14", provider_id=7, tooth="14", surfaces="", fee=Decimal("1200.00"), visit=2, sequence=1),
-        ItemFacts(id=2, code="D0120", label="D0120", provider_id=None, tooth=None, surfaces="", fee=None, visit=1, sequence=2),
+        ItemFacts(
+            id=1,
+            code="D2740",
+            label="D2740 #14",
+            provider_id=7,
+            tooth="14",
+            surfaces="",
+            fee=Decimal("1200.00"),
+            visit=2,
+            sequence=1,
+        ),
+        ItemFacts(
+            id=2, code="D0120", label="D0120", provider_id=None, tooth=None, surfaces="", fee=None, visit=1, sequence=2
+        ),
     ]
     lines = approved_lines(items, lambda f: {7: "Dr. Reyes"}.get(f.provider_id or 0, ""))
     assert [(line.code, line.tooth, line.provider, line.fee, line.visit) for line in lines] == [

@@ -27,8 +27,20 @@ FIXED = Category.PROSTHODONTICS_FIXED
 ORTHO = Category.ORTHODONTICS
 
 
-def plan(kind=EstimationType.PERCENTAGE, *, name="Basic", carrier="Acme", percent=None, deductible="0",
-         exempt=(P, DX), annual_max=None, met="0", used="0", copays=None, bluebook=None):
+def plan(
+    kind=EstimationType.PERCENTAGE,
+    *,
+    name="Basic",
+    carrier="Acme",
+    percent=None,
+    deductible="0",
+    exempt=(P, DX),
+    annual_max=None,
+    met="0",
+    used="0",
+    copays=None,
+    bluebook=None,
+):
     return PlanCoverage(
         plan_name=name,
         carrier=carrier,
@@ -151,7 +163,11 @@ def test_ins4_secondary_pays_no_more_than_its_own_estimate():
     s = plan(name="Second", carrier="Beta", percent={R: 30})
     [est] = estimate_items([item(1, "A", R, "1000")], p, s)
     assert (est.primary, est.secondary, est.patient, est.insurance) == (
-        D("500.00"), D("300.00"), D("200.00"), D("800.00"))
+        D("500.00"),
+        D("300.00"),
+        D("200.00"),
+        D("800.00"),
+    )
 
 
 def test_ins4_secondary_ignores_the_ppo_write_off():
@@ -159,8 +175,7 @@ def test_ins4_secondary_ignores_the_ppo_write_off():
     p = plan(EstimationType.PPO, percent={R: 50}, bluebook={"A": BluebookFacts(plan_fee=D("800"))})
     s = plan(name="Second", carrier="Beta", percent={R: 100})
     [est] = estimate_items([item(1, "A", R, "1000")], p, s)
-    assert (est.write_off, est.primary, est.secondary, est.patient) == (
-        D("200.00"), D("400.00"), D("400.00"), ZERO)
+    assert (est.write_off, est.primary, est.secondary, est.patient) == (D("200.00"), D("400.00"), D("400.00"), ZERO)
 
 
 def test_ins4_secondary_has_its_own_deductible_and_maximum():
@@ -231,8 +246,11 @@ def test_ins5_dmo_copay_above_fee_gives_no_negative_estimate():
 
 def test_ins1_flat_fee_plan_pays_bluebook_amount_capped_at_fee():
     """INS-1 (Flat fee): pays the listed 90.00; a listed 300.00 on a 250.00 fee pays 250.00; none -> 0."""
-    p = plan(EstimationType.FLAT_FEE, percent={}, bluebook={
-        "A": BluebookFacts(insurance_pays=D("90")), "B": BluebookFacts(insurance_pays=D("300"))})
+    p = plan(
+        EstimationType.FLAT_FEE,
+        percent={},
+        bluebook={"A": BluebookFacts(insurance_pays=D("90")), "B": BluebookFacts(insurance_pays=D("300"))},
+    )
     a, b, c = estimate_items([item(1, "A", R, "150"), item(2, "B", R, "250"), item(3, "C", R, "80")], p)
     assert (a.primary, b.primary, c.primary) == (D("90.00"), D("250.00"), ZERO)
     assert (a.patient, b.patient, c.patient) == (D("60.00"), ZERO, D("80.00"))
@@ -253,7 +271,11 @@ def test_ins7_ppo_write_off_is_not_billed_to_patient():
     p = plan(EstimationType.PPO, percent={FIXED: 50}, bluebook={"D2740": BluebookFacts(plan_fee=D("950"))})
     [est] = estimate_items([item(1, "D2740", FIXED, "1200")], p)
     assert (est.allowed, est.write_off, est.primary, est.patient) == (
-        D("950.00"), D("250.00"), D("475.00"), D("475.00"))
+        D("950.00"),
+        D("250.00"),
+        D("475.00"),
+        D("475.00"),
+    )
 
 
 def test_ins7_ppo_without_bluebook_fee_allows_the_fee():
@@ -266,8 +288,16 @@ def test_ins7_ppo_without_bluebook_fee_allows_the_fee():
 
 def test_ins1_explanation_reads_as_the_calculation():
     """INS-1..3 / TX-INS-5: the explanation walks fee, allowed, deductible, %, maximum, patient."""
-    p = plan(EstimationType.PPO, name="Delta PPO", carrier="Delta", percent={FIXED: 50}, deductible="50",
-             annual_max="1000", used="700", bluebook={"D2740": BluebookFacts(plan_fee=D("950"))})
+    p = plan(
+        EstimationType.PPO,
+        name="Delta PPO",
+        carrier="Delta",
+        percent={FIXED: 50},
+        deductible="50",
+        annual_max="1000",
+        used="700",
+        bluebook={"D2740": BluebookFacts(plan_fee=D("950"))},
+    )
     [est] = estimate_items([item(1, "D2740", FIXED, "1200")], p)
     assert est.explanation == (
         "Fee 1,200.00; allowed 950.00 (PPO); write-off 250.00; deductible 50.00; "
@@ -289,8 +319,9 @@ def test_tx_ins3_coverage_type_names_carrier_type_category_and_percent():
 
 def test_tx_ins1_non_insurable_item_gets_no_insurance():
     """TX-INS-1: a non-insurable item is all patient, and takes no deductible or maximum."""
-    a, b = estimate_items([item(1, "A", R, "100", insurable=False), item(2, "B", R, "100")],
-                          plan(deductible="50", annual_max="100"))
+    a, b = estimate_items(
+        [item(1, "A", R, "100", insurable=False), item(2, "B", R, "100")], plan(deductible="50", annual_max="100")
+    )
     assert (a.primary, a.patient, a.coverage_type) == (ZERO, D("100.00"), "Not insurable")
     assert (b.deductible_primary, b.primary) == (D("50.00"), D("40.00"))
 
@@ -358,8 +389,13 @@ def coverages(draw, kind=None):
 def estimate_inputs(draw):
     n = draw(st.integers(min_value=0, max_value=8))
     return [
-        EstimateInput(i, draw(st.sampled_from(CODES)), draw(st.sampled_from(CATEGORIES)),
-                      from_cents(draw(money_cents)), draw(st.booleans()))
+        EstimateInput(
+            i,
+            draw(st.sampled_from(CODES)),
+            draw(st.sampled_from(CATEGORIES)),
+            from_cents(draw(money_cents)),
+            draw(st.booleans()),
+        )
         for i in range(n)
     ]
 
@@ -401,10 +437,18 @@ def test_ins4_secondary_never_pays_more_than_patient_portion_left(items, primary
 
 @pytest.mark.parametrize(
     ("code_insurable", "choice", "insurable"),
-    [(True, None, True), (True, False, False), (True, True, True),
-     (False, None, False), (False, True, False), (False, False, False)],
+    [
+        (True, None, True),
+        (True, False, False),
+        (True, True, True),
+        (False, None, False),
+        (False, True, False),
+        (False, False, False),
+    ],
 )
-def test_tx_ins1_a_charges_insurable_choice_can_only_keep_a_code_off_insurance(code_insurable, choice, insurable) -> None:
+def test_tx_ins1_a_charges_insurable_choice_can_only_keep_a_code_off_insurance(
+    code_insurable, choice, insurable
+) -> None:
     """TX-INS-1: None follows the code's Insurable option; a choice can untick it, never tick a code that is off."""
     assert charge_insurable(code_insurable, choice) is insurable
 
@@ -417,8 +461,13 @@ def test_ins5_dmo_without_bluebook_entry_uses_the_plans_default_copay() -> None:
     from dentaldesk.domain.terms import Category, EstimationType
 
     dmo = PlanCoverage(
-        plan_name="Cigna DHMO", carrier="Cigna", estimation_type=EstimationType.DMO,
-        coverage_percent={}, deductible=D("0.00"), deductible_exempt=frozenset(), annual_max=None,
+        plan_name="Cigna DHMO",
+        carrier="Cigna",
+        estimation_type=EstimationType.DMO,
+        coverage_percent={},
+        deductible=D("0.00"),
+        deductible_exempt=frozenset(),
+        annual_max=None,
         default_copay=D("25.00"),
     )
     # Fee 0 is 150.00; the plan's copay 25.00 -> insurance 125.00, patient 25.00, no write-off.

@@ -1,4 +1,5 @@
 """Checks on the shipped starter master list of procedure codes (CODE-1)."""
+
 import csv
 import re
 from decimal import Decimal, InvalidOperation
@@ -9,13 +10,30 @@ import pytest
 CSV_PATH = Path(__file__).resolve().parents[2] / "resources" / "master_codes.csv"
 
 EXPECTED_COLUMNS = [
-    "code", "name", "description", "category", "default_rtu", "fee",
-    "insurable", "taxable", "requires_tooth", "requires_surface", "charts_graphic",
+    "code",
+    "name",
+    "description",
+    "category",
+    "default_rtu",
+    "fee",
+    "insurable",
+    "taxable",
+    "requires_tooth",
+    "requires_surface",
+    "charts_graphic",
 ]
 ALLOWED_CATEGORIES = {
-    "diagnostic", "preventive", "restorative", "endodontics", "periodontics",
-    "prosthodontics_removable", "prosthodontics_fixed", "implant",
-    "oral_surgery", "orthodontics", "adjunctive",
+    "diagnostic",
+    "preventive",
+    "restorative",
+    "endodontics",
+    "periodontics",
+    "prosthodontics_removable",
+    "prosthodontics_fixed",
+    "implant",
+    "oral_surgery",
+    "orthodontics",
+    "adjunctive",
 }
 FLAG_COLUMNS = ["insurable", "taxable", "requires_tooth", "requires_surface", "charts_graphic"]
 CODE_RE = re.compile(r"^D\d{4}$")

@@ -29,7 +29,9 @@ def test_money1_bool_is_not_money():
         money(True)
 
 
-@pytest.mark.parametrize("text, expected", [("1,200.5", "1200.50"), ("$80", "80.00"), (" 0 ", "0.00"), ("12.34", "12.34")])
+@pytest.mark.parametrize(
+    "text, expected", [("1,200.5", "1200.50"), ("$80", "80.00"), (" 0 ", "0.00"), ("12.34", "12.34")]
+)
 def test_money1_parse_money_reads_what_a_person_types(text, expected):
     """MONEY-1: commas, a dollar sign and spaces are accepted."""
     assert parse_money(text) == D(expected)
@@ -37,8 +39,14 @@ def test_money1_parse_money_reads_what_a_person_types(text, expected):
 
 @pytest.mark.parametrize(
     "text, why",
-    [("", "Enter an amount"), ("abc", "not an amount"), ("10.005", "two decimals"), ("-5", "negative"),
-     ("NaN", "not an amount"), ("Infinity", "not an amount")],
+    [
+        ("", "Enter an amount"),
+        ("abc", "not an amount"),
+        ("10.005", "two decimals"),
+        ("-5", "negative"),
+        ("NaN", "not an amount"),
+        ("Infinity", "not an amount"),
+    ],
 )
 def test_money2_parse_money_refusals_say_why(text, why):
     """MONEY-1/2: empty, non-numeric, fractional cents and negative amounts are refused with a reason."""
@@ -66,7 +74,7 @@ def test_money1_percent_of_rounds_once():
     assert percent_of(D("10.10"), 5) == D("0.51")
 
 
-@given(st.integers(min_value=-10**12, max_value=10**12))
+@given(st.integers(min_value=-(10**12), max_value=10**12))
 def test_money1_cents_round_trip(cents):
     """MONEY-1 (property): integer cents -> money -> cents is the identity."""
     assert to_cents(from_cents(cents)) == cents
@@ -79,7 +87,7 @@ def test_money1_format_then_parse_round_trip(cents):
     assert parse_money(format_money(value)) == value
 
 
-@given(st.decimals(min_value=-10**9, max_value=10**9, places=2))
+@given(st.decimals(min_value=-(10**9), max_value=10**9, places=2))
 def test_money1_negative_amounts_round_trip_when_allowed(value):
     """MONEY-1 (property): signed amounts survive format and parse with allow_negative."""
     assert parse_money(format_money(value), allow_negative=True) == value
@@ -87,8 +95,24 @@ def test_money1_negative_amounts_round_trip_when_allowed(value):
 
 @pytest.mark.parametrize(
     "universal, fdi",
-    [("1", "18"), ("8", "11"), ("9", "21"), ("16", "28"), ("17", "38"), ("24", "31"), ("25", "41"), ("32", "48"),
-     ("A", "55"), ("E", "51"), ("F", "61"), ("J", "65"), ("K", "75"), ("O", "71"), ("P", "81"), ("T", "85")],
+    [
+        ("1", "18"),
+        ("8", "11"),
+        ("9", "21"),
+        ("16", "28"),
+        ("17", "38"),
+        ("24", "31"),
+        ("25", "41"),
+        ("32", "48"),
+        ("A", "55"),
+        ("E", "51"),
+        ("F", "61"),
+        ("J", "65"),
+        ("K", "75"),
+        ("O", "71"),
+        ("P", "81"),
+        ("T", "85"),
+    ],
 )
 def test_id1_universal_and_fdi_map_both_ways(universal, fdi):
     """ID-1: Universal <-> FDI, stored Universal, shown in the office's numbering."""
@@ -106,10 +130,16 @@ def test_id1_tooth_input_is_cleaned():
     assert display_tooth(None) == ""
 
 
-@pytest.mark.parametrize("text, numbering, names", [
-    ("33", ToothNumbering.UNIVERSAL, "1-32"), ("U", ToothNumbering.UNIVERSAL, "A-T"),
-    ("19", FDI, "11-18"), ("3", FDI, "FDI"), ("56", FDI, "51-55"),
-])
+@pytest.mark.parametrize(
+    "text, numbering, names",
+    [
+        ("33", ToothNumbering.UNIVERSAL, "1-32"),
+        ("U", ToothNumbering.UNIVERSAL, "A-T"),
+        ("19", FDI, "11-18"),
+        ("3", FDI, "FDI"),
+        ("56", FDI, "51-55"),
+    ],
+)
 def test_id1_invalid_tooth_names_the_valid_range(text, numbering, names):
     """ID-1: an invalid tooth is refused with the valid range of the office's numbering."""
     with pytest.raises(ValidationError) as err:

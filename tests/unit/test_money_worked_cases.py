@@ -24,13 +24,28 @@ SCHEDULES = {(0, "D2740"): D("1200"), (0, "D0120"): D("65"), (2, "D2740"): D("10
 
 
 def plan(kind, percent, *, deductible="0", annual_max=None, used="0", copays=None, bluebook=None, name="Plan"):
-    return PlanCoverage(name, "Carrier", kind, percent, D(deductible), frozenset({PREV}),
-                        None if annual_max is None else D(annual_max), D("0"), D(used), copays or {}, bluebook or {})
+    return PlanCoverage(
+        name,
+        "Carrier",
+        kind,
+        percent,
+        D(deductible),
+        frozenset({PREV}),
+        None if annual_max is None else D(annual_max),
+        D("0"),
+        D(used),
+        copays or {},
+        bluebook or {},
+    )
 
 
 def bb(plan_fee=None, insurance_pays=None, copay=None):
-    return BluebookFacts(plan_fee=None if plan_fee is None else D(plan_fee), copay=None if copay is None else D(copay),
-                         insurance_pays=None if insurance_pays is None else D(insurance_pays), write_off=None)
+    return BluebookFacts(
+        plan_fee=None if plan_fee is None else D(plan_fee),
+        copay=None if copay is None else D(copay),
+        insurance_pays=None if insurance_pays is None else D(insurance_pays),
+        write_off=None,
+    )
 
 
 def items(*rows):
@@ -53,18 +68,34 @@ def buckets(current="0", d0_30="0", d31_60="0", d61_90="0", over_90="0", credit=
 WORKED = [
     # ---------------- fees: schedule 0 has D2740 1200, D0120 65; schedule 2 has D2740 1050
     # TX-FEE-1: account on schedule 2 -> its own fee 1050.00
-    pytest.param("fee", dict(code="D2740", schedule=2, dmo=None), (D("1050.00"), "Fee schedule 2"), id="tx_fee1_own_schedule"),
+    pytest.param(
+        "fee", dict(code="D2740", schedule=2, dmo=None), (D("1050.00"), "Fee schedule 2"), id="tx_fee1_own_schedule"
+    ),
     # TX-FEE-4: schedule 2 has no D0120 -> schedule 0's 65.00
-    pytest.param("fee", dict(code="D0120", schedule=2, dmo=None),
-                 (D("65.00"), "Fee 0 (schedule 2 has no fee for D0120)"), id="tx_fee4_fallback_fee0"),
+    pytest.param(
+        "fee",
+        dict(code="D0120", schedule=2, dmo=None),
+        (D("65.00"), "Fee 0 (schedule 2 has no fee for D0120)"),
+        id="tx_fee4_fallback_fee0",
+    ),
     # TX-FEE-2: DMO cap fee 600 beats schedule 2's 1050 -> 600.00
-    pytest.param("fee", dict(code="D2740", schedule=2, dmo=DmoPlanFacts("CapCare", D("600"))),
-                 (D("600.00"), "Bluebook cap fee (CapCare)"), id="tx_fee2_dmo_cap_fee"),
+    pytest.param(
+        "fee",
+        dict(code="D2740", schedule=2, dmo=DmoPlanFacts("CapCare", D("600"))),
+        (D("600.00"), "Bluebook cap fee (CapCare)"),
+        id="tx_fee2_dmo_cap_fee",
+    ),
     # TX-FEE-3: DMO without entry -> schedule 0's 1200.00 (not schedule 2's 1050)
-    pytest.param("fee", dict(code="D2740", schedule=2, dmo=DmoPlanFacts("CapCare", None)),
-                 (D("1200.00"), "Fee 0 (no bluebook entry for CapCare)"), id="tx_fee3_dmo_no_entry"),
+    pytest.param(
+        "fee",
+        dict(code="D2740", schedule=2, dmo=DmoPlanFacts("CapCare", None)),
+        (D("1200.00"), "Fee 0 (no bluebook entry for CapCare)"),
+        id="tx_fee3_dmo_no_entry",
+    ),
     # TX-FEE-4: nobody has D9999 -> empty, type a fee
-    pytest.param("fee", dict(code="D9999", schedule=2, dmo=None), (None, "No fee on file: type a fee"), id="tx_fee4_no_fee"),
+    pytest.param(
+        "fee", dict(code="D9999", schedule=2, dmo=None), (None, "No fee on file: type a fee"), id="tx_fee4_no_fee"
+    ),
     # ---------------- tax (TX-TAX-2): fee x rate / 100, half-up once
     # 1200.00 x 8.25 / 100 = 99.0000 -> 99.00
     pytest.param("tax", dict(fee="1200.00", rate="8.25", taxable=True), D("99.00"), id="tx_tax2_exact"),
@@ -94,79 +125,162 @@ WORKED = [
     # TX-AGE-3: ICM 1 charge, no aged date -> 500 current however old
     pytest.param("age", [charge(1, "500", None, dos=date(2025, 1, 2))], buckets(current="500"), id="tx_age3_held"),
     # TX-AGE-4: ICM 2, 500 charge DOS 2025-05-16 (45 days), 400 held -> 400 current, 100 in 31-60
-    pytest.param("age", [charge(1, "500", date(2025, 5, 16), held="400")], buckets(current="400", d31_60="100"),
-                 id="tx_age4_icm2_split"),
+    pytest.param(
+        "age",
+        [charge(1, "500", date(2025, 5, 16), held="400")],
+        buckets(current="400", d31_60="100"),
+        id="tx_age4_icm2_split",
+    ),
     # TX-AGE-5: aged 2025-07-10, still in the future -> 100 current
-    pytest.param("age", [charge(1, "100", date(2025, 7, 10), dos=date(2025, 6, 1))], buckets(current="100"),
-                 id="tx_age5_future_aged"),
+    pytest.param(
+        "age",
+        [charge(1, "100", date(2025, 7, 10), dos=date(2025, 6, 1))],
+        buckets(current="100"),
+        id="tx_age5_future_aged",
+    ),
     # AGE-2: 40 aged 2025-03-01 (121 days, over 90) + 100 aged 2025-06-20 (10 days) - 50 paid
     #        -> the 40 is cleared first, 10 left of the payment -> 0-30 holds 100 - 10 = 90
-    pytest.param("age", [charge(1, "40", date(2025, 3, 1)), charge(2, "100", date(2025, 6, 20)), pay(3, "50")],
-                 buckets(d0_30="90"), id="age2_oldest_first"),
+    pytest.param(
+        "age",
+        [charge(1, "40", date(2025, 3, 1)), charge(2, "100", date(2025, 6, 20)), pay(3, "50")],
+        buckets(d0_30="90"),
+        id="age2_oldest_first",
+    ),
     # AGE-2/3: 30 charge (0-30), 200 paid -> 30 cleared, credit 170, balance -170
     pytest.param("age", [charge(1, "30", date(2025, 6, 15)), pay(2, "200")], buckets(credit="170"), id="age3_credit"),
     # AGE-2: held 500 (current) + 60 aged 2025-06-25 (0-30), 80 paid -> 60 first, then 20 of the held
-    pytest.param("age", [charge(1, "500", None, dos=date(2025, 2, 1)), charge(2, "60", date(2025, 6, 25)), pay(3, "80")],
-                 buckets(current="480"), id="age2_held_paid_last"),
+    pytest.param(
+        "age",
+        [charge(1, "500", None, dos=date(2025, 2, 1)), charge(2, "60", date(2025, 6, 25)), pay(3, "80")],
+        buckets(current="480"),
+        id="age2_held_paid_last",
+    ),
     # ---------------- ICM on a new charge (TX-AGE-2..4), DOS 2025-06-30, fee 800, estimate 640
     # ICM 2: patient part 160 ages from DOS, 640 held
-    pytest.param("parts", dict(icm=Icm.PATIENT_PORTION_AT_SERVICE, insurable=True), (AS_OF, D("640.00")), id="tx_age4_parts"),
+    pytest.param(
+        "parts", dict(icm=Icm.PATIENT_PORTION_AT_SERVICE, insurable=True), (AS_OF, D("640.00")), id="tx_age4_parts"
+    ),
     # ICM 1: whole charge held, no aged date
     pytest.param("parts", dict(icm=Icm.AFTER_INSURANCE, insurable=True), (None, D("0.00")), id="tx_age3_parts"),
     # ICM 0: ages whole from DOS
     pytest.param("parts", dict(icm=Icm.FULL_FEE_AT_SERVICE, insurable=True), (AS_OF, D("0.00")), id="tx_age2_parts"),
     # non-insurable on ICM 1: ages whole from DOS
-    pytest.param("parts", dict(icm=Icm.AFTER_INSURANCE, insurable=False), (AS_OF, D("0.00")), id="tx_age2_noninsurable"),
+    pytest.param(
+        "parts", dict(icm=Icm.AFTER_INSURANCE, insurable=False), (AS_OF, D("0.00")), id="tx_age2_noninsurable"
+    ),
     # ---------------- estimates: rows are (write_off, primary, secondary, patient) per item
     # INS-1: 80% of 200 = 160; patient 200 - 160 = 40
-    pytest.param("est", dict(items=items(("D2391", R, "200")), primary=plan(PCT, {R: 80})),
-                 [("0", "160", "0", "40")], id="ins1_percentage"),
+    pytest.param(
+        "est",
+        dict(items=items(("D2391", R, "200")), primary=plan(PCT, {R: 80})),
+        [("0", "160", "0", "40")],
+        id="ins1_percentage",
+    ),
     # INS-1/MONEY-1: 80% of 100.01 = 80.008 -> 80.01; patient 100.01 - 80.01 = 20.00
-    pytest.param("est", dict(items=items(("D2391", R, "100.01")), primary=plan(PCT, {R: 80})),
-                 [("0", "80.01", "0", "20.00")], id="ins1_rounding"),
+    pytest.param(
+        "est",
+        dict(items=items(("D2391", R, "100.01")), primary=plan(PCT, {R: 80})),
+        [("0", "80.01", "0", "20.00")],
+        id="ins1_rounding",
+    ),
     # INS-7: fee 1200, PPO fee 950 -> write-off 250; 80% of 950 = 760; patient 1200 - 250 - 760 = 190
-    pytest.param("est", dict(items=items(("D2740", FIX, "1200")), primary=plan(PPO, {FIX: 80}, bluebook={"D2740": bb("950")})),
-                 [("250", "760", "0", "190")], id="ins7_ppo"),
+    pytest.param(
+        "est",
+        dict(items=items(("D2740", FIX, "1200")), primary=plan(PPO, {FIX: 80}, bluebook={"D2740": bb("950")})),
+        [("250", "760", "0", "190")],
+        id="ins7_ppo",
+    ),
     # INS-1..3/7: write-off 250; deductible 50 -> 950 - 50 = 900; 50% = 450; max left 1000 - 700 = 300
     #             -> pays 300; patient 1200 - 250 - 300 = 650
-    pytest.param("est", dict(items=items(("D2740", FIX, "1200")),
-                             primary=plan(PPO, {FIX: 50}, deductible="50", annual_max="1000", used="700",
-                                          bluebook={"D2740": bb("950")})),
-                 [("250", "300", "0", "650")], id="ins3_ppo_deductible_max"),
+    pytest.param(
+        "est",
+        dict(
+            items=items(("D2740", FIX, "1200")),
+            primary=plan(PPO, {FIX: 50}, deductible="50", annual_max="1000", used="700", bluebook={"D2740": bb("950")}),
+        ),
+        [("250", "300", "0", "650")],
+        id="ins3_ppo_deductible_max",
+    ),
     # INS-2: deductible 100: item 1 (60) takes 60 -> 80% of 0 = 0, patient 60;
     #        item 2 takes 40 -> 80% of 160 = 128, patient 200 - 128 = 72
-    pytest.param("est", dict(items=items(("A", R, "60"), ("B", R, "200")), primary=plan(PCT, {R: 80}, deductible="100")),
-                 [("0", "0", "0", "60"), ("0", "128", "0", "72")], id="ins2_deductible_spreads"),
+    pytest.param(
+        "est",
+        dict(items=items(("A", R, "60"), ("B", R, "200")), primary=plan(PCT, {R: 80}, deductible="100")),
+        [("0", "0", "0", "60"), ("0", "128", "0", "72")],
+        id="ins2_deductible_spreads",
+    ),
     # INS-2: cleaning exempt -> 100% of 100 = 100; filling takes the 50 deductible -> 80% of 150 = 120, patient 80
-    pytest.param("est", dict(items=items(("D1110", PREV, "100"), ("D2391", R, "200")),
-                             primary=plan(PCT, {PREV: 100, R: 80}, deductible="50")),
-                 [("0", "100", "0", "0"), ("0", "120", "0", "80")], id="ins2_exempt_preventive"),
+    pytest.param(
+        "est",
+        dict(
+            items=items(("D1110", PREV, "100"), ("D2391", R, "200")),
+            primary=plan(PCT, {PREV: 100, R: 80}, deductible="50"),
+        ),
+        [("0", "100", "0", "0"), ("0", "120", "0", "80")],
+        id="ins2_exempt_preventive",
+    ),
     # INS-3: max 1000, used 700 -> 300 left; crown 1: 50% of 1000 = 500 -> 300; crown 2: 0; patients 700, 1000
-    pytest.param("est", dict(items=items(("D2740", FIX, "1000"), ("D2750", FIX, "1000")),
-                             primary=plan(PCT, {FIX: 50}, annual_max="1000", used="700")),
-                 [("0", "300", "0", "700"), ("0", "0", "0", "1000")], id="ins3_maximum_runs_out"),
+    pytest.param(
+        "est",
+        dict(
+            items=items(("D2740", FIX, "1000"), ("D2750", FIX, "1000")),
+            primary=plan(PCT, {FIX: 50}, annual_max="1000", used="700"),
+        ),
+        [("0", "300", "0", "700"), ("0", "0", "0", "1000")],
+        id="ins3_maximum_runs_out",
+    ),
     # INS-4: primary 80% of 1000 = 800; secondary own 50% = 500, patient left 200 -> 200; patient 0
-    pytest.param("est", dict(items=items(("A", R, "1000")), primary=plan(PCT, {R: 80}), secondary=plan(PCT, {R: 50})),
-                 [("0", "800", "200", "0")], id="ins4_cob_limited_by_patient_left"),
+    pytest.param(
+        "est",
+        dict(items=items(("A", R, "1000")), primary=plan(PCT, {R: 80}), secondary=plan(PCT, {R: 50})),
+        [("0", "800", "200", "0")],
+        id="ins4_cob_limited_by_patient_left",
+    ),
     # INS-4: primary 50% = 500; secondary own 30% = 300 < 500 left -> 300; patient 1000 - 800 = 200
-    pytest.param("est", dict(items=items(("A", R, "1000")), primary=plan(PCT, {R: 50}), secondary=plan(PCT, {R: 30})),
-                 [("0", "500", "300", "200")], id="ins4_cob_limited_by_own_estimate"),
+    pytest.param(
+        "est",
+        dict(items=items(("A", R, "1000")), primary=plan(PCT, {R: 50}), secondary=plan(PCT, {R: 30})),
+        [("0", "500", "300", "200")],
+        id="ins4_cob_limited_by_own_estimate",
+    ),
     # INS-5: cap fee 600, bluebook insurance pays 200, deductible 25 -> 175; patient 600 - 175 = 425; no write-off
-    pytest.param("est", dict(items=items(("D2740", FIX, "600")),
-                             primary=plan(DMO, {}, deductible="25", bluebook={"D2740": bb("600", insurance_pays="200")})),
-                 [("0", "175", "0", "425")], id="ins5_dmo_entry"),
+    pytest.param(
+        "est",
+        dict(
+            items=items(("D2740", FIX, "600")),
+            primary=plan(DMO, {}, deductible="25", bluebook={"D2740": bb("600", insurance_pays="200")}),
+        ),
+        [("0", "175", "0", "425")],
+        id="ins5_dmo_entry",
+    ),
     # INS-5: no entry: Fee 0 150 - copay 40 = 110 insurance; patient 40
-    pytest.param("est", dict(items=items(("D2391", R, "150")), primary=plan(DMO, {}, copays={"D2391": D("40")})),
-                 [("0", "110", "0", "40")], id="ins5_dmo_copay"),
+    pytest.param(
+        "est",
+        dict(items=items(("D2391", R, "150")), primary=plan(DMO, {}, copays={"D2391": D("40")})),
+        [("0", "110", "0", "40")],
+        id="ins5_dmo_copay",
+    ),
     # Flat fee: plan pays its listed 90 on a 150 fee; patient 60
-    pytest.param("est", dict(items=items(("D0120", R, "150")), primary=plan(FLAT, {}, bluebook={"D0120": bb(insurance_pays="90")})),
-                 [("0", "90", "0", "60")], id="ins1_flat_fee"),
+    pytest.param(
+        "est",
+        dict(items=items(("D0120", R, "150")), primary=plan(FLAT, {}, bluebook={"D0120": bb(insurance_pays="90")})),
+        [("0", "90", "0", "60")],
+        id="ins1_flat_fee",
+    ),
     # INS-6: DMO bluebook pays 500 on a 400 fee -> patient 400 - 500 < 0 -> 0
-    pytest.param("est", dict(items=items(("A", R, "400")), primary=plan(DMO, {}, bluebook={"A": bb(insurance_pays="500")})),
-                 [("0", "500", "0", "0")], id="ins6_patient_clipped"),
+    pytest.param(
+        "est",
+        dict(items=items(("A", R, "400")), primary=plan(DMO, {}, bluebook={"A": bb(insurance_pays="500")})),
+        [("0", "500", "0", "0")],
+        id="ins6_patient_clipped",
+    ),
     # TX-INS-1: non-insurable 100 -> no insurance, patient 100
-    pytest.param("est", dict(items=items(("A", R, "100", False)), primary=plan(PCT, {R: 80})),
-                 [("0", "0", "0", "100")], id="tx_ins1_not_insurable"),
+    pytest.param(
+        "est",
+        dict(items=items(("A", R, "100", False)), primary=plan(PCT, {R: 80})),
+        [("0", "0", "0", "100")],
+        id="tx_ins1_not_insurable",
+    ),
 ]
 
 
@@ -194,10 +308,14 @@ def test_money1_worked_cases_match_hand_figures(area, given, expected):
 
 def test_tx_age3_worked_release_on_claim_complete():
     """TX-AGE-3 worked case: ICM 1 charge, final payment 2025-06-20 -> ages from 2025-06-20, 10 days, 0-30."""
-    aged_date, held = release_on_claim_complete(aged_date=None, held_amount=D("0"), final_payment_date=date(2025, 6, 20))
+    aged_date, held = release_on_claim_complete(
+        aged_date=None, held_amount=D("0"), final_payment_date=date(2025, 6, 20)
+    )
     # 1000 charge, insurance paid 700 -> 300 left, aged 10 days on 2025-06-30 -> 0-30
-    ledger = [LedgerEntry(1, CHG, D("1000"), date(2025, 1, 10), aged_date, held),
-              LedgerEntry(2, TransactionKind.INSURANCE_PAYMENT, D("700"), date(2025, 6, 20))]
+    ledger = [
+        LedgerEntry(1, CHG, D("1000"), date(2025, 1, 10), aged_date, held),
+        LedgerEntry(2, TransactionKind.INSURANCE_PAYMENT, D("700"), date(2025, 6, 20)),
+    ]
     assert age_ledger(ledger, AS_OF) == buckets(d0_30="300")
 
 

@@ -64,9 +64,7 @@ def item(item_id: int, **changes) -> ItemFacts:
 
 def link(items: list[ItemFacts], item_id: int, prerequisite_id: int) -> list[ItemFacts]:
     """The items with ``item_id`` now waiting for ``prerequisite_id``."""
-    return [
-        replace(i, prerequisites=i.prerequisites | {prerequisite_id}) if i.id == item_id else i for i in items
-    ]
+    return [replace(i, prerequisites=i.prerequisites | {prerequisite_id}) if i.id == item_id else i for i in items]
 
 
 def is_acyclic(items: list[ItemFacts]) -> bool:
@@ -92,15 +90,9 @@ def is_acyclic(items: list[ItemFacts]) -> bool:
 
 # Extraction, bone graft, implant, crown: the chain a front desk sees most.
 EXTRACTION = item(1, code="D7210", label="D7210 #19", tooth="19", fee="250.00", visit=1)
-GRAFT = item(
-    2, code="D7953", label="D7953 #19", tooth="19", fee="400.00", visit=1, prerequisites=frozenset({1})
-)
-IMPLANT = item(
-    3, code="D6010", label="D6010 #19", tooth="19", fee="2100.00", visit=2, prerequisites=frozenset({2})
-)
-CROWN = item(
-    4, code="D6065", label="D6065 #19", tooth="19", fee="1350.00", visit=3, prerequisites=frozenset({3})
-)
+GRAFT = item(2, code="D7953", label="D7953 #19", tooth="19", fee="400.00", visit=1, prerequisites=frozenset({1}))
+IMPLANT = item(3, code="D6010", label="D6010 #19", tooth="19", fee="2100.00", visit=2, prerequisites=frozenset({2}))
+CROWN = item(4, code="D6065", label="D6065 #19", tooth="19", fee="1350.00", visit=3, prerequisites=frozenset({3}))
 CHAIN = [EXTRACTION, GRAFT, IMPLANT, CROWN]
 
 
@@ -278,9 +270,7 @@ def test_tp8_cycle_path_ignores_links_to_removed_items() -> None:
 @st.composite
 def link_attempts(draw):
     n = draw(st.integers(min_value=1, max_value=9))
-    pairs = draw(
-        st.lists(st.tuples(st.integers(1, n), st.integers(1, n)), max_size=30)
-    )
+    pairs = draw(st.lists(st.tuples(st.integers(1, n), st.integers(1, n)), max_size=30))
     return n, pairs
 
 
@@ -298,7 +288,7 @@ def test_tp8_accepted_links_never_make_a_loop(case) -> None:
             assert path is not None and path[0] == a and path[-1] == a and path[1] == b
             assert not is_acyclic(link(items, a, b))
             by_id = {i.id: i for i in items}
-            for step, nxt in zip(path[1:], path[2:]):
+            for step, nxt in itertools.pairwise(path[1:]):
                 assert nxt in by_id[step].prerequisites
             continue
         items = link(items, a, b)
@@ -375,9 +365,7 @@ fees = st.one_of(st.none(), st.integers(min_value=0, max_value=5_000_000).map(la
 
 @st.composite
 def plan_items(draw, min_size=0):
-    rows = draw(
-        st.lists(st.tuples(fees, st.sampled_from([PLANNED, DONE])), min_size=min_size, max_size=15)
-    )
+    rows = draw(st.lists(st.tuples(fees, st.sampled_from([PLANNED, DONE])), min_size=min_size, max_size=15))
     return [item(i, fee=fee, status=status) for i, (fee, status) in enumerate(rows, start=1)]
 
 
@@ -503,9 +491,7 @@ def test_tp14_no_insurance_figure_is_invented() -> None:
 def test_tp14_planned_plus_completed_is_every_counted_fee(plans) -> None:
     """TP-14: planned + completed = all item fees except unfinished items of cancelled plans."""
     summary = billing_summary(plans)
-    counted = [
-        i for status, items in plans for i in items if i.status is DONE or status is not PlanStatus.CANCELLED
-    ]
+    counted = [i for status, items in plans for i in items if i.status is DONE or status is not PlanStatus.CANCELLED]
     assert summary.planned + summary.completed == plan_total(counted)
 
 

@@ -1,4 +1,4 @@
-"""Form input checks of the set-up and patient windows (issue 7 "Bad input", TX-VAL-1)."""
+"""Form input checks of the set-up and patient windows (bad input, TX-VAL-1)."""
 
 from __future__ import annotations
 
@@ -24,29 +24,36 @@ TODAY = dt.date(2026, 11, 23)
 
 @pytest.mark.parametrize("good", ["maria@example.com", "o'brien+tp@mail.example.co.uk", " a.b@c.io "])
 def test_email_that_is_one_is_kept(good: str) -> None:
-    """Issue 7: a real-looking e-mail address is accepted, trimmed."""
+    """A real-looking e-mail address is accepted, trimmed."""
     assert parse_email(good) == good.strip()
 
 
-@pytest.mark.parametrize("bad", ["maria", "maria@", "@example.com", "maria@example", "a b@c.com", "a..b@c.com", "a@b@c.com"])
+@pytest.mark.parametrize(
+    "bad", ["maria", "maria@", "@example.com", "maria@example", "a b@c.com", "a..b@c.com", "a@b@c.com"]
+)
 def test_email_that_is_not_one_is_refused(bad: str) -> None:
-    """Issue 7 bad input: an e-mail that is not one is refused at the e-mail field, saying why."""
+    """Bad input: an e-mail that is not one is refused at the e-mail field, saying why."""
     with pytest.raises(ValidationError, match="not an e-mail address") as caught:
         parse_email(bad)
     assert caught.value.field == "email"
 
 
 def test_blank_email_is_allowed() -> None:
-    """Issue 7: e-mail is optional."""
+    """E-mail is optional."""
     assert parse_email("  ") == ""
 
 
 def test_birth_date_forms_and_future_refused() -> None:
-    """Issue 7 bad input: YYYY-MM-DD or MM/DD/YYYY; a birth date in the future is refused."""
+    """Bad input: YYYY-MM-DD or MM/DD/YYYY; a birth date in the future is refused."""
     assert parse_birth_date("1980-04-02", TODAY) == dt.date(1980, 4, 2)
     assert parse_birth_date("04/02/1980", TODAY) == dt.date(1980, 4, 2)
     assert parse_birth_date("2026-11-23", TODAY) == TODAY  # born today is fine
-    for bad, message in (("2026-11-24", "in the future"), ("1899-12-31", "before 1900"), ("1980-02-30", "not a date"), ("", "Enter")):
+    for bad, message in (
+        ("2026-11-24", "in the future"),
+        ("1899-12-31", "before 1900"),
+        ("1980-02-30", "not a date"),
+        ("", "Enter"),
+    ):
         with pytest.raises(ValidationError, match=message):
             parse_birth_date(bad, TODAY)
 
@@ -59,7 +66,7 @@ def test_coverage_percent_whole_0_to_100(typed: str, value: int) -> None:
 
 @pytest.mark.parametrize("typed", ["101", "-1", "50.5", "half"])
 def test_coverage_percent_outside_is_refused(typed: str) -> None:
-    """Issue 7 bad input: coverage % outside 0-100 (or not whole) is refused at its field."""
+    """Bad input: coverage % outside 0-100 (or not whole) is refused at its field."""
     with pytest.raises(ValidationError) as caught:
         parse_coverage_percent(typed, "coverage_percent:restorative")
     assert caught.value.field == "coverage_percent:restorative"

@@ -79,8 +79,15 @@ def test_tx_tax2_rounding_is_exactly_half_up_of_fee_times_rate(cents, rate):
 
 @pytest.mark.parametrize(
     "text, expected",
-    [("8.25", Decimal("8.25")), (" 7 % ", Decimal("7")), ("0", Decimal("0")), ("100", Decimal("100")),
-     ("8.875", Decimal("8.875")), (Decimal("6.5"), Decimal("6.5")), (5, Decimal("5"))],
+    [
+        ("8.25", Decimal("8.25")),
+        (" 7 % ", Decimal("7")),
+        ("0", Decimal("0")),
+        ("100", Decimal("100")),
+        ("8.875", Decimal("8.875")),
+        (Decimal("6.5"), Decimal("6.5")),
+        (5, Decimal("5")),
+    ],
 )
 def test_tx_tax1_tax_rate_parses_percent_0_to_100(text, expected):
     """TX-TAX-1: a tax rate is a percent from 0 to 100 inclusive, kept exact."""
@@ -93,4 +100,3 @@ def test_tx_tax1_bad_tax_rate_is_refused_on_its_field(text):
     with pytest.raises(ValidationError) as err:
         parse_tax_rate(text)
     assert err.value.field == "tax_rate"
-

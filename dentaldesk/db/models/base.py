@@ -6,7 +6,8 @@ import datetime as dt
 from decimal import Decimal
 from enum import Enum
 
-from sqlalchemy import DateTime, Enum as SAEnum, MetaData, String, func
+from sqlalchemy import DateTime, MetaData, String, func
+from sqlalchemy import Enum as SAEnum
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from dentaldesk.db.types import Money
@@ -22,7 +23,7 @@ NAMING = {
 
 
 def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 class Base(DeclarativeBase):

@@ -94,9 +94,7 @@ class DentalPlan(Base):
     default_copay: Mapped[Decimal] = mapped_column(default=Decimal("0.00"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
-    categories: Mapped[list[PlanCategory]] = relationship(
-        back_populates="dental_plan", cascade="all, delete-orphan"
-    )
+    categories: Mapped[list[PlanCategory]] = relationship(back_populates="dental_plan", cascade="all, delete-orphan")
 
 
 class PlanCategory(Base):

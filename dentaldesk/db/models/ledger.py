@@ -25,7 +25,14 @@ class LedgerTransaction(Base):
         # Covers every column the office aging report reads, in account order (AGE-1..3).
         Index(
             "ix_ledger_aging",
-            "office_id", "account_id", "dos", "kind", "aged_date", "amount", "tax", "held_amount",
+            "office_id",
+            "account_id",
+            "dos",
+            "kind",
+            "aged_date",
+            "amount",
+            "tax",
+            "held_amount",
         ),
         CheckConstraint("amount >= 0", name="amount_not_negative"),
         CheckConstraint("tax >= 0", name="tax_not_negative"),

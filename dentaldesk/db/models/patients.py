@@ -24,16 +24,12 @@ class Account(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
     account_number: Mapped[str] = mapped_column(String(16))
-    guarantor_id: Mapped[int | None] = mapped_column(
-        ForeignKey("patient.id", use_alter=True), nullable=True
-    )
+    guarantor_id: Mapped[int | None] = mapped_column(ForeignKey("patient.id", use_alter=True), nullable=True)
     icm: Mapped[Icm] = mapped_column(Integer, default=Icm.FULL_FEE_AT_SERVICE)
     fee_schedule: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[dt.datetime] = created_column()
 
-    patients: Mapped[list[Patient]] = relationship(
-        back_populates="account", foreign_keys="Patient.account_id"
-    )
+    patients: Mapped[list[Patient]] = relationship(back_populates="account", foreign_keys="Patient.account_id")
 
 
 class Patient(Base):
@@ -86,4 +82,4 @@ class Coverage(Base):
     deductible_met: Mapped[Decimal] = mapped_column(default=Decimal("0.00"))
 
     patient: Mapped[Patient] = relationship(back_populates="coverages")
-    dental_plan: Mapped["DentalPlan"] = relationship()  # noqa: F821 - resolved by the registry
+    dental_plan: Mapped[DentalPlan] = relationship()  # noqa: F821 - resolved by the registry

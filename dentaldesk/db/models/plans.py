@@ -45,9 +45,7 @@ class TreatmentPlan(Base):
     status_changes: Mapped[list[PlanStatusChange]] = relationship(
         cascade="all, delete-orphan", order_by="PlanStatusChange.id"
     )
-    approvals: Mapped[list[PlanApproval]] = relationship(
-        cascade="all, delete-orphan", order_by="PlanApproval.id"
-    )
+    approvals: Mapped[list[PlanApproval]] = relationship(cascade="all, delete-orphan", order_by="PlanApproval.id")
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -98,9 +96,7 @@ class ItemPrerequisite(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("plan_item.id", ondelete="CASCADE"), index=True)
-    prerequisite_id: Mapped[int] = mapped_column(
-        ForeignKey("plan_item.id", ondelete="CASCADE"), index=True
-    )
+    prerequisite_id: Mapped[int] = mapped_column(ForeignKey("plan_item.id", ondelete="CASCADE"), index=True)
 
 
 class PlanStatusChange(Base):

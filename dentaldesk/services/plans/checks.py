@@ -19,7 +19,7 @@ from dentaldesk.domain.money import money, parse_money
 from dentaldesk.domain.teeth import display_tooth, parse_surfaces, parse_tooth
 from dentaldesk.domain.terms import ToothNumbering
 from dentaldesk.services.plans.inputs import SCHEDULE_FEE, ItemInput
-from dentaldesk.services.pricing import quote_fee_in
+from dentaldesk.services.practice.pricing import quote_fee_in
 
 MAX_VISIT = 99
 

@@ -38,9 +38,9 @@ from dentaldesk.domain.plans import (
 )
 from dentaldesk.domain.teeth import display_tooth
 from dentaldesk.domain.terms import GraphicStatus, ItemStatus, PlanStatus, ToothNumbering
-from dentaldesk.services import audit
-from dentaldesk.services.actor import Actor
-from dentaldesk.services.chart import chart_procedure_in, remove_item_marks_in
+from dentaldesk.services.access import audit
+from dentaldesk.services.access.actor import Actor
+from dentaldesk.services.chart.marks import chart_procedure_in, remove_item_marks_in
 from dentaldesk.services.plans.checks import Resolved, check_visit, conflict, item_label, resolve_item
 from dentaldesk.services.plans.inputs import ItemInput
 from dentaldesk.services.uow import UnitOfWork

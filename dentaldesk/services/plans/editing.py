@@ -10,8 +10,8 @@ from __future__ import annotations
 from dentaldesk.db.models import Patient, PlanStatusChange, TreatmentPlan
 from dentaldesk.domain.errors import NotFound, ValidationError
 from dentaldesk.domain.terms import PLAN_EDITOR_ROLES, PlanStatus
-from dentaldesk.services import audit
-from dentaldesk.services.actor import Actor
+from dentaldesk.services.access import audit
+from dentaldesk.services.access.actor import Actor
 from dentaldesk.services.plans.core import PlanWork
 from dentaldesk.services.plans.inputs import ItemInput, ItemRef, New, PlanChanges, PlanSaved
 from dentaldesk.services.uow import UnitOfWork

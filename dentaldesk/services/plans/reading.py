@@ -51,7 +51,7 @@ from dentaldesk.services.plans.views import (
     PlanView,
     ProviderChoice,
 )
-from dentaldesk.services.pricing import estimate_for_patient, quote_fee_in
+from dentaldesk.services.practice.pricing import estimate_for_patient, quote_fee_in
 from dentaldesk.services.uow import UnitOfWork
 
 _ITEM_COLUMNS = (

@@ -28,9 +28,9 @@ from dentaldesk.domain.plans import (
     plan_total,
 )
 from dentaldesk.domain.terms import PLAN_EDITOR_ROLES, ApprovalMethod, ItemStatus, PlanStatus, Role
-from dentaldesk.services.actor import Actor
-from dentaldesk.services.chart import complete_item_marks_in, remove_item_marks_in
-from dentaldesk.services.ledger import post_charge_in
+from dentaldesk.services.access.actor import Actor
+from dentaldesk.services.chart.marks import complete_item_marks_in, remove_item_marks_in
+from dentaldesk.services.ledger.posting import post_charge_in
 from dentaldesk.services.plans.core import PlanWork
 from dentaldesk.services.plans.inputs import PlanSaved
 from dentaldesk.services.uow import UnitOfWork
@@ -52,9 +52,11 @@ def approval_lines(work: PlanWork) -> tuple[list[ApprovedLine], list[dict[str, o
         )
     }
     facts = sorted(work.facts(), key=plan_order_key)
-    lines = approved_lines(facts, lambda f: providers.get(work.items[f.id].provider_id, "") if work.items[f.id].provider_id else "")
+    lines = approved_lines(
+        facts, lambda f: providers.get(work.items[f.id].provider_id, "") if work.items[f.id].provider_id else ""
+    )
     stored: list[dict[str, object]] = []
-    for fact, line in zip(facts, lines):
+    for fact, line in zip(facts, lines, strict=True):
         item = work.items[fact.id]
         stored.append(
             {

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from dentaldesk.domain.errors import RuleViolation
 from dentaldesk.domain.plans import check_link
-from dentaldesk.services.patients import PatientRow, search_patients
+from dentaldesk.services.patients.search import PatientRow, search_patients
 from dentaldesk.ui.plans.working_copy import WorkingPlan
 
 ERROR_STYLE = "color: #b42318;"

@@ -33,15 +33,15 @@ from PySide6.QtWidgets import (
 
 from dentaldesk.domain.plans import status_label
 from dentaldesk.domain.terms import PLAN_EDITOR_ROLES, PlanStatus
-from dentaldesk.services.codes import CodeRow, office_codes
 from dentaldesk.services.plans import (
     ItemFormFacts,
     item_form_facts,
     load_plan,
     save_draft,
 )
-from dentaldesk.ui.context import AppContext
-from dentaldesk.ui.operations import run_op
+from dentaldesk.services.practice.codes import CodeRow, office_codes
+from dentaldesk.ui.kit.context import AppContext
+from dentaldesk.ui.kit.operations import run_op
 from dentaldesk.ui.plans.approval_dialog import ApprovalDialog
 from dentaldesk.ui.plans.commands import (
     EditItemCommand,
@@ -53,11 +53,11 @@ from dentaldesk.ui.plans.commands import (
 from dentaldesk.ui.plans.dialogs import CancelPlanDialog, CompleteItemDialog, DependsOnDialog, VisitDialog
 from dentaldesk.ui.plans.editor_chrome import lay_out, make_actions, make_menus
 from dentaldesk.ui.plans.item_flows import open_add_item, open_edit_item
-from dentaldesk.ui.plans.status_flows import completion_refusal, open_approval, open_cancel, open_completion
 from dentaldesk.ui.plans.panels import SidePanels, TotalsBar
 from dentaldesk.ui.plans.plan_model import COLUMNS, FEE_COLUMN, FeeDelegate, Grouping, PlanTreeModel
+from dentaldesk.ui.plans.status_flows import completion_refusal, open_approval, open_cancel, open_completion
 from dentaldesk.ui.plans.working_copy import WorkingItem, WorkingPlan
-from dentaldesk.ui.transaction_dialog import PatientTransactionDialog
+from dentaldesk.ui.transactions import PatientTransactionDialog
 
 ERROR_STYLE = "color: #b42318;"
 EDITABLE = frozenset({PlanStatus.DRAFT, PlanStatus.APPROVED})
@@ -502,10 +502,11 @@ class PlanEditor(QMainWindow):
         event.ignore()
 
         def answered(answer: QMessageBox.StandardButton) -> None:
-            if answer == QMessageBox.StandardButton.Save and self.save():
-                self._discard_ok = True
-                self.close()
-            elif answer == QMessageBox.StandardButton.Discard:
+            if (
+                answer == QMessageBox.StandardButton.Save
+                and self.save()
+                or answer == QMessageBox.StandardButton.Discard
+            ):
                 self._discard_ok = True
                 self.close()
 

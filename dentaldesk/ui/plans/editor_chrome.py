@@ -116,7 +116,7 @@ def make_menus(editor: PlanEditor) -> None:
 
 
 def _handout_menu(editor: PlanEditor):  # type: ignore[no-untyped-def]
-    from dentaldesk.ui.print_handout import handout_menu
+    from dentaldesk.ui.plans.print_handout import handout_menu
 
     return handout_menu(editor.ctx, editor, editor.saved_plan_id)
 

@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING
 from dentaldesk.domain.estimates import EstimateInput
 from dentaldesk.domain.money import ZERO
 from dentaldesk.domain.plans import ItemFacts, plan_order_key
+from dentaldesk.services.ledger.transactions import transaction_context
 from dentaldesk.services.plans import quote_fee
-from dentaldesk.services.transactions import transaction_context
 from dentaldesk.ui.plans.commands import AddItemCommand, EditItemCommand
 from dentaldesk.ui.plans.working_copy import WorkingItem
-from dentaldesk.ui.transaction_dialog import ChargeEntry, PatientTransactionDialog, ProcedureEntry
+from dentaldesk.ui.transactions import ChargeEntry, PatientTransactionDialog, ProcedureEntry
 
 if TYPE_CHECKING:
     from dentaldesk.ui.plans.editor import PlanEditor
@@ -35,8 +35,9 @@ def items_ahead(editor: PlanEditor, key: int | None, visit: int | None) -> list[
         new = ItemFacts(0, None, "", None, None, "", None, visit=visit, sequence=working.sequence_after())
         mine = plan_order_key(new)
     return [
-        EstimateInput(key=item.key, code=item.code, category=item.category, fee=item.fee or ZERO,
-                      insurable=item.claimed)
+        EstimateInput(
+            key=item.key, code=item.code, category=item.category, fee=item.fee or ZERO, insurable=item.claimed
+        )
         for item in working.ordered()
         if item.key != key and not item.is_completed and plan_order_key(item.facts(working.numbering)) < mine
     ]

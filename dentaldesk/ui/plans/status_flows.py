@@ -14,7 +14,7 @@ from dentaldesk.domain.errors import RuleViolation
 from dentaldesk.domain.plans import check_can_complete
 from dentaldesk.domain.terms import ApprovalMethod, PlanStatus
 from dentaldesk.services.plans import approve, cancel_plan, complete_item, record_approval
-from dentaldesk.ui.operations import run_op
+from dentaldesk.ui.kit.operations import run_op
 from dentaldesk.ui.plans.approval_dialog import ApprovalDialog
 from dentaldesk.ui.plans.dialogs import CancelPlanDialog, CompleteItemDialog
 from dentaldesk.ui.plans.plan_model import fee_text

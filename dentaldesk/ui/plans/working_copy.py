@@ -28,7 +28,6 @@ from dentaldesk.domain.plans import (
     ItemFacts,
     approval_problems,
     blocked_by_reapproval,
-    cycle_path,
     needs_reapproval,
     plan_order_key,
     plan_total,
@@ -258,10 +257,6 @@ class WorkingPlan:
 
     def sequence_after(self) -> int:
         return max((i.sequence for i in self.items.values()), default=0) + 1
-
-    def cycle_labels(self, key: int, prerequisite: int) -> list[str] | None:
-        path = cycle_path(self.facts(), key, prerequisite)
-        return None if path is None else [self.label(k) for k in path]
 
     def dependents(self, key: int) -> list[int]:
         return [k for k, item in self.items.items() if key in item.prerequisites]

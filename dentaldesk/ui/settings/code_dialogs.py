@@ -14,13 +14,13 @@ from PySide6.QtWidgets import (
 )
 
 from dentaldesk.domain.terms import Category
-from dentaldesk.services.code_admin import CodeForm, ImportPreview, add_code, edit_code, load_code
-from dentaldesk.services.codes import import_codes
-from dentaldesk.ui.context import AppContext
-from dentaldesk.ui.operations import run_op
+from dentaldesk.services.practice.code_admin import CodeForm, ImportPreview, add_code, edit_code, load_code
+from dentaldesk.services.practice.codes import import_codes
+from dentaldesk.ui.kit.context import AppContext
+from dentaldesk.ui.kit.operations import run_op
+from dentaldesk.ui.kit.table_model import Column, RowsModel
+from dentaldesk.ui.kit.widgets import make_table
 from dentaldesk.ui.settings.forms import FieldForm, enum_items, error_label, hint_label, select_data
-from dentaldesk.ui.table_model import Column, RowsModel
-from dentaldesk.ui.widgets import make_table
 
 FLAG_CAPTIONS = (
     ("insurable", "&Insurable"),
@@ -45,11 +45,18 @@ class CodeDialog(QDialog):
         form = FieldForm()
         self.form = form
         self.code = form.line("code", "&Code", placeholder="D2740 or an office code", width=160)
-        self.custom = form.check("custom", "Custo&m office code (not a CDT code)",
-                                 hint="Tick for an office's own code such as WHITEN1; CDT codes are D and four digits.")
+        self.custom = form.check(
+            "custom",
+            "Custo&m office code (not a CDT code)",
+            hint="Tick for an office's own code such as WHITEN1; CDT codes are D and four digits.",
+        )
         self.name = form.line("name", "&Name")
-        self.description = form.text("description", "Patient-friendly &description", height=60,
-                                     hint="Printed on the patient's handout in plain words.")
+        self.description = form.text(
+            "description",
+            "Patient-friendly &description",
+            height=60,
+            hint="Printed on the patient's handout in plain words.",
+        )
         self.category = form.combo("category", "Cate&gory", enum_items(Category))
         self.rtu = form.line("rtu", "Default &RTU's (minutes)", width=80)
         self.usual_fee = form.line("usual_fee", "Usual &fee (Fee 0)", placeholder="optional, e.g. 125.00", width=160)
@@ -99,9 +106,13 @@ class CodeDialog(QDialog):
 
     def code_form(self) -> CodeForm:
         return CodeForm(
-            code=self.code.text(), name=self.name.text(), description=self.description.toPlainText(),
-            category=Category(self.category.currentData()), default_rtu=self.rtu.text(),
-            custom=self.custom.isChecked(), usual_fee=self.usual_fee.text(),
+            code=self.code.text(),
+            name=self.name.text(),
+            description=self.description.toPlainText(),
+            category=Category(self.category.currentData()),
+            default_rtu=self.rtu.text(),
+            custom=self.custom.isChecked(),
+            usual_fee=self.usual_fee.text(),
             **{key: box.isChecked() for key, box in self.flags.items()},
         )
 
@@ -110,6 +121,7 @@ class CodeDialog(QDialog):
         self.problem.setVisible(False)
         form = self.code_form()
         if self.code_id is None:
+
             def action() -> int:
                 return add_code(self.ctx.uow(), self.ctx.user, form)
         else:
@@ -118,8 +130,10 @@ class CodeDialog(QDialog):
             def action() -> int:
                 edit_code(self.ctx.uow(), self.ctx.user, code_id, form)
                 return code_id
-        ok, saved = run_op(self.ctx, self, action, changed="settings", field_labels=self.form.errors,
-                           fallback=self.problem)
+
+        ok, saved = run_op(
+            self.ctx, self, action, changed="settings", field_labels=self.form.errors, fallback=self.problem
+        )
         if ok:
             self.saved_id = saved
             self.accept()
@@ -153,8 +167,9 @@ class ImportPreviewDialog(QDialog):
         self.table.setModel(self.refused)
         self.table.setVisible(bool(preview.refused))
         note = hint_label(
-            "Refused rows are left out; fix them in the file and import again. "
-            "Fees in the file go into Fee 0." if preview.refused else "Every row can be imported. Fees in the file go into Fee 0."
+            "Refused rows are left out; fix them in the file and import again. Fees in the file go into Fee 0."
+            if preview.refused
+            else "Every row can be imported. Fees in the file go into Fee 0."
         )
         self.problem = error_label("import_problem")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
@@ -178,8 +193,15 @@ class ImportPreviewDialog(QDialog):
         self.result_text = ""
 
     def run_import(self) -> None:
-        ok, report = run_op(self.ctx, self, lambda: import_codes(self.ctx.uow(), self.ctx.user, self.path),
-                            changed="settings", fallback=self.problem)
+        ok, report = run_op(
+            self.ctx,
+            self,
+            lambda: import_codes(self.ctx.uow(), self.ctx.user, self.path),
+            changed="settings",
+            fallback=self.problem,
+        )
         if ok and report is not None:
-            self.result_text = f"Imported: {report.added} added, {report.updated} updated, {len(report.refused)} refused."
+            self.result_text = (
+                f"Imported: {report.added} added, {report.updated} updated, {len(report.refused)} refused."
+            )
             self.accept()

@@ -26,21 +26,26 @@ from PySide6.QtWidgets import (
 
 from dentaldesk.domain.codes import code_matches
 from dentaldesk.domain.money import format_money
-from dentaldesk.services.code_admin import MasterRow, master_list, preview_import, set_code_active
-from dentaldesk.services.codes import CodeRow, copy_master_codes, office_codes, search_codes
-from dentaldesk.ui.context import AppContext
-from dentaldesk.ui.operations import run_op
+from dentaldesk.services.practice.code_admin import MasterRow, master_list, preview_import, set_code_active
+from dentaldesk.services.practice.codes import CodeRow, copy_master_codes, office_codes, search_codes
+from dentaldesk.ui.kit.context import AppContext
+from dentaldesk.ui.kit.operations import run_op
+from dentaldesk.ui.kit.table_model import Column, RowsModel
+from dentaldesk.ui.kit.widgets import make_table
 from dentaldesk.ui.settings.code_dialogs import CodeDialog, ImportPreviewDialog
 from dentaldesk.ui.settings.forms import SetupWindow, button, fit_columns
-from dentaldesk.ui.table_model import Column, RowsModel
-from dentaldesk.ui.widgets import make_table
 
 ALL = 100_000  # the search limit when filtering a loaded list: show every match
 
 
 def flags_text(r: CodeRow) -> str:
-    names = (("insurable", "Ins"), ("taxable", "Tax"), ("requires_tooth", "Tooth"),
-             ("requires_surface", "Surf"), ("charts_graphic", "Chart"))
+    names = (
+        ("insurable", "Ins"),
+        ("taxable", "Tax"),
+        ("requires_tooth", "Tooth"),
+        ("requires_surface", "Surf"),
+        ("charts_graphic", "Chart"),
+    )
     return " ".join(short for key, short in names if getattr(r, key))
 
 
@@ -90,8 +95,9 @@ class ProcedureCodesWindow(SetupWindow):
         self.office_count.setObjectName("office_count")
         self.add_button = button("&Add custom code...", "add_code")
         self.edit_button = button("&Edit...", "edit_code", tip="Edit the selected code (or press Enter on it)")
-        self.active_button = button("&Deactivate", "toggle_active",
-                                    tip="A deactivated code stays on past records and leaves the pickers.")
+        self.active_button = button(
+            "&Deactivate", "toggle_active", tip="A deactivated code stays on past records and leaves the pickers."
+        )
         self.import_button = button("&Import CSV...", "import_csv", tip="Import a licensed code list (CSV).")
         search_caption = QLabel("Searc&h:")
         search_caption.setBuddy(self.office_search)
@@ -117,8 +123,11 @@ class ProcedureCodesWindow(SetupWindow):
         self.master_table.setModel(self.master_model)
         fit_columns(self.master_table, 1)
         self.master_table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.copy_button = button("&Copy selected to office list", "copy_codes",
-                                  tip="Copies the selected codes with their usual fee into Fee 0.")
+        self.copy_button = button(
+            "&Copy selected to office list",
+            "copy_codes",
+            tip="Copies the selected codes with their usual fee into Fee 0.",
+        )
         master_caption = QLabel("Sea&rch:")
         master_caption.setBuddy(self.master_search)
         master_box = QGroupBox("Master list (starter codes shipped with DentalDesk)")
@@ -167,10 +176,15 @@ class ProcedureCodesWindow(SetupWindow):
     # ---------------------------------------------------------------- loading and searching
 
     def reload(self) -> None:
-        ok, rows = run_op(self.ctx, self, lambda: (
-            office_codes(self.ctx.uow(), self.ctx.user.office_id, include_inactive=True),
-            master_list(self.ctx.uow(), self.ctx.user),
-        ), fallback=self.problem)
+        ok, rows = run_op(
+            self.ctx,
+            self,
+            lambda: (
+                office_codes(self.ctx.uow(), self.ctx.user.office_id, include_inactive=True),
+                master_list(self.ctx.uow(), self.ctx.user),
+            ),
+            fallback=self.problem,
+        )
         if not ok or rows is None:
             for b in (self.add_button, self.edit_button, self.active_button, self.import_button, self.copy_button):
                 b.setEnabled(False)
@@ -226,11 +240,20 @@ class ProcedureCodesWindow(SetupWindow):
         if not codes:
             return
         self.say("")
-        ok, added = run_op(self.ctx, self, lambda: copy_master_codes(self.ctx.uow(), self.ctx.user, codes),
-                           changed="settings", fallback=self.problem)
+        ok, added = run_op(
+            self.ctx,
+            self,
+            lambda: copy_master_codes(self.ctx.uow(), self.ctx.user, codes),
+            changed="settings",
+            fallback=self.problem,
+        )
         if ok and added is not None:
             self.reload()
-            self.say(f"Copied to the office list: {', '.join(added)}." if added else "Those codes are already in the office list.")
+            self.say(
+                f"Copied to the office list: {', '.join(added)}."
+                if added
+                else "Those codes are already in the office list."
+            )
             if added:
                 self.office_search.setText(added[0])
                 self.select_office_code(added[0])
@@ -260,12 +283,19 @@ class ProcedureCodesWindow(SetupWindow):
         if chosen is None:
             return
         self.say("")
-        ok, _ = run_op(self.ctx, self, lambda: set_code_active(self.ctx.uow(), self.ctx.user, chosen.id, not chosen.active),
-                       changed="settings", fallback=self.problem)
+        ok, _ = run_op(
+            self.ctx,
+            self,
+            lambda: set_code_active(self.ctx.uow(), self.ctx.user, chosen.id, not chosen.active),
+            changed="settings",
+            fallback=self.problem,
+        )
         if ok:
             self.reload()
             self.select_office_code(chosen.code)
-            self.say(f"{chosen.code} {'reactivated' if not chosen.active else 'deactivated: it stays on past records and leaves the pickers'}.")
+            self.say(
+                f"{chosen.code} {'reactivated' if not chosen.active else 'deactivated: it stays on past records and leaves the pickers'}."
+            )
 
     def choose_import_file(self) -> None:
         name, _filter = QFileDialog.getOpenFileName(self, "Import procedure codes", "", "Code lists (*.csv)")
@@ -273,8 +303,9 @@ class ProcedureCodesWindow(SetupWindow):
             self.preview_import(Path(name))
 
     def preview_import(self, path: Path) -> None:
-        ok, preview = run_op(self.ctx, self, lambda: preview_import(self.ctx.uow(), self.ctx.user, path),
-                             fallback=self.problem)
+        ok, preview = run_op(
+            self.ctx, self, lambda: preview_import(self.ctx.uow(), self.ctx.user, path), fallback=self.problem
+        )
         if not ok or preview is None:
             return
         dialog = ImportPreviewDialog(self.ctx, path, preview, self)

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from dentaldesk.domain.codes import code_matches
 from dentaldesk.domain.errors import DentalDeskError
 from dentaldesk.domain.terms import Category, EstimationType
-from dentaldesk.services.dental_plans import (
+from dentaldesk.services.practice.dental_plans import (
     BluebookLine,
     CategoryTerms,
     DentalPlanForm,
@@ -36,11 +36,20 @@ from dentaldesk.services.dental_plans import (
     save_bluebook,
     save_dental_plan,
 )
-from dentaldesk.ui.context import AppContext
-from dentaldesk.ui.operations import run_op
-from dentaldesk.ui.settings.forms import FieldForm, SetupWindow, button, enum_items, error_label, fit_columns, hint_label, select_data
-from dentaldesk.ui.table_model import Column, RowsModel
-from dentaldesk.ui.widgets import make_table
+from dentaldesk.ui.kit.context import AppContext
+from dentaldesk.ui.kit.operations import run_op
+from dentaldesk.ui.kit.table_model import Column, RowsModel
+from dentaldesk.ui.kit.widgets import make_table
+from dentaldesk.ui.settings.forms import (
+    FieldForm,
+    SetupWindow,
+    button,
+    enum_items,
+    error_label,
+    fit_columns,
+    hint_label,
+    select_data,
+)
 
 PLAN_COLUMNS: list[Column[DentalPlanRow]] = [
     Column("Plan", lambda p: p.name),
@@ -54,7 +63,7 @@ TYPE_HINTS = {
     EstimationType.PPO: "PPO: the bluebook plan fee is the allowed fee; the rest of the charged fee is written off (INS-7).",
     EstimationType.FLAT_FEE: "Flat fee: the plan pays the bluebook's insurance payment; the patient pays the copay.",
     EstimationType.DMO: "DMO/Capitation: the bluebook plan fee is the cap fee charged for the code (TX-FEE-2); without an "
-                        "entry the charge is Fee 0 less the plan's copay (INS-5).",
+    "entry the charge is Fee 0 less the plan's copay (INS-5).",
 }
 
 
@@ -214,10 +223,15 @@ class DentalPlansWindow(SetupWindow):
         if not rows:
             return
         plan = self.plans.row(rows[0].row())
-        ok, loaded = run_op(self.ctx, self, lambda: (
-            load_dental_plan(self.ctx.uow(), self.ctx.user, plan.id),
-            load_bluebook(self.ctx.uow(), self.ctx.user, plan.id),
-        ), fallback=self.problem)
+        ok, loaded = run_op(
+            self.ctx,
+            self,
+            lambda: (
+                load_dental_plan(self.ctx.uow(), self.ctx.user, plan.id),
+                load_bluebook(self.ctx.uow(), self.ctx.user, plan.id),
+            ),
+            fallback=self.problem,
+        )
         if ok and loaded is not None:
             self.plan_id = plan.id
             self.show_plan(*loaded)
@@ -263,12 +277,15 @@ class DentalPlansWindow(SetupWindow):
 
     def plan_form(self) -> DentalPlanForm:
         return DentalPlanForm(
-            name=self.name.text(), carrier=self.carrier.text(), group_number=self.group.text(),
-            estimation_type=EstimationType(self.estimation.currentData()), deductible=self.deductible.text(),
-            annual_max=self.annual_max.text(), default_copay=self.copay.text(), active=self.active.isChecked(),
-            categories=tuple(
-                CategoryTerms(c, self.percents[c].text(), self.applies[c].isChecked()) for c in Category
-            ),
+            name=self.name.text(),
+            carrier=self.carrier.text(),
+            group_number=self.group.text(),
+            estimation_type=EstimationType(self.estimation.currentData()),
+            deductible=self.deductible.text(),
+            annual_max=self.annual_max.text(),
+            default_copay=self.copay.text(),
+            active=self.active.isChecked(),
+            categories=tuple(CategoryTerms(c, self.percents[c].text(), self.applies[c].isChecked()) for c in Category),
         )
 
     def save_plan(self) -> None:
@@ -277,8 +294,14 @@ class DentalPlansWindow(SetupWindow):
         self.category_error.setVisible(False)
         form, plan_id = self.plan_form(), self.plan_id
         labels = dict(self.form.errors) | {f"coverage_percent:{c.value}": self.category_error for c in Category}
-        ok, saved = run_op(self.ctx, self, lambda: save_dental_plan(self.ctx.uow(), self.ctx.user, plan_id, form),
-                           changed="settings", field_labels=labels, fallback=self.problem)
+        ok, saved = run_op(
+            self.ctx,
+            self,
+            lambda: save_dental_plan(self.ctx.uow(), self.ctx.user, plan_id, form),
+            changed="settings",
+            field_labels=labels,
+            fallback=self.problem,
+        )
         if ok and saved is not None:
             self.reload()
             self.select_plan(saved)
@@ -344,8 +367,9 @@ class DentalPlansWindow(SetupWindow):
             self.book.setCurrentCell(row, 0)
             self.book.scrollToItem(self.book.item(row, 0))
         if ok:
-            ok2, book = run_op(self.ctx, self, lambda: load_bluebook(self.ctx.uow(), self.ctx.user, plan_id),
-                               fallback=self.problem)
+            ok2, book = run_op(
+                self.ctx, self, lambda: load_bluebook(self.ctx.uow(), self.ctx.user, plan_id), fallback=self.problem
+            )
             if ok2 and book is not None:
                 self.book.setRowCount(0)
                 for line in book:

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from dentaldesk.domain.codes import code_matches
 from dentaldesk.domain.money import format_money
-from dentaldesk.services.settings import (
+from dentaldesk.services.practice.settings import (
     FeeChange,
     FeeGridRow,
     FeeScheduleRow,
@@ -39,11 +39,11 @@ from dentaldesk.services.settings import (
     raise_fee_schedule,
     set_fee,
 )
-from dentaldesk.ui.context import AppContext
-from dentaldesk.ui.operations import run_op
+from dentaldesk.ui.kit.context import AppContext
+from dentaldesk.ui.kit.operations import run_op
+from dentaldesk.ui.kit.table_model import Column, RowsModel
+from dentaldesk.ui.kit.widgets import make_table
 from dentaldesk.ui.settings.forms import SetupWindow, button, error_label, fit_columns, hint_label
-from dentaldesk.ui.table_model import Column, RowsModel
-from dentaldesk.ui.widgets import make_table
 
 Index = QModelIndex | QPersistentModelIndex
 SIDE_BY_SIDE = 3
@@ -174,7 +174,9 @@ class FeeSchedulesWindow(SetupWindow):
         self.search.setClearButtonEnabled(True)
         search_caption = QLabel("Searc&h:")
         search_caption.setBuddy(self.search)
-        self.raise_button = button("Raise by &%...", "raise_fees", tip="Raise every fee of a schedule by a percentage, with a preview.")
+        self.raise_button = button(
+            "Raise by &%...", "raise_fees", tip="Raise every fee of a schedule by a percentage, with a preview."
+        )
         top = QHBoxLayout()
         top.addWidget(search_caption)
         top.addWidget(self.search, 1)
@@ -211,8 +213,12 @@ class FeeSchedulesWindow(SetupWindow):
         layout = QVBoxLayout(self)
         layout.addLayout(pick_row)
         layout.addLayout(top)
-        layout.addWidget(hint_label("Type in a fee cell to change it (Enter saves, Esc cancels); clear a cell to remove "
-                                    "that fee. A code with no fee in the account's schedule is charged Fee 0 (TX-FEE-4)."))
+        layout.addWidget(
+            hint_label(
+                "Type in a fee cell to change it (Enter saves, Esc cancels); clear a cell to remove "
+                "that fee. A code with no fee in the account's schedule is charged Fee 0 (TX-FEE-4)."
+            )
+        )
         layout.addWidget(self.table, 1)
         layout.addWidget(self.fee_error)
         layout.addWidget(name_box)
@@ -241,7 +247,9 @@ class FeeSchedulesWindow(SetupWindow):
 
     def reload(self) -> None:
         numbers = self.shown_numbers()
-        ok, rows = run_op(self.ctx, self, lambda: fee_grid(self.ctx.uow(), self.ctx.user, numbers), fallback=self.problem)
+        ok, rows = run_op(
+            self.ctx, self, lambda: fee_grid(self.ctx.uow(), self.ctx.user, numbers), fallback=self.problem
+        )
         if ok and rows is not None:
             self.fee_error.setVisible(False)
             self.all_rows = rows
@@ -250,7 +258,9 @@ class FeeSchedulesWindow(SetupWindow):
     def filter(self) -> None:
         text = self.search.text()
         names = {s.number: s.name for s in self.schedules}
-        self.model.set_grid([r for r in self.all_rows if code_matches(text, r.code, r.name)], self.shown_numbers(), names)
+        self.model.set_grid(
+            [r for r in self.all_rows if code_matches(text, r.code, r.name)], self.shown_numbers(), names
+        )
         header = self.table.horizontalHeader()
         for column in range(FIXED_COLUMNS, self.model.columnCount()):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
@@ -259,14 +269,21 @@ class FeeSchedulesWindow(SetupWindow):
     def _save_fee(self, row: FeeGridRow, number: int, text: str) -> Decimal | None | bool:
         self.fee_error.setVisible(False)
         self.say("")
-        ok, saved = run_op(self.ctx, self, lambda: set_fee(self.ctx.uow(), self.ctx.user, row.code_id, number, text),
-                           changed="settings", field_labels={"fee": self.fee_error, "code": self.fee_error},
-                           fallback=self.problem)
+        ok, saved = run_op(
+            self.ctx,
+            self,
+            lambda: set_fee(self.ctx.uow(), self.ctx.user, row.code_id, number, text),
+            changed="settings",
+            field_labels={"fee": self.fee_error, "code": self.fee_error},
+            fallback=self.problem,
+        )
         if not ok:
             if self.fee_error.isVisible():
                 self.fee_error.setText(f"{row.code} in Fee {number}: {self.fee_error.text()}")
             return False
-        self.say(f"{row.code} in Fee {number}: " + (f"{format_money(saved)} saved." if saved is not None else "fee removed."))
+        self.say(
+            f"{row.code} in Fee {number}: " + (f"{format_money(saved)} saved." if saved is not None else "fee removed.")
+        )
         self._refresh_schedules()
         return saved
 
@@ -285,8 +302,14 @@ class FeeSchedulesWindow(SetupWindow):
         number, name = int(self.name_pick.currentData()), self.name_edit.text()
         self.name_error.setVisible(False)
         self.say("")
-        ok, _ = run_op(self.ctx, self, lambda: name_fee_schedule(self.ctx.uow(), self.ctx.user, number, name),
-                       changed="settings", field_labels={"schedule_name": self.name_error}, fallback=self.problem)
+        ok, _ = run_op(
+            self.ctx,
+            self,
+            lambda: name_fee_schedule(self.ctx.uow(), self.ctx.user, number, name),
+            changed="settings",
+            field_labels={"schedule_name": self.name_error},
+            fallback=self.problem,
+        )
         if ok:
             self._refresh_schedules()
             self.filter()
@@ -311,7 +334,9 @@ CHANGE_COLUMNS: list[Column[FeeChange]] = [
 class RaiseDialog(QDialog):
     """Raise a schedule by a percentage: preview old and new fees, then apply in one transaction."""
 
-    def __init__(self, ctx: AppContext, schedules: list[FeeScheduleRow], number: int, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: AppContext, schedules: list[FeeScheduleRow], number: int, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.previewed: list[FeeChange] = []
@@ -376,23 +401,35 @@ class RaiseDialog(QDialog):
             self.percent_error.setText("No schedule has fees to raise yet.")
             self.percent_error.setVisible(True)
             return
-        ok, changes = run_op(self.ctx, self, lambda: preview_raise(self.ctx.uow(), self.ctx.user, int(number), percent),
-                             field_labels={"percent": self.percent_error}, fallback=self.percent_error)
+        ok, changes = run_op(
+            self.ctx,
+            self,
+            lambda: preview_raise(self.ctx.uow(), self.ctx.user, int(number), percent),
+            field_labels={"percent": self.percent_error},
+            fallback=self.percent_error,
+        )
         if not ok or changes is None:
             return
         self.previewed = changes
         self.model.set_rows(changes)
         old = sum((c.old for c in changes), Decimal(0))
         new = sum((c.new for c in changes), Decimal(0))
-        self.summary.setText(f"{len(changes)} fees in Fee {number}: total {format_money(old)} -> {format_money(new)}. "
-                             "Nothing is saved until you apply.")
+        self.summary.setText(
+            f"{len(changes)} fees in Fee {number}: total {format_money(old)} -> {format_money(new)}. "
+            "Nothing is saved until you apply."
+        )
         self.apply_button.setEnabled(True)
 
     def apply(self) -> None:
         number, percent, previewed = int(self.schedule.currentData()), self.percent.text(), list(self.previewed)
-        ok, count = run_op(self.ctx, self,
-                           lambda: raise_fee_schedule(self.ctx.uow(), self.ctx.user, number, percent, previewed),
-                           changed="settings", field_labels={"percent": self.percent_error}, fallback=self.percent_error)
+        ok, count = run_op(
+            self.ctx,
+            self,
+            lambda: raise_fee_schedule(self.ctx.uow(), self.ctx.user, number, percent, previewed),
+            changed="settings",
+            field_labels={"percent": self.percent_error},
+            fallback=self.percent_error,
+        )
         if ok:
             self.result_text = f"Fee {number} raised by {percent.strip().rstrip('%').strip()} %: {count} fees changed."
             self.accept()

@@ -27,9 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dentaldesk.ui.context import AppContext
-
-from dentaldesk.ui.widgets import ERROR_STYLE, HINT_STYLE, error_label, hint_label  # noqa: E402,F401 - shared
+from dentaldesk.ui.kit.context import AppContext
+from dentaldesk.ui.kit.widgets import ERROR_STYLE, HINT_STYLE, error_label, hint_label  # noqa: F401 - shared
 
 
 def plain(caption: str) -> str:
@@ -115,7 +114,6 @@ def select_data(box: QComboBox, value: object) -> None:
     index = box.findData(value)
     if index >= 0:
         box.setCurrentIndex(index)
-
 
 
 class SetupWindow(QDialog):

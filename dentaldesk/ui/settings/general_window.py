@@ -9,12 +9,15 @@ from PySide6.QtWidgets import QDialogButtonBox, QHBoxLayout, QVBoxLayout, QWidge
 from dentaldesk.domain.errors import ValidationError
 from dentaldesk.domain.tax import parse_tax_rate, taxable_state
 from dentaldesk.domain.terms import PaperSize, TaxMethod, ToothNumbering
-from dentaldesk.services.settings import GeneralSettingsForm, load_general_settings, save_general_settings
-from dentaldesk.ui.context import AppContext
-from dentaldesk.ui.operations import run_op
+from dentaldesk.services.practice.settings import GeneralSettingsForm, load_general_settings, save_general_settings
+from dentaldesk.ui.kit.context import AppContext
+from dentaldesk.ui.kit.operations import run_op
 from dentaldesk.ui.settings.forms import FieldForm, SetupWindow, enum_items, hint_label, select_data
 
-NUMBERING = [("Universal (1-32, A-T)", ToothNumbering.UNIVERSAL.value), ("FDI / ISO 3950 (11-48, 51-85)", ToothNumbering.FDI.value)]
+NUMBERING = [
+    ("Universal (1-32, A-T)", ToothNumbering.UNIVERSAL.value),
+    ("FDI / ISO 3950 (11-48, 51-85)", ToothNumbering.FDI.value),
+]
 PAPER = [("Letter", PaperSize.LETTER.value), ("A4", PaperSize.A4.value)]
 
 
@@ -23,13 +26,18 @@ class GeneralSettingsWindow(SetupWindow):
         super().__init__(ctx, "General settings", parent)
         left, right = FieldForm(), FieldForm()
         self.name = left.line("name", "Practice &name")
-        self.office_code = left.line("office_code", "&Office ID", width=140,
-                                     hint="Shown on every transaction and claim.")
+        self.office_code = left.line(
+            "office_code", "&Office ID", width=140, hint="Shown on every transaction and claim."
+        )
         self.address = left.text("address", "&Address", height=56)
         self.phone = left.line("phone", "P&hone")
         self.email = left.line("email", "&E-mail", placeholder="frontdesk@example.com")
-        self.idle_lock = left.line("idle_lock_minutes", "&Lock after idle (minutes)", width=80,
-                                   hint="The workstation locks after this many minutes without use (SEC-1).")
+        self.idle_lock = left.line(
+            "idle_lock_minutes",
+            "&Lock after idle (minutes)",
+            width=80,
+            hint="The workstation locks after this many minutes without use (SEC-1).",
+        )
 
         self.tax_method = right.combo("tax_method", "&Tax method", enum_items(TaxMethod))
         self.tax_rate = right.line("tax_rate", "Tax &rate (%)", placeholder="e.g. 8.25", width=120)
@@ -38,8 +46,9 @@ class GeneralSettingsWindow(SetupWindow):
         self.numbering = right.combo("tooth_numbering", "Tooth n&umbering", NUMBERING)
         self.paper = right.combo("paper_size", "Handout &paper", PAPER)
         self.validity = right.line("estimate_valid_days", "Estimates &valid for (days)", width=80)
-        self.note = right.text("handout_note", "Han&dout note", height=90,
-                               hint="Printed at the foot of every plan handout.")
+        self.note = right.text(
+            "handout_note", "Han&dout note", height=90, hint="Printed at the foot of every plan handout."
+        )
         self.forms = (left, right)
         self.errors = left.errors | right.errors
 
@@ -88,11 +97,18 @@ class GeneralSettingsWindow(SetupWindow):
     def form(self) -> GeneralSettingsForm:
         return replace(
             self._loaded,
-            office_code=self.office_code.text(), name=self.name.text(), address=self.address.toPlainText(),
-            phone=self.phone.text(), email=self.email.text(), tax_method=TaxMethod(self.tax_method.currentData()),
-            tax_rate=self.tax_rate.text(), tooth_numbering=ToothNumbering(self.numbering.currentData()),
-            paper_size=PaperSize(self.paper.currentData()), handout_note=self.note.toPlainText(),
-            estimate_valid_days=self.validity.text(), idle_lock_minutes=self.idle_lock.text(),
+            office_code=self.office_code.text(),
+            name=self.name.text(),
+            address=self.address.toPlainText(),
+            phone=self.phone.text(),
+            email=self.email.text(),
+            tax_method=TaxMethod(self.tax_method.currentData()),
+            tax_rate=self.tax_rate.text(),
+            tooth_numbering=ToothNumbering(self.numbering.currentData()),
+            paper_size=PaperSize(self.paper.currentData()),
+            handout_note=self.note.toPlainText(),
+            estimate_valid_days=self.validity.text(),
+            idle_lock_minutes=self.idle_lock.text(),
         )
 
     def _explain_tax(self) -> None:
@@ -118,8 +134,14 @@ class GeneralSettingsWindow(SetupWindow):
             form.clear_errors()
         self.say("")
         changed = self.form()
-        ok, _ = run_op(self.ctx, self, lambda: save_general_settings(self.ctx.uow(), self.ctx.user, changed),
-                       changed="settings", field_labels=self.errors, fallback=self.problem)
+        ok, _ = run_op(
+            self.ctx,
+            self,
+            lambda: save_general_settings(self.ctx.uow(), self.ctx.user, changed),
+            changed="settings",
+            field_labels=self.errors,
+            fallback=self.problem,
+        )
         if ok:
             self._loaded = changed
             self.say("General settings saved.")

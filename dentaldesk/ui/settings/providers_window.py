@@ -6,12 +6,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QColorDialog, QHBoxLayout, QLabel, QLineEdit, QSplitter, QVBoxLayout, QWidget
 
-from dentaldesk.services.staff import PROVIDER_KINDS, ProviderForm, ProviderRow, list_providers, save_provider
-from dentaldesk.ui.context import AppContext
-from dentaldesk.ui.operations import run_op
+from dentaldesk.services.practice.staff import PROVIDER_KINDS, ProviderForm, ProviderRow, list_providers, save_provider
+from dentaldesk.ui.kit.context import AppContext
+from dentaldesk.ui.kit.operations import run_op
+from dentaldesk.ui.kit.table_model import Column, RowsModel
+from dentaldesk.ui.kit.widgets import make_table
 from dentaldesk.ui.settings.forms import FieldForm, SetupWindow, button, fit_columns, select_data
-from dentaldesk.ui.table_model import Column, RowsModel
-from dentaldesk.ui.widgets import make_table
 
 PROVIDER_COLUMNS: list[Column[ProviderRow]] = [
     Column("Name", lambda p: p.name),
@@ -138,15 +138,26 @@ class ProvidersWindow(SetupWindow):
             self.color.setText(picked.name())
 
     def provider_form(self) -> ProviderForm:
-        return ProviderForm(self.name.text(), self.short_name.text(), str(self.kind.currentData()),
-                            self.color.text(), self.active.isChecked())
+        return ProviderForm(
+            self.name.text(),
+            self.short_name.text(),
+            str(self.kind.currentData()),
+            self.color.text(),
+            self.active.isChecked(),
+        )
 
     def save(self) -> None:
         self.form.clear_errors()
         self.say("")
         form, provider_id = self.provider_form(), self.provider_id
-        ok, saved = run_op(self.ctx, self, lambda: save_provider(self.ctx.uow(), self.ctx.user, provider_id, form),
-                           changed="settings", field_labels=self.form.errors, fallback=self.problem)
+        ok, saved = run_op(
+            self.ctx,
+            self,
+            lambda: save_provider(self.ctx.uow(), self.ctx.user, provider_id, form),
+            changed="settings",
+            field_labels=self.form.errors,
+            fallback=self.problem,
+        )
         if ok and saved is not None:
             self.reload()
             for n, p in enumerate(self.providers.rows):

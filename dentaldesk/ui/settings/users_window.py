@@ -20,12 +20,29 @@ from PySide6.QtWidgets import (
 
 from dentaldesk.domain.errors import ValidationError
 from dentaldesk.domain.terms import Role
-from dentaldesk.services.staff import UserForm, UserRow, add_user, list_providers, list_users, reset_password, update_user
-from dentaldesk.ui.context import AppContext
-from dentaldesk.ui.operations import run_op
-from dentaldesk.ui.settings.forms import FieldForm, SetupWindow, button, enum_items, error_label, fit_columns, hint_label, select_data
-from dentaldesk.ui.table_model import Column, RowsModel
-from dentaldesk.ui.widgets import make_table
+from dentaldesk.services.practice.staff import (
+    UserForm,
+    UserRow,
+    add_user,
+    list_providers,
+    list_users,
+    reset_password,
+    update_user,
+)
+from dentaldesk.ui.kit.context import AppContext
+from dentaldesk.ui.kit.operations import run_op
+from dentaldesk.ui.kit.table_model import Column, RowsModel
+from dentaldesk.ui.kit.widgets import make_table
+from dentaldesk.ui.settings.forms import (
+    FieldForm,
+    SetupWindow,
+    button,
+    enum_items,
+    error_label,
+    fit_columns,
+    hint_label,
+    select_data,
+)
 
 USER_COLUMNS: list[Column[UserRow]] = [
     Column("User name", lambda u: u.username),
@@ -65,10 +82,18 @@ class UsersWindow(SetupWindow):
         form.addRow(self.heading)
         self.username = form.line("username", "&User name")
         self.full_name = form.line("full_name", "&Full name")
-        self.role = form.combo("role", "&Role", enum_items(Role),
-                               hint="Owner and Admin set up the practice; Dentists edit plans; Front desk registers patients.")
-        self.provider = form.combo("provider", "&Provider", [("None (not clinical)", None)],
-                                   hint="A dentist's or hygienist's login is linked to their provider.")
+        self.role = form.combo(
+            "role",
+            "&Role",
+            enum_items(Role),
+            hint="Owner and Admin set up the practice; Dentists edit plans; Front desk registers patients.",
+        )
+        self.provider = form.combo(
+            "provider",
+            "&Provider",
+            [("None (not clinical)", None)],
+            hint="A dentist's or hygienist's login is linked to their provider.",
+        )
         self.active = form.check("active", "Ac&tive (can log in)")
         self.active_error = error_label("active")
         form.addRow("", self.active_error)
@@ -94,8 +119,12 @@ class UsersWindow(SetupWindow):
         splitter.setSizes([560, 420])
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)
-        layout.addWidget(hint_label("The last active Owner cannot be demoted or deactivated. "
-                                    "Only an Owner can give or take away the Owner role."))
+        layout.addWidget(
+            hint_label(
+                "The last active Owner cannot be demoted or deactivated. "
+                "Only an Owner can give or take away the Owner role."
+            )
+        )
         layout.addWidget(self.problem)
         layout.addWidget(self.status)
 
@@ -111,9 +140,12 @@ class UsersWindow(SetupWindow):
             self.new_user()
 
     def reload(self) -> None:
-        ok, loaded = run_op(self.ctx, self, lambda: (
-            list_users(self.ctx.uow(), self.ctx.user), list_providers(self.ctx.uow(), self.ctx.user)
-        ), fallback=self.problem)
+        ok, loaded = run_op(
+            self.ctx,
+            self,
+            lambda: (list_users(self.ctx.uow(), self.ctx.user), list_providers(self.ctx.uow(), self.ctx.user)),
+            fallback=self.problem,
+        )
         if not ok or loaded is None:
             self.setEnabled(False)
             return
@@ -173,8 +205,12 @@ class UsersWindow(SetupWindow):
 
     def user_form(self) -> UserForm:
         return UserForm(
-            username=self.username.text(), full_name=self.full_name.text(), role=Role(self.role.currentData()),
-            provider_id=self.provider.currentData(), active=self.active.isChecked(), password=self.password.text(),
+            username=self.username.text(),
+            full_name=self.full_name.text(),
+            role=Role(self.role.currentData()),
+            provider_id=self.provider.currentData(),
+            active=self.active.isChecked(),
+            password=self.password.text(),
         )
 
     def save(self) -> None:
@@ -202,7 +238,9 @@ class UsersWindow(SetupWindow):
         if self.user_id is None:
             return
         dialog = ResetPasswordDialog(self.ctx, self.user_id, self.username.text(), self)
-        dialog.accepted.connect(lambda: self.say(f"Password of {dialog.username} reset. Tell them the new one in person."))
+        dialog.accepted.connect(
+            lambda: self.say(f"Password of {dialog.username} reset. Tell them the new one in person.")
+        )
         self.reset_dialog = dialog
         dialog.open()
 

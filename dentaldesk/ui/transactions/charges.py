@@ -2,7 +2,7 @@
 
 :class:`ChargesSection` shows the Fee with where it came from and its tax beside it (TX-FEE-1..4,
 TX-TAX-1/2), Taxable, RTU's (TX-RTU-1), DOS (TX-DOS-1) and Aged (TX-AGE-1..5). It computes no
-money: the dialog hands it the :class:`~dentaldesk.services.ledger.ChargeFacts` of the charge as
+money: the dialog hands it the :class:`~dentaldesk.services.ledger.posting.ChargeFacts` of the charge as
 it stands (the service's rules) and it shows them. What it checks is the person's input: a DOS in
 the future for a completed procedure, an Aged date before the DOS (TX-VAL-1).
 
@@ -24,8 +24,8 @@ from PySide6.QtWidgets import QAbstractSpinBox, QCheckBox, QFormLayout, QGridLay
 from dentaldesk.domain.aging import check_aged_date, check_dos
 from dentaldesk.domain.errors import DentalDeskError
 from dentaldesk.domain.money import format_money
-from dentaldesk.services.codes import CodeRow
-from dentaldesk.services.ledger import ChargeFacts
+from dentaldesk.services.ledger.charge_facts import ChargeFacts
+from dentaldesk.services.practice.codes import CodeRow
 from dentaldesk.ui.transactions.fields import (
     HINT_COLOR,
     OptionalDate,
@@ -38,7 +38,6 @@ from dentaldesk.ui.transactions.fields import (
     show_message,
     stack,
     tint,
-    to_qdate,
 )
 from dentaldesk.ui.transactions.procedure import ProcedureSection
 
@@ -233,9 +232,6 @@ class ChargesSection(QGroupBox):
         if self.mode is not Mode.POSTED:
             show_message(self.aged_hint, "" if "aged" in errors else self._aged_hint())
         self.changed.emit()
-
-    def set_dos(self, day: dt.date) -> None:
-        self.dos.setDate(to_qdate(day))
 
     @property
     def errors(self) -> dict[str, str]:

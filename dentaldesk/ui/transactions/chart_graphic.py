@@ -4,7 +4,7 @@ Shown for a procedure that exists already (a saved plan item or a posted charge)
 procedure's chart marks, current and removed (TX-CHART-2: the history keeps both), and offers:
 
 * "Remove Chart Graphic…": the chart's own Remove dialog (asks why) and service
-  (:func:`~dentaldesk.services.chart.remove_chart_graphic`): the mark comes off the chart; the
+  (:func:`~dentaldesk.services.chart.marks.remove_chart_graphic`): the mark comes off the chart; the
   transaction, fee, claim link and ledger are not touched (TX-CHART-1).
 * "Chart again…": the chart's own Chart-again dialog (TX-CHART-2), once the mark is removed.
 
@@ -23,10 +23,10 @@ from PySide6.QtWidgets import QDialog, QGroupBox, QHBoxLayout, QLabel, QPushButt
 
 from dentaldesk.domain.teeth import display_tooth
 from dentaldesk.domain.terms import ToothNumbering
-from dentaldesk.services.chart import ChartMark, can_change_chart, graphic_history, patient_chart
-from dentaldesk.ui.chart_dialogs import RechartDialog, RemoveGraphicDialog
-from dentaldesk.ui.chart_layout import default_dentition
-from dentaldesk.ui.context import AppContext
+from dentaldesk.services.chart.marks import ChartMark, can_change_chart, graphic_history, patient_chart
+from dentaldesk.ui.chart.dialogs import RechartDialog, RemoveGraphicDialog
+from dentaldesk.ui.chart.layout import default_dentition
+from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.transactions.fields import HINT_COLOR, message_label, show_message
 
 ROLE_NOTE = "Only Owner, Admin or Dentist users change the chart: it is part of the clinical record."

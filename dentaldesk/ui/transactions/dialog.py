@@ -8,8 +8,8 @@ source and tax, Taxable, RTU's, DOS, Aged); the code's option boxes (TX-OPT-1); 
 for a procedure that exists (TX-CHART-1/2).
 
 Every figure follows the code, tooth, fee, Taxable, Insurable and DOS as they are typed: the
-dialog reads the patient's terms once (:func:`~dentaldesk.services.transactions.transaction_context`)
-and recomputes with the service's own rules (:func:`~dentaldesk.services.ledger.facts_for_charge`),
+dialog reads the patient's terms once (:func:`~dentaldesk.services.ledger.transactions.transaction_context`)
+and recomputes with the service's own rules (:func:`~dentaldesk.services.ledger.posting.facts_for_charge`),
 writing nothing. OK is enabled only while no field is refused, each refusal is shown next to its
 field (TX-VAL-1). What OK does depends on the :class:`~.charges.Mode`:
 
@@ -29,6 +29,7 @@ Cancel leaves everything as it was (Remove Chart Graphic excepted: see :mod:`.ch
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -51,17 +52,16 @@ from dentaldesk.domain.errors import DentalDeskError
 from dentaldesk.domain.estimates import EstimateInput
 from dentaldesk.domain.fees import FeeQuote
 from dentaldesk.domain.money import ZERO, parse_money
-from dentaldesk.services.codes import CodeRow
-from dentaldesk.services.ledger import ChargeFacts, facts_for_charge
+from dentaldesk.services.ledger.charge_facts import ChargeFacts, facts_for_charge
+from dentaldesk.services.ledger.transactions import TransactionContext
 from dentaldesk.services.plans import ItemFormFacts
-from dentaldesk.services.transactions import TransactionContext
-from dentaldesk.ui.context import AppContext
+from dentaldesk.services.practice.codes import CodeRow
+from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.transactions.charges import DEFAULT_AGED, ChargesSection, CodeOptions, Mode
 from dentaldesk.ui.transactions.chart_graphic import ChartGraphicSection
 from dentaldesk.ui.transactions.fields import message_label
 from dentaldesk.ui.transactions.insurance import InsuranceSection
 from dentaldesk.ui.transactions.procedure import ProcedureEntry, ProcedureSection
-
 
 READ_ONLY_BASE = QColor("#f2f4f7")
 
@@ -142,17 +142,19 @@ class PatientTransactionDialog(QDialog):
         self._last_code: str | None = None
 
         self.header = TransactionHeader(facts)
-        self.procedure = ProcedureSection(
-            facts, codes, quote, initial=initial, require_complete=mode is Mode.POST
-        )
+        self.procedure = ProcedureSection(facts, codes, quote, initial=initial, require_complete=mode is Mode.POST)
         self.charges = ChargesSection(self.procedure, mode, dos=dos or self.today, today=self.today)
         self.options = CodeOptions()
         self.insurance = InsuranceSection(mode, context.terms, context.open_claims)
         self.chart: ChartGraphicSection | None = None
         if context.is_existing and ctx is not None:
             self.chart = ChartGraphicSection(
-                ctx, context.patient_id, facts.numbering, context.marks,
-                transaction_id=context.transaction_id, plan_item_id=context.plan_item_id,
+                ctx,
+                context.patient_id,
+                facts.numbering,
+                context.marks,
+                transaction_id=context.transaction_id,
+                plan_item_id=context.plan_item_id,
             )
         # A plan item opened again shows the Taxable and Insurable it keeps for its code.
         self._last_code = initial.code.code if initial is not None else None
@@ -216,14 +218,27 @@ class PatientTransactionDialog(QDialog):
         """Keyboard alone: procedure, Charges/Aging, Insurance, chart, then OK and Cancel."""
         p, c, i = self.procedure, self.charges, self.insurance
         chain: list[QWidget] = [
-            p.code_edit, p.results, p.tooth, p.surfaces, p.provider, p.collection, p.notes,
-            p.fee, c.taxable, p.rtu, c.dos, c.aged.edit, c.aged.blank,
-            i.insurable, i.claim, i.why,
+            p.code_edit,
+            p.results,
+            p.tooth,
+            p.surfaces,
+            p.provider,
+            p.collection,
+            p.notes,
+            p.fee,
+            c.taxable,
+            p.rtu,
+            c.dos,
+            c.aged.edit,
+            c.aged.blank,
+            i.insurable,
+            i.claim,
+            i.why,
         ]
         if self.chart is not None:
             chain += [self.chart.remove_button, self.chart.rechart_button]
         chain += [self.ok_button, self.cancel_button]
-        for first, second in zip(chain, chain[1:]):
+        for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
 
     # --- the figures (TX-FEE, TX-TAX, TX-AGE, TX-INS)

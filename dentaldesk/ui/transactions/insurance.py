@@ -4,7 +4,7 @@ Insurable is checked only when the patient's insurance covers the procedure (TX-
 shows the claim that includes it, or offers the patient's open claims when posting (TX-INS-2);
 Type, Deductible and Insurance Pays come from the one estimate engine (TX-INS-3..5, INS-*), with
 the engine's own explanation behind "Why?". Nothing is computed here: the dialog passes the
-:class:`~dentaldesk.services.ledger.ChargeFacts` of the charge as it stands.
+:class:`~dentaldesk.services.ledger.posting.ChargeFacts` of the charge as it stands.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QGroupBox, QLabel, QLineEdit, QPushButton, QWidget
 
 from dentaldesk.domain.money import format_money
-from dentaldesk.services.codes import CodeRow
-from dentaldesk.services.ledger import ChargeFacts, ChargeTerms
-from dentaldesk.services.transactions import ClaimChoice, ClaimLink
+from dentaldesk.services.ledger.charge_facts import ChargeFacts, ChargeTerms
+from dentaldesk.services.ledger.transactions import ClaimChoice, ClaimLink
+from dentaldesk.services.practice.codes import CodeRow
 from dentaldesk.ui.transactions.charges import Mode
 from dentaldesk.ui.transactions.fields import (
     HINT_COLOR,
@@ -88,9 +88,7 @@ class InsuranceSection(QGroupBox):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.addRow("", stack(self.insurable, self.insurable_reason))
         self.claim_caption = caption("Cl&aim #", self.claim)
-        form.addRow(
-            self.claim_caption, stack(self.claim, self.claim_number, self.claim_hint, self.messages["claim"])
-        )
+        form.addRow(self.claim_caption, stack(self.claim, self.claim_number, self.claim_hint, self.messages["claim"]))
         form.addRow("Type", self.coverage_type)
         form.addRow("Deductible", self.deductible)
         form.addRow(

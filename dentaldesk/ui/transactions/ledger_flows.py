@@ -2,10 +2,10 @@
 posted charge (double-click or Enter on its row).
 
 Posting (``Mode.POST``) saves the charge, its chart mark and its claim line with one service call,
-:func:`~dentaldesk.services.transactions.post_transaction`. A posted charge (``Mode.POSTED``)
+:func:`~dentaldesk.services.ledger.transactions.post_transaction`. A posted charge (``Mode.POSTED``)
 shows what it was posted with, read-only, and lets the person change its notes, its Aged date and,
 for an insurable charge on no claim yet, put it on one of the patient's open claims, saved by
-:func:`~dentaldesk.services.transactions.edit_posted_charge` with audit (see that module for why
+:func:`~dentaldesk.services.ledger.transactions.edit_posted_charge` with audit (see that module for why
 the rest stays read-only). Remove Chart Graphic is offered for the charge's mark (TX-CHART-1).
 """
 
@@ -18,10 +18,8 @@ from PySide6.QtWidgets import QWidget
 from dentaldesk.domain.errors import DentalDeskError
 from dentaldesk.domain.money import format_money
 from dentaldesk.domain.teeth import display_tooth
-from dentaldesk.services.codes import office_codes
-from dentaldesk.services.ledger import ChargeFacts, facts_for_charge
-from dentaldesk.services.plans import item_form_facts, quote_fee
-from dentaldesk.services.transactions import (
+from dentaldesk.services.ledger.charge_facts import ChargeFacts, facts_for_charge
+from dentaldesk.services.ledger.transactions import (
     KEEP,
     PostedChargeView,
     edit_posted_charge,
@@ -29,8 +27,10 @@ from dentaldesk.services.transactions import (
     posted_charge,
     transaction_context,
 )
-from dentaldesk.ui.context import AppContext
-from dentaldesk.ui.operations import run_op
+from dentaldesk.services.plans import item_form_facts, quote_fee
+from dentaldesk.services.practice.codes import office_codes
+from dentaldesk.ui.kit.context import AppContext
+from dentaldesk.ui.kit.operations import run_op
 from dentaldesk.ui.transactions.charges import DEFAULT_AGED, Mode
 from dentaldesk.ui.transactions.dialog import PatientTransactionDialog
 from dentaldesk.ui.transactions.procedure import ProcedureEntry
@@ -38,7 +38,9 @@ from dentaldesk.ui.transactions.procedure import ProcedureEntry
 Done = Callable[[str], None]
 
 
-def open_post_charge(ctx: AppContext, patient_id: int, done: Done, parent: QWidget | None = None) -> PatientTransactionDialog:
+def open_post_charge(
+    ctx: AppContext, patient_id: int, done: Done, parent: QWidget | None = None
+) -> PatientTransactionDialog:
     """ "Post charge…": a completed procedure typed in the dialog, posted in one action (TX-*)."""
     facts = item_form_facts(ctx.uow(), patient_id, ctx.user.provider_id)
     codes = office_codes(ctx.uow(), ctx.user.office_id, include_inactive=True)
@@ -47,16 +49,29 @@ def open_post_charge(ctx: AppContext, patient_id: int, done: Done, parent: QWidg
         entry, charge = dialog.entry(), dialog.charge_entry()
         aged = {} if charge.aged is DEFAULT_AGED else {"aged_date": charge.aged}
         ok, posted = run_op(
-            ctx, dialog,
+            ctx,
+            dialog,
             lambda: post_transaction(
-                ctx.uow(), ctx.user, patient_id=patient_id, procedure_code_id=entry.code.id,
-                fee=entry.fee if entry.fee is not None else "", dos=charge.dos,
-                tooth=display_tooth(entry.tooth, facts.numbering), surfaces=entry.surfaces,
-                production_provider_id=entry.provider_id, collection_provider_id=entry.collection_provider_id,
-                rtu=entry.rtu, taxable=charge.taxable, insurable=charge.insurable, notes=entry.notes,
-                claim_id=charge.claim_id, **aged,  # type: ignore[arg-type]
+                ctx.uow(),
+                ctx.user,
+                patient_id=patient_id,
+                procedure_code_id=entry.code.id,
+                fee=entry.fee if entry.fee is not None else "",
+                dos=charge.dos,
+                tooth=display_tooth(entry.tooth, facts.numbering),
+                surfaces=entry.surfaces,
+                production_provider_id=entry.provider_id,
+                collection_provider_id=entry.collection_provider_id,
+                rtu=entry.rtu,
+                taxable=charge.taxable,
+                insurable=charge.insurable,
+                notes=entry.notes,
+                claim_id=charge.claim_id,
+                **aged,  # type: ignore[arg-type]
             ),
-            changed="ledger", field_labels=dialog.field_labels(), fallback=dialog.general,
+            changed="ledger",
+            field_labels=dialog.field_labels(),
+            fallback=dialog.general,
         )
         if ok and posted is not None:
             done(
@@ -66,9 +81,15 @@ def open_post_charge(ctx: AppContext, patient_id: int, done: Done, parent: QWidg
         return ok
 
     dialog = PatientTransactionDialog(
-        facts, codes, lambda code: quote_fee(ctx.uow(), patient_id, code),
-        context=transaction_context(ctx.uow(), patient_id), mode=Mode.POST, ctx=ctx, submit=submit,
-        title="Patient Transactions - post a completed procedure", parent=parent,
+        facts,
+        codes,
+        lambda code: quote_fee(ctx.uow(), patient_id, code),
+        context=transaction_context(ctx.uow(), patient_id),
+        mode=Mode.POST,
+        ctx=ctx,
+        submit=submit,
+        title="Patient Transactions - post a completed procedure",
+        parent=parent,
     )
     dialog.open()
     return dialog
@@ -108,23 +129,40 @@ def open_posted_charge(
         charge = dialog.charge_entry()
         aged = KEEP if charge.aged == view.aged_date else charge.aged
         ok, edited = run_op(
-            ctx, dialog,
+            ctx,
+            dialog,
             lambda: edit_posted_charge(
-                ctx.uow(), ctx.user, view.transaction_id, expected_version=view.version,
-                notes=charge.notes, aged_date=aged, claim_id=charge.claim_id,
+                ctx.uow(),
+                ctx.user,
+                view.transaction_id,
+                expected_version=view.version,
+                notes=charge.notes,
+                aged_date=aged,
+                claim_id=charge.claim_id,
             ),
-            changed="ledger", field_labels=dialog.field_labels(), fallback=dialog.general,
+            changed="ledger",
+            field_labels=dialog.field_labels(),
+            fallback=dialog.general,
         )
         if ok and edited is not None:
-            done(f"{code.code} of {view.dos:%Y-%m-%d}: " + (
-                f"{', '.join(edited.changed)} saved." if edited.changed else "nothing changed."
-            ))
+            done(
+                f"{code.code} of {view.dos:%Y-%m-%d}: "
+                + (f"{', '.join(edited.changed)} saved." if edited.changed else "nothing changed.")
+            )
         return ok
 
     dialog = PatientTransactionDialog(
-        facts, codes, lambda c: quote_fee(ctx.uow(), view.patient_id, c),
-        context=context, mode=Mode.POSTED, initial=initial, dos=view.dos, ctx=ctx, submit=submit,
-        title=f"Patient Transactions - {code.code} posted {view.dos:%Y-%m-%d}", parent=parent,
+        facts,
+        codes,
+        lambda c: quote_fee(ctx.uow(), view.patient_id, c),
+        context=context,
+        mode=Mode.POSTED,
+        initial=initial,
+        dos=view.dos,
+        ctx=ctx,
+        submit=submit,
+        title=f"Patient Transactions - {code.code} posted {view.dos:%Y-%m-%d}",
+        parent=parent,
     )
     show_posted(dialog, view)
     dialog.open()
@@ -158,8 +196,14 @@ def show_posted(dialog: PatientTransactionDialog, view: PostedChargeView) -> Non
     if code is not None:
         try:
             today = facts_for_charge(
-                dialog.context.terms, code=code.code, category=code.category, code_insurable=code.insurable,
-                code_taxable=code.taxable, fee=view.fee, dos=view.dos, taxable=view.taxable,
+                dialog.context.terms,
+                code=code.code,
+                category=code.category,
+                code_insurable=code.insurable,
+                code_taxable=code.taxable,
+                fee=view.fee,
+                dos=view.dos,
+                taxable=view.taxable,
                 insurable=view.insurable,
             )
         except DentalDeskError as exc:

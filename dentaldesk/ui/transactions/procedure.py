@@ -35,9 +35,9 @@ from dentaldesk.domain.errors import DentalDeskError
 from dentaldesk.domain.fees import FeeQuote
 from dentaldesk.domain.money import format_money, parse_money
 from dentaldesk.domain.teeth import display_tooth, parse_surfaces, parse_tooth, valid_teeth
-from dentaldesk.services.codes import CodeRow, search_codes
 from dentaldesk.services.plans import ItemFormFacts
 from dentaldesk.services.plans.checks import code_missing_message
+from dentaldesk.services.practice.codes import CodeRow, search_codes
 from dentaldesk.ui.transactions.code_search import CodeResults, CodeSearch
 from dentaldesk.ui.transactions.fields import HINT_COLOR, message_label, tint
 
@@ -86,7 +86,6 @@ class ProcedureSection(QGroupBox):
         self.setObjectName("procedure_section")
         self.setMinimumWidth(540)
         self.facts = facts
-        self._all_codes = list(codes)
         self._active = [c for c in codes if c.active]
         self._by_code = {c.code: c for c in codes}
         self._quote = quote

@@ -8,27 +8,27 @@ Revision ID: 0002
 Revises: 0001
 Create Date: 2026-11-23
 """
-from typing import Sequence, Union
 
-from alembic import op
+from collections.abc import Sequence
+
 import sqlalchemy as sa
+from alembic import op
 
-
-revision: str = '0002'
-down_revision: Union[str, None] = '0001'
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+revision: str = "0002"
+down_revision: str | None = "0001"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('plan_item', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('collection_provider_id', sa.Integer(), nullable=True))
+    with op.batch_alter_table("plan_item", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("collection_provider_id", sa.Integer(), nullable=True))
         batch_op.create_foreign_key(
-            batch_op.f('fk_plan_item_collection_provider_id_provider'), 'provider', ['collection_provider_id'], ['id']
+            batch_op.f("fk_plan_item_collection_provider_id_provider"), "provider", ["collection_provider_id"], ["id"]
         )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('plan_item', schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f('fk_plan_item_collection_provider_id_provider'), type_='foreignkey')
-        batch_op.drop_column('collection_provider_id')
+    with op.batch_alter_table("plan_item", schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f("fk_plan_item_collection_provider_id_provider"), type_="foreignkey")
+        batch_op.drop_column("collection_provider_id")

@@ -9,25 +9,25 @@ Revision ID: 0004
 Revises: 0003
 Create Date: 2026-11-24
 """
-from typing import Sequence, Union
 
-from alembic import op
+from collections.abc import Sequence
+
 import sqlalchemy as sa
+from alembic import op
 
-
-revision: str = '0004'
-down_revision: Union[str, None] = '0003'
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+revision: str = "0004"
+down_revision: str | None = "0003"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('plan_item', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('taxable_override', sa.Boolean(), nullable=True))
-        batch_op.add_column(sa.Column('insurable_override', sa.Boolean(), nullable=True))
+    with op.batch_alter_table("plan_item", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("taxable_override", sa.Boolean(), nullable=True))
+        batch_op.add_column(sa.Column("insurable_override", sa.Boolean(), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('plan_item', schema=None) as batch_op:
-        batch_op.drop_column('insurable_override')
-        batch_op.drop_column('taxable_override')
+    with op.batch_alter_table("plan_item", schema=None) as batch_op:
+        batch_op.drop_column("insurable_override")
+        batch_op.drop_column("taxable_override")

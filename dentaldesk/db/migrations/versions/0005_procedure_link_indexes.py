@@ -9,28 +9,28 @@ Revision ID: 0005
 Revises: 0004
 Create Date: 2026-11-24
 """
-from typing import Sequence, Union
+
+from collections.abc import Sequence
 
 from alembic import op
 
-
-revision: str = '0005'
-down_revision: Union[str, None] = '0004'
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+revision: str = "0005"
+down_revision: str | None = "0004"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('chart_graphic', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_chart_graphic_plan_item_id'), ['plan_item_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_chart_graphic_transaction_id'), ['transaction_id'], unique=False)
-    with op.batch_alter_table('claim', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_claim_patient_id'), ['patient_id'], unique=False)
+    with op.batch_alter_table("chart_graphic", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_chart_graphic_plan_item_id"), ["plan_item_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_chart_graphic_transaction_id"), ["transaction_id"], unique=False)
+    with op.batch_alter_table("claim", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_claim_patient_id"), ["patient_id"], unique=False)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('claim', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_claim_patient_id'))
-    with op.batch_alter_table('chart_graphic', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_chart_graphic_transaction_id'))
-        batch_op.drop_index(batch_op.f('ix_chart_graphic_plan_item_id'))
+    with op.batch_alter_table("claim", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_claim_patient_id"))
+    with op.batch_alter_table("chart_graphic", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_chart_graphic_transaction_id"))
+        batch_op.drop_index(batch_op.f("ix_chart_graphic_plan_item_id"))

@@ -1,0 +1,1 @@
+"""The tooth chart: charting, Remove Chart Graphic and re-charting, and reading the marks (TX-CHART-*)."""

@@ -1,0 +1,248 @@
+"""Reading claims: what can be filed, an account's open claims, a claim's lines, benefits used.
+
+The ledger lists open claims (TX-INS-2) and the insurance dialogs show a claim's lines; benefits
+used this year come from what posted claims paid (INS-3).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import BigInteger, func, select, type_coerce
+from sqlalchemy.orm import Session
+
+from dentaldesk.db.models import Claim, ClaimLine, Coverage, DentalPlan, LedgerTransaction, Patient, ProcedureCode
+from dentaldesk.domain.errors import NotFound
+from dentaldesk.domain.money import from_cents
+from dentaldesk.domain.terms import ClaimStatus, CoverageRank, TransactionKind
+from dentaldesk.services.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class ClaimableCharge:
+    """A completed insurable charge on no claim yet (what Create claim will file)."""
+
+    transaction_id: int
+    dos: dt.date
+    code: str
+    tooth: str
+    description: str
+    fee: Decimal
+
+
+@dataclass(frozen=True)
+class ClaimLineView:
+    line_id: int
+    transaction_id: int
+    dos: dt.date
+    code: str
+    tooth: str
+    description: str
+    fee: Decimal
+    estimated: Decimal
+    paid: Decimal
+
+
+@dataclass(frozen=True)
+class ClaimSummary:
+    """A claim as the ledger lists it (TX-INS-2)."""
+
+    id: int
+    claim_number: str
+    patient_id: int
+    patient_name: str
+    carrier: str
+    plan_name: str
+    rank: CoverageRank
+    status: ClaimStatus
+    created_on: dt.date
+    completed_on: dt.date | None
+    billed: Decimal
+    estimated: Decimal
+    paid: Decimal
+
+
+@dataclass(frozen=True)
+class ClaimDetail:
+    summary: ClaimSummary
+    lines: tuple[ClaimLineView, ...]
+
+
+def _cents(column: object) -> object:
+    return type_coerce(column, BigInteger)
+
+
+# --- Queries -------------------------------------------------------------------------------------
+
+
+def claimable_query(patient_id: int):  # type: ignore[no-untyped-def]
+    lt = LedgerTransaction
+    return (
+        select(lt, ProcedureCode.code, ProcedureCode.category)
+        .join(ProcedureCode, ProcedureCode.id == lt.procedure_code_id)
+        .where(
+            lt.patient_id == patient_id,
+            lt.kind == TransactionKind.CHARGE,
+            lt.insurable.is_(True),
+            lt.claim_id.is_(None),
+        )
+        .order_by(lt.dos, lt.id)
+    )
+
+
+def claimable_charges(uow: UnitOfWork, patient_id: int) -> list[ClaimableCharge]:
+    """The patient's completed insurable charges on no claim yet, in DOS order."""
+    with uow:
+        return [
+            ClaimableCharge(tx.id, tx.dos, code, tx.tooth or "", tx.description, tx.amount + tx.tax)
+            for tx, code, _category in uow.session.execute(claimable_query(patient_id))
+        ]
+
+
+def claim_summaries(session: Session, *where: object) -> list[ClaimSummary]:
+    lt = LedgerTransaction
+    totals = (
+        select(
+            ClaimLine.claim_id.label("claim_id"),
+            func.sum(_cents(lt.amount) + _cents(lt.tax)).label("billed"),  # type: ignore[operator]
+            func.sum(_cents(ClaimLine.estimated)).label("estimated"),
+            func.sum(_cents(ClaimLine.paid)).label("paid"),
+        )
+        .join(lt, lt.id == ClaimLine.transaction_id)
+        .group_by(ClaimLine.claim_id)
+        .subquery()
+    )
+    query = (
+        select(Claim, Patient.first_name, Patient.last_name, DentalPlan.carrier, DentalPlan.name, Coverage.rank, totals)
+        .join(Patient, Patient.id == Claim.patient_id)
+        .join(Coverage, Coverage.id == Claim.coverage_id)
+        .join(DentalPlan, DentalPlan.id == Coverage.dental_plan_id)
+        .outerjoin(totals, totals.c.claim_id == Claim.id)
+        .where(*where)
+        .order_by(Claim.created_on, Claim.id)
+    )
+    return [
+        ClaimSummary(
+            id=row.Claim.id,
+            claim_number=row.Claim.claim_number,
+            patient_id=row.Claim.patient_id,
+            patient_name=f"{row.first_name} {row.last_name}",
+            carrier=row.carrier,
+            plan_name=row.name,
+            rank=row.rank,
+            status=row.Claim.status,
+            created_on=row.Claim.created_on,
+            completed_on=row.Claim.completed_on,
+            billed=from_cents(int(row.billed or 0)),
+            estimated=from_cents(int(row.estimated or 0)),
+            paid=from_cents(int(row.paid or 0)),
+        )
+        for row in session.execute(query)
+    ]
+
+
+def open_claims(uow: UnitOfWork, account_id: int) -> list[ClaimSummary]:
+    """The account's claims still waiting for the final insurance payment (TX-INS-2)."""
+    with uow:
+        return claim_summaries(uow.session, Claim.account_id == account_id, Claim.status == ClaimStatus.OPEN)
+
+
+def claim_detail(uow: UnitOfWork, claim_id: int) -> ClaimDetail:
+    """A claim with its lines: what was filed, estimated and paid so far."""
+    with uow:
+        session = uow.session
+        found = claim_summaries(session, Claim.id == claim_id)
+        if not found:
+            raise NotFound("This claim no longer exists.", "claim")
+        rows = session.execute(
+            select(ClaimLine, LedgerTransaction, ProcedureCode.code)
+            .join(LedgerTransaction, LedgerTransaction.id == ClaimLine.transaction_id)
+            .outerjoin(ProcedureCode, ProcedureCode.id == LedgerTransaction.procedure_code_id)
+            .where(ClaimLine.claim_id == claim_id)
+            .order_by(LedgerTransaction.dos, ClaimLine.id)
+        )
+        lines = tuple(
+            ClaimLineView(
+                line.id,
+                tx.id,
+                tx.dos,
+                code or "",
+                tx.tooth or "",
+                tx.description,
+                tx.amount + tx.tax,
+                line.estimated,
+                line.paid,
+            )
+            for line, tx, code in rows
+        )
+    return ClaimDetail(found[0], lines)
+
+
+def benefits_used_in(session: Session, coverage_id: int, year: int) -> Decimal:
+    """What the coverage's claims paid for procedures done in ``year`` (INS-3)."""
+    paid = session.scalar(
+        select(func.coalesce(func.sum(_cents(ClaimLine.paid)), 0))
+        .join(Claim, Claim.id == ClaimLine.claim_id)
+        .join(LedgerTransaction, LedgerTransaction.id == ClaimLine.transaction_id)
+        .where(
+            Claim.coverage_id == coverage_id,
+            LedgerTransaction.dos >= dt.date(year, 1, 1),
+            LedgerTransaction.dos <= dt.date(year, 12, 31),
+        )
+    )
+    return from_cents(int(paid or 0))
+
+
+def benefits_used_this_year(uow: UnitOfWork, coverage_id: int, year: int | None = None) -> Decimal:
+    """Benefits used from posted claims for procedures of this (or the given) year (INS-3)."""
+    with uow:
+        return benefits_used_in(uow.session, coverage_id, year or dt.date.today().year)
+
+
+@dataclass(frozen=True)
+class CoverageChoice:
+    coverage_id: int
+    rank: CoverageRank
+    label: str
+
+
+@dataclass(frozen=True)
+class ClaimCandidate:
+    """A patient of the account with procedures waiting for a claim, and whom to claim from."""
+
+    patient_id: int
+    patient_name: str
+    coverages: tuple[CoverageChoice, ...]
+    charges: tuple[ClaimableCharge, ...]
+
+
+def claim_candidates(uow: UnitOfWork, account_id: int) -> list[ClaimCandidate]:
+    """The account's patients with completed insurable charges on no claim yet (Create claim)."""
+    with uow:
+        session = uow.session
+        patients = session.execute(
+            select(Patient.id, Patient.first_name, Patient.last_name)
+            .where(Patient.account_id == account_id)
+            .order_by(Patient.last_name, Patient.first_name, Patient.id)
+        ).all()
+        found = []
+        for patient in patients:
+            charges = tuple(
+                ClaimableCharge(tx.id, tx.dos, code, tx.tooth or "", tx.description, tx.amount + tx.tax)
+                for tx, code, _category in session.execute(claimable_query(patient.id))
+            )
+            if not charges:
+                continue
+            coverages = tuple(
+                CoverageChoice(coverage_id, rank, f"{rank.value.capitalize()}: {carrier} - {name}")
+                for coverage_id, rank, carrier, name in session.execute(
+                    select(Coverage.id, Coverage.rank, DentalPlan.carrier, DentalPlan.name)
+                    .join(DentalPlan, DentalPlan.id == Coverage.dental_plan_id)
+                    .where(Coverage.patient_id == patient.id)
+                    .order_by(Coverage.rank)
+                )
+            )
+            found.append(ClaimCandidate(patient.id, f"{patient.first_name} {patient.last_name}", coverages, charges))
+    return found

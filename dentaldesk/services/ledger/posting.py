@@ -1,0 +1,393 @@
+"""Posting to the account ledger: charges (with tax and ICM aging), payments and adjustments.
+
+``post_charge_in`` is the one way a charge reaches the ledger: the plan's "complete item"
+(TP-13), the Patient Transactions dialog and the ledger all call it inside their own unit of work.
+``post_charge``, ``post_payment`` and ``post_adjustment`` are the ledger's own user actions, each
+one unit of work (DATA-1), role-checked and audited (SEC-2).
+
+What a charge will be before it is posted (tax, insurable, estimate, aging) is worked out in
+:mod:`dentaldesk.services.ledger.charge_facts`; the account's balance and header are read in
+:mod:`dentaldesk.services.ledger.queries`.
+
+Choices the rules leave open, made here:
+
+* Anyone who logs in may post a charge or take a payment (the front desk does both, TP-1).
+* Adjustments change what an account owes without money changing hands, so only an Owner or
+  an Admin posts them: unsupervised write-offs are the classic way money leaves a practice.
+* A credit adjustment is an ``ADJUSTMENT`` row (it lowers the balance and, like a payment, is
+  applied to the oldest charges first, AGE-2). A debit adjustment raises the balance, so it is
+  a ``CHARGE`` row without a procedure code, not insurable, aging from its date (AGE-1).
+* A payment larger than the balance is kept whole: what is left over is the account's credit,
+  shown in the ledger and on the aging report, and used up by the next charges (AGE-2).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dentaldesk.db.models import Account, LedgerTransaction, Patient, ProcedureCode
+from dentaldesk.domain.aging import check_aged_date, check_dos
+from dentaldesk.domain.errors import NotFound, RuleViolation, ValidationError
+from dentaldesk.domain.money import ZERO, format_money, money, parse_money
+from dentaldesk.domain.terms import Role, TransactionKind
+from dentaldesk.services.access import audit
+from dentaldesk.services.access.actor import Actor
+from dentaldesk.services.ledger.charge_facts import (
+    charge_facts,
+)
+from dentaldesk.services.ledger.queries import account_balance_in
+from dentaldesk.services.uow import UnitOfWork
+
+# Who may do what on the ledger (see the module docstring).
+BILLING_ROLES = frozenset(Role)
+ADJUSTMENT_ROLES = frozenset({Role.OWNER, Role.ADMIN})
+PAYMENT_METHODS = ("Cash", "Check", "Card", "Other")
+
+_DEFAULT = object()
+
+
+def post_charge_in(
+    session: Session,
+    actor: Actor,
+    *,
+    patient_id: int,
+    procedure_code_id: int,
+    fee: Decimal,
+    dos: dt.date,
+    today: dt.date | None = None,
+    tooth: str | None = None,
+    surfaces: str = "",
+    production_provider_id: int | None = None,
+    collection_provider_id: int | None = None,
+    rtu: int | None = None,
+    taxable: bool | None = None,
+    insurable: bool | None = None,
+    aged_date: object = _DEFAULT,
+    plan_item_id: int | None = None,
+    notes: str = "",
+) -> LedgerTransaction:
+    """Post one completed procedure as a charge (TP-13, TX-*); the caller commits.
+
+    ``aged_date`` left out takes the ICM default (TX-AGE-2..4); passing None or a date is the
+    person's choice in the Aged field (TX-AGE-5).
+    """
+    today = today or dt.date.today()
+    fee = money(fee)
+    if fee < 0:
+        raise ValidationError("A fee cannot be negative.", "fee")
+    check_dos(dos, today, completed=True)
+    patient = session.get(Patient, patient_id)
+    code = session.get(ProcedureCode, procedure_code_id)
+    if patient is None:
+        raise NotFound("This patient no longer exists.")
+    if code is None or code.office_id != patient.office_id:
+        raise NotFound("This procedure code is not in the office's list.", "code")
+    facts = charge_facts(session, patient_id, code, fee, dos, taxable=taxable, insurable=insurable)
+    chosen_aged = facts.aged_date if aged_date is _DEFAULT else aged_date
+    if chosen_aged is not None and not isinstance(chosen_aged, dt.date):
+        raise ValidationError("The aged date is not a date.", "aged")
+    check_aged_date(chosen_aged, dos)
+    tx = LedgerTransaction(
+        office_id=patient.office_id,
+        account_id=patient.account_id,
+        patient_id=patient_id,
+        kind=TransactionKind.CHARGE,
+        procedure_code_id=code.id,
+        tooth=tooth,
+        surfaces=surfaces,
+        description=code.name,
+        dos=dos,
+        aged_date=chosen_aged,
+        amount=fee,
+        tax=facts.tax,
+        held_amount=facts.held_amount if chosen_aged is not None else ZERO,
+        taxable=facts.taxable,
+        insurable=facts.insurable,
+        rtu=code.default_rtu if rtu is None else rtu,
+        production_provider_id=production_provider_id,
+        collection_provider_id=collection_provider_id or production_provider_id,
+        plan_item_id=plan_item_id,
+        estimated_insurance=facts.estimated_insurance,
+        notes=notes,
+        posted_by_id=actor.user_id,
+    )
+    session.add(tx)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "post_charge",
+        "ledger_transaction",
+        tx.id,
+        after=audit.snapshot(tx, "patient_id", "dos", "amount", "tax", "aged_date", "held_amount", "plan_item_id")
+        | {"code": code.code},
+    )
+    return tx
+
+
+# --- The ledger's own user actions ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PostedCharge:
+    """A charge as posted, with the account balance after it."""
+
+    transaction_id: int
+    amount: Decimal
+    tax: Decimal
+    aged_date: dt.date | None
+    held_amount: Decimal
+    insurable: bool
+    estimated_insurance: Decimal
+    balance: Decimal
+
+
+@dataclass(frozen=True)
+class PostedCredit:
+    """A payment or adjustment as posted; ``credit`` is what the account now holds in its favour."""
+
+    transaction_id: int
+    kind: TransactionKind
+    amount: Decimal
+    balance: Decimal
+    credit: Decimal
+    message: str
+
+
+def _account_of_office(session: Session, actor: Actor, account_id: int) -> Account:
+    account = session.get(Account, account_id)
+    if account is None or account.office_id != actor.office_id:
+        raise NotFound("This account no longer exists in this office.", "account")
+    return account
+
+
+def _paying_patient(session: Session, account: Account, patient_id: int | None) -> int:
+    """The patient a credit is written under: the one chosen, else the guarantor, else the first."""
+    if patient_id is not None:
+        patient = session.get(Patient, patient_id)
+        if patient is None or patient.account_id != account.id:
+            raise ValidationError("Choose a patient of this account.", "patient")
+        return patient.id
+    if account.guarantor_id is not None:
+        return account.guarantor_id
+    first = session.scalar(select(Patient.id).where(Patient.account_id == account.id).order_by(Patient.id).limit(1))
+    if first is None:
+        raise RuleViolation("This account has no patients, so nothing can be posted to it.", "account")
+    return first
+
+
+def amount_from(value: Decimal | str, field: str) -> Decimal:
+    """An amount a person typed or a service passed, as money; the sign is checked by the caller."""
+    if isinstance(value, str):
+        return parse_money(value, field=field, allow_negative=True)
+    return money(value)
+
+
+def check_not_future(day: dt.date, today: dt.date, field: str, what: str) -> None:
+    if day > today:
+        raise ValidationError(f"The {what} {day.isoformat()} is in the future; use today or an earlier date.", field)
+
+
+def post_charge(
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    patient_id: int,
+    procedure_code_id: int,
+    fee: Decimal | str,
+    dos: dt.date,
+    **details: object,
+) -> PostedCharge:
+    """Post one completed procedure from the ledger (TX-*, TP-13): one action, audited.
+
+    ``details`` are :func:`post_charge_in`'s keyword arguments (tooth, surfaces, providers, rtu,
+    taxable, insurable, aged_date, plan_item_id, notes, today). A future DOS is refused (TX-DOS-1).
+    """
+    actor.require(BILLING_ROLES, "post charges")
+    amount = amount_from(fee, "fee")
+    with uow:
+        session = uow.session
+        patient = session.get(Patient, patient_id)
+        if patient is None or patient.office_id != actor.office_id:
+            raise NotFound("This patient no longer exists in this office.", "patient")
+        tx = post_charge_in(
+            session,
+            actor,
+            patient_id=patient_id,
+            procedure_code_id=procedure_code_id,
+            fee=amount,
+            dos=dos,
+            **details,  # type: ignore[arg-type]
+        )
+        uow.flush()
+        posted = posted_charge_of(session, tx)
+        uow.commit()
+    return posted
+
+
+def posted_charge_of(session: Session, tx: LedgerTransaction) -> PostedCharge:
+    """What the person is told about a charge just posted, with the account's new balance."""
+    return PostedCharge(
+        transaction_id=tx.id,
+        amount=tx.amount,
+        tax=tx.tax,
+        aged_date=tx.aged_date,
+        held_amount=tx.held_amount,
+        insurable=tx.insurable,
+        estimated_insurance=tx.estimated_insurance,
+        balance=account_balance_in(session, tx.account_id),
+    )
+
+
+def _credit_message(what: str, amount: Decimal, before: Decimal, after: Decimal) -> str:
+    """What the person sees after posting; an overpayment says plainly it is kept as a credit."""
+    text = f"{what} of {format_money(amount)} posted."
+    if after >= 0:
+        return f"{text} Balance now {format_money(after)}."
+    if before > 0:
+        text += f" It is {format_money(-after)} more than the {format_money(before)} the account owed;"
+        return f"{text} that is kept as a credit of {format_money(-after)} on the account."
+    return f"{text} The account has a credit of {format_money(-after)}."
+
+
+def post_payment(
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    account_id: int,
+    amount: Decimal | str,
+    paid_on: dt.date,
+    method: str = "Cash",
+    reference: str = "",
+    patient_id: int | None = None,
+    today: dt.date | None = None,
+) -> PostedCredit:
+    """Take a patient payment on an account (AGE-2: it pays the oldest charges first).
+
+    A negative or zero payment is refused at the amount; a payment larger than the balance is
+    posted whole and the rest kept as the account's credit, which the result states.
+    """
+    actor.require(BILLING_ROLES, "take payments")
+    today = today or dt.date.today()
+    paid = amount_from(amount, "amount")
+    if paid < 0:
+        raise ValidationError(
+            "A payment cannot be negative. To give money back, an Owner or Admin posts a debit adjustment (refund).",
+            "amount",
+        )
+    if paid == 0:
+        raise ValidationError("Enter the amount paid; a payment of 0.00 changes nothing.", "amount")
+    if method not in PAYMENT_METHODS:
+        raise ValidationError(f"Choose how it was paid: {', '.join(PAYMENT_METHODS)}.", "method")
+    check_not_future(paid_on, today, "date", "payment date")
+    with uow:
+        session = uow.session
+        account = _account_of_office(session, actor, account_id)
+        before = account_balance_in(session, account.id)
+        tx = LedgerTransaction(
+            office_id=account.office_id,
+            account_id=account.id,
+            patient_id=_paying_patient(session, account, patient_id),
+            kind=TransactionKind.PAYMENT,
+            description=f"Payment - {method}",
+            dos=paid_on,
+            aged_date=None,  # only charges age (TX-AGE-1); a credit pays the oldest (AGE-2)
+            amount=paid,
+            notes=reference.strip(),
+            posted_by_id=actor.user_id,
+        )
+        session.add(tx)
+        uow.flush()
+        after = before - paid
+        audit.record(
+            session,
+            actor,
+            "post_payment",
+            "ledger_transaction",
+            tx.id,
+            after=audit.snapshot(tx, "account_id", "patient_id", "dos", "amount", "description", "notes")
+            | {"balance_before": before, "balance_after": after},
+        )
+        result = PostedCredit(
+            tx.id,
+            TransactionKind.PAYMENT,
+            paid,
+            after,
+            max(ZERO, -after),
+            _credit_message("Payment", paid, before, after),
+        )
+        uow.commit()
+    return result
+
+
+def post_adjustment(
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    account_id: int,
+    amount: Decimal | str,
+    reason: str,
+    adjusted_on: dt.date,
+    debit: bool = False,
+    patient_id: int | None = None,
+    today: dt.date | None = None,
+) -> PostedCredit:
+    """Post a credit adjustment (lowers the balance) or a debit adjustment (raises it), with a reason.
+
+    Owner and Admin only (module docstring). A credit adjustment is applied to the oldest charges
+    first like a payment (AGE-2); a debit adjustment ages from its date (AGE-1).
+    """
+    actor.require(ADJUSTMENT_ROLES, "post adjustments")
+    today = today or dt.date.today()
+    value = amount_from(amount, "amount")
+    if value <= 0:
+        raise ValidationError(
+            "Enter the adjustment as a positive amount and choose credit (lowers the balance) or debit (raises it).",
+            "amount",
+        )
+    why = reason.strip()
+    if not why:
+        raise ValidationError("Say why the account is adjusted (courtesy discount, refund, write-off ...).", "reason")
+    if len(why) > 160:
+        raise ValidationError("Keep the reason under 160 characters.", "reason")
+    check_not_future(adjusted_on, today, "date", "adjustment date")
+    kind = TransactionKind.CHARGE if debit else TransactionKind.ADJUSTMENT
+    label = "Debit adjustment" if debit else "Credit adjustment"
+    with uow:
+        session = uow.session
+        account = _account_of_office(session, actor, account_id)
+        before = account_balance_in(session, account.id)
+        tx = LedgerTransaction(
+            office_id=account.office_id,
+            account_id=account.id,
+            patient_id=_paying_patient(session, account, patient_id),
+            kind=kind,
+            description=f"{label} - {why}",
+            dos=adjusted_on,
+            aged_date=adjusted_on if debit else None,  # a debit ages from its date (AGE-1)
+            amount=value,
+            insurable=False,
+            notes=why,
+            posted_by_id=actor.user_id,
+        )
+        session.add(tx)
+        uow.flush()
+        after = before + value if debit else before - value
+        audit.record(
+            session,
+            actor,
+            "post_adjustment",
+            "ledger_transaction",
+            tx.id,
+            after=audit.snapshot(tx, "account_id", "patient_id", "kind", "dos", "amount", "description")
+            | {"balance_before": before, "balance_after": after},
+        )
+        message = _credit_message(label, value, before, after)
+        result = PostedCredit(tx.id, kind, value, after, max(ZERO, -after), message)
+        uow.commit()
+    return result

@@ -1,0 +1,1 @@
+"""Patients: finding them, the patient header, and adding or editing a patient with account and coverage."""

@@ -1,0 +1,435 @@
+"""The patient handout's read model, and recording that a handout was printed or sent (TP-4, TP-15, TP-17).
+
+``load_handout`` reads everything the printed plan needs in one unit of work and returns frozen
+values, so the PDF builder (dentaldesk.printing) never touches the database. Insurance comes from
+the one estimate loader (``pricing.estimate_for_patient``); the approval's signature is offered
+for printing only while ``signature_matches`` says it still covers the plan as it is now.
+
+``record_handout`` writes a print, a saved PDF or a send to the plan's history and the audit log
+(SEC-2). Every role may print and send a plan (TP-1).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import Enum
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dentaldesk.db.models import (
+    Coverage,
+    Office,
+    Patient,
+    PlanApproval,
+    PlanEvent,
+    PlanItem,
+    PlanStatusChange,
+    ProcedureCode,
+    Provider,
+    TreatmentPlan,
+    User,
+)
+from dentaldesk.domain.approval import ApprovedLine, approved_lines, signature_matches
+from dentaldesk.domain.errors import NotFound, ValidationError
+from dentaldesk.domain.estimates import EstimateInput, ItemEstimate, charge_insurable, totals
+from dentaldesk.domain.money import ZERO, money
+from dentaldesk.domain.plans import ItemFacts, chair_minutes, plan_order_key, plan_total, status_label, visit_groups
+from dentaldesk.domain.teeth import display_tooth
+from dentaldesk.domain.terms import ApprovalMethod, ItemStatus, PaperSize, PlanStatus, Role, ToothNumbering
+from dentaldesk.services.access import audit
+from dentaldesk.services.access.actor import Actor
+from dentaldesk.services.practice.pricing import estimate_for_patient
+from dentaldesk.services.uow import UnitOfWork
+
+# TP-1: front desk may print and send plans too, so every role may.
+HANDOUT_ROLES = frozenset(Role)
+
+
+class HandoutDelivery(str, Enum):
+    """How a handout left the practice (written to the plan's history, SEC-2)."""
+
+    PRINTED = "printed"
+    SAVED_PDF = "saved_pdf"
+    SENT_TO_PATIENT = "sent_to_patient"
+
+    @property
+    def label(self) -> str:
+        return {
+            "printed": "Handout printed",
+            "saved_pdf": "Handout saved as PDF",
+            "sent_to_patient": "Handout sent to patient",
+        }[self.value]
+
+
+@dataclass(frozen=True)
+class HandoutOffice:
+    """The practice header and the office's handout settings."""
+
+    office_id: int
+    office_code: str
+    name: str
+    address: str
+    phone: str
+    email: str
+    paper_size: PaperSize
+    tooth_numbering: ToothNumbering
+    handout_note: str
+    estimate_valid_days: int
+
+
+@dataclass(frozen=True)
+class HandoutPatient:
+    name: str
+    patient_number: str
+    birth_date: dt.date
+    email: str
+
+
+@dataclass(frozen=True)
+class HandoutItem:
+    """One plan line as printed: tooth in the office's numbering, money split by the estimate."""
+
+    item_id: int
+    visit: int | None
+    tooth: str  # office numbering (ID-1); "" when the code needs no tooth
+    universal_tooth: str  # stored form, for the chart
+    surfaces: str
+    code: str
+    name: str
+    description: str  # the code's patient-friendly description
+    provider: str
+    fee: Decimal
+    write_off: Decimal
+    insurance: Decimal
+    patient: Decimal
+    rtu: int
+    completed: bool
+    completed_on: dt.date | None
+
+
+@dataclass(frozen=True)
+class HandoutVisit:
+    """One visit's items with its subtotal and chair time (TP-16, RTU's)."""
+
+    number: int | None
+    items: tuple[HandoutItem, ...]
+    fee: Decimal
+    insurance: Decimal
+    patient: Decimal
+    chair_minutes: int
+
+    @property
+    def title(self) -> str:
+        return f"Visit {self.number}" if self.number is not None else "Visit not yet scheduled"
+
+
+@dataclass(frozen=True)
+class HandoutApproval:
+    """The latest approval on record (TP-15) and whether it still covers the plan as it is now."""
+
+    approver: str
+    method: ApprovalMethod
+    approved_at: dt.datetime
+    recorded_by: str
+    total: Decimal
+    content_hash: str
+    signature_png: bytes | None
+    matches_current_plan: bool
+
+    @property
+    def method_label(self) -> str:
+        return self.method.label
+
+
+@dataclass(frozen=True)
+class HandoutTotals:
+    """The plan's fees, and the estimate of the work still to do (all of it until an item is done).
+
+    Done items are left out of the estimate totals, as in the billing summary (TP-14): the
+    coverage's benefits used already count what was done and claimed.
+    """
+
+    fee: Decimal
+    done_fee: Decimal
+    done_items: int
+    write_off: Decimal
+    insurance: Decimal
+    patient: Decimal
+
+
+@dataclass(frozen=True)
+class PlanHandout:
+    """Everything the printed plan shows, as plain values."""
+
+    plan_id: int
+    office: HandoutOffice
+    patient: HandoutPatient
+    title: str
+    status: PlanStatus
+    created_on: dt.date
+    approved_on: dt.date | None
+    closed_on: dt.date | None
+    prepared_on: dt.date
+    visits: tuple[HandoutVisit, ...]
+    totals: HandoutTotals
+    approval: HandoutApproval | None
+    planned_teeth: frozenset[str]  # Universal numbers with work still to do
+    completed_teeth: frozenset[str]  # Universal numbers with work done in this plan
+    has_insurance: bool
+
+    @property
+    def status_label(self) -> str:
+        return status_label(self.status)
+
+    @property
+    def is_draft(self) -> bool:
+        """TP-4: a draft is printed only as an estimate, under a watermark."""
+        return self.status is PlanStatus.DRAFT
+
+    @property
+    def valid_until(self) -> dt.date:
+        """The estimate holds for the office's number of days from the day it is handed out."""
+        return self.prepared_on + dt.timedelta(days=self.office.estimate_valid_days)
+
+    @property
+    def items(self) -> tuple[HandoutItem, ...]:
+        return tuple(item for visit in self.visits for item in visit.items)
+
+    @property
+    def signature_covers_plan(self) -> bool:
+        """True when the stored signature is for exactly this plan (TP-15, domain.approval)."""
+        return self.approval is not None and self.approval.matches_current_plan
+
+
+def _status_dates(session: Session, plan_id: int) -> dict[PlanStatus, dt.date]:
+    """The latest date the plan entered each status (TP-2)."""
+    found: dict[PlanStatus, dt.date] = {}
+    for to_status, at in session.execute(
+        select(PlanStatusChange.to_status, PlanStatusChange.at)
+        .where(PlanStatusChange.plan_id == plan_id)
+        .order_by(PlanStatusChange.id)
+    ):
+        found[PlanStatus(to_status)] = at.date()
+    return found
+
+
+def _approval(
+    session: Session, plan: TreatmentPlan, lines: list[ApprovedLine], total: Decimal
+) -> HandoutApproval | None:
+    row = session.scalars(
+        select(PlanApproval).where(PlanApproval.plan_id == plan.id).order_by(PlanApproval.id.desc()).limit(1)
+    ).first()
+    if row is None:
+        return None
+    recorded_by = ""
+    if row.recorded_by_id is not None:
+        recorded_by = session.scalar(select(User.full_name).where(User.id == row.recorded_by_id)) or ""
+    return HandoutApproval(
+        approver=row.approver_name,
+        method=ApprovalMethod(row.method),
+        approved_at=row.approved_at,
+        recorded_by=recorded_by,
+        total=money(row.total),
+        content_hash=row.content_hash,
+        signature_png=row.signature_png,
+        matches_current_plan=signature_matches(row.content_hash, plan.title, lines, total),
+    )
+
+
+def load_handout(uow: UnitOfWork, plan_id: int, *, today: dt.date | None = None) -> PlanHandout:
+    """Read everything the handout of one plan shows, in one unit of work (TP-4, TP-15, TP-17)."""
+    with uow:
+        return load_handout_in(uow.session, plan_id, today=today)
+
+
+def load_handout_in(session: Session, plan_id: int, *, today: dt.date | None = None) -> PlanHandout:
+    """:func:`load_handout` inside an open session."""
+    found = session.execute(
+        select(TreatmentPlan, Patient, Office)
+        .join(Patient, Patient.id == TreatmentPlan.patient_id)
+        .join(Office, Office.id == TreatmentPlan.office_id)
+        .where(TreatmentPlan.id == plan_id)
+    ).first()
+    if found is None:
+        raise NotFound(f"Plan {plan_id} does not exist (it may have been deleted).", "plan")
+    plan, patient, office = found
+    numbering = ToothNumbering(office.tooth_numbering)
+
+    rows = session.execute(
+        select(PlanItem, ProcedureCode, Provider.name)
+        .join(ProcedureCode, ProcedureCode.id == PlanItem.procedure_code_id)
+        .outerjoin(Provider, Provider.id == PlanItem.provider_id)
+        .where(PlanItem.plan_id == plan_id)
+    ).all()
+    facts = [
+        ItemFacts(
+            id=item.id,
+            code=code.code,
+            label=code.code,
+            provider_id=item.provider_id,
+            tooth=item.tooth,
+            surfaces=item.surfaces or "",
+            fee=item.fee,
+            status=ItemStatus(item.status),
+            visit=item.visit,
+            sequence=item.sequence,
+        )
+        for item, code, _provider in rows
+    ]
+    by_id = {item.id: (item, code, provider or "") for item, code, provider in rows}
+    ordered = sorted(facts, key=plan_order_key)
+
+    def estimate(part: list[ItemFacts]) -> list[ItemEstimate]:
+        if not part:
+            return []
+        return estimate_for_patient(
+            session,
+            patient.id,
+            [
+                EstimateInput(
+                    key=f.id,
+                    code=by_id[f.id][1].code,
+                    category=by_id[f.id][1].category,
+                    fee=f.fee_or_zero,
+                    insurable=charge_insurable(by_id[f.id][1].insurable, by_id[f.id][0].insurable_override),
+                )
+                for f in part
+            ],
+        )
+
+    # INS-1..7 through the one estimate loader, in plan order: the deductible and the annual
+    # maximum are used up by the first items. Work still to do is estimated on its own, as the
+    # billing summary does (TP-14): the coverage's deductible met and benefits used already count
+    # what was done and claimed. Done items get their own estimate so each row shows its split.
+    still_to_do = estimate([f for f in ordered if not f.is_completed])
+    estimates = still_to_do + estimate([f for f in ordered if f.is_completed])
+    estimate_of = {e.key: e for e in estimates}
+
+    def handout_item(f: ItemFacts) -> HandoutItem:
+        item, code, provider = by_id[f.id]
+        estimate = estimate_of[f.id]
+        return HandoutItem(
+            item_id=item.id,
+            visit=item.visit,
+            tooth=display_tooth(item.tooth, numbering),
+            universal_tooth=item.tooth or "",
+            surfaces=item.surfaces or "",
+            code=code.code,
+            name=code.name,
+            description=code.description or code.name,
+            provider=provider,
+            fee=estimate.fee,
+            write_off=estimate.write_off,
+            insurance=estimate.insurance,
+            patient=estimate.patient,
+            rtu=item.rtu,
+            completed=f.is_completed,
+            completed_on=item.completed_on,
+        )
+
+    visits: list[HandoutVisit] = []
+    for number, group in visit_groups(facts):
+        printed = tuple(handout_item(f) for f in group)
+        visits.append(
+            HandoutVisit(
+                number=number,
+                items=printed,
+                fee=money(sum((i.fee for i in printed), ZERO)),
+                insurance=money(sum((i.insurance for i in printed), ZERO)),
+                patient=money(sum((i.patient for i in printed), ZERO)),
+                chair_minutes=chair_minutes(i.rtu for i in printed),
+            )
+        )
+    sums = totals(still_to_do)
+    done = [f for f in facts if f.is_completed]
+    total = plan_total(facts)
+    lines = approved_lines(ordered, lambda f: by_id[f.id][2])
+    dates = _status_dates(session, plan.id)
+    closed = dates.get(plan.status) if plan.status in (PlanStatus.COMPLETED, PlanStatus.CANCELLED) else None
+    return PlanHandout(
+        plan_id=plan.id,
+        office=HandoutOffice(
+            office_id=office.id,
+            office_code=office.office_code,
+            name=office.name,
+            address=office.address,
+            phone=office.phone,
+            email=office.email,
+            paper_size=PaperSize(office.paper_size),
+            tooth_numbering=numbering,
+            handout_note=office.handout_note,
+            estimate_valid_days=office.estimate_valid_days,
+        ),
+        patient=HandoutPatient(
+            name=patient.full_name,
+            patient_number=patient.patient_number,
+            birth_date=patient.birth_date,
+            email=(patient.email or "").strip(),
+        ),
+        title=plan.title,
+        status=PlanStatus(plan.status),
+        created_on=plan.created_at.date(),
+        approved_on=dates.get(PlanStatus.APPROVED),
+        closed_on=closed,
+        prepared_on=today or dt.date.today(),
+        visits=tuple(visits),
+        totals=HandoutTotals(
+            fee=money(total),
+            done_fee=plan_total(done),
+            done_items=len(done),
+            write_off=money(sums.write_off),
+            insurance=money(sums.insurance),
+            patient=money(sums.patient),
+        ),
+        approval=_approval(session, plan, lines, total),
+        planned_teeth=frozenset(by_id[f.id][0].tooth for f in facts if by_id[f.id][0].tooth and not f.is_completed),
+        completed_teeth=frozenset(by_id[f.id][0].tooth for f in facts if by_id[f.id][0].tooth and f.is_completed),
+        has_insurance=session.scalar(select(Coverage.id).where(Coverage.patient_id == patient.id).limit(1)) is not None,
+    )
+
+
+def record_handout(
+    uow: UnitOfWork,
+    actor: Actor | None,
+    plan_id: int,
+    how: HandoutDelivery,
+    *,
+    detail: str = "",
+    username: str = "",
+    workstation: str = "",
+) -> None:
+    """Write a printed, saved or sent handout to the plan's history and the audit log (SEC-2).
+
+    Every role may print and send a plan (TP-1). ``actor`` None is the command line's batch
+    use without a login: ``username`` and ``workstation`` then say who ran it.
+    """
+    if actor is not None:
+        actor.require(HANDOUT_ROLES, "print or send plans")
+    elif not username.strip():
+        raise ValidationError("Say who printed the handout: a user name is needed for the audit log.", "user")
+    how = HandoutDelivery(how)
+    with uow:
+        s = uow.session
+        plan = s.get(TreatmentPlan, plan_id)
+        if plan is None or (actor is not None and plan.office_id != actor.office_id):
+            raise NotFound(f"Plan {plan_id} does not exist (it may have been deleted).", "plan")
+        text = how.label + (f": {detail}" if detail else "")
+        if actor is None:
+            text += f" (by {username.strip()} from the command line)"
+        action = f"handout_{how.value}"
+        s.add(PlanEvent(plan_id=plan.id, user_id=actor.user_id if actor else None, action=action, detail=text))
+        audit.record(
+            s,
+            actor,
+            action,
+            "treatment_plan",
+            plan.id,
+            after={"how": how.value, "detail": detail, "status": plan.status, "title": plan.title},
+            username=username.strip(),
+            workstation=workstation,
+            office_id=plan.office_id,
+        )
+        uow.commit()

@@ -1,0 +1,228 @@
+"""The office's procedure code list: copy from the master list, import a licensed CSV (CODE-*)."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dentaldesk.config import resources_dir
+from dentaldesk.db.models import FeeSchedule, FeeScheduleEntry, MasterCode, ProcedureCode
+from dentaldesk.domain.codes import FLAG_NAMES, CodeDefinition, code_from_row, code_matches
+from dentaldesk.domain.errors import DentalDeskError, NotFound, ValidationError
+from dentaldesk.domain.terms import SETUP_ROLES, Category
+from dentaldesk.services.access import audit
+from dentaldesk.services.access.actor import Actor
+from dentaldesk.services.uow import UnitOfWork
+
+MASTER_CSV = resources_dir() / "master_codes.csv"
+REQUIRED_COLUMNS = ("code", "name", "category")
+
+
+@dataclass(frozen=True)
+class CodeRow:
+    id: int
+    code: str
+    name: str
+    category: Category
+    default_rtu: int
+    insurable: bool
+    taxable: bool
+    requires_tooth: bool
+    requires_surface: bool
+    charts_graphic: bool
+    active: bool
+    description: str
+
+
+@dataclass
+class ImportReport:
+    added: int = 0
+    updated: int = 0
+    refused: list[tuple[int, str, str]] = field(default_factory=list)  # (line, code, reason)
+
+
+def read_code_csv(path: Path) -> tuple[list[tuple[int, CodeDefinition]], list[tuple[int, str, str]]]:
+    """Parse a code list; return the good rows and each refused row with its line and reason."""
+    try:
+        handle = path.open(newline="", encoding="utf-8-sig")
+    except OSError as exc:
+        raise DentalDeskError(f"The file {path} cannot be read: {exc.strerror}.", "file") from exc
+    good: list[tuple[int, CodeDefinition]] = []
+    refused: list[tuple[int, str, str]] = []
+    seen: set[str] = set()
+    with handle:
+        reader = csv.DictReader(handle)
+        columns = [c.strip().lower() for c in reader.fieldnames or []]
+        missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+        if missing:
+            raise ValidationError(
+                f"The file has no {', '.join(missing)} column. Expected columns: code, name, category, "
+                f"fee, default_rtu, description, {', '.join(FLAG_NAMES)}.",
+                "file",
+            )
+        for row in reader:
+            line = reader.line_num
+            clean = {(k or "").strip().lower(): (v or "") for k, v in row.items()}
+            try:
+                definition = code_from_row(clean)
+            except ValidationError as exc:
+                refused.append((line, clean.get("code", "").strip(), exc.message))
+                continue
+            if definition.code in seen:
+                refused.append((line, definition.code, "The code appears twice in the file."))
+                continue
+            seen.add(definition.code)
+            good.append((line, definition))
+    return good, refused
+
+
+def _schedule(session: Session, office_id: int, number: int) -> FeeSchedule:
+    schedule = session.scalar(
+        select(FeeSchedule).where(FeeSchedule.office_id == office_id, FeeSchedule.number == number)
+    )
+    if schedule is None:
+        schedule = FeeSchedule(
+            office_id=office_id, number=number, name="Office fee (UCR)" if number == 0 else f"Fee {number}"
+        )
+        session.add(schedule)
+        session.flush()
+    return schedule
+
+
+def _set_fee(session: Session, schedule: FeeSchedule, code_id: int, fee: Decimal) -> None:
+    entry = session.scalar(
+        select(FeeScheduleEntry).where(
+            FeeScheduleEntry.fee_schedule_id == schedule.id, FeeScheduleEntry.procedure_code_id == code_id
+        )
+    )
+    if entry is None:
+        session.add(FeeScheduleEntry(fee_schedule_id=schedule.id, procedure_code_id=code_id, fee=fee))
+    else:
+        entry.fee = fee
+
+
+_CODE_FIELDS = ("name", "description", "category", "default_rtu", *FLAG_NAMES)
+
+
+def _apply(code: ProcedureCode, d: CodeDefinition) -> None:
+    for name in _CODE_FIELDS:
+        setattr(code, name, getattr(d, name))
+
+
+def import_codes(uow: UnitOfWork, actor: Actor, path: Path) -> ImportReport:
+    """Import a licensed code list: add or update the good rows (fee into Fee 0), report the rest."""
+    actor.require(SETUP_ROLES, "import procedure codes")
+    good, refused = read_code_csv(path)
+    report = ImportReport(refused=refused)
+    with uow:
+        session = uow.session
+        existing = {
+            c.code: c for c in session.scalars(select(ProcedureCode).where(ProcedureCode.office_id == actor.office_id))
+        }
+        fee0 = _schedule(session, actor.office_id, 0)
+        for _line, d in good:
+            code = existing.get(d.code)
+            if code is None:
+                code = ProcedureCode(office_id=actor.office_id, code=d.code, active=True, custom=False)
+                session.add(code)
+                report.added += 1
+            else:
+                report.updated += 1
+            _apply(code, d)
+            session.flush()
+            if d.fee is not None:
+                _set_fee(session, fee0, code.id, d.fee)
+        audit.record(
+            session,
+            actor,
+            "import_codes",
+            "procedure_code",
+            None,
+            after={"file": str(path), "added": report.added, "updated": report.updated, "refused": len(refused)},
+        )
+        uow.commit()
+    return report
+
+
+def load_master_list(session: Session, path: Path = MASTER_CSV) -> int:
+    """Fill the master list from the CSV shipped in resources/ (at set-up, inside its transaction)."""
+    good, refused = read_code_csv(path)
+    if refused:
+        raise DentalDeskError(f"The shipped master list has bad rows: {refused[:3]}")
+    known = set(session.scalars(select(MasterCode.code)))
+    for _line, d in good:
+        if d.code in known:
+            continue
+        session.add(MasterCode(code=d.code, usual_fee=d.fee, active=True, **{n: getattr(d, n) for n in _CODE_FIELDS}))
+    session.flush()
+    return len(good)
+
+
+def copy_master_codes(uow: UnitOfWork, actor: Actor, codes: list[str], *, with_fees: bool = True) -> list[str]:
+    """Copy master codes into the office list (seed 000 troubleshooting); return the codes added."""
+    actor.require(SETUP_ROLES, "change the procedure code list")
+    with uow:
+        session = uow.session
+        masters = {m.code: m for m in session.scalars(select(MasterCode).where(MasterCode.code.in_(codes)))}
+        unknown = [c for c in codes if c not in masters]
+        if unknown:
+            raise NotFound(f"Not in the master list: {', '.join(unknown)}.", "code")
+        have = set(
+            session.scalars(
+                select(ProcedureCode.code).where(
+                    ProcedureCode.office_id == actor.office_id, ProcedureCode.code.in_(codes)
+                )
+            )
+        )
+        fee0 = _schedule(session, actor.office_id, 0)
+        added: list[str] = []
+        for code in codes:
+            if code in have:
+                continue
+            m = masters[code]
+            row = ProcedureCode(office_id=actor.office_id, code=code, active=True, custom=False)
+            for name in _CODE_FIELDS:
+                setattr(row, name, getattr(m, name))
+            session.add(row)
+            session.flush()
+            if with_fees and m.usual_fee is not None:
+                _set_fee(session, fee0, row.id, m.usual_fee)
+            added.append(code)
+        audit.record(session, actor, "copy_master_codes", "procedure_code", None, after={"codes": added})
+        uow.commit()
+        return added
+
+
+def _code_row(c: ProcedureCode) -> CodeRow:
+    return CodeRow(
+        id=c.id,
+        code=c.code,
+        name=c.name,
+        category=c.category,
+        default_rtu=c.default_rtu,
+        insurable=c.insurable,
+        taxable=c.taxable,
+        requires_tooth=c.requires_tooth,
+        requires_surface=c.requires_surface,
+        charts_graphic=c.charts_graphic,
+        active=c.active,
+        description=c.description,
+    )
+
+
+def office_codes(uow: UnitOfWork, office_id: int, *, include_inactive: bool = False) -> list[CodeRow]:
+    with uow:
+        query = select(ProcedureCode).where(ProcedureCode.office_id == office_id).order_by(ProcedureCode.code)
+        if not include_inactive:
+            query = query.where(ProcedureCode.active.is_(True))
+        return [_code_row(c) for c in uow.session.scalars(query)]
+
+
+def search_codes(rows: list[CodeRow], query: str, limit: int = 50) -> list[CodeRow]:
+    """CODE-2 over an already loaded list (the office list is small: a few hundred rows)."""
+    return [r for r in rows if code_matches(query, r.code, r.name)][:limit]

@@ -1,0 +1,291 @@
+"""Dental plans and their bluebooks): the Dental plans window's actions.
+
+Carrier, estimation type (Percentage, PPO, Flat fee, DMO/Capitation), coverage % per category
+and which categories skip the deductible (INS-1, INS-2), deductible, annual maximum, copay; and
+the bluebook grid (plan fee, copay, insurance pays, write-off per code). Owner and Admin only
+(SETUP_ROLES); each save is one transaction with one audit event, before and after (SEC-2).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from dentaldesk.db.models import BluebookEntry, Coverage, DentalPlan, PlanCategory, ProcedureCode
+from dentaldesk.domain.codes import normalize_code
+from dentaldesk.domain.errors import NotFound, ValidationError
+from dentaldesk.domain.money import parse_money
+from dentaldesk.domain.records import (
+    optional_text,
+    parse_coverage_percent,
+    parse_optional_money,
+    required_text,
+)
+from dentaldesk.domain.terms import SETUP_ROLES, Category, EstimationType
+from dentaldesk.services.access import audit
+from dentaldesk.services.access.actor import Actor
+from dentaldesk.services.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class DentalPlanRow:
+    id: int
+    name: str
+    carrier: str
+    estimation_type: EstimationType
+    active: bool
+    patients: int
+
+
+@dataclass(frozen=True)
+class CategoryTerms:
+    """Coverage % (as typed) for one category, and whether the deductible applies to it."""
+
+    category: Category
+    coverage_percent: str
+    deductible_applies: bool
+
+
+@dataclass(frozen=True)
+class DentalPlanForm:
+    name: str
+    carrier: str
+    group_number: str
+    estimation_type: EstimationType
+    deductible: str
+    annual_max: str  # blank: no annual maximum
+    default_copay: str
+    active: bool
+    categories: tuple[CategoryTerms, ...]
+
+
+@dataclass(frozen=True)
+class BluebookLine:
+    """One row of a plan's bluebook grid as typed (blank cells are "not on file")."""
+
+    code: str
+    plan_fee: str = ""
+    copay: str = ""
+    insurance_pays: str = ""
+    write_off: str = ""
+
+
+BLUEBOOK_AMOUNTS = ("plan_fee", "copay", "insurance_pays", "write_off")
+_PLAN_FIELDS = (
+    "name",
+    "carrier",
+    "group_number",
+    "estimation_type",
+    "deductible",
+    "annual_max",
+    "default_copay",
+    "active",
+)
+
+
+def blank_dental_plan_form() -> DentalPlanForm:
+    """A new plan: no coverage in any category; preventive and diagnostic skip the deductible (INS-2)."""
+    exempt = {Category.DIAGNOSTIC, Category.PREVENTIVE}
+    return DentalPlanForm(
+        name="",
+        carrier="",
+        group_number="",
+        estimation_type=EstimationType.PERCENTAGE,
+        deductible="0.00",
+        annual_max="",
+        default_copay="0.00",
+        active=True,
+        categories=tuple(CategoryTerms(c, "0", c not in exempt) for c in Category),
+    )
+
+
+def dental_plans(uow: UnitOfWork, actor: Actor) -> list[DentalPlanRow]:
+    actor.require(SETUP_ROLES, "change dental plans")
+    with uow:
+        counts = dict(
+            uow.session.execute(
+                select(Coverage.dental_plan_id, func.count(Coverage.id)).group_by(Coverage.dental_plan_id)
+            ).all()
+        )
+        plans = uow.session.scalars(
+            select(DentalPlan).where(DentalPlan.office_id == actor.office_id).order_by(DentalPlan.name)
+        )
+        return [DentalPlanRow(p.id, p.name, p.carrier, p.estimation_type, p.active, counts.get(p.id, 0)) for p in plans]
+
+
+def _plan(session: Session, actor: Actor, plan_id: int) -> DentalPlan:
+    plan = session.get(DentalPlan, plan_id)
+    if plan is None or plan.office_id != actor.office_id:
+        raise NotFound("This dental plan no longer exists.")
+    return plan
+
+
+def _amount_text(value: Decimal | None) -> str:
+    return "" if value is None else f"{value:.2f}"
+
+
+def load_dental_plan(uow: UnitOfWork, actor: Actor, plan_id: int) -> DentalPlanForm:
+    actor.require(SETUP_ROLES, "change dental plans")
+    with uow:
+        plan = _plan(uow.session, actor, plan_id)
+        terms = {c.category: c for c in plan.categories}
+        return DentalPlanForm(
+            name=plan.name,
+            carrier=plan.carrier,
+            group_number=plan.group_number,
+            estimation_type=plan.estimation_type,
+            deductible=_amount_text(plan.deductible),
+            annual_max=_amount_text(plan.annual_max),
+            default_copay=_amount_text(plan.default_copay),
+            active=plan.active,
+            categories=tuple(
+                CategoryTerms(c, str(terms[c].coverage_percent), terms[c].deductible_applies)
+                if c in terms
+                else CategoryTerms(c, "0", True)
+                for c in Category
+            ),
+        )
+
+
+def _plan_snapshot(plan: DentalPlan) -> dict[str, object]:
+    return audit.snapshot(plan, *_PLAN_FIELDS) | {
+        "categories": {
+            c.category.value: {"coverage_percent": c.coverage_percent, "deductible_applies": c.deductible_applies}
+            for c in plan.categories
+        }
+    }
+
+
+def save_dental_plan(uow: UnitOfWork, actor: Actor, plan_id: int | None, form: DentalPlanForm) -> int:
+    """Add or change a plan: carrier, estimation type, coverage % per category, deductible, maximum."""
+    actor.require(SETUP_ROLES, "change dental plans")
+    values = {
+        "name": required_text(form.name, "name", "plan name", max_length=120),
+        "carrier": required_text(form.carrier, "carrier", "carrier", max_length=120),
+        "group_number": optional_text(form.group_number, "group_number", "group number", max_length=40),
+        "estimation_type": EstimationType(form.estimation_type),
+        "deductible": parse_money(form.deductible or "0", field="deductible"),
+        "annual_max": parse_optional_money(form.annual_max, "annual_max"),
+        "default_copay": parse_money(form.default_copay or "0", field="default_copay"),
+        "active": form.active,
+    }
+    terms: dict[Category, tuple[int, bool]] = {}
+    for t in form.categories:
+        field = f"coverage_percent:{t.category.value}"
+        terms[t.category] = (
+            parse_coverage_percent(t.coverage_percent, field, what=f"Coverage for {t.category.label}"),
+            t.deductible_applies,
+        )
+    with uow:
+        s = uow.session
+        same_name = select(DentalPlan.id).where(
+            DentalPlan.office_id == actor.office_id, func.lower(DentalPlan.name) == str(values["name"]).lower()
+        )
+        if plan_id is not None:
+            same_name = same_name.where(DentalPlan.id != plan_id)
+        if s.scalar(same_name) is not None:
+            raise ValidationError(f"A plan named '{values['name']}' already exists.", "name")
+        if plan_id is None:
+            plan = DentalPlan(office_id=actor.office_id, **values)
+            s.add(plan)
+            before = None
+        else:
+            plan = _plan(s, actor, plan_id)
+            before = _plan_snapshot(plan)
+            for name, value in values.items():
+                setattr(plan, name, value)
+        existing = {c.category: c for c in plan.categories}
+        for category, (percent, applies) in terms.items():
+            row = existing.get(category)
+            if row is None:
+                plan.categories.append(
+                    PlanCategory(category=category, coverage_percent=percent, deductible_applies=applies)
+                )
+            else:
+                row.coverage_percent, row.deductible_applies = percent, applies
+        s.flush()
+        audit.record(
+            s,
+            actor,
+            "create" if plan_id is None else "update",
+            "dental_plan",
+            plan.id,
+            before=before,
+            after=_plan_snapshot(plan),
+        )
+        uow.commit()
+        return plan.id
+
+
+def load_bluebook(uow: UnitOfWork, actor: Actor, plan_id: int) -> list[BluebookLine]:
+    actor.require(SETUP_ROLES, "change dental plans")
+    with uow:
+        _plan(uow.session, actor, plan_id)
+        entries = uow.session.scalars(
+            select(BluebookEntry).where(BluebookEntry.dental_plan_id == plan_id).order_by(BluebookEntry.code)
+        )
+        return [BluebookLine(e.code, *(_amount_text(getattr(e, n)) for n in BLUEBOOK_AMOUNTS)) for e in entries]
+
+
+def _entry_values(e: BluebookEntry) -> dict[str, str]:
+    return {n: _amount_text(getattr(e, n)) for n in BLUEBOOK_AMOUNTS}
+
+
+def save_bluebook(uow: UnitOfWork, actor: Actor, plan_id: int, lines: Sequence[BluebookLine]) -> int:
+    """Save a plan's whole bluebook grid: rows added, changed and removed, in one transaction.
+
+    Each code must be in the office list and appear once; amounts are money (MONEY-2). For a
+    DMO/Capitation plan the plan fee is the cap fee charged for the code (TX-FEE-2). A refused row
+    names itself in the error's field: ``bluebook:<row number>`` (1-based, as in the grid).
+    """
+    actor.require(SETUP_ROLES, "change dental plans")
+    parsed: dict[str, dict[str, Decimal | None]] = {}
+    for row_number, line in enumerate(lines, start=1):
+        if not line.code.strip() and not any(getattr(line, n).strip() for n in BLUEBOOK_AMOUNTS):
+            continue  # an empty row the person added and left blank
+        try:
+            code = normalize_code(line.code, custom=True)
+            if code in parsed:
+                raise ValidationError(f"{code} is in the bluebook twice.", "code")
+            parsed[code] = {n: parse_optional_money(getattr(line, n), n) for n in BLUEBOOK_AMOUNTS}
+        except ValidationError as exc:
+            shown = line.code.strip().upper() or "no code"
+            raise ValidationError(f"Row {row_number} ({shown}): {exc.message}", f"bluebook:{row_number}") from None
+    with uow:
+        s = uow.session
+        _plan(s, actor, plan_id)
+        office_codes = set(s.scalars(select(ProcedureCode.code).where(ProcedureCode.office_id == actor.office_id)))
+        missing = sorted(set(parsed) - office_codes)
+        if missing:
+            raise ValidationError(
+                f"Not in the office's code list: {', '.join(missing)}. Add them under Procedure codes first.",
+                "bluebook",
+            )
+        entries = {e.code: e for e in s.scalars(select(BluebookEntry).where(BluebookEntry.dental_plan_id == plan_id))}
+        before: dict[str, object] = {}
+        after: dict[str, object] = {}
+        for code, entry in entries.items():
+            if code not in parsed:
+                before[code] = _entry_values(entry)
+                s.delete(entry)
+        for code, amounts in parsed.items():
+            entry = entries.get(code)
+            if entry is None:
+                entry = BluebookEntry(dental_plan_id=plan_id, code=code)
+                s.add(entry)
+            else:
+                old = _entry_values(entry)
+                if old == {n: _amount_text(amounts[n]) for n in BLUEBOOK_AMOUNTS}:
+                    continue
+                before[code] = old
+            for name, value in amounts.items():
+                setattr(entry, name, value)
+            after[code] = {n: _amount_text(amounts[n]) for n in BLUEBOOK_AMOUNTS}
+        if before or after:
+            audit.record(s, actor, "save_bluebook", "dental_plan", plan_id, before=before or None, after=after or None)
+        uow.commit()
+    return len(parsed)

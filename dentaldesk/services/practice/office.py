@@ -1,0 +1,123 @@
+"""The office and its people as the UI shows them; first-run set-up of a new practice."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from dentaldesk.db.models import FeeSchedule, Office, ProcedureCode, Provider, User
+from dentaldesk.domain.errors import NotFound, ValidationError
+from dentaldesk.domain.terms import PaperSize, Role, TaxMethod, ToothNumbering
+from dentaldesk.services.access import audit
+from dentaldesk.services.access.login import hash_password
+from dentaldesk.services.practice.codes import load_master_list
+from dentaldesk.services.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class OfficeInfo:
+    id: int
+    office_code: str
+    name: str
+    address: str
+    phone: str
+    tax_method: TaxMethod
+    tax_rate: Decimal | None
+    tooth_numbering: ToothNumbering
+    paper_size: PaperSize
+    idle_lock_minutes: int
+    estimate_valid_days: int
+    handout_note: str
+    codes: int
+    providers: int
+    users: int
+
+
+def first_office(uow: UnitOfWork) -> OfficeInfo | None:
+    """The practice this database holds, or None on a new, empty database."""
+    with uow:
+        office_id = uow.session.scalar(select(Office.id).order_by(Office.id).limit(1))
+    return office_info(uow, office_id) if office_id is not None else None
+
+
+def office_info(uow: UnitOfWork, office_id: int) -> OfficeInfo:
+    with uow:
+        s = uow.session
+        office = s.get(Office, office_id)
+        if office is None:
+            raise NotFound("The office no longer exists.")
+
+        def count(model: type, *where: object) -> int:
+            return s.scalar(select(func.count()).select_from(model).where(model.office_id == office_id, *where)) or 0
+
+        return OfficeInfo(
+            id=office.id,
+            office_code=office.office_code,
+            name=office.name,
+            address=office.address,
+            phone=office.phone,
+            tax_method=office.tax_method,
+            tax_rate=office.tax_rate,
+            tooth_numbering=office.tooth_numbering,
+            paper_size=office.paper_size,
+            idle_lock_minutes=office.idle_lock_minutes,
+            estimate_valid_days=office.estimate_valid_days,
+            handout_note=office.handout_note,
+            codes=count(ProcedureCode, ProcedureCode.active.is_(True)),
+            providers=count(Provider, Provider.active.is_(True)),
+            users=count(User, User.active.is_(True)),
+        )
+
+
+def create_practice(
+    uow: UnitOfWork,
+    *,
+    office_code: str,
+    office_name: str,
+    owner_username: str,
+    owner_full_name: str,
+    owner_password: str,
+    workstation: str,
+) -> int:
+    """First run: the office, its owner, the master code list and Fee 0, in one transaction."""
+    code = office_code.strip().upper()
+    if not code:
+        raise ValidationError("Enter an office ID.", "office_code")
+    if not office_name.strip():
+        raise ValidationError("Enter the practice name.", "office_name")
+    if not owner_username.strip():
+        raise ValidationError("Enter a user name for the owner.", "username")
+    password_hash = hash_password(owner_password)
+    with uow:
+        s = uow.session
+        if s.scalar(select(Office.id).limit(1)) is not None:
+            raise ValidationError("This database already holds a practice.", "office_code")
+        office = Office(office_code=code, name=office_name.strip())
+        s.add(office)
+        s.flush()
+        owner = User(
+            office_id=office.id,
+            username=owner_username.strip(),
+            full_name=owner_full_name.strip() or owner_username.strip(),
+            role=Role.OWNER,
+            password_hash=password_hash,
+        )
+        s.add(owner)
+        s.add(FeeSchedule(office_id=office.id, number=0, name="Office fee (UCR)"))
+        load_master_list(s)
+        s.flush()
+        audit.record(
+            s,
+            None,
+            "create_practice",
+            "office",
+            office.id,
+            after={"office_code": code, "name": office.name, "owner": owner.username},
+            username=owner.username,
+            workstation=workstation,
+            office_id=office.id,
+        )
+        uow.commit()
+        return office.id

@@ -1,0 +1,1 @@
+"""What every window shares: the application context, the operation helper, widgets and table models."""

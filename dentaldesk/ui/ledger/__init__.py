@@ -1,0 +1,1 @@
+"""The Ledger view, its posting dialogs and the office aging report."""

@@ -1,0 +1,194 @@
+"""The office aging report: every account with a balance, by age, as of a chosen date (AGE-1..3).
+
+The report runs in one SQL query (services.aging_report); on a large practice that takes a
+moment, so it runs on a worker thread while the window shows that it is busy and stays usable
+(STYLE.md 11). Changing the date starts a new run; an older run's answer is dropped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from dentaldesk.domain.errors import DentalDeskError
+from dentaldesk.services.ledger.aging import AGING_HEADERS, OfficeAging, aging_table, office_aging
+from dentaldesk.services.uow import UnitOfWork
+from dentaldesk.ui.kit.context import AppContext
+from dentaldesk.ui.kit.table_model import Column, Index, RowsModel
+from dentaldesk.ui.kit.widgets import EmptyState, make_table
+from dentaldesk.ui.ledger.dialogs import date_edit, date_of
+
+
+def _cell(row: tuple[str, ...], i: int) -> str:
+    # A zero bucket is left blank so the amounts owed stand out; the balance always shows.
+    text = row[i]
+    return "" if 2 <= i < len(row) - 1 and text == "0.00" else text
+
+
+REPORT_COLUMNS: list[Column[tuple[str, ...]]] = [
+    Column(title, (lambda row, i=i: _cell(row, i)), align_right=i >= 2) for i, title in enumerate(AGING_HEADERS)
+]
+
+
+class AgingRowsModel(RowsModel[tuple[str, ...]]):
+    """The report's rows; the last one (the totals) is bold."""
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.FontRole and index.isValid() and index.row() == self.rowCount() - 1:
+            font = QFont()
+            font.setBold(True)
+            return font
+        return super().data(index, role)
+
+
+class _Signals(QObject):
+    done = Signal(int, object)
+    failed = Signal(int, str)
+
+
+class _AgingRun(QRunnable):
+    """One report run on a worker thread, with its own unit of work (its own session)."""
+
+    def __init__(self, run_id: int, uow: UnitOfWork, office_id: int, as_of: dt.date) -> None:
+        super().__init__()
+        self.run_id, self.uow, self.office_id, self.as_of = run_id, uow, office_id, as_of
+        self.signals = _Signals()
+
+    def run(self) -> None:
+        try:
+            report = office_aging(self.uow, self.office_id, self.as_of)
+        except DentalDeskError as exc:
+            self.signals.failed.emit(self.run_id, exc.message)
+            return
+        except Exception as exc:
+            self.signals.failed.emit(self.run_id, f"The aging report could not be computed: {exc}")
+            return
+        self.signals.done.emit(self.run_id, report)
+
+
+class AgingReportWindow(QDialog):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle("Office aging report")
+        self.setObjectName("aging_report")
+        self.resize(960, 560)
+        self.report: OfficeAging | None = None
+        self._run_id = 0
+        self._runs: dict[int, _AgingRun] = {}
+
+        self.as_of = date_edit("as_of")
+        self.as_of.setAccessibleName("As of")
+        caption = QLabel("&As of")
+        caption.setBuddy(self.as_of)
+        today = QPushButton("&Today")
+        today.setObjectName("today_button")
+        today.clicked.connect(lambda: self.as_of.setDate(dt.date.today()))
+        self.busy = QProgressBar()
+        self.busy.setObjectName("aging_busy")
+        self.busy.setRange(0, 0)
+        self.busy.setMaximumWidth(140)
+        self.busy.setVisible(False)
+        self.summary = QLabel()
+        self.summary.setObjectName("aging_summary")
+        top = QHBoxLayout()
+        top.addWidget(caption)
+        top.addWidget(self.as_of)
+        top.addWidget(today)
+        top.addSpacing(16)
+        top.addWidget(self.summary, 1)
+        top.addWidget(self.busy)
+
+        self.model = AgingRowsModel(REPORT_COLUMNS, self)
+        self.table = make_table("aging_table")
+        self.table.setModel(self.model)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for column in range(2, len(AGING_HEADERS)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+            header.resizeSection(column, 96)
+        self.empty = EmptyState("")
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.empty)
+        self.stack.addWidget(self.table)
+        note = QLabel(
+            "Payments and credits pay each account's oldest charges first. Charges waiting for an insurance "
+            "claim (ICM 1, and the insurance part under ICM 2) stay current until the claim is complete."
+        )
+        note.setWordWrap(True)
+        note.setStyleSheet("color: #475467;")
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.stack, 1)
+        layout.addWidget(note)
+        self.as_of.dateChanged.connect(lambda _date: self.compute())
+        # A payment or charge posted while the report is open shows up in it (STYLE.md 6).
+        ctx.changes.changed.connect(lambda area: self.compute() if area == "ledger" and self.isVisible() else None)
+        self.compute()
+
+    def compute(self) -> None:
+        """Start a run for the chosen date; the answer arrives in :meth:`_show`."""
+        self._run_id += 1
+        as_of = date_of(self.as_of)
+        run = _AgingRun(self._run_id, self.ctx.uow(), self.ctx.user.office_id, as_of)
+        run.signals.done.connect(self._show)
+        run.signals.failed.connect(self._fail)
+        run.setAutoDelete(False)
+        self._runs[self._run_id] = run
+        self.busy.setVisible(True)
+        self.summary.setStyleSheet("")
+        self.summary.setText(f"Aging every account as of {as_of:%Y-%m-%d} ...")
+        QThreadPool.globalInstance().start(run)
+
+    def _finish(self, run_id: int) -> bool:
+        self._runs.pop(run_id, None)
+        if run_id != self._run_id:
+            return False  # an older date's answer: the person has moved on
+        self.busy.setVisible(False)
+        return True
+
+    def _show(self, run_id: int, report: OfficeAging) -> None:
+        if not self._finish(run_id):
+            return
+        self.report = report
+        if not report.rows:
+            self.model.set_rows([])
+            self.empty.set_message(
+                f"No account had a balance on {report.as_of:%Y-%m-%d}. Pick another date above; "
+                "charges and payments posted in the Ledger appear here."
+            )
+            self.stack.setCurrentWidget(self.empty)
+            self.summary.setText(f"As of {report.as_of:%Y-%m-%d}: nothing owed.")
+            return
+        lines = aging_table(report)[1:]  # without the header: the view has its own
+        self.model.set_rows(lines)
+        self.stack.setCurrentWidget(self.table)
+        total = lines[-1][-1]
+        self.summary.setText(
+            f"As of {report.as_of:%Y-%m-%d}: {len(report.rows)} accounts with a balance, total {total}."
+        )
+
+    def _fail(self, run_id: int, message: str) -> None:
+        if not self._finish(run_id):
+            return
+        self.summary.setText(message)
+        self.summary.setStyleSheet("color: #b42318;")
+
+    def wait_for_runs(self, timeout_ms: int = 30000) -> None:
+        """Let running reports finish (closing the app, tests)."""
+        QThreadPool.globalInstance().waitForDone(timeout_ms)

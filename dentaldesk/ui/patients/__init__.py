@@ -1,0 +1,1 @@
+"""The Patients page, the patient header and the patient dialog."""

@@ -1,0 +1,305 @@
+"""Print, Save as PDF and Send to patient for a plan's handout (TP-4, TP-17, SEC-2).
+
+There is one layout: the reportlab PDF built by dentaldesk.printing. Print shows the system print
+dialog with a preview (QPrintPreviewDialog) whose pages are that PDF's pages, rendered by QtPdf
+onto the printer. Save writes the same PDF; Send saves it and opens the system mail client
+addressed to the patient (the desktop client has no patient portal). Every print, save and send
+is written to the plan's history and the audit log.
+
+The plan editor calls :func:`print_plan`, :func:`save_plan_pdf`, :func:`send_plan_to_patient`, or
+puts :func:`handout_menu` on a button.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QSize, QStandardPaths, Qt, QUrl, QUrlQuery
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QPageLayout, QPageSize, QPainter
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPrintSupport import QPrinter, QPrinterInfo, QPrintPreviewDialog
+from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QMessageBox, QWidget
+
+from dentaldesk.config import ENV_HOME, paths
+from dentaldesk.domain.errors import DentalDeskError
+from dentaldesk.domain.terms import PaperSize
+from dentaldesk.printing.files import write_atomically
+from dentaldesk.printing.handout import build_handout_pdf, format_date, handout_file_name
+from dentaldesk.services.plans.handout import HandoutDelivery, PlanHandout, load_handout, record_handout
+from dentaldesk.ui.kit.context import AppContext
+from dentaldesk.ui.kit.operations import run_op
+
+TITLE = "Plan handout"
+# The PDF is rendered to an image per page: 300 dpi is print quality and keeps a page near 30 MB.
+MAX_RENDER_DPI = 300
+
+
+class HandoutPdf:
+    """A built handout and its pages as QtPdf reads them; paints them onto any QPrinter."""
+
+    def __init__(self, handout: PlanHandout, pdf: bytes) -> None:
+        self.handout = handout
+        self.pdf = pdf
+        self._bytes = QByteArray(pdf)
+        self._buffer = QBuffer(self._bytes)
+        self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        self.document = QPdfDocument()
+        self.document.load(self._buffer)
+        if self.document.status() is not QPdfDocument.Status.Ready or self.document.pageCount() < 1:
+            raise DentalDeskError("The handout could not be prepared for printing (the PDF did not open).")
+
+    @property
+    def page_count(self) -> int:
+        return self.document.pageCount()
+
+    def page_size(self) -> QPageSize:
+        if self.handout.office.paper_size is PaperSize.A4:
+            return QPageSize(QPageSize.PageSizeId.A4)
+        return QPageSize(QPageSize.PageSizeId.Letter)
+
+    def prepare(self, printer: QPrinter) -> None:
+        """The office's paper, portrait, whole sheet: the PDF pages carry their own margins."""
+        printer.setPageSize(self.page_size())
+        printer.setPageOrientation(QPageLayout.Orientation.Portrait)
+        printer.setFullPage(True)
+        printer.setDocName(self.handout.title)
+
+    def pages_to_print(self, printer: QPrinter) -> list[int]:
+        """Zero-based pages, honouring a page range chosen in the print dialog."""
+        first, last = printer.fromPage(), printer.toPage()
+        if first <= 0 and last <= 0:
+            return list(range(self.page_count))
+        first = max(1, first or 1)
+        last = min(self.page_count, last or self.page_count)
+        return list(range(first - 1, last))
+
+    def paint(self, printer: QPrinter) -> int:
+        """Paint the PDF's pages onto ``printer`` (the preview's or the real one); return pages painted."""
+        painter = QPainter()
+        if not painter.begin(printer):
+            raise DentalDeskError(
+                "The printer could not be started. Check that it is switched on and connected, or use Save as PDF."
+            )
+        painted = 0
+        # Drivers that cannot make copies themselves (a PDF file, some Windows drivers) get each
+        # copy as a whole set of pages.
+        copies = 1 if printer.supportsMultipleCopies() else max(1, printer.copyCount())
+        try:
+            dpi = min(max(printer.resolution(), 72), MAX_RENDER_DPI)
+            for n, page in enumerate(self.pages_to_print(printer) * copies):
+                if n:
+                    printer.newPage()
+                points = self.document.pagePointSize(page)
+                image = self.document.render(
+                    page, QSize(round(points.width() * dpi / 72), round(points.height() * dpi / 72))
+                )
+                target = painter.viewport()
+                scaled = image.size().scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio)
+                painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+                painter.drawImage(QRect(target.x(), target.y(), scaled.width(), scaled.height()), image)
+                painted += 1
+        finally:
+            painter.end()
+        return painted
+
+
+def _load(ctx: AppContext, parent: QWidget | None, plan_id: int) -> HandoutPdf | None:
+    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        ok, built = run_op(
+            ctx,
+            parent,
+            lambda: (lambda h: HandoutPdf(h, build_handout_pdf(h)))(load_handout(ctx.uow(), plan_id)),
+        )
+    finally:
+        QApplication.restoreOverrideCursor()
+    return built if ok else None
+
+
+def _record(ctx: AppContext, parent: QWidget | None, plan_id: int, how: HandoutDelivery, detail: str) -> None:
+    run_op(ctx, parent, lambda: record_handout(ctx.uow(), ctx.user, plan_id, how, detail=detail), changed="plans")
+
+
+def _tell(parent: QWidget | None, text: str) -> None:
+    QMessageBox.information(parent, TITLE, text)
+
+
+@dataclass(frozen=True)
+class PrintOutcome:
+    printed: bool
+    pages: int
+    message: str
+
+
+def print_plan(ctx: AppContext, parent: QWidget | None, plan_id: int) -> PrintOutcome:
+    """Print with preview through the system print dialog (TP-17); record it (SEC-2)."""
+    if not QPrinterInfo.availablePrinters():
+        message = (
+            "No printer is installed on this computer. Add one in the system's printer settings, "
+            "or use Save as PDF and print the file elsewhere."
+        )
+        _tell(parent, message)
+        return PrintOutcome(False, 0, message)
+    job = _load(ctx, parent, plan_id)
+    if job is None:
+        return PrintOutcome(False, 0, "")
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    job.prepare(printer)
+    dialog = QPrintPreviewDialog(printer, parent)
+    dialog.setWindowTitle(f"Print plan: {job.handout.title} ({job.handout.patient.name})")
+    failures: list[str] = []
+
+    def paint(target: QPrinter) -> None:
+        # About 0.1 s a page: the wait cursor shows the window is busy, not frozen.
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            job.paint(target)
+        except DentalDeskError as exc:
+            failures.append(exc.message)
+        finally:
+            QApplication.restoreOverrideCursor()
+
+    dialog.paintRequested.connect(paint)
+    accepted = dialog.exec() == QPrintPreviewDialog.DialogCode.Accepted
+    dialog.deleteLater()
+    return finish_print(ctx, parent, plan_id, job, printer, accepted, failures)
+
+
+def finish_print(
+    ctx: AppContext,
+    parent: QWidget | None,
+    plan_id: int,
+    job: HandoutPdf,
+    printer: QPrinter,
+    accepted: bool,
+    failures: list[str],
+) -> PrintOutcome:
+    """After the print dialog: say what happened; a printed handout goes to the history."""
+    if failures:
+        message = failures[-1] + " Nothing was recorded as printed."
+        _tell(parent, message)
+        return PrintOutcome(False, 0, message)
+    if not accepted:
+        message = "Printing was cancelled; nothing was printed."
+        _tell(parent, message)
+        return PrintOutcome(False, 0, message)
+    pages = len(job.pages_to_print(printer))
+    where = printer.printerName() or printer.outputFileName() or "the printer"
+    _record(ctx, parent, plan_id, HandoutDelivery.PRINTED, f"{pages} page{'s' if pages != 1 else ''} on {where}")
+    return PrintOutcome(True, pages, f"Printed {pages} pages on {where}.")
+
+
+def handout_folder() -> Path:
+    """Where Send to patient keeps its PDFs: Documents/DentalDesk handouts (DENTALDESK_HOME for
+    portable installs and tests)."""
+    if os.environ.get(ENV_HOME):
+        return paths().data_dir / "handouts"
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return Path(documents or Path.home()) / "DentalDesk handouts"
+
+
+def save_plan_pdf(ctx: AppContext, parent: QWidget | None, plan_id: int) -> Path | None:
+    """Save as PDF: the file dialog, then an atomic write; record it (SEC-2)."""
+    job = _load(ctx, parent, plan_id)
+    if job is None:
+        return None
+    folder = handout_folder()
+    suggested = str((folder if folder.is_dir() else Path.home()) / handout_file_name(job.handout))
+    chosen, _filter = QFileDialog.getSaveFileName(parent, "Save plan handout as PDF", suggested, "PDF files (*.pdf)")
+    if not chosen:
+        return None
+    target = Path(chosen)
+    if target.suffix.lower() != ".pdf":
+        target = target.with_name(target.name + ".pdf")
+    ok, written = run_op(ctx, parent, lambda: write_atomically(target, job.pdf))
+    if not ok or written is None:
+        return None
+    _record(ctx, parent, plan_id, HandoutDelivery.SAVED_PDF, str(written))
+    return written
+
+
+def mail_url(handout: PlanHandout, attachment: Path) -> QUrl:
+    """A mailto: link to the patient with a subject and a body naming the file to attach."""
+    office = handout.office
+    draft = " (draft estimate)" if handout.is_draft else ""
+    body = (
+        f"Dear {handout.patient.name},\n\n"
+        f'Please find attached your treatment plan "{handout.title}"{draft} from {office.name}, '
+        f"in the file {attachment.name}.\n\n"
+        f"The cost estimate is valid until {format_date(handout.valid_until)}. If you have questions, call us"
+        + (f" at {office.phone}" if office.phone else "")
+        + ".\n\n"
+        f"{office.name}\n\n"
+        f"[Attach before sending: {attachment}]"
+    )
+    query = QUrlQuery()
+    query.addQueryItem("subject", f"Your treatment plan from {office.name}{draft}")
+    query.addQueryItem("body", body)
+    url = QUrl(f"mailto:{handout.patient.email}")
+    url.setQuery(query)
+    return url
+
+
+def send_plan_to_patient(ctx: AppContext, parent: QWidget | None, plan_id: int) -> Path | None:
+    """Save the handout and open the mail client addressed to the patient (TP-17); record it."""
+    job = _load(ctx, parent, plan_id)
+    if job is None:
+        return None
+    handout = job.handout
+    if not handout.patient.email:
+        _tell(
+            parent,
+            f"{handout.patient.name} has no e-mail address on file, so the plan cannot be sent. "
+            "Add the address to the patient's record, or print the plan or save it as PDF.",
+        )
+        return None
+    target = handout_folder() / handout_file_name(handout)
+
+    def save() -> Path:
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DentalDeskError(f"The folder {target.parent} cannot be created: {exc.strerror}.", "file") from exc
+        return write_atomically(target, job.pdf)
+
+    ok, written = run_op(ctx, parent, save)
+    if not ok or written is None:
+        return None
+    if not QDesktopServices.openUrl(mail_url(handout, written)):
+        _record(ctx, parent, plan_id, HandoutDelivery.SAVED_PDF, f"{written} (no e-mail program to send it)")
+        _tell(
+            parent,
+            f"No e-mail program is set up on this computer. The handout was saved to {written}; "
+            f"send it to {handout.patient.email} from your e-mail.",
+        )
+        return written
+    _record(ctx, parent, plan_id, HandoutDelivery.SENT_TO_PATIENT, f"to {handout.patient.email}: {written}")
+    QGuiApplication.clipboard().setText(str(written))
+    _tell(
+        parent,
+        f"Your e-mail program opens a message to {handout.patient.email}. Attach the handout before "
+        f"sending (an e-mail link cannot attach files); its path is copied:\n{written}",
+    )
+    return written
+
+
+def handout_menu(ctx: AppContext, parent: QWidget, plan_id_of: Callable[[], int | None]) -> QMenu:
+    """Print / Save as PDF / Send to patient for the plan ``plan_id_of()`` names (TP-1: every role)."""
+    menu = QMenu("Handout", parent)
+    menu.setObjectName("handout_menu")
+
+    def run(action: Callable[[AppContext, QWidget | None, int], object]) -> None:
+        plan_id = plan_id_of()
+        if plan_id is not None:
+            action(ctx, parent, plan_id)
+
+    for text, action in (
+        ("&Print…", print_plan),
+        ("Save as P&DF…", save_plan_pdf),
+        ("&Send to patient…", send_plan_to_patient),
+    ):
+        menu.addAction(text).triggered.connect(lambda _checked=False, act=action: run(act))
+    return menu

@@ -1,0 +1,78 @@
+"""First start on an empty database: name the practice and create its owner."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from dentaldesk.domain.errors import ValidationError
+from dentaldesk.services.access.actor import this_workstation
+from dentaldesk.services.practice.office import create_practice
+from dentaldesk.ui.kit.context import AppContext
+from dentaldesk.ui.kit.operations import run_op
+
+
+class FirstRunDialog(QDialog):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle("DentalDesk - Set up your practice")
+        intro = QLabel(
+            "This database is new. Name the practice and create the owner's login; "
+            "the starter list of procedure codes is added for you."
+        )
+        intro.setWordWrap(True)
+        self.inputs: dict[str, QLineEdit] = {}
+        self.errors: dict[str, QLabel] = {}
+        form = QFormLayout()
+        for key, caption, secret in (
+            ("office_name", "Practice &name", False),
+            ("office_code", "&Office ID", False),
+            ("full_name", "Owner's full &name", False),
+            ("username", "Owner's &user name", False),
+            ("password", "&Password (8+ characters)", True),
+            ("confirm", "&Repeat password", True),
+        ):
+            edit = QLineEdit()
+            edit.setObjectName(key)
+            edit.setAccessibleName(caption.replace("&", ""))
+            if secret:
+                edit.setEchoMode(QLineEdit.EchoMode.Password)
+            error = QLabel()
+            error.setStyleSheet("color: #b42318;")
+            error.setVisible(False)
+            form.addRow(caption, edit)
+            form.addRow("", error)
+            self.inputs[key] = edit
+            self.errors[key] = error
+        self.errors["office_code"].setObjectName("office_code_error")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.create_button = buttons.addButton("&Create practice", QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.accepted.connect(self._create)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(440)
+
+    def _create(self) -> None:
+        for label in self.errors.values():
+            label.setVisible(False)
+        v = {k: e.text() for k, e in self.inputs.items()}
+
+        def action() -> int:
+            if v["password"] != v["confirm"]:
+                raise ValidationError("The two passwords differ.", "confirm")
+            return create_practice(
+                self.ctx.uow(),
+                office_code=v["office_code"],
+                office_name=v["office_name"],
+                owner_username=v["username"],
+                owner_full_name=v["full_name"],
+                owner_password=v["password"],
+                workstation=this_workstation(),
+            )
+
+        ok, _ = run_op(self.ctx, self, action, field_labels=self.errors)
+        if ok:
+            self.accept()

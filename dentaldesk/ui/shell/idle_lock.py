@@ -1,0 +1,125 @@
+"""The workstation locks after the office's idle time (SEC-1).
+
+An application-wide event filter restarts a timer on every key press, click, or wheel turn.
+When the timer runs out, the main window hides its content and every other window of the app
+(plan editors, dialogs, reports) is hidden, so no patient data stays on an unattended screen,
+and a dialog asks for the logged-in user's password. Every unlock attempt is
+audited.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from dentaldesk.services.access.login import unlock
+from dentaldesk.ui.kit.context import AppContext
+from dentaldesk.ui.kit.operations import run_op
+
+_ACTIVITY = {
+    QEvent.Type.KeyPress,
+    QEvent.Type.MouseButtonPress,
+    QEvent.Type.MouseMove,
+    QEvent.Type.Wheel,
+    QEvent.Type.TouchBegin,
+    QEvent.Type.TabletPress,
+}
+
+
+class UnlockDialog(QDialog):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle("DentalDesk - Locked")
+        self.setModal(True)
+        text = QLabel(
+            f"<h3>This workstation is locked</h3>It was idle. {ctx.user.full_name}, enter your password to continue."
+        )
+        self.password = QLineEdit()
+        self.password.setObjectName("unlock_password")
+        self.password.setAccessibleName("Password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.error = QLabel()
+        self.error.setObjectName("unlock_error")
+        self.error.setStyleSheet("color: #b42318;")
+        self.error.setWordWrap(True)
+        self.error.setVisible(False)
+        buttons = QDialogButtonBox()
+        self.unlock_button = buttons.addButton("&Unlock", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.unlock_button.setDefault(True)
+        buttons.accepted.connect(self._try)
+        layout = QVBoxLayout(self)
+        layout.addWidget(text)
+        layout.addWidget(self.password)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+
+    def reject(self) -> None:  # Escape must not unlock
+        self.password.setFocus()
+
+    def _try(self) -> None:
+        password = self.password.text()
+        ok, _ = run_op(self.ctx, self, lambda: unlock(self.ctx.uow(), self.ctx.user, password), fallback=self.error)
+        self.password.clear()
+        if ok:
+            self.accept()
+
+
+class IdleLock(QObject):
+    def __init__(self, window: QWidget, ctx: AppContext, minutes: int) -> None:
+        super().__init__(window)
+        self.window = window
+        self.ctx = ctx
+        self.locked = False
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(max(1, minutes) * 60_000)
+        self.timer.timeout.connect(self.lock)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+        self.timer.start()
+
+    def stop(self) -> None:
+        """The main window closed: no more timing, no more watching input."""
+        self.timer.stop()
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+
+    def set_minutes(self, minutes: int) -> None:
+        self.timer.setInterval(max(1, minutes) * 60_000)
+        if not self.locked:
+            self.timer.start()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if not self.locked and event.type() in _ACTIVITY:
+            self.timer.start()
+        return False
+
+    def lock(self) -> None:
+        if self.locked:
+            return
+        self.locked = True
+        # Every window of the app goes: the main window's content and any open plan editor,
+        # dialog or report, so no patient data stays on an unattended screen.
+        self.hidden: list[QWidget] = []
+        content = self.window.centralWidget() if hasattr(self.window, "centralWidget") else None
+        if content is not None and content.isVisible():
+            content.setVisible(False)
+            self.hidden.append(content)
+        app = QApplication.instance()
+        for widget in app.topLevelWidgets() if isinstance(app, QApplication) else []:
+            if widget is not self.window and widget.isVisible():
+                widget.hide()
+                self.hidden.append(widget)
+        self.dialog = UnlockDialog(self.ctx, self.window)
+        self.dialog.finished.connect(self._unlocked)
+        self.dialog.open()
+
+    def _unlocked(self, _result: int) -> None:
+        for widget in self.hidden:
+            widget.setVisible(True)
+        self.hidden = []
+        self.locked = False
+        self.timer.start()

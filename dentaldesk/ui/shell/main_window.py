@@ -1,0 +1,143 @@
+"""The main window: top navigation, patient header, views, status bar)."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QStackedWidget, QToolBar, QVBoxLayout, QWidget
+
+from dentaldesk.config import describe_url
+from dentaldesk.services.patients.search import PatientHeader, patient_header
+from dentaldesk.services.plans import billing_summary_for_patient
+from dentaldesk.services.practice.office import OfficeInfo
+from dentaldesk.ui.chart.panel import PatientChartPanel
+from dentaldesk.ui.kit.context import AppContext
+from dentaldesk.ui.ledger.view import LedgerView
+from dentaldesk.ui.patients.header import PatientHeaderBar
+from dentaldesk.ui.patients.view import PatientsView
+from dentaldesk.ui.plans.treatments_view import TreatmentsView
+from dentaldesk.ui.settings.view import SettingsView
+from dentaldesk.ui.shell.idle_lock import IdleLock
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx: AppContext, office: OfficeInfo) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.office = office
+        self.patient: PatientHeader | None = None
+        self.setWindowTitle(f"DentalDesk - {office.name}")
+        self.resize(1180, 760)
+
+        self.header = PatientHeaderBar()
+        self.patients = PatientsView(ctx)
+        # The patient view: search on the left, the chosen patient's tooth chart beside it.
+        self.chart = PatientChartPanel(ctx)
+        self.patients_page = QSplitter()
+        self.patients_page.setObjectName("patients_page")
+        self.patients_page.addWidget(self.patients)
+        self.patients_page.addWidget(self.chart)
+        self.patients_page.setStretchFactor(0, 1)
+        self.patients_page.setStretchFactor(1, 1)
+        self.treatments = TreatmentsView(ctx)
+        self.ledger = LedgerView(ctx)
+        self.settings = SettingsView(ctx)
+        self.stack = QStackedWidget()
+        self.stack.setObjectName("views")
+
+        self.nav = QToolBar("Navigation")
+        self.nav.setObjectName("top_nav")
+        self.nav.setMovable(False)
+        self.addToolBar(self.nav)
+        group = QActionGroup(self)
+        self.nav_actions: dict[str, QAction] = {}
+        for number, (name, view) in enumerate(
+            (
+                ("Patients", self.patients),
+                ("Treatments", self.treatments),
+                ("Ledger", self.ledger),
+                ("Settings", self.settings),
+            ),
+            start=1,
+        ):
+            self.stack.addWidget(self.patients_page if view is self.patients else view)
+            action = QAction(f"&{name}", self)
+            action.setObjectName(f"nav_{name.lower()}")
+            action.setCheckable(True)
+            action.setShortcut(QKeySequence(f"Ctrl+{number}"))
+            action.setToolTip(f"{name} (Ctrl+{number})")
+            action.triggered.connect(lambda _checked=False, v=view: self.show_view(v))
+            group.addAction(action)
+            self.nav.addAction(action)
+            self.nav_actions[name] = action
+        self.nav_actions["Patients"].setChecked(True)
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.addWidget(self.header)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        user = ctx.user
+        self.status_user = QLabel(f"{user.full_name} ({user.role.label})")
+        self.status_user.setObjectName("status_user")
+        self.status_office = QLabel(f"{office.name} - office ID {office.office_code}")
+        self.status_office.setObjectName("status_office")
+        self.status_db = QLabel(describe_url(ctx.database))
+        self.status_db.setObjectName("status_database")
+        bar = self.statusBar()
+        # Permanent widgets sit on the right and stay visible while a passing message shows.
+        for label in (self.status_user, self.status_office, self.status_db):
+            label.setContentsMargins(8, 0, 8, 0)
+            bar.addPermanentWidget(label)
+
+        self.patients.patient_chosen.connect(self.choose_patient)
+        ctx.changes.changed.connect(self.refresh_billing)
+        ctx.changes.changed.connect(self._settings_changed)
+        self.show_view(self.patients)
+        self.idle_lock = IdleLock(self, ctx, office.idle_lock_minutes)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        # A closed main window never locks the workstation later.
+        self.idle_lock.stop()
+        super().closeEvent(event)
+
+    def _settings_changed(self, area: str) -> None:
+        """General settings saved: the title, status bar and idle time follow at once."""
+        if area != "settings":
+            return
+        from dentaldesk.services.practice.office import office_info
+
+        self.office = office_info(self.ctx.uow(), self.office.id)
+        self.setWindowTitle(f"DentalDesk - {self.office.name}")
+        self.status_office.setText(f"{self.office.name} - office ID {self.office.office_code}")
+        self.idle_lock.set_minutes(self.office.idle_lock_minutes)
+
+    def show_view(self, view: QWidget) -> None:
+        self.stack.setCurrentWidget(self.patients_page if view is self.patients else view)
+        for name, action in self.nav_actions.items():
+            action.setChecked(getattr(self, name.lower()) is view)
+        if view is self.treatments:
+            self.treatments.set_patient(self.patient.id if self.patient else None)
+        elif view is self.ledger:
+            self.ledger.set_account(
+                self.patient.account_id if self.patient else None,
+                self.patient.account_number if self.patient else "",
+            )
+        elif view is self.settings:
+            self.settings.refresh()
+        elif view is self.patients:
+            self.patients.search.setFocus()
+
+    def choose_patient(self, patient_id: int) -> None:
+        self.patient = patient_header(self.ctx.uow(), patient_id)
+        self.header.show_patient(self.patient)
+        self.refresh_billing()
+        self.ctx.changes.patient_selected.emit(patient_id)
+        self.statusBar().showMessage(f"{self.patient.full_name} chosen", 3000)
+
+    def refresh_billing(self, area: str = "plans") -> None:
+        """TP-14: the header's billing summary follows plan and ledger changes."""
+        if area in ("plans", "ledger", "patients"):
+            self.header.show_billing(
+                billing_summary_for_patient(self.ctx.uow(), self.patient.id) if self.patient else None
+            )
