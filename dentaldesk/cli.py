@@ -12,3 +12,253 @@ overwritten.
 """
 
 from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from dentaldesk import __version__
+from dentaldesk.config import StorageError, database_url, describe_url
+
+EXIT_FAILED = 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="dentaldesk", description="DentalDesk practice management.")
+    parser.add_argument("--version", action="version", version=f"DentalDesk {__version__}")
+    parser.add_argument("--url", help="database URL (default: SQLite in the user data folder)")
+    parser.add_argument("--demo", action="store_true", help="start on the demo practice (created on first use)")
+    sub = parser.add_subparsers(dest="command")
+
+    db = sub.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    up = db_sub.add_parser("upgrade", help="bring the database to the current schema")
+    up.add_argument("--url", dest="sub_url", help="database URL")
+
+    demo = sub.add_parser("demo", help="the demo practice")
+    demo_sub = demo.add_subparsers(dest="demo_command", required=True)
+    create = demo_sub.add_parser("create", help="create the demo practice in an empty database")
+    create.add_argument("--url", dest="sub_url", help="database URL (default: the demo database)")
+    create.add_argument("--size", choices=("demo", "large"), default="demo")
+    create.add_argument("--seed", type=int, default=20261123, help="random seed (same seed, same practice)")
+
+    codes = sub.add_parser("codes", help="the office's procedure codes")
+    codes_sub = codes.add_subparsers(dest="codes_command", required=True)
+    imp = codes_sub.add_parser("import", help="import a licensed code list from CSV")
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--url", dest="sub_url", help="database URL")
+    imp.add_argument("--user", help="an Owner or Admin user name (asked if not given)")
+    imp.add_argument(
+        "--password-env",
+        default="DENTALDESK_PASSWORD",
+        help="environment variable holding the password (else it is asked for)",
+    )
+
+    handout = sub.add_parser("handout", help="write a plan's patient handout as PDF (batch printing)")
+    handout.add_argument("plan_id", type=int, metavar="PLAN_ID")
+    handout.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.pdf")
+    handout.add_argument("--url", dest="sub_url", help="database URL")
+    handout.add_argument(
+        "--user", help="record the handout under this user (asks the password); default: the system user"
+    )
+    handout.add_argument(
+        "--password-env",
+        default="DENTALDESK_PASSWORD",
+        help="environment variable holding the password (else it is asked for)",
+    )
+
+    aging = sub.add_parser("aging", help="print the office aging report: accounts with a balance, bucket totals")
+    aging.add_argument("--url", dest="sub_url", help="database URL")
+    aging.add_argument("--as-of", dest="as_of", metavar="DATE", help="age as of this date, YYYY-MM-DD (default today)")
+    aging.add_argument("--csv", action="store_true", help="write CSV (for a spreadsheet) instead of a table")
+    aging.add_argument("--office", metavar="ID", help="office ID when the database holds several (default: the first)")
+    return parser
+
+
+def _open(url: str):  # type: ignore[no-untyped-def]
+    from dentaldesk.db.engine import make_engine
+    from dentaldesk.db.migrate import upgrade
+
+    engine = make_engine(url)
+    upgrade(engine)
+    return engine
+
+
+def _cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from dentaldesk.db.engine import make_engine
+    from dentaldesk.db.migrate import upgrade
+
+    url = database_url(args.sub_url or args.url)
+    engine = make_engine(url)
+    before, after = upgrade(engine)
+    if before == after:
+        print(f"{describe_url(url)} is up to date (schema {after}).")
+    else:
+        print(f"{describe_url(url)} upgraded from schema {before or 'empty'} to {after}.")
+    return 0
+
+
+def _progress_printer() -> Callable[[str, int, int], None]:
+    last = {"stage": "", "t": 0.0}
+
+    def report(stage: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if stage != last["stage"] or now - float(last["t"]) > 2 or done == total:
+            print(f"  {stage}: {done:,}/{total:,}", file=sys.stderr)
+            last["stage"], last["t"] = stage, now
+
+    return report
+
+
+def _cmd_demo_create(args: argparse.Namespace) -> int:
+    from dentaldesk.demo import create_demo_practice
+
+    url = database_url(args.sub_url or args.url, demo=True)
+    engine = _open(url)
+    summary = create_demo_practice(engine, size=args.size, seed=args.seed, progress=_progress_printer())
+    print(
+        f"Demo practice created in {describe_url(url)}: {summary.patients:,} patients, "
+        f"{summary.plans:,} plans, {summary.ledger_rows:,} ledger rows in {summary.seconds:.1f} s."
+    )
+    return 0
+
+
+def _cmd_codes_import(args: argparse.Namespace) -> int:
+    from dentaldesk.services.access.actor import this_workstation
+    from dentaldesk.services.access.login import login
+    from dentaldesk.services.practice.codes import import_codes
+    from dentaldesk.services.uow import UnitOfWork
+
+    url = database_url(args.sub_url or args.url)
+    engine = _open(url)
+    uow = UnitOfWork.for_engine(engine)
+    user = args.user or input("User: ")
+    password = os.environ.get(args.password_env) or getpass.getpass("Password: ")
+    actor = login(uow, user, password, this_workstation())
+    report = import_codes(uow, actor, args.file)
+    for line, code, reason in report.refused:
+        print(f"line {line}: {code or '(no code)'}: refused: {reason}")
+    print(f"{report.added} codes added, {report.updated} updated, {len(report.refused)} refused.")
+    return 0 if not report.refused else EXIT_FAILED
+
+
+def _cmd_handout(args: argparse.Namespace) -> int:
+    """The same handout as Print and Send, written atomically, and recorded (SEC-2)."""
+    from dentaldesk.domain.errors import NotFound
+    from dentaldesk.printing.handout import write_handout_pdf
+    from dentaldesk.services.access.actor import this_workstation
+    from dentaldesk.services.access.login import login
+    from dentaldesk.services.plans.handout import HandoutDelivery, load_handout, record_handout
+    from dentaldesk.services.uow import UnitOfWork
+
+    url = database_url(args.sub_url or args.url)
+    engine = _open(url)
+    actor = None
+    if args.user:
+        password = os.environ.get(args.password_env) or getpass.getpass("Password: ")
+        actor = login(UnitOfWork.for_engine(engine), args.user, password, this_workstation())
+    handout = load_handout(UnitOfWork.for_engine(engine), args.plan_id)
+    if actor is not None and handout.office.office_id != actor.office_id:
+        raise NotFound(f"Plan {args.plan_id} is not a plan of your office.", "plan")
+    path = write_handout_pdf(handout, args.output)
+    try:
+        system_user = getpass.getuser()
+    except (OSError, KeyError):  # no login name in this environment (a service account)
+        system_user = "command line"
+    record_handout(
+        UnitOfWork.for_engine(engine),
+        actor,
+        args.plan_id,
+        HandoutDelivery.SAVED_PDF,
+        detail=str(path.resolve()),
+        username=system_user,
+        workstation=this_workstation(),
+    )
+    draft = " (draft: printed with the DRAFT - estimate only watermark)" if handout.is_draft else ""
+    print(f"Handout of plan {args.plan_id} ({handout.title}, {handout.patient.name}) written to {path}{draft}.")
+    return 0
+
+
+def _cmd_aging(args: argparse.Namespace) -> int:
+    """The office aging report for the bookkeeper, in SQL (AGE-1..3)."""
+    import csv
+    import datetime as dt
+
+    from sqlalchemy import select
+
+    from dentaldesk.db.models import Office
+    from dentaldesk.domain.errors import NotFound, ValidationError
+    from dentaldesk.services.ledger.aging import aging_table, office_aging
+    from dentaldesk.services.uow import UnitOfWork
+
+    try:
+        as_of = dt.date.fromisoformat(args.as_of) if args.as_of else dt.date.today()
+    except ValueError:
+        raise ValidationError(f"--as-of '{args.as_of}' is not a date; write it as YYYY-MM-DD.", "as_of") from None
+    engine = _open(database_url(args.sub_url or args.url))
+    uow = UnitOfWork.for_engine(engine)
+    with uow:
+        query = select(Office.id, Office.office_code, Office.name).order_by(Office.id)
+        if args.office:
+            query = query.where(Office.office_code == args.office.strip().upper())
+        office = uow.session.execute(query.limit(1)).first()
+    if office is None:
+        missing = (
+            f"No office {args.office} in this database." if args.office else "This database holds no practice yet."
+        )
+        raise NotFound(missing)
+    report = office_aging(uow, office.id, as_of)
+    table = aging_table(report, plain=args.csv)
+    if args.csv:
+        csv.writer(sys.stdout, lineterminator="\n").writerows(table)
+        return 0
+    print(f"Office aging report - {office.name} ({office.office_code}) as of {as_of.isoformat()}")
+    widths = [max(len(line[i]) for line in table) for i in range(len(table[0]))]
+    for n, line in enumerate(table):
+        if n == len(table) - 1:
+            print("-" * (sum(widths) + 2 * (len(widths) - 1)))
+        cells = [
+            cell.ljust(width) if i < 2 else cell.rjust(width)
+            for i, (cell, width) in enumerate(zip(line, widths, strict=True))
+        ]
+        print("  ".join(cells).rstrip())
+    return 0
+
+
+def _cmd_gui(args: argparse.Namespace) -> int:
+    from dentaldesk.app import run_gui
+
+    return run_gui(url=args.url, demo=args.demo)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from dentaldesk.domain.errors import DentalDeskError
+
+    args = _parser().parse_args(argv)
+    handlers: dict[str | None, Callable[[argparse.Namespace], int]] = {
+        None: _cmd_gui,
+        "db": _cmd_db_upgrade,
+        "demo": _cmd_demo_create,
+        "codes": _cmd_codes_import,
+        "handout": _cmd_handout,
+        "aging": _cmd_aging,
+    }
+    try:
+        return handlers[args.command](args)
+    except StorageError as exc:
+        print(f"dentaldesk: {exc.message}", file=sys.stderr)
+        return EXIT_FAILED
+    except DentalDeskError as exc:
+        print(f"dentaldesk: {exc.message}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("dentaldesk: interrupted; the last action was rolled back.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
