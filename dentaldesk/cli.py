@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from dentaldesk import __version__
+from dentaldesk import __version__, clock
 from dentaldesk.config import StorageError, database_url, describe_url
 
 EXIT_FAILED = 1
@@ -196,7 +196,7 @@ def _cmd_aging(args: argparse.Namespace) -> int:
     from dentaldesk.services.uow import UnitOfWork
 
     try:
-        as_of = dt.date.fromisoformat(args.as_of) if args.as_of else dt.date.today()
+        as_of = dt.date.fromisoformat(args.as_of) if args.as_of else clock.today()
     except ValueError:
         raise ValidationError(f"--as-of '{args.as_of}' is not a date; write it as YYYY-MM-DD.", "as_of") from None
     engine = _open(database_url(args.sub_url or args.url))

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, select
 
+from dentaldesk import clock
 from dentaldesk.db.engine import make_engine
 from dentaldesk.db.models import (
     Claim,
@@ -95,7 +96,7 @@ class ChartedPractice:
                 dental_plan_id=plan.id,
                 rank=CoverageRank.PRIMARY,
                 subscriber_name="Anna Smith",
-                benefit_year=dt.date.today().year,
+                benefit_year=clock.today().year,
             )
             s.add(coverage)
             s.flush()
@@ -105,7 +106,7 @@ class ChartedPractice:
                 patient_id=self.patient_id,
                 procedure_code_id=self.code_ids["D2740"],
                 fee=Decimal("1200.00"),
-                dos=dt.date.today() - dt.timedelta(days=40),
+                dos=clock.today() - dt.timedelta(days=40),
                 tooth="14",
             )
             claim = Claim(
@@ -115,7 +116,7 @@ class ChartedPractice:
                 coverage_id=coverage.id,
                 claim_number="C-0001",
                 status=ClaimStatus.OPEN,
-                created_on=dt.date.today() - dt.timedelta(days=39),
+                created_on=clock.today() - dt.timedelta(days=39),
             )
             s.add(claim)
             s.flush()
@@ -128,7 +129,7 @@ class ChartedPractice:
                     patient_id=self.patient_id,
                     kind=TransactionKind.PAYMENT,
                     description="Cash",
-                    dos=dt.date.today() - dt.timedelta(days=30),
+                    dos=clock.today() - dt.timedelta(days=30),
                     amount=Decimal("100.00"),
                 )
             )

@@ -22,12 +22,28 @@ os.environ["DENTALDESK_TEST_CHEAP_HASHES"] = "1"
 import pytest  # noqa: E402
 from sqlalchemy import Engine  # noqa: E402
 
+from dentaldesk import clock  # noqa: E402
 from dentaldesk.db.engine import make_engine  # noqa: E402
 from dentaldesk.db.migrate import upgrade  # noqa: E402
 from dentaldesk.services.uow import UnitOfWork  # noqa: E402
 
 # Fixture modules shared by several test folders (their fixtures are found by name).
 pytest_plugins = ["chart_builders", "money_practice"]
+
+# Every test runs on the same day, whatever day the suite runs: the clock starts at this instant
+# (noon UTC, the same calendar day from UTC-11 to UTC+11) and runs on at the real pace. Set here,
+# before any fixture, so session-wide fixtures such as the demo practice see the same day.
+FIXED_NOW = clock.dt.datetime(2026, 5, 12, 12, 0, tzinfo=clock.dt.UTC)
+clock.set_clock(FIXED_NOW)
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock() -> Iterator[None]:
+    """The suite's clock runs on from FIXED_NOW; a test that sets it sets it for itself only."""
+    saved = clock.current_setting()
+    yield
+    clock.restore_setting(saved)
+
 
 PG_ENV = "DENTALDESK_TEST_PG_URL"
 

@@ -48,3 +48,18 @@ def test_code_is_formatted() -> None:
     """STYLE.md: every file is laid out by `ruff format` (120 columns), so diffs show changes only."""
     result = _ruff("format", "--check", "dentaldesk", "tests", "installer")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_time_is_read_from_the_one_clock() -> None:
+    """Fixed clock: the package reads today and now only through dentaldesk.clock, which tests set."""
+    import re
+
+    pattern = re.compile(r"\b(date\.today\(\)|datetime\.now\(|datetime\.utcnow\(|time\.time\(\))")
+    offenders = [
+        f"{path.relative_to(ROOT)}:{n}"
+        for path in (ROOT / "dentaldesk").rglob("*.py")
+        if path.name != "clock.py"
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if pattern.search(line)
+    ]
+    assert offenders == []

@@ -20,6 +20,7 @@ from typing import Literal
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from dentaldesk import clock
 from dentaldesk.demo.practice import finish_office, record_creation, refuse_if_practice, set_up_practice
 from dentaldesk.demo.small import DemoCounts, build_demo
 
@@ -63,7 +64,7 @@ def create_demo_practice(
     """
     started = time.perf_counter()
     report = progress or _ignore
-    day = today or date.today()
+    day = today or clock.today()
     rng = random.Random(seed)
     if size == "demo":
         if scale != 1.0:

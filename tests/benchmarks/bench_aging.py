@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import Date, bindparam, func, select, text
 
+from dentaldesk import clock
 from dentaldesk.db.engine import make_engine
 from dentaldesk.db.models import Account, LedgerTransaction, Office
 from dentaldesk.domain.money import from_cents
@@ -130,7 +131,7 @@ def main() -> None:
         office_id = uow.session.scalar(select(Office.id).order_by(Office.id).limit(1))
         ledger_rows = uow.session.scalar(select(func.count(LedgerTransaction.id))) or 0
         accounts = uow.session.scalar(select(func.count(Account.id))) or 0
-    today = dt.date.today()
+    today = clock.today()
     params = {
         "office_id": office_id,
         "as_of": today,

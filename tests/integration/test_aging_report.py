@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, delete, insert, select, text
 
+from dentaldesk import clock
 from dentaldesk.db.engine import make_engine
 from dentaldesk.db.migrate import upgrade
 from dentaldesk.db.models import Account, LedgerTransaction, Office, Patient
@@ -267,7 +268,7 @@ def test_age3_sql_office_aging_equals_age_ledger_on_the_demo_practice(demo_engin
     with uow:
         office_id = uow.session.scalar(select(Office.id).order_by(Office.id).limit(1))
         accounts = uow.session.scalars(select(Account.id).where(Account.office_id == office_id)).all()
-    today = dt.date.today()
+    today = clock.today()
     listed_somewhere = 0
     for as_of in (today, today - dt.timedelta(days=45), today - dt.timedelta(days=200)):
         report = office_aging(uow, office_id, as_of)

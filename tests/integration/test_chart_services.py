@@ -9,6 +9,7 @@ import pytest
 from chart_builders import ChartedPractice
 from sqlalchemy import select
 
+from dentaldesk import clock
 from dentaldesk.db.models import AuditEvent, ChartGraphic, Claim, ClaimLine, LedgerTransaction
 from dentaldesk.domain.errors import NotFound, PermissionDenied, RuleViolation, ValidationError
 from dentaldesk.domain.terms import GraphicStatus, ToothNumbering
@@ -65,10 +66,10 @@ def test_tx_chart_1_removal_keeps_balance_transaction_and_claim_identical(charte
 
 def test_tx_chart_1_removal_records_who_when_and_why(charted: ChartedPractice) -> None:
     """TX-CHART-1: the mark is flagged removed with the user, the time and the reason."""
-    start = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=2)
+    start = clock.now_utc() - dt.timedelta(seconds=2)
     mark = remove_chart_graphic(charted.uow, charted.dentist, charted.crown_mark.id, "  Implant failed  ")
     assert mark.removed and mark.removed_by == "Dana Dent" and mark.removal_reason == "Implant failed"
-    assert mark.removed_at is not None and start <= mark.removed_at <= dt.datetime.now(dt.UTC)
+    assert mark.removed_at is not None and start <= mark.removed_at <= clock.now_utc()
     assert mark.transaction_id == charted.transaction_id and mark.tooth == "14"
 
 

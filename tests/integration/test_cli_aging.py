@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from money_practice import TODAY, MoneyPractice
 
+from dentaldesk import clock
 from dentaldesk.cli import main
 from dentaldesk.services.ledger.posting import post_charge, post_payment
 
@@ -116,4 +117,4 @@ def test_aging_on_an_empty_database_says_there_is_no_practice(tmp_path: Path, ca
 def test_aging_defaults_to_today(billed: MoneyPractice, capsys) -> None:
     """AGE-1: without --as-of the report is as of today."""
     assert main(["aging", "--url", _url(billed)]) == 0
-    assert capsys.readouterr().out.splitlines()[0].endswith(f"as of {dt.date.today().isoformat()}")
+    assert capsys.readouterr().out.splitlines()[0].endswith(f"as of {clock.today().isoformat()}")

@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from dentaldesk import clock
 from dentaldesk.db.models import Account, AuditEvent, Claim, Coverage, DentalPlan, Office, Patient
 from dentaldesk.domain.errors import NotFound, RuleViolation, ValidationError
 from dentaldesk.domain.terms import CoverageRank, EstimationType, Icm
@@ -173,7 +174,7 @@ def test_ins3_coverage_keeps_subscriber_and_benefits_used_this_year(uow: UnitOfW
         primary=pa.CoverageForm(primary, "", "ACM-1", "300.00", "50"),
         secondary=pa.CoverageForm(secondary, "Jorge Lopez", "BET-2"),
     )
-    saved = pa.add_patient(uow, practice.owner, form, today=dt.date.today())
+    saved = pa.add_patient(uow, practice.owner, form, today=clock.today())
     with uow:
         first, second = load_coverages(uow.session, saved.patient_id)
         rows = {c.rank: c.subscriber_name for c in uow.session.scalars(select(Coverage))}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from dataclasses import replace
 from decimal import Decimal
@@ -10,6 +9,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from dentaldesk import clock
 from dentaldesk.db.models import AuditEvent, BluebookEntry, Office, Patient, ProcedureCode, User
 from dentaldesk.domain.errors import ConflictError, PermissionDenied, RuleViolation, ValidationError
 from dentaldesk.domain.terms import Category, EstimationType, Role, TaxMethod
@@ -113,7 +113,7 @@ def test_tx_tax1_tax_method_change_drives_the_taxable_state(demo_uow: UnitOfWork
     def state():
         with demo_uow:
             code = demo_uow.session.scalar(select(ProcedureCode).where(ProcedureCode.code == "D0120"))
-            facts = charge_facts(demo_uow.session, patient_id, code, Decimal("50.00"), dt.date.today())
+            facts = charge_facts(demo_uow.session, patient_id, code, Decimal("50.00"), clock.today())
             return facts.taxable_enabled, facts.taxable
 
     settings.save_general_settings(demo_uow, owner, replace(form, tax_method=TaxMethod.NON_PRO_RATA, tax_rate="6"))

@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from dentaldesk import clock
 from dentaldesk.db.models import (
     Account,
     AuditEvent,
@@ -39,7 +40,7 @@ from dentaldesk.services.ledger.transactions import (
 from dentaldesk.services.practice.pricing import load_coverages
 from dentaldesk.services.uow import UnitOfWork
 
-TODAY = dt.date.today()
+TODAY = clock.today()
 
 
 def _actor(uow: UnitOfWork, who: str = "frontdesk"):  # type: ignore[no-untyped-def]

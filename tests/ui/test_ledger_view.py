@@ -13,6 +13,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLabel
 from sqlalchemy import Engine, select
 
+from dentaldesk import clock
 from dentaldesk.db.models import Account, Office
 from dentaldesk.domain.money import format_money
 from dentaldesk.services.access.login import login
@@ -87,7 +88,7 @@ def test_age2_posting_a_payment_by_typing_updates_balance_and_the_oldest_bucket(
     assert changed == [oldest, "balance"]
     assert owner_view.message.isVisible() and "Payment of 10.00 posted" in owner_view.message.text()
     assert any(
-        (r.dos, r.description, r.credit) == (dt.date.today(), "Payment - Cash", Decimal("10.00"))
+        (r.dos, r.description, r.credit) == (clock.today(), "Payment - Cash", Decimal("10.00"))
         for r in owner_view.model.rows
     )
     owner_view.grab().save(str(shots / "ledger_after_payment.png"))
@@ -266,7 +267,7 @@ def test_age1_office_aging_report_as_of_a_typed_date(
     assert f"{len(expected.rows)} accounts with a balance" in report.summary.text()
     report.grab().save(str(shots / "office_aging_report.png"))
 
-    earlier = dt.date.today() - dt.timedelta(days=120)
+    earlier = clock.today() - dt.timedelta(days=120)
     report.as_of.setFocus()
     report.as_of.setSelectedSection(report.as_of.Section.YearSection)
     qtbot.keyClicks(report.as_of, earlier.strftime("%Y%m%d"))

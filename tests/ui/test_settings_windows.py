@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -12,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QApplication, QComboBox, QLineEdit, QPlainTextEdit, QTableView, QWidget
 from sqlalchemy import select
 
+from dentaldesk import clock
 from dentaldesk.db.models import Patient, ProcedureCode
 from dentaldesk.domain.terms import Role
 from dentaldesk.services.access.login import login
@@ -102,7 +102,7 @@ def test_tx_tax1_changing_the_tax_method_changes_taxable(qtbot, hub: SettingsVie
     def taxable() -> tuple[bool, bool]:
         with hub.ctx.uow() as uow:
             code = uow.session.scalar(select(ProcedureCode).where(ProcedureCode.code == "D2391"))
-            facts = charge_facts(uow.session, patient_id, code, Decimal("150.00"), dt.date.today())
+            facts = charge_facts(uow.session, patient_id, code, Decimal("150.00"), clock.today())
             return facts.taxable_enabled, facts.taxable
 
     assert taxable() == (True, False)

@@ -4,7 +4,6 @@ editor (Ins) and from the Ledger (Post charge, Enter on a charge), each TX rule 
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QWidget
 from sqlalchemy import Engine, delete, func, select, update
 
+from dentaldesk import clock
 from dentaldesk.db.models import (
     Account,
     AuditEvent,
@@ -45,7 +45,7 @@ from dentaldesk.ui.plans.editor import PlanEditor
 from dentaldesk.ui.transactions import PatientTransactionDialog
 
 LEFT = Qt.MouseButton.LeftButton
-TODAY = dt.date.today()
+TODAY = clock.today()
 DMO_PLAN = "Cigna Dental Care DHMO"
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import DateTime, MetaData, String, func
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from dentaldesk import clock
 from dentaldesk.db.types import Money
 
 # Names for constraints so Alembic migrations are identical on SQLite and PostgreSQL.
@@ -23,7 +24,7 @@ NAMING = {
 
 
 def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+    return clock.now_utc()
 
 
 class Base(DeclarativeBase):

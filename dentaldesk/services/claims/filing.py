@@ -32,6 +32,7 @@ from typing import NamedTuple
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from dentaldesk import clock
 from dentaldesk.db.models import (
     BluebookEntry,
     Claim,
@@ -195,7 +196,7 @@ def create_claim(
     one unless ``coverage_id`` names another. The claim number comes from the office's counter.
     """
     actor.require(BILLING_ROLES, "file insurance claims")
-    today = today or dt.date.today()
+    today = today or clock.today()
     with uow:
         session = uow.session
         patient = session.get(Patient, patient_id)
@@ -349,7 +350,7 @@ def post_insurance_payment(
     action (see :func:`complete_claim`), so the payment and the completion land together (DATA-1).
     """
     actor.require(BILLING_ROLES, "post insurance payments")
-    today = today or dt.date.today()
+    today = today or clock.today()
     amounts = {line_id: amount_from(value, "paid") for line_id, value in paid.items()}
     if any(value < 0 for value in amounts.values()):
         raise ValidationError("An insurance payment cannot be negative.", "paid")
@@ -482,7 +483,7 @@ def complete_claim(
     The date defaults to the claim's last insurance payment, else today.
     """
     actor.require(BILLING_ROLES, "complete insurance claims")
-    today = today or dt.date.today()
+    today = today or clock.today()
     with uow:
         session = uow.session
         claim = _open_claim(session, actor, claim_id)

@@ -13,6 +13,7 @@ from decimal import Decimal
 from sqlalchemy import BigInteger, func, select, type_coerce
 from sqlalchemy.orm import Session
 
+from dentaldesk import clock
 from dentaldesk.db.models import Claim, ClaimLine, Coverage, DentalPlan, LedgerTransaction, Patient, ProcedureCode
 from dentaldesk.domain.errors import NotFound
 from dentaldesk.domain.money import from_cents
@@ -198,7 +199,7 @@ def benefits_used_in(session: Session, coverage_id: int, year: int) -> Decimal:
 def benefits_used_this_year(uow: UnitOfWork, coverage_id: int, year: int | None = None) -> Decimal:
     """Benefits used from posted claims for procedures of this (or the given) year (INS-3)."""
     with uow:
-        return benefits_used_in(uow.session, coverage_id, year or dt.date.today().year)
+        return benefits_used_in(uow.session, coverage_id, year or clock.today().year)
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,7 @@ from decimal import Decimal
 from sqlalchemy import BigInteger, Date, Integer, and_, bindparam, case, func, literal_column, select, type_coerce
 from sqlalchemy.orm import aliased
 
+from dentaldesk import clock
 from dentaldesk.db.models import Account, LedgerTransaction, Patient
 from dentaldesk.domain.aging import BUCKETS, AgingBuckets, LedgerEntry, age_ledger
 from dentaldesk.domain.errors import NotFound
@@ -74,7 +75,7 @@ class OfficeAging:
 
 def account_aging(uow: UnitOfWork, account_id: int, as_of: dt.date | None = None) -> AgingBuckets:
     """An account's buckets on ``as_of`` (default today) by the pure rule (AGE-1..3)."""
-    as_of = as_of or dt.date.today()
+    as_of = as_of or clock.today()
     lt = LedgerTransaction
     with uow:
         session = uow.session
@@ -204,7 +205,7 @@ def _from_cents(cents: object) -> Decimal:
 
 def office_aging(uow: UnitOfWork, office_id: int, as_of: dt.date | None = None) -> OfficeAging:
     """The office aging report on ``as_of`` (default today), computed in one SQL query (AGE-1..3)."""
-    as_of = as_of or dt.date.today()
+    as_of = as_of or clock.today()
     with uow:
         result = uow.session.connection().execute(office_aging_query(), aging_parameters(office_id, as_of)).all()
     rows = []

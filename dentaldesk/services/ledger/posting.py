@@ -30,6 +30,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dentaldesk import clock
 from dentaldesk.db.models import Account, LedgerTransaction, Patient, ProcedureCode
 from dentaldesk.domain.aging import check_aged_date, check_dos
 from dentaldesk.domain.errors import NotFound, RuleViolation, ValidationError
@@ -76,7 +77,7 @@ def post_charge_in(
     ``aged_date`` left out takes the ICM default (TX-AGE-2..4); passing None or a date is the
     person's choice in the Aged field (TX-AGE-5).
     """
-    today = today or dt.date.today()
+    today = today or clock.today()
     fee = money(fee)
     if fee < 0:
         raise ValidationError("A fee cannot be negative.", "fee")
@@ -273,7 +274,7 @@ def post_payment(
     posted whole and the rest kept as the account's credit, which the result states.
     """
     actor.require(BILLING_ROLES, "take payments")
-    today = today or dt.date.today()
+    today = today or clock.today()
     paid = amount_from(amount, "amount")
     if paid < 0:
         raise ValidationError(
@@ -343,7 +344,7 @@ def post_adjustment(
     first like a payment (AGE-2); a debit adjustment ages from its date (AGE-1).
     """
     actor.require(ADJUSTMENT_ROLES, "post adjustments")
-    today = today or dt.date.today()
+    today = today or clock.today()
     value = amount_from(amount, "amount")
     if value <= 0:
         raise ValidationError(

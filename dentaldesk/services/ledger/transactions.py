@@ -30,6 +30,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
+from dentaldesk import clock
 from dentaldesk.db.models import (
     Account,
     Claim,
@@ -342,7 +343,7 @@ def post_transaction(
     the patient's open claims (TX-INS-2). A future DOS is refused (TX-DOS-1).
     """
     actor.require(BILLING_ROLES, "post charges")
-    today = today or dt.date.today()
+    today = today or clock.today()
     amount = amount_from(fee, "fee")
     if amount < 0:
         raise ValidationError("A fee cannot be negative.", "fee")
@@ -435,7 +436,7 @@ def edit_posted_charge(
     workstation is refused (DATA-2).
     """
     actor.require(BILLING_ROLES, "change posted charges")
-    today = today or dt.date.today()
+    today = today or clock.today()
     cleaned_notes = None if notes is None else _check_notes(notes)
     if aged_date is not KEEP and aged_date is not None and not isinstance(aged_date, dt.date):
         raise ValidationError("The aged date is not a date.", "aged")

@@ -22,6 +22,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from dentaldesk import clock
 from dentaldesk.db.models import Account, Claim, Coverage, DentalPlan, FeeSchedule, Office, Patient
 from dentaldesk.domain.errors import NotFound, RuleViolation, ValidationError
 from dentaldesk.domain.fees import check_schedule
@@ -198,7 +199,7 @@ def load_patient(uow: UnitOfWork, actor: Actor, patient_id: int) -> PatientRecor
             c = coverages.get(rank)
             if c is None:
                 return CoverageForm()
-            year = dt.date.today().year
+            year = clock.today().year
             used, met = (c.benefits_used, c.deductible_met) if c.benefit_year == year else (0, 0)
             return CoverageForm(c.dental_plan_id, c.subscriber_name, c.subscriber_id, f"{used:.2f}", f"{met:.2f}")
 
@@ -419,7 +420,7 @@ def _save_coverages(
 def add_patient(uow: UnitOfWork, actor: Actor, form: PatientForm, *, today: dt.date | None = None) -> SavedPatient:
     """Register a patient: system-given patient ID, new or existing account, coverage."""
     actor.require(EVERY_ROLE, "add patients")
-    return _save(uow, actor, None, form, today or dt.date.today())
+    return _save(uow, actor, None, form, today or clock.today())
 
 
 def edit_patient(
@@ -427,7 +428,7 @@ def edit_patient(
 ) -> SavedPatient:
     """Change a patient's details, account, account terms and coverage in one save."""
     actor.require(EVERY_ROLE, "edit patients")
-    return _save(uow, actor, patient_id, form, today or dt.date.today())
+    return _save(uow, actor, patient_id, form, today or clock.today())
 
 
 def confirmed(form: PatientForm) -> PatientForm:

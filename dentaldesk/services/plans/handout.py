@@ -19,6 +19,7 @@ from enum import Enum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dentaldesk import clock
 from dentaldesk.db.models import (
     Coverage,
     Office,
@@ -374,7 +375,7 @@ def load_handout_in(session: Session, plan_id: int, *, today: dt.date | None = N
         created_on=plan.created_at.date(),
         approved_on=dates.get(PlanStatus.APPROVED),
         closed_on=closed,
-        prepared_on=today or dt.date.today(),
+        prepared_on=today or clock.today(),
         visits=tuple(visits),
         totals=HandoutTotals(
             fee=money(total),

@@ -12,6 +12,7 @@ import json
 
 from sqlalchemy import select
 
+from dentaldesk import clock
 from dentaldesk.db.models import PlanApproval, Provider
 from dentaldesk.db.models.base import utcnow
 from dentaldesk.domain.aging import check_dos
@@ -217,7 +218,7 @@ def complete_item(
     item's fee: the plan price wins (TP-13), with the item's Taxable and Insurable choices
     (TX-TAX-1/2, TX-INS-1). The last item completes the plan (TP-10)."""
     actor.require(DESK_ROLES, "complete plan items")
-    today = today or dt.date.today()
+    today = today or clock.today()
     dos = completed_on or today
     check_dos(dos, today, completed=True)
     with uow:

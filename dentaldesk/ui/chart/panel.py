@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dentaldesk import clock
 from dentaldesk.domain.teeth import display_tooth
 from dentaldesk.domain.terms import ToothNumbering
 from dentaldesk.printing.palette import STATUS_STYLES
@@ -169,7 +170,7 @@ class PatientChartPanel(QWidget):
         self.refresh()
         if new and self.chart_data is not None:
             teeth = [m.tooth for m in self.chart_data.marks if not m.removed and m.tooth]
-            self.switch.set_dentition(default_dentition(self.chart_data.birth_date, teeth, dt.date.today()))
+            self.switch.set_dentition(default_dentition(self.chart_data.birth_date, teeth, clock.today()))
 
     def refresh(self) -> None:
         if self.patient_id is None:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dentaldesk import clock
 from dentaldesk.domain.errors import DentalDeskError
 from dentaldesk.services.ledger.aging import AGING_HEADERS, OfficeAging, aging_table, office_aging
 from dentaldesk.services.uow import UnitOfWork
@@ -97,7 +98,7 @@ class AgingReportWindow(QDialog):
         caption.setBuddy(self.as_of)
         today = QPushButton("&Today")
         today.setObjectName("today_button")
-        today.clicked.connect(lambda: self.as_of.setDate(dt.date.today()))
+        today.clicked.connect(lambda: self.as_of.setDate(clock.today()))
         self.busy = QProgressBar()
         self.busy.setObjectName("aging_busy")
         self.busy.setRange(0, 0)

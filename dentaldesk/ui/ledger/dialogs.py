@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dentaldesk import clock
 from dentaldesk.domain.money import format_money
 from dentaldesk.services.claims.filing import (
     ClaimCandidate,
@@ -54,7 +55,7 @@ def date_edit(name: str, day: dt.date | None = None) -> QDateEdit:
     edit.setObjectName(name)
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("yyyy-MM-dd")
-    edit.setDate(QDate(day or dt.date.today()))
+    edit.setDate(QDate(day or clock.today()))
     return edit
 
 

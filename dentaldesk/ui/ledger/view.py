@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dentaldesk import clock
 from dentaldesk.domain.aging import AgingBuckets
 from dentaldesk.domain.errors import DentalDeskError
 from dentaldesk.domain.money import format_money
@@ -268,7 +269,7 @@ class LedgerView(QWidget):
             self.claims_model.set_rows([])
             self.stack.setCurrentWidget(self.empty)
             return
-        today = dt.date.today()
+        today = clock.today()
         facts = account_facts(self.ctx.uow(), self.account_id)
         guarantor = f" - {facts.guarantor}" if facts.guarantor else ""
         self.title.setText(f"<b>Account {facts.account_number}{guarantor}</b> &nbsp; {facts.icm.label}")

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dentaldesk import clock
 from dentaldesk.domain.errors import RuleViolation
 from dentaldesk.domain.plans import check_link
 from dentaldesk.services.patients.search import PatientRow, search_patients
@@ -257,7 +258,7 @@ class CompleteItemDialog(_Dialog):
         super().__init__(f"Complete {label}", "&Complete and post charge", parent)
         self.setObjectName("complete_item_dialog")
         self._submit = submit
-        today = today or dt.date.today()
+        today = today or clock.today()
         what = QLabel(f"<b>{label}</b> {name}<br>Charge posted to the ledger: <b>{fee_text}</b> (plan price)")
         what.setWordWrap(True)
         self.dos = QDateEdit(QDate(today.year, today.month, today.day))

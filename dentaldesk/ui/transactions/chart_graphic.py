@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from dentaldesk import clock
 from dentaldesk.domain.teeth import display_tooth
 from dentaldesk.domain.terms import ToothNumbering
 from dentaldesk.services.chart.marks import ChartMark, can_change_chart, graphic_history, patient_chart
@@ -163,7 +164,7 @@ class ChartGraphicSection(QGroupBox):
             return None
         chart = patient_chart(self.ctx.uow(), self.patient_id)
         teeth = [m.tooth for m in chart.marks if not m.removed and m.tooth]
-        dentition = default_dentition(chart.birth_date, teeth, dt.date.today())
+        dentition = default_dentition(chart.birth_date, teeth, clock.today())
         dialog = RechartDialog(self.ctx, mark, chart, dentition, None, self)
         dialog.accepted.connect(self.reload)
         self.dialog = dialog

@@ -48,6 +48,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dentaldesk import clock
 from dentaldesk.domain.errors import DentalDeskError
 from dentaldesk.domain.estimates import EstimateInput
 from dentaldesk.domain.fees import FeeQuote
@@ -136,7 +137,7 @@ class PatientTransactionDialog(QDialog):
         self.context = context
         self.ahead = tuple(ahead)
         self.submit = submit
-        self.today = today or dt.date.today()
+        self.today = today or clock.today()
         self.facts: ChargeFacts | None = None
         self._refreshing = False
         self._last_code: str | None = None

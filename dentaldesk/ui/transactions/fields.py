@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dentaldesk import clock
+
 # Colours as palette entries, not style sheets: a sheet per label makes the window slower to open.
 ERROR_COLOR = "#b42318"
 HINT_COLOR = "#475467"
@@ -181,7 +183,7 @@ class OptionalDate(QWidget):
         layout.addWidget(self.edit)
         layout.addWidget(self.blank)
         layout.addStretch(1)
-        self._last = dt.date.today()
+        self._last = clock.today()
         self._quiet = False
         self.edit.dateChanged.connect(self._date_changed)
         self.blank.toggled.connect(self._blank_toggled)
