@@ -83,10 +83,46 @@ def upgrade(engine: Engine) -> tuple[str | None, str]:
                 "This database already holds tables that are not DentalDesk's; nothing was changed. "
                 "Choose an empty database or another file."
             )
+    migrate_to(engine, head)
+    return before, head
+
+
+def migrate_to(engine: Engine, revision: str) -> None:
+    """Run the migrations up to ``revision`` in one transaction: all of them or none.
+
+    On SQLite a batch migration rebuilds a table (copy, drop, rename), and a table that other
+    tables reference cannot be dropped while foreign keys are enforced. SQLite's documented
+    procedure for such changes is followed: foreign keys off (possible only outside a
+    transaction), the changes in one explicit transaction, ``PRAGMA foreign_key_check`` before the
+    commit, foreign keys on again. A migration that would leave a dangling reference is rolled back.
+    """
     from alembic import command
 
     cfg = alembic_config()
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
-    return before, head
+    if engine.dialect.name != "sqlite":
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, revision)
+        return
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        conn.commit()
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, revision)
+            dangling = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if dangling:
+                conn.rollback()
+                table, rowid, parent, _ = dangling[0]
+                raise StorageError(
+                    f"Upgrading the database would leave {len(dangling)} broken reference(s) "
+                    f"(the first: {table} row {rowid} names a missing {parent}); nothing was changed."
+                )
+            conn.commit()
+        except BaseException:
+            conn.rollback()
+            raise
+        finally:
+            conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+            conn.commit()
