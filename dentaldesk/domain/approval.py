@@ -1,9 +1,15 @@
 """What the patient approved, fixed by a hash (TP-15, TP-12).
 
 When the patient approves a plan, the service stores ``content_hash`` of exactly what was shown:
-title, lines in handout order, and total. A stored signature belongs to that content only; if the
-plan is re-priced or changed afterwards, ``signature_matches`` turns false and the handout must not
-print the old signature as if it covered the new plan.
+title, lines in handout order (code, tooth, surfaces, provider, fee, visit, the Taxable and
+Insurable choices, the estimated insurance and patient portion), and the totals. A stored
+signature belongs to that content only; if the plan is re-priced, its choices or its estimate
+change afterwards, ``signature_matches`` turns false and the handout must not print the old
+signature as if it covered the new plan.
+
+Version 1 (approvals recorded before the estimate was hashed) covered code, tooth, surfaces,
+provider, fee and visit of each line and the total; such an approval is checked against what it
+covered, by its stored version.
 """
 
 from __future__ import annotations
@@ -16,16 +22,22 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from dentaldesk.domain.money import to_cents
+from dentaldesk.domain.money import ZERO, to_cents
 from dentaldesk.domain.plans import ItemFacts, plan_order_key
 
 # Bumped only if the serialization ever changes; old hashes then stay checkable by version.
-HASH_VERSION = "dentaldesk-approval/1"
+HASH_VERSIONS = {1: "dentaldesk-approval/1", 2: "dentaldesk-approval/2"}
+CURRENT_VERSION = 2
+HASH_VERSION = HASH_VERSIONS[1]  # the first version's tag (kept for its pinned tests)
 
 
 @dataclass(frozen=True)
 class ApprovedLine:
-    """One plan line as the patient saw it when approving (TP-15)."""
+    """One plan line as the patient saw it when approving (TP-15).
+
+    ``taxable`` and ``insurable`` are the person's choices for the item's charge (None: as the
+    code, office and coverage say); ``insurance`` and ``patient`` the estimate shown (INS-9).
+    """
 
     code: str
     tooth: str
@@ -33,6 +45,10 @@ class ApprovedLine:
     provider: str
     fee: Decimal
     visit: int | None
+    taxable: bool | None = None
+    insurable: bool | None = None
+    insurance: Decimal = ZERO
+    patient: Decimal = ZERO
 
 
 def _text(value: str) -> str:
@@ -46,56 +62,95 @@ def _cents(value: Decimal) -> str:
     return str(to_cents(value))
 
 
-def canonical_text(title: str, lines: Sequence[ApprovedLine], total: Decimal) -> str:
+def _choice(value: bool | None) -> str:
+    return "default" if value is None else ("yes" if value else "no")
+
+
+def _line(line: ApprovedLine, version: int) -> list[object]:
+    fields: list[object] = [
+        _text(line.code),
+        _text(line.tooth),
+        _text(line.surfaces),
+        _text(line.provider),
+        _cents(line.fee),
+        line.visit,
+    ]
+    if version >= 2:
+        fields += [_choice(line.taxable), _choice(line.insurable), _cents(line.insurance), _cents(line.patient)]
+    return fields
+
+
+def canonical_text(title: str, lines: Sequence[ApprovedLine], total: Decimal, version: int = CURRENT_VERSION) -> str:
     """The exact text the hash is taken of: JSON with fixed keys, lines in the order given."""
-    payload = {
-        "version": HASH_VERSION,
+    if version not in HASH_VERSIONS:
+        raise ValueError(f"unknown approval hash version {version}")
+    payload: dict[str, object] = {
+        "version": HASH_VERSIONS[version],
         "title": _text(title),
-        "lines": [
-            [
-                _text(line.code),
-                _text(line.tooth),
-                _text(line.surfaces),
-                _text(line.provider),
-                _cents(line.fee),
-                line.visit,
-            ]
-            for line in lines
-        ],
+        "lines": [_line(line, version) for line in lines],
         "total": _cents(total),
     }
+    if version >= 2:
+        payload["insurance"] = _cents(sum((line.insurance for line in lines), ZERO))
+        payload["patient"] = _cents(sum((line.patient for line in lines), ZERO))
     return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def content_hash(title: str, lines: Sequence[ApprovedLine], total: Decimal) -> str:
+def content_hash(title: str, lines: Sequence[ApprovedLine], total: Decimal, version: int = CURRENT_VERSION) -> str:
     """SHA-256 hex of what the patient approved (TP-15). Line order matters."""
-    return hashlib.sha256(canonical_text(title, lines, total).encode("utf-8")).hexdigest()
+    return hashlib.sha256(canonical_text(title, lines, total, version).encode("utf-8")).hexdigest()
 
 
-def signature_matches(stored_hash: str, title: str, lines: Sequence[ApprovedLine], total: Decimal) -> bool:
-    """True when the plan as it is now is exactly what the stored approval covered (TP-15)."""
-    if not stored_hash:
+def signature_matches(
+    stored_hash: str, title: str, lines: Sequence[ApprovedLine], total: Decimal, version: int = CURRENT_VERSION
+) -> bool:
+    """True when the plan as it is now is exactly what the stored approval covered (TP-15), read
+    with the approval's own hash version."""
+    if not stored_hash or version not in HASH_VERSIONS:
         return False
-    expected = content_hash(title, lines, total)
+    expected = content_hash(title, lines, total, version)
     # Compared as bytes: compare_digest refuses non-ASCII str; a damaged stored value is a mismatch.
     return hmac.compare_digest(stored_hash.strip().lower().encode("utf-8"), expected.encode("ascii"))
 
 
-def approved_lines(items: Iterable[ItemFacts], provider_name: Callable[[ItemFacts], str]) -> list[ApprovedLine]:
+@dataclass(frozen=True)
+class LineTerms:
+    """What a line's hash takes beyond the item itself: the Taxable and Insurable choices and the
+    estimate (INS-9: a planned item's estimate, a completed item's posted figures)."""
+
+    taxable: bool | None
+    insurable: bool | None
+    insurance: Decimal
+    patient: Decimal
+
+
+def approved_lines(
+    items: Iterable[ItemFacts],
+    provider_name: Callable[[ItemFacts], str],
+    terms: Callable[[ItemFacts], LineTerms] | None = None,
+) -> list[ApprovedLine]:
     """The plan's lines as an approval freezes and hashes them (TP-15): plan order, the stored
-    (Universal) tooth, canonical surfaces, the provider's name, the fee (blank counts 0), the visit.
+    (Universal) tooth, canonical surfaces, the provider's name, the fee (blank counts 0), the visit,
+    and (``terms``) the choices and the estimate.
 
     The one place these lines are built: approving a plan and checking a signature on the
-    handout must agree to the character.
+    handout and in the editor must agree to the character.
     """
-    return [
-        ApprovedLine(
-            code=f.code or "",
-            tooth=f.tooth or "",
-            surfaces=f.surfaces,
-            provider=provider_name(f),
-            fee=f.fee_or_zero,
-            visit=f.visit,
+    lines = []
+    for f in sorted(items, key=plan_order_key):
+        extra = terms(f) if terms is not None else LineTerms(None, None, ZERO, ZERO)
+        lines.append(
+            ApprovedLine(
+                code=f.code or "",
+                tooth=f.tooth or "",
+                surfaces=f.surfaces,
+                provider=provider_name(f),
+                fee=f.fee_or_zero,
+                visit=f.visit,
+                taxable=extra.taxable,
+                insurable=extra.insurable,
+                insurance=extra.insurance,
+                patient=extra.patient,
+            )
         )
-        for f in sorted(items, key=plan_order_key)
-    ]
+    return lines

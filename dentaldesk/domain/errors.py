@@ -27,6 +27,11 @@ class RuleViolation(DentalDeskError):
     """An action breaks a practice rule (completing before prerequisites, a cyclic link ...)."""
 
 
+class ConfirmationNeeded(RuleViolation):
+    """The action is allowed once the person confirms it (a DOS far back, TX-DOS-2); the UI asks
+    and calls again with the confirmation."""
+
+
 class PermissionDenied(DentalDeskError):
     """The user's role does not allow the action (TP-1, SEC-*)."""
 

@@ -14,6 +14,13 @@ Choices the rules leave open, made here:
 * The write-off comes from the primary plan's contract (INS-7); a secondary plan does not add one.
 * A DMO item without a copay of its own pays the plan's default copay (0 when none is set)
   (INS-5 "fee minus the plan's copay").
+* A Flat fee plan covers a code its bluebook lists a flat amount for, or whose category it
+  covers at more than 0 % (TX-INS-1 names Percentage/PPO percents and DMO plans only).
+
+Benefits used (INS-3) are what the carrier paid this benefit year (``benefits_used``,
+``deductible_met``) plus what is still expected on posted charges not yet paid
+(``benefits_pending``, ``deductible_pending``): the services read both through one loader
+(``services.practice.pricing.load_coverages``), so the same benefits are never promised twice.
 """
 
 from __future__ import annotations
@@ -63,6 +70,8 @@ class PlanCoverage:
     copays: Mapping[str, Decimal] = field(default_factory=dict)
     bluebook: Mapping[str, BluebookFacts] = field(default_factory=dict)
     default_copay: Decimal = ZERO
+    benefits_pending: Decimal = ZERO
+    deductible_pending: Decimal = ZERO
 
     def __post_init__(self) -> None:
         for category, percent in self.coverage_percent.items():
@@ -71,7 +80,7 @@ class PlanCoverage:
                     f"{self.plan_name}: coverage for {category.label} must be a whole percent from 0 to 100.",
                     "coverage_percent",
                 )
-        for name in ("deductible", "deductible_met", "benefits_used"):
+        for name in ("deductible", "deductible_met", "benefits_used", "benefits_pending", "deductible_pending"):
             if money(getattr(self, name)) < 0:
                 what = name.replace("_", " ")
                 raise ValidationError(f"{self.plan_name}: the {what} cannot be negative.", name)
@@ -80,15 +89,30 @@ class PlanCoverage:
 
     @property
     def deductible_left(self) -> Decimal:
-        """Deductible still to meet this benefit year (INS-2)."""
-        return max(ZERO, money(self.deductible) - money(self.deductible_met))
+        """Deductible still to meet this benefit year: met by paid claims and pending on posted
+        charges counts alike (INS-2, INS-3)."""
+        return max(ZERO, money(self.deductible) - money(self.deductible_met) - money(self.deductible_pending))
 
     @property
     def maximum_left(self) -> Decimal | None:
-        """Annual maximum still available (INS-3); ``None`` when the plan has no maximum."""
+        """Annual maximum still available: less what was paid and what is pending on posted
+        charges (INS-3); ``None`` when the plan has no maximum."""
         if self.annual_max is None:
             return None
-        return max(ZERO, money(self.annual_max) - money(self.benefits_used))
+        return max(ZERO, money(self.annual_max) - money(self.benefits_used) - money(self.benefits_pending))
+
+    def covers(self, code: str, category: Category) -> bool:
+        """TX-INS-1: does this plan pay anything for the code? A Percentage or PPO plan covers a
+        category at more than 0 %; a DMO/Capitation plan covers every insurable code; a Flat fee
+        plan covers a code with a flat amount in its bluebook, or a category above 0 %."""
+        kind = self.estimation_type
+        if kind is EstimationType.DMO:
+            return True
+        if kind is EstimationType.FLAT_FEE:
+            entry = self.bluebook.get(code)
+            if entry is not None and entry.insurance_pays is not None and entry.insurance_pays > 0:
+                return True
+        return self.coverage_percent.get(category, 0) > 0
 
     @property
     def title(self) -> str:
@@ -124,6 +148,11 @@ def charge_insurable(code_insurable: bool, choice: bool | None) -> bool:
     return code_insurable if choice is None else (choice and code_insurable)
 
 
+def is_covered(code: str, category: Category, primary: PlanCoverage | None, secondary: PlanCoverage | None) -> bool:
+    """TX-INS-1: a coverage of the patient pays for the code (see :meth:`PlanCoverage.covers`)."""
+    return any(plan is not None and plan.covers(code, category) for plan in (primary, secondary))
+
+
 @dataclass(frozen=True)
 class ItemEstimate:
     """An item's split between write-off, insurance and patient (INS-1..7, TX-INS-3..5)."""
@@ -139,6 +168,7 @@ class ItemEstimate:
     patient: Decimal
     coverage_type: str
     explanation: str
+    insurable: bool = True  # TX-INS-1: the charge goes on a claim (and holds under ICM 1/2)
 
     @property
     def insurance(self) -> Decimal:
@@ -286,6 +316,7 @@ def _use_maximum(year: _PlanYear, paid: Decimal) -> None:
 
 
 def _uninsured(item: EstimateInput, fee: Decimal, why: str, coverage_type: str) -> ItemEstimate:
+    """An item insurance pays nothing on and that goes on no claim (TX-INS-1)."""
     return ItemEstimate(
         key=item.key,
         fee=fee,
@@ -298,6 +329,7 @@ def _uninsured(item: EstimateInput, fee: Decimal, why: str, coverage_type: str) 
         patient=fee,
         coverage_type=coverage_type,
         explanation=f"Fee {_fmt(fee)}; {why} -> patient pays {_fmt(fee)}",
+        insurable=False,
     )
 
 
@@ -319,7 +351,8 @@ def estimate_items(
     * INS-6: patient = fee - write-off - primary - secondary, never below 0.
     * INS-7: PPO write-off = fee - allowed, shown and never billed to the patient.
 
-    Non-insurable items get no insurance. Results come back in the order of ``items``.
+    Non-insurable items, and items no coverage pays for (TX-INS-1: a category covered at 0 %),
+    get no insurance and are marked not insurable. Results come back in the order of ``items``.
     """
     if primary is None and secondary is not None:
         raise ValueError("a secondary plan needs a primary plan; pass the only plan as primary")
@@ -335,6 +368,10 @@ def estimate_items(
             continue
         if not item.insurable:
             results.append(_uninsured(item, fee, "not insurable", "Not insurable"))
+            continue
+        if not is_covered(item.code, item.category, first.plan, second.plan if second else None):
+            why = f"{item.category.label} is not covered by {first.plan.title}"
+            results.append(_uninsured(item, fee, why, f"Not covered: {item.category.label} 0%"))
             continue
         results.append(_estimate_one(item, fee, first, second))
     return results
@@ -394,3 +431,52 @@ def totals(estimates: Sequence[ItemEstimate]) -> EstimateTotals:
         insurance=sum((e.insurance for e in estimates), ZERO),
         patient=sum((e.patient for e in estimates), ZERO),
     )
+
+
+# --- One estimate per plan item (INS-9) ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanLine:
+    """What the estimate needs of one plan item, from the database or the editor's working copy.
+
+    ``order`` is the item's plan-order key (``domain.plans.plan_order_key``); ``insurable_choice``
+    the person's Insurable for the item's charge (None: as the code and coverage say).
+    """
+
+    key: int
+    code: str
+    category: Category
+    fee: Decimal | None
+    code_insurable: bool
+    insurable_choice: bool | None
+    completed: bool
+    order: tuple
+
+
+def plan_inputs(lines: Sequence[PlanLine]) -> list[EstimateInput]:
+    """The estimate's inputs of a plan: its planned items in plan order, a blank fee counted 0
+    (INS-2, INS-3: earlier items meet the deductible and use the maximum first). The one place
+    plan items become estimate inputs: the editor, the dialog, the handout, the billing summary
+    and completing an item all estimate through :func:`estimate_plan`."""
+    return [
+        EstimateInput(
+            key=line.key,
+            code=line.code,
+            category=line.category,
+            fee=line.fee if line.fee is not None else ZERO,
+            insurable=charge_insurable(line.code_insurable, line.insurable_choice),
+        )
+        for line in sorted(lines, key=lambda line: line.order)
+        if not line.completed
+    ]
+
+
+def estimate_plan(
+    lines: Sequence[PlanLine], primary: PlanCoverage | None, secondary: PlanCoverage | None = None
+) -> dict[int, ItemEstimate]:
+    """INS-9: each planned item's estimate (allowed fee, deductible, primary and secondary
+    insurance, write-off, patient portion) over the plan's planned items in plan order, with the
+    coverage as it stands (benefits paid and pending, INS-3). Completed items are left out: their
+    figures are the posted charge's, and their pending insurance is already in the coverage."""
+    return {e.key: e for e in estimate_items(plan_inputs(lines), primary, secondary)}

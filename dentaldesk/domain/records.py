@@ -11,7 +11,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from dentaldesk.domain.errors import ValidationError
-from dentaldesk.domain.money import parse_money
+from dentaldesk.domain.money import FEE_MAX, parse_money
 
 # Local part @ domain . top-level domain: enough to catch typos, not an RFC 5322 parser.
 _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
@@ -74,11 +74,11 @@ def parse_coverage_percent(text: str, field: str = "coverage_percent", *, what: 
     return value
 
 
-def parse_optional_money(text: str, field: str) -> Decimal | None:
-    """An amount that may be left blank (a bluebook cell, an annual maximum): blank is None."""
+def parse_optional_money(text: str, field: str, *, maximum: Decimal = FEE_MAX) -> Decimal | None:
+    """An amount that may be left blank (a bluebook cell, an annual maximum): blank is None (MONEY-3)."""
     if not text.strip():
         return None
-    return parse_money(text, field=field)
+    return parse_money(text, field=field, what="An amount", maximum=maximum)
 
 
 MAX_RAISE_PERCENT = Decimal(1000)

@@ -150,12 +150,15 @@ class ApprovalMethod(str, Enum):
 
 
 class TransactionKind(str, Enum):
-    """Ledger rows: a charge raises the balance; payments and adjustments (credits) lower it."""
+    """Ledger rows: a charge raises the balance; payments, adjustments and write-offs (credits)
+    lower it. A write-off row is the correction a completed claim posts against a charge (INS-8);
+    the estimated write-off is posted on the charge's own row."""
 
     CHARGE = "charge"
     PAYMENT = "payment"
     INSURANCE_PAYMENT = "insurance_payment"
     ADJUSTMENT = "adjustment"
+    WRITE_OFF = "write_off"
 
 
 class ClaimStatus(str, Enum):

@@ -89,7 +89,7 @@ def test_codes_import_adds_good_rows_and_reports_each_refused_row(
     out = capsys.readouterr().out
     assert code == 1  # some rows were refused
     assert "line 3: X123: refused: 'X123' does not look like a CDT code" in out
-    assert "line 4: D2740: refused: An amount cannot be negative." in out
+    assert "line 4: D2740: refused: A fee cannot be negative." in out
     assert "line 5: D0120: refused: An amount has at most two decimals" in out
     assert "line 6: D0140: refused: 'surgery' is not a category" in out
     assert "1 codes added, 0 updated, 4 refused." in out

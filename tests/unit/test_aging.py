@@ -1,5 +1,6 @@
 """Aged dates and ledger aging (TX-DOS-1, TX-AGE-2..5, AGE-1..3)."""
 
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -15,16 +16,19 @@ from dentaldesk.domain.aging import (
     D61_90,
     OVER_90,
     AgingBuckets,
+    ChargeParts,
     LedgerEntry,
     age_ledger,
     bucket_for,
     charge_aging_parts,
     check_aged_date,
+    check_completed_dos,
     check_dos,
     default_aged_date,
-    release_on_claim_complete,
+    directed_part,
+    write_off_correction,
 )
-from dentaldesk.domain.errors import ValidationError
+from dentaldesk.domain.errors import ConfirmationNeeded, ValidationError
 from dentaldesk.domain.money import ZERO, from_cents
 from dentaldesk.domain.terms import Icm, TransactionKind
 
@@ -97,65 +101,96 @@ def test_tx_dos1_today_or_planned_future_dos_is_accepted():
 # --- charge aging parts under the ICM -----------------------------------------------------------
 
 
+def parts(fee, icm, estimate, *, insurable=True, write_off="0", **kw):
+    return charge_aging_parts(
+        fee_total=D(fee),
+        insurable=insurable,
+        icm=icm,
+        dos=TODAY,
+        estimated_insurance=D(estimate),
+        write_off=D(write_off),
+        **kw,
+    )
+
+
 def test_tx_age2_icm0_charge_parts_age_whole_fee_from_dos():
     """TX-AGE-2: ICM 0 -> (DOS, nothing held)."""
-    parts = charge_aging_parts(
-        fee_total=D("500"), insurable=True, icm=Icm.FULL_FEE_AT_SERVICE, dos=TODAY, estimated_insurance=D("400")
-    )
-    assert parts == (TODAY, ZERO)
+    assert parts("500", Icm.FULL_FEE_AT_SERVICE, "400") == ChargeParts(TODAY, ZERO, ZERO)
 
 
 def test_tx_age3_icm1_charge_parts_hold_whole_charge():
     """TX-AGE-3: ICM 1 insurable -> no aged date: the whole charge held current."""
-    parts = charge_aging_parts(
-        fee_total=D("500"), insurable=True, icm=Icm.AFTER_INSURANCE, dos=TODAY, estimated_insurance=D("400")
-    )
-    assert parts == (None, ZERO)
+    assert parts("500", Icm.AFTER_INSURANCE, "400") == ChargeParts(None, D("500.00"), ZERO)
 
 
 def test_tx_age4_icm2_charge_parts_hold_insurance_portion():
     """TX-AGE-4: ICM 2 insurable -> patient portion ages from DOS, estimated insurance held."""
-    parts = charge_aging_parts(
-        fee_total=D("500"), insurable=True, icm=Icm.PATIENT_PORTION_AT_SERVICE, dos=TODAY, estimated_insurance=D("400")
-    )
-    assert parts == (TODAY, D("400.00"))
+    assert parts("500", Icm.PATIENT_PORTION_AT_SERVICE, "400") == ChargeParts(TODAY, D("400.00"), ZERO)
 
 
 def test_tx_age4_icm2_held_portion_never_exceeds_charge():
     """TX-AGE-4: an estimate above the charge holds the charge, no more."""
-    parts = charge_aging_parts(
-        fee_total=D("300"), insurable=True, icm=Icm.PATIENT_PORTION_AT_SERVICE, dos=TODAY, estimated_insurance=D("450")
-    )
-    assert parts == (TODAY, D("300.00"))
+    assert parts("300", Icm.PATIENT_PORTION_AT_SERVICE, "450").held_amount == D("300.00")
 
 
 def test_tx_age2_non_insurable_icm2_charge_holds_nothing():
     """TX-AGE-2: a non-insurable charge on ICM 2 ages whole from DOS."""
-    parts = charge_aging_parts(
-        fee_total=D("80"), insurable=False, icm=Icm.PATIENT_PORTION_AT_SERVICE, dos=TODAY, estimated_insurance=D("0")
-    )
-    assert parts == (TODAY, ZERO)
+    assert parts("80", Icm.PATIENT_PORTION_AT_SERVICE, "0", insurable=False) == ChargeParts(TODAY, ZERO, ZERO)
 
 
-def test_tx_age3_claim_complete_ages_from_final_payment_date():
-    """TX-AGE-3: when the claim completes, a held ICM 1 charge ages from the final payment date."""
+@pytest.mark.parametrize("icm", list(Icm))
+def test_ins8_write_off_is_posted_under_every_icm_and_never_held(icm):
+    """INS-8: fee 1,200, write-off 300, insurance 450: the write-off is posted with the charge under
+    every ICM; ICM 2 holds 450 and leaves 450 the patient's; ICM 1 holds the 900 left."""
+    got = parts("1200", icm, "450", write_off="300")
+    assert got.write_off == D("300.00")
+    expected_held = {Icm.FULL_FEE_AT_SERVICE: "0", Icm.AFTER_INSURANCE: "900", Icm.PATIENT_PORTION_AT_SERVICE: "450"}
+    assert got.held_amount == D(expected_held[icm])
+    assert got.patient_part(D("1200")) == D("1200") - D("300") - got.held_amount
+
+
+def test_tx_age5_chosen_aged_date_applies_to_the_patient_part():
+    """TX-AGE-5: the person's Aged date (or blank) replaces the DOS for the patient's part only."""
+    later = TODAY + timedelta(days=10)
+    got = parts("500", Icm.PATIENT_PORTION_AT_SERVICE, "400", aged_date=later, aged_chosen=True)
+    assert got == ChargeParts(later, D("400.00"), ZERO)
+    assert parts("80", Icm.FULL_FEE_AT_SERVICE, "0", aged_date=None, aged_chosen=True).aged_date is None
+
+
+def test_tx_age3_claim_complete_ages_held_part_from_final_payment_date():
+    """TX-AGE-3: when the claim completes, what insurance did not pay of an ICM 1 charge ages from
+    the final payment's date (500 held, 350 paid on it: 150 in 0-30 five days later)."""
     paid = TODAY - timedelta(days=5)
-    assert release_on_claim_complete(aged_date=None, held_amount=ZERO, final_payment_date=paid) == (paid, ZERO)
+    ledger = [
+        LedgerEntry(1, CHARGE, D("500"), TODAY - timedelta(days=60), None, D("500"), released_on=paid),
+        LedgerEntry(2, TransactionKind.INSURANCE_PAYMENT, D("350"), paid, None, D("350"), released_on=paid),
+    ]
+    assert age_ledger(ledger, TODAY) == AgingBuckets(d0_30=D("150.00"))
 
 
-def test_tx_age4_claim_complete_releases_held_insurance_portion():
-    """TX-AGE-4: an ICM 2 charge's held portion is released and the charge ages from the payment date."""
-    paid = TODAY - timedelta(days=5)
-    result = release_on_claim_complete(
-        aged_date=TODAY - timedelta(days=40), held_amount=D("400"), final_payment_date=paid
-    )
-    assert result == (paid, ZERO)
+def test_tx_age4_claim_complete_keeps_patient_part_dos_aging():
+    """TX-AGE-4: on completion the ICM 2 patient's part keeps its DOS aging (260 aged 40 days stays
+    in 31-60); only the 40 insurance did not pay of the held 1,040 ages from the payment date."""
+    dos, paid = TODAY - timedelta(days=40), TODAY - timedelta(days=5)
+    ledger = [
+        LedgerEntry(1, CHARGE, D("1300"), dos, dos, D("1040"), released_on=paid),
+        LedgerEntry(2, TransactionKind.INSURANCE_PAYMENT, D("1000"), paid, None, D("1000"), released_on=paid),
+    ]
+    assert age_ledger(ledger, TODAY) == AgingBuckets(d0_30=D("40.00"), d31_60=D("260.00"))
 
 
-def test_tx_age2_claim_complete_leaves_unheld_charge_alone():
-    """TX-AGE-2: an ICM 0 charge on a claim keeps aging from its DOS when the claim completes."""
-    dos = TODAY - timedelta(days=40)
-    assert release_on_claim_complete(aged_date=dos, held_amount=ZERO, final_payment_date=TODAY) == (dos, ZERO)
+def test_ins8_write_off_correction_is_actual_less_estimated():
+    """INS-8: completing posts actual - estimated write-off; no actual entered posts nothing."""
+    assert write_off_correction(D("300"), D("350")) == D("50.00")
+    assert write_off_correction(D("300"), D("280")) == D("-20.00")
+    assert write_off_correction(D("300"), None) == ZERO
+
+
+def test_tx_age4_insurance_pays_held_part_only_up_to_what_is_held():
+    """TX-AGE-4 / AGE-2: an insurance payment pays held amounts up to what its claim holds open."""
+    assert directed_part(D("500"), D("450")) == D("450.00")
+    assert directed_part(D("100"), D("450")) == D("100.00")
+    assert directed_part(D("100"), D("-5")) == ZERO
 
 
 # --- buckets and ledger aging ---------------------------------------------------------------------
@@ -262,8 +297,13 @@ def ledgers(draw):
         dos = TODAY - timedelta(days=draw(st.integers(min_value=-20, max_value=200)))
         aged_offset = draw(st.one_of(st.none(), st.integers(min_value=0, max_value=150)))
         aged = None if aged_offset is None else dos + timedelta(days=aged_offset)
-        held = draw(st.integers(min_value=0, max_value=cents))
-        entries.append(LedgerEntry(id_, kind, from_cents(cents), dos, aged, from_cents(held)))
+        write_off = draw(st.integers(min_value=0, max_value=cents)) if kind is CHARGE else 0
+        held = draw(st.integers(min_value=0, max_value=cents - write_off))
+        released = draw(st.one_of(st.none(), st.integers(min_value=0, max_value=120)))
+        released_on = None if released is None else dos + timedelta(days=released)
+        entries.append(
+            LedgerEntry(id_, kind, from_cents(cents), dos, aged, from_cents(held), from_cents(write_off), released_on)
+        )
     return entries
 
 
@@ -277,7 +317,7 @@ def test_age3_balance_equals_sum_of_buckets_minus_credit(entries):
     """AGE-3 (property): balance == buckets - credit == charges - credits, on any ledger."""
     aged = age_ledger(entries, TODAY)
     buckets_sum = sum((aged.amount_in(b) for b in BUCKETS), ZERO)
-    charges = sum((e.amount for e in on_ledger(entries) if e.kind is CHARGE), ZERO)
+    charges = sum((e.amount - e.write_off for e in on_ledger(entries) if e.kind is CHARGE), ZERO)
     credits = sum((e.amount for e in on_ledger(entries) if e.kind is not CHARGE), ZERO)
     assert aged.balance == buckets_sum - aged.credit == charges - credits
 
@@ -296,9 +336,42 @@ def test_age2_credits_never_make_a_bucket_negative(entries):
 @settings(max_examples=100, deadline=None)
 @given(ledgers())
 def test_age2_credits_go_oldest_first(entries):
-    """AGE-2 (property): a bucket is reduced by credits only once every older bucket is cleared."""
+    """AGE-2 (property): a bucket is reduced by credits only once every older bucket is cleared (the
+    part of a credit that pays held amounts is taken where they are, not oldest first)."""
     aged = age_ledger(entries, TODAY)
-    uncredited = age_ledger([e for e in entries if e.kind is CHARGE], TODAY)
+    only_directed = [e if e.kind is CHARGE else replace(e, amount=e.held_amount) for e in entries]
+    uncredited = age_ledger(only_directed, TODAY)
     for i, bucket in enumerate(OLDEST_FIRST):
         if aged.amount_in(bucket) < uncredited.amount_in(bucket):
             assert all(aged.amount_in(older) == 0 for older in OLDEST_FIRST[:i])
+
+
+# --- TX-DOS-2 -------------------------------------------------------------------------------------
+
+
+def test_tx_dos2_completed_dos_is_not_before_birth():
+    """TX-DOS-2: a procedure cannot be dated before the patient was born."""
+    with pytest.raises(ValidationError) as err:
+        check_completed_dos(date(1979, 12, 31), TODAY, birth_date=date(1980, 4, 2), back_dating_confirmed=True)
+    assert err.value.field == "dos" and "birth date 1980-04-02" in err.value.message
+
+
+def test_tx_dos2_completed_dos_is_not_before_a_prerequisite():
+    """TX-DOS-2: an implant dated 1990-01-01 is refused before the extraction it depends on."""
+    with pytest.raises(ValidationError) as err:
+        check_completed_dos(
+            date(1990, 1, 1), TODAY, prerequisites=[("D7210 #19", date(2025, 6, 1))], back_dating_confirmed=True
+        )
+    assert "before D7210 #19, done on 2025-06-01" in err.value.message
+
+
+def test_tx_dos2_far_back_dating_asks_for_confirmation():
+    """TX-DOS-2: 31 days back asks; confirmed it passes and says it was back-dated; 30 days does not ask."""
+    far = TODAY - timedelta(days=31)
+    with pytest.raises(ConfirmationNeeded) as err:
+        check_completed_dos(far, TODAY)
+    assert err.value.field == "dos" and "31 days back" in err.value.message
+    assert check_completed_dos(far, TODAY, back_dating_confirmed=True) is True
+    assert check_completed_dos(TODAY - timedelta(days=30), TODAY) is False
+    with pytest.raises(ValidationError):
+        check_completed_dos(TODAY + timedelta(days=1), TODAY, back_dating_confirmed=True)

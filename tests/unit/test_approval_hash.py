@@ -30,9 +30,49 @@ PINNED_HASH = "72b30cb68b77133126d6be7fee463749ed4df00e8b3c4992845afdc81542e46d"
 
 def test_tp15_hash_is_pinned_across_releases() -> None:
     """TP-15: the serialization and its SHA-256 never change, so old signatures keep verifying."""
-    assert canonical_text(TITLE, [EXTRACTION, CROWN], TOTAL) == PINNED_TEXT
+    assert canonical_text(TITLE, [EXTRACTION, CROWN], TOTAL, version=1) == PINNED_TEXT
     assert hashlib.sha256(PINNED_TEXT.encode("utf-8")).hexdigest() == PINNED_HASH
-    assert content_hash(TITLE, [EXTRACTION, CROWN], TOTAL) == PINNED_HASH
+    assert content_hash(TITLE, [EXTRACTION, CROWN], TOTAL, version=1) == PINNED_HASH
+    assert signature_matches(PINNED_HASH, TITLE, [EXTRACTION, CROWN], TOTAL, version=1)
+
+
+PRICED = replace(CROWN, taxable=None, insurable=True, insurance=Decimal("600.00"), patient=Decimal("600.00"))
+PINNED_V2_TEXT = (
+    '{"insurance":"60000","lines":[["D2740","14","","Dr. Ada Molar","120000",null,"default","yes","60000",'
+    '"60000"]],"patient":"60000","title":"Phase 1: restorations","total":"120000","version":"dentaldesk-approval/2"}'
+)
+
+
+def test_tp15_version_2_text_is_pinned() -> None:
+    """TP-15: version 2 adds each line's Taxable and Insurable choices, its estimated insurance and
+    patient portion, and their totals, in a fixed serialization."""
+    assert canonical_text(TITLE, [PRICED], Decimal("1200.00")) == PINNED_V2_TEXT
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        dict(taxable=True),
+        dict(taxable=False),
+        dict(insurable=False),
+        dict(insurable=None),
+        dict(insurance=Decimal("599.99")),
+        dict(patient=Decimal("600.01")),
+    ],
+)
+def test_tp15_choices_and_estimate_are_covered(change) -> None:
+    """TP-15: changing a line's Taxable or Insurable choice or its estimate breaks the signature."""
+    stored = content_hash(TITLE, [PRICED], Decimal("1200.00"))
+    assert signature_matches(stored, TITLE, [PRICED], Decimal("1200.00"))
+    assert not signature_matches(stored, TITLE, [replace(PRICED, **change)], Decimal("1200.00"))
+
+
+def test_tp15_an_old_approval_is_checked_by_its_own_version() -> None:
+    """TP-15: a version 1 approval verifies against what it covered; read as version 2 it fails."""
+    old = content_hash(TITLE, [CROWN], Decimal("1200.00"), version=1)
+    assert signature_matches(old, TITLE, [PRICED], Decimal("1200.00"), version=1)
+    assert not signature_matches(old, TITLE, [PRICED], Decimal("1200.00"))
+    assert not signature_matches(old, TITLE, [PRICED], Decimal("1200.00"), version=9)
 
 
 def test_tp15_money_is_serialized_as_cents_not_float() -> None:

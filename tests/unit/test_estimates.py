@@ -1,5 +1,6 @@
-"""Insurance estimates (INS-1..INS-7, TX-INS-3..5)."""
+"""Insurance estimates (INS-1..INS-9, TX-INS-1, TX-INS-3..5)."""
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -12,8 +13,12 @@ from dentaldesk.domain.estimates import (
     EstimateInput,
     EstimateTotals,
     PlanCoverage,
+    PlanLine,
     charge_insurable,
     estimate_items,
+    estimate_plan,
+    is_covered,
+    plan_inputs,
     totals,
 )
 from dentaldesk.domain.money import ZERO, from_cents
@@ -474,3 +479,71 @@ def test_ins5_dmo_without_bluebook_entry_uses_the_plans_default_copay() -> None:
     [item] = estimate_items([EstimateInput(key=1, code="D2391", category=Category.RESTORATIVE, fee=D("150.00"))], dmo)
     assert (item.primary, item.patient, item.write_off) == (D("125.00"), D("25.00"), D("0.00"))
     assert "copay 25.00" in item.explanation
+
+
+# --- INS-3 pending benefits, TX-INS-1 coverage, INS-9 one estimate per plan item ------------------
+
+
+def test_ins3_pending_benefits_reduce_the_maximum_left():
+    """INS-3: 1,500 maximum, 980 paid this year, 200 pending on posted charges: 320 left, and a
+    500.00 filling at 80 % (400.00) is estimated 320.00: the pending 200 is not promised twice."""
+    pending = replace(plan(annual_max="1500", used="980"), benefits_pending=D("200"))
+    assert pending.maximum_left == D("320.00")
+    [est] = estimate_items([item(1, "D2391", R, "500")], pending)
+    assert est.primary == D("320.00") and "maximum left 320.00" in est.explanation
+
+
+def test_ins3_pending_deductible_counts_as_met():
+    """INS-3 / INS-2: 50 deductible, 50 already taken by a posted charge not yet paid: a 180.00
+    filling is estimated (180 - 0) x 80 % = 144.00, the deductible is not taken again."""
+    pending = replace(plan(deductible="50"), deductible_pending=D("50"))
+    assert pending.deductible_left == ZERO
+    [est] = estimate_items([item(1, "D2391", R, "180")], pending)
+    assert (est.deductible, est.primary) == (ZERO, D("144.00"))
+
+
+@pytest.mark.parametrize(
+    "kind, percent, bluebook, covered",
+    [
+        (EstimationType.PERCENTAGE, {R: 80}, {}, True),
+        (EstimationType.PERCENTAGE, {R: 0}, {}, False),
+        (EstimationType.PPO, {}, {}, False),
+        (EstimationType.DMO, {}, {}, True),
+        (EstimationType.FLAT_FEE, {}, {"D2391": BluebookFacts(insurance_pays=D("40"))}, True),
+        (EstimationType.FLAT_FEE, {}, {}, False),
+    ],
+)
+def test_tx_ins1_covered_only_when_a_plan_pays_for_the_category(kind, percent, bluebook, covered):
+    """TX-INS-1: a category covered at 0 % is not covered; a DMO plan covers every code."""
+    coverage = plan(kind, percent=percent, bluebook=bluebook)
+    assert coverage.covers("D2391", R) is covered
+    assert is_covered("D2391", R, coverage, None) is covered
+
+
+def test_tx_ins1_item_in_a_zero_percent_category_is_not_insurable():
+    """TX-INS-1: a 6,200.00 orthodontic charge under a plan covering orthodontics at 0 % is not
+    insurable: no insurance, the whole fee the patient's."""
+    [est] = estimate_items([item(1, "D8080", ORTHO, "6200")], plan(percent={ORTHO: 0, R: 80}))
+    assert not est.insurable and est.insurance == ZERO and est.patient == D("6200.00")
+    assert "not covered" in est.explanation
+
+
+def test_ins9_plan_estimate_takes_planned_items_in_plan_order():
+    """INS-9 / INS-2: two D2391 (500, then 180) with 50 of deductible: the first takes it (360.00),
+    the second pays 144.00, whatever order the lines come in; a completed line is left out."""
+    lines = [
+        PlanLine(2, "D2391", R, D("180"), True, None, False, (1, 2, 2)),
+        PlanLine(1, "D2391", R, D("500"), True, None, False, (1, 1, 1)),
+        PlanLine(3, "D0120", DX, D("65"), True, None, True, (0, 0, 3)),
+    ]
+    got = estimate_plan(lines, plan(deductible="50"))
+    assert set(got) == {1, 2}
+    assert (got[1].deductible, got[1].primary) == (D("50.00"), D("360.00"))
+    assert (got[2].deductible, got[2].primary) == (ZERO, D("144.00"))
+    assert [i.key for i in plan_inputs(lines)] == [1, 2]
+
+
+def test_ins9_insurable_choice_keeps_an_item_off_insurance():
+    """INS-9 / TX-INS-1: an item the person unticked Insurable for gets no insurance."""
+    lines = [PlanLine(1, "D2391", R, D("180"), True, False, False, (1, 1, 1))]
+    assert estimate_plan(lines, plan())[1].insurance == ZERO

@@ -3,11 +3,20 @@
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dentaldesk.domain.errors import ValidationError
-from dentaldesk.domain.money import format_money, from_cents, money, parse_money, percent_of, to_cents
+from dentaldesk.domain.money import (
+    FEE_MAX,
+    PAYMENT_MAX,
+    format_money,
+    from_cents,
+    money,
+    parse_money,
+    percent_of,
+    to_cents,
+)
 from dentaldesk.domain.teeth import display_tooth, is_primary, parse_surfaces, parse_tooth
 from dentaldesk.domain.terms import ToothNumbering
 
@@ -80,17 +89,87 @@ def test_money1_cents_round_trip(cents):
     assert to_cents(from_cents(cents)) == cents
 
 
-@given(st.integers(min_value=0, max_value=10**12))
+@given(st.integers(min_value=0, max_value=99_999_99))
 def test_money1_format_then_parse_round_trip(cents):
-    """MONEY-1 (property): parse_money(format_money(x)) == x for every amount."""
+    """MONEY-1 (property): parse_money(format_money(x)) == x for every fee up to the limit."""
     value = from_cents(cents)
     assert parse_money(format_money(value)) == value
 
 
-@given(st.decimals(min_value=-(10**9), max_value=10**9, places=2))
+@given(st.decimals(min_value=-999_999, max_value=999_999, places=2))
 def test_money1_negative_amounts_round_trip_when_allowed(value):
     """MONEY-1 (property): signed amounts survive format and parse with allow_negative."""
-    assert parse_money(format_money(value), allow_negative=True) == value
+    assert parse_money(format_money(value), allow_negative=True, maximum=PAYMENT_MAX) == value
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("1,350.00", "1350.00"), ("1350", "1350.00"), ("99,999.99", "99999.99"), (".5", "0.50"), ("7.", "7.00")],
+)
+def test_money3_plain_decimals_are_read(text, expected):
+    """MONEY-3: thousands separators in groups of three, up to two decimals, up to the fee limit."""
+    assert parse_money(text) == D(expected)
+
+
+@pytest.mark.parametrize(
+    "text, why",
+    [
+        ("12,34", "not an amount"),
+        ("1,2345.00", "not an amount"),
+        ("1e3", "not an amount"),
+        ("1E3", "not an amount"),
+        ("1 350", "not an amount"),
+        ("1e30", "not an amount"),
+        ("٣٠", "not an amount"),
+        ("100,000.00", "at most 99,999.99"),
+        ("99999999999", "at most 99,999.99"),
+        ("99999999999999999.99", "at most 99,999.99"),
+    ],
+)
+def test_money3_anything_else_is_refused_with_the_reason(text, why):
+    """MONEY-3: "12,34", exponents, spaces inside, other digits and fees over 99,999.99 are refused."""
+    with pytest.raises(ValidationError) as err:
+        parse_money(text, field="fee")
+    assert why in err.value.message
+    assert err.value.field == "fee"
+
+
+def test_money3_payments_have_their_own_limit():
+    """MONEY-3: a payment or adjustment is at most 999,999.99, named in the message."""
+    assert parse_money("999,999.99", what="A payment", maximum=PAYMENT_MAX) == D("999999.99")
+    with pytest.raises(ValidationError) as err:
+        parse_money("1,000,000.00", field="amount", what="A payment", maximum=PAYMENT_MAX)
+    assert err.value.message == "A payment is at most 999,999.99."
+
+
+@pytest.mark.parametrize("value", [D("1e30"), D("NaN"), D("Infinity"), D("1.005"), 10**40, 1.5, None, True])
+def test_money3_values_from_a_service_get_the_same_checks(value):
+    """MONEY-3: a Decimal, int or anything else handed to a service passes the same checks."""
+    with pytest.raises(ValidationError):
+        parse_money(value, field="amount", maximum=PAYMENT_MAX)
+
+
+@settings(max_examples=400)
+@given(st.one_of(st.text(max_size=60), st.from_regex(r"-?\$?[0-9,. eE+-]{0,30}", fullmatch=True)))
+def test_money3_no_untyped_exception_however_malformed(text):
+    """MONEY-3 (property): any text either parses to cents within the limit or is a ValidationError."""
+    try:
+        value = parse_money(text, allow_negative=True)
+    except ValidationError as exc:
+        assert exc.field == "fee" and exc.message
+        return
+    assert value == value.quantize(D("0.01")) and abs(value) <= FEE_MAX
+
+
+@settings(max_examples=200)
+@given(st.decimals(allow_nan=True, allow_infinity=True))
+def test_money3_no_untyped_exception_from_any_decimal(value):
+    """MONEY-3 (property): any Decimal a service receives either is an amount or a ValidationError."""
+    try:
+        got = parse_money(value, maximum=PAYMENT_MAX)
+    except ValidationError:
+        return
+    assert got == value and 0 <= got <= PAYMENT_MAX
 
 
 @pytest.mark.parametrize(

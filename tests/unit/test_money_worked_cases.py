@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from dentaldesk.domain.aging import AgingBuckets, LedgerEntry, age_ledger, charge_aging_parts, release_on_claim_complete
+from dentaldesk.domain.aging import AgingBuckets, ChargeParts, LedgerEntry, age_ledger, charge_aging_parts
 from dentaldesk.domain.estimates import BluebookFacts, EstimateInput, PlanCoverage, estimate_items
 from dentaldesk.domain.fees import DmoPlanFacts, resolve_fee
 from dentaldesk.domain.tax import tax_amount
@@ -158,15 +158,28 @@ WORKED = [
     # ---------------- ICM on a new charge (TX-AGE-2..4), DOS 2025-06-30, fee 800, estimate 640
     # ICM 2: patient part 160 ages from DOS, 640 held
     pytest.param(
-        "parts", dict(icm=Icm.PATIENT_PORTION_AT_SERVICE, insurable=True), (AS_OF, D("640.00")), id="tx_age4_parts"
+        "parts",
+        dict(icm=Icm.PATIENT_PORTION_AT_SERVICE, insurable=True),
+        ChargeParts(AS_OF, D("640.00"), D("0")),
+        id="tx_age4_parts",
     ),
-    # ICM 1: whole charge held, no aged date
-    pytest.param("parts", dict(icm=Icm.AFTER_INSURANCE, insurable=True), (None, D("0.00")), id="tx_age3_parts"),
+    # ICM 1: whole charge (800) held, no aged date
+    pytest.param(
+        "parts", dict(icm=Icm.AFTER_INSURANCE, insurable=True), ChargeParts(None, D("800"), D("0")), id="tx_age3_parts"
+    ),
     # ICM 0: ages whole from DOS
-    pytest.param("parts", dict(icm=Icm.FULL_FEE_AT_SERVICE, insurable=True), (AS_OF, D("0.00")), id="tx_age2_parts"),
+    pytest.param(
+        "parts",
+        dict(icm=Icm.FULL_FEE_AT_SERVICE, insurable=True),
+        ChargeParts(AS_OF, D("0"), D("0")),
+        id="tx_age2_parts",
+    ),
     # non-insurable on ICM 1: ages whole from DOS
     pytest.param(
-        "parts", dict(icm=Icm.AFTER_INSURANCE, insurable=False), (AS_OF, D("0.00")), id="tx_age2_noninsurable"
+        "parts",
+        dict(icm=Icm.AFTER_INSURANCE, insurable=False),
+        ChargeParts(AS_OF, D("0"), D("0")),
+        id="tx_age2_noninsurable",
     ),
     # ---------------- estimates: rows are (write_off, primary, secondary, patient) per item
     # INS-1: 80% of 200 = 160; patient 200 - 160 = 40
@@ -308,13 +321,11 @@ def test_money1_worked_cases_match_hand_figures(area, given, expected):
 
 def test_tx_age3_worked_release_on_claim_complete():
     """TX-AGE-3 worked case: ICM 1 charge, final payment 2025-06-20 -> ages from 2025-06-20, 10 days, 0-30."""
-    aged_date, held = release_on_claim_complete(
-        aged_date=None, held_amount=D("0"), final_payment_date=date(2025, 6, 20)
-    )
-    # 1000 charge, insurance paid 700 -> 300 left, aged 10 days on 2025-06-30 -> 0-30
+    # 1000 charge held whole, insurance paid 700 on it -> 300 left, aged 10 days on 2025-06-30 -> 0-30
+    paid_on = date(2025, 6, 20)
     ledger = [
-        LedgerEntry(1, CHG, D("1000"), date(2025, 1, 10), aged_date, held),
-        LedgerEntry(2, TransactionKind.INSURANCE_PAYMENT, D("700"), date(2025, 6, 20)),
+        LedgerEntry(1, CHG, D("1000"), date(2025, 1, 10), None, D("1000"), released_on=paid_on),
+        LedgerEntry(2, TransactionKind.INSURANCE_PAYMENT, D("700"), paid_on, None, D("700"), released_on=paid_on),
     ]
     assert age_ledger(ledger, AS_OF) == buckets(d0_30="300")
 

@@ -44,7 +44,6 @@ from dentaldesk.db.models import (
     Patient,
     ProcedureCode,
 )
-from dentaldesk.domain.aging import release_on_claim_complete
 from dentaldesk.domain.errors import NotFound, RuleViolation, ValidationError
 from dentaldesk.domain.estimates import EstimateInput
 from dentaldesk.domain.money import ZERO, format_money
@@ -413,9 +412,10 @@ def _complete_in(
             code = session.get(ProcedureCode, charge.procedure_code_id)
             if code is not None:
                 paid_by_code[code.code] = line.paid
-        aged, held = release_on_claim_complete(
-            aged_date=charge.aged_date, held_amount=charge.held_amount, final_payment_date=final_payment_date
-        )
+        if charge.aged_date is None or charge.held_amount > 0:
+            aged, held = final_payment_date, ZERO
+        else:
+            aged, held = charge.aged_date, charge.held_amount
         if (aged, held) != (charge.aged_date, charge.held_amount):
             changes.append(
                 {

@@ -106,9 +106,10 @@ def facts_for_charge(
         items = [*ahead, EstimateInput(key=0, code=code, category=category, fee=fee)]
         estimate = estimate_items(items, terms.primary, terms.secondary)[-1]
     insurance = estimate.insurance if estimate is not None else ZERO
-    aged, held = charge_aging_parts(
+    parts = charge_aging_parts(
         fee_total=fee, insurable=is_insurable, icm=terms.icm, dos=dos, estimated_insurance=insurance
     )
+    aged, held = parts.aged_date, parts.held_amount
     return ChargeFacts(
         taxable_enabled=state.enabled,
         taxable=is_taxable,

@@ -34,7 +34,7 @@ from dentaldesk import clock
 from dentaldesk.db.models import Account, LedgerTransaction, Patient, ProcedureCode
 from dentaldesk.domain.aging import check_aged_date, check_dos
 from dentaldesk.domain.errors import NotFound, RuleViolation, ValidationError
-from dentaldesk.domain.money import ZERO, format_money, money, parse_money
+from dentaldesk.domain.money import FEE_MAX, PAYMENT_MAX, ZERO, format_money, money, parse_money
 from dentaldesk.domain.terms import Role, TransactionKind
 from dentaldesk.services.access import audit
 from dentaldesk.services.access.actor import Actor
@@ -182,11 +182,15 @@ def _paying_patient(session: Session, account: Account, patient_id: int | None) 
     return first
 
 
+_WHAT = {"fee": "A fee", "amount": "An amount", "paid": "An insurance payment", "write_off": "A write-off"}
+
+
 def amount_from(value: Decimal | str, field: str) -> Decimal:
-    """An amount a person typed or a service passed, as money; the sign is checked by the caller."""
-    if isinstance(value, str):
-        return parse_money(value, field=field, allow_negative=True)
-    return money(value)
+    """An amount a person typed or a service passed, through the one parser with its limit
+    (MONEY-3: a fee at most 99,999.99, any other amount 999,999.99); the sign is checked by the
+    caller."""
+    maximum = FEE_MAX if field == "fee" else PAYMENT_MAX
+    return parse_money(value, field=field, what=_WHAT.get(field, "An amount"), maximum=maximum, allow_negative=True)
 
 
 def check_not_future(day: dt.date, today: dt.date, field: str, what: str) -> None:

@@ -492,11 +492,10 @@ def _held_for(session: Session, tx: LedgerTransaction) -> Decimal:
         if status is not None and ClaimStatus(status) is ClaimStatus.COMPLETE:
             return ZERO
     icm = session.scalar(select(Account.icm).where(Account.id == tx.account_id))
-    _aged, held = charge_aging_parts(
+    return charge_aging_parts(
         fee_total=tx.amount,
         insurable=tx.insurable,
         icm=Icm(icm or 0),
         dos=tx.dos,
         estimated_insurance=tx.estimated_insurance,
-    )
-    return held
+    ).held_amount

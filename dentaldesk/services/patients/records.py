@@ -26,7 +26,7 @@ from dentaldesk import clock
 from dentaldesk.db.models import Account, Claim, Coverage, DentalPlan, FeeSchedule, Office, Patient
 from dentaldesk.domain.errors import NotFound, RuleViolation, ValidationError
 from dentaldesk.domain.fees import check_schedule
-from dentaldesk.domain.money import parse_money
+from dentaldesk.domain.money import PAYMENT_MAX, parse_money
 from dentaldesk.domain.records import optional_text, parse_birth_date, parse_email, required_text
 from dentaldesk.domain.terms import CoverageRank, EstimationType, Icm, Role
 from dentaldesk.services.access import audit
@@ -246,8 +246,12 @@ def _check_coverage(rank: CoverageRank, c: CoverageForm, patient_name: str) -> _
         subscriber_name=optional_text(c.subscriber_name, f"{p}_subscriber_name", "subscriber's name", max_length=160)
         or patient_name,
         subscriber_id=optional_text(c.subscriber_id, f"{p}_subscriber_id", "subscriber ID", max_length=40),
-        benefits_used=parse_money(c.benefits_used or "0", field=f"{p}_benefits_used"),
-        deductible_met=parse_money(c.deductible_met or "0", field=f"{p}_deductible_met"),
+        benefits_used=parse_money(
+            c.benefits_used or "0", field=f"{p}_benefits_used", what="Benefits used", maximum=PAYMENT_MAX
+        ),
+        deductible_met=parse_money(
+            c.deductible_met or "0", field=f"{p}_deductible_met", what="Deductible met", maximum=PAYMENT_MAX
+        ),
     )
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from dentaldesk.db.models import BluebookEntry, Coverage, DentalPlan, PlanCategory, ProcedureCode
 from dentaldesk.domain.codes import normalize_code
 from dentaldesk.domain.errors import NotFound, ValidationError
-from dentaldesk.domain.money import parse_money
+from dentaldesk.domain.money import PAYMENT_MAX, parse_money
 from dentaldesk.domain.records import (
     optional_text,
     parse_coverage_percent,
@@ -168,9 +168,9 @@ def save_dental_plan(uow: UnitOfWork, actor: Actor, plan_id: int | None, form: D
         "carrier": required_text(form.carrier, "carrier", "carrier", max_length=120),
         "group_number": optional_text(form.group_number, "group_number", "group number", max_length=40),
         "estimation_type": EstimationType(form.estimation_type),
-        "deductible": parse_money(form.deductible or "0", field="deductible"),
-        "annual_max": parse_optional_money(form.annual_max, "annual_max"),
-        "default_copay": parse_money(form.default_copay or "0", field="default_copay"),
+        "deductible": parse_money(form.deductible or "0", field="deductible", what="A deductible", maximum=PAYMENT_MAX),
+        "annual_max": parse_optional_money(form.annual_max, "annual_max", maximum=PAYMENT_MAX),
+        "default_copay": parse_money(form.default_copay or "0", field="default_copay", what="A copay"),
         "active": form.active,
     }
     terms: dict[Category, tuple[int, bool]] = {}
