@@ -44,3 +44,15 @@ def test_status_filter_and_patient_scope(demo_uow) -> None:
     assert approved and all(r.status is PlanStatus.APPROVED for r in approved)
     mine = plan_summaries(demo_uow, office_id, patient_id=patient_id)
     assert mine and all(r.patient_id == patient_id for r in mine)
+
+
+def test_tp11_the_list_keeps_the_newest_plans_with_their_own_totals(demo_uow) -> None:
+    """TP-11: with a limit, the newest plans are listed (updated last first) with the same totals as unlimited."""
+    with demo_uow:
+        office_id = demo_uow.session.scalar(select(TreatmentPlan.office_id).limit(1))
+    everything = plan_summaries(demo_uow, office_id)
+    assert [(r.updated_at, r.id) for r in everything] == sorted(
+        ((r.updated_at, r.id) for r in everything), reverse=True
+    )
+    newest = plan_summaries(demo_uow, office_id, limit=3)
+    assert newest == everything[:3]

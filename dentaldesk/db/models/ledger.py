@@ -21,7 +21,8 @@ class LedgerTransaction(Base):
 
     __tablename__ = "ledger_transaction"
     __table_args__ = (
-        Index("ix_ledger_account_dos", "account_id", "dos"),
+        # The account's ledger in its shown order (DOS, then id) without a sort, on both databases.
+        Index("ix_ledger_account_dos", "account_id", "dos", "id"),
         # Covers every column the office aging report reads, in account order (AGE-1..3).
         Index(
             "ix_ledger_aging",

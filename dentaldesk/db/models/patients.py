@@ -38,9 +38,11 @@ class Patient(Base):
     __tablename__ = "patient"
     __table_args__ = (
         UniqueConstraint("office_id", "patient_number"),
-        Index("ix_patient_last_key", "office_id", "last_name_key", "first_name_key"),
-        Index("ix_patient_first_key", "office_id", "first_name_key"),
-        Index("ix_patient_birth_date", "office_id", "birth_date"),
+        # Each search query is ordered the way its index is, ending in the id, so LIMIT stops after
+        # the rows it shows (SQLite appends the rowid to every index; PostgreSQL needs it named).
+        Index("ix_patient_last_key", "office_id", "last_name_key", "first_name_key", "id"),
+        Index("ix_patient_first_key", "office_id", "first_name_key", "id"),
+        Index("ix_patient_birth_date", "office_id", "birth_date", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

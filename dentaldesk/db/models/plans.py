@@ -10,6 +10,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -26,6 +27,9 @@ class TreatmentPlan(Base):
     """TP-2: patient, title, status, items; ``version`` guards concurrent saves (DATA-2)."""
 
     __tablename__ = "treatment_plan"
+    # The Treatments list: an office's newest plans first, read from the index in order (a LIMIT
+    # stops after the rows it shows instead of sorting every plan of the office).
+    __table_args__ = (Index("ix_treatment_plan_office_updated", "office_id", "updated_at", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id"))

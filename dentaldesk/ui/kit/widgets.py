@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QAbstractItemModel, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+
+from dentaldesk.ui.kit.table_model import RowsModel, sampled_widths
 
 
 class EmptyState(QWidget):
@@ -50,15 +52,58 @@ def hint_label(text: str, name: str = "") -> QLabel:
     return label
 
 
-def make_table(name: str) -> QTableView:
-    table = QTableView()
+class RowsTable(QTableView):
+    """A table of a :class:`RowsModel`: rows of one fixed height, columns sized from a sample.
+
+    Qt's ``ResizeToContents`` measures every cell of every row on each reset (on the GUI thread,
+    and again when the hidden table is shown); here each reset sizes the columns from a sample of
+    rows (:func:`sampled_widths`) and leaves them for the person to widen. A column set to
+    ``Stretch`` or ``Fixed`` keeps its mode.
+    """
+
+    def setModel(self, model: QAbstractItemModel | None) -> None:
+        old = self.model()
+        if isinstance(old, RowsModel):
+            old.modelReset.disconnect(self.fit_columns)
+        super().setModel(model)
+        if isinstance(model, RowsModel):
+            model.modelReset.connect(self.fit_columns)
+            self.fit_columns()
+
+    def selectRow(self, row: int) -> None:
+        """Select ``row``, first handing the view the rows up to it if it is beyond those shown."""
+        model = self.model()
+        if isinstance(model, RowsModel):
+            model.fetch_to(row)
+        super().selectRow(row)
+
+    def fit_columns(self) -> None:
+        model = self.model()
+        if not isinstance(model, RowsModel):
+            return
+        header = self.horizontalHeader()
+        widths = sampled_widths(model, self.fontMetrics(), header.fontMetrics())
+        last = len(widths) - 1
+        for column, width in enumerate(widths):
+            mode = header.sectionResizeMode(column)
+            if mode == QHeaderView.ResizeMode.Interactive and not (column == last and header.stretchLastSection()):
+                header.resizeSection(column, width)
+
+
+def make_table(name: str) -> RowsTable:
+    table = RowsTable()
     table.setObjectName(name)
     table.setAccessibleName(name.replace("_", " ").capitalize())
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setAlternatingRowColors(True)
-    table.verticalHeader().setVisible(False)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
+    table.setWordWrap(False)
+    rows = table.verticalHeader()
+    rows.setVisible(False)
+    rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    rows.setDefaultSectionSize(table.fontMetrics().height() + 10)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setStretchLastSection(True)
     return table

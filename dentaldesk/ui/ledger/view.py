@@ -279,6 +279,7 @@ class LedgerView(QWidget):
         self.model.set_rows(rows)
         if rows:
             self.table_stack.setCurrentWidget(self.table)
+            self.model.fetch_all()  # the newest rows are at the bottom, where the view opens
             self.table.scrollToBottom()
         else:
             self.table_empty.set_message(

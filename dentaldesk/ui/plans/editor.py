@@ -42,6 +42,7 @@ from dentaldesk.services.plans import (
 from dentaldesk.services.practice.codes import CodeRow, office_codes
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import run_op
+from dentaldesk.ui.kit.table_model import SAMPLE_ROWS
 from dentaldesk.ui.plans.approval_dialog import ApprovalDialog
 from dentaldesk.ui.plans.commands import (
     EditItemCommand,
@@ -95,6 +96,7 @@ class PlanEditor(QMainWindow):
         self.tree.setUniformRowHeights(True)
         header = self.tree.header()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setResizeContentsPrecision(SAMPLE_ROWS)  # sized by a sample of rows, not every item
         # The name takes what is left (elided when narrow), so Fee and Status always show.
         header.setSectionResizeMode(COLUMNS.index("Name"), QHeaderView.ResizeMode.Stretch)
         header.setStretchLastSection(False)

@@ -226,6 +226,7 @@ class ProcedureCodesWindow(SetupWindow):
     def select_office_code(self, code: str) -> None:
         for n, r in enumerate(self.office_model.rows):
             if r.code == code:
+                self.office_model.fetch_to(n)
                 self.office_table.selectionModel().select(
                     self.office_model.index(n, 0),
                     QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,

@@ -28,7 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from dentaldesk.ui.kit.context import AppContext
-from dentaldesk.ui.kit.widgets import ERROR_STYLE, HINT_STYLE, error_label, hint_label  # noqa: F401 - shared
+from dentaldesk.ui.kit.table_model import SAMPLE_ROWS
+from dentaldesk.ui.kit.widgets import ERROR_STYLE, HINT_STYLE, RowsTable, error_label, hint_label  # noqa: F401 - shared
 
 
 def plain(caption: str) -> str:
@@ -148,10 +149,20 @@ def button(text: str, name: str, *, tip: str = "") -> QPushButton:
 
 
 def fit_columns(table: QTableView, stretch: int, *, row_height: int = 24) -> None:
-    """Compact rows; every column as wide as its content except ``stretch``, which takes the rest."""
+    """Compact rows; every column as wide as its content except ``stretch``, which takes the rest.
+
+    A :class:`RowsTable` sizes its columns from a sample of rows on each reset; another table has
+    Qt size them to the content of a sample of rows (``resizeContentsPrecision``), not every row.
+    """
     header = table.horizontalHeader()
     header.setStretchLastSection(False)
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    if isinstance(table, RowsTable):
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    else:
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setResizeContentsPrecision(SAMPLE_ROWS)
     header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     table.verticalHeader().setDefaultSectionSize(row_height)
     table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    if isinstance(table, RowsTable):
+        table.fit_columns()
