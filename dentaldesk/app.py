@@ -127,6 +127,9 @@ class Startup(QObject):
 def run_gui(url: str | None = None, demo: bool = False) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("DentalDesk")
+    from dentaldesk.ui.kit.operations import install_excepthook
+
+    install_excepthook()
     startup = Startup(url, demo=demo)
     startup.start()
     startup.login.exec()

@@ -201,7 +201,7 @@ def _cmd_aging(args: argparse.Namespace) -> int:
         raise ValidationError(f"--as-of '{args.as_of}' is not a date; write it as YYYY-MM-DD.", "as_of") from None
     engine = _open(database_url(args.sub_url or args.url))
     uow = UnitOfWork.for_engine(engine)
-    with uow:
+    with uow.read():
         query = select(Office.id, Office.office_code, Office.name).order_by(Office.id)
         if args.office:
             query = query.where(Office.office_code == args.office.strip().upper())

@@ -28,7 +28,7 @@ from dentaldesk.db.migrate import upgrade  # noqa: E402
 from dentaldesk.services.uow import UnitOfWork  # noqa: E402
 
 # Fixture modules shared by several test folders (their fixtures are found by name).
-pytest_plugins = ["chart_builders", "money_practice"]
+pytest_plugins = ["chart_builders", "money_practice", "race_practice"]
 
 # Every test runs on the same day, whatever day the suite runs: the clock starts at this instant
 # (noon UTC, the same calendar day from UTC-11 to UTC+11) and runs on at the real pace. Set here,
@@ -88,6 +88,32 @@ def pg_url() -> str:
             pytest.fail(f"{PG_ENV} is not set: .ci/run must start PostgreSQL for these tests")
         pytest.skip(f"PostgreSQL tests need {PG_ENV} (set by .ci/run)")
     return url
+
+
+@pytest.fixture
+def pg_engine_new(pg_url: str) -> Iterator[Engine]:
+    """A new, migrated, empty PostgreSQL database for one test, dropped afterwards."""
+    import uuid
+
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
+    name = f"dd_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(pg_url).execution_options(isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    eng = make_engine(make_url(pg_url).set(database=name).render_as_string(hide_password=False))
+    upgrade(eng)
+    yield eng
+    eng.dispose()
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def url_of(engine: Engine) -> str:
+    """The engine's URL with its password, for a worker process."""
+    return engine.url.render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")

@@ -14,16 +14,35 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from dentaldesk.config import StorageError
 
+# How long a write waits for another workstation's write to finish before it is refused (ms).
+SQLITE_BUSY_TIMEOUT_MS = 5000
+# The execution option a unit of work sets to say how its SQLite transaction begins.
+SQLITE_BEGIN = "dentaldesk_sqlite_begin"
+
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # SQLAlchemy, not the sqlite3 module, starts transactions (see _sqlite_begin): the module's
+    # own control begins a transaction only at the first INSERT/UPDATE, which is too late.
+    dbapi_connection.isolation_level = None
     # Foreign keys on; WAL so readers never block the writer; FULL sync so a commit survives
     # a power cut (a practice's ledger is worth the few milliseconds).
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.close()
+
+
+def _sqlite_begin(conn: Any) -> None:
+    """Begin every SQLite transaction explicitly; a write action begins IMMEDIATE (DATA-1, DATA-4).
+
+    BEGIN IMMEDIATE takes the database's write lock at the start of the action (waiting up to
+    the busy timeout for another workstation's write), so what the action reads (the next patient
+    ID, the plan's version) cannot change before it writes. Reads begin DEFERRED and never wait.
+    """
+    mode = conn.get_execution_options().get(SQLITE_BEGIN, "DEFERRED")
+    conn.exec_driver_sql(f"BEGIN {mode}")
 
 
 def _prepare_sqlite_file(database: str) -> None:
@@ -52,6 +71,7 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
             _prepare_sqlite_file(parsed.database)
         engine = create_engine(url, echo=echo)
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
     elif backend == "postgresql":
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")

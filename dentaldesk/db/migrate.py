@@ -104,11 +104,16 @@ def migrate_to(engine: Engine, revision: str) -> None:
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, revision)
         return
+    from dentaldesk.db.engine import SQLITE_BEGIN
+
     with engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
-        conn.commit()
+        # The driver's own connection, outside any transaction: PRAGMA foreign_keys is a no-op
+        # inside one, and SQLAlchemy begins one (BEGIN IMMEDIATE here) at the first statement.
+        driver = conn.connection.driver_connection
+        driver.execute("PRAGMA foreign_keys=OFF")
+        conn = conn.execution_options(**{SQLITE_BEGIN: "IMMEDIATE"})
+        conn.begin()  # one transaction around every migration (Alembic joins it)
         try:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, revision)
             dangling = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
@@ -124,5 +129,4 @@ def migrate_to(engine: Engine, revision: str) -> None:
             conn.rollback()
             raise
         finally:
-            conn.exec_driver_sql("PRAGMA foreign_keys=ON")
-            conn.commit()
+            driver.execute("PRAGMA foreign_keys=ON")

@@ -554,9 +554,12 @@ def build_large(
     sixty_total = max(1, round(SIXTY_ITEM_PLANS * scale)) if plans_total else 0
     sqlite = engine.dialect.name == "sqlite"
     with engine.connect() as conn:
+        # PRAGMA synchronous cannot change inside a transaction, and SQLAlchemy begins one at
+        # the first statement: these go to the driver's connection before that.
+        driver = conn.connection.driver_connection
         if sqlite:
-            conn.exec_driver_sql("PRAGMA synchronous=OFF")
-            conn.exec_driver_sql("PRAGMA cache_size=-131072")
+            driver.execute("PRAGMA synchronous=OFF")
+            driver.execute("PRAGMA cache_size=-131072")
         try:
             report("Practice set-up", 0, 1)
             with Session(bind=conn) as session:
@@ -600,7 +603,7 @@ def build_large(
         finally:
             if sqlite:
                 conn.rollback()
-                conn.exec_driver_sql("PRAGMA synchronous=FULL")
-                conn.exec_driver_sql("PRAGMA cache_size=-2000")
+                driver.execute("PRAGMA synchronous=FULL")
+                driver.execute("PRAGMA cache_size=-2000")
     plans, ledger_rows = rows.written["treatment_plan"], rows.written["ledger_transaction"]
     return DemoCounts(practice.office_id, done, accounts, plans, ledger_rows)

@@ -102,16 +102,20 @@ def test_money2_a_negative_fee_is_refused_by_the_database(uow: UnitOfWork, pract
 
 
 def test_data2_version_check_refuses_the_second_save(uow: UnitOfWork, engine, practice) -> None:
-    """DATA-2: two sessions change one plan; the second commit raises ConflictError, the first stands."""
+    """DATA-2: two sessions change one plan; the second commit raises ConflictError, the first stands.
+
+    On SQLite a write action holds the write lock from its start (BEGIN IMMEDIATE), so the second
+    workstation's session here began as a read, read the plan, and tries to write after the first
+    committed: SQLite refuses that stale snapshot, and it comes out as a ConflictError."""
     with uow:
         plan = TreatmentPlan(office_id=practice.office_id, patient_id=practice.patient_ids[0], title="Phase 1")
         uow.session.add(plan)
         uow.commit()
         plan_id = plan.id
     first, second = UnitOfWork.for_engine(engine), UnitOfWork.for_engine(engine)
-    with first, second:
-        a = first.session.get(TreatmentPlan, plan_id)
+    with second.read(), first:
         b = second.session.get(TreatmentPlan, plan_id)
+        a = first.session.get(TreatmentPlan, plan_id)
         a.title = "Phase 1: restorations"
         first.commit()
         b.title = "Other title"

@@ -123,13 +123,13 @@ def _marks_in(session: Session, patient_id: int, include_removed: bool) -> list[
 
 def chart_marks(uow: UnitOfWork, patient_id: int, *, include_removed: bool = True) -> list[ChartMark]:
     """The patient's chart graphics, oldest first; removed ones too unless told otherwise."""
-    with uow:
+    with uow.read():
         return _marks_in(uow.session, patient_id, include_removed)
 
 
 def patient_chart(uow: UnitOfWork, patient_id: int) -> PatientChart:
     """Everything a tooth chart draws for one patient, in one read."""
-    with uow:
+    with uow.read():
         found = uow.session.execute(
             select(Patient, Office.tooth_numbering)
             .join(Office, Office.id == Patient.office_id)
@@ -158,7 +158,7 @@ def graphic_history(
     """
     if transaction_id is None and plan_item_id is None:
         raise ValidationError("Name the procedure (its transaction or plan item) to show its chart history.")
-    with uow:
+    with uow.read():
         session = uow.session
         items = {plan_item_id} if plan_item_id is not None else set()
         conditions = []

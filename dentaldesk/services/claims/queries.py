@@ -95,7 +95,7 @@ def claimable_query(patient_id: int):  # type: ignore[no-untyped-def]
 
 def claimable_charges(uow: UnitOfWork, patient_id: int) -> list[ClaimableCharge]:
     """The patient's completed insurable charges on no claim yet, in DOS order."""
-    with uow:
+    with uow.read():
         return [
             ClaimableCharge(tx.id, tx.dos, code, tx.tooth or "", tx.description, tx.amount + tx.tax)
             for tx, code, _category in uow.session.execute(claimable_query(patient_id))
@@ -154,13 +154,13 @@ def claim_summaries(session: Session, *where: object) -> list[ClaimSummary]:
 
 def open_claims(uow: UnitOfWork, account_id: int) -> list[ClaimSummary]:
     """The account's claims still waiting for the final insurance payment (TX-INS-2)."""
-    with uow:
+    with uow.read():
         return claim_summaries(uow.session, Claim.account_id == account_id, Claim.status == ClaimStatus.OPEN)
 
 
 def claim_detail(uow: UnitOfWork, claim_id: int) -> ClaimDetail:
     """A claim with its lines: what was filed, estimated and paid so far."""
-    with uow:
+    with uow.read():
         session = uow.session
         found = claim_summaries(session, Claim.id == claim_id)
         if not found:
@@ -206,7 +206,7 @@ def benefits_used_in(session: Session, coverage_id: int, year: int) -> Decimal:
 
 def benefits_used_this_year(uow: UnitOfWork, coverage_id: int, year: int | None = None) -> Decimal:
     """Benefits used from posted claims for procedures of this (or the given) year (INS-3)."""
-    with uow:
+    with uow.read():
         return benefits_used_in(uow.session, coverage_id, year or clock.today().year)
 
 
@@ -229,7 +229,7 @@ class ClaimCandidate:
 
 def claim_candidates(uow: UnitOfWork, account_id: int) -> list[ClaimCandidate]:
     """The account's patients with completed insurable charges on no claim yet (Create claim)."""
-    with uow:
+    with uow.read():
         session = uow.session
         patients = session.execute(
             select(Patient.id, Patient.first_name, Patient.last_name)

@@ -77,7 +77,7 @@ def account_aging(uow: UnitOfWork, account_id: int, as_of: dt.date | None = None
     """An account's buckets on ``as_of`` (default today) by the pure rule (AGE-1..3)."""
     as_of = as_of or clock.today()
     lt = LedgerTransaction
-    with uow:
+    with uow.read():
         session = uow.session
         if session.get(Account, account_id) is None:
             raise NotFound("This account no longer exists.", "account")
@@ -206,7 +206,7 @@ def _from_cents(cents: object) -> Decimal:
 def office_aging(uow: UnitOfWork, office_id: int, as_of: dt.date | None = None) -> OfficeAging:
     """The office aging report on ``as_of`` (default today), computed in one SQL query (AGE-1..3)."""
     as_of = as_of or clock.today()
-    with uow:
+    with uow.read():
         result = uow.session.connection().execute(office_aging_query(), aging_parameters(office_id, as_of)).all()
     rows = []
     totals = [0] * 6  # cents: the five buckets in BUCKETS order, then the credit

@@ -49,7 +49,7 @@ def account_ledger(uow: UnitOfWork, account_id: int) -> list[LedgerRow]:
     )
     rows: list[LedgerRow] = []
     balance = ZERO
-    with uow:
+    with uow.read():
         for tx, first_name, code in uow.session.execute(query):
             balance += signed_amount(tx.kind, tx.amount, tx.tax)
             credit = tx.kind in CREDIT_KINDS
@@ -107,7 +107,7 @@ class AccountFacts:
 
 def account_facts(uow: UnitOfWork, account_id: int) -> AccountFacts:
     """The account's number, guarantor, ICM and balance (the Ledger view's header)."""
-    with uow:
+    with uow.read():
         session = uow.session
         account = session.get(Account, account_id)
         if account is None:

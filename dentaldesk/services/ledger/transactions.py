@@ -188,7 +188,7 @@ def transaction_context(
     ``with_claims`` False leaves out the open claims (a planned item goes on no claim). A posted
     charge's marks include those charted while it was a plan item (as ``graphic_history`` links them).
     """
-    with uow:
+    with uow.read():
         session = uow.session
         account_id = session.scalar(select(Patient.account_id).where(Patient.id == patient_id))
         if account_id is None:
@@ -209,7 +209,7 @@ _Collector = aliased(Provider)
 
 def posted_charge(uow: UnitOfWork, transaction_id: int) -> PostedChargeView:
     """One posted charge with its claim line, for the dialog opened from the Ledger."""
-    with uow:
+    with uow.read():
         session = uow.session
         found = session.execute(
             select(LedgerTransaction, _Poster.full_name, _Producer.name, _Collector.name)

@@ -132,7 +132,7 @@ class PossibleDuplicate(RuleViolation):
 def form_choices(uow: UnitOfWork, actor: Actor) -> FormChoices:
     """The dental plans and fee schedules the patient dialog offers."""
     actor.require(EVERY_ROLE, "add patients")
-    with uow:
+    with uow.read():
         s = uow.session
         plans = tuple(
             PlanChoice(p.id, p.name, p.carrier, p.estimation_type, p.active)
@@ -182,13 +182,13 @@ def find_account(uow: UnitOfWork, actor: Actor, account_number: str) -> AccountI
     actor.require(EVERY_ROLE, "add patients")
     if not account_number.strip():
         raise ValidationError("Type the account number.", "account_number")
-    with uow:
+    with uow.read():
         return _account_info(uow.session, _find_account(uow.session, actor, account_number))
 
 
 def load_patient(uow: UnitOfWork, actor: Actor, patient_id: int) -> PatientRecord:
     actor.require(EVERY_ROLE, "edit patients")
-    with uow:
+    with uow.read():
         s = uow.session
         patient = _patient(s, actor, patient_id)
         account = s.get(Account, patient.account_id)

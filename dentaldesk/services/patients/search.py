@@ -135,7 +135,7 @@ def search_patients(uow: UnitOfWork, office_id: int, text: str, limit: int = SEA
                 )
                 queries.append((first_last, by_first))
     found: dict[int, PatientRow] = {}
-    with uow:
+    with uow.read():
         for query, order in queries:
             ordered = _rows(query).order_by(*order).limit(limit)
             for row in uow.session.execute(ordered):
@@ -145,7 +145,7 @@ def search_patients(uow: UnitOfWork, office_id: int, text: str, limit: int = SEA
 
 
 def patient_header(uow: UnitOfWork, patient_id: int) -> PatientHeader:
-    with uow:
+    with uow.read():
         found = uow.session.execute(
             select(Patient, Account, Office.office_code)
             .join(Account, Account.id == Patient.account_id)

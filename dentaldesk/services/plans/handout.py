@@ -242,7 +242,7 @@ def _approval(
 
 def load_handout(uow: UnitOfWork, plan_id: int, *, today: dt.date | None = None) -> PlanHandout:
     """Read everything the handout of one plan shows, in one unit of work (TP-4, TP-15, TP-17)."""
-    with uow:
+    with uow.read():
         return load_handout_in(uow.session, plan_id, today=today)
 
 

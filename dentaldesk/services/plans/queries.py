@@ -84,7 +84,7 @@ def plan_summaries(
         .outerjoin(items, items.c.plan_id == chosen.c.id)
         .order_by(chosen.c.updated_at.desc(), chosen.c.id.desc())
     )
-    with uow:
+    with uow.read():
         return [
             PlanSummary(
                 id=r[0],

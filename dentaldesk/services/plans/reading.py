@@ -183,7 +183,7 @@ def load_plan(uow: UnitOfWork, plan_id: int) -> PlanView:
     """The whole plan as the editor shows it: items in plan order with their tooth in the office's
     numbering, totals (TP-7), progress (TP-11), what keeps it from approval (TP-5), re-approval
     (TP-12), the latest approval and whether its signature still matches (TP-15), history (TP-2)."""
-    with uow:
+    with uow.read():
         session = uow.session
         found = session.execute(
             select(
@@ -275,7 +275,7 @@ def billing_summary_for_patient(uow: UnitOfWork, patient_id: int) -> PatientBill
     When the estimate cannot be made (coverage set up wrongly), the estimates are None: the
     header then shows only what was computed.
     """
-    with uow:
+    with uow.read():
         session = uow.session
         if session.get(Patient, patient_id) is None:
             raise NotFound("This patient no longer exists.")
@@ -352,13 +352,13 @@ def billing_summary_for_patient(uow: UnitOfWork, patient_id: int) -> PatientBill
 
 def quote_fee(uow: UnitOfWork, patient_id: int, code: str) -> FeeQuote:
     """The fee a new item of ``code`` starts with and where it comes from (TX-FEE-1..4)."""
-    with uow:
+    with uow.read():
         return quote_fee_in(uow.session, patient_id, code.strip().upper())
 
 
 def item_form_facts(uow: UnitOfWork, patient_id: int, default_provider_id: int | None = None) -> ItemFormFacts:
     """The Patient Transactions dialog's header (TX-1) and the office's active providers."""
-    with uow:
+    with uow.read():
         session = uow.session
         found = session.execute(
             select(Patient, Account.account_number, Office.office_code, Office.tooth_numbering)

@@ -107,7 +107,7 @@ def _code(uow: UnitOfWork, actor: Actor, code_id: int) -> ProcedureCode:
 
 def load_code(uow: UnitOfWork, actor: Actor, code_id: int) -> CodeForm:
     actor.require(SETUP_ROLES, "change the procedure code list")
-    with uow:
+    with uow.read():
         c = _code(uow, actor, code_id)
         return CodeForm(
             code=c.code,
@@ -208,7 +208,7 @@ def set_code_active(uow: UnitOfWork, actor: Actor, code_id: int, active: bool) -
 def master_list(uow: UnitOfWork, actor: Actor) -> list[MasterRow]:
     """The shipped master list, each code marked if the office list already holds it."""
     actor.require(SETUP_ROLES, "change the procedure code list")
-    with uow:
+    with uow.read():
         s = uow.session
         have = set(s.scalars(select(ProcedureCode.code).where(ProcedureCode.office_id == actor.office_id)))
         masters = s.scalars(select(MasterCode).where(MasterCode.active.is_(True)).order_by(MasterCode.code))
@@ -219,7 +219,7 @@ def preview_import(uow: UnitOfWork, actor: Actor, path: Path) -> ImportPreview:
     """Read a code CSV and say what importing it would add, update and refuse; nothing is saved."""
     actor.require(SETUP_ROLES, "import procedure codes")
     good, refused = read_code_csv(path)
-    with uow:
+    with uow.read():
         have = set(uow.session.scalars(select(ProcedureCode.code).where(ProcedureCode.office_id == actor.office_id)))
     codes = [d.code for _line, d in good]
     return ImportPreview(

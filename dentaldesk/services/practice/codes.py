@@ -216,7 +216,7 @@ def _code_row(c: ProcedureCode) -> CodeRow:
 
 
 def office_codes(uow: UnitOfWork, office_id: int, *, include_inactive: bool = False) -> list[CodeRow]:
-    with uow:
+    with uow.read():
         query = select(ProcedureCode).where(ProcedureCode.office_id == office_id).order_by(ProcedureCode.code)
         if not include_inactive:
             query = query.where(ProcedureCode.active.is_(True))

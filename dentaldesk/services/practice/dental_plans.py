@@ -105,7 +105,7 @@ def blank_dental_plan_form() -> DentalPlanForm:
 
 def dental_plans(uow: UnitOfWork, actor: Actor) -> list[DentalPlanRow]:
     actor.require(SETUP_ROLES, "change dental plans")
-    with uow:
+    with uow.read():
         counts = dict(
             uow.session.execute(
                 select(Coverage.dental_plan_id, func.count(Coverage.id)).group_by(Coverage.dental_plan_id)
@@ -130,7 +130,7 @@ def _amount_text(value: Decimal | None) -> str:
 
 def load_dental_plan(uow: UnitOfWork, actor: Actor, plan_id: int) -> DentalPlanForm:
     actor.require(SETUP_ROLES, "change dental plans")
-    with uow:
+    with uow.read():
         plan = _plan(uow.session, actor, plan_id)
         terms = {c.category: c for c in plan.categories}
         return DentalPlanForm(
@@ -223,7 +223,7 @@ def save_dental_plan(uow: UnitOfWork, actor: Actor, plan_id: int | None, form: D
 
 def load_bluebook(uow: UnitOfWork, actor: Actor, plan_id: int) -> list[BluebookLine]:
     actor.require(SETUP_ROLES, "change dental plans")
-    with uow:
+    with uow.read():
         _plan(uow.session, actor, plan_id)
         entries = uow.session.scalars(
             select(BluebookEntry).where(BluebookEntry.dental_plan_id == plan_id).order_by(BluebookEntry.code)

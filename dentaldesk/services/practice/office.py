@@ -37,13 +37,13 @@ class OfficeInfo:
 
 def first_office(uow: UnitOfWork) -> OfficeInfo | None:
     """The practice this database holds, or None on a new, empty database."""
-    with uow:
+    with uow.read():
         office_id = uow.session.scalar(select(Office.id).order_by(Office.id).limit(1))
     return office_info(uow, office_id) if office_id is not None else None
 
 
 def office_info(uow: UnitOfWork, office_id: int) -> OfficeInfo:
-    with uow:
+    with uow.read():
         s = uow.session
         office = s.get(Office, office_id)
         if office is None:

@@ -81,7 +81,7 @@ def _office_snapshot(office: Office) -> dict[str, object]:
 
 def load_general_settings(uow: UnitOfWork, actor: Actor) -> GeneralSettingsForm:
     actor.require(SETUP_ROLES, "change the practice settings")
-    with uow:
+    with uow.read():
         o = _office(uow.session, actor)
         return GeneralSettingsForm(
             office_code=o.office_code,
@@ -174,7 +174,7 @@ def default_schedule_name(number: int) -> str:
 def fee_schedules(uow: UnitOfWork, actor: Actor) -> list[FeeScheduleRow]:
     """Every schedule number 0 to 26, named, with how many fees each holds."""
     actor.require(SETUP_ROLES, "change fee schedules")
-    with uow:
+    with uow.read():
         s = uow.session
         named = {
             number: (name, entries)
@@ -194,7 +194,7 @@ def fee_grid(uow: UnitOfWork, actor: Actor, numbers: Sequence[int]) -> list[FeeG
     """The office's active codes x the chosen schedules (a few side by side)."""
     actor.require(SETUP_ROLES, "change fee schedules")
     shown = [check_schedule(n) for n in numbers]
-    with uow:
+    with uow.read():
         s = uow.session
         fees: dict[tuple[int, int], Decimal] = {
             (code_id, number): fee
@@ -305,7 +305,7 @@ def preview_raise(uow: UnitOfWork, actor: Actor, number: int, percent_text: str)
     actor.require(SETUP_ROLES, "change fee schedules")
     check_schedule(number)
     percent = parse_raise_percent(percent_text)
-    with uow:
+    with uow.read():
         changes = _raised_fees(uow.session, actor.office_id, number, percent)
     if not changes:
         raise ValidationError(f"Fee schedule {number} has no fees to raise yet.", "percent")

@@ -57,7 +57,7 @@ class UserForm:
 
 def list_users(uow: UnitOfWork, actor: Actor) -> list[UserRow]:
     actor.require(SETUP_ROLES, "manage users")
-    with uow:
+    with uow.read():
         rows = uow.session.execute(
             select(User, Provider.name)
             .outerjoin(Provider, Provider.id == User.provider_id)
@@ -207,7 +207,7 @@ class ProviderForm:
 
 def list_providers(uow: UnitOfWork, actor: Actor) -> list[ProviderRow]:
     """Every provider of the office, active ones first. Any role may read it (pickers need it)."""
-    with uow:
+    with uow.read():
         providers = uow.session.scalars(
             select(Provider)
             .where(Provider.office_id == actor.office_id)

@@ -3,15 +3,26 @@
 Modelled on Anki's CollectionOp: a view calls ``run_op``; a typed DentalDeskError is shown next
 to the field it names (or in a message box), and on success the change is announced so other
 views can refresh.
+
+No exception reaches Qt from here: anything else a service raises (a defect; services raise only
+typed errors) is shown as "something went wrong, nothing was saved" with its kind, and the
+traceback goes to the error log (stderr and ``errors.log`` in the data folder). Every service
+action is one transaction, so an action that failed in any way saved nothing (DATA-1).
+:func:`install_excepthook` puts the same report behind every other Qt slot.
 """
 
 from __future__ import annotations
 
+import sys
+import traceback
 from collections.abc import Callable, Mapping
+from types import TracebackType
 from typing import TypeVar
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
+from dentaldesk import clock
 from dentaldesk.domain.errors import DentalDeskError
 from dentaldesk.ui.kit.context import AppContext
 
@@ -34,6 +45,59 @@ def show_error(
     QMessageBox.warning(parent, "DentalDesk", error.message)
 
 
+def log_unexpected(exc: BaseException) -> None:
+    """Write the traceback of a defect to stderr and the error log; never raises."""
+    text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    print(text, file=sys.stderr)
+    try:
+        from dentaldesk.config import paths
+
+        folder = paths().data_dir
+        folder.mkdir(parents=True, exist_ok=True)
+        with (folder / "errors.log").open("a", encoding="utf-8") as log:
+            log.write(f"--- {clock.now_local().isoformat(timespec='seconds')}\n{text}")
+    except Exception:  # the log is a courtesy: a full disk must not hide the message box
+        pass
+
+
+def unexpected_message(exc: BaseException) -> str:
+    return (
+        "Something went wrong and the action did not finish. Nothing was saved by it.\n\n"
+        f"What happened: {type(exc).__name__}: {str(exc)[:300]}\n\n"
+        "Try again; if it happens again, tell your DentalDesk support and mention errors.log "
+        "in the DentalDesk data folder."
+    )
+
+
+def _open_box(parent: QWidget | None, icon: QMessageBox.Icon, text: str, name: str) -> QMessageBox:
+    """A message that does not block the event loop (a modal exec() inside a slot would)."""
+    box = QMessageBox(icon, "DentalDesk", text, parent=parent)
+    box.setObjectName(name)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+    return box
+
+
+def show_unexpected(parent: QWidget | None, exc: BaseException) -> None:
+    log_unexpected(exc)
+    _open_box(parent, QMessageBox.Icon.Critical, unexpected_message(exc), "unexpected_error")
+
+
+def install_excepthook() -> None:
+    """Qt slots not run through run_op get the same report instead of a crash or a silent console."""
+
+    def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        if not isinstance(exc, Exception):
+            sys.__excepthook__(kind, exc, tb)
+            return
+        if isinstance(exc, DentalDeskError):
+            _open_box(None, QMessageBox.Icon.Warning, exc.message, "refusal")
+            return
+        show_unexpected(None, exc)
+
+    sys.excepthook = hook
+
+
 def run_op(
     ctx: AppContext,
     parent: QWidget | None,
@@ -48,6 +112,9 @@ def run_op(
         result = action()
     except DentalDeskError as exc:
         show_error(parent, exc, field_labels, fallback)
+        return False, None
+    except Exception as exc:  # a defect in a service: shown, logged, never passed to Qt
+        show_unexpected(parent, exc)
         return False, None
     if changed:
         ctx.changes.changed.emit(changed)
