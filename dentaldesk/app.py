@@ -21,31 +21,31 @@ from dentaldesk.ui.shell.login import LoginDialog
 def open_database(url: str | None, *, demo: bool) -> tuple[str, Any, Any]:
     """Choose, open and migrate the database (the demo practice is built on first use).
 
-    Returns (the URL chosen, engine, office or None on an empty database).
+    Returns (the URL chosen, engine, the practice's name or None on an empty database).
     """
     from dentaldesk.config import database_url
     from dentaldesk.db.engine import make_engine
     from dentaldesk.db.migrate import is_current, upgrade
-    from dentaldesk.services.practice.office import first_office
+    from dentaldesk.services.practice.office import practice_name
     from dentaldesk.services.uow import UnitOfWork
 
     url = database_url(url, demo=demo)
     engine = make_engine(url)
     if not is_current(engine):
         upgrade(engine)
-    office = first_office(UnitOfWork.for_engine(engine))
+    office = practice_name(UnitOfWork.for_engine(engine))
     if demo and office is None:
         from dentaldesk.demo import create_demo_practice
 
         create_demo_practice(engine, size="demo")
-        office = first_office(UnitOfWork.for_engine(engine))
+        office = practice_name(UnitOfWork.for_engine(engine))
     return url, engine, office
 
 
 class DatabaseLoader(QThread):
     """Runs ``open_database`` off the GUI thread; reports on the GUI thread through signals."""
 
-    loaded = Signal(str, object, object)  # URL chosen, engine, OfficeInfo | None
+    loaded = Signal(str, object, object)  # URL chosen, engine, the practice's name or None
     failed = Signal(str)
 
     def __init__(self, url: str | None, demo: bool, parent: QObject | None = None) -> None:
@@ -97,17 +97,17 @@ class Startup(QObject):
         self.url = url
         self.ctx = AppContext(engine=engine, database=url)
         if office is None:
-            from dentaldesk.services.practice.office import first_office
+            from dentaldesk.services.practice.office import practice_name
             from dentaldesk.ui.shell.first_run import FirstRunDialog
 
             self.login.hide()
             if FirstRunDialog(self.ctx).exec() != QDialog.DialogCode.Accepted:
                 self.login.reject()
                 return
-            office = first_office(self.ctx.uow())
+            office = practice_name(self.ctx.uow())
             self.login.show()
         self.office = office
-        self.login.set_context(self.ctx, office.name)
+        self.login.set_context(self.ctx, office)
 
     def _failed(self, message: str) -> None:
         self.error = message
@@ -119,7 +119,7 @@ class Startup(QObject):
         from dentaldesk.ui.shell.main_window import MainWindow
 
         assert self.ctx is not None
-        self.window = MainWindow(self.ctx, self.office)
+        self.window = MainWindow(self.ctx)
         self.window.show()
         self.main_window_shown.emit(self.window)
 

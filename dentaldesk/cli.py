@@ -5,7 +5,11 @@
     dentaldesk demo create [--url URL] [--size demo|large]
     dentaldesk codes import FILE.csv [--url URL] [--user NAME]
     dentaldesk handout PLAN_ID -o FILE.pdf [--url URL] [--user NAME]
-    dentaldesk aging [--url URL] [--as-of DATE] [--csv] [--office ID]
+    dentaldesk aging [--url URL] [--user NAME] [--as-of DATE] [--csv] [--office ID]
+    dentaldesk audit verify [--url URL] [--user NAME]
+
+Every command that reads or changes the practice logs in as the app does: --user (or asked) and
+the password from $DENTALDESK_PASSWORD (or asked); SEC-3.
 
 Errors a person can fix print one line on stderr and exit with a non-zero code; nothing is
 overwritten.
@@ -63,12 +67,7 @@ def _parser() -> argparse.ArgumentParser:
     handout.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.pdf")
     handout.add_argument("--url", dest="sub_url", help="database URL")
     handout.add_argument(
-        "--user", help="record the handout under this user (asks the password); default: the system user"
-    )
-    handout.add_argument(
-        "--password-env",
-        default="DENTALDESK_PASSWORD",
-        help="environment variable holding the password (else it is asked for)",
+        "--user", help="your DentalDesk user name: the handout is recorded under it (asked if not given)"
     )
 
     aging = sub.add_parser("aging", help="print the office aging report: accounts with a balance, bucket totals")
@@ -76,7 +75,51 @@ def _parser() -> argparse.ArgumentParser:
     aging.add_argument("--as-of", dest="as_of", metavar="DATE", help="age as of this date, YYYY-MM-DD (default today)")
     aging.add_argument("--csv", action="store_true", help="write CSV (for a spreadsheet) instead of a table")
     aging.add_argument("--office", metavar="ID", help="office ID when the database holds several (default: the first)")
+    for command in (imp, handout, aging):
+        _login_options(command)
     return parser
+
+
+def _login_options(command: argparse.ArgumentParser) -> None:
+    """Every command that reads or changes the practice logs in as the app does (SEC-3)."""
+    if not any(a.dest == "user" for a in command._actions):
+        command.add_argument("--user", help="your DentalDesk user name (asked if not given)")
+    if not any(a.dest == "password_env" for a in command._actions):
+        command.add_argument(
+            "--password-env",
+            default="DENTALDESK_PASSWORD",
+            help="environment variable holding the password (else it is asked for)",
+        )
+
+
+def _login(args: argparse.Namespace, engine: object):  # type: ignore[no-untyped-def]
+    """Log in with --user (or asked) and the password from the environment (or asked), like the app.
+
+    Wrong passwords count towards the user name's login throttle like the login window's (SEC-4).
+    """
+    from dentaldesk.domain.errors import NotFound, ValidationError
+    from dentaldesk.services.access.actor import this_workstation
+    from dentaldesk.services.access.login import login
+    from dentaldesk.services.practice.office import practice_name
+    from dentaldesk.services.uow import UnitOfWork
+
+    if practice_name(UnitOfWork.for_engine(engine)) is None:
+        raise NotFound("This database holds no practice yet.")
+    asks = sys.stdin is not None and sys.stdin.isatty()
+    user = args.user or (input("User: ") if asks else "")
+    if not user.strip():
+        raise ValidationError("Log in: give your user name with --user.", "user")
+    password = os.environ.get(args.password_env) or (getpass.getpass("Password: ") if asks else "")
+    if not password:
+        raise ValidationError(f"Log in: put your password in ${args.password_env} or run from a terminal.", "password")
+    return login(UnitOfWork.for_engine(engine), user, password, f"{this_workstation()} (command line)")
+
+
+def _logout(engine: object, actor: object) -> None:
+    from dentaldesk.services.access.login import logout
+    from dentaldesk.services.uow import UnitOfWork
+
+    logout(UnitOfWork.for_engine(engine), actor)  # type: ignore[arg-type]
 
 
 def _open(url: str):  # type: ignore[no-untyped-def]
@@ -128,18 +171,16 @@ def _cmd_demo_create(args: argparse.Namespace) -> int:
 
 
 def _cmd_codes_import(args: argparse.Namespace) -> int:
-    from dentaldesk.services.access.actor import this_workstation
-    from dentaldesk.services.access.login import login
     from dentaldesk.services.practice.codes import import_codes
     from dentaldesk.services.uow import UnitOfWork
 
     url = database_url(args.sub_url or args.url)
     engine = _open(url)
-    uow = UnitOfWork.for_engine(engine)
-    user = args.user or input("User: ")
-    password = os.environ.get(args.password_env) or getpass.getpass("Password: ")
-    actor = login(uow, user, password, this_workstation())
-    report = import_codes(uow, actor, args.file)
+    actor = _login(args, engine)
+    try:
+        report = import_codes(UnitOfWork.for_engine(engine), actor, args.file)
+    finally:
+        _logout(engine, actor)
     for line, code, reason in report.refused:
         print(f"line {line}: {code or '(no code)'}: refused: {reason}")
     print(f"{report.added} codes added, {report.updated} updated, {len(report.refused)} refused.")
@@ -147,37 +188,22 @@ def _cmd_codes_import(args: argparse.Namespace) -> int:
 
 
 def _cmd_handout(args: argparse.Namespace) -> int:
-    """The same handout as Print and Send, written atomically, and recorded (SEC-2)."""
-    from dentaldesk.domain.errors import NotFound
+    """The same handout as Print and Send, written atomically, and recorded under the user (SEC-2)."""
     from dentaldesk.printing.handout import write_handout_pdf
-    from dentaldesk.services.access.actor import this_workstation
-    from dentaldesk.services.access.login import login
     from dentaldesk.services.plans.handout import HandoutDelivery, load_handout, record_handout
     from dentaldesk.services.uow import UnitOfWork
 
     url = database_url(args.sub_url or args.url)
     engine = _open(url)
-    actor = None
-    if args.user:
-        password = os.environ.get(args.password_env) or getpass.getpass("Password: ")
-        actor = login(UnitOfWork.for_engine(engine), args.user, password, this_workstation())
-    handout = load_handout(UnitOfWork.for_engine(engine), args.plan_id)
-    if actor is not None and handout.office.office_id != actor.office_id:
-        raise NotFound(f"Plan {args.plan_id} is not a plan of your office.", "plan")
-    path = write_handout_pdf(handout, args.output)
+    actor = _login(args, engine)
     try:
-        system_user = getpass.getuser()
-    except (OSError, KeyError):  # no login name in this environment (a service account)
-        system_user = "command line"
-    record_handout(
-        UnitOfWork.for_engine(engine),
-        actor,
-        args.plan_id,
-        HandoutDelivery.SAVED_PDF,
-        detail=str(path.resolve()),
-        username=system_user,
-        workstation=this_workstation(),
-    )
+        handout = load_handout(UnitOfWork.for_engine(engine), actor, args.plan_id)
+        path = write_handout_pdf(handout, args.output)
+        record_handout(
+            UnitOfWork.for_engine(engine), actor, args.plan_id, HandoutDelivery.SAVED_PDF, detail=str(path.resolve())
+        )
+    finally:
+        _logout(engine, actor)
     draft = " (draft: printed with the DRAFT - estimate only watermark)" if handout.is_draft else ""
     print(f"Handout of plan {args.plan_id} ({handout.title}, {handout.patient.name}) written to {path}{draft}.")
     return 0
@@ -188,11 +214,9 @@ def _cmd_aging(args: argparse.Namespace) -> int:
     import csv
     import datetime as dt
 
-    from sqlalchemy import select
-
-    from dentaldesk.db.models import Office
     from dentaldesk.domain.errors import NotFound, ValidationError
     from dentaldesk.services.ledger.aging import aging_table, office_aging
+    from dentaldesk.services.practice.office import office_info
     from dentaldesk.services.uow import UnitOfWork
 
     try:
@@ -200,18 +224,14 @@ def _cmd_aging(args: argparse.Namespace) -> int:
     except ValueError:
         raise ValidationError(f"--as-of '{args.as_of}' is not a date; write it as YYYY-MM-DD.", "as_of") from None
     engine = _open(database_url(args.sub_url or args.url))
-    uow = UnitOfWork.for_engine(engine)
-    with uow.read():
-        query = select(Office.id, Office.office_code, Office.name).order_by(Office.id)
-        if args.office:
-            query = query.where(Office.office_code == args.office.strip().upper())
-        office = uow.session.execute(query.limit(1)).first()
-    if office is None:
-        missing = (
-            f"No office {args.office} in this database." if args.office else "This database holds no practice yet."
-        )
-        raise NotFound(missing)
-    report = office_aging(uow, office.id, as_of)
+    actor = _login(args, engine)
+    try:
+        office = office_info(UnitOfWork.for_engine(engine), actor)
+        if args.office and args.office.strip().upper() != office.office_code:
+            raise NotFound(f"You work in office {office.office_code}; the report shows your own office only.")
+        report = office_aging(UnitOfWork.for_engine(engine), actor, as_of)
+    finally:
+        _logout(engine, actor)
     table = aging_table(report, plain=args.csv)
     if args.csv:
         csv.writer(sys.stdout, lineterminator="\n").writerows(table)

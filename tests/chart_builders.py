@@ -38,10 +38,11 @@ from dentaldesk.domain.terms import (
     ToothNumbering,
     TransactionKind,
 )
-from dentaldesk.services.access.login import create_user, login
+from dentaldesk.services.access.login import login
 from dentaldesk.services.chart.marks import chart_procedure
 from dentaldesk.services.ledger.posting import post_charge_in
 from dentaldesk.services.practice.codes import copy_master_codes
+from dentaldesk.services.practice.staff import UserForm, add_user
 from dentaldesk.services.uow import UnitOfWork
 
 CODES = ["D0120", "D1351", "D2391", "D2740", "D3330", "D6010", "D7140"]
@@ -64,14 +65,10 @@ class ChartedPractice:
         self.account_id: int = practice.account_id  # type: ignore[attr-defined]
         copy_master_codes(uow, self.owner, CODES)
         for username, role, name in (("dent", Role.DENTIST, "Dana Dent"), ("admin", Role.ADMIN, "Adam Admin")):
-            create_user(
+            add_user(
                 uow,
                 self.owner,
-                office_id=self.office_id,
-                username=username,
-                full_name=name,
-                role=role,
-                password=f"{username}-pass-1",
+                UserForm(username=username, full_name=name, role=role, password=f"{username}-pass-1", provider_id=None),
             )
         self.dentist = login(uow, "dent", "dent-pass-1", "op-1")
         self.admin = login(uow, "admin", "admin-pass-1", "desk-2")

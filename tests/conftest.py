@@ -154,9 +154,10 @@ class SmallPractice:
 
         from dentaldesk.db.models import Account, Patient, Provider
         from dentaldesk.domain.terms import Role
-        from dentaldesk.services.access.login import create_user, login
+        from dentaldesk.services.access.login import login
         from dentaldesk.services.patients.search import search_key
         from dentaldesk.services.practice.office import create_practice
+        from dentaldesk.services.practice.staff import UserForm, add_user
 
         self.uow = uow
         self.office_id = create_practice(
@@ -169,14 +170,16 @@ class SmallPractice:
             workstation="test-ws",
         )
         self.owner = login(uow, "owner", "owner-pass-1", "test-ws")
-        create_user(
+        add_user(
             uow,
             self.owner,
-            office_id=self.office_id,
-            username="front",
-            full_name="Fran Front",
-            role=Role.FRONT_DESK,
-            password="front-pass-1",
+            UserForm(
+                username="front",
+                full_name="Fran Front",
+                role=Role.FRONT_DESK,
+                password="front-pass-1",
+                provider_id=None,
+            ),
         )
         self.front_desk = login(uow, "front", "front-pass-1", "test-ws")
         people = [

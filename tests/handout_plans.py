@@ -44,11 +44,12 @@ from dentaldesk.domain.terms import (
     ToothNumbering,
 )
 from dentaldesk.services.access.actor import Actor
-from dentaldesk.services.access.login import create_user, login
+from dentaldesk.services.access.login import login
 from dentaldesk.services.patients.search import search_key
 from dentaldesk.services.practice.codes import copy_master_codes
 from dentaldesk.services.practice.office import create_practice
 from dentaldesk.services.practice.pricing import quote_fee_in
+from dentaldesk.services.practice.staff import UserForm, add_user
 from dentaldesk.services.uow import UnitOfWork
 
 CODES = [
@@ -134,14 +135,12 @@ def make_office(
         workstation="test-ws",
     )
     owner = login(uow, "owner", "owner-pass-1", "test-ws")
-    create_user(
+    add_user(
         uow,
         owner,
-        office_id=office_id,
-        username="front",
-        full_name="Fran Front",
-        role=Role.FRONT_DESK,
-        password="front-pass-1",
+        UserForm(
+            username="front", full_name="Fran Front", role=Role.FRONT_DESK, password="front-pass-1", provider_id=None
+        ),
     )
     front = login(uow, "front", "front-pass-1", "test-ws")
     copy_master_codes(uow, owner, CODES)

@@ -63,3 +63,35 @@ def test_the_time_is_read_from_the_one_clock() -> None:
         if pattern.search(line)
     ]
     assert offenders == []
+
+
+# Service functions that run before anyone is logged in, or that log in, lock and log out.
+UNGUARDED = {
+    "access.login.login",
+    "access.login.unlock",
+    "access.login.lock_session",
+    "access.login.logout",
+    "practice.office.practice_name",
+    "practice.office.create_practice",
+}
+
+
+def test_sec3_every_service_taking_a_unit_of_work_goes_through_the_guard() -> None:
+    """SEC-3: each public service function with a unit of work is guarded, except logging in itself."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    import dentaldesk.services as services
+
+    unguarded = []
+    for info in pkgutil.walk_packages(services.__path__, "dentaldesk.services."):
+        module = importlib.import_module(info.name)
+        for name, fn in vars(module).items():
+            if name.startswith("_") or not inspect.isfunction(fn) or fn.__module__ != info.name:
+                continue
+            params = list(inspect.signature(fn).parameters)
+            qualified = f"{info.name.removeprefix('dentaldesk.services.')}.{name}"
+            if params[:1] == ["uow"] and not hasattr(fn, "__guarded__") and qualified not in UNGUARDED:
+                unguarded.append(qualified)
+    assert unguarded == []

@@ -22,8 +22,9 @@ from sqlalchemy import func, select
 
 from dentaldesk.db.engine import make_engine
 from dentaldesk.db.models import Coverage, PlanItem, ProcedureCode, TreatmentPlan, User
+from dentaldesk.demo import DEMO_PASSWORDS
 from dentaldesk.domain.terms import PLAN_EDITOR_ROLES, PlanStatus
-from dentaldesk.services.access.login import actor_for
+from dentaldesk.services.access.login import login
 from dentaldesk.services.uow import UnitOfWork
 
 RUNS = 40
@@ -76,7 +77,7 @@ def main() -> None:
         user = uow.session.scalar(
             select(User).where(User.role.in_([r.value for r in PLAN_EDITOR_ROLES])).order_by(User.id)
         )
-        actor = actor_for(user, "benchmark")
+    actor = login(uow, user.username, DEMO_PASSWORDS[user.username], "benchmark")
     app = QApplication.instance() or QApplication([])
     editor = PlanEditor(AppContext(engine=engine, database=args.url, actor=actor), plan_id)
     editor.show()

@@ -23,8 +23,10 @@ from handout_plans import add_plan, long_plan, make_office
 
 from dentaldesk.db.engine import make_engine
 from dentaldesk.db.migrate import upgrade
+from dentaldesk.demo import DEMO_PASSWORDS
 from dentaldesk.domain.terms import ApprovalMethod, PlanStatus
 from dentaldesk.printing.handout import build_handout_pdf
+from dentaldesk.services.access.login import login
 from dentaldesk.services.plans.handout import load_handout
 from dentaldesk.services.uow import UnitOfWork
 
@@ -38,6 +40,7 @@ def main(url: str | None = None) -> int:
         engine = make_engine(f"sqlite:///{Path(folder) / 'bench.sqlite3'}")
         upgrade(engine)
         uow = UnitOfWork.for_engine(engine)
+        actor = login(uow, "frontdesk", DEMO_PASSWORDS["frontdesk"], "benchmark")
         office = make_office(uow)
         plan_id = add_plan(
             uow,
@@ -48,13 +51,13 @@ def main(url: str | None = None) -> int:
             approve=ApprovalMethod.SIGNED_AT_DESK,
             completed=10,
         )
-        handout = load_handout(uow, plan_id)
+        handout = load_handout(uow, actor, plan_id)
         pages = build_handout_pdf(handout).count(b"/Type /Page\n")  # warm fonts and imports
         total: list[float] = []
         build: list[float] = []
         for _ in range(RUNS):
             start = time.perf_counter()
-            handout = load_handout(uow, plan_id)
+            handout = load_handout(uow, actor, plan_id)
             loaded = time.perf_counter()
             build_handout_pdf(handout)
             done = time.perf_counter()

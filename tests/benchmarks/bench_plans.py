@@ -26,8 +26,9 @@ from sqlalchemy import func, select
 
 from dentaldesk.db.engine import make_engine
 from dentaldesk.db.models import ItemPrerequisite, PlanItem, ProcedureCode, Provider, TreatmentPlan, User
+from dentaldesk.demo import DEMO_PASSWORDS
 from dentaldesk.domain.terms import PLAN_EDITOR_ROLES
-from dentaldesk.services.access.login import actor_for
+from dentaldesk.services.access.login import login
 from dentaldesk.services.plans import ItemInput, New, NewItem, PlanChanges, create_plan, load_plan, save_draft
 from dentaldesk.services.uow import UnitOfWork
 
@@ -78,7 +79,7 @@ def add_60_item_plan(uow: UnitOfWork) -> int:
     with uow:
         s = uow.session
         user = s.scalar(select(User).where(User.role.in_([r.value for r in PLAN_EDITOR_ROLES])).order_by(User.id))
-        actor = actor_for(user, "benchmark")
+        name = user.username
         patient = s.scalar(select(TreatmentPlan.patient_id).limit(1))
         if patient is None:
             from dentaldesk.db.models import Patient
@@ -97,6 +98,7 @@ def add_60_item_plan(uow: UnitOfWork) -> int:
                 .order_by(ProcedureCode.code)
             )
         ]
+    actor = login(uow, name, DEMO_PASSWORDS[name], "benchmark")
     saved = create_plan(uow, actor, patient, "Benchmark: 60 items over 6 visits")
     added, linked = [], []
     for n in range(60):
@@ -127,13 +129,14 @@ def main() -> None:
         plan_id = add_60_item_plan(uow)
         print(f"added plan {plan_id}")
     plan_id, items, links = biggest_plan(uow) if args.plan is None else (args.plan, 0, 0)
-    view = load_plan(uow, plan_id)
+    reader = login(uow, "frontdesk", DEMO_PASSWORDS["frontdesk"], "benchmark")
+    view = load_plan(uow, reader, plan_id)
     items, links = len(view.items), sum(len(r.prerequisites) for r in view.items)
     print(f"plan {plan_id}: {items} items, {links} prerequisite links, {len(view.history)} history rows")
     if items < 60:
         print(f"note: this plan has {items} items, fewer than the 60 of the goal")
 
-    load_median, load_p95 = median_ms(lambda: load_plan(uow, plan_id))
+    load_median, load_p95 = median_ms(lambda: load_plan(uow, reader, plan_id))
     print(f"load_plan:                    median {load_median:6.2f} ms, p95 {load_p95:6.2f} ms (goal <= 50 ms)")
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

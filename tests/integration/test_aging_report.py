@@ -12,6 +12,7 @@ import random
 from decimal import Decimal
 
 import pytest
+from acting import staff
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, delete, insert, select, text
@@ -19,7 +20,7 @@ from sqlalchemy import Engine, delete, insert, select, text
 from dentaldesk import clock
 from dentaldesk.db.engine import make_engine
 from dentaldesk.db.migrate import upgrade
-from dentaldesk.db.models import Account, LedgerTransaction, Office, Patient
+from dentaldesk.db.models import Account, LedgerTransaction, LoginSession, Office, Patient, User
 from dentaldesk.domain.aging import AgingBuckets, LedgerEntry, age_ledger
 from dentaldesk.domain.money import ZERO, from_cents
 from dentaldesk.domain.terms import TransactionKind
@@ -152,7 +153,7 @@ def test_age2_office_aging_worked_example(engine: Engine) -> None:
             _row(TransactionKind.ADJUSTMENT, "30", _days(1), _days(1)),
         ],
     )
-    report = office_aging(UnitOfWork.for_engine(engine), office_id, AS_OF)
+    report = office_aging(UnitOfWork.for_engine(engine), staff(UnitOfWork.for_engine(engine)), AS_OF)
     assert [(r.account_number, r.guarantor) for r in report.rows] == [("0001", "Pat Number1"), ("0002", "Pat Number2")]
     assert report.rows[0].buckets == AgingBuckets(current=D("300"), d0_30=D("50"), d31_60=D("34"))
     assert report.rows[0].balance == D("384.00")
@@ -175,10 +176,10 @@ def test_age1_aging_a_past_date_leaves_out_what_was_posted_later(engine: Engine)
         ],
     )
     uow = UnitOfWork.for_engine(engine)
-    then = office_aging(uow, office_id, _days(40))
+    then = office_aging(uow, staff(uow), _days(40))
     assert [r.buckets for r in then.rows] == [AgingBuckets(d0_30=D("90"))]
-    assert office_aging(uow, office_id, AS_OF).rows == ()
-    assert account_aging(uow, account, _days(40)) == AgingBuckets(d0_30=D("90"))
+    assert office_aging(uow, staff(uow), AS_OF).rows == ()
+    assert account_aging(uow, staff(uow), account, _days(40)) == AgingBuckets(d0_30=D("90"))
 
 
 def test_age1_bucket_edges_30_60_90_days(engine: Engine) -> None:
@@ -193,9 +194,13 @@ def test_age1_bucket_edges_30_60_90_days(engine: Engine) -> None:
         patient,
         [_row(CHARGE, amount, _days(max(days, 0)), _days(days)) for days, amount in aged_days.items()],
     )
-    [row] = office_aging(UnitOfWork.for_engine(engine), office_id, AS_OF).rows
+    [row] = office_aging(UnitOfWork.for_engine(engine), staff(UnitOfWork.for_engine(engine)), AS_OF).rows
     expected = AgingBuckets(current=D("1"), d0_30=D("6"), d31_60=D("24"), d61_90=D("96"), over_90=D("128"))
-    assert row.buckets == expected == account_aging(UnitOfWork.for_engine(engine), account, AS_OF)
+    assert (
+        row.buckets
+        == expected
+        == account_aging(UnitOfWork.for_engine(engine), staff(UnitOfWork.for_engine(engine)), account, AS_OF)
+    )
 
 
 # --- SQL == the pure rule, over random ledgers ---------------------------------------------------
@@ -230,11 +235,11 @@ def ledger_rows(draw) -> list[dict]:  # type: ignore[no-untyped-def]
 
 def _assert_sql_equals_rule(engine: Engine, office_id: int, pairs, ledgers, as_of: dt.date) -> None:
     uow = UnitOfWork.for_engine(engine)
-    report = office_aging(uow, office_id, as_of)
+    report = office_aging(uow, staff(uow), as_of)
     listed = {row.account_id: row.buckets for row in report.rows}
     for (account, _patient), rows in zip(pairs, ledgers, strict=True):
         expected = _by_rule(rows, as_of)
-        assert account_aging(uow, account, as_of) == expected
+        assert account_aging(uow, staff(uow), account, as_of) == expected
         if expected.balance == 0:
             assert account not in listed
         else:
@@ -255,6 +260,8 @@ def test_age2_sql_office_aging_equals_age_ledger_on_random_ledgers(engine: Engin
         conn.execute(text("UPDATE account SET guarantor_id = NULL"))
         conn.execute(delete(Patient))
         conn.execute(delete(Account))
+        conn.execute(delete(LoginSession))
+        conn.execute(delete(User))
         conn.execute(delete(Office))
     office_id, pairs = _office_with_accounts(engine, len(ledgers))
     for (account, patient), rows in zip(pairs, ledgers, strict=True):
@@ -271,11 +278,11 @@ def test_age3_sql_office_aging_equals_age_ledger_on_the_demo_practice(demo_engin
     today = clock.today()
     listed_somewhere = 0
     for as_of in (today, today - dt.timedelta(days=45), today - dt.timedelta(days=200)):
-        report = office_aging(uow, office_id, as_of)
+        report = office_aging(uow, staff(uow), as_of)
         listed = {row.account_id: row.buckets for row in report.rows}
         listed_somewhere += len(listed)
         for account in accounts:
-            expected = account_aging(uow, account, as_of)
+            expected = account_aging(uow, staff(uow), account, as_of)
             assert listed.get(account, AgingBuckets()) == expected
     assert listed_somewhere > 0  # the demo has balances to age
 

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 
 import pytest
+from acting import staff
 from chart_builders import ChartedPractice
 from sqlalchemy import select
 
@@ -38,7 +39,7 @@ def _money_state(c: ChartedPractice) -> dict:
         "ledger": _rows(c.uow, LedgerTransaction, LedgerTransaction.account_id == c.account_id),
         "claims": _rows(c.uow, Claim, Claim.account_id == c.account_id),
         "claim_lines": _rows(c.uow, ClaimLine, ClaimLine.claim_id == c.claim_id),
-        "balance": account_ledger(c.uow, c.account_id)[-1].balance,
+        "balance": account_ledger(c.uow, staff(c.uow), c.account_id)[-1].balance,
     }
 
 
@@ -87,8 +88,8 @@ def test_tx_chart_1_removal_is_in_the_audit_log_with_before_and_after(charted: C
 def test_tx_chart_1_removed_mark_leaves_the_chart_but_not_the_history(charted: ChartedPractice) -> None:
     """TX-CHART-1: a removed mark is no longer a current mark, yet the patient's marks still list it."""
     remove_chart_graphic(charted.uow, charted.dentist, charted.crown_mark.id, "Wrong tooth")
-    current = chart_marks(charted.uow, charted.patient_id, include_removed=False)
-    everything = patient_chart(charted.uow, charted.patient_id).marks
+    current = chart_marks(charted.uow, staff(charted.uow), charted.patient_id, include_removed=False)
+    everything = patient_chart(charted.uow, staff(charted.uow), charted.patient_id).marks
     assert [m.id for m in current] == [charted.filling_mark.id]
     assert {m.id: m.removed for m in everything} == {charted.crown_mark.id: True, charted.filling_mark.id: False}
 
@@ -106,7 +107,7 @@ def test_tx_chart_1_removal_needs_a_reason(charted: ChartedPractice) -> None:
     with pytest.raises(ValidationError) as refused:
         remove_chart_graphic(charted.uow, charted.dentist, charted.crown_mark.id, "   ")
     assert refused.value.field == "reason"
-    assert not chart_marks(charted.uow, charted.patient_id)[0].removed
+    assert not chart_marks(charted.uow, staff(charted.uow), charted.patient_id)[0].removed
 
 
 def test_tx_chart_1_removing_a_missing_mark_is_refused(charted: ChartedPractice) -> None:
@@ -125,7 +126,7 @@ def test_tx_chart_2_rechart_on_another_tooth_makes_a_new_mark_and_history_shows_
     assert new.id != charted.crown_mark.id and not new.removed
     assert (new.tooth, new.code, new.status) == ("15", "D2740", GraphicStatus.COMPLETED)
     assert new.transaction_id == charted.transaction_id
-    history = graphic_history(charted.uow, transaction_id=charted.transaction_id)
+    history = graphic_history(charted.uow, staff(charted.uow), transaction_id=charted.transaction_id)
     assert [(m.id, m.tooth, m.removed) for m in history] == [
         (charted.crown_mark.id, "14", True),
         (new.id, "15", False),
@@ -140,7 +141,7 @@ def test_tx_chart_2_rechart_keeps_the_plan_item_link_and_the_money(charted: Char
     remove_chart_graphic(charted.uow, charted.dentist, charted.filling_mark.id, "Wrong surfaces")
     new = rechart(charted.uow, charted.dentist, charted.filling_mark.id, "3", "do")
     assert (new.surfaces, new.plan_item_id, new.status) == ("OD", charted.plan_item_id, GraphicStatus.PLANNED)
-    assert [m.id for m in graphic_history(charted.uow, plan_item_id=charted.plan_item_id)] == [
+    assert [m.id for m in graphic_history(charted.uow, staff(charted.uow), plan_item_id=charted.plan_item_id)] == [
         charted.filling_mark.id,
         new.id,
     ]
@@ -161,10 +162,10 @@ def test_tx_chart_2_a_procedure_is_charted_again_only_once(charted: ChartedPract
         rechart(charted.uow, charted.dentist, charted.crown_mark.id, "13", "")
 
 
-def test_tx_chart_2_history_needs_a_procedure() -> None:
+def test_tx_chart_2_history_needs_a_procedure(practice) -> None:
     """TX-CHART-2: asking for a history without naming the procedure is refused, not answered with everything."""
     with pytest.raises(ValidationError):
-        graphic_history(None, None, None)  # type: ignore[arg-type]
+        graphic_history(practice.uow, practice.owner, None, None)
 
 
 # -- bad input (ID-1, ID-2, CODE-1) --------------------------------------------------------------
@@ -281,7 +282,7 @@ def test_tx_chart_1_mark_links_only_to_the_patients_own_procedure(charted: Chart
 
 def test_chart_role_front_desk_cannot_remove_chart_or_rechart(charted: ChartedPractice) -> None:
     """CHART-ROLE (TX-CHART-1, TP-1): the chart is clinical; front desk may not remove, chart or re-chart."""
-    with pytest.raises(PermissionDenied, match="Front desk users cannot remove a chart graphic"):
+    with pytest.raises(PermissionDenied, match="Front desk users cannot change the tooth chart"):
         remove_chart_graphic(charted.uow, charted.front_desk, charted.crown_mark.id, "Wrong tooth")
     with pytest.raises(PermissionDenied):
         chart_procedure(
@@ -295,7 +296,7 @@ def test_chart_role_front_desk_cannot_remove_chart_or_rechart(charted: ChartedPr
         )
     with pytest.raises(PermissionDenied):
         rechart(charted.uow, charted.front_desk, charted.crown_mark.id, "15", "")
-    assert [m.removed for m in chart_marks(charted.uow, charted.patient_id)] == [False, False]
+    assert [m.removed for m in chart_marks(charted.uow, staff(charted.uow), charted.patient_id)] == [False, False]
     assert _audit(charted, "remove_chart_graphic") == []
 
 
@@ -327,7 +328,9 @@ def test_tp_13_completing_an_item_turns_its_planned_mark_completed(charted: Char
             == 1
         )
         charted.uow.commit()
-    mark = next(m for m in chart_marks(charted.uow, charted.patient_id) if m.id == charted.filling_mark.id)
+    mark = next(
+        m for m in chart_marks(charted.uow, staff(charted.uow), charted.patient_id) if m.id == charted.filling_mark.id
+    )
     assert (mark.status, mark.transaction_id) == (GraphicStatus.COMPLETED, charted.transaction_id)
 
 
@@ -344,7 +347,7 @@ def test_tp_12_removing_an_item_takes_its_planned_mark_off_the_chart(charted: Ch
     with charted.uow:
         graphic = charted.uow.session.get(ChartGraphic, charted.filling_mark.id)
         assert graphic is not None and graphic.removed_at is not None
-    assert [m.id for m in chart_marks(charted.uow, charted.patient_id, include_removed=False)] == [
+    assert [m.id for m in chart_marks(charted.uow, staff(charted.uow), charted.patient_id, include_removed=False)] == [
         charted.crown_mark.id
     ]
 
@@ -374,7 +377,7 @@ def test_tx_chart_1_on_the_demo_practice_a_claimed_charge_keeps_its_money(demo_u
             "ledger": _rows(demo_uow, LedgerTransaction, LedgerTransaction.account_id == account_id),
             "claims": _rows(demo_uow, Claim, Claim.account_id == account_id),
             "claim_lines": _rows(demo_uow, ClaimLine, ClaimLine.claim_id == claim_id),
-            "balance": account_ledger(demo_uow, account_id)[-1].balance,
+            "balance": account_ledger(demo_uow, staff(demo_uow), account_id)[-1].balance,
         }
 
     before = state()

@@ -11,6 +11,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from acting import staff
 from money_practice import TODAY, MoneyPractice
 from sqlalchemy import func, select
 
@@ -60,7 +61,7 @@ def _file(m: MoneyPractice, days_ago: int = 0):
 
 
 def _pay_all(m: MoneyPractice, claim_id: int, amounts: list[str], days_ago: int):
-    lines = claim_detail(m.uow, claim_id).lines
+    lines = claim_detail(m.uow, staff(m.uow), claim_id).lines
     return post_insurance_payment(
         m.uow,
         m.front_desk,
@@ -75,11 +76,11 @@ def test_tx_ins2_a_claim_files_every_completed_insurable_charge_not_yet_claimed(
     """TX-INS-2 / INS-1: the claim takes D0120 and D2391 (not the uninsurable D9972), estimates 65 + 104."""
     exam, filling, whitening = _charge(money, "D0120", 5), _charge(money, "D2391", 5), _charge(money, "D9972", 5)
     assert not whitening.insurable
-    assert [c.code for c in claimable_charges(money.uow, money.patient_id)] == ["D0120", "D2391"]
+    assert [c.code for c in claimable_charges(money.uow, staff(money.uow), money.patient_id)] == ["D0120", "D2391"]
     claim = _file(money)
     assert claim.claim_number == "1" and claim.status is ClaimStatus.OPEN
     assert claim.billed == D("245.00") and claim.estimated == D("169.00") and claim.paid == 0
-    detail = claim_detail(money.uow, claim.id)
+    detail = claim_detail(money.uow, staff(money.uow), claim.id)
     assert [(line.code, line.estimated) for line in detail.lines] == [("D0120", D("65.00")), ("D2391", D("104.00"))]
     with money.uow:
         s = money.uow.session
@@ -87,7 +88,7 @@ def test_tx_ins2_a_claim_files_every_completed_insurable_charge_not_yet_claimed(
         assert sorted(linked) == sorted([exam.transaction_id, filling.transaction_id])
         assert s.scalar(select(Office.next_claim_number)) == 2
         assert s.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.action == "create_claim")) == 1
-    assert claimable_charges(money.uow, money.patient_id) == []
+    assert claimable_charges(money.uow, staff(money.uow), money.patient_id) == []
 
 
 def test_ins2_claim_line_estimates_gives_each_line_its_estimate_and_deductible_in_dos_order(
@@ -108,7 +109,7 @@ def test_ins2_claim_line_estimates_gives_each_line_its_estimate_and_deductible_i
         exam.transaction_id: LineEstimate(estimated=D("65.00"), deductible=D("0.00")),
         filling.transaction_id: LineEstimate(estimated=D("104.00"), deductible=D("50.00")),
     }
-    detail = claim_detail(money.uow, _file(money).id)
+    detail = claim_detail(money.uow, staff(money.uow), _file(money).id)
     assert [line.estimated for line in detail.lines] == [D("65.00"), D("104.00")]
 
 
@@ -137,7 +138,10 @@ def test_an_insurance_payment_is_posted_per_line_and_lowers_the_balance(money: M
     claim = _file(money, 20)
     posted = _pay_all(money, claim.id, ["65.00", "100"], 5)
     assert posted.amount == D("165.00") and posted.balance == D("80.00")
-    assert [line.paid for line in claim_detail(money.uow, claim.id).lines] == [D("65.00"), D("100.00")]
+    assert [line.paid for line in claim_detail(money.uow, staff(money.uow), claim.id).lines] == [
+        D("65.00"),
+        D("100.00"),
+    ]
     with money.uow:
         row = money.uow.session.execute(
             select(LedgerTransaction.kind, LedgerTransaction.claim_id, LedgerTransaction.dos).where(
@@ -151,7 +155,7 @@ def test_bad_insurance_payments_are_refused_and_nothing_is_posted(money: MoneyPr
     """TX-VAL-1: a negative amount, more than the charge, nothing paid, a future date are refused."""
     _charge(money, "D0120", 20)
     claim = _file(money, 20)
-    [line] = claim_detail(money.uow, claim.id).lines
+    [line] = claim_detail(money.uow, staff(money.uow), claim.id).lines
     for paid, day, field in (("-5", 1, "paid"), ("65.01", 1, "paid"), ("0", 1, "paid"), ("10", -1, "date")):
         with pytest.raises(ValidationError) as refused:
             post_insurance_payment(
@@ -163,7 +167,7 @@ def test_bad_insurance_payments_are_refused_and_nothing_is_posted(money: MoneyPr
                 today=TODAY,
             )
         assert refused.value.field == field
-    assert claim_detail(money.uow, claim.id).summary.paid == 0
+    assert claim_detail(money.uow, staff(money.uow), claim.id).summary.paid == 0
 
 
 def test_bad_input_a_payment_on_a_complete_claim_is_refused(money: MoneyPractice) -> None:
@@ -172,7 +176,7 @@ def test_bad_input_a_payment_on_a_complete_claim_is_refused(money: MoneyPractice
     claim = _file(money, 20)
     _pay_all(money, claim.id, ["65"], 10)
     complete_claim(money.uow, money.front_desk, claim_id=claim.id, today=TODAY)
-    [line] = claim_detail(money.uow, claim.id).lines
+    [line] = claim_detail(money.uow, staff(money.uow), claim.id).lines
     with pytest.raises(RuleViolation, match="is complete") as refused:
         post_insurance_payment(
             money.uow, money.front_desk, claim_id=claim.id, paid={line.line_id: "1.00"}, paid_on=TODAY, today=TODAY
@@ -180,8 +184,8 @@ def test_bad_input_a_payment_on_a_complete_claim_is_refused(money: MoneyPractice
     assert refused.value.field == "claim"
     with pytest.raises(RuleViolation):
         complete_claim(money.uow, money.front_desk, claim_id=claim.id, today=TODAY)
-    assert claim_detail(money.uow, claim.id).summary.paid == D("65.00")
-    assert open_claims(money.uow, money.account_id) == []
+    assert claim_detail(money.uow, staff(money.uow), claim.id).summary.paid == D("65.00")
+    assert open_claims(money.uow, staff(money.uow), money.account_id) == []
 
 
 def test_tx_age3_icm1_charges_age_from_the_final_insurance_payment(money: MoneyPractice) -> None:
@@ -193,11 +197,15 @@ def test_tx_age3_icm1_charges_age_from_the_final_insurance_payment(money: MoneyP
     claim = _file(money, 60)
     _pay_all(money, claim.id, ["65", "100"], 40)
     # 45 days ago the payment was not posted and the claim was open: 245 current, 300 aged 55 days.
-    assert account_aging(money.uow, money.account_id, _day(45)) == AgingBuckets(current=D("245.00"), d31_60=D("300.00"))
+    assert account_aging(money.uow, staff(money.uow), money.account_id, _day(45)) == AgingBuckets(
+        current=D("245.00"), d31_60=D("300.00")
+    )
     done = complete_claim(money.uow, money.front_desk, claim_id=claim.id, today=TODAY)
     assert done.completed_on == _day(40) and done.released_charges == 2 and done.paid == D("165.00")
     # Today: 300 over 90 and 245 aged 40 days; the 165 paid goes to the oldest (AGE-2): 135 + 245.
-    assert account_aging(money.uow, money.account_id, TODAY) == AgingBuckets(d31_60=D("245.00"), over_90=D("135.00"))
+    assert account_aging(money.uow, staff(money.uow), money.account_id, TODAY) == AgingBuckets(
+        d31_60=D("245.00"), over_90=D("135.00")
+    )
 
 
 def test_tx_age4_icm2_the_held_insurance_portion_ages_once_the_claim_completes(money: MoneyPractice) -> None:
@@ -205,12 +213,14 @@ def test_tx_age4_icm2_the_held_insurance_portion_ages_once_the_claim_completes(m
     money.set_icm(Icm.PATIENT_PORTION_AT_SERVICE)
     filling = _charge(money, "D2391", 50)
     assert filling.aged_date == _day(50) and filling.held_amount == D("104.00")
-    assert account_aging(money.uow, money.account_id, TODAY) == AgingBuckets(current=D("104.00"), d31_60=D("76.00"))
+    assert account_aging(money.uow, staff(money.uow), money.account_id, TODAY) == AgingBuckets(
+        current=D("104.00"), d31_60=D("76.00")
+    )
     claim = _file(money, 50)
     _pay_all(money, claim.id, ["90.00"], 20)
     complete_claim(money.uow, money.front_desk, claim_id=claim.id, final_payment_date=_day(20), today=TODAY)
     # The whole charge now ages from the final payment 20 days ago; 180 - 90 paid = 90 in 0-30.
-    assert account_aging(money.uow, money.account_id, TODAY) == AgingBuckets(d0_30=D("90.00"))
+    assert account_aging(money.uow, staff(money.uow), money.account_id, TODAY) == AgingBuckets(d0_30=D("90.00"))
 
 
 def test_ins3_completing_a_claim_adds_what_was_paid_to_benefits_used(money: MoneyPractice) -> None:
@@ -221,8 +231,8 @@ def test_ins3_completing_a_claim_adds_what_was_paid_to_benefits_used(money: Mone
     _pay_all(money, claim.id, ["65", "100"], 5)
     done = complete_claim(money.uow, money.front_desk, claim_id=claim.id, today=TODAY)
     assert done.benefits_used == D("165.00") and done.deductible_met == D("50.00")
-    assert benefits_used_this_year(money.uow, money.coverage_id, TODAY.year) == D("165.00")
-    assert benefits_used_this_year(money.uow, money.coverage_id, TODAY.year - 1) == 0
+    assert benefits_used_this_year(money.uow, staff(money.uow), money.coverage_id, TODAY.year) == D("165.00")
+    assert benefits_used_this_year(money.uow, staff(money.uow), money.coverage_id, TODAY.year - 1) == 0
     with money.uow:
         primary, _secondary = load_coverages(money.uow.session, money.patient_id)
         # The next crown: 50 % of 1,350.00 with the deductible already met = 675.00 (INS-2).
@@ -261,13 +271,13 @@ def test_open_claims_lists_the_accounts_claims_waiting_for_payment(money: MoneyP
     _charge(money, "D2391", 10)
     second = _file(money, 10)
     _pay_all(money, second.id, ["50"], 2)
-    listed = open_claims(money.uow, money.account_id)
+    listed = open_claims(money.uow, staff(money.uow), money.account_id)
     assert [(c.claim_number, c.carrier, c.billed, c.estimated, c.paid) for c in listed] == [
         ("1", "Acme Dental", D("65.00"), D("65.00"), D("0.00")),
         ("2", "Acme Dental", D("180.00"), D("104.00"), D("50.00")),
     ]
     complete_claim(money.uow, money.front_desk, claim_id=first.id, today=TODAY)
-    assert [c.claim_number for c in open_claims(money.uow, money.account_id)] == ["2"]
+    assert [c.claim_number for c in open_claims(money.uow, staff(money.uow), money.account_id)] == ["2"]
 
 
 def test_tx_age3_a_final_insurance_payment_completes_the_claim_in_the_same_action(money: MoneyPractice) -> None:
@@ -275,7 +285,7 @@ def test_tx_age3_a_final_insurance_payment_completes_the_claim_in_the_same_actio
     money.set_icm(Icm.AFTER_INSURANCE)
     _charge(money, "D2391", 30)
     claim = _file(money, 30)
-    [line] = claim_detail(money.uow, claim.id).lines
+    [line] = claim_detail(money.uow, staff(money.uow), claim.id).lines
     posted = post_insurance_payment(
         money.uow,
         money.front_desk,
@@ -286,8 +296,8 @@ def test_tx_age3_a_final_insurance_payment_completes_the_claim_in_the_same_actio
         today=TODAY,
     )
     assert posted.completed is not None and posted.completed.completed_on == _day(10)
-    assert open_claims(money.uow, money.account_id) == []
-    assert account_aging(money.uow, money.account_id, TODAY) == AgingBuckets(d0_30=D("76.00"))
+    assert open_claims(money.uow, staff(money.uow), money.account_id) == []
+    assert account_aging(money.uow, staff(money.uow), money.account_id, TODAY) == AgingBuckets(d0_30=D("76.00"))
 
 
 def test_claim_candidates_list_the_patients_with_procedures_to_file(money: MoneyPractice) -> None:
@@ -296,9 +306,9 @@ def test_claim_candidates_list_the_patients_with_procedures_to_file(money: Money
 
     _charge(money, "D0120", 3)
     _charge(money, "D9972", 3)
-    [candidate] = claim_candidates(money.uow, money.account_id)
+    [candidate] = claim_candidates(money.uow, staff(money.uow), money.account_id)
     assert candidate.patient_name == "Anna Smith"
     assert [c.code for c in candidate.charges] == ["D0120"]
     assert [c.label for c in candidate.coverages] == ["Primary: Acme Dental - Acme Percentage"]
     _file(money)
-    assert claim_candidates(money.uow, money.account_id) == []
+    assert claim_candidates(money.uow, staff(money.uow), money.account_id) == []

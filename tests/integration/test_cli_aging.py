@@ -15,6 +15,12 @@ from dentaldesk.cli import main
 from dentaldesk.services.ledger.posting import post_charge, post_payment
 
 
+@pytest.fixture(autouse=True)
+def _front_desk_password(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command logs in like the app (SEC-3); the password comes from the environment."""
+    monkeypatch.setenv("DENTALDESK_PASSWORD", "front-pass-1")
+
+
 def _url(m: MoneyPractice) -> str:
     return str(m.engine.url)
 
@@ -60,7 +66,7 @@ def billed(money: MoneyPractice) -> MoneyPractice:
 
 def test_aging_prints_one_row_per_account_with_a_balance_and_the_totals(billed: MoneyPractice, capsys) -> None:
     """AGE-2/AGE-3: the table lists A1 and A2 with their buckets and a totals row; exit code 0."""
-    assert main(["aging", "--url", _url(billed), "--as-of", TODAY.isoformat()]) == 0
+    assert main(["aging", "--user", "front", "--url", _url(billed), "--as-of", TODAY.isoformat()]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "Office aging report - Test Dental (TST01) as of 2025-06-30"
     assert out[1].split() == [
@@ -83,7 +89,7 @@ def test_aging_prints_one_row_per_account_with_a_balance_and_the_totals(billed: 
 
 def test_aging_csv_is_plain_figures_a_spreadsheet_reads(billed: MoneyPractice, capsys) -> None:
     """AGE-3: --csv writes a header, the accounts and the totals, amounts without thousands commas."""
-    assert main(["aging", "--url", _url(billed), "--as-of", "2025-06-30", "--csv"]) == 0
+    assert main(["aging", "--user", "front", "--url", _url(billed), "--as-of", "2025-06-30", "--csv"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert [r["Account"] for r in rows] == ["A1", "A2", "Total"]
     assert rows[0]["Over 90"] == "950.00" and rows[0]["Balance"] == "1130.00"
@@ -92,7 +98,7 @@ def test_aging_csv_is_plain_figures_a_spreadsheet_reads(billed: MoneyPractice, c
 
 def test_aging_as_of_an_earlier_date_shows_the_ledger_as_it_stood(billed: MoneyPractice, capsys) -> None:
     """AGE-1: 50 days ago only the crown was posted, aged 50 days: 1,350.00 in 31-60."""
-    assert main(["aging", "--url", _url(billed), "--as-of", "2025-05-11", "--csv"]) == 0
+    assert main(["aging", "--user", "front", "--url", _url(billed), "--as-of", "2025-05-11", "--csv"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert [(r["Account"], r["31-60"], r["Balance"]) for r in rows] == [
         ("A1", "1350.00", "1350.00"),
@@ -102,7 +108,7 @@ def test_aging_as_of_an_earlier_date_shows_the_ledger_as_it_stood(billed: MoneyP
 
 def test_aging_a_bad_date_gives_one_line_and_exit_code_1(billed: MoneyPractice, capsys) -> None:
     """Bad input: --as-of 2025-02-30 prints one line on stderr, nothing on stdout, exit code 1."""
-    assert main(["aging", "--url", _url(billed), "--as-of", "2025-02-30"]) == 1
+    assert main(["aging", "--user", "front", "--url", _url(billed), "--as-of", "2025-02-30"]) == 1
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err.splitlines() == ["dentaldesk: --as-of '2025-02-30' is not a date; write it as YYYY-MM-DD."]
@@ -116,5 +122,15 @@ def test_aging_on_an_empty_database_says_there_is_no_practice(tmp_path: Path, ca
 
 def test_aging_defaults_to_today(billed: MoneyPractice, capsys) -> None:
     """AGE-1: without --as-of the report is as of today."""
-    assert main(["aging", "--url", _url(billed)]) == 0
+    assert main(["aging", "--user", "front", "--url", _url(billed)]) == 0
     assert capsys.readouterr().out.splitlines()[0].endswith(f"as of {clock.today().isoformat()}")
+
+
+def test_sec3_aging_needs_a_login(billed: MoneyPractice, capsys, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SEC-3: no user, or a wrong password, prints no guarantor's name; one line on stderr, exit 1."""
+    assert main(["aging", "--url", _url(billed)]) == 1
+    assert capsys.readouterr().err.splitlines() == ["dentaldesk: Log in: give your user name with --user."]
+    monkeypatch.setenv("DENTALDESK_PASSWORD", "not-the-password")
+    assert main(["aging", "--user", "front", "--url", _url(billed)]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == "" and "not right" in captured.err

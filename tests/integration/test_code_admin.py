@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from acting import staff
 from sqlalchemy import func, select
 
 from dentaldesk.db.models import AuditEvent, ProcedureCode
@@ -53,7 +54,7 @@ def code_count(uow: UnitOfWork) -> int:
 def test_code1_custom_code_is_added_with_flags_and_fee_0(uow: UnitOfWork, practice) -> None:
     """CODE-1: a custom code keeps its category, RTU's and flags; its usual fee goes into Fee 0."""
     code_id = code_admin.add_code(uow, practice.owner, custom_form())
-    [row] = office_codes(uow, practice.office_id)
+    [row] = office_codes(uow, staff(uow))
     assert (row.code, row.category, row.default_rtu, row.insurable, row.taxable) == (
         "WHITEN1",
         Category.ADJUNCTIVE,
@@ -100,7 +101,7 @@ def test_code1_duplicate_code_is_refused(uow: UnitOfWork, practice) -> None:
 def test_code4_edit_changes_name_and_flags_and_surface_implies_tooth(uow: UnitOfWork, practice) -> None:
     """CODE-1/CODE-4: edit keeps the code; Requires surface brings Requires tooth with it."""
     copy_master_codes(uow, practice.owner, ["D1110"])
-    [row] = office_codes(uow, practice.office_id)
+    [row] = office_codes(uow, staff(uow))
     form = code_admin.load_code(uow, practice.owner, row.id)
     code_admin.edit_code(
         uow,
@@ -115,7 +116,7 @@ def test_code4_edit_changes_name_and_flags_and_surface_implies_tooth(uow: UnitOf
             charts_graphic=True,
         ),
     )
-    [edited] = office_codes(uow, practice.office_id)
+    [edited] = office_codes(uow, staff(uow))
     assert (edited.code, edited.name, edited.requires_tooth, edited.requires_surface, edited.charts_graphic) == (
         "D1110",
         "Cleaning (adult)",
@@ -132,24 +133,23 @@ def test_code4_edit_changes_name_and_flags_and_surface_implies_tooth(uow: UnitOf
 def test_code3_deactivated_code_leaves_the_pickers_but_stays_on_file(uow: UnitOfWork, practice) -> None:
     """CODE-3: a deactivated code is no longer offered (office_codes) but stays in the list and comes back."""
     copy_master_codes(uow, practice.owner, ["D0120", "D0150"])
-    d0150 = next(r for r in office_codes(uow, practice.office_id) if r.code == "D0150")
+    d0150 = next(r for r in office_codes(uow, staff(uow)) if r.code == "D0150")
     code_admin.set_code_active(uow, practice.owner, d0150.id, False)
-    assert [r.code for r in office_codes(uow, practice.office_id)] == ["D0120"]
-    assert [r.code for r in office_codes(uow, practice.office_id, include_inactive=True)] == ["D0120", "D0150"]
+    assert [r.code for r in office_codes(uow, staff(uow))] == ["D0120"]
+    assert [r.code for r in office_codes(uow, staff(uow), include_inactive=True)] == ["D0120", "D0150"]
     assert [r.code for r in settings.fee_grid(uow, practice.owner, [0])] == ["D0120"]
     code_admin.set_code_active(uow, practice.owner, d0150.id, True)
-    assert len(office_codes(uow, practice.office_id)) == 2
+    assert len(office_codes(uow, staff(uow))) == 2
 
 
 def test_code3_copied_master_code_becomes_available_to_a_plan(demo_uow: UnitOfWork) -> None:
     """CODE-3 story: a code left out of the office list is copied from the master list and then found."""
     owner = login(demo_uow, "owner", "demo-owner", "ws")
-    office_id = owner.office_id
     masters = {m.code: m for m in code_admin.master_list(demo_uow, owner)}
     assert masters["D4921"].in_office is False
-    assert search_codes(office_codes(demo_uow, office_id), "D4921") == []
+    assert search_codes(office_codes(demo_uow, staff(demo_uow)), "D4921") == []
     assert copy_master_codes(demo_uow, owner, ["D4921"]) == ["D4921"]
-    [found] = search_codes(office_codes(demo_uow, office_id), "D4921")
+    [found] = search_codes(office_codes(demo_uow, staff(demo_uow)), "D4921")
     assert found.name == masters["D4921"].name
     assert next(m for m in code_admin.master_list(demo_uow, owner) if m.code == "D4921").in_office
 

@@ -9,13 +9,14 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from acting import staff
 from handout_plans import IMPLANT_AND_CROWN, add_plan, build_template, copy_template, long_plan
 from pypdf import PdfReader
 from sqlalchemy import select
 
 from dentaldesk.cli import main as cli_main
 from dentaldesk.db.models import AuditEvent, Office, PlanEvent, PlanItem, ProcedureCode
-from dentaldesk.domain.errors import DentalDeskError, NotFound, ValidationError
+from dentaldesk.domain.errors import DentalDeskError, NotFound, PermissionDenied
 from dentaldesk.domain.money import format_money
 from dentaldesk.domain.terms import PaperSize, ToothNumbering
 from dentaldesk.printing.handout import WATERMARK, build_handout_pdf, format_minutes, write_handout_pdf
@@ -69,7 +70,7 @@ def plans(practice_copy) -> dict[str, int]:
 
 
 def handout_text(uow: UnitOfWork, plan_id: int) -> tuple[list[str], str]:
-    pages = pages_text(build_handout_pdf(load_handout(uow, plan_id, today=TODAY)))
+    pages = pages_text(build_handout_pdf(load_handout(uow, staff(uow), plan_id, today=TODAY)))
     return pages, flat(" ".join(pages))
 
 
@@ -102,7 +103,7 @@ def test_handout_shows_practice_patient_plan_and_every_item_column(uow, office, 
         assert expected in text, expected
     with uow:
         descriptions = {c: d for c, d in uow.session.execute(select(ProcedureCode.code, ProcedureCode.description))}
-    handout = load_handout(uow, plans["approved"], today=TODAY)
+    handout = load_handout(uow, staff(uow), plans["approved"], today=TODAY)
     assert [i.code for i in handout.items] == [
         c for c, *_ in sorted(IMPLANT_AND_CROWN, key=lambda row: row[3] if row[3] is not None else 99)
     ]
@@ -118,7 +119,7 @@ def test_handout_shows_practice_patient_plan_and_every_item_column(uow, office, 
 
 def test_visits_have_subtotals_and_chair_time_and_plan_totals_add_up(uow, plans) -> None:
     """TP-16, TP-7, TP-14: each visit's subtotal and chair time (RTU's); fee, insurance, patient totals."""
-    handout = load_handout(uow, plans["approved"], today=TODAY)
+    handout = load_handout(uow, staff(uow), plans["approved"], today=TODAY)
     _, text = handout_text(uow, plans["approved"])
     with uow:
         rtu = {c: r for c, r in uow.session.execute(select(ProcedureCode.code, ProcedureCode.default_rtu))}
@@ -151,7 +152,7 @@ def test_page_numbers_say_page_n_of_m(uow, plans) -> None:
 
 def test_tp15_approved_plan_prints_signature_and_content_hash(uow, plans) -> None:
     """TP-15: the approval record, the drawn signature image and the content hash, no line to sign."""
-    handout = load_handout(uow, plans["approved"], today=TODAY)
+    handout = load_handout(uow, staff(uow), plans["approved"], today=TODAY)
     assert handout.approval is not None and handout.signature_covers_plan
     pdf = build_handout_pdf(handout)
     text = flat(" ".join(pages_text(pdf)))
@@ -178,7 +179,7 @@ def test_tp12_repriced_plan_shows_a_line_to_sign_not_the_old_signature(uow, plan
         ).first()
         item.fee = item.fee + Decimal("10.00")
         uow.commit()
-    handout = load_handout(uow, plans["approved"], today=TODAY)
+    handout = load_handout(uow, staff(uow), plans["approved"], today=TODAY)
     assert handout.approval is not None and not handout.signature_covers_plan
     pdf = build_handout_pdf(handout)
     text = flat(" ".join(pages_text(pdf)))
@@ -189,7 +190,7 @@ def test_tp12_repriced_plan_shows_a_line_to_sign_not_the_old_signature(uow, plan
 
 def test_half_completed_plan_marks_done_items_and_chart(uow, plans) -> None:
     """TP-11: done items carry their date, progress is shown; the chart separates done and planned teeth."""
-    handout = load_handout(uow, plans["half"], today=TODAY)
+    handout = load_handout(uow, staff(uow), plans["half"], today=TODAY)
     _, text = handout_text(uow, plans["half"])
     assert "6 of 12 items done" in text
     assert "Done Oct 8, 2026" in text and "Done Oct 28, 2026" in text
@@ -213,7 +214,7 @@ def test_id1_fdi_office_prints_fdi_numbers_on_a4(uow, plans) -> None:
         office_row.paper_size = PaperSize.A4
         office_row.tooth_numbering = ToothNumbering.FDI
         uow.commit()
-    pdf = build_handout_pdf(load_handout(uow, plans["draft"], today=TODAY))
+    pdf = build_handout_pdf(load_handout(uow, staff(uow), plans["draft"], today=TODAY))
     reader = PdfReader(io.BytesIO(pdf))
     box = reader.pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (595, 842)
@@ -225,7 +226,7 @@ def test_id1_fdi_office_prints_fdi_numbers_on_a4(uow, plans) -> None:
 def test_eighty_item_plan_breaks_across_pages_with_repeated_headers(uow, office) -> None:
     """An 80-item plan spans several pages, each with the column headers and its page number."""
     plan_id = add_plan(uow, office, long_plan(80), title="Full mouth rehabilitation")
-    handout = load_handout(uow, plan_id, today=TODAY)
+    handout = load_handout(uow, staff(uow), plan_id, today=TODAY)
     assert len(handout.items) == 80
     pages = pages_text(build_handout_pdf(handout))
     assert 4 <= len(pages) <= 6
@@ -241,7 +242,7 @@ def test_eighty_item_plan_breaks_across_pages_with_repeated_headers(uow, office)
 
 def test_handout_is_written_atomically_and_a_failed_write_leaves_nothing(uow, plans, tmp_path, monkeypatch) -> None:
     """Bad input: temp file then rename; a failure leaves the old file and no temporary file."""
-    handout = load_handout(uow, plans["draft"], today=TODAY)
+    handout = load_handout(uow, staff(uow), plans["draft"], today=TODAY)
     target = tmp_path / "out" / "plan.pdf"
     target.parent.mkdir()
     write_handout_pdf(handout, target)
@@ -253,14 +254,14 @@ def test_handout_is_written_atomically_and_a_failed_write_leaves_nothing(uow, pl
 
     monkeypatch.setattr(os, "replace", refuse)
     with pytest.raises(DentalDeskError, match="the disk is full. Nothing was written"):
-        write_handout_pdf(load_handout(uow, plans["approved"], today=TODAY), target)
+        write_handout_pdf(load_handout(uow, staff(uow), plans["approved"], today=TODAY), target)
     assert os.listdir(target.parent) == ["plan.pdf"]
     assert target.read_bytes() == first
 
 
 def test_unwritable_folder_gives_a_clear_message(uow, plans, tmp_path) -> None:
     """Bad input: a folder that cannot be written is refused with a message naming it."""
-    handout = load_handout(uow, plans["draft"], today=TODAY)
+    handout = load_handout(uow, staff(uow), plans["draft"], today=TODAY)
     with pytest.raises(DentalDeskError, match="cannot be saved in .*missing: the folder does not exist") as err:
         write_handout_pdf(handout, tmp_path / "missing" / "plan.pdf")
     assert err.value.field == "file"
@@ -283,35 +284,41 @@ def test_tp1_sec2_front_desk_print_is_written_to_history_and_audit(uow, office, 
 
 
 def test_record_handout_refuses_unknown_plan_and_anonymous_use(uow, office, plans) -> None:
-    """SEC-2: a print is always tied to a person; a plan that does not exist is named."""
-    with pytest.raises(NotFound, match="Plan 999 does not exist"):
+    """SEC-2, SEC-3: a print is always tied to a logged-in person; a plan that does not exist is named."""
+    with pytest.raises(NotFound, match="no longer exists"):
         record_handout(uow, office.owner, 999, HandoutDelivery.PRINTED)
-    with pytest.raises(ValidationError, match="user name is needed"):
+    with pytest.raises(PermissionDenied, match="Log in first"):
         record_handout(uow, None, plans["draft"], HandoutDelivery.SAVED_PDF)
 
 
-def test_cli_handout_writes_the_same_pdf_and_records_it(engine, uow, plans, tmp_path, capsys) -> None:
-    """`dentaldesk handout PLAN_ID -o FILE.pdf --url URL` writes the handout, audited."""
+def test_cli_handout_writes_the_same_pdf_and_records_it(engine, uow, plans, tmp_path, capsys, monkeypatch) -> None:
+    """`dentaldesk handout PLAN_ID -o FILE.pdf --url URL --user NAME` logs in, writes the handout, audited (SEC-3)."""
+    monkeypatch.setenv("DENTALDESK_PASSWORD", "front-pass-1")
     out = tmp_path / "batch" / "plan.pdf"
     out.parent.mkdir()
     url = str(engine.url)
-    assert cli_main(["handout", str(plans["draft"]), "-o", str(out), "--url", url]) == 0
+    assert cli_main(["handout", str(plans["draft"]), "-o", str(out), "--url", url, "--user", "front"]) == 0
     assert "DRAFT - estimate only watermark" in capsys.readouterr().out
     text = flat(" ".join(PdfReader(out).pages[i].extract_text() for i in range(len(PdfReader(out).pages))))
     assert "Implant and crown" in text and WATERMARK in text
     with uow:
         audit = uow.session.scalars(select(AuditEvent).where(AuditEvent.action == "handout_saved_pdf")).one()
-        assert audit.entity_id == plans["draft"] and audit.user_id is None and audit.username
+        assert audit.entity_id == plans["draft"] and audit.username == "front" and audit.user_id is not None
 
-    assert cli_main(["handout", str(plans["draft"]), "-o", str(tmp_path / "nope" / "x.pdf"), "--url", url]) == 1
+    assert (
+        cli_main(
+            ["handout", str(plans["draft"]), "-o", str(tmp_path / "nope" / "x.pdf"), "--url", url, "--user", "front"]
+        )
+        == 1
+    )
     assert "the folder does not exist" in capsys.readouterr().err
-    assert cli_main(["handout", "4040", "-o", str(out), "--url", url]) == 1
-    assert "Plan 4040 does not exist" in capsys.readouterr().err
+    assert cli_main(["handout", "4040", "-o", str(out), "--url", url, "--user", "front"]) == 1
+    assert "treatment plan no longer exists" in capsys.readouterr().err
 
 
 def test_ins6_uninsured_patient_pays_the_whole_fee_and_is_told_why(uow, plans) -> None:
     """INS-6 through the one estimate loader: no coverage, no insurance; the handout says so."""
-    handout = load_handout(uow, plans["uninsured"], today=TODAY)
+    handout = load_handout(uow, staff(uow), plans["uninsured"], today=TODAY)
     assert not handout.has_insurance
     assert handout.totals.insurance == Decimal("0.00") and handout.totals.patient == handout.totals.fee
     _, text = handout_text(uow, plans["uninsured"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+from acting import staff
 from pypdf import PdfReader
 from sqlalchemy import select
 
@@ -25,13 +26,13 @@ def test_tp4_tp15_demo_plans_of_every_status_print_as_their_status_demands(demo_
     assert set(first) == set(PlanStatus)
     half_done = None
     for plan_id, status in plans:
-        handout = load_handout(demo_uow, plan_id)
+        handout = load_handout(demo_uow, staff(demo_uow), plan_id)
         if status is PlanStatus.APPROVED and 0 < sum(i.completed for i in handout.items) < len(handout.items):
             half_done = plan_id
             break
     assert half_done is not None, "the demo practice has a half-completed approved plan"
     for status, plan_id in {**first, PlanStatus.APPROVED: half_done}.items():
-        handout = load_handout(demo_uow, plan_id)
+        handout = load_handout(demo_uow, staff(demo_uow), plan_id)
         pages = [p.extract_text() for p in PdfReader(io.BytesIO(build_handout_pdf(handout))).pages]
         text = " ".join(" ".join(pages).split())
         assert all((WATERMARK in page) == (status is PlanStatus.DRAFT) for page in pages), status

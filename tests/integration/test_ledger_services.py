@@ -7,6 +7,7 @@ import json
 from decimal import Decimal
 
 import pytest
+from acting import staff
 from money_practice import TODAY, MoneyPractice
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -66,7 +67,7 @@ def test_tx_age3_icm1_insurable_charge_is_held_current(money: MoneyPractice) -> 
     m.set_icm(Icm.AFTER_INSURANCE)
     posted = _charge(m, "D2391", "180.00", 200)
     assert posted.aged_date is None and posted.insurable
-    assert account_aging(m.uow, m.account_id, TODAY) == AgingBuckets(current=D("180.00"))
+    assert account_aging(m.uow, staff(m.uow), m.account_id, TODAY) == AgingBuckets(current=D("180.00"))
 
 
 def test_age2_a_payment_pays_the_oldest_charges_first(money: MoneyPractice) -> None:
@@ -79,7 +80,7 @@ def test_age2_a_payment_pays_the_oldest_charges_first(money: MoneyPractice) -> N
     assert paid.balance == D("160.00") and paid.credit == 0
     assert "Balance now 160.00" in paid.message
     # 100 pays the 80.00 over 90 days, then 20.00 of the 180.00 in 31-60 (AGE-2).
-    assert account_aging(money.uow, money.account_id, TODAY) == AgingBuckets(d31_60=D("160.00"))
+    assert account_aging(money.uow, staff(money.uow), money.account_id, TODAY) == AgingBuckets(d31_60=D("160.00"))
 
 
 def test_bad_input_a_negative_payment_is_refused_at_the_amount(money: MoneyPractice) -> None:
@@ -113,9 +114,9 @@ def test_bad_input_an_overpayment_is_kept_as_a_credit_and_said(money: MoneyPract
     assert paid.amount == D("200.00") and paid.balance == D("-20.00") and paid.credit == D("20.00")
     assert "20.00 more than the 180.00 the account owed" in paid.message
     assert "credit of 20.00" in paid.message
-    assert account_aging(money.uow, money.account_id, TODAY) == AgingBuckets(credit=D("20.00"))
+    assert account_aging(money.uow, staff(money.uow), money.account_id, TODAY) == AgingBuckets(credit=D("20.00"))
     _charge(money, "D0120", "65.00", 0)
-    assert account_aging(money.uow, money.account_id, TODAY) == AgingBuckets(d0_30=D("45.00"))
+    assert account_aging(money.uow, staff(money.uow), money.account_id, TODAY) == AgingBuckets(d0_30=D("45.00"))
 
 
 def test_a_payment_dated_in_the_future_is_refused(money: MoneyPractice) -> None:
@@ -189,7 +190,7 @@ def test_a_credit_adjustment_needs_a_reason_and_lowers_the_balance(money: MoneyP
         today=TODAY,
     )
     assert done.kind is TransactionKind.ADJUSTMENT and done.balance == D("162.00")
-    assert account_aging(money.uow, money.account_id, TODAY) == AgingBuckets(d31_60=D("162.00"))
+    assert account_aging(money.uow, staff(money.uow), money.account_id, TODAY) == AgingBuckets(d31_60=D("162.00"))
 
 
 def test_age1_a_debit_adjustment_raises_the_balance_and_ages_from_its_date(money: MoneyPractice) -> None:
@@ -205,7 +206,7 @@ def test_age1_a_debit_adjustment_raises_the_balance_and_ages_from_its_date(money
         today=TODAY,
     )
     assert done.kind is TransactionKind.CHARGE and done.balance == D("25.00")
-    assert account_aging(money.uow, money.account_id, TODAY) == AgingBuckets(d61_90=D("25.00"))
+    assert account_aging(money.uow, staff(money.uow), money.account_id, TODAY) == AgingBuckets(d61_90=D("25.00"))
     with pytest.raises(ValidationError) as refused:
         post_adjustment(
             money.uow,

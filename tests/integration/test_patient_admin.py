@@ -8,6 +8,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 import pytest
+from acting import staff
 from sqlalchemy import func, select
 
 from dentaldesk import clock
@@ -91,7 +92,7 @@ def test_patient_gets_a_system_given_id_and_a_new_account(uow: UnitOfWork, pract
     saved = pa.add_patient(uow, practice.front_desk, new_patient(icm=Icm.AFTER_INSURANCE, fee_schedule=1), today=TODAY)
     assert saved.patient_number == "1006"
     assert counts(uow)[3] == 1007
-    header = patient_header(uow, saved.patient_id)
+    header = patient_header(uow, staff(uow), saved.patient_id)
     assert (header.full_name, header.icm, header.fee_schedule, header.account_number) == (
         "Maria Lopez",
         Icm.AFTER_INSURANCE,
@@ -99,7 +100,7 @@ def test_patient_gets_a_system_given_id_and_a_new_account(uow: UnitOfWork, pract
         saved.account_number,
     )
     assert pa.find_account(uow, practice.front_desk, saved.account_number).guarantor == "Lopez, Maria"
-    assert [r.id for r in search_patients(uow, practice.office_id, "lop")] == [saved.patient_id]
+    assert [r.id for r in search_patients(uow, staff(uow), "lop")] == [saved.patient_id]
     action, before, after, username = patient_event(uow)
     assert action == "create" and before == {} and username == "front"
     assert after["patient_number"] == "1006" and after["account"]["icm"] == 1
@@ -114,7 +115,7 @@ def test_patient_joins_an_existing_account_and_sets_its_icm(uow: UnitOfWork, pra
     assert saved.account_id == practice.account_id
     assert info.icm is Icm.PATIENT_PORTION_AT_SERVICE and "Lopez, Maria" in info.members
     assert info.guarantor == "Smith, Anna"
-    assert patient_header(uow, practice.patient_ids[1]).icm is Icm.PATIENT_PORTION_AT_SERVICE
+    assert patient_header(uow, staff(uow), practice.patient_ids[1]).icm is Icm.PATIENT_PORTION_AT_SERVICE
 
 
 def test_unknown_account_number_is_refused_at_the_field(uow: UnitOfWork, practice) -> None:
@@ -202,7 +203,7 @@ def test_edit_patient_changes_details_and_moves_account_with_the_guarantor_hande
         replace(record.form, last_name="Smith-Brown", email="anna@example.org", account_number=""),
         today=TODAY,
     )
-    header = patient_header(uow, anna)
+    header = patient_header(uow, staff(uow), anna)
     assert header.full_name == "Anna Smith-Brown" and header.account_number != "A1"
     assert pa.find_account(uow, practice.owner, "A1").guarantor == "Smith, John"
     _action, before, after, _user = patient_event(uow, AuditEvent.action == "update")
@@ -214,7 +215,7 @@ def test_edit_keeps_own_name_and_birth_date_without_a_duplicate_warning(uow: Uni
     """Editing a patient never warns about the patient themself."""
     record = pa.load_patient(uow, practice.owner, practice.patient_ids[1])
     pa.edit_patient(uow, practice.owner, practice.patient_ids[1], replace(record.form, phone="555-0000"), today=TODAY)
-    assert patient_header(uow, practice.patient_ids[1]).phone == "555-0000"
+    assert patient_header(uow, staff(uow), practice.patient_ids[1]).phone == "555-0000"
 
 
 def test_tx_fee2_patient_added_with_dmo_coverage_is_charged_the_cap_fee(demo_uow: UnitOfWork) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from acting import staff
 from sqlalchemy import select
 
 from dentaldesk.db.models import PlanItem, TreatmentPlan
@@ -14,7 +15,7 @@ from dentaldesk.services.plans.queries import plan_summaries
 def test_tp7_listed_totals_equal_the_sum_of_item_fees(demo_uow) -> None:
     """TP-7/TP-11: each listed plan's total and completed total equal its items' fees, to the cent."""
     with demo_uow:
-        office_id = demo_uow.session.scalar(select(TreatmentPlan.office_id).limit(1))
+        demo_uow.session.scalar(select(TreatmentPlan.office_id).limit(1))
         expected = {}
         for plan in demo_uow.session.scalars(select(TreatmentPlan)):
             items = list(demo_uow.session.scalars(select(PlanItem).where(PlanItem.plan_id == plan.id)))
@@ -23,7 +24,7 @@ def test_tp7_listed_totals_equal_the_sum_of_item_fees(demo_uow) -> None:
                 sum((i.fee or Decimal("0.00") for i in items if i.status is ItemStatus.COMPLETED), Decimal("0.00")),
                 len(items),
             )
-    rows = plan_summaries(demo_uow, office_id)
+    rows = plan_summaries(demo_uow, staff(demo_uow))
     assert len(rows) == len(expected)
     for row in rows:
         total, done, count = expected[row.id]
@@ -40,9 +41,9 @@ def test_status_filter_and_patient_scope(demo_uow) -> None:
             .where(TreatmentPlan.status == PlanStatus.APPROVED)
             .limit(1)
         ).one()
-    approved = plan_summaries(demo_uow, office_id, status=PlanStatus.APPROVED)
+    approved = plan_summaries(demo_uow, staff(demo_uow), status=PlanStatus.APPROVED)
     assert approved and all(r.status is PlanStatus.APPROVED for r in approved)
-    mine = plan_summaries(demo_uow, office_id, patient_id=patient_id)
+    mine = plan_summaries(demo_uow, staff(demo_uow), patient_id=patient_id)
     assert mine and all(r.patient_id == patient_id for r in mine)
 
 

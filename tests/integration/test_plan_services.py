@@ -7,6 +7,7 @@ import json
 from decimal import Decimal
 
 import pytest
+from acting import staff
 from sqlalchemy import func, select, update
 
 from dentaldesk.db.models import (
@@ -163,7 +164,7 @@ def _approve(desk: Desk, plan_id: int, version: int, actor=None) -> int:
 def test_tp2_create_plan_is_a_draft_with_its_status_change_history_and_audit(desk: Desk) -> None:
     """TP-2: a new plan has patient, title, DRAFT status, the status change with its user, history, audit."""
     plan_id, version = desk.plan("  Phase 1:   restorations ")
-    view = load_plan(desk.uow, plan_id)
+    view = load_plan(desk.uow, staff(desk.uow), plan_id)
     assert (view.title, view.status, view.patient_id, view.version) == (
         "Phase 1: restorations",
         PlanStatus.DRAFT,
@@ -191,7 +192,7 @@ def test_tp6_add_item_prefills_the_fee_from_the_schedule_and_rtus_from_the_code(
     plan_id, v = desk.plan()
     item_id, v2 = desk.add(plan_id, v, "D2740", "14")
     assert v2 > v
-    row = load_plan(desk.uow, plan_id).item(item_id)
+    row = load_plan(desk.uow, staff(desk.uow), plan_id).item(item_id)
     assert (row.code, row.tooth, row.tooth_display, row.label) == ("D2740", "14", "14", "D2740 #14")
     assert (row.fee, row.schedule_fee, row.fee_source, row.is_override) == (
         Decimal("1350.00"),
@@ -206,7 +207,7 @@ def test_money2_a_fee_override_keeps_the_schedule_fee_beside_it(desk: Desk) -> N
     """MONEY-2: an override keeps the schedule fee so the discount shows; the history names both."""
     plan_id, v = desk.plan()
     item_id, v = desk.add(plan_id, v, "D2740", "14", fee="1,200.00")
-    view = load_plan(desk.uow, plan_id)
+    view = load_plan(desk.uow, staff(desk.uow), plan_id)
     row = view.item(item_id)
     assert (row.fee, row.schedule_fee, row.is_override) == (Decimal("1200.00"), Decimal("1350.00"), True)
     assert "schedule fee 1,350.00" in view.history[-1].detail
@@ -218,7 +219,7 @@ def test_money2_a_fee_override_keeps_the_schedule_fee_beside_it(desk: Desk) -> N
         ItemInput("D2740", "14", provider_id=desk.provider, fee=Decimal("1000")),
         expected_version=v,
     ).version
-    view = load_plan(desk.uow, plan_id)
+    view = load_plan(desk.uow, staff(desk.uow), plan_id)
     assert view.item(item_id).fee == Decimal("1000.00") and view.item(item_id).schedule_fee == Decimal("1350.00")
     assert view.history[-1].detail == "Changed fee of D2740 #14 from 1,200.00 to 1,000.00."
     assert view.total == Decimal("1000.00")
@@ -263,7 +264,7 @@ def test_id1_an_fdi_office_types_and_sees_fdi_teeth(desk: Desk) -> None:
         desk.uow.commit()
     plan_id, v = desk.plan()
     item_id, v = desk.add(plan_id, v, "D2740", "16")
-    row = load_plan(desk.uow, plan_id).item(item_id)
+    row = load_plan(desk.uow, staff(desk.uow), plan_id).item(item_id)
     assert (row.tooth, row.tooth_display, row.label) == ("3", "16", "D2740 #16")
     with pytest.raises(ValidationError):
         desk.add(plan_id, v, "D2740", "3")
@@ -278,7 +279,7 @@ def test_code4_a_surface_the_code_does_not_take_is_refused(desk: Desk) -> None:
     assert err.value.field == "surfaces" and "does not take surfaces" in err.value.message
     assert desk.state(plan_id) == before
     item_id, v = desk.add(plan_id, v, "D2391", "14", "om")
-    assert load_plan(desk.uow, plan_id).item(item_id).surfaces == "MO"
+    assert load_plan(desk.uow, staff(desk.uow), plan_id).item(item_id).surfaces == "MO"
     with pytest.raises(ValidationError) as err:
         desk.add(plan_id, v, "D2391", "14", "OX")
     assert err.value.field == "surfaces"
@@ -308,7 +309,7 @@ def test_tp6_a_fee_of_zero_is_a_fee_and_a_missing_fee_blocks_approval(desk: Desk
     plan_id, v = desk.plan()
     free, v = desk.add(plan_id, v, "D0120", fee="0")
     empty, v = desk.add(plan_id, v, "D1110", fee=None)
-    view = load_plan(desk.uow, plan_id)
+    view = load_plan(desk.uow, staff(desk.uow), plan_id)
     assert view.item(free).fee == Decimal("0.00") and view.item(empty).fee is None
     assert [(p.label, p.missing) for p in view.approval_problems] == [("D1110", ("fee",))]
 
@@ -329,11 +330,11 @@ def test_tp8_a_cyclic_prerequisite_is_refused_with_the_path_and_nothing_changes(
 def test_tp8_links_and_unlinks_are_kept_in_the_history_and_the_tree(desk: Desk) -> None:
     """TP-8: links show as prerequisites; unlinking removes it; both are in the history and audit."""
     plan_id, v, ids = _crown_plan(desk)
-    view = load_plan(desk.uow, plan_id)
+    view = load_plan(desk.uow, staff(desk.uow), plan_id)
     assert view.item(ids["implant"]).prerequisites == (ids["ext"],)
     assert any(h.detail == "D6010 #19 now depends on D7140 #19." for h in view.history)
     v = unlink_prerequisite(desk.uow, desk.owner, plan_id, ids["implant"], ids["ext"], expected_version=v).version
-    view = load_plan(desk.uow, plan_id)
+    view = load_plan(desk.uow, staff(desk.uow), plan_id)
     assert view.item(ids["implant"]).prerequisites == ()
     assert view.history[-1].detail == "D6010 #19 no longer depends on D7140 #19."
     with desk.uow:
@@ -347,7 +348,7 @@ def test_tp16_moving_an_item_to_a_visit_reorders_the_plan(desk: Desk) -> None:
     """TP-16: items are ordered by visit then sequence; a move is in the history."""
     plan_id, v, ids = _crown_plan(desk)
     v = move_item_to_visit(desk.uow, desk.owner, plan_id, ids["crown"], 3, expected_version=v).version
-    view = load_plan(desk.uow, plan_id)
+    view = load_plan(desk.uow, staff(desk.uow), plan_id)
     assert [row.label for row in view.items] == ["D7140 #19", "D2950 #14", "D6010 #19", "D2740 #14"]
     assert view.item(ids["crown"]).visit == 3
     assert view.history[-1].detail == "Moved D2740 #14 to visit 3."
@@ -360,7 +361,7 @@ def test_tp6_removing_an_item_takes_its_links_and_planned_chart_mark(desk: Desk)
     """TP-6/TP-8: a removed item leaves no link or planned chart mark behind; history and audit keep it."""
     plan_id, v, ids = _crown_plan(desk)
     v = remove_item(desk.uow, desk.owner, plan_id, ids["ext"], expected_version=v).version
-    view = load_plan(desk.uow, plan_id)
+    view = load_plan(desk.uow, staff(desk.uow), plan_id)
     assert ids["ext"] not in {row.id for row in view.items}
     assert view.item(ids["implant"]).prerequisites == ()
     assert view.history[-1].detail == "Removed D7140 #19 (185.00)."
@@ -414,7 +415,7 @@ def test_tp5_approving_an_incomplete_plan_is_refused_saying_which_item_lacks_wha
         _approve(desk, plan_id, v)
     assert "D2740 lacks: tooth" in err.value.message and "D0120 lacks: provider" in err.value.message
     assert desk.state(plan_id) == before
-    problems = load_plan(desk.uow, plan_id).approval_problems
+    problems = load_plan(desk.uow, staff(desk.uow), plan_id).approval_problems
     assert [(p.label, p.missing) for p in problems] == [("D2740", ("tooth",)), ("D0120", ("provider",))]
 
 
@@ -422,7 +423,7 @@ def test_tp15_approval_freezes_lines_and_total_with_the_signature_bound_to_their
     """TP-15/TP-3: approving moves DRAFT -> APPROVED, stores approver, method, signature, lines and hash."""
     plan_id, v, ids = _crown_plan(desk)
     v = _approve(desk, plan_id, v)
-    view = load_plan(desk.uow, plan_id)
+    view = load_plan(desk.uow, staff(desk.uow), plan_id)
     assert view.status is PlanStatus.APPROVED and view.approved_total == view.total == Decimal("4120.00")
     approval = view.latest_approval
     assert approval is not None
@@ -447,7 +448,7 @@ def test_tp15_approval_freezes_lines_and_total_with_the_signature_bound_to_their
         ItemInput("D2740", "14", provider_id=desk.provider, fee="1300"),
         expected_version=v,
     )
-    assert load_plan(desk.uow, plan_id).latest_approval.signature_matches is False
+    assert load_plan(desk.uow, staff(desk.uow), plan_id).latest_approval.signature_matches is False
 
 
 def test_tp15_signed_at_the_desk_needs_a_signature_and_a_name(desk: Desk) -> None:
@@ -479,7 +480,7 @@ def test_tp15_signed_at_the_desk_needs_a_signature_and_a_name(desk: Desk) -> Non
         )
     assert desk.state(plan_id) == before
     approve(desk.uow, desk.owner, plan_id, expected_version=v, approver_name="Anna Smith", method="on_paper")
-    assert load_plan(desk.uow, plan_id).latest_approval.signature_png is None
+    assert load_plan(desk.uow, staff(desk.uow), plan_id).latest_approval.signature_png is None
 
 
 # --- completing (TP-9, TP-10, TP-12, TP-13)
@@ -516,12 +517,12 @@ def test_tp13_completing_posts_the_charge_at_the_plan_price_and_tp10_completes_t
             "14",
             desk.provider,
         )
-    view = load_plan(desk.uow, plan_id)
+    view = load_plan(desk.uow, staff(desk.uow), plan_id)
     assert view.status is PlanStatus.APPROVED
     assert view.item(crown).status is ItemStatus.COMPLETED and view.item(crown).completed_on == dt.date(2026, 11, 20)
     assert (view.progress.done_items, view.progress.total_items, view.progress.percent) == (1, 2, 93)
     complete_item(desk.uow, desk.front, plan_id, exam, expected_version=v, today=TODAY)
-    view = load_plan(desk.uow, plan_id)
+    view = load_plan(desk.uow, staff(desk.uow), plan_id)
     assert view.status is PlanStatus.COMPLETED and view.progress.percent == 100
     assert "Every item is completed (TP-10)." in view.history[-1].detail
     with desk.uow:
@@ -557,10 +558,10 @@ def test_tp12_raising_an_approved_total_blocks_the_raised_items_until_a_new_appr
     v = edit_item(
         desk.uow, desk.owner, plan_id, exam, ItemInput("D0120", provider_id=desk.provider, fee="50"), expected_version=v
     ).version
-    view = load_plan(desk.uow, plan_id)
+    view = load_plan(desk.uow, staff(desk.uow), plan_id)
     assert not view.needs_reapproval and view.blocked_item_ids == frozenset()
     added, v = desk.add(plan_id, v, "D2950", "14")
-    view = load_plan(desk.uow, plan_id)
+    view = load_plan(desk.uow, staff(desk.uow), plan_id)
     assert view.needs_reapproval and view.blocked_item_ids == frozenset({added})
     assert view.history[-1].action == "needs_reapproval"
     with pytest.raises(RuleViolation) as err:
@@ -572,7 +573,7 @@ def test_tp12_raising_an_approved_total_blocks_the_raised_items_until_a_new_appr
     v = record_approval(
         desk.uow, desk.front, plan_id, expected_version=v, approver_name="Anna Smith", method=ApprovalMethod.BY_MAIL
     ).version
-    view = load_plan(desk.uow, plan_id)
+    view = load_plan(desk.uow, staff(desk.uow), plan_id)
     assert not view.needs_reapproval and view.approved_total == view.total
     complete_item(desk.uow, desk.owner, plan_id, added, expected_version=v, today=TODAY)
 
@@ -610,7 +611,7 @@ def test_tp3_cancel_needs_a_reason_and_is_final(desk: Desk) -> None:
         cancel_plan(desk.uow, desk.owner, plan_id, "  ", expected_version=v)
     assert err.value.field == "reason"
     v = cancel_plan(desk.uow, desk.owner, plan_id, "Patient moved away", expected_version=v).version
-    view = load_plan(desk.uow, plan_id)
+    view = load_plan(desk.uow, staff(desk.uow), plan_id)
     assert view.status is PlanStatus.CANCELLED and view.cancel_reason == "Patient moved away"
     assert "Reason: Patient moved away" in view.history[-1].detail
     with desk.uow:
@@ -652,7 +653,7 @@ def test_tp1_front_desk_cannot_create_or_edit_but_may_approve_and_complete(desk:
     assert desk.state(plan_id) == before
     v = _approve(desk, plan_id, v, actor=front)
     complete_item(desk.uow, front, plan_id, ids["ext"], expected_version=v, today=TODAY)
-    assert load_plan(desk.uow, plan_id).item(ids["ext"]).is_completed
+    assert load_plan(desk.uow, staff(desk.uow), plan_id).item(ids["ext"]).is_completed
 
 
 def test_data2_a_stale_version_is_refused_with_a_clear_message_and_nothing_changes(desk: Desk) -> None:
@@ -685,15 +686,15 @@ def test_data2_a_stale_version_is_refused_with_a_clear_message_and_nothing_chang
             stale()
         assert "Another workstation" in err.value.message
     assert desk.state(plan_id) == before
-    assert load_plan(desk.uow, plan_id).item(ids["crown"]).fee == Decimal("1200.00")
+    assert load_plan(desk.uow, staff(desk.uow), plan_id).item(ids["crown"]).fee == Decimal("1200.00")
 
 
 def test_data2_every_action_moves_the_version_on(desk: Desk) -> None:
     """DATA-2: save_draft with no changes still bumps the version and updated time."""
     plan_id, v = desk.plan()
-    view = load_plan(desk.uow, plan_id)
+    view = load_plan(desk.uow, staff(desk.uow), plan_id)
     saved = save_draft(desk.uow, desk.owner, plan_id, expected_version=v)
-    after = load_plan(desk.uow, plan_id)
+    after = load_plan(desk.uow, staff(desk.uow), plan_id)
     assert saved.version == after.version == v + 1 and after.updated_at >= view.updated_at
     assert after.history[-1].action == "saved"
 
@@ -718,7 +719,7 @@ def test_data1_save_draft_applies_the_working_copy_whole_or_not_at_all(desk: Des
     assert desk.state(plan_id) == before
     saved = save_draft(desk.uow, desk.owner, plan_id, batch, expected_version=v)
     assert set(saved.new_item_ids) == {1, 2}
-    view = load_plan(desk.uow, plan_id)
+    view = load_plan(desk.uow, staff(desk.uow), plan_id)
     assert view.version == saved.version == v + 1
     rct, crown30 = saved.new_item_ids[1], saved.new_item_ids[2]
     assert view.item(crown30).prerequisites == (rct,)
@@ -740,7 +741,7 @@ def test_tp14_billing_summary_without_insurance_shows_only_computed_figures(desk
     other, w = desk.plan("Cancelled one")
     _x, w = desk.add(other, w, "D7140", "1")
     cancel_plan(desk.uow, desk.owner, other, "Not needed", expected_version=w)
-    billing = billing_summary_for_patient(desk.uow, desk.patient)
+    billing = billing_summary_for_patient(desk.uow, staff(desk.uow), desk.patient)
     assert (billing.planned, billing.completed) == (Decimal("65.00"), Decimal("1350.00"))
     assert (billing.estimated_insurance, billing.estimated_patient) == (Decimal("0.00"), Decimal("65.00"))
 
@@ -776,7 +777,7 @@ def test_tp14_billing_summary_estimates_insurance_over_planned_items_in_plan_ord
     plan_id, v = desk.plan()
     _filling, v = desk.add(plan_id, v, "D2391", "14", "O")  # 195.00
     _exam, v = desk.add(plan_id, v, "D0120")  # 65.00
-    billing = billing_summary_for_patient(desk.uow, desk.patient)
+    billing = billing_summary_for_patient(desk.uow, staff(desk.uow), desk.patient)
     # (195 - 50) x 80% = 116.00; exam 65 x 100% = 65.00.
     assert billing.planned == Decimal("260.00")
     assert billing.estimated_insurance == Decimal("181.00")
@@ -838,7 +839,7 @@ def test_tx_tax2_an_item_kept_with_taxable_unticked_completes_untaxed_unless_pro
     _tax(desk, method, "D2740")
     plan_id, v = desk.plan()
     crown, v = desk.add(plan_id, v, "D2740", "14", fee="1000.00", taxable_override=False)
-    assert load_plan(desk.uow, plan_id).item(crown).taxable_override is False
+    assert load_plan(desk.uow, staff(desk.uow), plan_id).item(crown).taxable_override is False
     v = _approve(desk, plan_id, v)
     complete_item(desk.uow, desk.front, plan_id, crown, expected_version=v, today=TODAY)
     charge = _charge_of(desk, crown)
@@ -850,7 +851,7 @@ def test_tx_tax2_an_item_left_at_the_default_is_taxed_as_its_code_says(desk: Des
     _tax(desk, TaxMethod.NON_PRO_RATA, "D2740")
     plan_id, v = desk.plan()
     crown, v = desk.add(plan_id, v, "D2740", "14", fee="1000.00")
-    assert load_plan(desk.uow, plan_id).item(crown).taxable_override is None
+    assert load_plan(desk.uow, staff(desk.uow), plan_id).item(crown).taxable_override is None
     v = _approve(desk, plan_id, v)
     complete_item(desk.uow, desk.front, plan_id, crown, expected_version=v, today=TODAY)
     assert _charge_of(desk, crown).tax == Decimal("60.00")
@@ -862,7 +863,7 @@ def test_tx_ins1_an_item_kept_off_insurance_is_not_estimated_and_posts_a_non_ins
     _cover(desk)
     plan_id, v = desk.plan()
     filling, v = desk.add(plan_id, v, "D2391", "14", "O", fee="200.00", insurable_override=False)
-    assert billing_summary_for_patient(desk.uow, desk.patient).estimated_insurance == Decimal("0.00")
+    assert billing_summary_for_patient(desk.uow, staff(desk.uow), desk.patient).estimated_insurance == Decimal("0.00")
     v = edit_item(
         desk.uow,
         desk.owner,
@@ -871,7 +872,7 @@ def test_tx_ins1_an_item_kept_off_insurance_is_not_estimated_and_posts_a_non_ins
         ItemInput("D2391", "14", "O", provider_id=desk.provider, fee="200.00"),
         expected_version=v,
     ).version
-    assert billing_summary_for_patient(desk.uow, desk.patient).estimated_insurance == Decimal("160.00")
+    assert billing_summary_for_patient(desk.uow, staff(desk.uow), desk.patient).estimated_insurance == Decimal("160.00")
     v = save_draft(
         desk.uow,
         desk.owner,
@@ -886,9 +887,9 @@ def test_tx_ins1_an_item_kept_off_insurance_is_not_estimated_and_posts_a_non_ins
         ),
         expected_version=v,
     ).version
-    view = load_plan(desk.uow, plan_id)
+    view = load_plan(desk.uow, staff(desk.uow), plan_id)
     assert view.item(filling).insurable_override is False
-    [line] = [i for visit in load_handout(desk.uow, plan_id, today=TODAY).visits for i in visit.items]
+    [line] = [i for visit in load_handout(desk.uow, staff(desk.uow), plan_id, today=TODAY).visits for i in visit.items]
     assert (line.insurance, line.patient) == (Decimal("0.00"), Decimal("200.00"))  # the handout agrees
     assert [h.detail for h in view.history if h.action == "item_charge_option_changed"] == [
         "Insurable of D2391 #14: as the code and office say.",
@@ -971,5 +972,5 @@ def test_data3_a_plan_built_saved_approved_and_completed_on_postgresql(plans_pg_
         complete_item(uow, front, saved.plan_id, done.new_item_ids[2], expected_version=v)
     v = complete_item(uow, front, saved.plan_id, done.new_item_ids[1], expected_version=v).version
     complete_item(uow, front, saved.plan_id, done.new_item_ids[2], expected_version=v)
-    view = load_plan(uow, saved.plan_id)
+    view = load_plan(uow, staff(uow), saved.plan_id)
     assert view.status is PlanStatus.COMPLETED and view.latest_approval.signature_matches

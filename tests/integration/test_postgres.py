@@ -46,7 +46,7 @@ def test_data3_demo_practice_login_and_search_on_postgresql(pg_engine: Engine) -
     actor = login(uow, "frontdesk", "demo-front", "pg-ws")
     with uow:
         some = uow.session.execute(text("SELECT last_name FROM patient ORDER BY id LIMIT 1")).scalar_one()
-    rows = search_patients(uow, actor.office_id, some[:3].lower())
+    rows = search_patients(uow, actor, some[:3].lower())
     assert rows and all(
         r.last_name.lower().startswith(some[:3].lower()) or r.first_name.lower().startswith(some[:3].lower())
         for r in rows

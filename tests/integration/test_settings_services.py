@@ -357,9 +357,16 @@ def test_last_active_owner_cannot_be_demoted_or_deactivated(uow: UnitOfWork, pra
         staff.update_user(uow, practice.owner, owner.id, replace(demote, role=Role.OWNER, active=False))
     staff.update_user(uow, second_actor, owner.id, demote)
     assert {u.username: u.role for u in staff.list_users(uow, practice.owner)}["owner"] is Role.ADMIN
-    with pytest.raises(RuleViolation, match="last active Owner") as caught:
+    # SEC-3: the demoted owner's session loses the Owner's rights at its next action.
+    with pytest.raises(PermissionDenied, match="Only an Owner"):
         staff.update_user(uow, practice.owner, second, staff.UserForm("own2", "Second Owner", Role.OWNER, None, False))
-    assert caught.value.field == "active"
+    third = staff.add_user(
+        uow, second_actor, staff.UserForm("own3", "Third Owner", Role.OWNER, None, password="third-pass")
+    )
+    staff.update_user(uow, second_actor, third, staff.UserForm("own3", "Third Owner", Role.OWNER, None, False))
+    with pytest.raises(RuleViolation, match="last active Owner") as caught:
+        staff.update_user(uow, second_actor, second, staff.UserForm("own2", "Second Owner", Role.ADMIN, None, True))
+    assert caught.value.field == "role"
 
 
 def test_admin_cannot_take_the_owner_role_away(uow: UnitOfWork, practice) -> None:

@@ -9,6 +9,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 import pytest
+from acting import staff
 from sqlalchemy import func, select
 
 from dentaldesk import clock
@@ -203,11 +204,11 @@ def test_tp13_post_transaction_posts_the_charge_and_its_chart_mark_in_one_action
 def test_tx_ins2_posting_against_an_open_claim_adds_the_line_with_its_estimate(demo_uow) -> None:
     """TX-INS-2: the procedure posted against one of the patient's open claims is a line of it."""
     claim_id, patient = _open_claim(demo_uow)
-    context = transaction_context(demo_uow, patient)
+    context = transaction_context(demo_uow, staff(demo_uow), patient)
     assert claim_id in [c.id for c in context.open_claims]
     before = _count(demo_uow, ClaimLine, ClaimLine.claim_id == claim_id)
     posted = _post(demo_uow, _actor(demo_uow), patient, claim_id=claim_id)
-    view = posted_charge(demo_uow, posted.transaction_id)
+    view = posted_charge(demo_uow, staff(demo_uow), posted.transaction_id)
     code = _code(demo_uow, "D2391")
     expected = facts_for_charge(
         context.terms,
@@ -266,7 +267,7 @@ def test_tx_age5_edit_posted_charge_changes_notes_and_aged_only_with_audit(demo_
     actor = _actor(demo_uow)
     patient = _patient(demo_uow, icm=Icm.FULL_FEE_AT_SERVICE, covered=False)
     posted = _post(demo_uow, actor, patient)
-    view = posted_charge(demo_uow, posted.transaction_id)
+    view = posted_charge(demo_uow, staff(demo_uow), posted.transaction_id)
     later = TODAY + dt.timedelta(days=30)
     edited = edit_posted_charge(
         demo_uow,
@@ -277,7 +278,7 @@ def test_tx_age5_edit_posted_charge_changes_notes_and_aged_only_with_audit(demo_
         aged_date=later,
     )
     assert edited.changed == ("notes", "aged_date") and edited.version == view.version + 1
-    after = posted_charge(demo_uow, view.transaction_id)
+    after = posted_charge(demo_uow, staff(demo_uow), view.transaction_id)
     assert (after.notes, after.aged_date) == ("Call after 30 days", later)
     assert (after.fee, after.tax, after.dos) == (view.fee, view.tax, view.dos)
     with demo_uow:
@@ -295,7 +296,7 @@ def test_tx_age5_an_aged_date_before_the_dos_is_refused_and_nothing_changes(demo
     """TX-AGE-5/TX-VAL-1: Aged before DOS is refused at the Aged field; the charge stays as it was."""
     actor = _actor(demo_uow)
     patient = _patient(demo_uow, icm=Icm.FULL_FEE_AT_SERVICE, covered=False)
-    view = posted_charge(demo_uow, _post(demo_uow, actor, patient).transaction_id)
+    view = posted_charge(demo_uow, staff(demo_uow), _post(demo_uow, actor, patient).transaction_id)
     with pytest.raises(ValidationError) as refused:
         edit_posted_charge(
             demo_uow,
@@ -306,49 +307,49 @@ def test_tx_age5_an_aged_date_before_the_dos_is_refused_and_nothing_changes(demo
             aged_date=TODAY - dt.timedelta(days=1),
         )
     assert refused.value.field == "aged"
-    assert posted_charge(demo_uow, view.transaction_id) == view
+    assert posted_charge(demo_uow, staff(demo_uow), view.transaction_id) == view
 
 
 def test_data2_a_posted_charge_changed_elsewhere_is_refused(demo_uow) -> None:
     """DATA-2: the second workstation's change of the same posted charge is refused, not merged."""
     actor = _actor(demo_uow)
     patient = _patient(demo_uow, icm=Icm.FULL_FEE_AT_SERVICE, covered=False)
-    view = posted_charge(demo_uow, _post(demo_uow, actor, patient).transaction_id)
+    view = posted_charge(demo_uow, staff(demo_uow), _post(demo_uow, actor, patient).transaction_id)
     edit_posted_charge(demo_uow, actor, view.transaction_id, expected_version=view.version, notes="first")
     with pytest.raises(ConflictError):
         edit_posted_charge(demo_uow, actor, view.transaction_id, expected_version=view.version, notes="second")
-    assert posted_charge(demo_uow, view.transaction_id).notes == "first"
+    assert posted_charge(demo_uow, staff(demo_uow), view.transaction_id).notes == "first"
 
 
 def test_tx_ins2_an_unclaimed_charge_goes_on_an_open_claim_and_a_claimed_one_is_not_moved(demo_uow) -> None:
     """TX-INS-2: a posted insurable charge on no claim can be put on an open claim, once."""
     actor = _actor(demo_uow)
     claim_id, patient = _open_claim(demo_uow)
-    view = posted_charge(demo_uow, _post(demo_uow, actor, patient).transaction_id)
+    view = posted_charge(demo_uow, staff(demo_uow), _post(demo_uow, actor, patient).transaction_id)
     assert view.claim is None and view.insurable
     edited = edit_posted_charge(demo_uow, actor, view.transaction_id, expected_version=view.version, claim_id=claim_id)
     assert edited.changed == ("claim",)
-    again = posted_charge(demo_uow, view.transaction_id)
+    again = posted_charge(demo_uow, staff(demo_uow), view.transaction_id)
     assert again.claim is not None and again.claim.claim_id == claim_id
     second = _post(demo_uow, actor, patient, tooth="4")
     other = create_claim(demo_uow, actor, patient_id=patient, transaction_ids=[second.transaction_id])
     with pytest.raises(RuleViolation) as refused:
         edit_posted_charge(demo_uow, actor, view.transaction_id, expected_version=again.version, claim_id=other.id)
     assert "already on a claim" in refused.value.message
-    assert posted_charge(demo_uow, view.transaction_id).claim.claim_id == claim_id
+    assert posted_charge(demo_uow, staff(demo_uow), view.transaction_id).claim.claim_id == claim_id
 
 
 def test_tx_age4_redating_an_icm2_charge_keeps_its_insurance_portion_held(demo_uow) -> None:
     """TX-AGE-4/TX-AGE-5: on ICM 2, blank holds the whole charge; a date again holds the insurance part."""
     actor = _actor(demo_uow)
     patient = _patient(demo_uow, icm=Icm.PATIENT_PORTION_AT_SERVICE, covered=True)
-    view = posted_charge(demo_uow, _post(demo_uow, actor, patient).transaction_id)
+    view = posted_charge(demo_uow, staff(demo_uow), _post(demo_uow, actor, patient).transaction_id)
     assert view.aged_date == TODAY and view.held_amount == view.estimated_insurance > 0
     blank = edit_posted_charge(demo_uow, actor, view.transaction_id, expected_version=view.version, aged_date=None)
-    held = posted_charge(demo_uow, view.transaction_id)
+    held = posted_charge(demo_uow, staff(demo_uow), view.transaction_id)
     assert (held.aged_date, held.held_amount) == (None, 0)
     edit_posted_charge(demo_uow, actor, view.transaction_id, expected_version=blank.version, aged_date=TODAY)
-    again = posted_charge(demo_uow, view.transaction_id)
+    again = posted_charge(demo_uow, staff(demo_uow), view.transaction_id)
     assert (again.aged_date, again.held_amount) == (TODAY, view.held_amount)
 
 

@@ -10,7 +10,8 @@ from sqlalchemy import select
 from dentaldesk.db.models import AuditEvent, User
 from dentaldesk.domain.errors import PermissionDenied, ValidationError
 from dentaldesk.domain.terms import Role
-from dentaldesk.services.access.login import LoginRefused, create_user, login
+from dentaldesk.services.access.login import LoginRefused, login
+from dentaldesk.services.practice.staff import UserForm, add_user
 from dentaldesk.services.uow import UnitOfWork
 
 
@@ -67,28 +68,20 @@ def test_deactivated_user_cannot_log_in(uow: UnitOfWork, practice) -> None:
 def test_front_desk_cannot_add_users(uow: UnitOfWork, practice) -> None:
     """SEC: roles are enforced in the service layer, not only the UI."""
     with pytest.raises(PermissionDenied, match="Front desk"):
-        create_user(
+        add_user(
             uow,
             practice.front_desk,
-            office_id=practice.office_id,
-            username="x",
-            full_name="X",
-            role=Role.ADMIN,
-            password="long-enough-1",
+            UserForm(username="x", full_name="X", role=Role.ADMIN, password="long-enough-1", provider_id=None),
         )
 
 
 def test_short_password_is_refused_at_the_field(uow: UnitOfWork, practice) -> None:
     """A password under 8 characters is refused at the password field; no user is made."""
     with pytest.raises(ValidationError) as caught:
-        create_user(
+        add_user(
             uow,
             practice.owner,
-            office_id=practice.office_id,
-            username="newbie",
-            full_name="N",
-            role=Role.DENTIST,
-            password="short",
+            UserForm(username="newbie", full_name="N", role=Role.DENTIST, password="short", provider_id=None),
         )
     assert caught.value.field == "password"
     with uow:

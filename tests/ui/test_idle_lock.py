@@ -6,14 +6,13 @@ from PySide6.QtCore import Qt
 from sqlalchemy import select
 
 from dentaldesk.db.models import AuditEvent
-from dentaldesk.services.practice.office import office_info
 from dentaldesk.ui.shell.main_window import MainWindow
 
 
 def test_sec1_idle_lock_hides_patient_data_until_the_password_is_typed(qtbot, engine, practice, make_ctx) -> None:
     """SEC-1: on idle time-out the content hides; a wrong password is refused, the right one unlocks."""
     ctx = make_ctx(engine, practice.front_desk)
-    window = MainWindow(ctx, office_info(ctx.uow(), practice.office_id))
+    window = MainWindow(ctx)
     qtbot.addWidget(window)
     window.show()
     lock = window.idle_lock
@@ -38,7 +37,7 @@ def test_sec1_idle_lock_hides_patient_data_until_the_password_is_typed(qtbot, en
 def test_activity_restarts_the_idle_timer(qtbot, engine, practice, make_ctx) -> None:
     """SEC-1: typing counts as activity, so a busy workstation does not lock."""
     ctx = make_ctx(engine, practice.front_desk)
-    window = MainWindow(ctx, office_info(ctx.uow(), practice.office_id))
+    window = MainWindow(ctx)
     qtbot.addWidget(window)
     window.show()
     lock = window.idle_lock
@@ -55,7 +54,7 @@ def test_sec1_a_new_idle_time_applies_without_logging_in_again(qtbot, engine, pr
     from dentaldesk.db.models import Office
 
     ctx = make_ctx(engine, practice.owner)
-    window = MainWindow(ctx, office_info(ctx.uow(), practice.office_id))
+    window = MainWindow(ctx)
     qtbot.addWidget(window)
     with ctx.uow() as uow:
         uow.session.get(Office, practice.office_id).idle_lock_minutes = 3
@@ -71,7 +70,7 @@ def test_sec1_lock_hides_every_open_window_too(qtbot, engine, practice, make_ctx
     from PySide6.QtWidgets import QWidget
 
     ctx = make_ctx(engine, practice.front_desk)
-    window = MainWindow(ctx, office_info(ctx.uow(), practice.office_id))
+    window = MainWindow(ctx)
     qtbot.addWidget(window)
     window.show()
     editor = QWidget()
@@ -89,7 +88,7 @@ def test_sec1_lock_hides_every_open_window_too(qtbot, engine, practice, make_ctx
 def test_sec1_a_closed_main_window_never_locks_later(qtbot, engine, practice, make_ctx) -> None:
     """SEC-1: closing the main window stops its idle timer (it must not lock other windows later)."""
     ctx = make_ctx(engine, practice.front_desk)
-    window = MainWindow(ctx, office_info(ctx.uow(), practice.office_id))
+    window = MainWindow(ctx)
     qtbot.addWidget(window)
     window.show()
     window.idle_lock.timer.setInterval(30)

@@ -7,6 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from acting import staff
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtTest import QTest
@@ -50,7 +51,7 @@ def _office_id(engine: Engine) -> int:
 
 def _account_owing(engine: Engine, at_least: Decimal = Decimal("10.00")):
     """A demo account whose oldest open bucket holds at least ``at_least``: (account id, bucket)."""
-    for row in office_aging(UnitOfWork.for_engine(engine), _office_id(engine)).rows:
+    for row in office_aging(UnitOfWork.for_engine(engine), staff(UnitOfWork.for_engine(engine))).rows:
         for bucket in OLDEST_FIRST:
             amount = getattr(row.buckets, bucket)
             if amount > 0:
@@ -75,7 +76,7 @@ def test_age2_posting_a_payment_by_typing_updates_balance_and_the_oldest_bucket(
     account, oldest = _account_owing(demo_engine)
     owner_view.set_account(account)
     strip = owner_view.strip.values
-    before = account_aging(UnitOfWork.for_engine(demo_engine), account)
+    before = account_aging(UnitOfWork.for_engine(demo_engine), staff(UnitOfWork.for_engine(demo_engine)), account)
     assert strip["balance"].text() == format_money(before.balance)
     shown_before = {key: label.text() for key, label in strip.items()}
     dialog = _open_payment(qtbot, owner_view)
@@ -100,7 +101,9 @@ def test_bad_input_a_negative_payment_is_refused_at_the_amount_field(
     """Bad input / TX-VAL-1: -20 is refused under the amount; the dialog stays open with the text; nothing posted."""
     account, _oldest = _account_owing(demo_engine)
     owner_view.set_account(account)
-    rows_before = len(account_ledger(UnitOfWork.for_engine(demo_engine), account))
+    rows_before = len(
+        account_ledger(UnitOfWork.for_engine(demo_engine), staff(UnitOfWork.for_engine(demo_engine)), account)
+    )
     dialog = _open_payment(qtbot, owner_view)
     qtbot.keyClicks(dialog.amount, "-20")
     qtbot.mouseClick(dialog.action_button, LEFT)
@@ -108,7 +111,10 @@ def test_bad_input_a_negative_payment_is_refused_at_the_amount_field(
     assert dialog.isVisible() and error.isVisible()
     assert "cannot be negative" in error.text()
     assert dialog.amount.text() == "-20"
-    assert len(account_ledger(UnitOfWork.for_engine(demo_engine), account)) == rows_before
+    assert (
+        len(account_ledger(UnitOfWork.for_engine(demo_engine), staff(UnitOfWork.for_engine(demo_engine)), account))
+        == rows_before
+    )
     dialog.reject()
 
 
@@ -118,7 +124,9 @@ def test_bad_input_an_overpayment_is_kept_and_shown_as_a_credit(
     """Bad input: paying 25.00 more than the balance leaves a credit of 25.00, shown in the strip."""
     account, _oldest = _account_owing(demo_engine)
     owner_view.set_account(account)
-    balance = account_aging(UnitOfWork.for_engine(demo_engine), account).balance
+    balance = account_aging(
+        UnitOfWork.for_engine(demo_engine), staff(UnitOfWork.for_engine(demo_engine)), account
+    ).balance
     dialog = _open_payment(qtbot, owner_view)
     assert format_money(balance) in dialog.findChild(type(owner_view.message), "balance_hint").text()
     qtbot.keyClicks(dialog.amount, f"{balance + 25:.2f}")
@@ -145,7 +153,7 @@ def test_an_adjustment_without_a_reason_is_refused_at_the_reason(
     """TX-VAL-1: no reason -> message under Reason; with one, the credit adjustment posts."""
     account, oldest = _account_owing(demo_engine)
     owner_view.set_account(account)
-    before = account_aging(UnitOfWork.for_engine(demo_engine), account)
+    before = account_aging(UnitOfWork.for_engine(demo_engine), staff(UnitOfWork.for_engine(demo_engine)), account)
     qtbot.mouseClick(owner_view.adjust_button, LEFT)
     dialog = owner_view.dialog
     qtbot.addWidget(dialog)
@@ -172,7 +180,12 @@ def test_tx_ins2_create_claim_files_the_procedures_and_lists_the_claim(
     qtbot, owner_view: LedgerView, demo_engine: Engine, shots: Path
 ) -> None:
     """TX-INS-2: Create claim shows the waiting procedures; File claim adds it to Open claims."""
-    account = _account_with(demo_engine, lambda a: bool(claim_candidates(UnitOfWork.for_engine(demo_engine), a)))
+    account = _account_with(
+        demo_engine,
+        lambda a: bool(
+            claim_candidates(UnitOfWork.for_engine(demo_engine), staff(UnitOfWork.for_engine(demo_engine)), a)
+        ),
+    )
     owner_view.set_account(account)
     claims_before = owner_view.claims_model.rowCount()
     qtbot.mouseClick(owner_view.claim_button, LEFT)
@@ -192,7 +205,10 @@ def test_tx_age3_a_final_insurance_payment_completes_the_claim(
     qtbot, owner_view: LedgerView, demo_engine: Engine, shots: Path
 ) -> None:
     """TX-AGE-3/4: posting the estimates as the final payment closes the claim; it leaves Open claims."""
-    account = _account_with(demo_engine, lambda a: bool(open_claims(UnitOfWork.for_engine(demo_engine), a)))
+    account = _account_with(
+        demo_engine,
+        lambda a: bool(open_claims(UnitOfWork.for_engine(demo_engine), staff(UnitOfWork.for_engine(demo_engine)), a)),
+    )
     owner_view.set_account(account)
     count = owner_view.claims_model.rowCount()
     qtbot.mouseClick(owner_view.insurance_button, LEFT)
@@ -259,7 +275,7 @@ def test_age1_office_aging_report_as_of_a_typed_date(
     _wait_report(qtbot, owner_view)
     report = owner_view.report
     qtbot.addWidget(report)
-    expected = office_aging(UnitOfWork.for_engine(demo_engine), _office_id(demo_engine))
+    expected = office_aging(UnitOfWork.for_engine(demo_engine), staff(UnitOfWork.for_engine(demo_engine)))
     assert report.model.rowCount() == len(expected.rows) + 1
     last = report.model.rowCount() - 1
     assert report.model.data(report.model.index(last, 0)) == "Total"
@@ -273,7 +289,7 @@ def test_age1_office_aging_report_as_of_a_typed_date(
     qtbot.keyClicks(report.as_of, earlier.strftime("%Y%m%d"))
     assert report.as_of.date().toPython() == earlier
     _wait_report(qtbot, owner_view)
-    then = office_aging(UnitOfWork.for_engine(demo_engine), _office_id(demo_engine), earlier)
+    then = office_aging(UnitOfWork.for_engine(demo_engine), staff(UnitOfWork.for_engine(demo_engine)), earlier)
     assert report.report is not None and report.report.as_of == earlier
     assert [report.model.data(report.model.index(n, 0)) for n in range(len(then.rows))] == [
         r.account_number for r in then.rows

@@ -6,13 +6,12 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
-from dentaldesk.services.practice.office import office_info
 from dentaldesk.ui.shell.main_window import MainWindow
 
 
 def make_window(qtbot, engine, practice, make_ctx, actor=None) -> MainWindow:
     ctx = make_ctx(engine, actor or practice.front_desk)
-    window = MainWindow(ctx, office_info(ctx.uow(), practice.office_id))
+    window = MainWindow(ctx)
     qtbot.addWidget(window)
     window.show()
     return window

@@ -92,7 +92,7 @@ def test_front_desk_adds_a_patient_with_a_new_account(qtbot, view: PatientsView,
     assert saved is not None and saved.patient_number == "1041"  # the demo's next patient number
     assert chosen.args == [saved.patient_id]
     assert view.model.row(0).display_name == "Lopez, Maria"
-    header = patient_header(view.ctx.uow(), saved.patient_id)
+    header = patient_header(view.ctx.uow(), view.ctx.user, saved.patient_id)
     assert (header.icm, header.fee_schedule, header.email) == (
         Icm.PATIENT_PORTION_AT_SERVICE,
         1,
@@ -153,7 +153,7 @@ def test_tx_fee2_patient_added_with_dmo_coverage_gets_the_cap_fee(qtbot, view: P
     qtbot.mouseClick(dialog.save_button, LEFT)
     saved = dialog.saved
     assert saved is not None
-    header = patient_header(view.ctx.uow(), saved.patient_id)
+    header = patient_header(view.ctx.uow(), view.ctx.user, saved.patient_id)
     assert [c.plan_name for c in header.coverages] == ["Cigna Dental Care DHMO"]
     owner = login(view.ctx.uow(), "owner", "demo-owner", "ws")
     plan_id = dialog.primary.plan.currentData()
@@ -210,7 +210,7 @@ def test_edit_patient_from_the_list_changes_the_phone(qtbot, view: PatientsView,
     dialog.grab().save(str(shots / "patient_dialog_edit.png"))
     with qtbot.waitSignal(view.patient_chosen):
         qtbot.mouseClick(dialog.save_button, LEFT)
-    assert patient_header(view.ctx.uow(), patient_id).phone == "(217) 555-0000"
+    assert patient_header(view.ctx.uow(), view.ctx.user, patient_id).phone == "(217) 555-0000"
 
 
 def test_patient_dialog_keyboard_order_mnemonics_and_names(qtbot, view: PatientsView) -> None:

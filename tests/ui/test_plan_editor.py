@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from acting import staff
 from PySide6.QtCore import QModelIndex, QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -172,7 +173,7 @@ def test_tp7_type_a_code_pick_a_tooth_type_a_fee_and_see_the_total_before_saving
     assert office.count(PlanItem) == 1  # nothing saved yet
     press(qtbot, editor, Qt.Key.Key_S, CTRL)
     assert not editor.windowTitle().startswith("* ")
-    view = load_plan(office.uow, plan_id)
+    view = load_plan(office.uow, staff(office.uow), plan_id)
     crown = next(row for row in view.items if row.code == "D2740")
     assert (crown.tooth, crown.fee, crown.schedule_fee) == ("14", Decimal("1200.00"), Decimal("1350.00"))
 
@@ -311,11 +312,11 @@ def test_undo_after_save_is_saved_by_the_next_save(qtbot, office, make_ctx) -> N
     select_code(editor, "D2740")
     editor._change_fee(next(iter(editor.working.items)), Decimal("1000.00"))
     assert editor.save()
-    assert load_plan(office.uow, plan_id).item(ids[0]).fee == Decimal("1000.00")
+    assert load_plan(office.uow, staff(office.uow), plan_id).item(ids[0]).fee == Decimal("1000.00")
     press(qtbot, editor, Qt.Key.Key_Z, CTRL)
     assert editor.is_dirty()
     press(qtbot, editor, Qt.Key.Key_S, CTRL)
-    assert load_plan(office.uow, plan_id).item(ids[0]).fee == Decimal("1350.00")
+    assert load_plan(office.uow, staff(office.uow), plan_id).item(ids[0]).fee == Decimal("1350.00")
 
 
 # --- approval and signature (TP-5, TP-15)
@@ -355,7 +356,7 @@ def test_tp15_approve_with_a_drawn_signature_then_a_change_shows_it_no_longer_ma
     png = dialog.pad.png_bytes()
     assert png is not None and png.startswith(b"\x89PNG")
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
-    view = load_plan(office.uow, plan_id)
+    view = load_plan(office.uow, staff(office.uow), plan_id)
     assert view.status is PlanStatus.APPROVED and view.latest_approval.signature_png == png
     assert "Approved by <b>Anna Smith</b>" in editor.panels.approval.summary.text()
     assert editor.panels.approval.signature.pixmap() is not None and not editor.panels.approval.mismatch.isVisible()
@@ -382,7 +383,7 @@ def test_tp15_clear_empties_the_pad_and_on_paper_needs_no_signature(qtbot, offic
     dialog.method.setCurrentIndex(dialog.method.findData(ApprovalMethod.ON_PAPER))
     assert dialog.ok_button.isEnabled()
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
-    assert load_plan(office.uow, plan_id).latest_approval.method is ApprovalMethod.ON_PAPER
+    assert load_plan(office.uow, staff(office.uow), plan_id).latest_approval.method is ApprovalMethod.ON_PAPER
     assert "No signature" in editor.panels.approval.signature.text()
 
 
@@ -391,7 +392,7 @@ def test_tp15_clear_empties_the_pad_and_on_paper_needs_no_signature(qtbot, offic
 
 def _approved(office: Office) -> tuple[int, list[int]]:
     plan_id, ids = office.plan(("D7140", "19", 1), ("D6010", "19", 2, "2000"), ("D0120", "", 1), links=((1, 0),))
-    view = load_plan(office.uow, plan_id)
+    view = load_plan(office.uow, staff(office.uow), plan_id)
     approve(
         office.uow,
         office.p.owner,
@@ -491,7 +492,7 @@ def test_data2_saving_over_another_workstations_change_is_refused_with_a_clear_m
     """DATA-2: another workstation saves first; this editor's save is refused and overwrites nothing."""
     plan_id, ids = office.plan(("D2740", "14", 1))
     editor = open_editor(qtbot, office, make_ctx, plan_id)
-    view = load_plan(office.uow, plan_id)
+    view = load_plan(office.uow, staff(office.uow), plan_id)
     edit_item(
         office.uow,
         office.p.owner,
@@ -503,7 +504,7 @@ def test_data2_saving_over_another_workstations_change_is_refused_with_a_clear_m
     editor._change_fee(next(iter(editor.working.items)), Decimal("999.00"))
     assert not editor.save()
     assert "Another workstation" in editor.message.text()
-    assert load_plan(office.uow, plan_id).item(ids[0]).fee == Decimal("1111.00")
+    assert load_plan(office.uow, staff(office.uow), plan_id).item(ids[0]).fee == Decimal("1111.00")
     editor.ask_reload()
     box = editor.dialog
     assert isinstance(box, QMessageBox)
@@ -531,7 +532,7 @@ def test_keyboard_only_tab_order_accessible_names_and_close_asks_to_save(qtbot, 
     assert isinstance(box, QMessageBox) and editor.isVisible()
     qtbot.mouseClick(box.button(QMessageBox.StandardButton.Save), Qt.MouseButton.LeftButton)
     assert not editor.isVisible()
-    assert load_plan(office.uow, plan_id).items == ()
+    assert load_plan(office.uow, staff(office.uow), plan_id).items == ()
 
 
 def test_tp16_move_to_visit_and_remove_dependency_are_named_steps_saved_together(qtbot, office, make_ctx) -> None:
@@ -551,9 +552,9 @@ def test_tp16_move_to_visit_and_remove_dependency_are_named_steps_saved_together
     press(qtbot, editor, Qt.Key.Key_G, CTRL)
     assert [r[1].split(" - ")[0] for r in row_texts(editor) if r[0] == 0] == ["Visit 1", "Visit 3"]
     press(qtbot, editor, Qt.Key.Key_S, CTRL)
-    saved = load_plan(office.uow, plan_id).item(ids[1])
+    saved = load_plan(office.uow, staff(office.uow), plan_id).item(ids[1])
     assert (saved.visit, saved.prerequisites) == (3, ())
-    assert [h.detail for h in load_plan(office.uow, plan_id).history[-2:]] == [
+    assert [h.detail for h in load_plan(office.uow, staff(office.uow), plan_id).history[-2:]] == [
         "Moved D6010 #19 to visit 3.",
         "D6010 #19 no longer depends on D7140 #19.",
     ]

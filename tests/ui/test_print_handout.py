@@ -6,6 +6,7 @@ import io
 from pathlib import Path
 
 import pytest
+from acting import staff
 from handout_plans import build_template, copy_template
 from pypdf import PdfReader
 from PySide6.QtCore import QObject, QUrl, QUrlQuery, Slot
@@ -87,7 +88,7 @@ def pdf_printer(path: Path) -> QPrinter:
 
 def test_tp17_printer_path_prints_the_same_pages_as_the_pdf(qtbot, copy, tmp_path) -> None:
     """TP-17: the printer gets the reportlab PDF's pages through QtPdf: same count, same paper."""
-    handout = load_handout(copy.uow, copy.plans["draft"])
+    handout = load_handout(copy.uow, staff(copy.uow), copy.plans["draft"])
     pdf = build_handout_pdf(handout)
     job = HandoutPdf(handout, pdf)
     printer = pdf_printer(tmp_path / "printed.pdf")

@@ -153,8 +153,7 @@ def test_general_settings_keyboard_tab_order_and_mnemonics(qtbot, hub: SettingsV
 def test_code3_copy_from_master_list_then_the_code_is_available(qtbot, hub: SettingsView, shots: Path) -> None:
     """CODE-3 story: search the master list, copy D4921, and the office list (what plans use) has it."""
     window = open_window(qtbot, hub, "codes")
-    office_id = hub.ctx.user.office_id
-    assert search_codes(office_codes(hub.ctx.uow(), office_id), "D4921") == []
+    assert search_codes(office_codes(hub.ctx.uow(), hub.ctx.user), "D4921") == []
     qtbot.keyClicks(window.master_search, "irrigation")
     rows = [window.master_model.row(n).code for n in range(window.master_model.rowCount())]
     assert rows == ["D4921"]
@@ -164,7 +163,7 @@ def test_code3_copy_from_master_list_then_the_code_is_available(qtbot, hub: Sett
     qtbot.mouseClick(window.copy_button, LEFT)
     assert window.status.text() == "Copied to the office list: D4921."
     assert [window.office_model.row(n).code for n in range(window.office_model.rowCount())] == ["D4921"]
-    [found] = search_codes(office_codes(hub.ctx.uow(), office_id), "D4921")
+    [found] = search_codes(office_codes(hub.ctx.uow(), hub.ctx.user), "D4921")
     assert found.name == "Gum irrigation, per quadrant"
     assert window.master_model.data(window.master_model.index(0, 4)) == "has it"
     window.grab().save(str(shots / "settings_codes_copied.png"))
@@ -217,7 +216,7 @@ def test_code1_edit_and_deactivate_a_code(qtbot, hub: SettingsView) -> None:
     assert window.office_model.rowCount() == 0  # inactive codes are hidden unless asked for
     qtbot.mouseClick(window.show_inactive, LEFT)
     assert window.office_model.row(0).active is False
-    assert "D1110" not in {r.code for r in office_codes(hub.ctx.uow(), hub.ctx.user.office_id)}
+    assert "D1110" not in {r.code for r in office_codes(hub.ctx.uow(), hub.ctx.user)}
 
 
 def test_code2_office_search_as_you_type(qtbot, hub: SettingsView) -> None:
@@ -251,7 +250,7 @@ def test_code1_import_csv_shows_refused_rows_before_importing(
     dialog.grab().save(str(shots / "settings_import_preview.png"))
     qtbot.mouseClick(dialog.import_button, LEFT)
     assert window.status.text() == "Imported: 1 added, 0 updated, 2 refused."
-    assert search_codes(office_codes(hub.ctx.uow(), hub.ctx.user.office_id), "D0999")
+    assert search_codes(office_codes(hub.ctx.uow(), hub.ctx.user), "D0999")
 
 
 def test_money1_fee_grid_edits_in_place_and_refuses_three_decimals(qtbot, hub: SettingsView, shots: Path) -> None:
@@ -389,14 +388,14 @@ def test_sec1_add_a_user_and_reset_a_password(qtbot, hub: SettingsView, shots: P
     qtbot.keyClicks(window.full_name, "Hannah Lee")
     choose(qtbot, window.role, "Dentist")
     choose(qtbot, window.provider, "Hannah Lee")
-    qtbot.keyClicks(window.password, "hygiene-1")
-    qtbot.keyClicks(window.confirm, "hygiene-2")
+    qtbot.keyClicks(window.password, "brush-floss-1")
+    qtbot.keyClicks(window.confirm, "brush-floss-2")
     qtbot.mouseClick(window.save_button, LEFT)
     assert window.errors["confirm"].text() == "The two passwords differ."
-    retype(qtbot, window.confirm, "hygiene-1")
+    retype(qtbot, window.confirm, "brush-floss-1")
     qtbot.mouseClick(window.save_button, LEFT)
     assert window.status.text() == "hana saved."
-    assert login(hub.ctx.uow(), "hana", "hygiene-1", "ws").provider_id is not None
+    assert login(hub.ctx.uow(), "hana", "brush-floss-1", "ws").provider_id is not None
     qtbot.mouseClick(window.reset_button, LEFT)
     dialog = window.reset_dialog
     qtbot.addWidget(dialog)

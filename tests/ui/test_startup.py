@@ -82,6 +82,6 @@ def test_first_start_on_an_empty_database_sets_up_the_practice(qtbot, tmp_path: 
     QTimer.singleShot(20, poll)
     startup.start()
     qtbot.waitUntil(lambda: startup.office is not None, timeout=20_000)
-    assert startup.office.name == "Elm Dental"
+    assert startup.office == "Elm Dental"
     assert startup.login.isVisible() and startup.login.login_button.isEnabled()
     assert (tmp_path / "new" / "practice.sqlite3").exists()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from acting import staff
 from chart_builders import ChartedPractice
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor
@@ -235,7 +236,7 @@ def test_tooltip_names_the_tooth_under_the_pointer(qtbot) -> None:  # type: igno
 def test_tx_chart_1_remove_graphic_through_the_panel(qtbot, make_ctx, charted: ChartedPractice) -> None:  # type: ignore[no-untyped-def]
     """TX-CHART-1: click the mark, Remove chart graphic, type a reason, OK: the mark leaves the chart, money stays."""
     panel = make_panel(qtbot, make_ctx, charted)
-    balance = account_ledger(charted.uow, charted.account_id)[-1].balance
+    balance = account_ledger(charted.uow, staff(charted.uow), charted.account_id)[-1].balance
     assert [m.code for m in panel.chart.marks_on("14")] == ["D2740"]
     assert not panel.remove_button.isEnabled()
     click_row(qtbot, panel, charted.crown_mark.id)
@@ -254,7 +255,7 @@ def test_tx_chart_1_remove_graphic_through_the_panel(qtbot, make_ctx, charted: C
     row = next(i for i, m in enumerate(panel.model.rows) if m.id == charted.crown_mark.id)
     removed_text = panel.model.data(panel.model.index(row, 6))
     assert "by Dana Dent: Charted on the wrong tooth" in removed_text
-    assert account_ledger(charted.uow, charted.account_id)[-1].balance == balance
+    assert account_ledger(charted.uow, staff(charted.uow), charted.account_id)[-1].balance == balance
 
 
 def test_tx_chart_2_chart_again_through_the_panel(qtbot, make_ctx, charted: ChartedPractice) -> None:  # type: ignore[no-untyped-def]
@@ -304,7 +305,7 @@ def test_tx_val_1_bad_tooth_is_refused_at_the_field(qtbot, make_ctx, charted: Ch
     qtbot.keyClicks(dialog.surfaces, "MX")
     qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
     assert dialog.surfaces_error.isVisible() and "not a surface" in dialog.surfaces_error.text()
-    assert len(chart_marks(charted.uow, charted.patient_id)) == 2
+    assert len(chart_marks(charted.uow, staff(charted.uow), charted.patient_id)) == 2
 
 
 def test_chart_role_front_desk_sees_the_chart_but_cannot_change_it(qtbot, make_ctx, charted: ChartedPractice) -> None:  # type: ignore[no-untyped-def]

@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from acting import staff
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QWidget
@@ -766,13 +767,13 @@ def test_posted_charge_notes_and_aged_are_saved_with_audit_and_cancel_changes_no
     qtbot.mouseClick(dialog.ok_button, LEFT)
     row = next(i for i, r in enumerate(view.model.rows) if r.code == "D0120" and r.dos == TODAY)
     tx_id = view.model.rows[row].id
-    before = posted_charge(demo.uow, tx_id)
+    before = posted_charge(demo.uow, staff(demo.uow), tx_id)
     view.open_transaction(view.model.index(row, 0))
     posted = view.dialog
     qtbot.addWidget(posted)
     qtbot.keyClicks(posted.procedure.notes, "changed, then cancelled")
     qtbot.mouseClick(posted.cancel_button, LEFT)
-    assert posted_charge(demo.uow, tx_id) == before
+    assert posted_charge(demo.uow, staff(demo.uow), tx_id) == before
     view.open_transaction(view.model.index(row, 0))
     posted = view.dialog
     qtbot.addWidget(posted)
@@ -780,7 +781,7 @@ def test_posted_charge_notes_and_aged_are_saved_with_audit_and_cancel_changes_no
     qtbot.keyClicks(posted.procedure.notes, "Statement in 30 days")
     step_date(qtbot, posted.charges.aged.edit, Qt.Key.Key_Up)
     qtbot.mouseClick(posted.ok_button, LEFT)
-    after = posted_charge(demo.uow, tx_id)
+    after = posted_charge(demo.uow, staff(demo.uow), tx_id)
     assert after.notes == "Statement in 30 days" and after.aged_date > TODAY
     assert (after.fee, after.tax, after.dos) == (before.fee, before.tax, before.dos)
     assert demo.count(AuditEvent, AuditEvent.action == "edit_posted_charge", AuditEvent.entity_id == tx_id) == 1
@@ -798,7 +799,10 @@ def test_tx_chart1_removing_a_posted_charges_mark_leaves_balance_and_claim_ident
     qtbot.mouseClick(dialog.ok_button, LEFT)
     row = next(i for i, r in enumerate(view.model.rows) if r.code == "D2391" and r.dos == TODAY)
     tx_id = view.model.rows[row].id
-    before = (posted_charge(demo.uow, tx_id), account_aging(demo.uow, view.account_id, TODAY))
+    before = (
+        posted_charge(demo.uow, staff(demo.uow), tx_id),
+        account_aging(demo.uow, staff(demo.uow), view.account_id, TODAY),
+    )
     view.open_transaction(view.model.index(row, 0))
     posted = view.dialog
     qtbot.addWidget(posted)
@@ -809,5 +813,8 @@ def test_tx_chart1_removing_a_posted_charges_mark_leaves_balance_and_claim_ident
     qtbot.keyClicks(remove.reason, "wrong tooth")
     qtbot.mouseClick(remove.ok, LEFT)
     assert "removed" in posted.chart.history.text()
-    after = (posted_charge(demo.uow, tx_id), account_aging(demo.uow, view.account_id, TODAY))
+    after = (
+        posted_charge(demo.uow, staff(demo.uow), tx_id),
+        account_aging(demo.uow, staff(demo.uow), view.account_id, TODAY),
+    )
     assert after == before

@@ -10,7 +10,6 @@ from sqlalchemy import select
 from dentaldesk.db.models import Provider
 from dentaldesk.services.plans import ItemInput, add_item, create_plan, load_plan
 from dentaldesk.services.practice.codes import copy_master_codes
-from dentaldesk.services.practice.office import office_info
 from dentaldesk.ui.plans.dialogs import NewPlanDialog
 from dentaldesk.ui.plans.editor import PlanEditor
 from dentaldesk.ui.plans.treatments_view import TreatmentsView
@@ -91,9 +90,9 @@ def test_tp14_the_patient_header_shows_planned_and_completed_totals_and_the_esti
         expected_version=saved.version,
     )
     ctx = make_ctx(fast_practice.engine, fast_practice.owner)
-    window = MainWindow(ctx, office_info(ctx.uow(), fast_practice.office_id))
+    window = MainWindow(ctx)
     qtbot.addWidget(window)
     window.choose_patient(fast_practice.patient_ids[0])
     text = window.header.billing.accessibleDescription()
     assert text == ("Planned 1,350.00; Completed 0.00; Est. insurance 0.00; Est. patient portion 1,350.00")
-    assert load_plan(ctx.uow(), saved.plan_id).total.to_eng_string() == "1350.00"
+    assert load_plan(ctx.uow(), ctx.user, saved.plan_id).total.to_eng_string() == "1350.00"

@@ -20,7 +20,7 @@ from dentaldesk.db.models.plans import (
     PlanStatusChange,
     TreatmentPlan,
 )
-from dentaldesk.db.models.practice import AuditEvent, Office, Provider, User
+from dentaldesk.db.models.practice import AuditEvent, LoginSession, LoginThrottle, Office, Provider, User
 
 __all__ = [
     "Account",
@@ -36,6 +36,8 @@ __all__ = [
     "FeeScheduleEntry",
     "ItemPrerequisite",
     "LedgerTransaction",
+    "LoginSession",
+    "LoginThrottle",
     "MasterCode",
     "Office",
     "Patient",

@@ -87,3 +87,26 @@ class AuditEvent(Base):
     entity_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     before: Mapped[str | None] = mapped_column(Text, nullable=True)
     after: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class LoginSession(Base):
+    """One login on one workstation (SEC-1, SEC-3): the guard refuses a locked or ended session."""
+
+    __tablename__ = "login_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    workstation: Mapped[str] = mapped_column(String(120))
+    started_at: Mapped[dt.datetime] = created_column()
+    locked_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+
+
+class LoginThrottle(Base):
+    """Wrong passwords per typed user name, known or not (SEC-4), shared by every workstation."""
+
+    __tablename__ = "login_throttle"
+
+    username_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(nullable=True)

@@ -17,6 +17,8 @@ class Actor:
     office_id: int
     workstation: str
     provider_id: int | None = None
+    # The login_session row of this login (SEC-1, SEC-3); the guard re-reads it at every action.
+    session_id: int | None = None
 
     def require(self, roles: frozenset[Role], action: str) -> None:
         """Refuse the action unless the user's role is one of ``roles`` (TP-1, STYLE.md 4)."""

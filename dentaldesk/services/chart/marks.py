@@ -23,9 +23,11 @@ from dentaldesk.db.models import ChartGraphic, LedgerTransaction, Patient, PlanI
 from dentaldesk.db.models.base import utcnow
 from dentaldesk.domain.errors import NotFound, RuleViolation, ValidationError
 from dentaldesk.domain.teeth import display_tooth, parse_surfaces, parse_tooth
-from dentaldesk.domain.terms import PLAN_EDITOR_ROLES, GraphicStatus, Role, ToothNumbering
+from dentaldesk.domain.terms import GraphicStatus, Role, ToothNumbering
 from dentaldesk.services.access import audit
 from dentaldesk.services.access.actor import Actor
+from dentaldesk.services.access.guard import guarded
+from dentaldesk.services.access.rights import Right
 from dentaldesk.services.chart.queries import (
     ChartMark,
     PatientChart,
@@ -56,7 +58,7 @@ __all__ = [
 ]
 
 # CHART-ROLE: the chart is clinical; front desk views it but does not change it.
-CHART_ROLES = PLAN_EDITOR_ROLES
+CHART_ROLES = Right.EDIT_CHART.roles
 MAX_REASON = 500
 _AUDITED = (
     "tooth",
@@ -168,6 +170,13 @@ def chart_procedure_in(
     return graphic
 
 
+@guarded(
+    Right.EDIT_CHART,
+    patient_id=Patient,
+    procedure_code_id=ProcedureCode,
+    transaction_id=LedgerTransaction,
+    plan_item_id=PlanItem,
+)
 def chart_procedure(
     uow: UnitOfWork,
     actor: Actor,
@@ -180,7 +189,6 @@ def chart_procedure(
     plan_item_id: int | None = None,
 ) -> ChartMark:
     """Chart a procedure (planned, completed or existing work) on a tooth, as its own action."""
-    actor.require(CHART_ROLES, "change the tooth chart")
     with uow:
         graphic = chart_procedure_in(
             uow.session,
@@ -207,13 +215,13 @@ def _describe(mark: ChartMark, numbering: ToothNumbering) -> str:
     return f"{mark.code}{surfaces} on {where}"
 
 
+@guarded(Right.EDIT_CHART, graphic_id=ChartGraphic)
 def remove_chart_graphic(uow: UnitOfWork, actor: Actor, graphic_id: int, reason: str) -> ChartMark:
     """TX-CHART-1: take a procedure's mark off the chart; its money stays exactly as it was.
 
     Only the mark changes (removed_at, removed_by, removal_reason); the transaction, fee, claim
     link and ledger are not read for writing, let alone changed. The audit log records it (SEC-2).
     """
-    actor.require(CHART_ROLES, "remove a chart graphic")
     why = (reason or "").strip()
     if not why:
         raise ValidationError("Say why the mark is removed (for example: charted on the wrong tooth).", "reason")
@@ -260,13 +268,13 @@ def _already_removed(mark: ChartMark, numbering: ToothNumbering) -> str:
     return f"The mark of {_describe(mark, numbering)} was already removed{who}{when}."
 
 
+@guarded(Right.EDIT_CHART, graphic_id=ChartGraphic)
 def rechart(uow: UnitOfWork, actor: Actor, graphic_id: int, tooth: str | None, surfaces: str | None) -> ChartMark:
     """TX-CHART-2: chart a removed mark's procedure again, on the right tooth and surfaces.
 
     The new mark is a new ChartGraphic with the same code, status, transaction and plan item;
     the removed mark stays as it is, so the procedure's history shows both.
     """
-    actor.require(CHART_ROLES, "chart a procedure again")
     with uow:
         session = uow.session
         old = session.execute(

@@ -12,9 +12,12 @@ from dataclasses import dataclass
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, aliased
 
-from dentaldesk.db.models import ChartGraphic, LedgerTransaction, Office, Patient, ProcedureCode, User
+from dentaldesk.db.models import ChartGraphic, LedgerTransaction, Office, Patient, PlanItem, ProcedureCode, User
 from dentaldesk.domain.errors import NotFound, ValidationError
 from dentaldesk.domain.terms import Category, GraphicStatus, ToothNumbering
+from dentaldesk.services.access.actor import Actor
+from dentaldesk.services.access.guard import guarded
+from dentaldesk.services.access.rights import Right
 from dentaldesk.services.uow import UnitOfWork
 
 
@@ -121,13 +124,15 @@ def _marks_in(session: Session, patient_id: int, include_removed: bool) -> list[
     return [_to_mark(*row) for row in session.execute(query)]
 
 
-def chart_marks(uow: UnitOfWork, patient_id: int, *, include_removed: bool = True) -> list[ChartMark]:
+@guarded(Right.READ_CHART, patient_id=Patient)
+def chart_marks(uow: UnitOfWork, actor: Actor, patient_id: int, *, include_removed: bool = True) -> list[ChartMark]:
     """The patient's chart graphics, oldest first; removed ones too unless told otherwise."""
     with uow.read():
         return _marks_in(uow.session, patient_id, include_removed)
 
 
-def patient_chart(uow: UnitOfWork, patient_id: int) -> PatientChart:
+@guarded(Right.READ_CHART, patient_id=Patient)
+def patient_chart(uow: UnitOfWork, actor: Actor, patient_id: int) -> PatientChart:
     """Everything a tooth chart draws for one patient, in one read."""
     with uow.read():
         found = uow.session.execute(
@@ -148,8 +153,9 @@ def patient_chart(uow: UnitOfWork, patient_id: int) -> PatientChart:
         )
 
 
+@guarded(Right.READ_CHART, transaction_id=LedgerTransaction, plan_item_id=PlanItem)
 def graphic_history(
-    uow: UnitOfWork, transaction_id: int | None = None, plan_item_id: int | None = None
+    uow: UnitOfWork, actor: Actor, transaction_id: int | None = None, plan_item_id: int | None = None
 ) -> list[ChartMark]:
     """Every mark a procedure has had, removed and current, oldest first (TX-CHART-2).
 

@@ -50,6 +50,8 @@ from dentaldesk.domain.money import ZERO, format_money
 from dentaldesk.domain.terms import Category, ClaimStatus, CoverageRank, TransactionKind
 from dentaldesk.services.access import audit
 from dentaldesk.services.access.actor import Actor
+from dentaldesk.services.access.guard import guarded
+from dentaldesk.services.access.rights import Right
 from dentaldesk.services.claims.queries import (
     ClaimableCharge,
     ClaimCandidate,
@@ -66,7 +68,7 @@ from dentaldesk.services.claims.queries import (
     claimable_query,
     open_claims,
 )
-from dentaldesk.services.ledger.posting import BILLING_ROLES, amount_from, check_not_future
+from dentaldesk.services.ledger.posting import amount_from, check_not_future
 from dentaldesk.services.ledger.queries import account_balance_in
 from dentaldesk.services.practice.pricing import estimate_for_patient
 from dentaldesk.services.uow import UnitOfWork
@@ -180,6 +182,7 @@ def _claim_charges(session: Session, claim: Claim) -> list:
     )
 
 
+@guarded(Right.POST_MONEY, patient_id=Patient, coverage_id=Coverage, transaction_ids=LedgerTransaction)
 def create_claim(
     uow: UnitOfWork,
     actor: Actor,
@@ -194,7 +197,6 @@ def create_claim(
     All such charges go on it unless ``transaction_ids`` picks some; the coverage is the primary
     one unless ``coverage_id`` names another. The claim number comes from the office's counter.
     """
-    actor.require(BILLING_ROLES, "file insurance claims")
     today = today or clock.today()
     with uow:
         session = uow.session
@@ -329,6 +331,7 @@ def _pay_in(
     return tx
 
 
+@guarded(Right.POST_MONEY, claim_id=Claim)
 def post_insurance_payment(
     uow: UnitOfWork,
     actor: Actor,
@@ -348,7 +351,6 @@ def post_insurance_payment(
     before the claim was filed. ``final`` also completes the claim on ``paid_on`` in the same
     action (see :func:`complete_claim`), so the payment and the completion land together (DATA-1).
     """
-    actor.require(BILLING_ROLES, "post insurance payments")
     today = today or clock.today()
     amounts = {line_id: amount_from(value, "paid") for line_id, value in paid.items()}
     if any(value < 0 for value in amounts.values()):
@@ -465,6 +467,7 @@ def _complete_in(
     )
 
 
+@guarded(Right.POST_MONEY, claim_id=Claim)
 def complete_claim(
     uow: UnitOfWork,
     actor: Actor,
@@ -482,7 +485,6 @@ def complete_claim(
     ``update_bluebook`` each paid line's amount becomes the code's bluebook insurance payment.
     The date defaults to the claim's last insurance payment, else today.
     """
-    actor.require(BILLING_ROLES, "complete insurance claims")
     today = today or clock.today()
     with uow:
         session = uow.session

@@ -14,10 +14,22 @@ from sqlalchemy import BigInteger, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from dentaldesk import clock
-from dentaldesk.db.models import Claim, ClaimLine, Coverage, DentalPlan, LedgerTransaction, Patient, ProcedureCode
+from dentaldesk.db.models import (
+    Account,
+    Claim,
+    ClaimLine,
+    Coverage,
+    DentalPlan,
+    LedgerTransaction,
+    Patient,
+    ProcedureCode,
+)
 from dentaldesk.domain.errors import NotFound
 from dentaldesk.domain.money import from_cents
 from dentaldesk.domain.terms import ClaimStatus, CoverageRank, TransactionKind
+from dentaldesk.services.access.actor import Actor
+from dentaldesk.services.access.guard import guarded
+from dentaldesk.services.access.rights import Right
 from dentaldesk.services.uow import UnitOfWork
 
 
@@ -93,7 +105,8 @@ def claimable_query(patient_id: int):  # type: ignore[no-untyped-def]
     )
 
 
-def claimable_charges(uow: UnitOfWork, patient_id: int) -> list[ClaimableCharge]:
+@guarded(Right.READ_LEDGER, patient_id=Patient)
+def claimable_charges(uow: UnitOfWork, actor: Actor, patient_id: int) -> list[ClaimableCharge]:
     """The patient's completed insurable charges on no claim yet, in DOS order."""
     with uow.read():
         return [
@@ -152,13 +165,15 @@ def claim_summaries(session: Session, *where: object) -> list[ClaimSummary]:
     ]
 
 
-def open_claims(uow: UnitOfWork, account_id: int) -> list[ClaimSummary]:
+@guarded(Right.READ_LEDGER, account_id=Account)
+def open_claims(uow: UnitOfWork, actor: Actor, account_id: int) -> list[ClaimSummary]:
     """The account's claims still waiting for the final insurance payment (TX-INS-2)."""
     with uow.read():
         return claim_summaries(uow.session, Claim.account_id == account_id, Claim.status == ClaimStatus.OPEN)
 
 
-def claim_detail(uow: UnitOfWork, claim_id: int) -> ClaimDetail:
+@guarded(Right.READ_LEDGER, claim_id=Claim)
+def claim_detail(uow: UnitOfWork, actor: Actor, claim_id: int) -> ClaimDetail:
     """A claim with its lines: what was filed, estimated and paid so far."""
     with uow.read():
         session = uow.session
@@ -204,7 +219,8 @@ def benefits_used_in(session: Session, coverage_id: int, year: int) -> Decimal:
     return from_cents(int(paid or 0))
 
 
-def benefits_used_this_year(uow: UnitOfWork, coverage_id: int, year: int | None = None) -> Decimal:
+@guarded(Right.READ_LEDGER, coverage_id=Coverage)
+def benefits_used_this_year(uow: UnitOfWork, actor: Actor, coverage_id: int, year: int | None = None) -> Decimal:
     """Benefits used from posted claims for procedures of this (or the given) year (INS-3)."""
     with uow.read():
         return benefits_used_in(uow.session, coverage_id, year or clock.today().year)
@@ -227,7 +243,8 @@ class ClaimCandidate:
     charges: tuple[ClaimableCharge, ...]
 
 
-def claim_candidates(uow: UnitOfWork, account_id: int) -> list[ClaimCandidate]:
+@guarded(Right.READ_LEDGER, account_id=Account)
+def claim_candidates(uow: UnitOfWork, actor: Actor, account_id: int) -> list[ClaimCandidate]:
     """The account's patients with completed insurable charges on no claim yet (Create claim)."""
     with uow.read():
         session = uow.session

@@ -44,6 +44,9 @@ from dentaldesk.db.models import Account, LedgerTransaction, Patient
 from dentaldesk.domain.aging import BUCKETS, AgingBuckets, LedgerEntry, age_ledger
 from dentaldesk.domain.errors import NotFound
 from dentaldesk.domain.terms import TransactionKind
+from dentaldesk.services.access.actor import Actor
+from dentaldesk.services.access.guard import guarded
+from dentaldesk.services.access.rights import Right
 from dentaldesk.services.uow import UnitOfWork
 
 
@@ -73,7 +76,8 @@ class OfficeAging:
 # --- One account (the Ledger view) ---------------------------------------------------------------
 
 
-def account_aging(uow: UnitOfWork, account_id: int, as_of: dt.date | None = None) -> AgingBuckets:
+@guarded(Right.READ_LEDGER, account_id=Account)
+def account_aging(uow: UnitOfWork, actor: Actor, account_id: int, as_of: dt.date | None = None) -> AgingBuckets:
     """An account's buckets on ``as_of`` (default today) by the pure rule (AGE-1..3)."""
     as_of = as_of or clock.today()
     lt = LedgerTransaction
@@ -203,11 +207,12 @@ def _from_cents(cents: object) -> Decimal:
     return Decimal(int(cents)).scaleb(-2)  # type: ignore[call-overload]
 
 
-def office_aging(uow: UnitOfWork, office_id: int, as_of: dt.date | None = None) -> OfficeAging:
+@guarded(Right.READ_LEDGER)
+def office_aging(uow: UnitOfWork, actor: Actor, as_of: dt.date | None = None) -> OfficeAging:
     """The office aging report on ``as_of`` (default today), computed in one SQL query (AGE-1..3)."""
     as_of = as_of or clock.today()
     with uow.read():
-        result = uow.session.connection().execute(office_aging_query(), aging_parameters(office_id, as_of)).all()
+        result = uow.session.connection().execute(office_aging_query(), aging_parameters(actor.office_id, as_of)).all()
     rows = []
     totals = [0] * 6  # cents: the five buckets in BUCKETS order, then the credit
     for account_id, account_number, first_name, last_name, *cents in result:

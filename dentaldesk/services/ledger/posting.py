@@ -38,6 +38,8 @@ from dentaldesk.domain.money import FEE_MAX, PAYMENT_MAX, ZERO, format_money, mo
 from dentaldesk.domain.terms import Role, TransactionKind
 from dentaldesk.services.access import audit
 from dentaldesk.services.access.actor import Actor
+from dentaldesk.services.access.guard import guarded
+from dentaldesk.services.access.rights import Right
 from dentaldesk.services.ledger.charge_facts import (
     charge_facts,
 )
@@ -46,7 +48,7 @@ from dentaldesk.services.uow import UnitOfWork
 
 # Who may do what on the ledger (see the module docstring).
 BILLING_ROLES = frozenset(Role)
-ADJUSTMENT_ROLES = frozenset({Role.OWNER, Role.ADMIN})
+ADJUSTMENT_ROLES = Right.ADJUST.roles
 PAYMENT_METHODS = ("Cash", "Check", "Card", "Other")
 
 _DEFAULT = object()
@@ -198,6 +200,7 @@ def check_not_future(day: dt.date, today: dt.date, field: str, what: str) -> Non
         raise ValidationError(f"The {what} {day.isoformat()} is in the future; use today or an earlier date.", field)
 
 
+@guarded(Right.POST_MONEY, patient_id=Patient, procedure_code_id=ProcedureCode)
 def post_charge(
     uow: UnitOfWork,
     actor: Actor,
@@ -213,7 +216,6 @@ def post_charge(
     ``details`` are :func:`post_charge_in`'s keyword arguments (tooth, surfaces, providers, rtu,
     taxable, insurable, aged_date, plan_item_id, notes, today). A future DOS is refused (TX-DOS-1).
     """
-    actor.require(BILLING_ROLES, "post charges")
     amount = amount_from(fee, "fee")
     with uow:
         session = uow.session
@@ -260,6 +262,7 @@ def _credit_message(what: str, amount: Decimal, before: Decimal, after: Decimal)
     return f"{text} The account has a credit of {format_money(-after)}."
 
 
+@guarded(Right.POST_MONEY, account_id=Account, patient_id=Patient)
 def post_payment(
     uow: UnitOfWork,
     actor: Actor,
@@ -277,7 +280,6 @@ def post_payment(
     A negative or zero payment is refused at the amount; a payment larger than the balance is
     posted whole and the rest kept as the account's credit, which the result states.
     """
-    actor.require(BILLING_ROLES, "take payments")
     today = today or clock.today()
     paid = amount_from(amount, "amount")
     if paid < 0:
@@ -330,6 +332,7 @@ def post_payment(
     return result
 
 
+@guarded(Right.ADJUST, account_id=Account, patient_id=Patient)
 def post_adjustment(
     uow: UnitOfWork,
     actor: Actor,
@@ -347,7 +350,6 @@ def post_adjustment(
     Owner and Admin only (module docstring). A credit adjustment is applied to the oldest charges
     first like a payment (AGE-2); a debit adjustment ages from its date (AGE-1).
     """
-    actor.require(ADJUSTMENT_ROLES, "post adjustments")
     today = today or clock.today()
     value = amount_from(amount, "amount")
     if value <= 0:

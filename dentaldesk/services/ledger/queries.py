@@ -13,6 +13,9 @@ from dentaldesk.db.models import Account, LedgerTransaction, Patient, ProcedureC
 from dentaldesk.domain.errors import NotFound
 from dentaldesk.domain.money import ZERO, from_cents
 from dentaldesk.domain.terms import Icm, TransactionKind
+from dentaldesk.services.access.actor import Actor
+from dentaldesk.services.access.guard import guarded
+from dentaldesk.services.access.rights import Right
 from dentaldesk.services.uow import UnitOfWork
 
 CREDIT_KINDS = frozenset({TransactionKind.PAYMENT, TransactionKind.INSURANCE_PAYMENT, TransactionKind.ADJUSTMENT})
@@ -39,7 +42,8 @@ def signed_amount(kind: TransactionKind, amount: Decimal, tax: Decimal) -> Decim
     return -amount if kind in CREDIT_KINDS else amount + tax
 
 
-def account_ledger(uow: UnitOfWork, account_id: int) -> list[LedgerRow]:
+@guarded(Right.READ_LEDGER, account_id=Account)
+def account_ledger(uow: UnitOfWork, actor: Actor, account_id: int) -> list[LedgerRow]:
     query = (
         select(LedgerTransaction, Patient.first_name, ProcedureCode.code)
         .join(Patient, Patient.id == LedgerTransaction.patient_id)
@@ -105,7 +109,8 @@ class AccountFacts:
     balance: Decimal
 
 
-def account_facts(uow: UnitOfWork, account_id: int) -> AccountFacts:
+@guarded(Right.READ_LEDGER, account_id=Account)
+def account_facts(uow: UnitOfWork, actor: Actor, account_id: int) -> AccountFacts:
     """The account's number, guarantor, ICM and balance (the Ledger view's header)."""
     with uow.read():
         session = uow.session

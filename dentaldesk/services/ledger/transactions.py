@@ -39,6 +39,7 @@ from dentaldesk.db.models import (
     DentalPlan,
     LedgerTransaction,
     Patient,
+    PlanItem,
     ProcedureCode,
     Provider,
     User,
@@ -55,6 +56,8 @@ from dentaldesk.domain.teeth import display_tooth, parse_surfaces, parse_tooth
 from dentaldesk.domain.terms import ClaimStatus, GraphicStatus, Icm, TransactionKind
 from dentaldesk.services.access import audit
 from dentaldesk.services.access.actor import Actor
+from dentaldesk.services.access.guard import guarded
+from dentaldesk.services.access.rights import Right
 from dentaldesk.services.chart.marks import chart_procedure_in
 from dentaldesk.services.chart.queries import (
     ChartMark,
@@ -64,7 +67,6 @@ from dentaldesk.services.chart.queries import (
 from dentaldesk.services.claims.filing import claim_line_estimates
 from dentaldesk.services.ledger.charge_facts import ChargeTerms, charge_terms
 from dentaldesk.services.ledger.posting import (
-    BILLING_ROLES,
     PostedCharge,
     amount_from,
     post_charge_in,
@@ -175,8 +177,10 @@ def _open_claims_in(session: Session, account_id: int, patient_id: int) -> tuple
     return tuple(ClaimChoice(*row) for row in rows)
 
 
+@guarded(Right.READ_LEDGER, patient_id=Patient, plan_item_id=PlanItem, transaction_id=LedgerTransaction)
 def transaction_context(
     uow: UnitOfWork,
+    actor: Actor,
     patient_id: int,
     *,
     plan_item_id: int | None = None,
@@ -198,7 +202,7 @@ def transaction_context(
     marks: tuple[ChartMark, ...] = ()
     if plan_item_id is not None or transaction_id is not None:
         # The procedure's marks, removed ones too (TX-CHART-2), through the chart's link indexes.
-        marks = tuple(graphic_history(uow, transaction_id=transaction_id, plan_item_id=plan_item_id))
+        marks = tuple(graphic_history(uow, actor, transaction_id=transaction_id, plan_item_id=plan_item_id))
     return TransactionContext(patient_id, account_id, terms, claims, marks, plan_item_id, transaction_id)
 
 
@@ -207,7 +211,8 @@ _Producer = aliased(Provider)
 _Collector = aliased(Provider)
 
 
-def posted_charge(uow: UnitOfWork, transaction_id: int) -> PostedChargeView:
+@guarded(Right.READ_LEDGER, transaction_id=LedgerTransaction)
+def posted_charge(uow: UnitOfWork, actor: Actor, transaction_id: int) -> PostedChargeView:
     """One posted charge with its claim line, for the dialog opened from the Ledger."""
     with uow.read():
         session = uow.session
@@ -315,6 +320,14 @@ def _put_on_claim_in(session: Session, actor: Actor, tx: LedgerTransaction, clai
     return claim
 
 
+@guarded(
+    Right.POST_MONEY,
+    patient_id=Patient,
+    procedure_code_id=ProcedureCode,
+    production_provider_id=Provider,
+    collection_provider_id=Provider,
+    claim_id=Claim,
+)
 def post_transaction(
     uow: UnitOfWork,
     actor: Actor,
@@ -342,7 +355,6 @@ def post_transaction(
     charts a graphic gets its completed mark on the chart; ``claim_id`` puts the charge on one of
     the patient's open claims (TX-INS-2). A future DOS is refused (TX-DOS-1).
     """
-    actor.require(BILLING_ROLES, "post charges")
     today = today or clock.today()
     amount = amount_from(fee, "fee")
     if amount < 0:
@@ -417,6 +429,7 @@ def post_transaction(
     return posted
 
 
+@guarded(Right.POST_MONEY, transaction_id=LedgerTransaction, claim_id=Claim)
 def edit_posted_charge(
     uow: UnitOfWork,
     actor: Actor,
@@ -435,7 +448,6 @@ def edit_posted_charge(
     held current until its claim is complete (TX-AGE-4). A charge saved meanwhile by another
     workstation is refused (DATA-2).
     """
-    actor.require(BILLING_ROLES, "change posted charges")
     today = today or clock.today()
     cleaned_notes = None if notes is None else _check_notes(notes)
     if aged_date is not KEEP and aged_date is not None and not isinstance(aged_date, dt.date):

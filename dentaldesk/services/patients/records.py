@@ -31,6 +31,8 @@ from dentaldesk.domain.records import optional_text, parse_birth_date, parse_ema
 from dentaldesk.domain.terms import CoverageRank, EstimationType, Icm, Role
 from dentaldesk.services.access import audit
 from dentaldesk.services.access.actor import Actor
+from dentaldesk.services.access.guard import guarded
+from dentaldesk.services.access.rights import Right
 from dentaldesk.services.patients.search import search_key
 from dentaldesk.services.practice.settings import default_schedule_name
 from dentaldesk.services.uow import UnitOfWork
@@ -129,9 +131,9 @@ class PossibleDuplicate(RuleViolation):
         self.matches = matches
 
 
+@guarded(Right.READ_PATIENTS)
 def form_choices(uow: UnitOfWork, actor: Actor) -> FormChoices:
     """The dental plans and fee schedules the patient dialog offers."""
-    actor.require(EVERY_ROLE, "add patients")
     with uow.read():
         s = uow.session
         plans = tuple(
@@ -177,17 +179,17 @@ def _find_account(session: Session, actor: Actor, number: str) -> Account:
     return account
 
 
+@guarded(Right.READ_PATIENTS)
 def find_account(uow: UnitOfWork, actor: Actor, account_number: str) -> AccountInfo:
     """An existing account by its number, with its guarantor, ICM, fee schedule and members."""
-    actor.require(EVERY_ROLE, "add patients")
     if not account_number.strip():
         raise ValidationError("Type the account number.", "account_number")
     with uow.read():
         return _account_info(uow.session, _find_account(uow.session, actor, account_number))
 
 
+@guarded(Right.READ_PATIENTS, patient_id=Patient)
 def load_patient(uow: UnitOfWork, actor: Actor, patient_id: int) -> PatientRecord:
-    actor.require(EVERY_ROLE, "edit patients")
     with uow.read():
         s = uow.session
         patient = _patient(s, actor, patient_id)
@@ -421,17 +423,17 @@ def _save_coverages(
     session.flush()
 
 
+@guarded(Right.EDIT_PATIENTS)
 def add_patient(uow: UnitOfWork, actor: Actor, form: PatientForm, *, today: dt.date | None = None) -> SavedPatient:
     """Register a patient: system-given patient ID, new or existing account, coverage."""
-    actor.require(EVERY_ROLE, "add patients")
     return _save(uow, actor, None, form, today or clock.today())
 
 
+@guarded(Right.EDIT_PATIENTS, patient_id=Patient)
 def edit_patient(
     uow: UnitOfWork, actor: Actor, patient_id: int, form: PatientForm, *, today: dt.date | None = None
 ) -> SavedPatient:
     """Change a patient's details, account, account terms and coverage in one save."""
-    actor.require(EVERY_ROLE, "edit patients")
     return _save(uow, actor, patient_id, form, today or clock.today())
 
 

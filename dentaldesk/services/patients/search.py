@@ -12,6 +12,9 @@ from sqlalchemy import Select, and_, select
 from dentaldesk.db.models import Account, Coverage, DentalPlan, Office, Patient
 from dentaldesk.domain.errors import NotFound
 from dentaldesk.domain.terms import CoverageRank, Icm
+from dentaldesk.services.access.actor import Actor
+from dentaldesk.services.access.guard import guarded
+from dentaldesk.services.access.rights import Right
 from dentaldesk.services.uow import UnitOfWork
 
 SEARCH_LIMIT = 50
@@ -92,7 +95,8 @@ def _rows(query: Select) -> Select:
     )
 
 
-def search_patients(uow: UnitOfWork, office_id: int, text: str, limit: int = SEARCH_LIMIT) -> list[PatientRow]:
+@guarded(Right.READ_PATIENTS)
+def search_patients(uow: UnitOfWork, actor: Actor, text: str, limit: int = SEARCH_LIMIT) -> list[PatientRow]:
     """Patients whose name, patient ID or birth date matches what was typed so far.
 
     "smi" finds last or first names starting with smi; "john smi" or "smith, john" both names;
@@ -101,7 +105,7 @@ def search_patients(uow: UnitOfWork, office_id: int, text: str, limit: int = SEA
     typed = text.strip()
     if not typed:
         return []
-    base = select(Patient).where(Patient.office_id == office_id)
+    base = select(Patient).where(Patient.office_id == actor.office_id)
     # Each query is ordered the way its index is, so LIMIT stops after `limit` index entries
     # instead of sorting every match (one typed letter matches thousands); the merged rows are
     # sorted by name below.
@@ -144,7 +148,8 @@ def search_patients(uow: UnitOfWork, office_id: int, text: str, limit: int = SEA
     return rows[:limit]
 
 
-def patient_header(uow: UnitOfWork, patient_id: int) -> PatientHeader:
+@guarded(Right.READ_PATIENTS, patient_id=Patient)
+def patient_header(uow: UnitOfWork, actor: Actor, patient_id: int) -> PatientHeader:
     with uow.read():
         found = uow.session.execute(
             select(Patient, Account, Office.office_code)

@@ -9,18 +9,16 @@ from __future__ import annotations
 
 from dentaldesk.db.models import Patient, PlanStatusChange, TreatmentPlan
 from dentaldesk.domain.errors import NotFound, ValidationError
-from dentaldesk.domain.terms import PLAN_EDITOR_ROLES, PlanStatus
+from dentaldesk.domain.terms import PlanStatus
 from dentaldesk.services.access import audit
 from dentaldesk.services.access.actor import Actor
+from dentaldesk.services.access.guard import guarded
+from dentaldesk.services.access.rights import Right
 from dentaldesk.services.plans.core import PlanWork
 from dentaldesk.services.plans.inputs import ItemInput, ItemRef, New, PlanChanges, PlanSaved
 from dentaldesk.services.uow import UnitOfWork
 
 TITLE_MAX = 160
-
-
-def _require_editor(actor: Actor) -> None:
-    actor.require(PLAN_EDITOR_ROLES, "create or change treatment plans (TP-1)")
 
 
 def _saved(work: PlanWork, item_id: int | None = None, new_ids: dict[int, int] | None = None) -> PlanSaved:
@@ -42,9 +40,9 @@ def check_title(title: str) -> str:
     return cleaned
 
 
+@guarded(Right.EDIT_PLANS, patient_id=Patient)
 def create_plan(uow: UnitOfWork, actor: Actor, patient_id: int, title: str) -> PlanSaved:
     """ "+ New Plan": a DRAFT plan for a patient (TP-2, TP-3), with its first status change."""
-    _require_editor(actor)
     cleaned = check_title(title)
     with uow:
         session = uow.session
@@ -77,10 +75,10 @@ def create_plan(uow: UnitOfWork, actor: Actor, patient_id: int, title: str) -> P
         return _saved(work)
 
 
+@guarded(Right.EDIT_PLANS, plan_id=TreatmentPlan)
 def add_item(uow: UnitOfWork, actor: Actor, plan_id: int, entry: ItemInput, *, expected_version: int) -> PlanSaved:
     """ "+ Add item" (TP-6): code from the office list (CODE-3), tooth/surfaces checked (CODE-4),
     fee pre-filled by the fee resolver unless typed (TX-FEE, MONEY-2)."""
-    _require_editor(actor)
     with uow:
         work = _edit(uow, actor, plan_id, expected_version)
         item = work.add_item(entry)
@@ -89,12 +87,12 @@ def add_item(uow: UnitOfWork, actor: Actor, plan_id: int, entry: ItemInput, *, e
         return _saved(work, item.id)
 
 
+@guarded(Right.EDIT_PLANS, plan_id=TreatmentPlan)
 def edit_item(
     uow: UnitOfWork, actor: Actor, plan_id: int, item_id: int, entry: ItemInput, *, expected_version: int
 ) -> PlanSaved:
     """Change an item; a fee override keeps the schedule fee beside it (MONEY-2). On an approved
     plan a raised total asks for the patient's approval again (TP-12)."""
-    _require_editor(actor)
     with uow:
         work = _edit(uow, actor, plan_id, expected_version)
         work.change_item(work.item(item_id), entry)
@@ -103,9 +101,9 @@ def edit_item(
         return _saved(work, item_id)
 
 
+@guarded(Right.EDIT_PLANS, plan_id=TreatmentPlan)
 def remove_item(uow: UnitOfWork, actor: Actor, plan_id: int, item_id: int, *, expected_version: int) -> PlanSaved:
     """Remove a planned item with its links and planned chart mark; completed items stay (TP-13)."""
-    _require_editor(actor)
     with uow:
         work = _edit(uow, actor, plan_id, expected_version)
         work.remove_item(work.item(item_id))
@@ -114,11 +112,11 @@ def remove_item(uow: UnitOfWork, actor: Actor, plan_id: int, item_id: int, *, ex
         return _saved(work, item_id)
 
 
+@guarded(Right.EDIT_PLANS, plan_id=TreatmentPlan)
 def link_prerequisite(
     uow: UnitOfWork, actor: Actor, plan_id: int, item_id: int, prerequisite_id: int, *, expected_version: int
 ) -> PlanSaved:
     """ "Depends on": ``item_id`` waits for ``prerequisite_id``; a cycle is refused with its path (TP-8)."""
-    _require_editor(actor)
     with uow:
         work = _edit(uow, actor, plan_id, expected_version)
         work.item(item_id)
@@ -129,11 +127,11 @@ def link_prerequisite(
         return _saved(work, item_id)
 
 
+@guarded(Right.EDIT_PLANS, plan_id=TreatmentPlan)
 def unlink_prerequisite(
     uow: UnitOfWork, actor: Actor, plan_id: int, item_id: int, prerequisite_id: int, *, expected_version: int
 ) -> PlanSaved:
     """Remove a "depends on" link (TP-8)."""
-    _require_editor(actor)
     with uow:
         work = _edit(uow, actor, plan_id, expected_version)
         work.unlink(item_id, prerequisite_id)
@@ -142,11 +140,11 @@ def unlink_prerequisite(
         return _saved(work, item_id)
 
 
+@guarded(Right.EDIT_PLANS, plan_id=TreatmentPlan)
 def move_item_to_visit(
     uow: UnitOfWork, actor: Actor, plan_id: int, item_id: int, visit: int | None, *, expected_version: int
 ) -> PlanSaved:
     """Put an item in a visit (phase), or in none (TP-16)."""
-    _require_editor(actor)
     with uow:
         work = _edit(uow, actor, plan_id, expected_version)
         work.move_item(work.item(item_id), visit)
@@ -155,6 +153,7 @@ def move_item_to_visit(
         return _saved(work, item_id)
 
 
+@guarded(Right.EDIT_PLANS, plan_id=TreatmentPlan)
 def save_draft(
     uow: UnitOfWork,
     actor: Actor,
@@ -170,7 +169,6 @@ def save_draft(
     changes it only records the save and moves the version on. Works on APPROVED plans too
     (TP-12): each change lands in the history and a raised total asks for re-approval.
     """
-    _require_editor(actor)
     changes = changes or PlanChanges()
     with uow:
         work = _edit(uow, actor, plan_id, expected_version)

@@ -34,7 +34,7 @@ from dentaldesk.db.models import (
     User,
 )
 from dentaldesk.domain.approval import ApprovedLine, approved_lines, signature_matches
-from dentaldesk.domain.errors import NotFound, ValidationError
+from dentaldesk.domain.errors import NotFound
 from dentaldesk.domain.estimates import EstimateInput, ItemEstimate, charge_insurable, totals
 from dentaldesk.domain.money import ZERO, money
 from dentaldesk.domain.plans import ItemFacts, chair_minutes, plan_order_key, plan_total, status_label, visit_groups
@@ -42,6 +42,8 @@ from dentaldesk.domain.teeth import display_tooth
 from dentaldesk.domain.terms import ApprovalMethod, ItemStatus, PaperSize, PlanStatus, Role, ToothNumbering
 from dentaldesk.services.access import audit
 from dentaldesk.services.access.actor import Actor
+from dentaldesk.services.access.guard import guarded
+from dentaldesk.services.access.rights import Right
 from dentaldesk.services.practice.pricing import estimate_for_patient
 from dentaldesk.services.uow import UnitOfWork
 
@@ -240,7 +242,8 @@ def _approval(
     )
 
 
-def load_handout(uow: UnitOfWork, plan_id: int, *, today: dt.date | None = None) -> PlanHandout:
+@guarded(Right.READ_PLANS, plan_id=TreatmentPlan)
+def load_handout(uow: UnitOfWork, actor: Actor, plan_id: int, *, today: dt.date | None = None) -> PlanHandout:
     """Read everything the handout of one plan shows, in one unit of work (TP-4, TP-15, TP-17)."""
     with uow.read():
         return load_handout_in(uow.session, plan_id, today=today)
@@ -392,36 +395,27 @@ def load_handout_in(session: Session, plan_id: int, *, today: dt.date | None = N
     )
 
 
+@guarded(Right.PRESENT_PLANS, plan_id=TreatmentPlan)
 def record_handout(
     uow: UnitOfWork,
-    actor: Actor | None,
+    actor: Actor,
     plan_id: int,
     how: HandoutDelivery,
     *,
     detail: str = "",
-    username: str = "",
-    workstation: str = "",
 ) -> None:
     """Write a printed, saved or sent handout to the plan's history and the audit log (SEC-2).
 
-    Every role may print and send a plan (TP-1). ``actor`` None is the command line's batch
-    use without a login: ``username`` and ``workstation`` then say who ran it.
+    Every role may print and send a plan (TP-1); the command line logs in for it as the app does.
     """
-    if actor is not None:
-        actor.require(HANDOUT_ROLES, "print or send plans")
-    elif not username.strip():
-        raise ValidationError("Say who printed the handout: a user name is needed for the audit log.", "user")
     how = HandoutDelivery(how)
     with uow:
         s = uow.session
         plan = s.get(TreatmentPlan, plan_id)
-        if plan is None or (actor is not None and plan.office_id != actor.office_id):
-            raise NotFound(f"Plan {plan_id} does not exist (it may have been deleted).", "plan")
+        assert plan is not None  # the guard found it in the actor's office
         text = how.label + (f": {detail}" if detail else "")
-        if actor is None:
-            text += f" (by {username.strip()} from the command line)"
         action = f"handout_{how.value}"
-        s.add(PlanEvent(plan_id=plan.id, user_id=actor.user_id if actor else None, action=action, detail=text))
+        s.add(PlanEvent(plan_id=plan.id, user_id=actor.user_id, action=action, detail=text))
         audit.record(
             s,
             actor,
@@ -429,8 +423,5 @@ def record_handout(
             "treatment_plan",
             plan.id,
             after={"how": how.value, "detail": detail, "status": plan.status, "title": plan.title},
-            username=username.strip(),
-            workstation=workstation,
-            office_id=plan.office_id,
         )
         uow.commit()

@@ -12,6 +12,9 @@ from dentaldesk.db.models import Patient, PlanItem, TreatmentPlan
 from dentaldesk.db.types import Money
 from dentaldesk.domain.money import ZERO
 from dentaldesk.domain.terms import ItemStatus, PlanStatus
+from dentaldesk.services.access.actor import Actor
+from dentaldesk.services.access.guard import guarded
+from dentaldesk.services.access.rights import Right
 from dentaldesk.services.uow import UnitOfWork
 
 
@@ -30,9 +33,10 @@ class PlanSummary:
     updated_at: dt.datetime
 
 
+@guarded(Right.READ_PLANS, patient_id=Patient)
 def plan_summaries(
     uow: UnitOfWork,
-    office_id: int,
+    actor: Actor,
     *,
     patient_id: int | None = None,
     status: PlanStatus | None = None,
@@ -45,7 +49,7 @@ def plan_summaries(
     keeping the newest cost a read of the whole plan_item table per Treatments refresh.
     """
     tp = TreatmentPlan
-    newest = select(tp.id, tp.patient_id, tp.title, tp.status, tp.updated_at).where(tp.office_id == office_id)
+    newest = select(tp.id, tp.patient_id, tp.title, tp.status, tp.updated_at).where(tp.office_id == actor.office_id)
     if patient_id is not None:
         newest = newest.where(tp.patient_id == patient_id)
     if status is not None:

@@ -41,6 +41,9 @@ from dentaldesk.domain.plans import (
 )
 from dentaldesk.domain.teeth import display_tooth
 from dentaldesk.domain.terms import ApprovalMethod, ItemStatus, PlanStatus, ToothNumbering
+from dentaldesk.services.access.actor import Actor
+from dentaldesk.services.access.guard import guarded
+from dentaldesk.services.access.rights import Right
 from dentaldesk.services.plans.checks import item_label
 from dentaldesk.services.plans.views import (
     ApprovalView,
@@ -179,7 +182,8 @@ def _stored_lines(lines_json: str) -> tuple[ApprovedLine, ...]:
         return ()
 
 
-def load_plan(uow: UnitOfWork, plan_id: int) -> PlanView:
+@guarded(Right.READ_PLANS, plan_id=TreatmentPlan)
+def load_plan(uow: UnitOfWork, actor: Actor, plan_id: int) -> PlanView:
     """The whole plan as the editor shows it: items in plan order with their tooth in the office's
     numbering, totals (TP-7), progress (TP-11), what keeps it from approval (TP-5), re-approval
     (TP-12), the latest approval and whether its signature still matches (TP-15), history (TP-2)."""
@@ -268,7 +272,8 @@ def load_plan(uow: UnitOfWork, plan_id: int) -> PlanView:
         )
 
 
-def billing_summary_for_patient(uow: UnitOfWork, patient_id: int) -> PatientBilling:
+@guarded(Right.READ_PLANS, patient_id=Patient)
+def billing_summary_for_patient(uow: UnitOfWork, actor: Actor, patient_id: int) -> PatientBilling:
     """TP-14: planned and completed totals of the patient's plans, and the insurance estimate of
     the planned items in plan order (INS-1..7) with the patient's portion (INS-6).
 
@@ -350,13 +355,17 @@ def billing_summary_for_patient(uow: UnitOfWork, patient_id: int) -> PatientBill
         )
 
 
-def quote_fee(uow: UnitOfWork, patient_id: int, code: str) -> FeeQuote:
+@guarded(Right.READ_PLANS, patient_id=Patient)
+def quote_fee(uow: UnitOfWork, actor: Actor, patient_id: int, code: str) -> FeeQuote:
     """The fee a new item of ``code`` starts with and where it comes from (TX-FEE-1..4)."""
     with uow.read():
         return quote_fee_in(uow.session, patient_id, code.strip().upper())
 
 
-def item_form_facts(uow: UnitOfWork, patient_id: int, default_provider_id: int | None = None) -> ItemFormFacts:
+@guarded(Right.READ_PLANS, patient_id=Patient, default_provider_id=Provider)
+def item_form_facts(
+    uow: UnitOfWork, actor: Actor, patient_id: int, default_provider_id: int | None = None
+) -> ItemFormFacts:
     """The Patient Transactions dialog's header (TX-1) and the office's active providers."""
     with uow.read():
         session = uow.session

@@ -13,7 +13,7 @@ import json
 from sqlalchemy import select
 
 from dentaldesk import clock
-from dentaldesk.db.models import PlanApproval, Provider
+from dentaldesk.db.models import PlanApproval, Provider, TreatmentPlan
 from dentaldesk.db.models.base import utcnow
 from dentaldesk.domain.aging import check_dos
 from dentaldesk.domain.approval import ApprovedLine, approved_lines, content_hash
@@ -30,6 +30,8 @@ from dentaldesk.domain.plans import (
 )
 from dentaldesk.domain.terms import PLAN_EDITOR_ROLES, ApprovalMethod, ItemStatus, PlanStatus, Role
 from dentaldesk.services.access.actor import Actor
+from dentaldesk.services.access.guard import guarded
+from dentaldesk.services.access.rights import Right
 from dentaldesk.services.chart.marks import complete_item_marks_in, remove_item_marks_in
 from dentaldesk.services.ledger.posting import post_charge_in
 from dentaldesk.services.plans.core import PlanWork
@@ -148,6 +150,7 @@ def _check_approver(approver_name: str, method: ApprovalMethod | str) -> tuple[s
     return name, chosen
 
 
+@guarded(Right.PRESENT_PLANS, plan_id=TreatmentPlan)
 def approve(
     uow: UnitOfWork,
     actor: Actor,
@@ -159,7 +162,6 @@ def approve(
     signature_png: bytes | None = None,
 ) -> PlanSaved:
     """ "Approve plan": the patient's first approval moves a DRAFT to APPROVED (TP-3, TP-5, TP-15)."""
-    actor.require(DESK_ROLES, "record a patient's approval")
     name, chosen = _check_approver(approver_name, method)
     signature = _check_signature(chosen, signature_png)
     with uow:
@@ -175,6 +177,7 @@ def approve(
         return PlanSaved(work.plan.id, work.plan.version)
 
 
+@guarded(Right.PRESENT_PLANS, plan_id=TreatmentPlan)
 def record_approval(
     uow: UnitOfWork,
     actor: Actor,
@@ -189,7 +192,6 @@ def record_approval(
 
     Items added or raised since the last approval can be completed again afterwards.
     """
-    actor.require(DESK_ROLES, "record a patient's approval")
     name, chosen = _check_approver(approver_name, method)
     signature = _check_signature(chosen, signature_png)
     with uow:
@@ -204,6 +206,7 @@ def record_approval(
         return PlanSaved(work.plan.id, work.plan.version)
 
 
+@guarded(Right.PRESENT_PLANS, plan_id=TreatmentPlan)
 def complete_item(
     uow: UnitOfWork,
     actor: Actor,
@@ -217,7 +220,6 @@ def complete_item(
     """Mark an item done on its date of service (TP-9, TP-12) and post its charge at the plan
     item's fee: the plan price wins (TP-13), with the item's Taxable and Insurable choices
     (TX-TAX-1/2, TX-INS-1). The last item completes the plan (TP-10)."""
-    actor.require(DESK_ROLES, "complete plan items")
     today = today or clock.today()
     dos = completed_on or today
     check_dos(dos, today, completed=True)
@@ -268,10 +270,10 @@ def complete_item(
         return PlanSaved(work.plan.id, work.plan.version, item_id=item.id)
 
 
+@guarded(Right.EDIT_PLANS, plan_id=TreatmentPlan)
 def cancel_plan(uow: UnitOfWork, actor: Actor, plan_id: int, reason: str, *, expected_version: int) -> PlanSaved:
     """Close a DRAFT or APPROVED plan as CANCELLED with the reason (TP-3). Completed items and
     their charges stay; the planned items' chart marks are taken off the chart."""
-    actor.require(PLAN_EDITOR_ROLES, "cancel treatment plans (TP-1)")
     cleaned = (reason or "").strip()
     if not cleaned:
         raise ValidationError('Say why the plan is cancelled, e.g. "Patient moved away".', "reason")

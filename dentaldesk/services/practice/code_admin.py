@@ -21,9 +21,11 @@ from dentaldesk.domain.codes import normalize_code, parse_rtu
 from dentaldesk.domain.errors import NotFound, ValidationError
 from dentaldesk.domain.money import parse_money
 from dentaldesk.domain.records import optional_text, required_text
-from dentaldesk.domain.terms import SETUP_ROLES, Category
+from dentaldesk.domain.terms import Category
 from dentaldesk.services.access import audit
 from dentaldesk.services.access.actor import Actor
+from dentaldesk.services.access.guard import guarded
+from dentaldesk.services.access.rights import Right
 from dentaldesk.services.practice.codes import read_code_csv
 from dentaldesk.services.uow import UnitOfWork
 
@@ -105,8 +107,8 @@ def _code(uow: UnitOfWork, actor: Actor, code_id: int) -> ProcedureCode:
     return code
 
 
+@guarded(Right.SETUP, read=True, code_id=ProcedureCode)
 def load_code(uow: UnitOfWork, actor: Actor, code_id: int) -> CodeForm:
-    actor.require(SETUP_ROLES, "change the procedure code list")
     with uow.read():
         c = _code(uow, actor, code_id)
         return CodeForm(
@@ -124,12 +126,12 @@ def load_code(uow: UnitOfWork, actor: Actor, code_id: int) -> CodeForm:
         )
 
 
+@guarded(Right.SETUP)
 def add_code(uow: UnitOfWork, actor: Actor, form: CodeForm) -> int:
     """Add a code to the office list: a CDT code (D and four digits) or, ticked custom, any code.
 
     A usual fee typed with it goes into Fee 0 in the same transaction.
     """
-    actor.require(SETUP_ROLES, "change the procedure code list")
     code_text = normalize_code(form.code, custom=form.custom)
     values = _checked(form)
     fee = parse_money(form.usual_fee, field="usual_fee") if form.usual_fee.strip() else None
@@ -163,12 +165,12 @@ def add_code(uow: UnitOfWork, actor: Actor, form: CodeForm) -> int:
         return row.id
 
 
+@guarded(Right.SETUP, code_id=ProcedureCode)
 def edit_code(uow: UnitOfWork, actor: Actor, code_id: int, form: CodeForm) -> None:
     """Change a code's name, description, category, default RTU's and option flags (CODE-1).
 
     The code itself stays: past plans and charges name it.
     """
-    actor.require(SETUP_ROLES, "change the procedure code list")
     values = _checked(form)
     with uow:
         s = uow.session
@@ -183,9 +185,9 @@ def edit_code(uow: UnitOfWork, actor: Actor, code_id: int, form: CodeForm) -> No
         uow.commit()
 
 
+@guarded(Right.SETUP, code_id=ProcedureCode)
 def set_code_active(uow: UnitOfWork, actor: Actor, code_id: int, active: bool) -> None:
     """Deactivate a code (it stays on past records and leaves the pickers) or bring it back."""
-    actor.require(SETUP_ROLES, "change the procedure code list")
     with uow:
         s = uow.session
         row = _code(uow, actor, code_id)
@@ -205,9 +207,9 @@ def set_code_active(uow: UnitOfWork, actor: Actor, code_id: int, active: bool) -
         uow.commit()
 
 
+@guarded(Right.SETUP, read=True)
 def master_list(uow: UnitOfWork, actor: Actor) -> list[MasterRow]:
     """The shipped master list, each code marked if the office list already holds it."""
-    actor.require(SETUP_ROLES, "change the procedure code list")
     with uow.read():
         s = uow.session
         have = set(s.scalars(select(ProcedureCode.code).where(ProcedureCode.office_id == actor.office_id)))
@@ -215,9 +217,9 @@ def master_list(uow: UnitOfWork, actor: Actor) -> list[MasterRow]:
         return [MasterRow(m.code, m.name, m.category, m.usual_fee, m.code in have) for m in masters]
 
 
+@guarded(Right.SETUP, read=True)
 def preview_import(uow: UnitOfWork, actor: Actor, path: Path) -> ImportPreview:
     """Read a code CSV and say what importing it would add, update and refuse; nothing is saved."""
-    actor.require(SETUP_ROLES, "import procedure codes")
     good, refused = read_code_csv(path)
     with uow.read():
         have = set(uow.session.scalars(select(ProcedureCode.code).where(ProcedureCode.office_id == actor.office_id)))

@@ -14,9 +14,11 @@ from dentaldesk.config import resources_dir
 from dentaldesk.db.models import FeeSchedule, FeeScheduleEntry, MasterCode, ProcedureCode
 from dentaldesk.domain.codes import FLAG_NAMES, CodeDefinition, code_from_row, code_matches
 from dentaldesk.domain.errors import DentalDeskError, NotFound, ValidationError
-from dentaldesk.domain.terms import SETUP_ROLES, Category
+from dentaldesk.domain.terms import Category
 from dentaldesk.services.access import audit
 from dentaldesk.services.access.actor import Actor
+from dentaldesk.services.access.guard import guarded
+from dentaldesk.services.access.rights import Right
 from dentaldesk.services.uow import UnitOfWork
 
 MASTER_CSV = resources_dir() / "master_codes.csv"
@@ -114,9 +116,9 @@ def _apply(code: ProcedureCode, d: CodeDefinition) -> None:
         setattr(code, name, getattr(d, name))
 
 
+@guarded(Right.SETUP)
 def import_codes(uow: UnitOfWork, actor: Actor, path: Path) -> ImportReport:
     """Import a licensed code list: add or update the good rows (fee into Fee 0), report the rest."""
-    actor.require(SETUP_ROLES, "import procedure codes")
     good, refused = read_code_csv(path)
     report = ImportReport(refused=refused)
     with uow:
@@ -163,9 +165,9 @@ def load_master_list(session: Session, path: Path = MASTER_CSV) -> int:
     return len(good)
 
 
+@guarded(Right.SETUP)
 def copy_master_codes(uow: UnitOfWork, actor: Actor, codes: list[str], *, with_fees: bool = True) -> list[str]:
     """Copy master codes into the office list (seed 000 troubleshooting); return the codes added."""
-    actor.require(SETUP_ROLES, "change the procedure code list")
     with uow:
         session = uow.session
         masters = {m.code: m for m in session.scalars(select(MasterCode).where(MasterCode.code.in_(codes)))}
@@ -215,9 +217,10 @@ def _code_row(c: ProcedureCode) -> CodeRow:
     )
 
 
-def office_codes(uow: UnitOfWork, office_id: int, *, include_inactive: bool = False) -> list[CodeRow]:
+@guarded(Right.READ_CODES)
+def office_codes(uow: UnitOfWork, actor: Actor, *, include_inactive: bool = False) -> list[CodeRow]:
     with uow.read():
-        query = select(ProcedureCode).where(ProcedureCode.office_id == office_id).order_by(ProcedureCode.code)
+        query = select(ProcedureCode).where(ProcedureCode.office_id == actor.office_id).order_by(ProcedureCode.code)
         if not include_inactive:
             query = query.where(ProcedureCode.active.is_(True))
         return [_code_row(c) for c in uow.session.scalars(query)]

@@ -25,9 +25,11 @@ from dentaldesk.domain.records import (
     parse_optional_money,
     required_text,
 )
-from dentaldesk.domain.terms import SETUP_ROLES, Category, EstimationType
+from dentaldesk.domain.terms import Category, EstimationType
 from dentaldesk.services.access import audit
 from dentaldesk.services.access.actor import Actor
+from dentaldesk.services.access.guard import guarded
+from dentaldesk.services.access.rights import Right
 from dentaldesk.services.uow import UnitOfWork
 
 
@@ -103,8 +105,8 @@ def blank_dental_plan_form() -> DentalPlanForm:
     )
 
 
+@guarded(Right.SETUP, read=True)
 def dental_plans(uow: UnitOfWork, actor: Actor) -> list[DentalPlanRow]:
-    actor.require(SETUP_ROLES, "change dental plans")
     with uow.read():
         counts = dict(
             uow.session.execute(
@@ -128,8 +130,8 @@ def _amount_text(value: Decimal | None) -> str:
     return "" if value is None else f"{value:.2f}"
 
 
+@guarded(Right.SETUP, read=True, plan_id=DentalPlan)
 def load_dental_plan(uow: UnitOfWork, actor: Actor, plan_id: int) -> DentalPlanForm:
-    actor.require(SETUP_ROLES, "change dental plans")
     with uow.read():
         plan = _plan(uow.session, actor, plan_id)
         terms = {c.category: c for c in plan.categories}
@@ -160,9 +162,9 @@ def _plan_snapshot(plan: DentalPlan) -> dict[str, object]:
     }
 
 
+@guarded(Right.SETUP, plan_id=DentalPlan)
 def save_dental_plan(uow: UnitOfWork, actor: Actor, plan_id: int | None, form: DentalPlanForm) -> int:
     """Add or change a plan: carrier, estimation type, coverage % per category, deductible, maximum."""
-    actor.require(SETUP_ROLES, "change dental plans")
     values = {
         "name": required_text(form.name, "name", "plan name", max_length=120),
         "carrier": required_text(form.carrier, "carrier", "carrier", max_length=120),
@@ -221,8 +223,8 @@ def save_dental_plan(uow: UnitOfWork, actor: Actor, plan_id: int | None, form: D
         return plan.id
 
 
+@guarded(Right.SETUP, read=True, plan_id=DentalPlan)
 def load_bluebook(uow: UnitOfWork, actor: Actor, plan_id: int) -> list[BluebookLine]:
-    actor.require(SETUP_ROLES, "change dental plans")
     with uow.read():
         _plan(uow.session, actor, plan_id)
         entries = uow.session.scalars(
@@ -235,6 +237,7 @@ def _entry_values(e: BluebookEntry) -> dict[str, str]:
     return {n: _amount_text(getattr(e, n)) for n in BLUEBOOK_AMOUNTS}
 
 
+@guarded(Right.SETUP, plan_id=DentalPlan)
 def save_bluebook(uow: UnitOfWork, actor: Actor, plan_id: int, lines: Sequence[BluebookLine]) -> int:
     """Save a plan's whole bluebook grid: rows added, changed and removed, in one transaction.
 
@@ -242,7 +245,6 @@ def save_bluebook(uow: UnitOfWork, actor: Actor, plan_id: int, lines: Sequence[B
     DMO/Capitation plan the plan fee is the cap fee charged for the code (TX-FEE-2). A refused row
     names itself in the error's field: ``bluebook:<row number>`` (1-based, as in the grid).
     """
-    actor.require(SETUP_ROLES, "change dental plans")
     parsed: dict[str, dict[str, Decimal | None]] = {}
     for row_number, line in enumerate(lines, start=1):
         if not line.code.strip() and not any(getattr(line, n).strip() for n in BLUEBOOK_AMOUNTS):

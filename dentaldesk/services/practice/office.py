@@ -11,7 +11,10 @@ from dentaldesk.db.models import FeeSchedule, Office, ProcedureCode, Provider, U
 from dentaldesk.domain.errors import NotFound, ValidationError
 from dentaldesk.domain.terms import PaperSize, Role, TaxMethod, ToothNumbering
 from dentaldesk.services.access import audit
+from dentaldesk.services.access.actor import Actor
+from dentaldesk.services.access.guard import guarded
 from dentaldesk.services.access.login import hash_password
+from dentaldesk.services.access.rights import Right
 from dentaldesk.services.practice.codes import load_master_list
 from dentaldesk.services.uow import UnitOfWork
 
@@ -35,14 +38,19 @@ class OfficeInfo:
     users: int
 
 
-def first_office(uow: UnitOfWork) -> OfficeInfo | None:
-    """The practice this database holds, or None on a new, empty database."""
+def practice_name(uow: UnitOfWork) -> str | None:
+    """The practice's name for the login window, or None on a new, empty database (first run).
+
+    The one read before anyone logs in: it tells nothing but the name on the office's door.
+    """
     with uow.read():
-        office_id = uow.session.scalar(select(Office.id).order_by(Office.id).limit(1))
-    return office_info(uow, office_id) if office_id is not None else None
+        return uow.session.scalar(select(Office.name).order_by(Office.id).limit(1))
 
 
-def office_info(uow: UnitOfWork, office_id: int) -> OfficeInfo:
+@guarded(Right.READ_OFFICE)
+def office_info(uow: UnitOfWork, actor: Actor) -> OfficeInfo:
+    """The acting user's office as the main window and the Settings summary show it."""
+    office_id = actor.office_id
     with uow.read():
         s = uow.session
         office = s.get(Office, office_id)
@@ -81,7 +89,11 @@ def create_practice(
     owner_password: str,
     workstation: str,
 ) -> int:
-    """First run: the office, its owner, the master code list and Fee 0, in one transaction."""
+    """First run: the office, its owner, the master code list and Fee 0, in one transaction.
+
+    This is the only way to make an Owner without being one, and only on an empty practice: a
+    database that holds an office or a user already refuses it (SEC-3).
+    """
     code = office_code.strip().upper()
     if not code:
         raise ValidationError("Enter an office ID.", "office_code")
@@ -89,10 +101,10 @@ def create_practice(
         raise ValidationError("Enter the practice name.", "office_name")
     if not owner_username.strip():
         raise ValidationError("Enter a user name for the owner.", "username")
-    password_hash = hash_password(owner_password)
+    password_hash = hash_password(owner_password, owner_username)
     with uow:
         s = uow.session
-        if s.scalar(select(Office.id).limit(1)) is not None:
+        if s.scalar(select(Office.id).limit(1)) is not None or s.scalar(select(User.id).limit(1)) is not None:
             raise ValidationError("This database already holds a practice.", "office_code")
         office = Office(office_code=code, name=office_name.strip())
         s.add(office)

@@ -21,9 +21,11 @@ from dentaldesk.domain.fees import check_schedule
 from dentaldesk.domain.money import format_money, parse_money, percent_of
 from dentaldesk.domain.records import optional_text, parse_email, parse_raise_percent, parse_whole, required_text
 from dentaldesk.domain.tax import parse_tax_rate
-from dentaldesk.domain.terms import SETUP_ROLES, PaperSize, TaxMethod, ToothNumbering
+from dentaldesk.domain.terms import PaperSize, TaxMethod, ToothNumbering
 from dentaldesk.services.access import audit
 from dentaldesk.services.access.actor import Actor
+from dentaldesk.services.access.guard import guarded
+from dentaldesk.services.access.rights import Right
 from dentaldesk.services.uow import UnitOfWork
 
 # --------------------------------------------------------------------------- General settings
@@ -79,8 +81,8 @@ def _office_snapshot(office: Office) -> dict[str, object]:
     return audit.snapshot(office, *_OFFICE_FIELDS) | {"tax_rate": _rate_text(office.tax_rate)}
 
 
+@guarded(Right.SETUP, read=True)
 def load_general_settings(uow: UnitOfWork, actor: Actor) -> GeneralSettingsForm:
-    actor.require(SETUP_ROLES, "change the practice settings")
     with uow.read():
         o = _office(uow.session, actor)
         return GeneralSettingsForm(
@@ -99,9 +101,9 @@ def load_general_settings(uow: UnitOfWork, actor: Actor) -> GeneralSettingsForm:
         )
 
 
+@guarded(Right.SETUP)
 def save_general_settings(uow: UnitOfWork, actor: Actor, form: GeneralSettingsForm) -> None:
     """Save the General System Settings; the tax method and rate drive Taxable (TX-TAX-1)."""
-    actor.require(SETUP_ROLES, "change the practice settings")
     code = required_text(form.office_code, "office_code", "office ID", max_length=16).upper()
     values = {
         "office_code": code,
@@ -171,9 +173,9 @@ def default_schedule_name(number: int) -> str:
     return "Office fee (UCR)" if number == 0 else f"Fee {number}"
 
 
+@guarded(Right.SETUP, read=True)
 def fee_schedules(uow: UnitOfWork, actor: Actor) -> list[FeeScheduleRow]:
     """Every schedule number 0 to 26, named, with how many fees each holds."""
-    actor.require(SETUP_ROLES, "change fee schedules")
     with uow.read():
         s = uow.session
         named = {
@@ -190,9 +192,9 @@ def fee_schedules(uow: UnitOfWork, actor: Actor) -> list[FeeScheduleRow]:
     ]
 
 
+@guarded(Right.SETUP, read=True)
 def fee_grid(uow: UnitOfWork, actor: Actor, numbers: Sequence[int]) -> list[FeeGridRow]:
     """The office's active codes x the chosen schedules (a few side by side)."""
-    actor.require(SETUP_ROLES, "change fee schedules")
     shown = [check_schedule(n) for n in numbers]
     with uow.read():
         s = uow.session
@@ -223,9 +225,9 @@ def _schedule(session: Session, office_id: int, number: int, *, create: bool) ->
     return schedule
 
 
+@guarded(Right.SETUP, code_id=ProcedureCode)
 def set_fee(uow: UnitOfWork, actor: Actor, code_id: int, number: int, text: str) -> Decimal | None:
     """Edit one cell of the fee grid: a fee (MONEY-2: 0 or more, cents), or blank to remove it."""
-    actor.require(SETUP_ROLES, "change fee schedules")
     check_schedule(number)
     fee = parse_money(text, field="fee") if text.strip() else None
     with uow:
@@ -265,9 +267,9 @@ def set_fee(uow: UnitOfWork, actor: Actor, code_id: int, number: int, text: str)
         return fee
 
 
+@guarded(Right.SETUP)
 def name_fee_schedule(uow: UnitOfWork, actor: Actor, number: int, name: str) -> None:
     """Name a schedule ("Loyalty / senior"); naming an unused number creates the schedule."""
-    actor.require(SETUP_ROLES, "change fee schedules")
     check_schedule(number)
     cleaned = required_text(name, "schedule_name", "schedule name", max_length=80)
     with uow:
@@ -300,9 +302,9 @@ def _raised_fees(session: Session, office_id: int, number: int, percent: Decimal
     return [FeeChange(r.id, r.code, r.name, r.fee, percent_of(r.fee, Decimal(100) + percent)) for r in rows]
 
 
+@guarded(Right.SETUP, read=True)
 def preview_raise(uow: UnitOfWork, actor: Actor, number: int, percent_text: str) -> list[FeeChange]:
     """Every fee of a schedule before and after a raise by ``percent_text``; nothing is saved."""
-    actor.require(SETUP_ROLES, "change fee schedules")
     check_schedule(number)
     percent = parse_raise_percent(percent_text)
     with uow.read():
@@ -312,11 +314,11 @@ def preview_raise(uow: UnitOfWork, actor: Actor, number: int, percent_text: str)
     return changes
 
 
+@guarded(Right.SETUP)
 def raise_fee_schedule(
     uow: UnitOfWork, actor: Actor, number: int, percent_text: str, previewed: Sequence[FeeChange]
 ) -> int:
     """Apply a previewed raise in one transaction; refused if a fee changed since the preview."""
-    actor.require(SETUP_ROLES, "change fee schedules")
     check_schedule(number)
     percent = parse_raise_percent(percent_text)
     with uow:

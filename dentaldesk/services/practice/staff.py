@@ -19,10 +19,12 @@ from sqlalchemy.orm import Session
 from dentaldesk.db.models import Provider, User
 from dentaldesk.domain.errors import NotFound, PermissionDenied, RuleViolation, ValidationError
 from dentaldesk.domain.records import parse_colour, required_text
-from dentaldesk.domain.terms import SETUP_ROLES, Role
+from dentaldesk.domain.terms import Role
 from dentaldesk.services.access import audit
 from dentaldesk.services.access.actor import Actor
+from dentaldesk.services.access.guard import guarded
 from dentaldesk.services.access.login import hash_password
+from dentaldesk.services.access.rights import Right
 from dentaldesk.services.uow import UnitOfWork
 
 PROVIDER_KINDS = {"dentist": "Dentist", "hygienist": "Hygienist", "specialist": "Specialist"}
@@ -55,8 +57,8 @@ class UserForm:
     password: str = ""
 
 
+@guarded(Right.MANAGE_USERS, read=True)
 def list_users(uow: UnitOfWork, actor: Actor) -> list[UserRow]:
-    actor.require(SETUP_ROLES, "manage users")
     with uow.read():
         rows = uow.session.execute(
             select(User, Provider.name)
@@ -79,16 +81,16 @@ def _provider_for_link(session: Session, actor: Actor, provider_id: int | None) 
     return provider_id
 
 
+@guarded(Right.MANAGE_USERS)
 def add_user(uow: UnitOfWork, actor: Actor, form: UserForm) -> int:
     """Add a login with an Argon2-hashed password (SEC-1)."""
-    actor.require(SETUP_ROLES, "add users")
     if form.role is Role.OWNER and actor.role is not Role.OWNER:
         raise PermissionDenied("Only an Owner can add another Owner.", "role")
     username = required_text(form.username, "username", "user name", max_length=64)
     if " " in username:
         raise ValidationError("A user name has no spaces.", "username")
     full_name = required_text(form.full_name, "full_name", "full name", max_length=120)
-    password_hash = hash_password(form.password)
+    password_hash = hash_password(form.password, username)
     with uow:
         s = uow.session
         if s.scalar(select(User.id).where(func.lower(User.username) == username.lower())) is not None:
@@ -127,9 +129,9 @@ def _other_active_owners(session: Session, user: User) -> int:
     )
 
 
+@guarded(Right.MANAGE_USERS, user_id=User)
 def update_user(uow: UnitOfWork, actor: Actor, user_id: int, form: UserForm) -> None:
     """Change a user's name, role, provider link or active state (the user name stays)."""
-    actor.require(SETUP_ROLES, "change users")
     full_name = required_text(form.full_name, "full_name", "full name", max_length=120)
     role = Role(form.role)
     with uow:
@@ -157,16 +159,15 @@ def update_user(uow: UnitOfWork, actor: Actor, user_id: int, form: UserForm) -> 
         uow.commit()
 
 
+@guarded(Right.MANAGE_USERS, user_id=User)
 def reset_password(uow: UnitOfWork, actor: Actor, user_id: int, password: str) -> None:
     """Give a user a new password, stored as an Argon2 hash (SEC-1); the audit never holds it."""
-    actor.require(SETUP_ROLES, "reset passwords")
-    password_hash = hash_password(password)
     with uow:
         s = uow.session
         user = _user(s, actor, user_id)
         if user.role is Role.OWNER and actor.role is not Role.OWNER:
             raise PermissionDenied("Only an Owner can reset an Owner's password.", "password")
-        user.password_hash = password_hash
+        user.password_hash = hash_password(password, user.username)
         audit.record(
             s,
             actor,
@@ -205,6 +206,7 @@ class ProviderForm:
     active: bool = True
 
 
+@guarded(Right.READ_OFFICE)
 def list_providers(uow: UnitOfWork, actor: Actor) -> list[ProviderRow]:
     """Every provider of the office, active ones first. Any role may read it (pickers need it)."""
     with uow.read():
@@ -216,9 +218,9 @@ def list_providers(uow: UnitOfWork, actor: Actor) -> list[ProviderRow]:
         return [ProviderRow(p.id, p.name, p.short_name, p.kind, p.color, p.active) for p in providers]
 
 
+@guarded(Right.SETUP, provider_id=Provider)
 def save_provider(uow: UnitOfWork, actor: Actor, provider_id: int | None, form: ProviderForm) -> int:
     """Add or change a provider: name, short name, kind, colour on the chart."""
-    actor.require(SETUP_ROLES, "change providers")
     name = required_text(form.name, "name", "provider's name", max_length=120)
     short = required_text(form.short_name, "short_name", "short name", max_length=16).upper()
     if form.kind not in PROVIDER_KINDS:

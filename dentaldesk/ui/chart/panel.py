@@ -177,7 +177,7 @@ class PatientChartPanel(QWidget):
             self.chart_data = None
             self.stack.setCurrentWidget(self.empty)
             return
-        self.chart_data = patient_chart(self.ctx.uow(), self.patient_id)
+        self.chart_data = patient_chart(self.ctx.uow(), self.ctx.user, self.patient_id)
         data = self.chart_data
         self.title.setText(f"<b>Tooth chart</b> &nbsp;{data.patient_name} ({data.patient_number})")
         self.chart.set_numbering(data.numbering)

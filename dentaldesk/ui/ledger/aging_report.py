@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from dentaldesk import clock
 from dentaldesk.domain.errors import DentalDeskError
+from dentaldesk.services.access.actor import Actor
 from dentaldesk.services.ledger.aging import AGING_HEADERS, OfficeAging, aging_table, office_aging
 from dentaldesk.services.uow import UnitOfWork
 from dentaldesk.ui.kit.context import AppContext
@@ -68,14 +69,14 @@ class _AgingRun(QRunnable):
     the GUI thread only hands the finished list to the model.
     """
 
-    def __init__(self, run_id: int, uow: UnitOfWork, office_id: int, as_of: dt.date) -> None:
+    def __init__(self, run_id: int, uow: UnitOfWork, actor: Actor, as_of: dt.date) -> None:
         super().__init__()
-        self.run_id, self.uow, self.office_id, self.as_of = run_id, uow, office_id, as_of
+        self.run_id, self.uow, self.actor, self.as_of = run_id, uow, actor, as_of
         self.signals = _Signals()
 
     def run(self) -> None:
         try:
-            report = office_aging(self.uow, self.office_id, self.as_of)
+            report = office_aging(self.uow, self.actor, self.as_of)
             lines = aging_table(report)[1:]  # without the header: the view has its own
         except DentalDeskError as exc:
             self.signals.failed.emit(self.run_id, exc.message)
@@ -151,7 +152,7 @@ class AgingReportWindow(QDialog):
         """Start a run for the chosen date; the answer arrives in :meth:`_show`."""
         self._run_id += 1
         as_of = date_of(self.as_of)
-        run = _AgingRun(self._run_id, self.ctx.uow(), self.ctx.user.office_id, as_of)
+        run = _AgingRun(self._run_id, self.ctx.uow(), self.ctx.user, as_of)
         run.signals.done.connect(self._show)
         run.signals.failed.connect(self._fail)
         run.setAutoDelete(False)

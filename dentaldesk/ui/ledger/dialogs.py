@@ -210,7 +210,7 @@ class CreateClaimDialog(LedgerDialog):
 
     def __init__(self, ctx: AppContext, account_id: int, parent: QWidget | None = None) -> None:
         super().__init__(ctx, "Create claim", parent)
-        self.candidates: list[ClaimCandidate] = claim_candidates(ctx.uow(), account_id)
+        self.candidates: list[ClaimCandidate] = claim_candidates(ctx.uow(), ctx.user, account_id)
         self.patient = self.add_field("patient", "&Patient", QComboBox())
         self.coverage = self.add_field("coverage", "&Claim from", QComboBox())
         self.charges_model: RowsModel[Any] = RowsModel(CHARGE_COLUMNS, self)
@@ -322,7 +322,7 @@ class InsurancePaymentDialog(LedgerDialog):
                 item.widget().deleteLater()
         self.paid_edits.clear()
         claim_id = self.claim.currentData()
-        self.detail = claim_detail(self.ctx.uow(), claim_id) if claim_id is not None else None
+        self.detail = claim_detail(self.ctx.uow(), self.ctx.user, claim_id) if claim_id is not None else None
         if self.detail is None:
             return
         for column, title in enumerate(("Procedure", "Fee", "Estimated", "Paid so far", "Paid now")):

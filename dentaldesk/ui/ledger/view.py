@@ -270,12 +270,12 @@ class LedgerView(QWidget):
             self.stack.setCurrentWidget(self.empty)
             return
         today = clock.today()
-        facts = account_facts(self.ctx.uow(), self.account_id)
+        facts = account_facts(self.ctx.uow(), self.ctx.user, self.account_id)
         guarantor = f" - {facts.guarantor}" if facts.guarantor else ""
         self.title.setText(f"<b>Account {facts.account_number}{guarantor}</b> &nbsp; {facts.icm.label}")
-        buckets = account_aging(self.ctx.uow(), self.account_id, today)
+        buckets = account_aging(self.ctx.uow(), self.ctx.user, self.account_id, today)
         self.strip.show_buckets(buckets, today)
-        rows = account_ledger(self.ctx.uow(), self.account_id)
+        rows = account_ledger(self.ctx.uow(), self.ctx.user, self.account_id)
         self.model.set_rows(rows)
         if rows:
             self.table_stack.setCurrentWidget(self.table)
@@ -287,7 +287,7 @@ class LedgerView(QWidget):
                 "Post payment records money received."
             )
             self.table_stack.setCurrentWidget(self.table_empty)
-        claims = open_claims(self.ctx.uow(), self.account_id)
+        claims = open_claims(self.ctx.uow(), self.ctx.user, self.account_id)
         self.claims_model.set_rows(claims)
         self.claims_stack.setCurrentWidget(self.claims_table if claims else self.claims_empty)
         self._enable_actions(bool(claims))
@@ -326,7 +326,7 @@ class LedgerView(QWidget):
     def open_payment(self) -> None:
         if self.account_id is None:
             return
-        buckets = account_aging(self.ctx.uow(), self.account_id)
+        buckets = account_aging(self.ctx.uow(), self.ctx.user, self.account_id)
         self._open(PaymentDialog(self.ctx, self.account_id, buckets.balance, self))
 
     def open_adjustment(self) -> None:

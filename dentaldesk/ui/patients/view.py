@@ -79,7 +79,7 @@ class PatientsView(QWidget):
     def run_search(self) -> None:
         self._debounce.stop()
         text = self.search.text().strip()
-        rows = search_patients(self.ctx.uow(), self.ctx.user.office_id, text) if text else []
+        rows = search_patients(self.ctx.uow(), self.ctx.user, text) if text else []
         self.model.set_rows(rows)
         if not text:
             self.empty.set_message("Type a name, a patient ID or a birth date above to find a patient.")

@@ -67,7 +67,7 @@ class NewPlanDialog(_Dialog):
     def __init__(
         self,
         uow_factory: Callable[[], object],
-        office_id: int,
+        actor: object,
         submit: Callable[[NewPlanDialog, int, str], bool],
         *,
         patient: tuple[int, str] | None = None,
@@ -76,7 +76,7 @@ class NewPlanDialog(_Dialog):
         super().__init__("New treatment plan", "&Create plan", parent)
         self.setObjectName("new_plan_dialog")
         self._uow = uow_factory
-        self._office_id = office_id
+        self._actor = actor  # the acting user the patient search runs as (SEC-3)
         self._submit = submit
         self.patient_id: int | None = None
         self.search = QLineEdit()
@@ -124,7 +124,7 @@ class NewPlanDialog(_Dialog):
         (self.title if patient is not None else self.search).setFocus()
 
     def _find(self) -> None:
-        rows = search_patients(self._uow(), self._office_id, self.search.text())  # type: ignore[arg-type]
+        rows = search_patients(self._uow(), self._actor, self.search.text())  # type: ignore[arg-type]
         self.results.clear()
         for row in rows:
             item = QListWidgetItem(f"{row.display_name} ({row.patient_number}), born {row.birth_date:%Y-%m-%d}")

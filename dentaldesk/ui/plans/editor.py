@@ -75,7 +75,7 @@ class PlanEditor(QMainWindow):
         self.plan_id = plan_id
         self.setObjectName("plan_editor")
         self.undo_stack = QUndoStack(self)
-        self.working = WorkingPlan.load(load_plan(ctx.uow(), plan_id))
+        self.working = WorkingPlan.load(load_plan(ctx.uow(), ctx.user, plan_id))
         self._form_facts: ItemFormFacts | None = None
         self._codes: list[CodeRow] | None = None
         self._discard_ok = False
@@ -288,8 +288,10 @@ class PlanEditor(QMainWindow):
     def form_facts(self) -> tuple[ItemFormFacts, list[CodeRow]]:
         """The dialog's header, providers and the office's codes, read once per load."""
         if self._form_facts is None or self._codes is None:
-            self._form_facts = item_form_facts(self.ctx.uow(), self.view.patient_id, self.ctx.user.provider_id)
-            self._codes = office_codes(self.ctx.uow(), self.view.office_id, include_inactive=True)
+            self._form_facts = item_form_facts(
+                self.ctx.uow(), self.ctx.user, self.view.patient_id, self.ctx.user.provider_id
+            )
+            self._codes = office_codes(self.ctx.uow(), self.ctx.user, include_inactive=True)
         return self._form_facts, self._codes
 
     def add_item(self) -> PatientTransactionDialog | None:
@@ -427,7 +429,7 @@ class PlanEditor(QMainWindow):
 
     def reload(self, *, keep_undo: bool = False) -> None:
         """Load the plan again; the undo history is kept only after this editor's own save."""
-        self.working = WorkingPlan.load(load_plan(self.ctx.uow(), self.plan_id), self.working)
+        self.working = WorkingPlan.load(load_plan(self.ctx.uow(), self.ctx.user, self.plan_id), self.working)
         self._form_facts = self._codes = None
         if not keep_undo:
             self.undo_stack.clear()

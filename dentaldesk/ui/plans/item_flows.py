@@ -58,8 +58,10 @@ def _item_dialog(
     dialog = PatientTransactionDialog(
         facts,
         codes,
-        lambda code: quote_fee(editor.ctx.uow(), patient_id, code),
-        context=transaction_context(editor.ctx.uow(), patient_id, plan_item_id=saved_id, with_claims=False),
+        lambda code: quote_fee(editor.ctx.uow(), editor.ctx.user, patient_id, code),
+        context=transaction_context(
+            editor.ctx.uow(), editor.ctx.user, patient_id, plan_item_id=saved_id, with_claims=False
+        ),
         initial=initial,
         taxable=kept.taxable_override if kept is not None else None,
         insurable=kept.insurable_override if kept is not None else None,

@@ -112,7 +112,7 @@ def _load(ctx: AppContext, parent: QWidget | None, plan_id: int) -> HandoutPdf |
         ok, built = run_op(
             ctx,
             parent,
-            lambda: (lambda h: HandoutPdf(h, build_handout_pdf(h)))(load_handout(ctx.uow(), plan_id)),
+            lambda: (lambda h: HandoutPdf(h, build_handout_pdf(h)))(load_handout(ctx.uow(), ctx.user, plan_id)),
         )
     finally:
         QApplication.restoreOverrideCursor()

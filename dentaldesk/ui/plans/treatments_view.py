@@ -127,7 +127,7 @@ class TreatmentsView(QWidget):
         chosen = self.status.currentData()  # Qt hands a str-valued enum back as its str
         status = PlanStatus(chosen) if chosen else None
         patient = self.patient_id if self.this_patient.isChecked() else None
-        rows = plan_summaries(self.ctx.uow(), self.ctx.user.office_id, patient_id=patient, status=status)
+        rows = plan_summaries(self.ctx.uow(), self.ctx.user, patient_id=patient, status=status)
         self.model.set_rows(rows)
         if rows:
             self.stack.setCurrentWidget(self.table)
@@ -180,7 +180,7 @@ class TreatmentsView(QWidget):
         chosen = patient_id if patient_id is not None else self.patient_id
         default = None
         if chosen is not None:
-            header = patient_header(self.ctx.uow(), chosen)
+            header = patient_header(self.ctx.uow(), self.ctx.user, chosen)
             default = (header.id, f"{header.full_name} ({header.patient_number})")
 
         def submit(dialog: NewPlanDialog, patient: int, title: str) -> bool:
@@ -196,7 +196,7 @@ class TreatmentsView(QWidget):
                 self.open_plan(saved.plan_id)
             return ok
 
-        dialog = NewPlanDialog(self.ctx.uow, self.ctx.user.office_id, submit, patient=default, parent=self)
+        dialog = NewPlanDialog(self.ctx.uow, self.ctx.user, submit, patient=default, parent=self)
         self.dialog = dialog
         dialog.open()
         return dialog

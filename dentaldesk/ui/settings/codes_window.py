@@ -180,7 +180,7 @@ class ProcedureCodesWindow(SetupWindow):
             self.ctx,
             self,
             lambda: (
-                office_codes(self.ctx.uow(), self.ctx.user.office_id, include_inactive=True),
+                office_codes(self.ctx.uow(), self.ctx.user, include_inactive=True),
                 master_list(self.ctx.uow(), self.ctx.user),
             ),
             fallback=self.problem,

@@ -124,7 +124,7 @@ class SettingsView(QWidget):
         return self.ctx.actor is not None and self.ctx.actor.role in SETUP_ROLES
 
     def refresh(self) -> None:
-        info: OfficeInfo = office_info(self.ctx.uow(), self.ctx.user.office_id)
+        info: OfficeInfo = office_info(self.ctx.uow(), self.ctx.user)
         rate = f" at {info.tax_rate.normalize():f} %" if info.tax_rate is not None else ""
         values = {
             "office": f"{info.name} (office ID {info.office_code})",

@@ -20,9 +20,13 @@ from dentaldesk.ui.shell.idle_lock import IdleLock
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, ctx: AppContext, office: OfficeInfo) -> None:
+    def __init__(self, ctx: AppContext, office: OfficeInfo | None = None) -> None:
         super().__init__()
         self.ctx = ctx
+        if office is None:
+            from dentaldesk.services.practice.office import office_info
+
+            office = office_info(ctx.uow(), ctx.user)
         self.office = office
         self.patient: PatientHeader | None = None
         self.setWindowTitle(f"DentalDesk - {office.name}")
@@ -107,7 +111,7 @@ class MainWindow(QMainWindow):
             return
         from dentaldesk.services.practice.office import office_info
 
-        self.office = office_info(self.ctx.uow(), self.office.id)
+        self.office = office_info(self.ctx.uow(), self.ctx.user)
         self.setWindowTitle(f"DentalDesk - {self.office.name}")
         self.status_office.setText(f"{self.office.name} - office ID {self.office.office_code}")
         self.idle_lock.set_minutes(self.office.idle_lock_minutes)
@@ -129,7 +133,7 @@ class MainWindow(QMainWindow):
             self.patients.search.setFocus()
 
     def choose_patient(self, patient_id: int) -> None:
-        self.patient = patient_header(self.ctx.uow(), patient_id)
+        self.patient = patient_header(self.ctx.uow(), self.ctx.user, patient_id)
         self.header.show_patient(self.patient)
         self.refresh_billing()
         self.ctx.changes.patient_selected.emit(patient_id)
@@ -139,5 +143,5 @@ class MainWindow(QMainWindow):
         """TP-14: the header's billing summary follows plan and ledger changes."""
         if area in ("plans", "ledger", "patients"):
             self.header.show_billing(
-                billing_summary_for_patient(self.ctx.uow(), self.patient.id) if self.patient else None
+                billing_summary_for_patient(self.ctx.uow(), self.ctx.user, self.patient.id) if self.patient else None
             )

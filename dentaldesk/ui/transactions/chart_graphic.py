@@ -141,7 +141,9 @@ class ChartGraphicSection(QGroupBox):
 
     def reload(self) -> None:
         self.marks = tuple(
-            graphic_history(self.ctx.uow(), transaction_id=self.transaction_id, plan_item_id=self.plan_item_id)
+            graphic_history(
+                self.ctx.uow(), self.ctx.user, transaction_id=self.transaction_id, plan_item_id=self.plan_item_id
+            )
         )
         self._show()
         self.changed.emit()
@@ -162,7 +164,7 @@ class ChartGraphicSection(QGroupBox):
         mark = self.removed_mark()
         if mark is None or self.live_mark() is not None or not self.may_change:
             return None
-        chart = patient_chart(self.ctx.uow(), self.patient_id)
+        chart = patient_chart(self.ctx.uow(), self.ctx.user, self.patient_id)
         teeth = [m.tooth for m in chart.marks if not m.removed and m.tooth]
         dentition = default_dentition(chart.birth_date, teeth, clock.today())
         dialog = RechartDialog(self.ctx, mark, chart, dentition, None, self)

@@ -42,8 +42,8 @@ def open_post_charge(
     ctx: AppContext, patient_id: int, done: Done, parent: QWidget | None = None
 ) -> PatientTransactionDialog:
     """ "Post charge…": a completed procedure typed in the dialog, posted in one action (TX-*)."""
-    facts = item_form_facts(ctx.uow(), patient_id, ctx.user.provider_id)
-    codes = office_codes(ctx.uow(), ctx.user.office_id, include_inactive=True)
+    facts = item_form_facts(ctx.uow(), ctx.user, patient_id, ctx.user.provider_id)
+    codes = office_codes(ctx.uow(), ctx.user, include_inactive=True)
 
     def submit(dialog: PatientTransactionDialog) -> bool:
         entry, charge = dialog.entry(), dialog.charge_entry()
@@ -83,8 +83,8 @@ def open_post_charge(
     dialog = PatientTransactionDialog(
         facts,
         codes,
-        lambda code: quote_fee(ctx.uow(), patient_id, code),
-        context=transaction_context(ctx.uow(), patient_id),
+        lambda code: quote_fee(ctx.uow(), ctx.user, patient_id, code),
+        context=transaction_context(ctx.uow(), ctx.user, patient_id),
         mode=Mode.POST,
         ctx=ctx,
         submit=submit,
@@ -99,16 +99,16 @@ def open_posted_charge(
     ctx: AppContext, transaction_id: int, done: Done, parent: QWidget | None = None
 ) -> PatientTransactionDialog:
     """A posted charge: its money read-only; notes, Aged date and claim link editable."""
-    view = posted_charge(ctx.uow(), transaction_id)
+    view = posted_charge(ctx.uow(), ctx.user, transaction_id)
     if view.procedure_code_id is None:
         raise DentalDeskError("A debit adjustment is not a procedure; its reason is in the ledger.")
-    facts = item_form_facts(ctx.uow(), view.patient_id)
-    codes = office_codes(ctx.uow(), ctx.user.office_id, include_inactive=True)
+    facts = item_form_facts(ctx.uow(), ctx.user, view.patient_id)
+    codes = office_codes(ctx.uow(), ctx.user, include_inactive=True)
     code = next((c for c in codes if c.id == view.procedure_code_id), None)
     if code is None:
         raise DentalDeskError("This charge's procedure code is no longer in the office's list.")
     context = transaction_context(
-        ctx.uow(), view.patient_id, transaction_id=view.transaction_id, plan_item_id=view.plan_item_id
+        ctx.uow(), ctx.user, view.patient_id, transaction_id=view.transaction_id, plan_item_id=view.plan_item_id
     )
     when = f"{view.posted_at:%Y-%m-%d}"
     initial = ProcedureEntry(
@@ -154,7 +154,7 @@ def open_posted_charge(
     dialog = PatientTransactionDialog(
         facts,
         codes,
-        lambda c: quote_fee(ctx.uow(), view.patient_id, c),
+        lambda c: quote_fee(ctx.uow(), ctx.user, view.patient_id, c),
         context=context,
         mode=Mode.POSTED,
         initial=initial,
