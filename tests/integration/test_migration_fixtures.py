@@ -144,8 +144,8 @@ def test_an_upgraded_practice_opens_in_the_services(tmp_path: Path) -> None:
         plan_ids = [row[0] for row in conn.execute(text("SELECT id FROM treatment_plan ORDER BY id"))]
     assert len(plan_ids) == 28
     for plan_id in plan_ids:
-        assert plans.load_plan(uow, plan_id).id == plan_id
-    assert office_aging(uow, actor.office_id).rows
+        assert plans.load_plan(uow, actor, plan_id).id == plan_id
+    assert office_aging(uow, actor).rows
     engine.dispose()
 
 
