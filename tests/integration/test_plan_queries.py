@@ -49,11 +49,9 @@ def test_status_filter_and_patient_scope(demo_uow) -> None:
 
 def test_tp11_the_list_keeps_the_newest_plans_with_their_own_totals(demo_uow) -> None:
     """TP-11: with a limit, the newest plans are listed (updated last first) with the same totals as unlimited."""
-    with demo_uow:
-        office_id = demo_uow.session.scalar(select(TreatmentPlan.office_id).limit(1))
-    everything = plan_summaries(demo_uow, office_id)
+    everything = plan_summaries(demo_uow, staff(demo_uow))
     assert [(r.updated_at, r.id) for r in everything] == sorted(
         ((r.updated_at, r.id) for r in everything), reverse=True
     )
-    newest = plan_summaries(demo_uow, office_id, limit=3)
+    newest = plan_summaries(demo_uow, staff(demo_uow), limit=3)
     assert newest == everything[:3]
