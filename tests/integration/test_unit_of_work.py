@@ -122,7 +122,7 @@ def test_data4_a_stale_autoflush_in_save_draft_is_a_conflict_error(pg_plan, monk
     engine, ids = pg_plan
     uow = UnitOfWork.for_engine(engine)
     owner = login(uow, "owner", "owner-pass-1", "ws-1")
-    view = load_plan(uow, ids.draft_id)
+    view = load_plan(uow, owner, ids.draft_id)
     original = plan_core.PlanWork.finish
 
     def finish_after_the_other_save(work: plan_core.PlanWork) -> None:
@@ -140,7 +140,7 @@ def test_data4_a_stale_autoflush_in_save_draft_is_a_conflict_error(pg_plan, monk
             expected_version=view.version,
         )
     monkeypatch.undo()
-    after = load_plan(uow, ids.draft_id)
+    after = load_plan(uow, owner, ids.draft_id)
     assert after.title == "Saved elsewhere" and after.item(ids.draft_item).fee == Decimal("100.00")
 
 
@@ -151,7 +151,7 @@ def test_data4_completing_an_item_of_a_plan_saved_meanwhile_is_a_conflict_error(
     engine, ids = pg_plan
     uow = UnitOfWork.for_engine(engine)
     owner = login(uow, "owner", "owner-pass-1", "ws-1")
-    view = load_plan(uow, ids.plan_id)
+    view = load_plan(uow, owner, ids.plan_id)
     original = plan_status.complete_item_marks_in
 
     def marks_after_the_other_save(*args, **kwargs):  # type: ignore[no-untyped-def]
@@ -165,7 +165,7 @@ def test_data4_completing_an_item_of_a_plan_saved_meanwhile_is_a_conflict_error(
     with pytest.raises(ConflictError):
         complete_item(uow, owner, ids.plan_id, ids.plan_items[0], expected_version=view.version)
     monkeypatch.undo()
-    after = load_plan(uow, ids.plan_id)
+    after = load_plan(uow, owner, ids.plan_id)
     assert not after.item(ids.plan_items[0]).is_completed
     with engine.connect() as conn:
         charges = conn.execute(

@@ -107,7 +107,7 @@ def complete_item(desk: Desk, n: int) -> dict[str, object]:
     from dentaldesk.services.plans import load_plan
 
     item_id = desk.ids.plan_items[n % len(desk.ids.plan_items)]
-    view = load_plan(desk.uow(), desk.ids.plan_id)
+    view = load_plan(desk.uow(), desk.actor, desk.ids.plan_id)
     complete(desk.uow(), desk.actor, desk.ids.plan_id, item_id, expected_version=view.version)
     return {"item_id": item_id}
 
@@ -117,7 +117,7 @@ def raise_fee(desk: Desk, n: int) -> dict[str, object]:
     from dentaldesk.services.plans import ItemChange, ItemInput, PlanChanges, load_plan, save_draft
 
     def once() -> object:
-        view = load_plan(desk.uow(), desk.ids.draft_id)
+        view = load_plan(desk.uow(), desk.actor, desk.ids.draft_id)
         item = view.item(desk.ids.draft_item)
         fee = (item.fee or Decimal(0)) + 1
         entry = ItemInput(item.code, provider_id=item.provider_id, fee=fee)
@@ -189,7 +189,7 @@ def _workload(desk: Desk, rng: random.Random) -> None:
             def add_and_complete() -> dict[str, object]:
                 from dentaldesk.services.plans import complete_item as complete
 
-                view = load_plan(desk.uow(), desk.ids.plan_id)
+                view = load_plan(desk.uow(), desk.actor, desk.ids.plan_id)
                 added = add_item(
                     desk.uow(),
                     desk.actor,
