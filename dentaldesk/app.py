@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, QThread, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from dentaldesk.ui.kit.context import AppContext
+from dentaldesk.ui.kit.warmup import IdleWarmup, main_window_steps
 from dentaldesk.ui.shell.login import LoginDialog
 
 
@@ -86,6 +87,7 @@ class Startup(QObject):
         self.loader = DatabaseLoader(self.url, demo, self)
         self.loader.loaded.connect(self._loaded)
         self.loader.failed.connect(self._failed)
+        self.warmup = IdleWarmup(main_window_steps(), self)
 
     def start(self) -> None:
         self.login.show()
@@ -108,6 +110,8 @@ class Startup(QObject):
             self.login.show()
         self.office = office
         self.login.set_context(self.ctx, office)
+        # While the person types: load what the first main window needs, a few ms at a time.
+        self.warmup.start()
 
     def _failed(self, message: str) -> None:
         self.error = message
@@ -119,6 +123,7 @@ class Startup(QObject):
         from dentaldesk.ui.shell.main_window import MainWindow
 
         assert self.ctx is not None
+        self.warmup.stop()
         self.window = MainWindow(self.ctx)
         self.window.show()
         self.main_window_shown.emit(self.window)

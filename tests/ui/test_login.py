@@ -21,7 +21,7 @@ def test_sec1_right_password_logs_in(qtbot, engine, practice, make_ctx) -> None:
     qtbot.keyClicks(dialog.username, "front")
     qtbot.keyClicks(dialog.password, "front-pass-1")
     qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
-    assert dialog.result() == LoginDialog.DialogCode.Accepted
+    qtbot.waitUntil(lambda: dialog.result() == LoginDialog.DialogCode.Accepted)
     assert ctx.actor is not None and ctx.actor.role is Role.FRONT_DESK
 
 
@@ -34,6 +34,7 @@ def test_sec2_wrong_password_is_shown_in_the_dialog_and_audited(qtbot, engine, p
     qtbot.keyClicks(dialog.username, "owner")
     qtbot.keyClicks(dialog.password, "not-the-password")
     qtbot.mouseClick(dialog.login_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.checking)
     assert dialog.isVisible()
     assert dialog.error.isVisible()
     assert "not right" in dialog.error.text()

@@ -23,7 +23,7 @@ def test_login_window_first_then_database_then_main_window(qtbot, demo_engine) -
     qtbot.keyClicks(startup.login.username, "dentist")
     qtbot.keyClicks(startup.login.password, "demo-dentist")
     startup.login.login_button.click()
-    assert startup.window is not None and startup.window.isVisible()
+    qtbot.waitUntil(lambda: startup.window is not None and startup.window.isVisible())
     qtbot.addWidget(startup.window)
     assert startup.window.status_user.text().endswith("(Dentist)")
 

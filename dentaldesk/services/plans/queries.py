@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import case, func, select, type_coerce
+from sqlalchemy import bindparam, case, func, select, type_coerce
 
 from dentaldesk.db.models import Patient, PlanItem, TreatmentPlan
 from dentaldesk.db.types import Money
@@ -42,19 +43,53 @@ def plan_summaries(
     status: PlanStatus | None = None,
     limit: int = 500,
 ) -> list[PlanSummary]:
-    """Plans of one patient or of the whole office, newest first, with totals and progress.
+    """Plans of one patient or of the whole office, newest first, with totals and progress."""
+    params: dict[str, object] = {"office_id": actor.office_id, "limit": limit}
+    if patient_id is not None:
+        params["patient_id"] = patient_id
+    if status is not None:
+        params["status"] = status
+    query = plan_list_query(patient_id is not None, status is not None)
+    with uow.read():
+        return [
+            PlanSummary(
+                id=r[0],
+                patient_id=r[1],
+                patient_name=f"{r[2]}, {r[3]}",
+                patient_number=r[4],
+                title=r[5],
+                status=PlanStatus(r[6]),
+                items=int(r[7] or 0),
+                done_items=int(r[8] or 0),
+                total=r[9] if r[9] is not None else ZERO,
+                done_total=r[10] if r[10] is not None else ZERO,
+                updated_at=r[11],
+            )
+            for r in uow.session.connection().execute(query, params)
+        ]
 
-    The newest ``limit`` plans are chosen first, through the (office_id, updated_at, id) index,
-    and only their items are summed: summing the items of every plan of the office before
-    keeping the newest cost a read of the whole plan_item table per Treatments refresh.
+
+@functools.cache
+def plan_list_query(by_patient: bool, by_status: bool):  # type: ignore[no-untyped-def]
+    """The Treatments list's SELECT, built once per kind of filter with bound parameters.
+
+    The newest ``:limit`` plans are chosen first and only their items are summed (summing every
+    plan's items before keeping the newest read the whole plan_item table). The office's list reads
+    the (office_id, updated_at, id) index in order; one patient's plans are found through the
+    patient index, with the office checked on the patient (an office condition on the plan would
+    let SQLite walk the office's index instead).
     """
     tp = TreatmentPlan
-    newest = select(tp.id, tp.patient_id, tp.title, tp.status, tp.updated_at).where(tp.office_id == actor.office_id)
-    if patient_id is not None:
-        newest = newest.where(tp.patient_id == patient_id)
-    if status is not None:
-        newest = newest.where(tp.status == status)
-    chosen = newest.order_by(tp.updated_at.desc(), tp.id.desc()).limit(limit).cte("chosen")
+    newest = select(tp.id, tp.patient_id, tp.title, tp.status, tp.updated_at)
+    if by_patient:
+        newest = newest.join(Patient, Patient.id == tp.patient_id).where(
+            tp.patient_id == bindparam("patient_id"), Patient.office_id == bindparam("office_id")
+        )
+    else:
+        newest = newest.where(tp.office_id == bindparam("office_id"))
+    if by_status:
+        newest = newest.where(tp.status == bindparam("status", type_=tp.status.type))
+    chosen = newest.order_by(tp.updated_at.desc(), tp.id.desc()).limit(bindparam("limit")).cte("chosen")
     done = PlanItem.status == ItemStatus.COMPLETED
     items = (
         select(
@@ -69,7 +104,7 @@ def plan_summaries(
         .group_by(PlanItem.plan_id)
         .subquery("items")
     )
-    query = (
+    return (
         select(
             chosen.c.id,
             chosen.c.patient_id,
@@ -88,20 +123,3 @@ def plan_summaries(
         .outerjoin(items, items.c.plan_id == chosen.c.id)
         .order_by(chosen.c.updated_at.desc(), chosen.c.id.desc())
     )
-    with uow.read():
-        return [
-            PlanSummary(
-                id=r[0],
-                patient_id=r[1],
-                patient_name=f"{r[2]}, {r[3]}",
-                patient_number=r[4],
-                title=r[5],
-                status=PlanStatus(r[6]),
-                items=int(r[7] or 0),
-                done_items=int(r[8] or 0),
-                total=r[9] if r[9] is not None else ZERO,
-                done_total=r[10] if r[10] is not None else ZERO,
-                updated_at=r[11],
-            )
-            for r in uow.session.execute(query)
-        ]

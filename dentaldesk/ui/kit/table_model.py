@@ -22,7 +22,8 @@ Row = TypeVar("Row")
 Index = QModelIndex | QPersistentModelIndex
 
 PAGE_SIZE = 200  # rows handed to the view at a time: a few screens of a table
-SAMPLE_ROWS = 40  # rows measured for the column widths: the first ones and the last ones
+SAMPLE_ROWS = 40  # rows whose text sizes the columns: the first ones and the last ones
+MEASURED_TEXTS = 3  # of those, the longest texts of a column are measured
 
 
 @dataclass(frozen=True)
@@ -132,7 +133,8 @@ def sampled_widths(
     header_metrics = header_metrics or metrics
     widths = []
     for n, column in enumerate(model.columns):
-        texts = model.sample_texts(n)
+        # Only the few longest texts are measured: measuring text is the slow part (shaping).
+        texts = sorted(set(model.sample_texts(n)), key=len, reverse=True)[:MEASURED_TEXTS]
         widest = max((metrics.horizontalAdvance(t) for t in texts), default=0)
         widths.append(max(widest, header_metrics.horizontalAdvance(column.title)) + padding)
     return widths

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QDialog,
@@ -29,6 +29,7 @@ from dentaldesk.domain.errors import DentalDeskError
 from dentaldesk.services.access.actor import Actor
 from dentaldesk.services.ledger.aging import AGING_HEADERS, OfficeAging, aging_table, office_aging
 from dentaldesk.services.uow import UnitOfWork
+from dentaldesk.ui.kit.background import Background
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.table_model import Column, Index, RowsModel
 from dentaldesk.ui.kit.widgets import EmptyState, make_table
@@ -57,34 +58,11 @@ class AgingRowsModel(RowsModel[tuple[str, ...]]):
         return super().data(index, role)
 
 
-class _Signals(QObject):
-    done = Signal(int, object, object)  # run id, OfficeAging, its rows as text
-    failed = Signal(int, str)
-
-
-class _AgingRun(QRunnable):
-    """One report run on a worker thread, with its own unit of work (its own session).
-
-    The rows are formatted as text here too (27,000 accounts x 7 amounts on the large practice):
-    the GUI thread only hands the finished list to the model.
-    """
-
-    def __init__(self, run_id: int, uow: UnitOfWork, actor: Actor, as_of: dt.date) -> None:
-        super().__init__()
-        self.run_id, self.uow, self.actor, self.as_of = run_id, uow, actor, as_of
-        self.signals = _Signals()
-
-    def run(self) -> None:
-        try:
-            report = office_aging(self.uow, self.actor, self.as_of)
-            lines = aging_table(report)[1:]  # without the header: the view has its own
-        except DentalDeskError as exc:
-            self.signals.failed.emit(self.run_id, exc.message)
-            return
-        except Exception as exc:
-            self.signals.failed.emit(self.run_id, f"The aging report could not be computed: {exc}")
-            return
-        self.signals.done.emit(self.run_id, report, lines)
+def computed_report(uow: UnitOfWork, actor: Actor, as_of: dt.date) -> tuple[OfficeAging, list[tuple[str, ...]]]:
+    """The report and its rows as text, made off the GUI thread (27,000 accounts x 7 amounts on the
+    large practice): the GUI thread only hands the finished list to the model."""
+    report = office_aging(uow, actor, as_of)
+    return report, aging_table(report)[1:]  # without the header: the view has its own
 
 
 class AgingReportWindow(QDialog):
@@ -95,8 +73,7 @@ class AgingReportWindow(QDialog):
         self.setObjectName("aging_report")
         self.resize(960, 560)
         self.report: OfficeAging | None = None
-        self._run_id = 0
-        self._runs: dict[int, _AgingRun] = {}
+        self.runner = Background(self, what="The aging report")
 
         self.as_of = date_edit("as_of")
         self.as_of.setAccessibleName("As of")
@@ -150,28 +127,17 @@ class AgingReportWindow(QDialog):
 
     def compute(self) -> None:
         """Start a run for the chosen date; the answer arrives in :meth:`_show`."""
-        self._run_id += 1
         as_of = date_of(self.as_of)
-        run = _AgingRun(self._run_id, self.ctx.uow(), self.ctx.user, as_of)
-        run.signals.done.connect(self._show)
-        run.signals.failed.connect(self._fail)
-        run.setAutoDelete(False)
-        self._runs[self._run_id] = run
+        uow, actor = self.ctx.uow(), self.ctx.user
         self.busy.setVisible(True)
         self.summary.setStyleSheet("")
         self.summary.setText(f"Aging every account as of {as_of:%Y-%m-%d} ...")
-        QThreadPool.globalInstance().start(run)
+        # An older date's answer is dropped when it comes: the person has moved on.
+        self.runner.start(lambda: computed_report(uow, actor, as_of), self._show, self._fail)
 
-    def _finish(self, run_id: int) -> bool:
-        self._runs.pop(run_id, None)
-        if run_id != self._run_id:
-            return False  # an older date's answer: the person has moved on
+    def _show(self, answer: tuple[OfficeAging, list[tuple[str, ...]]]) -> None:
+        report, lines = answer
         self.busy.setVisible(False)
-        return True
-
-    def _show(self, run_id: int, report: OfficeAging, lines: list[tuple[str, ...]]) -> None:
-        if not self._finish(run_id):
-            return
         self.report = report
         if not report.rows:
             self.model.set_rows([])
@@ -189,12 +155,11 @@ class AgingReportWindow(QDialog):
             f"As of {report.as_of:%Y-%m-%d}: {len(report.rows)} accounts with a balance, total {total}."
         )
 
-    def _fail(self, run_id: int, message: str) -> None:
-        if not self._finish(run_id):
-            return
-        self.summary.setText(message)
+    def _fail(self, error: DentalDeskError) -> None:
+        self.busy.setVisible(False)
+        self.summary.setText(error.message)
         self.summary.setStyleSheet("color: #b42318;")
 
     def wait_for_runs(self, timeout_ms: int = 30000) -> None:
         """Let running reports finish (closing the app, tests)."""
-        QThreadPool.globalInstance().waitForDone(timeout_ms)
+        self.runner.wait(timeout_ms / 1000)

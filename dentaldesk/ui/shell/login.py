@@ -1,19 +1,34 @@
 """The login dialog (SEC-1): user and password; a refusal is shown in the dialog and audited.
 
-It opens before the database has finished loading: the person can type at once, and the Log in
-button becomes available when the database is ready (``set_context``).
+It opens before the database has finished loading: the person can type at once, a busy bar shows
+that the database is opening, and the Log in button becomes available when it is ready
+(``set_context``). The password check (Argon2, meant to be slow) runs off the GUI thread with the
+busy bar showing, so the window keeps painting and a second click does nothing; an answer for a
+window that was closed meanwhile is dropped.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
+from dentaldesk.ui.kit.background import Background
 from dentaldesk.ui.kit.context import AppContext
-from dentaldesk.ui.kit.operations import run_op
+from dentaldesk.ui.kit.operations import show_error
 
 if TYPE_CHECKING:
+    from dentaldesk.domain.errors import DentalDeskError
     from dentaldesk.services.access.actor import Actor
 
 
@@ -53,6 +68,14 @@ class LoginDialog(QDialog):
         self.error.setWordWrap(True)
         self.error.setVisible(False)
         self.error.setAccessibleName("Login message")
+        # Busy while the database opens and while the password is checked (never a frozen window).
+        self.busy = QProgressBar()
+        self.busy.setObjectName("login_busy")
+        self.busy.setAccessibleName("Working")
+        self.busy.setRange(0, 0)
+        self.busy.setTextVisible(False)
+        self.busy.setMaximumHeight(8)
+        self.checker = Background(self, what="The login")
 
         form = QFormLayout()
         form.addRow("&User name", self.username)
@@ -84,6 +107,7 @@ class LoginDialog(QDialog):
             layout.addWidget(hint)
         layout.addLayout(form)
         layout.addWidget(self.error)
+        layout.addWidget(self.busy)
         layout.addLayout(buttons)
         self.setTabOrder(self.username, self.password)
         self.setTabOrder(self.password, self.login_button)
@@ -97,23 +121,49 @@ class LoginDialog(QDialog):
         waiting = ctx is None
         self.title.setText(office_name)
         self.subtitle.setText("Opening the database..." if waiting else "Log in to DentalDesk")
+        self.busy.setVisible(waiting)
         self.login_button.setEnabled(not waiting)
         self.login_button.setToolTip("Waiting for the database to open" if waiting else "")
 
+    @property
+    def checking(self) -> bool:
+        """The password is being checked (the answer is still to come)."""
+        return self.checker.busy
+
     def _try_login(self) -> None:
-        if self.ctx is None:
+        if self.ctx is None or self.checking:
             return
         from dentaldesk.services.access.actor import this_workstation
         from dentaldesk.services.access.login import login
 
-        ctx = self.ctx
+        uow = self.ctx.uow()
         self.error.setVisible(False)
         user, password = self.username.text(), self.password.text()
-        ok, actor = run_op(ctx, self, lambda: login(ctx.uow(), user, password, this_workstation()), fallback=self.error)
-        if ok and actor is not None:
-            self.actor = actor
-            ctx.actor = actor
-            self.accept()
-        else:
-            self.password.clear()
-            self.password.setFocus()
+        workstation = this_workstation()
+        self._show_checking(True)
+        self.checker.start(lambda: login(uow, user, password, workstation), self._logged_in, self._refused)
+
+    def _show_checking(self, on: bool) -> None:
+        self.busy.setVisible(on)
+        self.subtitle.setText("Checking the password..." if on else "Log in to DentalDesk")
+        for widget in (self.username, self.password):
+            widget.setReadOnly(on)
+        self.login_button.setEnabled(not on)
+
+    def _logged_in(self, actor: Actor) -> None:
+        self._show_checking(False)
+        self.actor = actor
+        if self.ctx is not None:
+            self.ctx.actor = actor
+        self.accept()
+
+    def _refused(self, error: DentalDeskError) -> None:
+        self._show_checking(False)
+        show_error(self, error, fallback=self.error)
+        self.password.clear()
+        self.password.setFocus()
+
+    def done(self, result: int) -> None:
+        # Closed while a check runs: its answer is dropped (nobody is logged in by a closed window).
+        self.checker.cancel()
+        super().done(result)

@@ -1,6 +1,13 @@
-"""The main window: top navigation, patient header, views, status bar)."""
+"""The main window: top navigation, patient header, views, status bar.
+
+The window opens on Patients; the Treatments, Ledger and Settings views are made the first time
+they are shown (``treatments``, ``ledger``, ``settings`` make them when first asked for), so
+Log in shows the main window without building and laying out views nobody has opened yet.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QStackedWidget, QToolBar, QVBoxLayout, QWidget
@@ -42,9 +49,7 @@ class MainWindow(QMainWindow):
         self.patients_page.addWidget(self.chart)
         self.patients_page.setStretchFactor(0, 1)
         self.patients_page.setStretchFactor(1, 1)
-        self.treatments = TreatmentsView(ctx)
-        self.ledger = LedgerView(ctx)
-        self.settings = SettingsView(ctx)
+        self._views: dict[str, QWidget] = {}
         self.stack = QStackedWidget()
         self.stack.setObjectName("views")
 
@@ -54,22 +59,15 @@ class MainWindow(QMainWindow):
         self.addToolBar(self.nav)
         group = QActionGroup(self)
         self.nav_actions: dict[str, QAction] = {}
-        for number, (name, view) in enumerate(
-            (
-                ("Patients", self.patients),
-                ("Treatments", self.treatments),
-                ("Ledger", self.ledger),
-                ("Settings", self.settings),
-            ),
-            start=1,
-        ):
-            self.stack.addWidget(self.patients_page if view is self.patients else view)
+        self.stack.addWidget(self.patients_page)
+        views = (("Patients", "patients"), ("Treatments", "treatments"), ("Ledger", "ledger"), ("Settings", "settings"))
+        for number, (name, attr) in enumerate(views, start=1):
             action = QAction(f"&{name}", self)
             action.setObjectName(f"nav_{name.lower()}")
             action.setCheckable(True)
             action.setShortcut(QKeySequence(f"Ctrl+{number}"))
             action.setToolTip(f"{name} (Ctrl+{number})")
-            action.triggered.connect(lambda _checked=False, v=view: self.show_view(v))
+            action.triggered.connect(lambda _checked=False, a=attr: self.show_view(getattr(self, a)))
             group.addAction(action)
             self.nav.addAction(action)
             self.nav_actions[name] = action
@@ -116,19 +114,46 @@ class MainWindow(QMainWindow):
         self.status_office.setText(f"{self.office.name} - office ID {self.office.office_code}")
         self.idle_lock.set_minutes(self.office.idle_lock_minutes)
 
+    # --- views, made when first shown
+
+    def _view(self, name: str, make: Any) -> Any:
+        view = self._views.get(name)
+        if view is None:
+            view = self._views[name] = make(self.ctx)
+            self.stack.addWidget(view)
+        return view
+
+    @property
+    def treatments(self) -> TreatmentsView:
+        return self._view("treatments", TreatmentsView)
+
+    @property
+    def ledger(self) -> LedgerView:
+        def make(ctx: AppContext) -> LedgerView:
+            view = LedgerView(ctx)
+            view.patient_id = self.patient.id if self.patient else None  # chosen before it was made
+            return view
+
+        return self._view("ledger", make)
+
+    @property
+    def settings(self) -> SettingsView:
+        return self._view("settings", SettingsView)
+
     def show_view(self, view: QWidget) -> None:
         self.stack.setCurrentWidget(self.patients_page if view is self.patients else view)
         for name, action in self.nav_actions.items():
-            action.setChecked(getattr(self, name.lower()) is view)
-        if view is self.treatments:
-            self.treatments.set_patient(self.patient.id if self.patient else None)
-        elif view is self.ledger:
-            self.ledger.set_account(
+            shown = self.patients if name == "Patients" else self._views.get(name.lower())
+            action.setChecked(shown is view)
+        if isinstance(view, TreatmentsView):
+            view.set_patient(self.patient.id if self.patient else None)
+        elif isinstance(view, LedgerView):
+            view.set_account(
                 self.patient.account_id if self.patient else None,
                 self.patient.account_number if self.patient else "",
             )
-        elif view is self.settings:
-            self.settings.refresh()
+        elif isinstance(view, SettingsView):
+            view.refresh()
         elif view is self.patients:
             self.patients.search.setFocus()
 

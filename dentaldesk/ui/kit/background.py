@@ -1,0 +1,103 @@
+"""Work off the GUI thread, answered on it: the one way a window runs something slow (STYLE.md 11).
+
+    self.runner = Background(self)
+    self.runner.start(lambda: office_aging(uow, office_id, as_of), self._show, self._fail)
+
+``start`` runs the function on Qt's thread pool and calls ``done(result)`` or ``failed(error)``
+back on the GUI thread, where widgets may be touched. Only the newest run of a runner is answered:
+starting again, ``cancel()`` or the owner being destroyed drops an older run's answer (the person
+has moved on, or typed another date), so a slow answer never overwrites a newer one; a runner
+whose window is gone answers nothing (Qt drops the connections of a deleted receiver). The
+function must not touch widgets; it gets its own unit of work (its own database session) from its
+caller. A typed DentalDeskError reaches ``failed`` as it is; any other exception becomes one with
+a plain message, so nothing reaches Qt.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from dentaldesk.domain.errors import DentalDeskError
+
+
+class _Answer(QObject):
+    done = Signal(int, object)
+    failed = Signal(int, object)
+
+
+class _Run(QRunnable):
+    def __init__(self, run_id: int, work: Callable[[], Any], answer: _Answer, what: str) -> None:
+        super().__init__()
+        self.run_id, self.work, self.answer, self.what = run_id, work, answer, what
+        self.setAutoDelete(False)  # the runner keeps it until it has answered
+        self.finished = threading.Event()
+
+    def run(self) -> None:
+        try:
+            result = self.work()
+        except DentalDeskError as exc:
+            self.answer.failed.emit(self.run_id, exc)
+        except Exception as exc:  # never into Qt: a plain message for the person
+            self.answer.failed.emit(self.run_id, DentalDeskError(f"{self.what} failed: {exc}"))
+        else:
+            self.answer.done.emit(self.run_id, result)
+        finally:
+            self.finished.set()
+
+
+class Background(QObject):
+    """Runs one kind of work at a time off the GUI thread; only the newest run is answered."""
+
+    def __init__(self, parent: QObject | None = None, *, what: str = "The work") -> None:
+        super().__init__(parent)
+        self.what = what
+        self._answer = _Answer()  # lives on the GUI thread: its signals are delivered there
+        self._answer.done.connect(self._done)
+        self._answer.failed.connect(self._failed)
+        self._newest = 0
+        self._runs: dict[int, tuple[_Run, Callable[[Any], None], Callable[[DentalDeskError], None] | None]] = {}
+
+    @property
+    def busy(self) -> bool:
+        """A run whose answer is still awaited."""
+        return self._newest in self._runs
+
+    def start(
+        self,
+        work: Callable[[], Any],
+        done: Callable[[Any], None],
+        failed: Callable[[DentalDeskError], None] | None = None,
+    ) -> int:
+        self._newest += 1
+        run = _Run(self._newest, work, self._answer, self.what)
+        self._runs[self._newest] = (run, done, failed)
+        QThreadPool.globalInstance().start(run)
+        return self._newest
+
+    def cancel(self) -> None:
+        """Drop the answer of whatever is running (it finishes on its own; nothing is delivered)."""
+        self._newest += 1
+
+    def wait(self, timeout_s: float = 30.0) -> bool:
+        """Block until every started run has finished (closing a window, tests); True if they did."""
+        return all(run.finished.wait(timeout_s) for run, _, _ in list(self._runs.values()))
+
+    def _take(self, run_id: int) -> tuple[Callable[[Any], None], Callable[[DentalDeskError], None] | None] | None:
+        entry = self._runs.pop(run_id, None)
+        if entry is None or run_id != self._newest:
+            return None  # an older run, or cancelled: the person has moved on
+        return entry[1], entry[2]
+
+    def _done(self, run_id: int, result: object) -> None:
+        taken = self._take(run_id)
+        if taken is not None:
+            taken[0](result)
+
+    def _failed(self, run_id: int, error: DentalDeskError) -> None:
+        taken = self._take(run_id)
+        if taken is not None and taken[1] is not None:
+            taken[1](error)
