@@ -75,7 +75,12 @@ def _parser() -> argparse.ArgumentParser:
     aging.add_argument("--as-of", dest="as_of", metavar="DATE", help="age as of this date, YYYY-MM-DD (default today)")
     aging.add_argument("--csv", action="store_true", help="write CSV (for a spreadsheet) instead of a table")
     aging.add_argument("--office", metavar="ID", help="office ID when the database holds several (default: the first)")
-    for command in (imp, handout, aging):
+    audit = sub.add_parser("audit", help="the audit log")
+    audit_sub = audit.add_subparsers(dest="audit_command", required=True)
+    verify = audit_sub.add_parser("verify", help="check the audit log's hash chain; name the first broken link")
+    verify.add_argument("--url", dest="sub_url", help="database URL")
+
+    for command in (imp, handout, aging, verify):
         _login_options(command)
     return parser
 
@@ -249,6 +254,26 @@ def _cmd_aging(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_audit_verify(args: argparse.Namespace) -> int:
+    """SEC-5: walk the audit chain as an Owner or Admin; exit 1 and name the first broken link."""
+    from dentaldesk.services.access.audit_log import verify_audit
+    from dentaldesk.services.uow import UnitOfWork
+
+    url = database_url(args.sub_url or args.url)
+    engine = _open(url)
+    actor = _login(args, engine)
+    try:
+        check = verify_audit(UnitOfWork.for_engine(engine), actor)
+    finally:
+        _logout(engine, actor)
+    if check.intact:
+        print(f"The audit log of {describe_url(url)} is intact: {check.rows:,} rows, every link matches.")
+        return 0
+    where = f"row {check.broken_id} (number {check.broken_seq} in the chain)" if check.broken_id else "its end"
+    print(f"The audit log is broken at {where}: {check.reason}.", file=sys.stderr)
+    return EXIT_FAILED
+
+
 def _cmd_gui(args: argparse.Namespace) -> int:
     from dentaldesk.app import run_gui
 
@@ -266,6 +291,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "codes": _cmd_codes_import,
         "handout": _cmd_handout,
         "aging": _cmd_aging,
+        "audit": _cmd_audit_verify,
     }
     try:
         return handlers[args.command](args)

@@ -20,10 +20,11 @@ from dentaldesk.db.models.plans import (
     PlanStatusChange,
     TreatmentPlan,
 )
-from dentaldesk.db.models.practice import AuditEvent, LoginSession, LoginThrottle, Office, Provider, User
+from dentaldesk.db.models.practice import AuditChain, AuditEvent, LoginSession, LoginThrottle, Office, Provider, User
 
 __all__ = [
     "Account",
+    "AuditChain",
     "AuditEvent",
     "Base",
     "BluebookEntry",

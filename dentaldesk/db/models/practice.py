@@ -71,7 +71,13 @@ class User(Base):
 
 
 class AuditEvent(Base):
-    """SEC-2: who did what, where, when, with the record before and after (JSON text)."""
+    """SEC-2, SEC-5: who did what, where, when, with the record before and after (JSON text).
+
+    Append-only: triggers refuse UPDATE and DELETE (migration 0008). ``seq`` is the row's place
+    in the hash chain, ``prev_hash`` the hash of the row before, ``row_hash`` its own
+    (dentaldesk.domain.audit_chain). A later batch migration of this table on SQLite rebuilds it
+    and so drops its triggers: such a migration must create them again.
+    """
 
     __tablename__ = "audit_event"
     __table_args__ = (Index("ix_audit_event_entity", "entity", "entity_id"),)
@@ -87,6 +93,19 @@ class AuditEvent(Base):
     entity_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     before: Mapped[str | None] = mapped_column(Text, nullable=True)
     after: Mapped[str | None] = mapped_column(Text, nullable=True)
+    seq: Mapped[int] = mapped_column(Integer, unique=True, index=True)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    row_hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditChain(Base):
+    """The audit chain's head (SEC-5): one row, locked by every append, so the chain stays one."""
+
+    __tablename__ = "audit_chain"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    last_seq: Mapped[int] = mapped_column(Integer)
+    last_hash: Mapped[str] = mapped_column(String(64))
 
 
 class LoginSession(Base):

@@ -107,7 +107,10 @@ def _waiting(session: Session, name: str, now: dt.datetime) -> dt.timedelta | No
 
 def _refuse_waiting(left: dt.timedelta, field: str) -> LoginRefused:
     seconds = max(1, int(left.total_seconds() + 0.999))
-    when = f"{seconds} seconds" if seconds < 120 else f"{(seconds + 59) // 60} minutes"
+    if seconds < 120:
+        when = f"{seconds} second{'s' if seconds != 1 else ''}"
+    else:
+        when = f"{(seconds + 59) // 60} minutes"
     return LoginRefused(f"Too many wrong passwords for this user name. Try again in {when}.", field)
 
 
