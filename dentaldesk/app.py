@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, QThread, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from dentaldesk.ui.kit.context import AppContext
-from dentaldesk.ui.kit.warmup import IdleWarmup, main_window_steps
+from dentaldesk.ui.kit.warmup import IdleWarmup, main_window_steps, settle_garbage_collector
 from dentaldesk.ui.shell.login import LoginDialog
 
 
@@ -58,8 +58,10 @@ class DatabaseLoader(QThread):
 
         try:
             url, engine, office = open_database(self.url, demo=self.demo)
-            # While the person types the password, load the main window's code too (imports
-            # only: no widget is made off the GUI thread).
+            # While the person types the password, load the main window's code too, and the
+            # printing code (reportlab, QtPdf, QtPrintSupport) the first plan editor would load
+            # (imports only: no widget is made off the GUI thread).
+            import dentaldesk.ui.plans.print_handout  # noqa: F401
             import dentaldesk.ui.shell.main_window  # noqa: F401
         except StorageError as exc:
             self.failed.emit(exc.message)
@@ -127,6 +129,8 @@ class Startup(QObject):
         self.window = MainWindow(self.ctx)
         self.window.show()
         self.main_window_shown.emit(self.window)
+        # The main window lives as long as the session: out of the garbage collector's way.
+        QTimer.singleShot(0, settle_garbage_collector)
 
 
 def run_gui(url: str | None = None, demo: bool = False) -> int:

@@ -35,6 +35,7 @@ import hashlib
 import json
 import os
 import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -157,7 +158,10 @@ class Databases:
             target = self.data / f"run_{name}.sqlite3"
             for suffix in ("-wal", "-shm"):
                 Path(f"{target}{suffix}").unlink(missing_ok=True)
-            shutil.copyfile(self.data / f"{name}.sqlite3", target)
+            master = self.data / f"{name}.sqlite3"
+            with sqlite3.connect(master) as conn:  # everything in the main file before it is copied
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            shutil.copyfile(master, target)
             return f"sqlite:///{target}"
         run = f"run_{name}"
         self.server.psql(f"DROP DATABASE IF EXISTS {run}")

@@ -219,7 +219,7 @@ def run_gui(url: str, plan_id: int, account_patient: int, rounds: int) -> dict[s
         patients.search.setFocus()
         rec.keys("search, per keystroke (debounced search included)", patients.search, word, settle_ms=180)
 
-    header = patient_header(window.ctx.uow(), account_patient)
+    header = patient_header(window.ctx.uow(), window.ctx.user, account_patient)
     target_account = header.account_id
 
     def open_patient() -> None:

@@ -133,8 +133,8 @@ def run_services(url: str, plan_id: int, account_id: int, patient_id: int, runs:
     from sqlalchemy import select
 
     from dentaldesk.db.engine import make_engine
-    from dentaldesk.db.models import PlanItem, User
-    from dentaldesk.services.access.login import actor_for
+    from dentaldesk.db.models import PlanItem
+    from dentaldesk.services.access.login import login
     from dentaldesk.services.claims.queries import open_claims
     from dentaldesk.services.ledger.aging import account_aging, aging_parameters, office_aging, office_aging_query
     from dentaldesk.services.ledger.queries import account_facts, account_ledger
@@ -146,9 +146,8 @@ def run_services(url: str, plan_id: int, account_id: int, patient_id: int, runs:
 
     engine = make_engine(url)
     uow = UnitOfWork.for_engine(engine)
+    actor = login(uow, "owner", "demo-owner", "benchmark")
     with uow:
-        user = uow.session.scalar(select(User).where(User.username == "owner"))
-        actor = actor_for(user, "benchmark")
         item_id = uow.session.scalar(select(PlanItem.id).where(PlanItem.plan_id == plan_id).order_by(PlanItem.id))
     office_id = actor.office_id
     floor = Floor(engine)

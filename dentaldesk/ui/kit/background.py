@@ -101,3 +101,50 @@ class Background(QObject):
         taken = self._take(run_id)
         if taken is not None and taken[1] is not None:
             taken[1](error)
+
+
+def wait_for(
+    work: Callable[[], Any],
+    parent: Any = None,
+    text: str = "Working...",
+    *,
+    show_after_ms: int = 150,
+) -> Any:
+    """Run ``work`` off the GUI thread and return its result, the GUI thread painting meanwhile.
+
+    For an action whose next step needs the result (a preview needs its pages): the event loop
+    keeps running, so the windows repaint and nothing freezes, and a modal busy dialog (shown
+    after ``show_after_ms``, not for a quick answer) keeps the person from starting something
+    else meanwhile. A typed error from ``work`` is raised here, as if it had run in place.
+    """
+    from PySide6.QtCore import QEventLoop, Qt, QTimer
+    from PySide6.QtWidgets import QProgressDialog
+
+    runner = Background(what=text.rstrip(". "))
+    answer: dict[str, Any] = {}
+    loop = QEventLoop()
+    progress = QProgressDialog(text, "", 0, 0, parent)
+    progress.setObjectName("busy_dialog")
+    progress.setWindowTitle("DentalDesk")
+    progress.setCancelButton(None)  # the work cannot be stopped halfway; it finishes or fails
+    progress.setWindowModality(Qt.WindowModality.ApplicationModal)
+    progress.setMinimumDuration(0)
+    progress.reset()  # a progress dialog shows itself on construction otherwise
+    shown = QTimer()
+    shown.setSingleShot(True)
+    shown.timeout.connect(progress.show)
+
+    def finish(key: str, value: Any) -> None:
+        answer[key] = value
+        loop.quit()
+
+    runner.start(work, lambda r: finish("result", r), lambda e: finish("error", e))
+    shown.start(show_after_ms)
+    if not answer:
+        loop.exec()
+    shown.stop()
+    progress.hide()
+    progress.deleteLater()
+    if "error" in answer:
+        raise answer["error"]
+    return answer.get("result")

@@ -2,7 +2,10 @@
 
 There is one layout: the reportlab PDF built by dentaldesk.printing. Print shows the system print
 dialog with a preview (QPrintPreviewDialog) whose pages are that PDF's pages, rendered by QtPdf
-onto the printer. Save writes the same PDF; Send saves it and opens the system mail client
+onto the printer. Building the PDF and rendering the preview's pages run on a worker thread
+(:func:`prepare_handout`, with a busy dialog if it takes a moment), so the window keeps painting;
+the preview draws the pages already rendered, and the printer gets them rendered at its own
+resolution when Print is pressed. Save writes the same PDF; Send saves it and opens the system mail client
 addressed to the patient (the desktop client has no patient portal). Every print, save and send
 is written to the plan's history and the audit log.
 
@@ -13,12 +16,12 @@ puts :func:`handout_menu` on a button.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QSize, QStandardPaths, Qt, QUrl, QUrlQuery
-from PySide6.QtGui import QDesktopServices, QGuiApplication, QPageLayout, QPageSize, QPainter
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QImage, QPageLayout, QPageSize, QPaintEngine, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo, QPrintPreviewDialog
 from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QMessageBox, QWidget
@@ -28,28 +31,69 @@ from dentaldesk.domain.errors import DentalDeskError
 from dentaldesk.domain.terms import PaperSize
 from dentaldesk.printing.files import write_atomically
 from dentaldesk.printing.handout import build_handout_pdf, format_date, handout_file_name
+from dentaldesk.services.access.actor import Actor
 from dentaldesk.services.plans.handout import HandoutDelivery, PlanHandout, load_handout, record_handout
+from dentaldesk.services.uow import UnitOfWork
+from dentaldesk.ui.kit.background import wait_for
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import run_op
 
 TITLE = "Plan handout"
 # The PDF is rendered to an image per page: 300 dpi is print quality and keeps a page near 30 MB.
 MAX_RENDER_DPI = 300
+# The preview shows pages rendered once, at about a screen's resolution at full size.
+PREVIEW_DPI = 120
+
+
+def _open_pdf(pdf: bytes) -> tuple[QPdfDocument, QBuffer, QByteArray]:
+    data = QByteArray(pdf)
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    document = QPdfDocument()
+    document.load(buffer)
+    if document.status() is not QPdfDocument.Status.Ready or document.pageCount() < 1:
+        raise DentalDeskError("The handout could not be prepared for printing (the PDF did not open).")
+    return document, buffer, data
+
+
+def render_pages(pdf: bytes, dpi: int) -> list[QImage]:
+    """Every page of ``pdf`` as an image at ``dpi`` (QtPdf; safe on a worker thread)."""
+    document, _buffer, _data = _open_pdf(pdf)
+    pages = []
+    for page in range(document.pageCount()):
+        points = document.pagePointSize(page)
+        pages.append(document.render(page, QSize(round(points.width() * dpi / 72), round(points.height() * dpi / 72))))
+    return pages
+
+
+@dataclass(frozen=True)
+class PreparedHandout:
+    """What the worker thread hands back: the handout, its PDF, the preview's page images."""
+
+    handout: PlanHandout
+    pdf: bytes
+    preview_pages: tuple[QImage, ...] = ()
+
+
+def prepare_handout(uow: UnitOfWork, actor: Actor, plan_id: int, *, preview: bool = False) -> PreparedHandout:
+    """Read the plan, build its PDF and (for Print) render the preview's pages: no widget is touched."""
+    handout = load_handout(uow, actor, plan_id)
+    pdf = build_handout_pdf(handout)
+    return PreparedHandout(handout, pdf, tuple(render_pages(pdf, PREVIEW_DPI)) if preview else ())
 
 
 class HandoutPdf:
-    """A built handout and its pages as QtPdf reads them; paints them onto any QPrinter."""
+    """A built handout and its pages as QtPdf reads them; paints them onto any QPrinter.
 
-    def __init__(self, handout: PlanHandout, pdf: bytes) -> None:
+    A print preview (its printer records pages as pictures) gets ``preview_pages`` when they were
+    rendered beforehand; a real printer gets each page rendered at its resolution.
+    """
+
+    def __init__(self, handout: PlanHandout, pdf: bytes, preview_pages: Sequence[QImage] = ()) -> None:
         self.handout = handout
         self.pdf = pdf
-        self._bytes = QByteArray(pdf)
-        self._buffer = QBuffer(self._bytes)
-        self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-        self.document = QPdfDocument()
-        self.document.load(self._buffer)
-        if self.document.status() is not QPdfDocument.Status.Ready or self.document.pageCount() < 1:
-            raise DentalDeskError("The handout could not be prepared for printing (the PDF did not open).")
+        self.preview_pages = list(preview_pages)
+        self.document, self._buffer, self._bytes = _open_pdf(pdf)
 
     @property
     def page_count(self) -> int:
@@ -87,15 +131,19 @@ class HandoutPdf:
         # Drivers that cannot make copies themselves (a PDF file, some Windows drivers) get each
         # copy as a whole set of pages.
         copies = 1 if printer.supportsMultipleCopies() else max(1, printer.copyCount())
+        previewing = painter.paintEngine().type() == QPaintEngine.Type.Picture and bool(self.preview_pages)
         try:
             dpi = min(max(printer.resolution(), 72), MAX_RENDER_DPI)
             for n, page in enumerate(self.pages_to_print(printer) * copies):
                 if n:
                     printer.newPage()
-                points = self.document.pagePointSize(page)
-                image = self.document.render(
-                    page, QSize(round(points.width() * dpi / 72), round(points.height() * dpi / 72))
-                )
+                if previewing and page < len(self.preview_pages):
+                    image = self.preview_pages[page]
+                else:
+                    points = self.document.pagePointSize(page)
+                    image = self.document.render(
+                        page, QSize(round(points.width() * dpi / 72), round(points.height() * dpi / 72))
+                    )
                 target = painter.viewport()
                 scaled = image.size().scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio)
                 painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
@@ -106,16 +154,17 @@ class HandoutPdf:
         return painted
 
 
-def _load(ctx: AppContext, parent: QWidget | None, plan_id: int) -> HandoutPdf | None:
-    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-    try:
-        ok, built = run_op(
-            ctx,
-            parent,
-            lambda: (lambda h: HandoutPdf(h, build_handout_pdf(h)))(load_handout(ctx.uow(), ctx.user, plan_id)),
+def _load(ctx: AppContext, parent: QWidget | None, plan_id: int, *, preview: bool = False) -> HandoutPdf | None:
+    """The plan's handout, built on a worker thread while the windows keep painting."""
+    uow, actor = ctx.uow(), ctx.user
+
+    def build() -> HandoutPdf:
+        ready = wait_for(
+            lambda: prepare_handout(uow, actor, plan_id, preview=preview), parent, "Preparing the handout..."
         )
-    finally:
-        QApplication.restoreOverrideCursor()
+        return HandoutPdf(ready.handout, ready.pdf, ready.preview_pages)
+
+    ok, built = run_op(ctx, parent, build)
     return built if ok else None
 
 
@@ -143,7 +192,7 @@ def print_plan(ctx: AppContext, parent: QWidget | None, plan_id: int) -> PrintOu
         )
         _tell(parent, message)
         return PrintOutcome(False, 0, message)
-    job = _load(ctx, parent, plan_id)
+    job = _load(ctx, parent, plan_id, preview=True)
     if job is None:
         return PrintOutcome(False, 0, "")
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
