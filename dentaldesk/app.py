@@ -61,7 +61,7 @@ class DatabaseLoader(QThread):
             # While the person types the password, load the main window's code too, and the
             # printing code (reportlab, QtPdf, QtPrintSupport) the first plan editor would load
             # (imports only: no widget is made off the GUI thread).
-            import dentaldesk.ui.plans.print_handout  # noqa: F401
+            import dentaldesk.ui.plans.print_handout
             import dentaldesk.ui.shell.main_window  # noqa: F401
         except StorageError as exc:
             self.failed.emit(exc.message)
