@@ -141,9 +141,9 @@ class Recorder:
 
 
 def _profiler(name: str) -> Any:
-    """FRAMES_PROFILE=part-of-a-name profiles the GUI thread during those actions (for finding causes)."""
-    wanted = os.environ.get("FRAMES_PROFILE")
-    if not wanted or wanted.lower() not in name.lower():
+    """FRAMES_PROFILE=part-of-a-name[,another] profiles the GUI thread during those actions (for finding causes)."""
+    wanted = [w.strip().lower() for w in os.environ.get("FRAMES_PROFILE", "").split(",") if w.strip()]
+    if not any(w in name.lower() for w in wanted):
         return None
     import cProfile
 

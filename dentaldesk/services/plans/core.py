@@ -94,6 +94,14 @@ class PlanWork:
                 )
             )
         }
+        # The items' codes, read once and kept here: the session's identity map holds objects
+        # weakly, so looking each one up by id went back to the database for every item, twice.
+        self.codes: dict[int, ProcedureCode] = {
+            c.id: c
+            for c in self.session.scalars(
+                select(ProcedureCode).where(ProcedureCode.id.in_({i.procedure_code_id for i in self.items.values()}))
+            )
+        }
         self._total_before = plan_total(self.facts())
 
     # --- opening
@@ -123,8 +131,11 @@ class PlanWork:
         return found
 
     def code_of(self, item: PlanItem) -> ProcedureCode:
-        code = self.session.get(ProcedureCode, item.procedure_code_id)
-        assert code is not None  # a foreign key guarantees it
+        code = self.codes.get(item.procedure_code_id)
+        if code is None:  # an item added or re-coded during this action
+            code = self.session.get(ProcedureCode, item.procedure_code_id)
+            assert code is not None  # a foreign key guarantees it
+            self.codes[code.id] = code
         return code
 
     def label(self, item: PlanItem) -> str:

@@ -35,7 +35,7 @@ from dentaldesk.ui.chart.layout import default_dentition
 from dentaldesk.ui.chart.tooth_chart import DentitionSwitch, ToothChart
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.table_model import Column, RowsModel
-from dentaldesk.ui.kit.widgets import EmptyState, make_table
+from dentaldesk.ui.kit.widgets import EmptyState, RefreshWhenShown, make_table
 
 ROLE_NOTE = "Only Owner, Admin or Dentist users change the chart: it is part of the clinical record."
 AREAS = ("chart", "plans", "ledger")
@@ -157,7 +157,8 @@ class PatientChartPanel(QWidget):
         self.remove_button.clicked.connect(self.ask_remove)
         self.rechart_button.clicked.connect(self.ask_rechart)
         ctx.changes.patient_selected.connect(self.set_patient)
-        ctx.changes.changed.connect(lambda area: self.refresh() if area in AREAS else None)
+        self.when_shown = RefreshWhenShown(self, self.refresh)
+        ctx.changes.changed.connect(lambda area: self.when_shown.request() if area in AREAS else None)
         self._mark_changed()
 
     # -- loading --------------------------------------------------------------------------------
@@ -173,6 +174,7 @@ class PatientChartPanel(QWidget):
             self.switch.set_dentition(default_dentition(self.chart_data.birth_date, teeth, clock.today()))
 
     def refresh(self) -> None:
+        self.when_shown.done()
         if self.patient_id is None:
             self.chart_data = None
             self.stack.setCurrentWidget(self.empty)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractItemModel, Qt
+from collections.abc import Callable
+
+from PySide6.QtCore import QAbstractItemModel, QEvent, QObject, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
 from dentaldesk.ui.kit.table_model import RowsModel, sampled_widths
@@ -107,3 +109,36 @@ def make_table(name: str) -> RowsTable:
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     header.setStretchLastSection(True)
     return table
+
+
+class RefreshWhenShown(QObject):
+    """A view's refresh on a change elsewhere, made only while the view is on screen.
+
+    A change (an action in another window, or another workstation's through live refresh) asks
+    for ``request()``: a shown view refreshes at once; a hidden one (another page of the main
+    window, a closed editor's parent) only notes it and refreshes when it is shown next. An
+    explicit refresh (the view opened on another patient) calls ``done()`` so it is not repeated.
+    """
+
+    def __init__(self, view: QWidget, refresh: Callable[[], None]) -> None:
+        super().__init__(view)
+        self.view = view
+        self._refresh = refresh
+        self.stale = False
+        view.installEventFilter(self)
+
+    def request(self) -> None:
+        if self.view.isVisible():
+            self.stale = False
+            self._refresh()
+        else:
+            self.stale = True
+
+    def done(self) -> None:
+        self.stale = False
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if self.stale and watched is self.view and event.type() == QEvent.Type.Show:
+            self.stale = False
+            self._refresh()
+        return False

@@ -35,7 +35,7 @@ from dentaldesk.services.ledger.posting import ADJUSTMENT_ROLES, PostedCredit
 from dentaldesk.services.ledger.queries import LedgerRow, account_facts, account_ledger
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.table_model import Column, RowsModel
-from dentaldesk.ui.kit.widgets import EmptyState, make_table
+from dentaldesk.ui.kit.widgets import EmptyState, RefreshWhenShown, make_table
 from dentaldesk.ui.ledger.aging_report import AgingReportWindow
 from dentaldesk.ui.ledger.dialogs import AdjustmentDialog, CreateClaimDialog, InsurancePaymentDialog, PaymentDialog
 from dentaldesk.ui.transactions.fields import ERROR_COLOR, SUCCESS_COLOR, tint
@@ -245,7 +245,8 @@ class LedgerView(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.stack, 1)
-        ctx.changes.changed.connect(lambda area: self.refresh() if area in ("ledger", "plans") else None)
+        self.when_shown = RefreshWhenShown(self, self.refresh)
+        ctx.changes.changed.connect(lambda area: self.when_shown.request() if area in ("ledger", "plans") else None)
         ctx.changes.patient_selected.connect(lambda patient_id: setattr(self, "patient_id", patient_id))
 
     def _button(self, text: str, name: str, slot: Any) -> QPushButton:
@@ -263,6 +264,7 @@ class LedgerView(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
+        self.when_shown.done()
         if self.account_id is None:
             self.title.setText("")
             self.model.set_rows([])

@@ -29,7 +29,7 @@ from dentaldesk.services.plans.queries import PlanSummary, plan_summaries
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import run_op
 from dentaldesk.ui.kit.table_model import Column, RowsModel
-from dentaldesk.ui.kit.widgets import EmptyState, make_table
+from dentaldesk.ui.kit.widgets import EmptyState, RefreshWhenShown, make_table
 from dentaldesk.ui.plans.dialogs import NewPlanDialog
 from dentaldesk.ui.plans.editor import PlanEditor
 
@@ -112,18 +112,23 @@ class TreatmentsView(QWidget):
 
         self.this_patient.toggled.connect(lambda _c: self.refresh())
         self.status.currentIndexChanged.connect(lambda _i: self.refresh())
-        ctx.changes.changed.connect(lambda area: self.refresh() if area in ("plans", "patients") else None)
+        self.when_shown = RefreshWhenShown(self, self.refresh)
+        ctx.changes.changed.connect(lambda area: self.when_shown.request() if area in ("plans", "patients") else None)
 
     def set_patient(self, patient_id: int | None) -> None:
         self.patient_id = patient_id
         self.this_patient.setEnabled(patient_id is not None)
+        # One refresh below, not a second one from the radio button's toggle.
+        self.this_patient.blockSignals(True)
         if patient_id is not None:
             self.this_patient.setChecked(True)
         else:
             self.whole_office.setChecked(True)
+        self.this_patient.blockSignals(False)
         self.refresh()
 
     def refresh(self) -> None:
+        self.when_shown.done()
         chosen = self.status.currentData()  # Qt hands a str-valued enum back as its str
         status = PlanStatus(chosen) if chosen else None
         patient = self.patient_id if self.this_patient.isChecked() else None

@@ -141,10 +141,7 @@ class MainWindow(QMainWindow):
         return self._view("settings", SettingsView)
 
     def show_view(self, view: QWidget) -> None:
-        self.stack.setCurrentWidget(self.patients_page if view is self.patients else view)
-        for name, action in self.nav_actions.items():
-            shown = self.patients if name == "Patients" else self._views.get(name.lower())
-            action.setChecked(shown is view)
+        # The view is filled for the chosen patient first, then shown: it is not refreshed twice.
         if isinstance(view, TreatmentsView):
             view.set_patient(self.patient.id if self.patient else None)
         elif isinstance(view, LedgerView):
@@ -154,7 +151,11 @@ class MainWindow(QMainWindow):
             )
         elif isinstance(view, SettingsView):
             view.refresh()
-        elif view is self.patients:
+        self.stack.setCurrentWidget(self.patients_page if view is self.patients else view)
+        for name, action in self.nav_actions.items():
+            shown = self.patients if name == "Patients" else self._views.get(name.lower())
+            action.setChecked(shown is view)
+        if view is self.patients:
             self.patients.search.setFocus()
 
     def choose_patient(self, patient_id: int) -> None:
