@@ -41,4 +41,10 @@ class NotFound(DentalDeskError):
 
 
 class ConflictError(DentalDeskError):
-    """Another workstation saved the same record first (DATA-2)."""
+    """Another workstation saved the same record first (DATA-2, DATA-4).
+
+    ``saved_by`` and ``saved_at`` say who saved first and when, where that is known.
+    """
+
+    saved_by: str = ""
+    saved_at: object = None

@@ -684,7 +684,9 @@ def test_data2_a_stale_version_is_refused_with_a_clear_message_and_nothing_chang
     ):
         with pytest.raises(ConflictError) as err:
             stale()
-        assert "Another workstation" in err.value.message
+        assert (
+            "Olive Owner on test-ws saved this treatment plan" in err.value.message and "not saved" in err.value.message
+        )
     assert desk.state(plan_id) == before
     assert load_plan(desk.uow, staff(desk.uow), plan_id).item(ids["crown"]).fee == Decimal("1200.00")
 

@@ -116,11 +116,18 @@ def test_tx_tax1_tax_method_change_drives_the_taxable_state(demo_uow: UnitOfWork
             facts = charge_facts(demo_uow.session, patient_id, code, Decimal("50.00"), clock.today())
             return facts.taxable_enabled, facts.taxable
 
-    settings.save_general_settings(demo_uow, owner, replace(form, tax_method=TaxMethod.NON_PRO_RATA, tax_rate="6"))
+    loaded = [form]
+
+    def save(**changes) -> None:  # type: ignore[no-untyped-def]
+        """As the window does: each save goes with the version the previous one gave (DATA-4)."""
+        version = settings.save_general_settings(demo_uow, owner, replace(loaded[-1], **changes))
+        loaded.append(replace(loaded[-1], **changes, version=version))
+
+    save(tax_method=TaxMethod.NON_PRO_RATA, tax_rate="6")
     assert state() == (True, False)
-    settings.save_general_settings(demo_uow, owner, replace(form, tax_method=TaxMethod.PRO_RATA, tax_rate="6"))
+    save(tax_method=TaxMethod.PRO_RATA, tax_rate="6")
     assert state() == (False, True)
-    settings.save_general_settings(demo_uow, owner, replace(form, tax_method=TaxMethod.NONE, tax_rate=""))
+    save(tax_method=TaxMethod.NONE, tax_rate="")
     assert state() == (False, False)
 
 
@@ -276,7 +283,7 @@ def test_bluebook_grid_saves_adds_changes_and_removes_in_one_event(uow: UnitOfWo
     dental_plans.save_bluebook(
         uow, practice.owner, plan_id, [B("D0120", "40.00", "", "32.00"), B("D2740", "800", "", "400", "250"), B("")]
     )
-    assert dental_plans.load_bluebook(uow, practice.owner, plan_id) == [
+    assert [replace(line, version=None) for line in dental_plans.load_bluebook(uow, practice.owner, plan_id)] == [
         B("D0120", "40.00", "", "32.00", ""),
         B("D2740", "800.00", "", "400.00", "250.00"),
     ]

@@ -239,3 +239,42 @@ def test_patient_dialog_keyboard_order_mnemonics_and_names(qtbot, view: Patients
         if not w.accessibleName()
     ]
     assert unnamed == []
+
+
+def test_data4_a_stale_patient_form_keeps_the_typing_and_reloads_with_it_re_applied(
+    qtbot, view: PatientsView, shots: Path
+) -> None:
+    """DATA-4: another workstation saves the patient's address while this dialog is open; Save is refused
+    in red naming who saved and when, the typed phone stays; Reload, keeping my changes shows their address
+    with my phone, the red line goes; Save then keeps both."""
+    from dataclasses import replace
+
+    with view.ctx.uow() as uow:
+        patient_id = uow.session.scalar(select(Patient.id).order_by(Patient.id).limit(1))
+    dialog = PatientDialog(view.ctx, patient_id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    retype(qtbot, dialog.phone, "(217) 555-0123")
+    elsewhere = login(UnitOfWork.for_engine(view.ctx.engine), "owner", "demo-owner", "front-2")
+    record = patient_admin.load_patient(view.ctx.uow(), elsewhere, patient_id)
+    patient_admin.edit_patient(
+        view.ctx.uow(),
+        elsewhere,
+        patient_id,
+        replace(record.form, address="12 Harbour Road"),
+        expected_versions=record.versions,
+    )
+    qtbot.mouseClick(dialog.save_button, LEFT)
+    bar = dialog.conflict
+    assert dialog.isVisible() and bar.text.isVisible()
+    assert "on front-2 saved this patient at " in bar.text.text()
+    assert dialog.phone.text() == "(217) 555-0123"  # what was typed is kept
+    dialog.grab().save(str(shots / "patient_dialog_conflict.png"))
+    qtbot.mouseClick(bar.reload_button, LEFT)
+    assert not bar.text.isVisible() and "re-applied" in bar.note.text()
+    assert dialog.phone.text() == "(217) 555-0123" and dialog.address.toPlainText() == "12 Harbour Road"
+    dialog.grab().save(str(shots / "patient_dialog_reloaded.png"))
+    qtbot.mouseClick(dialog.save_button, LEFT)
+    header = patient_header(view.ctx.uow(), patient_id)
+    assert header.phone == "(217) 555-0123"
+    assert patient_admin.load_patient(view.ctx.uow(), elsewhere, patient_id).form.address == "12 Harbour Road"

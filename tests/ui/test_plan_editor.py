@@ -3,6 +3,7 @@ link, refuse a loop, approve and sign, complete, undo and redo by name (TP-1 .. 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -489,7 +490,9 @@ def test_tp3_cancel_asks_a_reason_and_then_nothing_can_be_edited(qtbot, office, 
 
 
 def test_data2_saving_over_another_workstations_change_is_refused_with_a_clear_message(qtbot, office, make_ctx) -> None:
-    """DATA-2: another workstation saves first; this editor's save is refused and overwrites nothing."""
+    """DATA-2/DATA-4: another workstation saves first; this editor's save is refused naming who and when,
+    and overwrites nothing; Reload, keeping my changes re-applies the edits the other did not touch
+    (the added exam) and keeps theirs where both changed (the fee), and the red line goes."""
     plan_id, ids = office.plan(("D2740", "14", 1))
     editor = open_editor(qtbot, office, make_ctx, plan_id)
     view = load_plan(office.uow, staff(office.uow), plan_id)
@@ -501,15 +504,46 @@ def test_data2_saving_over_another_workstations_change_is_refused_with_a_clear_m
         ItemInput("D2740", "14", provider_id=office.provider, fee="1111"),
         expected_version=view.version,
     )
-    editor._change_fee(next(iter(editor.working.items)), Decimal("999.00"))
+    crown = next(iter(editor.working.items))
+    editor._change_fee(crown, Decimal("999.00"))
+    exam = replace(
+        editor.working.item(crown), key=editor.working.new_key(), code="D0120", tooth=None, fee=Decimal("65.00")
+    )
+    editor.working.add(exam)
+    editor.refresh()
     assert not editor.save()
-    assert "Another workstation" in editor.message.text()
+    bar = editor.conflict
+    assert bar.text.isVisible() and not editor.message.isVisible()
+    assert bar.text.text().startswith("Olive Owner on test-ws saved this treatment plan at ")
     assert load_plan(office.uow, staff(office.uow), plan_id).item(ids[0]).fee == Decimal("1111.00")
-    editor.ask_reload()
-    box = editor.dialog
-    assert isinstance(box, QMessageBox)
-    qtbot.mouseClick(box.button(QMessageBox.StandardButton.Discard), Qt.MouseButton.LeftButton)
-    assert total(editor) == "Total 1,111.00" and not editor.is_dirty()
+    qtbot.mouseClick(bar.reload_button, Qt.MouseButton.LeftButton)
+    assert not bar.text.isVisible()  # the stale red line is gone after reloading
+    assert "the fee of D2740 #14" in bar.note.text()
+    assert total(editor) == "Total 1,176.00" and editor.is_dirty()  # their 1,111.00 + my exam
+    assert editor.save()
+    saved = load_plan(office.uow, staff(office.uow), plan_id)
+    assert sorted((i.code, i.fee) for i in saved.items) == [("D0120", Decimal("65.00")), ("D2740", Decimal("1111.00"))]
+
+
+def test_data5_add_remove_the_newest_save_undo_save_keeps_every_item(qtbot, office, make_ctx) -> None:
+    """DATA-5: add B, remove Y (the newest item), save, undo "Remove Y", save again: B and Y are both saved
+    (Y as a new row with an id never used before), nothing else changes."""
+    plan_id, ids = office.plan(("D2740", "14", 1), ("D2391", "3", 1))
+    editor = open_editor(qtbot, office, make_ctx, plan_id)
+    y = next(k for k, item in editor.working.items.items() if item.code == "D2391")
+    b = replace(editor.working.item(y), key=editor.working.new_key(), code="D0120", tooth=None, fee=Decimal("65.00"))
+    editor.working.add(b)
+    editor.refresh()
+    select_code(editor, "D2391")
+    editor.remove_item()
+    assert editor.save()
+    after_first = {i.code: i.id for i in load_plan(office.uow, staff(office.uow), plan_id).items}
+    assert set(after_first) == {"D2740", "D0120"} and after_first["D0120"] != ids[1]
+    press(qtbot, editor, Qt.Key.Key_Z, CTRL)  # undo "Remove D2391 #3"
+    assert editor.save()
+    after = {i.code: i.id for i in load_plan(office.uow, staff(office.uow), plan_id).items}
+    assert set(after) == {"D2740", "D0120", "D2391"}
+    assert after["D0120"] == after_first["D0120"] and after["D2391"] not in (ids[1], after_first["D0120"])
 
 
 def test_keyboard_only_tab_order_accessible_names_and_close_asks_to_save(qtbot, office, make_ctx) -> None:

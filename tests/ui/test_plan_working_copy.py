@@ -175,13 +175,32 @@ def test_keys_survive_a_save_so_undo_after_saving_names_the_saved_item() -> None
     first = WorkingPlan.load(view(row(10, "D7140", "185", tooth="19")))
     added = new_item(first, "D0120", "65")
     first.add(added)
-    first.adopt_saved_ids({added.key: 20})
+    first.adopt_saved(first.changes(), {added.key: 20})
     second = WorkingPlan.load(view(row(10, "D7140", "185", tooth="19"), row(20, "D0120", "65"), version=4), first)
     assert second.item(added.key).code == "D0120" and second.changes().is_empty
     removed, _ = second.remove(added.key)
     assert second.changes().removed == (20,)
     second.restore(removed, [])
     assert second.changes().is_empty
+
+
+def test_data5_an_undone_removal_comes_back_as_a_new_item_even_if_its_id_was_given_to_another() -> None:
+    """DATA-5: add B, remove Y (the newest item), save; the database gives B the id Y had (what SQLite
+    did without AUTOINCREMENT); undo "Remove Y", save again: Y is added anew and B is left alone."""
+    plan = WorkingPlan.load(view(row(10, "D7140", "185", tooth="19"), row(11, "D0120", "65")))
+    y = key_of(plan, 11)
+    b = new_item(plan, "D1110", "125")
+    plan.add(b)
+    removed_y, dependents = plan.remove(y)
+    sent = plan.changes()
+    assert sent.removed == (11,) and [n.key for n in sent.added] == [b.key]
+    plan.adopt_saved(sent, {b.key: 11})  # the reused id
+    plan = WorkingPlan.load(view(row(10, "D7140", "185", tooth="19"), row(11, "D1110", "125"), version=2), plan)
+    assert plan.item(b.key).code == "D1110" and plan.changes().is_empty
+    plan.restore(removed_y, dependents)  # undo "Remove D0120"
+    again = plan.changes()
+    assert again.removed == () and again.changed == ()
+    assert [(n.key, n.item.code) for n in again.added] == [(y, "D0120")]
 
 
 def test_tp15_the_signature_pad_takes_touch_as_well_as_the_mouse(qtbot) -> None:

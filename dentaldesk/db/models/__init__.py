@@ -22,6 +22,13 @@ from dentaldesk.db.models.plans import (
 )
 from dentaldesk.db.models.practice import AuditChain, AuditEvent, LoginSession, LoginThrottle, Office, Provider, User
 
+# DATA-5: a row's id is never given again after the row is deleted (SQLite's AUTOINCREMENT keeps
+# the highest id ever used in sqlite_sequence; PostgreSQL's sequences never go back).
+for _table in Base.metadata.tables.values():
+    _table.dialect_options["sqlite"]["autoincrement"] = True
+
+from dentaldesk.db import versioning as _versioning  # noqa: E402,F401 - the version events
+
 __all__ = [
     "Account",
     "AuditChain",

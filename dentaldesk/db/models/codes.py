@@ -7,7 +7,7 @@ from decimal import Decimal
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dentaldesk.db.models.base import Base, enum_column
+from dentaldesk.db.models.base import Base, Versioned, enum_column
 from dentaldesk.domain.terms import Category, EstimationType
 
 
@@ -37,8 +37,10 @@ class MasterCode(_CodeColumns, Base):
     usual_fee: Mapped[Decimal | None] = mapped_column(nullable=True)
 
 
-class ProcedureCode(_CodeColumns, Base):
+class ProcedureCode(_CodeColumns, Versioned, Base):
     """The office's own code list (the ADA Transaction Codes window)."""
+
+    __noun__ = "procedure code"
 
     __tablename__ = "procedure_code"
     __table_args__ = (UniqueConstraint("office_id", "code"),)
@@ -48,8 +50,10 @@ class ProcedureCode(_CodeColumns, Base):
     custom: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-class FeeSchedule(Base):
+class FeeSchedule(Versioned, Base):
     """A numbered fee schedule (0 to 26); schedule 0 is the office's usual fee (glossary)."""
+
+    __noun__ = "fee schedule"
 
     __tablename__ = "fee_schedule"
     __table_args__ = (
@@ -63,8 +67,10 @@ class FeeSchedule(Base):
     name: Mapped[str] = mapped_column(String(80))
 
 
-class FeeScheduleEntry(Base):
+class FeeScheduleEntry(Versioned, Base):
     """One fee of one code in one schedule (MONEY-2: never negative)."""
+
+    __noun__ = "fee"
 
     __tablename__ = "fee_schedule_entry"
     __table_args__ = (
@@ -78,8 +84,10 @@ class FeeScheduleEntry(Base):
     fee: Mapped[Decimal]
 
 
-class DentalPlan(Base):
+class DentalPlan(Versioned, Base):
     """An insurance plan: carrier, estimation type, deductible, annual maximum."""
+
+    __noun__ = "dental plan"
 
     __tablename__ = "dental_plan"
 
@@ -97,8 +105,10 @@ class DentalPlan(Base):
     categories: Mapped[list[PlanCategory]] = relationship(back_populates="dental_plan", cascade="all, delete-orphan")
 
 
-class PlanCategory(Base):
+class PlanCategory(Versioned, Base):
     """Coverage % for one category of a dental plan, and whether the deductible applies."""
+
+    __noun__ = "dental plan"
 
     __tablename__ = "plan_category"
     __table_args__ = (
@@ -115,8 +125,10 @@ class PlanCategory(Base):
     dental_plan: Mapped[DentalPlan] = relationship(back_populates="categories")
 
 
-class BluebookEntry(Base):
+class BluebookEntry(Versioned, Base):
     """What one plan really pays for one code: plan (cap) fee, copay, insurance pays, write-off."""
+
+    __noun__ = "bluebook entry"
 
     __tablename__ = "bluebook_entry"
     __table_args__ = (UniqueConstraint("dental_plan_id", "code"),)

@@ -8,16 +8,18 @@ from decimal import Decimal
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dentaldesk.db.models.base import Base, created_column, enum_column
+from dentaldesk.db.models.base import Base, Versioned, created_column, enum_column
 from dentaldesk.domain.terms import ClaimStatus, GraphicStatus, TransactionKind
 
 
-class LedgerTransaction(Base):
+class LedgerTransaction(Versioned, Base):
     """A Patient Transaction: charge, payment or adjustment on an account's ledger.
 
     ``amount`` is always >= 0; ``kind`` gives the sign. A charge ages from ``aged_date``
     (None = held current, TX-AGE-3); ``held_amount`` is the part held current under ICM 2 (TX-AGE-4).
     """
+
+    __noun__ = "transaction"
 
     __tablename__ = "ledger_transaction"
     __table_args__ = (
@@ -64,13 +66,12 @@ class LedgerTransaction(Base):
     notes: Mapped[str] = mapped_column(Text, default="")
     posted_at: Mapped[dt.datetime] = created_column()
     posted_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), nullable=True)
-    version: Mapped[int] = mapped_column(Integer, default=1)
-
-    __mapper_args__ = {"version_id_col": version}
 
 
-class Claim(Base):
+class Claim(Versioned, Base):
     """An insurance claim for completed insurable procedures; complete once finally paid."""
+
+    __noun__ = "claim"
 
     __tablename__ = "claim"
     __table_args__ = (UniqueConstraint("office_id", "claim_number"),)
@@ -88,8 +89,10 @@ class Claim(Base):
     lines: Mapped[list[ClaimLine]] = relationship(back_populates="claim", cascade="all, delete-orphan")
 
 
-class ClaimLine(Base):
+class ClaimLine(Versioned, Base):
     """One procedure on a claim: what was estimated and what the carrier paid."""
+
+    __noun__ = "claim line"
 
     __tablename__ = "claim_line"
     __table_args__ = (UniqueConstraint("claim_id", "transaction_id"),)
@@ -103,8 +106,10 @@ class ClaimLine(Base):
     claim: Mapped[Claim] = relationship(back_populates="lines")
 
 
-class ChartGraphic(Base):
+class ChartGraphic(Versioned, Base):
     """A mark on the tooth chart, with its removal record (TX-CHART-1/2)."""
+
+    __noun__ = "chart mark"
 
     __tablename__ = "chart_graphic"
 

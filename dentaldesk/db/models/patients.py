@@ -8,15 +8,17 @@ from decimal import Decimal
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dentaldesk.db.models.base import Base, created_column, enum_column
+from dentaldesk.db.models.base import Base, Versioned, created_column, enum_column
 from dentaldesk.domain.terms import CoverageRank, Icm
 
 # Search keys are compared byte-wise so a prefix range uses the index on both databases.
 SearchKey = String(80).with_variant(String(80, collation="C"), "postgresql")
 
 
-class Account(Base):
+class Account(Versioned, Base):
     """The financial responsibility unit: ICM, fee schedule, ledger (glossary: Account)."""
+
+    __noun__ = "account"
 
     __tablename__ = "account"
     __table_args__ = (UniqueConstraint("office_id", "account_number"),)
@@ -32,8 +34,10 @@ class Account(Base):
     patients: Mapped[list[Patient]] = relationship(back_populates="account", foreign_keys="Patient.account_id")
 
 
-class Patient(Base):
+class Patient(Versioned, Base):
     """A person treated: patient ID (chart number), names, birth date, contact, account."""
+
+    __noun__ = "patient"
 
     __tablename__ = "patient"
     __table_args__ = (
@@ -67,8 +71,10 @@ class Patient(Base):
         return f"{self.first_name} {self.last_name}"
 
 
-class Coverage(Base):
+class Coverage(Versioned, Base):
     """A patient's primary or secondary dental plan, with this benefit year's usage."""
+
+    __noun__ = "coverage"
 
     __tablename__ = "coverage"
     __table_args__ = (UniqueConstraint("patient_id", "rank"),)

@@ -19,12 +19,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dentaldesk.db.models.base import Base, created_column, enum_column
+from dentaldesk.db.models.base import Base, Versioned, created_column, enum_column
 from dentaldesk.domain.terms import ApprovalMethod, ItemStatus, PlanStatus
 
 
-class TreatmentPlan(Base):
+class TreatmentPlan(Versioned, Base):
     """TP-2: patient, title, status, items; ``version`` guards concurrent saves (DATA-2)."""
+
+    __noun__ = "treatment plan"
 
     __tablename__ = "treatment_plan"
     # The Treatments list: an office's newest plans first, read from the index in order (a LIMIT
@@ -41,7 +43,6 @@ class TreatmentPlan(Base):
     updated_at: Mapped[dt.datetime] = created_column()
     approved_total: Mapped[Decimal | None] = mapped_column(nullable=True)
     cancel_reason: Mapped[str] = mapped_column(Text, default="")
-    version: Mapped[int] = mapped_column(Integer, default=1)
 
     items: Mapped[list[PlanItem]] = relationship(
         back_populates="plan", cascade="all, delete-orphan", order_by="PlanItem.sequence"
@@ -51,11 +52,11 @@ class TreatmentPlan(Base):
     )
     approvals: Mapped[list[PlanApproval]] = relationship(cascade="all, delete-orphan", order_by="PlanApproval.id")
 
-    __mapper_args__ = {"version_id_col": version}
 
-
-class PlanItem(Base):
+class PlanItem(Versioned, Base):
     """TP-6: code, tooth, surfaces, provider, fee (schedule fee kept beside an override), RTU's."""
+
+    __noun__ = "plan item"
 
     __tablename__ = "plan_item"
     __table_args__ = (
@@ -85,11 +86,8 @@ class PlanItem(Base):
     completed_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     approved_fee: Mapped[Decimal | None] = mapped_column(nullable=True)
     notes: Mapped[str] = mapped_column(Text, default="")
-    version: Mapped[int] = mapped_column(Integer, default=1)
 
     plan: Mapped[TreatmentPlan] = relationship(back_populates="items")
-
-    __mapper_args__ = {"version_id_col": version}
 
 
 class ItemPrerequisite(Base):

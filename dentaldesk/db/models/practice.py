@@ -8,13 +8,16 @@ from decimal import Decimal
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dentaldesk.db.models.base import Base, created_column, enum_column
+from dentaldesk.db.models.base import Base, Versioned, created_column, enum_column
 from dentaldesk.db.types import Rate
 from dentaldesk.domain.terms import PaperSize, Role, TaxMethod, ToothNumbering
 
 
-class Office(Base):
+class Office(Versioned, Base):
     """One practice location (glossary: Office) and its General System Settings."""
+
+    __noun__ = "office settings"
+    __unversioned__ = frozenset({"next_patient_number", "next_account_number", "next_claim_number"})
 
     __tablename__ = "office"
 
@@ -36,8 +39,10 @@ class Office(Base):
     next_claim_number: Mapped[int] = mapped_column(Integer, default=1)
 
 
-class Provider(Base):
+class Provider(Versioned, Base):
     """A dentist or hygienist who performs procedures."""
+
+    __noun__ = "provider"
 
     __tablename__ = "provider"
 
@@ -50,8 +55,10 @@ class Provider(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
-class User(Base):
+class User(Versioned, Base):
     """Someone who logs in (SEC-1): role, Argon2 hash, optional linked provider."""
+
+    __noun__ = "user"
 
     __tablename__ = "app_user"
     __table_args__ = (UniqueConstraint("username"),)

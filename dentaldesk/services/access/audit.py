@@ -66,6 +66,9 @@ def record(
     office_id: int | None = None,
 ) -> None:
     """Append one row to the audit chain (SEC-5). ``actor`` None only for logins and set-up."""
+    if actor is not None:
+        # Who the action is for, if the unit of work was not told: versioned rows are signed with it.
+        session.info.setdefault("actor", actor)
     values = {
         "office_id": actor.office_id if actor else office_id,
         "user_id": actor.user_id if actor else None,

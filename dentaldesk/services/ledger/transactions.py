@@ -44,9 +44,9 @@ from dentaldesk.db.models import (
     Provider,
     User,
 )
+from dentaldesk.db.versioning import check_version
 from dentaldesk.domain.aging import charge_aging_parts, check_aged_date, check_dos
 from dentaldesk.domain.errors import (
-    ConflictError,
     NotFound,
     RuleViolation,
     ValidationError,
@@ -459,11 +459,7 @@ def edit_posted_charge(
             raise NotFound("This transaction no longer exists.")
         if tx.kind is not TransactionKind.CHARGE:
             raise RuleViolation("Only a charge's notes, Aged date and claim can be changed here.")
-        if tx.version != expected_version:
-            raise ConflictError(
-                "Another workstation changed this charge while you had it open. "
-                "Your changes were not saved; open it again to see the latest version (DATA-2)."
-            )
+        check_version(tx, expected_version)
         fields = ("notes", "aged_date", "held_amount", "claim_id")
         before = audit.snapshot(tx, *fields)
         changed: list[str] = []

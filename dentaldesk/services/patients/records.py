@@ -16,7 +16,7 @@ Every role may add and edit patients: the front desk registers them. Choices mad
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from dentaldesk import clock
 from dentaldesk.db.models import Account, Claim, Coverage, DentalPlan, FeeSchedule, Office, Patient
+from dentaldesk.db.versioning import check_version, conflict_for
 from dentaldesk.domain.errors import NotFound, RuleViolation, ValidationError
 from dentaldesk.domain.fees import check_schedule
 from dentaldesk.domain.money import PAYMENT_MAX, parse_money
@@ -110,9 +111,13 @@ class AccountInfo:
 
 @dataclass(frozen=True)
 class PatientRecord:
+    """A patient as loaded into the dialog; ``versions`` are the rows' versions it was read at
+    ("patient", "account", and "primary"/"secondary" for each coverage on file), DATA-4."""
+
     id: int
     patient_number: str
     form: PatientForm
+    versions: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -218,7 +223,10 @@ def load_patient(uow: UnitOfWork, actor: Actor, patient_id: int) -> PatientRecor
             primary=coverage(CoverageRank.PRIMARY),
             secondary=coverage(CoverageRank.SECONDARY),
         )
-        return PatientRecord(patient.id, patient.patient_number, form)
+        versions = {"patient": patient.version, "account": account.version} | {
+            rank.value: c.version for rank, c in coverages.items()
+        }
+        return PatientRecord(patient.id, patient.patient_number, form, versions)
 
 
 def _patient(session: Session, actor: Actor, patient_id: int) -> Patient:
@@ -308,7 +316,33 @@ def _snapshot(session: Session, patient: Patient) -> dict[str, object]:
     }
 
 
-def _save(uow: UnitOfWork, actor: Actor, patient_id: int | None, form: PatientForm, today: dt.date) -> SavedPatient:
+def _check_versions(session: Session, patient: Patient, expected: dict[str, int] | None) -> None:
+    """DATA-4: refuse the save if the patient, its account or a coverage moved on since it was loaded."""
+    if expected is None:
+        return
+    check_version(patient, expected.get("patient"))
+    account = session.get(Account, patient.account_id)
+    if account is not None:
+        check_version(account, expected.get("account"))
+    on_file = {c.rank.value: c for c in patient.coverages}
+    for rank in CoverageRank:
+        row = on_file.get(rank.value)
+        if row is not None:
+            if rank.value not in expected:  # added by another workstation since
+                raise conflict_for("coverage", row.saved_by, row.saved_at)
+            check_version(row, expected[rank.value])
+        elif rank.value in expected:
+            raise conflict_for("coverage", None, None, removed=True)
+
+
+def _save(
+    uow: UnitOfWork,
+    actor: Actor,
+    patient_id: int | None,
+    form: PatientForm,
+    today: dt.date,
+    expected_versions: dict[str, int] | None = None,
+) -> SavedPatient:
     values = _checked(form, today)
     coverages: list[_CheckedCoverage] = values.pop("coverages")  # type: ignore[assignment]
     with uow:
@@ -327,6 +361,8 @@ def _save(uow: UnitOfWork, actor: Actor, patient_id: int | None, form: PatientFo
             for p in s.scalars(select(DentalPlan).where(DentalPlan.id.in_([c.dental_plan_id for c in coverages])))
         }
         patient = _patient(s, actor, patient_id) if patient_id is not None else None
+        if patient is not None:
+            _check_versions(s, patient, expected_versions)
         before = _snapshot(s, patient) if patient is not None else None
         current = {c.rank: c for c in patient.coverages} if patient is not None else {}
         for c in coverages:
@@ -431,10 +467,21 @@ def add_patient(uow: UnitOfWork, actor: Actor, form: PatientForm, *, today: dt.d
 
 @guarded(Right.EDIT_PATIENTS, patient_id=Patient)
 def edit_patient(
-    uow: UnitOfWork, actor: Actor, patient_id: int, form: PatientForm, *, today: dt.date | None = None
+    uow: UnitOfWork,
+    actor: Actor,
+    patient_id: int,
+    form: PatientForm,
+    *,
+    expected_versions: dict[str, int] | None = None,
+    today: dt.date | None = None,
 ) -> SavedPatient:
-    """Change a patient's details, account, account terms and coverage in one save."""
-    return _save(uow, actor, patient_id, form, today or clock.today())
+    """Change a patient's details, account, account terms and coverage in one save.
+
+    ``expected_versions`` are :attr:`PatientRecord.versions` of the record the form was loaded
+    from: a row saved by another workstation since refuses the save with a ConflictError naming
+    who and when (DATA-4); None skips the check (an import, a script).
+    """
+    return _save(uow, actor, patient_id, form, today or clock.today(), expected_versions)
 
 
 def confirmed(form: PatientForm) -> PatientForm:

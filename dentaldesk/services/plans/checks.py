@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from dentaldesk.db.models import PlanItem, ProcedureCode, Provider
 from dentaldesk.domain.codes import parse_rtu
-from dentaldesk.domain.errors import ConflictError, NotFound, RuleViolation, ValidationError
+from dentaldesk.domain.errors import NotFound, RuleViolation, ValidationError
 from dentaldesk.domain.money import money, parse_money
 from dentaldesk.domain.teeth import display_tooth, parse_surfaces, parse_tooth
 from dentaldesk.domain.terms import ToothNumbering
@@ -22,13 +22,6 @@ from dentaldesk.services.plans.inputs import SCHEDULE_FEE, ItemInput
 from dentaldesk.services.practice.pricing import quote_fee_in
 
 MAX_VISIT = 99
-
-
-def conflict() -> ConflictError:
-    return ConflictError(
-        "Another workstation changed this plan after you opened it. Your changes were not saved; "
-        "reopen the plan to see the latest version (DATA-2)."
-    )
 
 
 def code_missing_message(code: str) -> str:

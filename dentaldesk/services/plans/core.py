@@ -25,6 +25,7 @@ from dentaldesk.db.models import (
     TreatmentPlan,
 )
 from dentaldesk.db.models.base import utcnow
+from dentaldesk.db.versioning import check_version
 from dentaldesk.domain.errors import NotFound, RuleViolation
 from dentaldesk.domain.money import format_money, money
 from dentaldesk.domain.plans import (
@@ -41,7 +42,7 @@ from dentaldesk.domain.terms import GraphicStatus, ItemStatus, PlanStatus, Tooth
 from dentaldesk.services.access import audit
 from dentaldesk.services.access.actor import Actor
 from dentaldesk.services.chart.marks import chart_procedure_in, remove_item_marks_in
-from dentaldesk.services.plans.checks import Resolved, check_visit, conflict, item_label, resolve_item
+from dentaldesk.services.plans.checks import Resolved, check_visit, item_label, resolve_item
 from dentaldesk.services.plans.inputs import ItemInput
 from dentaldesk.services.uow import UnitOfWork
 
@@ -111,8 +112,7 @@ class PlanWork:
         plan = uow.session.get(TreatmentPlan, plan_id)
         if plan is None or plan.office_id != actor.office_id:
             raise NotFound("This treatment plan no longer exists.")
-        if expected_version is not None and plan.version != expected_version:
-            raise conflict()
+        check_version(plan, expected_version)
         return cls(uow, actor, plan)
 
     def require_editable(self) -> None:

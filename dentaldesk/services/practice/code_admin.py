@@ -17,6 +17,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from dentaldesk.db.models import FeeSchedule, FeeScheduleEntry, MasterCode, ProcedureCode
+from dentaldesk.db.versioning import check_version
 from dentaldesk.domain.codes import normalize_code, parse_rtu
 from dentaldesk.domain.errors import NotFound, ValidationError
 from dentaldesk.domain.money import parse_money
@@ -62,6 +63,7 @@ class CodeForm:
     charts_graphic: bool = False
     custom: bool = False
     usual_fee: str = ""
+    version: int | None = None  # the code's version when loaded (DATA-4); None when adding
 
 
 @dataclass(frozen=True)
@@ -123,6 +125,7 @@ def load_code(uow: UnitOfWork, actor: Actor, code_id: int) -> CodeForm:
             requires_surface=c.requires_surface,
             charts_graphic=c.charts_graphic,
             custom=c.custom,
+            version=c.version,
         )
 
 
@@ -169,12 +172,14 @@ def add_code(uow: UnitOfWork, actor: Actor, form: CodeForm) -> int:
 def edit_code(uow: UnitOfWork, actor: Actor, code_id: int, form: CodeForm) -> None:
     """Change a code's name, description, category, default RTU's and option flags (CODE-1).
 
-    The code itself stays: past plans and charges name it.
+    The code itself stays: past plans and charges name it. A code saved by another workstation
+    since ``form.version`` was loaded is refused (DATA-4).
     """
     values = _checked(form)
     with uow:
         s = uow.session
         row = _code(uow, actor, code_id)
+        check_version(row, form.version)
         before = audit.snapshot(row, *_FIELDS)
         for name, value in values.items():
             setattr(row, name, value)

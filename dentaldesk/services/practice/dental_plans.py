@@ -8,7 +8,7 @@ the bluebook grid (plan fee, copay, insurance pays, write-off per code). Owner a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dentaldesk.db.models import BluebookEntry, Coverage, DentalPlan, PlanCategory, ProcedureCode
+from dentaldesk.db.versioning import check_version, conflict_for, move_on
 from dentaldesk.domain.codes import normalize_code
 from dentaldesk.domain.errors import NotFound, ValidationError
 from dentaldesk.domain.money import PAYMENT_MAX, parse_money
@@ -63,6 +64,7 @@ class DentalPlanForm:
     default_copay: str
     active: bool
     categories: tuple[CategoryTerms, ...]
+    version: int | None = None  # the plan's version when loaded (DATA-4); None when adding
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,7 @@ class BluebookLine:
     copay: str = ""
     insurance_pays: str = ""
     write_off: str = ""
+    version: int | None = None  # the entry's version when loaded (DATA-4); None for a new row
 
 
 BLUEBOOK_AMOUNTS = ("plan_fee", "copay", "insurance_pays", "write_off")
@@ -150,6 +153,7 @@ def load_dental_plan(uow: UnitOfWork, actor: Actor, plan_id: int) -> DentalPlanF
                 else CategoryTerms(c, "0", True)
                 for c in Category
             ),
+            version=plan.version,
         )
 
 
@@ -197,6 +201,7 @@ def save_dental_plan(uow: UnitOfWork, actor: Actor, plan_id: int | None, form: D
             before = None
         else:
             plan = _plan(s, actor, plan_id)
+            check_version(plan, form.version)
             before = _plan_snapshot(plan)
             for name, value in values.items():
                 setattr(plan, name, value)
@@ -207,8 +212,11 @@ def save_dental_plan(uow: UnitOfWork, actor: Actor, plan_id: int | None, form: D
                 plan.categories.append(
                     PlanCategory(category=category, coverage_percent=percent, deductible_applies=applies)
                 )
-            else:
+                if plan_id is not None:
+                    move_on(s, plan)
+            elif (row.coverage_percent, row.deductible_applies) != (percent, applies):
                 row.coverage_percent, row.deductible_applies = percent, applies
+                move_on(s, plan)  # the plan's terms changed: its version moves on with them
         s.flush()
         audit.record(
             s,
@@ -230,20 +238,44 @@ def load_bluebook(uow: UnitOfWork, actor: Actor, plan_id: int) -> list[BluebookL
         entries = uow.session.scalars(
             select(BluebookEntry).where(BluebookEntry.dental_plan_id == plan_id).order_by(BluebookEntry.code)
         )
-        return [BluebookLine(e.code, *(_amount_text(getattr(e, n)) for n in BLUEBOOK_AMOUNTS)) for e in entries]
+        return [
+            BluebookLine(e.code, *(_amount_text(getattr(e, n)) for n in BLUEBOOK_AMOUNTS), version=e.version)
+            for e in entries
+        ]
 
 
 def _entry_values(e: BluebookEntry) -> dict[str, str]:
     return {n: _amount_text(getattr(e, n)) for n in BLUEBOOK_AMOUNTS}
 
 
+def _check_bluebook_versions(entries: dict[str, BluebookEntry], expected: Mapping[str, int] | None) -> None:
+    """DATA-4: the grid as loaded (code -> version) must still be the bluebook on file."""
+    if expected is None:
+        return
+    for code, entry in entries.items():
+        if code not in expected:  # added by another workstation since the grid was loaded
+            raise conflict_for("bluebook", entry.saved_by, entry.saved_at)
+        check_version(entry, expected[code])
+    if set(expected) - set(entries):
+        raise conflict_for("bluebook entry", None, None, removed=True)
+
+
 @guarded(Right.SETUP, plan_id=DentalPlan)
-def save_bluebook(uow: UnitOfWork, actor: Actor, plan_id: int, lines: Sequence[BluebookLine]) -> int:
+def save_bluebook(
+    uow: UnitOfWork,
+    actor: Actor,
+    plan_id: int,
+    lines: Sequence[BluebookLine],
+    *,
+    expected_versions: Mapping[str, int] | None = None,
+) -> int:
     """Save a plan's whole bluebook grid: rows added, changed and removed, in one transaction.
 
     Each code must be in the office list and appear once; amounts are money (MONEY-2). For a
     DMO/Capitation plan the plan fee is the cap fee charged for the code (TX-FEE-2). A refused row
     names itself in the error's field: ``bluebook:<row number>`` (1-based, as in the grid).
+    ``expected_versions`` (code -> version of the lines as loaded) refuses the save when another
+    workstation changed the bluebook since (DATA-4).
     """
     parsed: dict[str, dict[str, Decimal | None]] = {}
     for row_number, line in enumerate(lines, start=1):
@@ -268,6 +300,7 @@ def save_bluebook(uow: UnitOfWork, actor: Actor, plan_id: int, lines: Sequence[B
                 "bluebook",
             )
         entries = {e.code: e for e in s.scalars(select(BluebookEntry).where(BluebookEntry.dental_plan_id == plan_id))}
+        _check_bluebook_versions(entries, expected_versions)
         before: dict[str, object] = {}
         after: dict[str, object] = {}
         for code, entry in entries.items():

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dentaldesk.db.models import FeeSchedule, FeeScheduleEntry, Office, ProcedureCode
+from dentaldesk.db.versioning import check_version, conflict_for
 from dentaldesk.domain.errors import ConflictError, NotFound, ValidationError
 from dentaldesk.domain.fees import check_schedule
 from dentaldesk.domain.money import format_money, parse_money, percent_of
@@ -47,6 +48,7 @@ class GeneralSettingsForm:
     handout_note: str
     estimate_valid_days: str
     idle_lock_minutes: str
+    version: int | None = None  # the office's version when loaded (DATA-4)
 
 
 _OFFICE_FIELDS = (
@@ -98,12 +100,16 @@ def load_general_settings(uow: UnitOfWork, actor: Actor) -> GeneralSettingsForm:
             handout_note=o.handout_note,
             estimate_valid_days=str(o.estimate_valid_days),
             idle_lock_minutes=str(o.idle_lock_minutes),
+            version=o.version,
         )
 
 
 @guarded(Right.SETUP)
-def save_general_settings(uow: UnitOfWork, actor: Actor, form: GeneralSettingsForm) -> None:
-    """Save the General System Settings; the tax method and rate drive Taxable (TX-TAX-1)."""
+def save_general_settings(uow: UnitOfWork, actor: Actor, form: GeneralSettingsForm) -> int:
+    """Save the General System Settings; the tax method and rate drive Taxable (TX-TAX-1).
+
+    Returns the office's new version, for the next save from the same window (DATA-4).
+    """
     code = required_text(form.office_code, "office_code", "office ID", max_length=16).upper()
     values = {
         "office_code": code,
@@ -126,6 +132,7 @@ def save_general_settings(uow: UnitOfWork, actor: Actor, form: GeneralSettingsFo
     with uow:
         s = uow.session
         office = _office(s, actor)
+        check_version(office, form.version)
         taken = s.scalar(select(Office.id).where(Office.office_code == code, Office.id != office.id))
         if taken is not None:
             raise ValidationError(f"The office ID {code} belongs to another office.", "office_code")
@@ -136,6 +143,7 @@ def save_general_settings(uow: UnitOfWork, actor: Actor, form: GeneralSettingsFo
         after = _office_snapshot(office)
         audit.record(s, actor, "update_settings", "office", office.id, before=before, after=after)
         uow.commit()
+        return office.version
 
 
 # --------------------------------------------------------------------------- Fee schedules
@@ -156,6 +164,7 @@ class FeeGridRow:
     code: str
     name: str
     fees: tuple[Decimal | None, ...]
+    versions: tuple[int | None, ...] = ()  # each fee's version (None: no fee), for set_fee (DATA-4)
 
 
 @dataclass(frozen=True)
@@ -198,10 +207,15 @@ def fee_grid(uow: UnitOfWork, actor: Actor, numbers: Sequence[int]) -> list[FeeG
     shown = [check_schedule(n) for n in numbers]
     with uow.read():
         s = uow.session
-        fees: dict[tuple[int, int], Decimal] = {
-            (code_id, number): fee
-            for code_id, number, fee in s.execute(
-                select(FeeScheduleEntry.procedure_code_id, FeeSchedule.number, FeeScheduleEntry.fee)
+        fees: dict[tuple[int, int], tuple[Decimal, int]] = {
+            (code_id, number): (fee, version)
+            for code_id, number, fee, version in s.execute(
+                select(
+                    FeeScheduleEntry.procedure_code_id,
+                    FeeSchedule.number,
+                    FeeScheduleEntry.fee,
+                    FeeScheduleEntry.version,
+                )
                 .join(FeeSchedule, FeeSchedule.id == FeeScheduleEntry.fee_schedule_id)
                 .where(FeeSchedule.office_id == actor.office_id, FeeSchedule.number.in_(shown))
             )
@@ -211,7 +225,17 @@ def fee_grid(uow: UnitOfWork, actor: Actor, numbers: Sequence[int]) -> list[FeeG
             .where(ProcedureCode.office_id == actor.office_id, ProcedureCode.active.is_(True))
             .order_by(ProcedureCode.code)
         ).all()
-    return [FeeGridRow(c.id, c.code, c.name, tuple(fees.get((c.id, n)) for n in shown)) for c in codes]
+    none = (None, None)
+    return [
+        FeeGridRow(
+            c.id,
+            c.code,
+            c.name,
+            tuple(fees.get((c.id, n), none)[0] for n in shown),
+            tuple(fees.get((c.id, n), none)[1] for n in shown),
+        )
+        for c in codes
+    ]
 
 
 def _schedule(session: Session, office_id: int, number: int, *, create: bool) -> FeeSchedule | None:
@@ -225,9 +249,35 @@ def _schedule(session: Session, office_id: int, number: int, *, create: bool) ->
     return schedule
 
 
+UNCHECKED = object()  # set_fee without a version check (imports, scripts)
+
+
+@guarded(Right.SETUP, read=True, code_id=ProcedureCode)
+def fee_cell(uow: UnitOfWork, actor: Actor, code_id: int, number: int) -> tuple[Decimal | None, int | None]:
+    """One cell of the fee grid as on file now: the fee and its version (None, None: no fee)."""
+    check_schedule(number)
+    with uow.read():
+        found = uow.session.execute(
+            select(FeeScheduleEntry.fee, FeeScheduleEntry.version)
+            .join(FeeSchedule, FeeSchedule.id == FeeScheduleEntry.fee_schedule_id)
+            .where(
+                FeeSchedule.office_id == actor.office_id,
+                FeeSchedule.number == number,
+                FeeScheduleEntry.procedure_code_id == code_id,
+            )
+        ).first()
+    return (found.fee, found.version) if found is not None else (None, None)
+
+
 @guarded(Right.SETUP, code_id=ProcedureCode)
-def set_fee(uow: UnitOfWork, actor: Actor, code_id: int, number: int, text: str) -> Decimal | None:
-    """Edit one cell of the fee grid: a fee (MONEY-2: 0 or more, cents), or blank to remove it."""
+def set_fee(
+    uow: UnitOfWork, actor: Actor, code_id: int, number: int, text: str, *, expected_version: object = UNCHECKED
+) -> Decimal | None:
+    """Edit one cell of the fee grid: a fee (MONEY-2: 0 or more, cents), or blank to remove it.
+
+    ``expected_version`` is the fee's version the grid showed (None: the cell was empty); a fee
+    saved by another workstation since is refused (DATA-4).
+    """
     check_schedule(number)
     fee = parse_money(text, field="fee") if text.strip() else None
     with uow:
@@ -243,6 +293,13 @@ def set_fee(uow: UnitOfWork, actor: Actor, code_id: int, number: int, text: str)
                     FeeScheduleEntry.fee_schedule_id == schedule.id, FeeScheduleEntry.procedure_code_id == code_id
                 )
             )
+        if expected_version is not UNCHECKED:
+            if entry is None and expected_version is not None:
+                raise conflict_for("fee", None, None, removed=True)
+            if entry is not None:
+                if expected_version is None:
+                    raise conflict_for("fee", entry.saved_by, entry.saved_at)
+                check_version(entry, expected_version)  # type: ignore[arg-type]
         old = entry.fee if entry is not None else None
         if old == fee:
             return fee

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dentaldesk.db.models import Provider, User
+from dentaldesk.db.versioning import check_version
 from dentaldesk.domain.errors import NotFound, PermissionDenied, RuleViolation, ValidationError
 from dentaldesk.domain.records import parse_colour, required_text
 from dentaldesk.domain.terms import Role
@@ -43,6 +44,7 @@ class UserRow:
     provider_id: int | None
     provider_name: str
     active: bool
+    version: int = 1
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,7 @@ class UserForm:
     provider_id: int | None
     active: bool = True
     password: str = ""
+    version: int | None = None  # the user's version when loaded (DATA-4); None when adding
 
 
 @guarded(Right.MANAGE_USERS, read=True)
@@ -67,7 +70,7 @@ def list_users(uow: UnitOfWork, actor: Actor) -> list[UserRow]:
             .order_by(User.active.desc(), User.username)
         )
         return [
-            UserRow(u.id, u.username, u.full_name, u.role, u.provider_id, provider or "", u.active)
+            UserRow(u.id, u.username, u.full_name, u.role, u.provider_id, provider or "", u.active, u.version)
             for u, provider in rows
         ]
 
@@ -137,6 +140,7 @@ def update_user(uow: UnitOfWork, actor: Actor, user_id: int, form: UserForm) -> 
     with uow:
         s = uow.session
         user = _user(s, actor, user_id)
+        check_version(user, form.version)
         touches_owner = user.role is Role.OWNER or role is Role.OWNER
         if touches_owner and actor.role is not Role.OWNER and (user.role is not role or user.active != form.active):
             raise PermissionDenied("Only an Owner can give, take away or deactivate the Owner role.", "role")
@@ -191,6 +195,7 @@ class ProviderRow:
     kind: str
     color: str
     active: bool
+    version: int = 1
 
     @property
     def kind_label(self) -> str:
@@ -204,6 +209,7 @@ class ProviderForm:
     kind: str
     color: str
     active: bool = True
+    version: int | None = None  # the provider's version when loaded (DATA-4); None when adding
 
 
 @guarded(Right.READ_OFFICE)
@@ -215,7 +221,7 @@ def list_providers(uow: UnitOfWork, actor: Actor) -> list[ProviderRow]:
             .where(Provider.office_id == actor.office_id)
             .order_by(Provider.active.desc(), Provider.name)
         )
-        return [ProviderRow(p.id, p.name, p.short_name, p.kind, p.color, p.active) for p in providers]
+        return [ProviderRow(p.id, p.name, p.short_name, p.kind, p.color, p.active, p.version) for p in providers]
 
 
 @guarded(Right.SETUP, provider_id=Provider)
@@ -243,6 +249,7 @@ def save_provider(uow: UnitOfWork, actor: Actor, provider_id: int | None, form: 
             provider = s.get(Provider, provider_id)
             if provider is None or provider.office_id != actor.office_id:
                 raise NotFound("This provider no longer exists.")
+            check_version(provider, form.version)
             before = audit.snapshot(provider, *_PROVIDER_FIELDS)
         provider.name, provider.short_name, provider.kind, provider.color = name, short, form.kind, color
         provider.active = form.active

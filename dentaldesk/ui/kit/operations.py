@@ -23,7 +23,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from dentaldesk import clock
-from dentaldesk.domain.errors import DentalDeskError
+from dentaldesk.domain.errors import ConflictError, DentalDeskError
+from dentaldesk.ui.kit.conflicts import ConflictBar
 from dentaldesk.ui.kit.context import AppContext
 
 T = TypeVar("T")
@@ -106,10 +107,23 @@ def run_op(
     changed: str | None = None,
     field_labels: Mapping[str, QLabel] | None = None,
     fallback: QLabel | None = None,
+    conflict: ConflictBar | None = None,
 ) -> tuple[bool, T | None]:
-    """Run one user action; return (succeeded, result)."""
+    """Run one user action; return (succeeded, result).
+
+    With ``conflict``, a stale save (ConflictError) is shown on that bar, which offers to reload
+    keeping what was typed (DATA-4); otherwise it is shown like any refusal.
+    """
+    if conflict is not None:
+        conflict.clear()
     try:
         result = action()
+    except ConflictError as exc:
+        if conflict is not None:
+            conflict.show_conflict(exc)
+        else:
+            show_error(parent, exc, field_labels, fallback)
+        return False, None
     except DentalDeskError as exc:
         show_error(parent, exc, field_labels, fallback)
         return False, None

@@ -28,6 +28,7 @@ from dentaldesk.services.patients.records import (
     CoverageForm,
     FormChoices,
     PatientForm,
+    PatientRecord,
     PossibleDuplicate,
     SavedPatient,
     add_patient,
@@ -37,9 +38,33 @@ from dentaldesk.services.patients.records import (
     form_choices,
     load_patient,
 )
+from dentaldesk.ui.kit.conflicts import ConflictBar, reload_keeping_edits
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import run_op, show_error
 from dentaldesk.ui.settings.forms import FieldForm, error_label, hint_label, select_data
+
+# How a reload names the fields it could not re-apply (DATA-4).
+CAPTIONS = {
+    "first_name": "First name",
+    "last_name": "Last name",
+    "birth_date": "Birth date",
+    "phone": "Phone",
+    "email": "E-mail",
+    "address": "Address",
+    "account_number": "Account",
+    "icm": "ICM",
+    "fee_schedule": "Fee schedule",
+} | {
+    f"{rank}.{field}": f"{rank.capitalize()} {caption}"
+    for rank in ("primary", "secondary")
+    for field, caption in (
+        ("dental_plan_id", "plan"),
+        ("subscriber_name", "subscriber"),
+        ("subscriber_id", "subscriber ID"),
+        ("benefits_used", "benefits used"),
+        ("deductible_met", "deductible met"),
+    )
+}
 
 
 class CoverageBox(QGroupBox):
@@ -100,6 +125,7 @@ class PatientDialog(QDialog):
         self.patient_id = patient_id
         self.saved: SavedPatient | None = None
         self._pending: PatientForm | None = None
+        self._record: PatientRecord | None = None  # as loaded: the base a reload re-applies onto
         self.setObjectName("patient_dialog")
         self.setWindowTitle("New patient" if patient_id is None else "Edit patient")
         ok, choices = run_op(ctx, self, lambda: form_choices(ctx.uow(), ctx.user))
@@ -174,6 +200,7 @@ class PatientDialog(QDialog):
         warn.addWidget(self.save_anyway)
         self.duplicate.setVisible(False)
         self.problem = error_label("patient_problem")
+        self.conflict = ConflictBar(self.reload_keeping_edits, name="patient_conflict")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.save_button = self.buttons.addButton("&Save", QDialogButtonBox.ButtonRole.AcceptRole)
         self.save_button.setObjectName("save_patient")
@@ -197,6 +224,7 @@ class PatientDialog(QDialog):
         layout.addLayout(columns)
         layout.addWidget(self.duplicate)
         layout.addWidget(self.problem)
+        layout.addWidget(self.conflict)
         layout.addWidget(self.buttons)
 
         self.forms = (pf, af, self.primary.form, self.secondary.form)
@@ -230,9 +258,13 @@ class PatientDialog(QDialog):
         if not ok or record is None:
             self.save_button.setEnabled(False)
             return
+        self._record = record
         f = record.form
         self.setWindowTitle(f"Edit patient - {f.first_name} {f.last_name} (ID {record.patient_number})")
         self.patient_number.setText(record.patient_number)
+        self.show_form(f)
+
+    def show_form(self, f: PatientForm) -> None:
         self.first_name.setText(f.first_name)
         self.last_name.setText(f.last_name)
         self.birth_date.setText(f.birth_date)
@@ -246,6 +278,20 @@ class PatientDialog(QDialog):
         select_data(self.fee_schedule, f.fee_schedule)
         self.primary.show_coverage(f.primary)
         self.secondary.show_coverage(f.secondary)
+
+    def reload_keeping_edits(self) -> None:
+        """DATA-4: the patient as the other workstation saved it, with this person's typing re-applied."""
+        if self._record is None or self.patient_id is None:
+            return
+        patient_id = self.patient_id
+        fresh: list[PatientRecord] = []
+
+        def fetch() -> PatientForm:
+            fresh.append(load_patient(self.ctx.uow(), self.ctx.user, patient_id))
+            return fresh[-1].form
+
+        if reload_keeping_edits(self.conflict, self._record.form, self.patient_form(), fetch, self.show_form, CAPTIONS):
+            self._record = fresh[-1]
 
     def _account_mode(self) -> None:
         new = self.new_account.isChecked()
@@ -316,7 +362,8 @@ class PatientDialog(QDialog):
             try:
                 if patient_id is None:
                     return add_patient(self.ctx.uow(), self.ctx.user, form)
-                return edit_patient(self.ctx.uow(), self.ctx.user, patient_id, form)
+                versions = self._record.versions if self._record is not None else None
+                return edit_patient(self.ctx.uow(), self.ctx.user, patient_id, form, expected_versions=versions)
             except PossibleDuplicate as exc:
                 warned.append(exc)
                 raise
@@ -328,6 +375,7 @@ class PatientDialog(QDialog):
             changed="patients",
             field_labels=self.errors | {"duplicate": self.duplicate_text},
             fallback=self.problem,
+            conflict=self.conflict,
         )
         if warned:
             self._pending = form

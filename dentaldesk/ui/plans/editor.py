@@ -40,6 +40,7 @@ from dentaldesk.services.plans import (
     save_draft,
 )
 from dentaldesk.services.practice.codes import CodeRow, office_codes
+from dentaldesk.ui.kit.conflicts import ConflictBar
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import run_op
 from dentaldesk.ui.kit.table_model import SAMPLE_ROWS
@@ -114,6 +115,7 @@ class PlanEditor(QMainWindow):
         self.message.setWordWrap(True)
         self.message.setStyleSheet(ERROR_STYLE)
         self.message.setVisible(False)
+        self.conflict = ConflictBar(self.reload_keeping_edits, name="plan_conflict")
 
         make_actions(self)
         make_menus(self)
@@ -418,10 +420,11 @@ class PlanEditor(QMainWindow):
             lambda: save_draft(self.ctx.uow(), self.ctx.user, self.plan_id, changes, expected_version=version),
             changed="plans",
             fallback=self.message,
+            conflict=self.conflict,
         )
         if not ok or saved is None:
             return False
-        self.working.adopt_saved_ids(saved.new_item_ids)
+        self.working.adopt_saved(changes, saved.new_item_ids)
         self.reload(keep_undo=True)
         self.undo_stack.setClean()
         self.statusBar().showMessage("Saved", 4000)
@@ -435,15 +438,47 @@ class PlanEditor(QMainWindow):
             self.undo_stack.clear()
         self.refresh()
 
+    def reload_keeping_edits(self) -> None:
+        """DATA-4: the plan as another workstation saved it, with this editor's unsaved edits re-applied
+        where they do not touch what that workstation changed. A new undo history starts."""
+        ok, fresh = run_op(self.ctx, self, lambda: load_plan(self.ctx.uow(), self.plan_id), fallback=self.message)
+        if not ok or fresh is None:
+            return
+        self.working, skipped = self.working.rebase(fresh)
+        self._form_facts = self._codes = None
+        self.undo_stack.clear()
+        self.show_message("")
+        self.refresh()
+        if skipped:
+            note = (
+                "Reloaded the other workstation's changes; yours are re-applied except "
+                + "; ".join(skipped)
+                + ". Check them, then save."
+            )
+        else:
+            note = "Reloaded the other workstation's changes; yours are re-applied. Save to keep them."
+        self.conflict.show_note(note if self.is_dirty() else "Reloaded the other workstation's changes.")
+
     def ask_reload(self) -> None:
         if not self.is_dirty():
             self.reload()
+            self.conflict.clear()
             return
-        self._ask(
-            "Reload the plan and lose the changes not saved?",
+        box = self._ask(
+            "Reload the plan? Keep my changes re-applies your unsaved edits onto what was saved meanwhile; "
+            "Discard loses them.",
             QMessageBox.StandardButton.Discard,
-            lambda answer: self.reload() if answer == QMessageBox.StandardButton.Discard else None,
+            self._reload_answered,
+            extra=QMessageBox.StandardButton.Apply,
         )
+        box.button(QMessageBox.StandardButton.Apply).setText("&Keep my changes")
+
+    def _reload_answered(self, answer: QMessageBox.StandardButton) -> None:
+        if answer == QMessageBox.StandardButton.Discard:
+            self.reload()
+            self.conflict.clear()
+        elif answer == QMessageBox.StandardButton.Apply:
+            self.reload_keeping_edits()
 
     def _ask(
         self,

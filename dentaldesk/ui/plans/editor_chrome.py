@@ -204,6 +204,7 @@ def lay_out(editor: PlanEditor) -> None:
     layout.addWidget(editor.totals)
     layout.addWidget(editor.approve_reason)
     layout.addWidget(editor.message)
+    layout.addWidget(editor.conflict)
     layout.addLayout(action_row)
     editor.setCentralWidget(central)
     order = [

@@ -54,6 +54,36 @@ EDITED_FIELDS = (
 )
 
 
+# How a rebase names a field it could not re-apply, and what changes along with a code.
+FIELD_WORDS = {
+    "code": "code",
+    "tooth": "tooth",
+    "surfaces": "surfaces",
+    "provider_id": "provider",
+    "collection_provider_id": "collection provider",
+    "fee": "fee",
+    "rtu": "RTU's",
+    "visit": "visit",
+    "notes": "notes",
+    "taxable_override": "Taxable choice",
+    "insurable_override": "Insurable choice",
+}
+CODE_FIELDS = (
+    "name",
+    "category",
+    "insurable",
+    "requires_tooth",
+    "requires_surface",
+    "charts_graphic",
+    "schedule_fee",
+    "fee_source",
+)
+
+
+def _same_fields(a: WorkingItem, b: WorkingItem) -> bool:
+    return all(getattr(a, name) == getattr(b, name) for name in EDITED_FIELDS) and a.prerequisites == b.prerequisites
+
+
 @dataclass(frozen=True)
 class WorkingItem:
     """One item of the working copy; ``prerequisites`` are keys of other working items.
@@ -174,34 +204,40 @@ def _from_row(row: PlanItemRow, key: int, keys: dict[int, int]) -> WorkingItem:
 
 @dataclass
 class WorkingPlan:
-    """The editor's copy of one plan; ``view`` is the plan as last loaded (the save's baseline)."""
+    """The editor's copy of one plan; ``view`` is the plan as last loaded (the save's baseline).
+
+    Every item is known by its key, never by its database id (DATA-5): ``ids`` says which saved
+    row a key stands for, only for the rows of the plan as loaded. A removed item's id is
+    forgotten once the save that removed it is done, so if a database ever gave that id to
+    another row, an undone removal still comes back as a new item and no other item is touched.
+    """
 
     view: PlanView
     items: dict[int, WorkingItem] = field(default_factory=dict)
-    ids: dict[int, int] = field(default_factory=dict)  # key -> database id (kept after removal)
+    ids: dict[int, int] = field(default_factory=dict)  # key -> database id of the row as loaded
     _keys: itertools.count = field(default_factory=lambda: itertools.count(1))
-    _baseline: dict[int, WorkingItem] = field(default_factory=dict)  # database id -> item as loaded
+    _baseline: dict[int, WorkingItem] = field(default_factory=dict)  # key -> item as loaded
 
     @classmethod
     def load(cls, view: PlanView, previous: WorkingPlan | None = None) -> WorkingPlan:
         """A working copy of ``view``; with ``previous`` the saved items keep their keys."""
         plan = cls(view=view)
+        known: dict[int, int] = {}
         if previous is not None:
             plan._keys = previous._keys
-            plan.ids = dict(previous.ids)
-        key_of = {db_id: key for key, db_id in plan.ids.items()}
-        for row in view.items:
-            if row.id not in key_of:
-                key_of[row.id] = next(plan._keys)
-                plan.ids[key_of[row.id]] = row.id
+            known = {db_id: key for key, db_id in previous.ids.items()}
+        key_of = {row.id: known.get(row.id) or next(plan._keys) for row in view.items}
+        plan.ids = {key: db_id for db_id, key in key_of.items()}
         for row in view.items:
             item = _from_row(row, key_of[row.id], key_of)
             plan.items[item.key] = item
-            plan._baseline[row.id] = item
+            plan._baseline[item.key] = item
         return plan
 
-    def adopt_saved_ids(self, new_item_ids: dict[int, int]) -> None:
-        """After a save: the database ids the new items (named by key) were given."""
+    def adopt_saved(self, sent: PlanChanges, new_item_ids: dict[int, int]) -> None:
+        """After a save of ``sent``: the removed rows' ids are forgotten, the new items' ids learnt."""
+        removed = set(sent.removed)
+        self.ids = {key: db_id for key, db_id in self.ids.items() if db_id not in removed}
         self.ids.update(new_item_ids)
 
     # --- reading
@@ -298,13 +334,11 @@ class WorkingPlan:
     # --- saving
 
     def _saved_id(self, key: int) -> int | None:
-        db_id = self.ids.get(key)
-        return db_id if db_id in self._baseline else None
+        return self.ids[key] if key in self._baseline else None
 
     def changes(self) -> PlanChanges:
         """The difference to the plan as loaded, in the shape ``save_draft`` takes."""
-        present = {self._saved_id(key) for key in self.items} - {None}
-        removed = tuple(sorted(db_id for db_id in self._baseline if db_id not in present))
+        removed = tuple(sorted(self.ids[key] for key in self._baseline if key not in self.items))
         added: list[NewItem] = []
         changed: list[ItemChange] = []
         for item in self.ordered():
@@ -312,7 +346,7 @@ class WorkingPlan:
             if db_id is None:
                 added.append(NewItem(item.key, item.entry(self.numbering)))
                 continue
-            before = self._baseline[db_id]
+            before = self._baseline[item.key]
             if any(getattr(before, name) != getattr(item, name) for name in EDITED_FIELDS):
                 changed.append(ItemChange(db_id, item.entry(self.numbering)))
 
@@ -321,18 +355,68 @@ class WorkingPlan:
             return New(key) if db_id is None else db_id
 
         now = {(ref(item.key), ref(p)) for item in self.items.values() for p in item.prerequisites}
-        was = {
-            (db_id, p_id)
-            for db_id, item in self._baseline.items()
-            for p_id in (self.ids[p] for p in item.prerequisites)
-        }
-        unlinked = tuple(
-            sorted(pair for pair in was - now if pair[0] in present and pair[1] in present)  # type: ignore[type-var]
-        )
+        was = {(self.ids[key], self.ids[p]) for key, item in self._baseline.items() for p in item.prerequisites}
+        kept = {self.ids[key] for key in self._baseline if key in self.items}
+        unlinked = tuple(sorted(pair for pair in was - now if pair[0] in kept and pair[1] in kept))
         linked = tuple(sorted(now - was, key=lambda pair: (str(pair[0]), str(pair[1]))))
         return PlanChanges(
             removed=removed, added=tuple(added), changed=tuple(changed), unlinked=unlinked, linked=linked
         )
+
+    def rebase(self, fresh: PlanView) -> tuple[WorkingPlan, list[str]]:
+        """The plan as another workstation saved it, with this editor's unsaved edits re-applied
+        where they do not touch what that workstation changed (DATA-4).
+
+        Field by field for a changed item; a removal stands if the other workstation did not change
+        the item; added items and links come along. Returns the new working copy and, for the
+        person, what could not be re-applied.
+        """
+        new = WorkingPlan.load(fresh, self)
+        skipped: list[str] = []
+        for key, base in self._baseline.items():
+            mine = self.items.get(key)
+            theirs = new.items.get(key) if key in new._baseline else None
+            label = base.label(self.numbering)
+            if mine is None:
+                if theirs is None:
+                    continue  # removed on both workstations
+                if _same_fields(theirs, base) and not theirs.is_completed:
+                    new.remove(key)
+                else:
+                    skipped.append(f"removing {label} (the other workstation changed it)")
+                continue
+            changed = [name for name in EDITED_FIELDS if getattr(mine, name) != getattr(base, name)]
+            added_links = mine.prerequisites - base.prerequisites
+            dropped_links = base.prerequisites - mine.prerequisites
+            if not (changed or added_links or dropped_links):
+                continue
+            if theirs is None:
+                skipped.append(f"your changes to {label} (the other workstation removed it)")
+                continue
+            if theirs.is_completed:
+                skipped.append(f"your changes to {label} (it was completed meanwhile)")
+                continue
+            updates = {}
+            for name in changed:
+                if getattr(theirs, name) == getattr(base, name):
+                    updates[name] = getattr(mine, name)
+                else:
+                    skipped.append(f"the {FIELD_WORDS.get(name, name)} of {label}")
+            if "code" in updates:  # the code brings its own name, flags and schedule fee
+                updates |= {name: getattr(mine, name) for name in CODE_FIELDS}
+            if "provider_id" in updates:
+                updates["provider_name"] = mine.provider_name
+            item = replace(theirs, **updates)
+            links = (item.prerequisites | {p for p in added_links if p in new.items}) - dropped_links
+            new.replace_item(replace(item, prerequisites=frozenset(links)))
+        for key, mine in self.items.items():
+            if key not in self._baseline:
+                new.add(mine)
+        for item in list(new.items.values()):  # links to items that are gone go with them
+            kept = frozenset(p for p in item.prerequisites if p in new.items)
+            if kept != item.prerequisites:
+                new.replace_item(replace(item, prerequisites=kept))
+        return new, skipped
 
     def is_dirty(self) -> bool:
         return not self.changes().is_empty

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 from dentaldesk.domain.terms import Category
 from dentaldesk.services.practice.code_admin import CodeForm, ImportPreview, add_code, edit_code, load_code
 from dentaldesk.services.practice.codes import import_codes
+from dentaldesk.ui.kit.conflicts import ConflictBar, reload_keeping_edits
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import run_op
 from dentaldesk.ui.kit.table_model import Column, RowsModel
@@ -74,8 +75,11 @@ class CodeDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.problem)
+        self.conflict = ConflictBar(self.reload_keeping_edits, name="code_conflict")
+        layout.addWidget(self.conflict)
         layout.addWidget(buttons)
         self.setMinimumWidth(520)
+        self._loaded: CodeForm | None = None
         if adding:
             self.custom.setChecked(True)
             self.rtu.setText("0")
@@ -89,20 +93,39 @@ class CodeDialog(QDialog):
         if not ok or loaded is None:
             self.save_button.setEnabled(False)
             return
-        self.code.setText(loaded.code)
+        self._loaded = loaded
         self.code.setReadOnly(True)
         self.code.setToolTip("The code itself cannot change: past plans and charges name it.")
-        self.custom.setChecked(loaded.custom)
         self.custom.setEnabled(False)
+        self.usual_fee.setEnabled(False)
+        self.usual_fee.setPlaceholderText("change fees under Fee schedules")
+        self.show_form(loaded)
+        self.name.setFocus()
+
+    def show_form(self, loaded: CodeForm) -> None:
+        self.code.setText(loaded.code)
+        self.custom.setChecked(loaded.custom)
         self.name.setText(loaded.name)
         self.description.setPlainText(loaded.description)
         select_data(self.category, loaded.category.value)
         self.rtu.setText(loaded.default_rtu)
-        self.usual_fee.setEnabled(False)
-        self.usual_fee.setPlaceholderText("change fees under Fee schedules")
         for key, box in self.flags.items():
             box.setChecked(getattr(loaded, key))
-        self.name.setFocus()
+
+    def reload_keeping_edits(self) -> None:
+        """DATA-4: the code as the other workstation saved it, with this person's typing re-applied."""
+        if self._loaded is None or self.code_id is None:
+            return
+        code_id = self.code_id
+        fresh = reload_keeping_edits(
+            self.conflict,
+            self._loaded,
+            self.code_form(),
+            lambda: load_code(self.ctx.uow(), self.ctx.user, code_id),
+            self.show_form,
+        )
+        if fresh is not None:
+            self._loaded = fresh
 
     def code_form(self) -> CodeForm:
         return CodeForm(
@@ -113,6 +136,7 @@ class CodeDialog(QDialog):
             default_rtu=self.rtu.text(),
             custom=self.custom.isChecked(),
             usual_fee=self.usual_fee.text(),
+            version=self._loaded.version if self._loaded is not None else None,
             **{key: box.isChecked() for key, box in self.flags.items()},
         )
 
@@ -132,7 +156,13 @@ class CodeDialog(QDialog):
                 return code_id
 
         ok, saved = run_op(
-            self.ctx, self, action, changed="settings", field_labels=self.form.errors, fallback=self.problem
+            self.ctx,
+            self,
+            action,
+            changed="settings",
+            field_labels=self.form.errors,
+            fallback=self.problem,
+            conflict=self.conflict,
         )
         if ok:
             self.saved_id = saved

@@ -3,6 +3,8 @@ and the plan's bluebook (plan fee, copay, insurance pays, write-off per code) as
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -36,6 +38,7 @@ from dentaldesk.services.practice.dental_plans import (
     save_bluebook,
     save_dental_plan,
 )
+from dentaldesk.ui.kit.conflicts import ConflictBar, reapplied_note, reload_keeping_edits
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import run_op
 from dentaldesk.ui.kit.table_model import Column, RowsModel
@@ -67,11 +70,41 @@ TYPE_HINTS = {
 }
 
 
+def reapply_lines(
+    base: list[BluebookLine], mine: list[BluebookLine], theirs: list[BluebookLine]
+) -> tuple[list[BluebookLine], list[str]]:
+    """The bluebook grid re-applied code by code (DATA-4): rows added, changed or removed by the person
+    are kept unless the other workstation changed the same row; returns the grid and the codes that clashed."""
+
+    def plain(line: BluebookLine) -> BluebookLine:
+        return replace(line, code=line.code.strip().upper(), version=None)
+
+    was = {plain(line).code: plain(line) for line in base}
+    now = {plain(line).code: plain(line) for line in mine if line.code.strip()}
+    other = {line.code: line for line in theirs}
+    merged = dict(other)
+    clashes: list[str] = []
+    for code in dict.fromkeys([*was, *now]):
+        b, m, t = was.get(code), now.get(code), other.get(code)
+        t_plain = replace(t, version=None) if t is not None else None
+        if m == b:
+            continue  # the person did not touch this row
+        if t_plain in (b, m):  # only the person changed it (or both the same way)
+            if m is None:
+                merged.pop(code, None)
+            else:
+                merged[code] = replace(m, version=t.version if t is not None else None)
+        else:
+            clashes.append(code)
+    return sorted(merged.values(), key=lambda line: line.code), clashes
+
+
 class DentalPlansWindow(SetupWindow):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, "Dental plans", parent)
         self.plan_id: int | None = None
         self.loaded_form: DentalPlanForm | None = None
+        self.loaded_book: list[BluebookLine] = []  # the grid as loaded: the base a reload re-applies onto
 
         # Plan list (left).
         self.plans: RowsModel[DentalPlanRow] = RowsModel(PLAN_COLUMNS, self)
@@ -129,6 +162,8 @@ class DentalPlansWindow(SetupWindow):
         plan_layout = QVBoxLayout(plan_tab)
         plan_layout.addLayout(columns)
         plan_layout.addWidget(self.category_error)
+        self.plan_conflict = ConflictBar(self.reload_plan_keeping_edits, name="plan_conflict")
+        plan_layout.addWidget(self.plan_conflict)
         plan_layout.addStretch(1)
         row = QHBoxLayout()
         row.addStretch(1)
@@ -167,6 +202,8 @@ class DentalPlansWindow(SetupWindow):
         book_layout.addWidget(self.book_hint)
         book_layout.addWidget(self.book, 1)
         book_layout.addWidget(self.book_error)
+        self.book_conflict = ConflictBar(self.reload_book_keeping_edits, name="book_conflict")
+        book_layout.addWidget(self.book_conflict)
         row = QHBoxLayout()
         row.addWidget(self.add_row_button)
         row.addWidget(self.remove_row_button)
@@ -246,7 +283,28 @@ class DentalPlansWindow(SetupWindow):
         self.form.clear_errors()
         self.category_error.setVisible(False)
         self.book_error.setVisible(False)
+        self.plan_conflict.clear()
+        self.book_conflict.clear()
         self.loaded_form = form
+        self.show_plan_form(form)
+        self.show_book(book)
+        self.book_search.clear()
+        saved = self.plan_id is not None
+        self.tabs.setTabEnabled(1, saved)
+        self.tabs.setTabToolTip(1, "" if saved else "Save the plan first, then fill its bluebook.")
+        self._explain_type()
+
+    def show_book(self, book: list[BluebookLine]) -> None:
+        self.loaded_book = book
+        self.show_lines(book)
+
+    def show_lines(self, book: list[BluebookLine]) -> None:
+        self.book.setRowCount(0)
+        for line in book:
+            self._append(line)
+        self.tabs.setTabText(1, f"Blue&book ({len(book)})")
+
+    def show_plan_form(self, form: DentalPlanForm) -> None:
         self.name.setText(form.name)
         self.carrier.setText(form.carrier)
         self.group.setText(form.group_number)
@@ -258,15 +316,37 @@ class DentalPlansWindow(SetupWindow):
         for terms in form.categories:
             self.percents[terms.category].setText(terms.coverage_percent)
             self.applies[terms.category].setChecked(terms.deductible_applies)
-        self.book.setRowCount(0)
-        for line in book:
-            self._append(line)
-        self.book_search.clear()
-        saved = self.plan_id is not None
-        self.tabs.setTabEnabled(1, saved)
-        self.tabs.setTabToolTip(1, "" if saved else "Save the plan first, then fill its bluebook.")
         self._explain_type()
-        self.tabs.setTabText(1, f"Blue&book ({len(book)})")
+
+    def reload_plan_keeping_edits(self) -> None:
+        """DATA-4: the plan's terms as the other workstation saved them, with this person's typing re-applied."""
+        if self.plan_id is None:
+            return
+        plan_id = self.plan_id
+        fresh = reload_keeping_edits(
+            self.plan_conflict,
+            self.loaded_form,
+            self.plan_form(),
+            lambda: load_dental_plan(self.ctx.uow(), self.ctx.user, plan_id),
+            self.show_plan_form,
+        )
+        if fresh is not None:
+            self.loaded_form = fresh
+
+    def reload_book_keeping_edits(self) -> None:
+        """DATA-4: the bluebook as the other workstation saved it, with this person's rows re-applied."""
+        if self.plan_id is None:
+            return
+        plan_id = self.plan_id
+        try:
+            theirs = load_bluebook(self.ctx.uow(), self.ctx.user, plan_id)
+        except DentalDeskError as exc:
+            self.book_conflict.show_conflict(exc.message)
+            return
+        merged, clashes = reapply_lines(self.loaded_book, self.book_lines(), theirs)
+        self.loaded_book = theirs
+        self.show_lines(merged)
+        self.book_conflict.show_note(reapplied_note(tuple(clashes)))
 
     def _explain_type(self) -> None:
         kind = EstimationType(self.estimation.currentData())
@@ -286,6 +366,7 @@ class DentalPlansWindow(SetupWindow):
             default_copay=self.copay.text(),
             active=self.active.isChecked(),
             categories=tuple(CategoryTerms(c, self.percents[c].text(), self.applies[c].isChecked()) for c in Category),
+            version=self.loaded_form.version if self.plan_id is not None else None,
         )
 
     def save_plan(self) -> None:
@@ -301,6 +382,7 @@ class DentalPlansWindow(SetupWindow):
             changed="settings",
             field_labels=labels,
             fallback=self.problem,
+            conflict=self.plan_conflict,
         )
         if ok and saved is not None:
             self.reload()
@@ -352,15 +434,18 @@ class DentalPlansWindow(SetupWindow):
         self.say("")
         plan_id, lines = self.plan_id, self.book_lines()
         refused: list[str] = []
+        loaded = {line.code: line.version for line in self.loaded_book if line.version is not None}
 
         def action() -> int:
             try:
-                return save_bluebook(self.ctx.uow(), self.ctx.user, plan_id, lines)
+                return save_bluebook(self.ctx.uow(), self.ctx.user, plan_id, lines, expected_versions=loaded)
             except DentalDeskError as exc:
                 refused.append(exc.field or "")
                 raise
 
-        ok, count = run_op(self.ctx, self, action, changed="settings", fallback=self.book_error)
+        ok, count = run_op(
+            self.ctx, self, action, changed="settings", fallback=self.book_error, conflict=self.book_conflict
+        )
         if not ok and refused and refused[0].startswith("bluebook:"):
             row = int(refused[0].split(":")[1]) - 1  # show the refused row (TX-VAL-1)
             self.book_search.clear()
@@ -371,8 +456,5 @@ class DentalPlansWindow(SetupWindow):
                 self.ctx, self, lambda: load_bluebook(self.ctx.uow(), self.ctx.user, plan_id), fallback=self.problem
             )
             if ok2 and book is not None:
-                self.book.setRowCount(0)
-                for line in book:
-                    self._append(line)
-                self.tabs.setTabText(1, f"Blue&book ({len(book)})")
+                self.show_book(book)
             self.say(f"Bluebook saved: {count} codes.")

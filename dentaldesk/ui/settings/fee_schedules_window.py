@@ -8,6 +8,7 @@ is applied.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -32,6 +33,7 @@ from dentaldesk.services.practice.settings import (
     FeeChange,
     FeeGridRow,
     FeeScheduleRow,
+    fee_cell,
     fee_grid,
     fee_schedules,
     name_fee_schedule,
@@ -39,6 +41,7 @@ from dentaldesk.services.practice.settings import (
     raise_fee_schedule,
     set_fee,
 )
+from dentaldesk.ui.kit.conflicts import ConflictBar
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import run_op
 from dentaldesk.ui.kit.table_model import Column, RowsModel
@@ -107,12 +110,13 @@ class FeeGridModel(QAbstractTableModel):
             return False
         r = self._rows[index.row()]
         slot = index.column() - FIXED_COLUMNS
-        saved = self._save_fee(r, self._numbers[slot], str(value))
+        saved = self._save_fee(r, slot, self._numbers[slot], str(value))
         if saved is False:
             return False
-        fees = list(r.fees)
-        fees[slot] = saved if isinstance(saved, Decimal) else None
-        self._rows[index.row()] = FeeGridRow(r.code_id, r.code, r.name, tuple(fees))
+        fee, version = saved  # type: ignore[misc]
+        fees, versions = list(r.fees), list(r.versions or [None] * len(r.fees))
+        fees[slot], versions[slot] = fee, version
+        self._rows[index.row()] = replace(r, fees=tuple(fees), versions=tuple(versions))
         self.dataChanged.emit(index, index)
         return True
 
@@ -221,6 +225,9 @@ class FeeSchedulesWindow(SetupWindow):
         )
         layout.addWidget(self.table, 1)
         layout.addWidget(self.fee_error)
+        self.conflict = ConflictBar(self.reload_after_conflict, name="fee_conflict")
+        self._typed = ""
+        layout.addWidget(self.conflict)
         layout.addWidget(name_box)
         layout.addWidget(self.name_error)
         layout.addWidget(self.problem)
@@ -266,26 +273,45 @@ class FeeSchedulesWindow(SetupWindow):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(column, 130)
 
-    def _save_fee(self, row: FeeGridRow, number: int, text: str) -> Decimal | None | bool:
+    def _save_fee(self, row: FeeGridRow, slot: int, number: int, text: str) -> tuple[Decimal | None, int | None] | bool:
+        """Save one cell with the version it was shown at (DATA-4); the fee and version now on file."""
         self.fee_error.setVisible(False)
         self.say("")
+        expected = row.versions[slot] if row.versions else None
+
+        def action() -> tuple[Decimal | None, int | None]:
+            set_fee(self.ctx.uow(), self.ctx.user, row.code_id, number, text, expected_version=expected)
+            return fee_cell(self.ctx.uow(), self.ctx.user, row.code_id, number)
+
         ok, saved = run_op(
             self.ctx,
             self,
-            lambda: set_fee(self.ctx.uow(), self.ctx.user, row.code_id, number, text),
+            action,
             changed="settings",
             field_labels={"fee": self.fee_error, "code": self.fee_error},
             fallback=self.problem,
+            conflict=self.conflict,
         )
+        if self.conflict.showing_conflict:
+            self._typed = f"{row.code} in Fee {number}: you typed {text.strip() or 'nothing'}"
         if not ok:
             if self.fee_error.isVisible():
                 self.fee_error.setText(f"{row.code} in Fee {number}: {self.fee_error.text()}")
             return False
+        fee = saved[0] if saved else None
         self.say(
-            f"{row.code} in Fee {number}: " + (f"{format_money(saved)} saved." if saved is not None else "fee removed.")
+            f"{row.code} in Fee {number}: " + (f"{format_money(fee)} saved." if fee is not None else "fee removed.")
         )
         self._refresh_schedules()
         return saved
+
+    def reload_after_conflict(self) -> None:
+        """DATA-4: show the fee as the other workstation saved it; a cell is one value, so the
+        person's typing cannot be merged into it: it is named, to type again if still wanted."""
+        self.reload()
+        self.conflict.show_note(
+            f"Reloaded the fees the other workstation saved. {self._typed}; type it again to replace theirs."
+        )
 
     def _refresh_schedules(self) -> None:
         ok, loaded = run_op(self.ctx, self, lambda: fee_schedules(self.ctx.uow(), self.ctx.user), fallback=self.problem)

@@ -10,6 +10,7 @@ from dentaldesk.domain.errors import ValidationError
 from dentaldesk.domain.tax import parse_tax_rate, taxable_state
 from dentaldesk.domain.terms import PaperSize, TaxMethod, ToothNumbering
 from dentaldesk.services.practice.settings import GeneralSettingsForm, load_general_settings, save_general_settings
+from dentaldesk.ui.kit.conflicts import ConflictBar, reload_keeping_edits
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import run_op
 from dentaldesk.ui.settings.forms import FieldForm, SetupWindow, enum_items, hint_label, select_data
@@ -67,6 +68,8 @@ class GeneralSettingsWindow(SetupWindow):
         layout.addLayout(columns)
         layout.addStretch(1)
         layout.addWidget(self.problem)
+        self.conflict = ConflictBar(self.reload_keeping_edits, name="settings_conflict")
+        layout.addWidget(self.conflict)
         layout.addWidget(self.status)
         layout.addWidget(self.buttons)
         self.tax_method.currentIndexChanged.connect(self._explain_tax)
@@ -80,6 +83,9 @@ class GeneralSettingsWindow(SetupWindow):
             self.save_button.setEnabled(False)
             return
         self._loaded = form
+        self.show_form(form)
+
+    def show_form(self, form: GeneralSettingsForm) -> None:
         self.name.setText(form.name)
         self.office_code.setText(form.office_code)
         self.address.setPlainText(form.address)
@@ -93,6 +99,18 @@ class GeneralSettingsWindow(SetupWindow):
         self.note.setPlainText(form.handout_note)
         self.idle_lock.setText(form.idle_lock_minutes)
         self._explain_tax()
+
+    def reload_keeping_edits(self) -> None:
+        """DATA-4: the settings as the other workstation saved them, with this person's typing re-applied."""
+        fresh = reload_keeping_edits(
+            self.conflict,
+            self._loaded,
+            self.form(),
+            lambda: load_general_settings(self.ctx.uow(), self.ctx.user),
+            self.show_form,
+        )
+        if fresh is not None:
+            self._loaded = fresh
 
     def form(self) -> GeneralSettingsForm:
         return replace(
@@ -134,14 +152,15 @@ class GeneralSettingsWindow(SetupWindow):
             form.clear_errors()
         self.say("")
         changed = self.form()
-        ok, _ = run_op(
+        ok, version = run_op(
             self.ctx,
             self,
             lambda: save_general_settings(self.ctx.uow(), self.ctx.user, changed),
             changed="settings",
             field_labels=self.errors,
             fallback=self.problem,
+            conflict=self.conflict,
         )
         if ok:
-            self._loaded = changed
+            self._loaded = replace(changed, version=version)
             self.say("General settings saved.")

@@ -7,6 +7,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QColorDialog, QHBoxLayout, QLabel, QLineEdit, QSplitter, QVBoxLayout, QWidget
 
 from dentaldesk.services.practice.staff import PROVIDER_KINDS, ProviderForm, ProviderRow, list_providers, save_provider
+from dentaldesk.ui.kit.conflicts import ConflictBar, reload_keeping_edits
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import run_op
 from dentaldesk.ui.kit.table_model import Column, RowsModel
@@ -22,10 +23,16 @@ PROVIDER_COLUMNS: list[Column[ProviderRow]] = [
 ]
 
 
+def _form_of(p: ProviderRow) -> ProviderForm:
+    return ProviderForm(p.name, p.short_name, p.kind, p.color, p.active, p.version)
+
+
 class ProvidersWindow(SetupWindow):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, "Providers", parent)
         self.provider_id: int | None = None
+        self._loaded: ProviderForm | None = None
+        self._version: int | None = None  # the chosen provider's version as listed (DATA-4)
         self.providers: RowsModel[ProviderRow] = RowsModel(PROVIDER_COLUMNS, self)
         self.table = make_table("provider_list")
         self.table.setModel(self.providers)
@@ -81,6 +88,8 @@ class ProvidersWindow(SetupWindow):
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)
         layout.addWidget(self.problem)
+        self.conflict = ConflictBar(self.reload_keeping_edits, name="provider_conflict")
+        layout.addWidget(self.conflict)
         layout.addWidget(self.status)
 
         self.table.selectionModel().selectionChanged.connect(self._chosen)
@@ -110,15 +119,37 @@ class ProvidersWindow(SetupWindow):
         p = self.providers.row(rows[0].row())
         self.provider_id = p.id
         self.form.clear_errors()
-        self.name.setText(p.name)
-        self.short_name.setText(p.short_name)
-        select_data(self.kind, p.kind)
-        self.color.setText(p.color)
-        self.active.setChecked(p.active)
+        self.conflict.clear()
+        self._loaded = _form_of(p)
+        self.show_form(self._loaded)
+
+    def show_form(self, form: ProviderForm) -> None:
+        self._version = form.version
+        self.name.setText(form.name)
+        self.short_name.setText(form.short_name)
+        select_data(self.kind, form.kind)
+        self.color.setText(form.color)
+        self.active.setChecked(form.active)
+
+    def reload_keeping_edits(self) -> None:
+        """DATA-4: the provider as the other workstation saved them, with this person's typing re-applied."""
+        if self.provider_id is None or self._loaded is None:
+            return
+        provider_id = self.provider_id
+
+        def fetch() -> ProviderForm:
+            rows = list_providers(self.ctx.uow(), self.ctx.user)
+            self.providers.set_rows(rows)
+            return _form_of(next(p for p in rows if p.id == provider_id))
+
+        fresh = reload_keeping_edits(self.conflict, self._loaded, self.provider_form(), fetch, self.show_form)
+        if fresh is not None:
+            self._loaded = fresh
 
     def new_provider(self) -> None:
         self.table.clearSelection()
         self.provider_id = None
+        self._version = None
         self.form.clear_errors()
         for edit in (self.name, self.short_name):
             edit.clear()
@@ -144,6 +175,7 @@ class ProvidersWindow(SetupWindow):
             str(self.kind.currentData()),
             self.color.text(),
             self.active.isChecked(),
+            self._version,
         )
 
     def save(self) -> None:
@@ -157,6 +189,7 @@ class ProvidersWindow(SetupWindow):
             changed="settings",
             field_labels=self.form.errors,
             fallback=self.problem,
+            conflict=self.conflict,
         )
         if ok and saved is not None:
             self.reload()

@@ -29,6 +29,7 @@ from dentaldesk.services.practice.staff import (
     reset_password,
     update_user,
 )
+from dentaldesk.ui.kit.conflicts import ConflictBar, reload_keeping_edits
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import run_op
 from dentaldesk.ui.kit.table_model import Column, RowsModel
@@ -59,10 +60,16 @@ def password_field(form: FieldForm, key: str, caption: str) -> QLineEdit:
     return edit
 
 
+def _form_of(user: UserRow) -> UserForm:
+    return UserForm(user.username, user.full_name, user.role, user.provider_id, user.active, "", user.version)
+
+
 class UsersWindow(SetupWindow):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, "Users", parent)
         self.user_id: int | None = None
+        self._loaded: UserForm | None = None
+        self._version: int | None = None  # the chosen user's version as listed (DATA-4)
         self.reset_dialog: ResetPasswordDialog | None = None
         self.users: RowsModel[UserRow] = RowsModel(USER_COLUMNS, self)
         self.table = make_table("user_list")
@@ -126,6 +133,8 @@ class UsersWindow(SetupWindow):
             )
         )
         layout.addWidget(self.problem)
+        self.conflict = ConflictBar(self.reload_keeping_edits, name="user_conflict")
+        layout.addWidget(self.conflict)
         layout.addWidget(self.status)
 
         self.table.selectionModel().selectionChanged.connect(self._user_chosen)
@@ -172,19 +181,44 @@ class UsersWindow(SetupWindow):
         self.user_id = user.id
         self.form.clear_errors()
         self.active_error.setVisible(False)
+        self.conflict.clear()
         self.heading.setText(f"<b>{user.full_name}</b> ({user.username})")
-        self.username.setText(user.username)
         self.username.setReadOnly(True)
         self.username.setToolTip("A user name stays as it is: the audit log names the user by it.")
-        self.full_name.setText(user.full_name)
-        select_data(self.role, user.role.value)
-        select_data(self.provider, user.provider_id)
-        self.active.setChecked(user.active)
+        self._loaded = _form_of(user)
+        self.show_form(self._loaded)
         self._show_password_fields(False)
+
+    def show_form(self, form: UserForm) -> None:
+        self._version = form.version
+        self.username.setText(form.username)
+        self.full_name.setText(form.full_name)
+        select_data(self.role, form.role.value)
+        select_data(self.provider, form.provider_id)
+        self.active.setChecked(form.active)
+
+    def reload_keeping_edits(self) -> None:
+        """DATA-4: the user as the other workstation saved them, with this person's typing re-applied."""
+        if self.user_id is None or self._loaded is None:
+            return
+        user_id = self.user_id
+
+        def fetch() -> UserForm:
+            rows = list_users(self.ctx.uow(), self.ctx.user)
+            self.users.set_rows(rows)
+            self.table.blockSignals(True)
+            self.select_user(user_id)
+            self.table.blockSignals(False)
+            return _form_of(next(u for u in rows if u.id == user_id))
+
+        fresh = reload_keeping_edits(self.conflict, self._loaded, self.user_form(), fetch, self.show_form)
+        if fresh is not None:
+            self._loaded = fresh
 
     def new_user(self) -> None:
         self.table.clearSelection()
         self.user_id = None
+        self._version = None
         self.form.clear_errors()
         self.heading.setText("<b>New user</b>")
         self.username.clear()
@@ -211,6 +245,7 @@ class UsersWindow(SetupWindow):
             provider_id=self.provider.currentData(),
             active=self.active.isChecked(),
             password=self.password.text(),
+            version=self._version,
         )
 
     def save(self) -> None:
@@ -228,7 +263,15 @@ class UsersWindow(SetupWindow):
                 raise ValidationError("The two passwords differ.", "confirm")
             return add_user(self.ctx.uow(), self.ctx.user, form)
 
-        ok, saved = run_op(self.ctx, self, action, changed="settings", field_labels=self.errors, fallback=self.problem)
+        ok, saved = run_op(
+            self.ctx,
+            self,
+            action,
+            changed="settings",
+            field_labels=self.errors,
+            fallback=self.problem,
+            conflict=self.conflict,
+        )
         if ok and saved is not None:
             self.reload()
             self.select_user(saved)

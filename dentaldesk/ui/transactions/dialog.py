@@ -325,6 +325,12 @@ class PatientTransactionDialog(QDialog):
             notes=self.procedure.notes.toPlainText().strip(),
         )
 
+    def add_conflict_bar(self, bar: QWidget) -> None:
+        """Where a stale save of a posted charge is shown, above the buttons (DATA-4)."""
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(layout.indexOf(self.buttons), bar)
+
     def field_labels(self) -> dict[str, QLabel]:
         """Where a service's refusal is shown, by the field it names (TX-VAL-1)."""
         labels = dict(self.procedure.messages)

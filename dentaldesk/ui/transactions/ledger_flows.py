@@ -11,7 +11,9 @@ the rest stays read-only). Remove Chart Graphic is offered for the charge's mark
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 from PySide6.QtWidgets import QWidget
 
@@ -29,6 +31,7 @@ from dentaldesk.services.ledger.transactions import (
 )
 from dentaldesk.services.plans import item_form_facts, quote_fee
 from dentaldesk.services.practice.codes import office_codes
+from dentaldesk.ui.kit.conflicts import ConflictBar
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import run_op
 from dentaldesk.ui.transactions.charges import DEFAULT_AGED, Mode
@@ -125,17 +128,20 @@ def open_posted_charge(
         notes=view.notes,
     )
 
+    state = {"view": view}  # the charge as last loaded: its version, and the base a reload re-applies onto
+
     def submit(dialog: PatientTransactionDialog) -> bool:
         charge = dialog.charge_entry()
-        aged = KEEP if charge.aged == view.aged_date else charge.aged
+        loaded = state["view"]
+        aged = KEEP if charge.aged == loaded.aged_date else charge.aged
         ok, edited = run_op(
             ctx,
             dialog,
             lambda: edit_posted_charge(
                 ctx.uow(),
                 ctx.user,
-                view.transaction_id,
-                expected_version=view.version,
+                loaded.transaction_id,
+                expected_version=loaded.version,
                 notes=charge.notes,
                 aged_date=aged,
                 claim_id=charge.claim_id,
@@ -143,6 +149,7 @@ def open_posted_charge(
             changed="ledger",
             field_labels=dialog.field_labels(),
             fallback=dialog.general,
+            conflict=conflict,
         )
         if ok and edited is not None:
             done(
@@ -165,8 +172,49 @@ def open_posted_charge(
         parent=parent,
     )
     show_posted(dialog, view)
+
+    def reload_keeping_edits() -> None:
+        """DATA-4: the charge as the other workstation saved it, with this person's edits re-applied."""
+        charge = dialog.charge_entry()
+        mine = PostedEdits(
+            charge.notes, state["view"].aged_date if charge.aged is DEFAULT_AGED else charge.aged, charge.claim_id
+        )
+        fresh: list[PostedChargeView] = []
+
+        def fetch() -> PostedEdits:
+            fresh.append(posted_charge(ctx.uow(), transaction_id))
+            return _edits_of(fresh[-1])
+
+        def show(edits: PostedEdits) -> None:
+            show_posted(dialog, replace(fresh[-1], aged_date=edits.aged))
+            dialog.procedure.notes.setPlainText(edits.notes)
+            claim = dialog.insurance.claim
+            if edits.claim_id is not None and claim.findData(edits.claim_id) >= 0:
+                claim.setCurrentIndex(claim.findData(edits.claim_id))
+
+        if reload_keeping_edits(conflict, _edits_of(state["view"]), mine, fetch, show, POSTED_CAPTIONS) is not None:
+            state["view"] = fresh[-1]
+
+    conflict = ConflictBar(reload_keeping_edits, dialog, name="charge_conflict")
+    dialog.add_conflict_bar(conflict)
     dialog.open()
     return dialog
+
+
+@dataclass(frozen=True)
+class PostedEdits:
+    """What can change on a posted charge, for re-applying a person's edits (DATA-4)."""
+
+    notes: str
+    aged: dt.date | None
+    claim_id: int | None
+
+
+POSTED_CAPTIONS = {"notes": "Notes", "aged": "Aged", "claim_id": "Claim"}
+
+
+def _edits_of(view: PostedChargeView) -> PostedEdits:
+    return PostedEdits(view.notes or "", view.aged_date, view.claim.claim_id if view.claim else None)
 
 
 def show_posted(dialog: PatientTransactionDialog, view: PostedChargeView) -> None:
