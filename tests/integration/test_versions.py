@@ -222,7 +222,7 @@ def test_data4_stale_posted_charge_names_who_saved_first(money) -> None:
         fee=Decimal("65.00"),
         dos=dt.date(2026, 5, 1),
     )
-    view = posted_charge(uow, charge.transaction_id)
+    view = posted_charge(uow, money.owner, charge.transaction_id)
     _stale(
         lambda: edit_posted_charge(
             uow, money.front_desk, view.transaction_id, expected_version=view.version, notes="a"
@@ -265,8 +265,9 @@ def test_data5_every_sqlite_table_keeps_its_highest_id(engine: Engine) -> None:
     """Every table of a migrated database is AUTOINCREMENT (its highest id ever used is kept)."""
     with engine.connect() as conn:
         tables = dict(conn.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'table'")).all())
-    for name in Base.metadata.tables:
-        assert "AUTOINCREMENT" in tables[name], name
+    for name, table in Base.metadata.tables.items():
+        if "id" in table.c:  # login_throttle is keyed by the name typed: no id to give again
+            assert "AUTOINCREMENT" in tables[name], name
 
 
 def test_data5_an_upgraded_database_does_not_give_an_audited_deleted_id_again(tmp_path: Path) -> None:

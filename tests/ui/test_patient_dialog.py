@@ -275,6 +275,6 @@ def test_data4_a_stale_patient_form_keeps_the_typing_and_reloads_with_it_re_appl
     assert dialog.phone.text() == "(217) 555-0123" and dialog.address.toPlainText() == "12 Harbour Road"
     dialog.grab().save(str(shots / "patient_dialog_reloaded.png"))
     qtbot.mouseClick(dialog.save_button, LEFT)
-    header = patient_header(view.ctx.uow(), patient_id)
+    header = patient_header(view.ctx.uow(), view.ctx.user, patient_id)
     assert header.phone == "(217) 555-0123"
     assert patient_admin.load_patient(view.ctx.uow(), elsewhere, patient_id).form.address == "12 Harbour Road"

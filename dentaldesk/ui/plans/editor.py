@@ -441,7 +441,9 @@ class PlanEditor(QMainWindow):
     def reload_keeping_edits(self) -> None:
         """DATA-4: the plan as another workstation saved it, with this editor's unsaved edits re-applied
         where they do not touch what that workstation changed. A new undo history starts."""
-        ok, fresh = run_op(self.ctx, self, lambda: load_plan(self.ctx.uow(), self.plan_id), fallback=self.message)
+        ok, fresh = run_op(
+            self.ctx, self, lambda: load_plan(self.ctx.uow(), self.ctx.user, self.plan_id), fallback=self.message
+        )
         if not ok or fresh is None:
             return
         self.working, skipped = self.working.rebase(fresh)

@@ -182,7 +182,7 @@ def open_posted_charge(
         fresh: list[PostedChargeView] = []
 
         def fetch() -> PostedEdits:
-            fresh.append(posted_charge(ctx.uow(), transaction_id))
+            fresh.append(posted_charge(ctx.uow(), ctx.user, transaction_id))
             return _edits_of(fresh[-1])
 
         def show(edits: PostedEdits) -> None:

@@ -87,9 +87,12 @@ def upgrade() -> None:
             for column in new_columns:
                 op.add_column(table, column)
             continue
+        triggers = _triggers_of(table)  # a rebuilt table loses its triggers (the audit log's append-only ones)
         with op.batch_alter_table(table, recreate="always", table_kwargs={"sqlite_autoincrement": True}) as batch_op:
             for column in new_columns:
                 batch_op.add_column(column)
+        for sql in triggers:
+            op.execute(sql)
     if sqlite:
         _start_counters_above_every_id_used()
 
