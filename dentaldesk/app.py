@@ -127,10 +127,22 @@ class Startup(QObject):
         assert self.ctx is not None
         self.warmup.stop()
         self.window = MainWindow(self.ctx)
+        self.window.session_ended.connect(self._session_ended)
         self.window.show()
         self.main_window_shown.emit(self.window)
         # The main window lives as long as the session: out of the garbage collector's way.
         QTimer.singleShot(0, settle_garbage_collector)
+
+    def _session_ended(self, how: str) -> None:
+        """Log out / Switch user: the login window again, on a fresh context (SEC-1, SEC-3)."""
+        if how not in ("logout", "switch") or self.ctx is None:
+            return
+        self.ctx = AppContext(engine=self.ctx.engine, database=self.ctx.database)
+        self.login = LoginDialog(self.ctx, self.office or "DentalDesk")
+        if how == "switch":
+            self.login.subtitle.setText("Switch user: log in as the next user")
+        self.login.accepted.connect(self._open_main_window)
+        self.login.open()
 
 
 def run_gui(url: str | None = None, demo: bool = False) -> int:

@@ -42,6 +42,11 @@ def _parser() -> argparse.ArgumentParser:
     db_sub = db.add_subparsers(dest="db_command", required=True)
     up = db_sub.add_parser("upgrade", help="bring the database to the current schema")
     up.add_argument("--url", dest="sub_url", help="database URL")
+    up.add_argument(
+        "--app-role",
+        metavar="ROLE",
+        help="PostgreSQL: create and grant the workstations' role (run as the tables' owner; see README)",
+    )
 
     demo = sub.add_parser("demo", help="the demo practice")
     demo_sub = demo.add_subparsers(dest="demo_command", required=True)
@@ -147,6 +152,10 @@ def _cmd_db_upgrade(args: argparse.Namespace) -> int:
         print(f"{describe_url(url)} is up to date (schema {after}).")
     else:
         print(f"{describe_url(url)} upgraded from schema {before or 'empty'} to {after}.")
+    if args.app_role:
+        from dentaldesk.db.roles import set_up_app_role
+
+        print(f"App role: {set_up_app_role(engine, args.app_role)}.")
     return 0
 
 

@@ -55,8 +55,28 @@ def paths() -> Paths:
     )
 
 
+def make_private(path: Path) -> None:
+    """SEC-6: a file of DentalDesk's (database, settings, backup) is its owner's only (0600)."""
+    try:
+        if path.exists() and path.stat().st_mode & 0o077:
+            path.chmod(0o600)
+    except OSError:  # a file of another user, or a file system without modes: left as it is
+        pass
+
+
+def make_private_folder(folder: Path) -> None:
+    """SEC-6: the data folder is created, and kept, readable by its owner only (0700)."""
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        if folder.stat().st_mode & 0o077:
+            folder.chmod(0o700)
+    except OSError:
+        pass
+
+
 def read_settings(p: Paths | None = None) -> dict[str, object]:
     p = p or paths()
+    make_private(p.settings_file)  # it may hold the database password (SEC-6)
     try:
         return json.loads(p.settings_file.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -69,9 +89,36 @@ def sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
 
 
+def database_password() -> str | None:
+    """A PostgreSQL password from ``"database_password"`` in the settings file (SEC-6).
+
+    Else libpq finds one itself in ``PGPASSWORD`` or the PostgreSQL password file (~/.pgpass).
+    """
+    value = read_settings().get("database_password")
+    return value if isinstance(value, str) and value else None
+
+
+def refuse_password_in_url(url: str) -> None:
+    """SEC-6: a password typed on the command line is visible to every user in the process list."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return
+    if parsed.password:
+        raise StorageError(
+            "Do not put the database password in --url: other users of this computer can read the "
+            'command line. Put it in settings.json ("database_password"), in PGPASSWORD, or in the '
+            "PostgreSQL password file (~/.pgpass)."
+        )
+
+
 def database_url(cli_url: str | None = None, *, demo: bool = False) -> str:
     """The database this run opens (DATA-3)."""
     if cli_url:
+        refuse_password_in_url(cli_url)
         return cli_url
     env = os.environ.get(ENV_URL)
     if env:

@@ -12,7 +12,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from dentaldesk.config import StorageError
+from dentaldesk.config import StorageError, database_password, make_private, make_private_folder
 
 # How long a write waits for another workstation's write to finish before it is refused (ms).
 SQLITE_BUSY_TIMEOUT_MS = 5000
@@ -49,17 +49,29 @@ def _prepare_sqlite_file(database: str) -> None:
     path = Path(database)
     folder = path.parent
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        make_private_folder(folder)  # SEC-6: 0700
     except OSError as exc:
         raise StorageError(
             f"The data folder {folder} cannot be created ({exc.strerror}). "
             "Choose another folder with DENTALDESK_HOME or a database URL."
         ) from exc
+    if not path.exists() and os.access(folder, os.W_OK):
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))  # SEC-6: born private
     if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
         raise StorageError(
             f"The data folder {folder} cannot be written. Ask your administrator for write "
             "access, or choose another folder with DENTALDESK_HOME or a database URL."
         )
+
+
+def _private_database_files(database: str) -> None:
+    """SEC-6: the database and its WAL and shared-memory files are 0600, however they were made.
+
+    A new database file is made 0600 before SQLite opens it, and SQLite gives its WAL and
+    shared-memory files the database file's mode; an older, looser file is tightened here.
+    """
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        make_private(Path(database + suffix))
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
@@ -71,10 +83,16 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
             _prepare_sqlite_file(parsed.database)
         engine = create_engine(url, echo=echo)
         event.listen(engine, "connect", _sqlite_pragmas)
+        if parsed.database and parsed.database != ":memory:":
+            event.listen(engine, "connect", lambda *_: _private_database_files(parsed.database))
         event.listen(engine, "begin", _sqlite_begin)
     elif backend == "postgresql":
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")
+        if parsed.password is None:
+            password = database_password()  # SEC-6: else PGPASSWORD or ~/.pgpass, read by libpq
+            if password:
+                parsed = parsed.set(password=password)
         engine = create_engine(parsed, echo=echo, pool_pre_ping=True, connect_args={"connect_timeout": 5})
     else:
         raise StorageError(f"DentalDesk works with SQLite or PostgreSQL, not '{backend}'.")

@@ -439,6 +439,17 @@ def test_tp15_approval_freezes_lines_and_total_with_the_signature_bound_to_their
         stored = json.loads(desk.uow.session.scalar(select(PlanApproval.lines_json)))
     assert [line["fee"] for line in stored] == ["185.00", "285.00", "2300.00", "1350.00"]
     assert stored[0]["label"] == "D7140 #19" and stored[0]["name"] == "Tooth extraction, simple"
+    with desk.uow:
+        audited = json.loads(
+            desk.uow.session.scalar(select(AuditEvent.after).where(AuditEvent.action == "record_approval"))
+        )
+    # SEC-5: the audit log keeps each approved line with its fee, not only the total.
+    assert [(line["code"], line["fee"]) for line in audited["lines"]] == [
+        ("D7140", "185.00"),
+        ("D2950", "285.00"),
+        ("D6010", "2300.00"),
+        ("D2740", "1350.00"),
+    ]
     # A later change to the content: the stored signature no longer covers the plan.
     edit_item(
         desk.uow,

@@ -133,6 +133,11 @@ def _record(work: PlanWork, approver_name: str, method: ApprovalMethod, signatur
             "method": method.value,
             "hash": digest,
             "signature": signature_png,
+            # SEC-5: what the patient approved, line by line with its fee, kept in the audit log.
+            "lines": [
+                {key: line.get(key) for key in ("item_id", "code", "tooth", "surfaces", "provider", "fee")}
+                for line in stored
+            ],
         },
     )
 

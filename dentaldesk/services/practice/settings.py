@@ -388,7 +388,8 @@ def raise_fee_schedule(
                 "percent",
             )
         schedule = _schedule(s, actor.office_id, number, create=False)
-        assert schedule is not None
+        if schedule is None:
+            raise NotFound(f"Fee schedule {number} has no fees to raise.", "schedule")
         entries = {
             e.procedure_code_id: e
             for e in s.scalars(select(FeeScheduleEntry).where(FeeScheduleEntry.fee_schedule_id == schedule.id))

@@ -1,10 +1,12 @@
-"""The workstation locks after the office's idle time (SEC-1).
+"""The workstation locks after the office's idle time, or at File > Lock now (SEC-1).
 
 An application-wide event filter restarts a timer on every key press, click, or wheel turn.
-When the timer runs out, the main window hides its content and every other window of the app
-(plan editors, dialogs, reports) is hidden, so no patient data stays on an unattended screen,
-and a dialog asks for the logged-in user's password. Every unlock attempt is
-audited.
+When the timer runs out, the login session is locked in the database (so every service refuses
+the session's actions until it is unlocked, whatever window is still open), the main window
+hides its content and every other window of the app (plan editors, dialogs, reports) is hidden,
+so no patient data stays on an unattended screen, and a dialog asks for the logged-in user's
+password. Every lock and unlock attempt is audited; wrong passwords are throttled as at login
+(SEC-4).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from dentaldesk.services.access.login import unlock
+from dentaldesk.services.access.login import lock_session, unlock
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import run_op
 
@@ -59,9 +61,10 @@ class UnlockDialog(QDialog):
 
     def _try(self) -> None:
         password = self.password.text()
-        ok, _ = run_op(self.ctx, self, lambda: unlock(self.ctx.uow(), self.ctx.user, password), fallback=self.error)
+        ok, fresh = run_op(self.ctx, self, lambda: unlock(self.ctx.uow(), self.ctx.user, password), fallback=self.error)
         self.password.clear()
-        if ok:
+        if ok and fresh is not None:
+            self.ctx.actor = fresh  # the user as stored now (SEC-3)
             self.accept()
 
 
@@ -97,10 +100,12 @@ class IdleLock(QObject):
             self.timer.start()
         return False
 
-    def lock(self) -> None:
+    def lock(self, reason: str = "idle") -> None:
         if self.locked:
             return
         self.locked = True
+        # The lock holds in the services first: a window left open can no longer act (SEC-1).
+        run_op(self.ctx, self.window, lambda: lock_session(self.ctx.uow(), self.ctx.user, reason=reason))
         # Every window of the app goes: the main window's content and any open plan editor,
         # dialog or report, so no patient data stays on an unattended screen.
         self.hidden: list[QWidget] = []

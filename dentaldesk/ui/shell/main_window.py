@@ -7,12 +7,25 @@ Log in shows the main window without building and laying out views nobody has op
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QStackedWidget, QToolBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
 
+from dentaldesk import __version__
 from dentaldesk.config import describe_url
+from dentaldesk.domain.errors import DentalDeskError
 from dentaldesk.services.patients.search import PatientHeader, patient_header
 from dentaldesk.services.plans import billing_summary_for_patient
 from dentaldesk.services.practice.office import OfficeInfo
@@ -27,6 +40,11 @@ from dentaldesk.ui.shell.idle_lock import IdleLock
 
 
 class MainWindow(QMainWindow):
+    """The main window. ``session_ended`` says "logout" or "switch" once the login session is over
+    (the start-up wiring then shows the login window again)."""
+
+    session_ended = Signal(str)
+
     def __init__(self, ctx: AppContext, office: OfficeInfo | None = None) -> None:
         super().__init__()
         self.ctx = ctx
@@ -97,10 +115,106 @@ class MainWindow(QMainWindow):
         ctx.changes.changed.connect(self._settings_changed)
         self.show_view(self.patients)
         self.idle_lock = IdleLock(self, ctx, office.idle_lock_minutes)
+        self._ending = False
+        self._build_menus()
+
+    # --- the menu bar (SEC-1): File: Lock now, Switch user, Log out, Quit; Tools: Audit log; Help
+
+    def _action(self, text: str, name: str, slot, shortcut: str | None = None) -> QAction:  # type: ignore[no-untyped-def]
+        action = QAction(text, self)
+        action.setObjectName(name)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(lambda _checked=False: slot())
+        return action
+
+    def _build_menus(self) -> None:
+        from dentaldesk.services.access.rights import Right
+
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.setObjectName("menu_file")
+        self.lock_action = self._action("&Lock now", "action_lock", self.lock_now, "Ctrl+L")
+        self.switch_action = self._action("&Switch user...", "action_switch_user", self.switch_user)
+        self.logout_action = self._action("Log &out", "action_logout", self.log_out)
+        self.quit_action = self._action("&Quit", "action_quit", self.quit, "Ctrl+Q")
+        for action in (self.lock_action, self.switch_action, self.logout_action):
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        tools = bar.addMenu("&Tools")
+        tools.setObjectName("menu_tools")
+        self.audit_action = self._action("&Audit log...", "action_audit", self.open_audit, "Ctrl+Shift+A")
+        may_audit = Right.READ_AUDIT.allows(self.ctx.user.role)
+        self.audit_action.setEnabled(may_audit)
+        self.audit_action.setStatusTip(
+            "The audit log: who did what, when" if may_audit else "Only an Owner or Admin reads the audit log."
+        )
+        tools.addAction(self.audit_action)
+        help_menu = bar.addMenu("&Help")
+        help_menu.setObjectName("menu_help")
+        self.about_action = self._action("&About DentalDesk", "action_about", self.about)
+        help_menu.addAction(self.about_action)
+        self.file_menu, self.tools_menu, self.help_menu = file_menu, tools, help_menu
+
+    def lock_now(self) -> None:
+        """File > Lock now (Ctrl+L): the same lock as the idle lock, held in the services."""
+        self.idle_lock.lock("lock now")
+
+    def open_audit(self) -> None:
+        from dentaldesk.ui.audit.window import AuditWindow
+
+        self.audit_window = AuditWindow(self.ctx, self)
+        self.audit_window.open()
+
+    def about(self) -> None:
+        from dentaldesk.db.migrate import current_revision
+
+        revision = current_revision(self.ctx.engine) or "?"
+        self.about_box = QMessageBox(self)
+        self.about_box.setObjectName("about_box")
+        self.about_box.setWindowTitle("About DentalDesk")
+        self.about_box.setText(
+            f"<b>DentalDesk {__version__}</b><br>Practice management for dental offices.<br><br>"
+            f"Database: {describe_url(self.ctx.database)} (schema {revision})<br>"
+            f"Office: {self.office.name} ({self.office.office_code})<br>"
+            f"Logged in: {self.ctx.user.full_name} ({self.ctx.user.role.label}) on {self.ctx.user.workstation}"
+        )
+        self.about_box.setStandardButtons(QMessageBox.StandardButton.Ok)
+        self.about_box.open()
+
+    def _end_session(self, how: str) -> None:
+        from dentaldesk.services.access.login import logout
+        from dentaldesk.ui.kit.operations import run_op
+
+        run_op(self.ctx, self, lambda: logout(self.ctx.uow(), self.ctx.user, how=how))
+        self._ending = True
+        # The login window opens before this one closes, so the app stays up (unless quitting).
+        self.session_ended.emit(how)
+        self.close()
+
+    def log_out(self) -> None:
+        """File > Log out: the session ends (its services refuse from now on) and the login window returns."""
+        self._end_session("logout")
+
+    def switch_user(self) -> None:
+        """File > Switch user: the session ends and the login window asks for the next user."""
+        self._end_session("switch")
+
+    def quit(self) -> None:
+        """File > Quit (Ctrl+Q): log out and close DentalDesk."""
+        self._end_session("quit")
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        # A closed main window never locks the workstation later.
+        # A closed main window never locks the workstation later, and its session ends.
         self.idle_lock.stop()
+        if not self._ending and self.ctx.actor is not None:
+            from dentaldesk.services.access.login import logout
+
+            # Closing must not fail because the database is gone meanwhile.
+            with contextlib.suppress(DentalDeskError):
+                logout(self.ctx.uow(), self.ctx.actor, how="close")
+            self._ending = True
         super().closeEvent(event)
 
     def _settings_changed(self, area: str) -> None:

@@ -1,0 +1,1 @@
+"""The Audit window (SEC-5)."""
