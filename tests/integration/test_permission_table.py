@@ -278,6 +278,7 @@ def _calls(ids: dict[str, Any], csv_file: Path) -> dict[str, Callable[[UnitOfWor
         "practice.settings.save_general_settings": lambda u, a: settings.save_general_settings(
             u, a, settings.load_general_settings(u, a)
         ),
+        "practice.settings.fee_cell": lambda u, a: settings.fee_cell(u, a, ids["code_id"], 0),
         "practice.settings.fee_schedules": lambda u, a: settings.fee_schedules(u, a),
         "practice.settings.fee_grid": lambda u, a: settings.fee_grid(u, a, [0]),
         "practice.settings.set_fee": lambda u, a: settings.set_fee(u, a, ids["code_id"], 0, "61.00"),
