@@ -74,10 +74,10 @@ def main() -> None:
     uow = UnitOfWork.for_engine(engine)
     plan_id = args.plan or plan_to_open(uow)
     with uow:
-        user = uow.session.scalar(
-            select(User).where(User.role.in_([r.value for r in PLAN_EDITOR_ROLES])).order_by(User.id)
+        username = uow.session.scalar(
+            select(User.username).where(User.role.in_([r.value for r in PLAN_EDITOR_ROLES])).order_by(User.id)
         )
-    actor = login(uow, user.username, DEMO_PASSWORDS[user.username], "benchmark")
+    actor = login(uow, username, DEMO_PASSWORDS[username], "benchmark")
     app = QApplication.instance() or QApplication([])
     editor = PlanEditor(AppContext(engine=engine, database=args.url, actor=actor), plan_id)
     editor.show()

@@ -23,7 +23,6 @@ from handout_plans import add_plan, long_plan, make_office
 
 from dentaldesk.db.engine import make_engine
 from dentaldesk.db.migrate import upgrade
-from dentaldesk.demo import DEMO_PASSWORDS
 from dentaldesk.domain.terms import ApprovalMethod, PlanStatus
 from dentaldesk.printing.handout import build_handout_pdf
 from dentaldesk.services.access.login import login
@@ -40,8 +39,8 @@ def main(url: str | None = None) -> int:
         engine = make_engine(f"sqlite:///{Path(folder) / 'bench.sqlite3'}")
         upgrade(engine)
         uow = UnitOfWork.for_engine(engine)
-        actor = login(uow, "frontdesk", DEMO_PASSWORDS["frontdesk"], "benchmark")
         office = make_office(uow)
+        actor = login(uow, "front", "front-pass-1", "benchmark")  # the front desk user make_office adds
         plan_id = add_plan(
             uow,
             office,

@@ -60,6 +60,19 @@ ORDER BY tp.updated_at DESC, tp.id DESC
 """
 
 
+# One patient's plans: found through the patient index, the office checked on the patient.
+PATIENT_PLANS_SQL = (
+    PLANS_SQL.replace(
+        "FROM treatment_plan\n      WHERE office_id = ? {scope}",
+        "FROM treatment_plan t JOIN patient o ON o.id = t.patient_id\n      WHERE t.patient_id = ? AND o.office_id = ?",
+    )
+    .replace(
+        "SELECT id, patient_id, title, status, updated_at", "SELECT t.id, t.patient_id, t.title, t.status, t.updated_at"
+    )
+    .replace("ORDER BY updated_at DESC, id DESC LIMIT 500", "ORDER BY t.updated_at DESC, t.id DESC LIMIT 500")
+)
+
+
 def call(service: Callable[..., Any], uow: Any, actor: Any, *args: Any, **kwargs: Any) -> Any:
     """Call a read service whether it takes the acting user or the office as its second argument."""
     params = list(inspect.signature(service).parameters)
@@ -191,7 +204,7 @@ def run_services(url: str, plan_id: int, account_id: int, patient_id: int, runs:
 
     # Treatments: this patient, the whole office
     office_plans = [(floor.sql(PLANS_SQL.format(scope="")), (office_id,))]
-    patient_plans = [(floor.sql(PLANS_SQL.format(scope="AND patient_id = ?")), (office_id, patient_id))]
+    patient_plans = [(floor.sql(PATIENT_PLANS_SQL), (patient_id, office_id))]
     record(
         "Treatments, this patient",
         lambda: call(plan_summaries, uow, actor, patient_id=patient_id),
