@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, ParamSpec, TypeVar, cast
 
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from dentaldesk.db.models import Claim, LoginSession, Office, Patient, TreatmentPlan, User
@@ -104,48 +105,85 @@ def _word(model: type) -> str:
     return _WORDS.get(table, table.replace("_", " "))
 
 
+@functools.cache
+def _owner_query(model: type):  # type: ignore[no-untyped-def]
+    """How to find the office of a ``model`` row by id, built once per table (every guarded call
+    runs it): ("office", SELECT office_id) or (the parent table, SELECT the parent's id)."""
+    if model is Office:
+        return "office", select(Office.id).where(Office.id == bindparam("id"))
+    for column, parent in (
+        ("office_id", None),
+        ("patient_id", Patient),
+        ("plan_id", TreatmentPlan),
+        ("claim_id", Claim),
+    ):
+        if hasattr(model, column):
+            return parent or "office", select(getattr(model, column)).where(model.id == bindparam("id"))
+    raise TypeError(f"the guard cannot tell the office of a {model.__name__}")
+
+
 def _office_of(session: Session, model: type, record_id: int) -> int | None:
     """The office a record belongs to, or None when it does not exist."""
-    if model is Office:
-        return record_id if session.get(Office, record_id) is not None else None
-    row = session.get(model, record_id)
-    if row is None:
+    parent, query = _owner_query(model)
+    found = session.connection().execute(query, {"id": record_id}).first()
+    if found is None or found[0] is None:
         return None
-    if hasattr(row, "office_id"):
-        return int(row.office_id)
-    if hasattr(row, "patient_id"):
-        return _office_of(session, Patient, row.patient_id)
-    if hasattr(row, "plan_id"):
-        return _office_of(session, TreatmentPlan, row.plan_id)
-    if hasattr(row, "claim_id"):
-        return _office_of(session, Claim, row.claim_id)
-    raise TypeError(f"the guard cannot tell the office of a {model.__name__}")
+    if parent == "office":
+        return int(found[0])
+    return _office_of(session, parent, int(found[0]))
+
+
+@functools.cache
+def _actor_query():  # type: ignore[no-untyped-def]
+    """The user and their login session as stored now, in one statement built once."""
+    return (
+        select(
+            User.id,
+            User.username,
+            User.full_name,
+            User.role,
+            User.office_id,
+            User.provider_id,
+            User.active,
+            LoginSession.id,
+            LoginSession.user_id,
+            LoginSession.workstation,
+            LoginSession.locked_at,
+            LoginSession.ended_at,
+        )
+        .select_from(User)
+        .outerjoin(LoginSession, LoginSession.id == bindparam("session_id"))
+        .where(User.id == bindparam("user_id"))
+    )
 
 
 def current_actor(session: Session, actor: object) -> Actor:
     """The acting user as the database has them now, or PermissionDenied (SEC-3, SEC-1)."""
     if not isinstance(actor, Actor) or actor.user_id is None or actor.session_id is None:
         raise PermissionDenied("Log in first: every action is done by a logged-in user.")
-    user = session.get(User, actor.user_id)
-    if user is None or not user.active:
+    found = (
+        session.connection().execute(_actor_query(), {"user_id": actor.user_id, "session_id": actor.session_id}).first()
+    )
+    if found is None or not found[6]:
         raise PermissionDenied(
             "Your user has been deactivated since you logged in. Nothing was changed; "
             "ask the practice owner or an admin."
         )
-    login = session.get(LoginSession, actor.session_id)
-    if login is None or login.user_id != user.id or login.ended_at is not None:
+    user_id, username, full_name, role, office_id, provider_id, _active = found[:7]
+    login_id, login_user, workstation, locked_at, ended_at = found[7:]
+    if login_id is None or login_user != user_id or ended_at is not None:
         raise PermissionDenied("You have been logged out. Log in again to go on.")
-    if login.locked_at is not None:
+    if locked_at is not None:
         raise PermissionDenied("This workstation is locked. Unlock it with your password to go on.")
     return Actor(
-        user_id=user.id,
-        username=user.username,
-        full_name=user.full_name,
-        role=user.role,
-        office_id=user.office_id,
-        workstation=login.workstation,
-        provider_id=user.provider_id,
-        session_id=login.id,
+        user_id=user_id,
+        username=username,
+        full_name=full_name,
+        role=Role(role),
+        office_id=office_id,
+        workstation=workstation,
+        provider_id=provider_id,
+        session_id=login_id,
     )
 
 

@@ -7,10 +7,11 @@ used this year come from what posted claims paid (INS-3).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, func, select, type_coerce
+from sqlalchemy import BigInteger, bindparam, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from dentaldesk import clock
@@ -115,7 +116,7 @@ def claimable_charges(uow: UnitOfWork, actor: Actor, patient_id: int) -> list[Cl
         ]
 
 
-def claim_summaries(session: Session, *where: object) -> list[ClaimSummary]:
+def summary_query(*where: object):  # type: ignore[no-untyped-def]
     """The claims ``where`` selects, with their totals.
 
     The totals are summed over the chosen claims' lines only (``claim_id IN (the claims)``, through
@@ -136,8 +137,23 @@ def claim_summaries(session: Session, *where: object) -> list[ClaimSummary]:
         .group_by(ClaimLine.claim_id)
         .subquery()
     )
-    query = (
-        select(Claim, Patient.first_name, Patient.last_name, DentalPlan.carrier, DentalPlan.name, Coverage.rank, totals)
+    return (
+        select(
+            Claim.id,
+            Claim.claim_number,
+            Claim.patient_id,
+            Patient.first_name,
+            Patient.last_name,
+            DentalPlan.carrier,
+            DentalPlan.name,
+            Coverage.rank,
+            Claim.status,
+            Claim.created_on,
+            Claim.completed_on,
+            totals.c.billed,
+            totals.c.estimated,
+            totals.c.paid,
+        )
         .join(Patient, Patient.id == Claim.patient_id)
         .join(Coverage, Coverage.id == Claim.coverage_id)
         .join(DentalPlan, DentalPlan.id == Coverage.dental_plan_id)
@@ -145,31 +161,45 @@ def claim_summaries(session: Session, *where: object) -> list[ClaimSummary]:
         .where(*where)
         .order_by(Claim.created_on, Claim.id)
     )
+
+
+@functools.cache
+def open_claims_query():  # type: ignore[no-untyped-def]
+    """An account's open claims (TX-INS-2), built once: the Ledger view reads it on every refresh."""
+    return summary_query(Claim.account_id == bindparam("account_id"), Claim.status == ClaimStatus.OPEN)
+
+
+def _summaries(session: Session, query: object, params: dict[str, object] | None = None) -> list[ClaimSummary]:
     return [
         ClaimSummary(
-            id=row.Claim.id,
-            claim_number=row.Claim.claim_number,
-            patient_id=row.Claim.patient_id,
-            patient_name=f"{row.first_name} {row.last_name}",
-            carrier=row.carrier,
-            plan_name=row.name,
-            rank=row.rank,
-            status=row.Claim.status,
-            created_on=row.Claim.created_on,
-            completed_on=row.Claim.completed_on,
-            billed=from_cents(int(row.billed or 0)),
-            estimated=from_cents(int(row.estimated or 0)),
-            paid=from_cents(int(row.paid or 0)),
+            id=row[0],
+            claim_number=row[1],
+            patient_id=row[2],
+            patient_name=f"{row[3]} {row[4]}",
+            carrier=row[5],
+            plan_name=row[6],
+            rank=row[7],
+            status=row[8],
+            created_on=row[9],
+            completed_on=row[10],
+            billed=from_cents(int(row[11] or 0)),
+            estimated=from_cents(int(row[12] or 0)),
+            paid=from_cents(int(row[13] or 0)),
         )
-        for row in session.execute(query)
+        for row in session.connection().execute(query, params or {})  # type: ignore[call-overload]
     ]
+
+
+def claim_summaries(session: Session, *where: object) -> list[ClaimSummary]:
+    """The claims ``where`` selects, with their totals (:func:`summary_query`)."""
+    return _summaries(session, summary_query(*where))
 
 
 @guarded(Right.READ_LEDGER, account_id=Account)
 def open_claims(uow: UnitOfWork, actor: Actor, account_id: int) -> list[ClaimSummary]:
     """The account's claims still waiting for the final insurance payment (TX-INS-2)."""
     with uow.read():
-        return claim_summaries(uow.session, Claim.account_id == account_id, Claim.status == ClaimStatus.OPEN)
+        return _summaries(uow.session, open_claims_query(), {"account_id": account_id})
 
 
 @guarded(Right.READ_LEDGER, claim_id=Claim)

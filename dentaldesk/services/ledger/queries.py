@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, case, func, select, type_coerce
+from sqlalchemy import BigInteger, bindparam, case, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from dentaldesk.db.models import Account, LedgerTransaction, Patient, ProcedureCode
@@ -42,34 +43,52 @@ def signed_amount(kind: TransactionKind, amount: Decimal, tax: Decimal) -> Decim
     return -amount if kind in CREDIT_KINDS else amount + tax
 
 
+@functools.cache
+def ledger_query():  # type: ignore[no-untyped-def]
+    """An account's ledger rows in DOS order, built once (the Ledger view runs it on every refresh)."""
+    lt = LedgerTransaction
+    return (
+        select(
+            lt.id,
+            lt.dos,
+            Patient.first_name,
+            lt.kind,
+            ProcedureCode.code,
+            lt.tooth,
+            lt.description,
+            lt.amount,
+            lt.tax,
+            lt.aged_date,
+        )
+        .join(Patient, Patient.id == lt.patient_id)
+        .outerjoin(ProcedureCode, ProcedureCode.id == lt.procedure_code_id)
+        .where(lt.account_id == bindparam("account_id"))
+        .order_by(lt.dos, lt.id)
+    )
+
+
 @guarded(Right.READ_LEDGER, account_id=Account)
 def account_ledger(uow: UnitOfWork, actor: Actor, account_id: int) -> list[LedgerRow]:
-    query = (
-        select(LedgerTransaction, Patient.first_name, ProcedureCode.code)
-        .join(Patient, Patient.id == LedgerTransaction.patient_id)
-        .outerjoin(ProcedureCode, ProcedureCode.id == LedgerTransaction.procedure_code_id)
-        .where(LedgerTransaction.account_id == account_id)
-        .order_by(LedgerTransaction.dos, LedgerTransaction.id)
-    )
     rows: list[LedgerRow] = []
     balance = ZERO
     with uow.read():
-        for tx, first_name, code in uow.session.execute(query):
-            balance += signed_amount(tx.kind, tx.amount, tx.tax)
-            credit = tx.kind in CREDIT_KINDS
+        found = uow.session.connection().execute(ledger_query(), {"account_id": account_id})
+        for tx_id, dos, first_name, kind, code, tooth, description, amount, tax, aged_date in found:
+            balance += signed_amount(kind, amount, tax)
+            credit = kind in CREDIT_KINDS
             rows.append(
                 LedgerRow(
-                    id=tx.id,
-                    dos=tx.dos,
+                    id=tx_id,
+                    dos=dos,
                     patient_name=first_name,
-                    kind=tx.kind,
+                    kind=kind,
                     code=code or "",
-                    tooth=tx.tooth or "",
-                    description=tx.description,
-                    charge=ZERO if credit else tx.amount,
-                    credit=tx.amount if credit else ZERO,
-                    tax=tx.tax,
-                    aged_date=tx.aged_date,
+                    tooth=tooth or "",
+                    description=description,
+                    charge=ZERO if credit else amount,
+                    credit=amount if credit else ZERO,
+                    tax=tax,
+                    aged_date=aged_date,
                     balance=balance,
                 )
             )
@@ -109,19 +128,30 @@ class AccountFacts:
     balance: Decimal
 
 
+@functools.cache
+def _facts_query():  # type: ignore[no-untyped-def]
+    """The Ledger header's account, guarantor and balance in one statement, built once."""
+    lt = LedgerTransaction
+    balance = select(func.coalesce(func.sum(signed_cents()), 0)).where(lt.account_id == Account.id).scalar_subquery()
+    return (
+        select(Account.id, Account.account_number, Account.icm, Patient.first_name, Patient.last_name, balance)
+        .outerjoin(Patient, Patient.id == Account.guarantor_id)
+        .where(Account.id == bindparam("account_id"))
+    )
+
+
 @guarded(Right.READ_LEDGER, account_id=Account)
 def account_facts(uow: UnitOfWork, actor: Actor, account_id: int) -> AccountFacts:
     """The account's number, guarantor, ICM and balance (the Ledger view's header)."""
     with uow.read():
-        session = uow.session
-        account = session.get(Account, account_id)
-        if account is None:
+        found = uow.session.connection().execute(_facts_query(), {"account_id": account_id}).first()
+        if found is None:
             raise NotFound("This account no longer exists.", "account")
-        guarantor = session.get(Patient, account.guarantor_id) if account.guarantor_id else None
+        account_id, number, icm, first_name, last_name, cents = found
         return AccountFacts(
-            account.id,
-            account.account_number,
-            guarantor.full_name if guarantor else "",
-            Icm(account.icm),
-            account_balance_in(session, account.id),
+            account_id,
+            number,
+            f"{first_name} {last_name}" if first_name is not None else "",
+            Icm(icm),
+            from_cents(int(cents or 0)),
         )

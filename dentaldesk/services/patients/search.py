@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
 
-from sqlalchemy import Select, and_, select
+from sqlalchemy import Select, and_, bindparam, select
 
 from dentaldesk.db.models import Account, Coverage, DentalPlan, Office, Patient
 from dentaldesk.domain.errors import NotFound
@@ -65,10 +66,9 @@ def search_key(text: str) -> str:
     return "".join(c for c in decomposed if c.isascii()).lower().strip()
 
 
-def _prefix_range(column: object, prefix: str) -> object:
+def _upper(prefix: str) -> str:
     # key >= 'smi' AND key < 'smj': an index range on both SQLite and PostgreSQL ("C" collation).
-    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
-    return and_(column >= prefix, column < upper)  # type: ignore[operator]
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
 
 
 _DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%m-%d-%Y", "%d.%m.%Y")
@@ -83,16 +83,56 @@ def _parse_birth_date(text: str) -> dt.date | None:
     return None
 
 
-def _rows(query: Select) -> Select:
-    return query.join(Account, Account.id == Patient.account_id).with_only_columns(
-        Patient.id,
-        Patient.patient_number,
-        Patient.last_name,
-        Patient.first_name,
-        Patient.birth_date,
-        Account.account_number,
-        Patient.phone,
+# The search statements, by what was typed: (the matching condition, the index order). Each is
+# ordered the way its index is, so LIMIT stops after `limit` index entries instead of sorting
+# every match (one typed letter matches thousands).
+def _in(column: object, low: str, high: str) -> object:
+    return and_(column >= bindparam(low), column < bindparam(high))  # type: ignore[operator]
+
+
+_BY_LAST = (Patient.last_name_key, Patient.first_name_key, Patient.id)
+_BY_FIRST = (Patient.first_name_key, Patient.id)
+_SEARCHES = {
+    "birth": (lambda: Patient.birth_date == bindparam("birth"), (Patient.birth_date, Patient.id)),
+    "number": (lambda: _in(Patient.patient_number, "a", "a_end"), (Patient.patient_number,)),
+    "last": (lambda: _in(Patient.last_name_key, "a", "a_end"), _BY_LAST),
+    "first": (lambda: _in(Patient.first_name_key, "a", "a_end"), _BY_FIRST),
+    "last_first": (
+        lambda: and_(_in(Patient.last_name_key, "a", "a_end"), _in(Patient.first_name_key, "b", "b_end")),
+        _BY_LAST,
+    ),
+    "first_last": (
+        lambda: and_(_in(Patient.first_name_key, "a", "a_end"), _in(Patient.last_name_key, "b", "b_end")),
+        _BY_FIRST,
+    ),
+}
+
+
+@functools.cache
+def search_query(kind: str) -> Select:
+    """One kind of search as a statement built once, with bound parameters (a keystroke only runs it)."""
+    condition, order = _SEARCHES[kind]
+    return (
+        select(
+            Patient.id,
+            Patient.patient_number,
+            Patient.last_name,
+            Patient.first_name,
+            Patient.birth_date,
+            Account.account_number,
+            Patient.phone,
+            Patient.last_name_key,
+            Patient.first_name_key,
+        )
+        .join(Account, Account.id == Patient.account_id)
+        .where(Patient.office_id == bindparam("office_id"), condition())
+        .order_by(*order)
+        .limit(bindparam("limit"))
     )
+
+
+def _range(name: str, prefix: str) -> dict[str, str]:
+    return {name: prefix, f"{name}_end": _upper(prefix)}
 
 
 @guarded(Right.READ_PATIENTS)
@@ -105,18 +145,12 @@ def search_patients(uow: UnitOfWork, actor: Actor, text: str, limit: int = SEARC
     typed = text.strip()
     if not typed:
         return []
-    base = select(Patient).where(Patient.office_id == actor.office_id)
-    # Each query is ordered the way its index is, so LIMIT stops after `limit` index entries
-    # instead of sorting every match (one typed letter matches thousands); the merged rows are
-    # sorted by name below.
-    by_last = (Patient.last_name_key, Patient.first_name_key, Patient.id)
-    by_first = (Patient.first_name_key, Patient.id)
-    queries: list[tuple[Select, tuple]] = []
+    searches: list[tuple[str, dict[str, object]]] = []
     birth = _parse_birth_date(typed)
     if birth is not None:
-        queries.append((base.where(Patient.birth_date == birth), (Patient.birth_date, Patient.id)))
+        searches.append(("birth", {"birth": birth}))
     elif re.fullmatch(r"\d+", typed):
-        queries.append((base.where(_prefix_range(Patient.patient_number, typed)), (Patient.patient_number,)))
+        searches.append(("number", _range("a", typed)))
     else:
         if "," in typed:
             last, _, first = typed.partition(",")
@@ -127,25 +161,22 @@ def search_patients(uow: UnitOfWork, actor: Actor, text: str, limit: int = SEARC
         if not words:
             return []
         if len(words) == 1:
-            queries.append((base.where(_prefix_range(Patient.last_name_key, words[0])), by_last))
-            queries.append((base.where(_prefix_range(Patient.first_name_key, words[0])), by_first))
+            searches.append(("last", _range("a", words[0])))
+            searches.append(("first", _range("a", words[0])))
         else:
-            a, b = words[0], " ".join(words[1:])
-            last_first = base.where(_prefix_range(Patient.last_name_key, a), _prefix_range(Patient.first_name_key, b))
-            queries.append((last_first, by_last))
+            both = {**_range("a", words[0]), **_range("b", " ".join(words[1:]))}
+            searches.append(("last_first", both))
             if "," not in typed:
-                first_last = base.where(
-                    _prefix_range(Patient.first_name_key, a), _prefix_range(Patient.last_name_key, b)
-                )
-                queries.append((first_last, by_first))
-    found: dict[int, PatientRow] = {}
+                searches.append(("first_last", both))
+    # The merged rows are sorted by name (the stored search keys) and id.
+    found: dict[int, tuple] = {}
     with uow.read():
-        for query, order in queries:
-            ordered = _rows(query).order_by(*order).limit(limit)
-            for row in uow.session.execute(ordered):
-                found.setdefault(row.id, PatientRow(*row))
-    rows = sorted(found.values(), key=lambda r: (search_key(r.last_name), search_key(r.first_name), r.id))
-    return rows[:limit]
+        connection = uow.session.connection()
+        for kind, params in searches:
+            for row in connection.execute(search_query(kind), {"office_id": actor.office_id, "limit": limit, **params}):
+                found.setdefault(row[0], tuple(row))
+    ordered = sorted(found.values(), key=lambda r: (r[7], r[8], r[0]))
+    return [PatientRow(*r[:7]) for r in ordered[:limit]]
 
 
 @guarded(Right.READ_PATIENTS, patient_id=Patient)
