@@ -68,6 +68,9 @@ class UnlockDialog(QDialog):
             self.accept()
 
 
+REARM_MS = 1000  # how long the input watch pauses after input (the idle time is minutes)
+
+
 class IdleLock(QObject):
     def __init__(self, window: QWidget, ctx: AppContext, minutes: int) -> None:
         super().__init__(window)
@@ -78,14 +81,24 @@ class IdleLock(QObject):
         self.timer.setSingleShot(True)
         self.timer.setInterval(max(1, minutes) * 60_000)
         self.timer.timeout.connect(self.lock)
+        # Watching every event of the app costs a Python call per event (thousands when a window
+        # opens): once input has restarted the timer, the watch pauses for up to a second.
+        self.rearm = QTimer(self)
+        self.rearm.setSingleShot(True)
+        self.rearm.setInterval(REARM_MS)
+        self.rearm.timeout.connect(self._watch)
+        self._watch()
+        self.timer.start()
+
+    def _watch(self) -> None:
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self)
-        self.timer.start()
 
     def stop(self) -> None:
         """The main window closed: no more timing, no more watching input."""
         self.timer.stop()
+        self.rearm.stop()
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)
@@ -98,6 +111,11 @@ class IdleLock(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if not self.locked and event.type() in _ACTIVITY:
             self.timer.start()
+            app = QApplication.instance()
+            if app is not None:
+                app.removeEventFilter(self)
+                # A pause far shorter than the idle time: the lock can be late by a tenth at most.
+                self.rearm.start(min(REARM_MS, max(1, self.timer.interval() // 10)))
         return False
 
     def lock(self, reason: str = "idle") -> None:
