@@ -99,7 +99,14 @@ class Startup(QObject):
 
     def _loaded(self, url: str, engine: Any, office: Any) -> None:
         self.url = url
-        self.ctx = AppContext(engine=engine, database=url)
+        self.ctx = AppContext(engine=engine, database=url, auto_backup=True)
+        if engine.dialect.name == "sqlite":
+            from pathlib import Path
+
+            from dentaldesk.db.presence import Presence
+
+            # This process has the practice open until it exits (a restore elsewhere waits for it).
+            self.ctx.presence = Presence(Path(str(engine.url.database)))
         if office is None:
             from dentaldesk.services.practice.office import practice_name
             from dentaldesk.ui.shell.first_run import FirstRunDialog
@@ -135,14 +142,30 @@ class Startup(QObject):
 
     def _session_ended(self, how: str) -> None:
         """Log out / Switch user: the login window again, on a fresh context (SEC-1, SEC-3)."""
-        if how not in ("logout", "switch") or self.ctx is None:
+        if how not in ("logout", "switch", "restored") or self.ctx is None:
             return
-        self.ctx = AppContext(engine=self.ctx.engine, database=self.ctx.database)
+        old = self.ctx
+        self.ctx = AppContext(
+            engine=old.engine, database=old.database, presence=old.presence, auto_backup=old.auto_backup
+        )
+        if how == "restored":  # DATA-6: the practice as restored, its users log in again
+            from dentaldesk.services.practice.office import practice_name
+
+            self.office = practice_name(self.ctx.uow()) or self.office
         self.login = LoginDialog(self.ctx, self.office or "DentalDesk")
         if how == "switch":
             self.login.subtitle.setText("Switch user: log in as the next user")
         self.login.accepted.connect(self._open_main_window)
         self.login.open()
+        if how == "restored" and self.window is not None:
+            box = QMessageBox(
+                QMessageBox.Icon.Information,
+                "DentalDesk",
+                f"{self.window.restore_message}\n\nLog in again to go on.",
+                parent=self.login,
+            )
+            box.setObjectName("restored_log_in_again")
+            box.open()
 
 
 def run_gui(url: str | None = None, demo: bool = False) -> int:

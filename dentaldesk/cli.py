@@ -7,6 +7,8 @@
     dentaldesk handout PLAN_ID -o FILE.pdf [--url URL] [--user NAME]
     dentaldesk aging [--url URL] [--user NAME] [--as-of DATE] [--csv] [--office ID]
     dentaldesk audit verify [--url URL] [--user NAME]
+    dentaldesk backup [--to DIR] [--url URL] [--user NAME]
+    dentaldesk restore FILE [--url URL] [--user NAME] [--yes]
 
 Every command that reads or changes the practice logs in as the app does: --user (or asked) and
 the password from $DENTALDESK_PASSWORD (or asked); SEC-3.
@@ -85,7 +87,17 @@ def _parser() -> argparse.ArgumentParser:
     verify = audit_sub.add_parser("verify", help="check the audit log's hash chain; name the first broken link")
     verify.add_argument("--url", dest="sub_url", help="database URL")
 
-    for command in (imp, handout, aging, verify):
+    backup = sub.add_parser("backup", help="back up the practice database now (DATA-6)")
+    backup.add_argument("--to", type=Path, metavar="DIR", help="folder for the backup (default: General settings')")
+    backup.add_argument("--url", dest="sub_url", help="database URL")
+    restore = sub.add_parser(
+        "restore", help="restore a backup in place of the database (checked first; the old one is kept)"
+    )
+    restore.add_argument("file", type=Path, metavar="FILE")
+    restore.add_argument("--url", dest="sub_url", help="database URL")
+    restore.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+
+    for command in (imp, handout, aging, verify, backup, restore):
         _login_options(command)
     return parser
 
@@ -283,6 +295,76 @@ def _cmd_audit_verify(args: argparse.Namespace) -> int:
     return EXIT_FAILED
 
 
+def _cmd_backup(args: argparse.Namespace) -> int:
+    """DATA-6: one consistent backup (SQLite online backup, or pg_dump), as an Owner or Admin."""
+    from dentaldesk.services.practice.backups import back_up_now
+    from dentaldesk.services.uow import UnitOfWork
+
+    url = database_url(args.sub_url or args.url)
+    engine = _open(url)
+    actor = _login(args, engine)
+    try:
+        taken = back_up_now(UnitOfWork.for_engine(engine), actor, to=args.to)
+    finally:
+        _logout(engine, actor)
+    print(f"Backed up {describe_url(url)} to {taken.path} ({taken.size_text()}).")
+    return 0
+
+
+def _cmd_restore(args: argparse.Namespace) -> int:
+    """DATA-6: restore a backup: the file is checked first, the replaced database kept, and the
+    restore refused while another workstation has the database open. On a database with no
+    practice (first run, or the file was lost) no login is asked: there is nothing to protect."""
+    from dentaldesk.db.engine import make_engine
+    from dentaldesk.db.presence import Presence
+    from dentaldesk.services.practice.backups import restore_backup, restore_into_empty
+    from dentaldesk.services.practice.office import practice_name
+    from dentaldesk.services.uow import UnitOfWork
+
+    url = database_url(args.sub_url or args.url)
+    engine = make_engine(url)
+    presence = (
+        Presence(Path(str(engine.url.database)), "dentaldesk restore") if engine.dialect.name == "sqlite" else None
+    )
+    try:
+        empty = _has_no_practice(engine)
+        if not args.yes:
+            asks = sys.stdin is not None and sys.stdin.isatty()
+            if not asks:
+                print("dentaldesk: restoring replaces the database; add --yes to confirm.", file=sys.stderr)
+                return EXIT_FAILED
+            answer = input(f"Replace {describe_url(url)} with {args.file}? The current one is kept. [y/N] ")
+            if answer.strip().lower() not in ("y", "yes"):
+                print("Nothing was changed.")
+                return EXIT_FAILED
+        if empty:
+            done = restore_into_empty(engine, args.file, presence=presence)
+        else:
+            actor = _login(args, engine)
+            done = restore_backup(UnitOfWork.for_engine(engine), actor, args.file, presence=presence)
+        kept = f" The database it replaced is kept as {done.kept_as}." if done.kept_as else ""
+        upgraded = f" It was upgraded from schema {done.upgraded_from}." if done.upgraded_from else ""
+        name = practice_name(UnitOfWork.for_engine(engine))
+        print(f"Restored {done.restored_from} into {describe_url(url)} ({name}).{kept}{upgraded}")
+        return 0
+    finally:
+        if presence is not None:
+            presence.close()
+        engine.dispose()
+
+
+def _has_no_practice(engine: object) -> bool:
+    from sqlalchemy import inspect
+
+    from dentaldesk.db.migrate import upgrade
+    from dentaldesk.services.practice.office import practice_name
+    from dentaldesk.services.uow import UnitOfWork
+
+    if "office" not in inspect(engine).get_table_names():  # type: ignore[arg-type]
+        upgrade(engine)  # type: ignore[arg-type]
+    return practice_name(UnitOfWork.for_engine(engine)) is None  # type: ignore[arg-type]
+
+
 def _cmd_gui(args: argparse.Namespace) -> int:
     from dentaldesk.app import run_gui
 
@@ -301,6 +383,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "handout": _cmd_handout,
         "aging": _cmd_aging,
         "audit": _cmd_audit_verify,
+        "backup": _cmd_backup,
+        "restore": _cmd_restore,
     }
     try:
         return handlers[args.command](args)

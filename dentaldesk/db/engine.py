@@ -93,7 +93,12 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
             password = database_password()  # SEC-6: else PGPASSWORD or ~/.pgpass, read by libpq
             if password:
                 parsed = parsed.set(password=password)
-        engine = create_engine(parsed, echo=echo, pool_pre_ping=True, connect_args={"connect_timeout": 5})
+        from dentaldesk.db.presence import application_name
+
+        # Each connection names the workstation and process, so a restore can see who else is
+        # connected (pg_stat_activity, DATA-6).
+        connect_args = {"connect_timeout": 5, "application_name": application_name()}
+        engine = create_engine(parsed, echo=echo, pool_pre_ping=True, connect_args=connect_args)
     else:
         raise StorageError(f"DentalDesk works with SQLite or PostgreSQL, not '{backend}'.")
     check_connection(engine)

@@ -189,6 +189,7 @@ def practice(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> P
             ),
         )
         del ids["code"]
+        ids["backup_file"] = path  # the practice itself, as a backup to restore (the same users and sessions)
         uow.commit()
     engine.dispose()
     return Practice(path, actors, ids)
@@ -209,7 +210,7 @@ def _calls(ids: dict[str, Any], csv_file: Path) -> dict[str, Callable[[UnitOfWor
     from dentaldesk.services.plans import editing, handout, reading, status
     from dentaldesk.services.plans import queries as plan_q
     from dentaldesk.services.plans.inputs import ItemInput, PlanChanges
-    from dentaldesk.services.practice import code_admin, codes, dental_plans, office, settings, staff
+    from dentaldesk.services.practice import backups, code_admin, codes, dental_plans, office, settings, staff
 
     today = clock.today()
     p, plan, item, item2 = ids["patient"], ids["plan"], ids["item"], ids["item2"]
@@ -350,6 +351,12 @@ def _calls(ids: dict[str, Any], csv_file: Path) -> dict[str, Callable[[UnitOfWor
             u, a, ids["dental_plan"], dental_plans.load_bluebook(u, a, ids["dental_plan"])
         ),
         "practice.office.office_info": lambda u, a: office.office_info(u, a),
+        "practice.backups.backup_status": lambda u, a: backups.backup_status(u, a),
+        "practice.backups.backup_age": lambda u, a: backups.backup_age(u, a),
+        "practice.backups.back_up_now": lambda u, a: backups.back_up_now(u, a, to=csv_file.parent / "backups"),
+        "practice.backups.automatic_backup": lambda u, a: backups.automatic_backup(u, a, at_close=True),
+        "practice.backups.check_restore": lambda u, a: backups.check_restore(u, a, ids["backup_file"]),
+        "practice.backups.restore_backup": lambda u, a: backups.restore_backup(u, a, ids["backup_file"]),
         "practice.staff.list_users": lambda u, a: staff.list_users(u, a),
         "practice.staff.add_user": lambda u, a: staff.add_user(
             u, a, staff.UserForm(f"new_{a.username}", "New Dentist", Role.DENTIST, None, password="new-dentist-pass")

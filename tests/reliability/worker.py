@@ -2,6 +2,7 @@
 
     python tests/reliability/worker.py race URL IDS.json ACTION COUNT SIDE GO_FILE OUT.json
     python tests/reliability/worker.py zygote URL IDS.json
+    python tests/reliability/worker.py writer URL IDS.json STOP_FILE
 
 ``race`` logs in, says "ready" on stdout, waits for GO_FILE to appear (so both workers start at
 the same moment), does ACTION COUNT times and writes one outcome per attempt to OUT.json:
@@ -167,6 +168,22 @@ def race(url: str, ids_file: str, action: str, count: str, side: str, go_file: s
     Path(out).write_text(json.dumps(results), encoding="utf-8")
 
 
+def writer(url: str, ids_file: str, stop_file: str) -> None:
+    """Post payments one after another until STOP_FILE appears; print each one's note once committed."""
+    from dentaldesk.services.ledger.posting import post_payment as pay
+
+    desk = Desk(url, Ids.load(Path(ids_file)), 0)
+    print("ready", flush=True)
+    stop, n = Path(stop_file), 0
+    while not stop.exists():
+        n += 1
+        note = f"writer-{n}"
+        pay(
+            desk.uow(), desk.actor, account_id=desk.ids.account_id, amount="1.00", paid_on=clock.today(), reference=note
+        )
+        print(note, flush=True)  # committed: the service returned
+
+
 # --------------------------------------------------------------------------- kill -9 workload
 
 
@@ -233,4 +250,4 @@ def zygote(url: str, ids_file: str) -> None:
 
 if __name__ == "__main__":
     mode, *args = sys.argv[1:]
-    {"race": race, "zygote": zygote}[mode](*args)
+    {"race": race, "zygote": zygote, "writer": writer}[mode](*args)

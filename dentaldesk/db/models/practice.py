@@ -34,6 +34,8 @@ class Office(Versioned, Base):
     handout_note: Mapped[str] = mapped_column(Text, default="")
     estimate_valid_days: Mapped[int] = mapped_column(Integer, default=90)
     idle_lock_minutes: Mapped[int] = mapped_column(Integer, default=10)
+    # DATA-6: where backups go ("" = a "backups" folder beside the database).
+    backup_folder: Mapped[str] = mapped_column(Text, default="", server_default="")
     next_patient_number: Mapped[int] = mapped_column(Integer, default=1)
     next_account_number: Mapped[int] = mapped_column(Integer, default=1)
     next_claim_number: Mapped[int] = mapped_column(Integer, default=1)

@@ -37,6 +37,10 @@ class Right(Enum):
     READ_OFFICE = ("see the office's settings", _EVERYONE)
     SETUP = ("change the practice set-up", _SETUP)
     MANAGE_USERS = ("manage users", _SETUP)
+    # Backups (DATA-6): by hand and restores for Owner and Admin; the daily automatic backup runs
+    # for whoever is logged in.
+    BACKUP = ("back up or restore the practice database", _SETUP)
+    AUTO_BACKUP = ("take the daily automatic backup", _EVERYONE)
     # The audit log (SEC-5).
     READ_AUDIT = ("read the audit log", _SETUP)
 

@@ -48,6 +48,7 @@ class GeneralSettingsForm:
     handout_note: str
     estimate_valid_days: str
     idle_lock_minutes: str
+    backup_folder: str = ""  # DATA-6: where backups go; blank: a "backups" folder beside the database
     version: int | None = None  # the office's version when loaded (DATA-4)
 
 
@@ -64,7 +65,32 @@ _OFFICE_FIELDS = (
     "handout_note",
     "estimate_valid_days",
     "idle_lock_minutes",
+    "backup_folder",
 )
+
+
+def check_backup_folder(text: str) -> str:
+    """DATA-6: a backup folder is a full path that can be created and written; blank is the default."""
+    import os
+    from pathlib import Path
+
+    cleaned = optional_text(text, "backup_folder", "backup folder", max_length=1000)
+    if not cleaned:
+        return ""
+    folder = Path(cleaned).expanduser()
+    if not folder.is_absolute():
+        raise ValidationError(
+            "Give the backup folder's full path, e.g. D:\\DentalDesk backups or /mnt/nas/backups.", "backup_folder"
+        )
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ValidationError(f"The folder {folder} cannot be created ({exc.strerror}).", "backup_folder") from None
+    if not os.access(folder, os.W_OK):
+        raise ValidationError(
+            f"The folder {folder} cannot be written; choose another or ask for access.", "backup_folder"
+        )
+    return str(folder)
 
 
 def _office(session: Session, actor: Actor) -> Office:
@@ -100,6 +126,7 @@ def load_general_settings(uow: UnitOfWork, actor: Actor) -> GeneralSettingsForm:
             handout_note=o.handout_note,
             estimate_valid_days=str(o.estimate_valid_days),
             idle_lock_minutes=str(o.idle_lock_minutes),
+            backup_folder=o.backup_folder,
             version=o.version,
         )
 
@@ -128,6 +155,7 @@ def save_general_settings(uow: UnitOfWork, actor: Actor, form: GeneralSettingsFo
         "idle_lock_minutes": parse_whole(
             form.idle_lock_minutes, "idle_lock_minutes", low=1, high=240, what="Idle lock (minutes)"
         ),
+        "backup_folder": check_backup_folder(form.backup_folder),
     }
     with uow:
         s = uow.session

@@ -21,6 +21,8 @@ class Changes(QObject):
 
     changed = Signal(str)  # the area: "patients", "plans", "ledger", "settings", "chart", ...
     patient_selected = Signal(int)
+    # A backup was restored in place of the database (DATA-6): every window closes, all log in again.
+    database_replaced = Signal(str)
 
 
 @dataclass
@@ -29,6 +31,12 @@ class AppContext:
     database: str
     actor: Actor | None = None
     changes: Changes = field(default_factory=Changes)
+    # This process's mark on the SQLite file (db/presence.py), so a restore counts only others.
+    presence: Any = None
+    # The daily and at-close backups (DATA-6): on in the app, off in tests that do not test them.
+    auto_backup: bool = False
+    # Called before a restore replaces the database, to let go of long-lived connections.
+    before_restore: Any = None
 
     def uow(self) -> UnitOfWork:
         from dentaldesk.services.uow import UnitOfWork

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtWidgets import QDialogButtonBox, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from dentaldesk.domain.errors import ValidationError
 from dentaldesk.domain.tax import parse_tax_rate, taxable_state
 from dentaldesk.domain.terms import PaperSize, TaxMethod, ToothNumbering
+from dentaldesk.services.practice.backups import default_folder
 from dentaldesk.services.practice.settings import GeneralSettingsForm, load_general_settings, save_general_settings
 from dentaldesk.ui.kit.conflicts import ConflictBar, reload_keeping_edits
 from dentaldesk.ui.kit.context import AppContext
@@ -38,6 +39,26 @@ class GeneralSettingsWindow(SetupWindow):
             "&Lock after idle (minutes)",
             width=80,
             hint="The workstation locks after this many minutes without use (SEC-1).",
+        )
+
+        self.backup_folder = QLineEdit()
+        self.backup_folder.setAccessibleName("Backup folder")
+        self.backup_folder.setPlaceholderText(f"blank: {default_folder(ctx.engine)}")
+        self.backup_browse = QPushButton("Bro&wse...")
+        self.backup_browse.setObjectName("browse_backup_folder")
+        self.backup_browse.setAutoDefault(False)
+        self.backup_browse.clicked.connect(self._choose_backup_folder)
+        folder_row = QWidget()
+        folder_layout = QHBoxLayout(folder_row)
+        folder_layout.setContentsMargins(0, 0, 0, 0)
+        folder_layout.addWidget(self.backup_folder, 1)
+        folder_layout.addWidget(self.backup_browse)
+        folder_row.setFocusProxy(self.backup_folder)  # the caption's Alt+K lands in the path
+        left.add(
+            "backup_folder",
+            "Bac&kup folder",
+            folder_row,
+            hint="Where the daily backups go: best another disk or a network share (DATA-6).",
         )
 
         self.tax_method = right.combo("tax_method", "&Tax method", enum_items(TaxMethod))
@@ -98,6 +119,7 @@ class GeneralSettingsWindow(SetupWindow):
         self.validity.setText(form.estimate_valid_days)
         self.note.setPlainText(form.handout_note)
         self.idle_lock.setText(form.idle_lock_minutes)
+        self.backup_folder.setText(form.backup_folder)
         self._explain_tax()
 
     def reload_keeping_edits(self) -> None:
@@ -127,7 +149,14 @@ class GeneralSettingsWindow(SetupWindow):
             handout_note=self.note.toPlainText(),
             estimate_valid_days=self.validity.text(),
             idle_lock_minutes=self.idle_lock.text(),
+            backup_folder=self.backup_folder.text(),
         )
+
+    def _choose_backup_folder(self) -> None:
+        start = self.backup_folder.text() or str(default_folder(self.ctx.engine))
+        chosen = QFileDialog.getExistingDirectory(self, "Backup folder", start)
+        if chosen:
+            self.backup_folder.setText(chosen)
 
     def _explain_tax(self) -> None:
         """Say what the Transactions dialog's Taxable box will do with this method and rate (TX-TAX-1)."""

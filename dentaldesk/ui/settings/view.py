@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from dentaldesk.domain.terms import SETUP_ROLES
 from dentaldesk.services.practice.office import OfficeInfo, office_info
 from dentaldesk.ui.kit.context import AppContext
+from dentaldesk.ui.settings.backups_window import BackupsWindow
 from dentaldesk.ui.settings.codes_window import ProcedureCodesWindow
 from dentaldesk.ui.settings.dental_plans_window import DentalPlansWindow
 from dentaldesk.ui.settings.fee_schedules_window import FeeSchedulesWindow
@@ -58,6 +59,12 @@ WINDOWS: tuple[tuple[str, str, str, Callable[[AppContext, QWidget], SetupWindow]
     ),
     ("users", "&Users...", "Logins, roles, provider links and password resets.", UsersWindow),
     ("providers", "P&roviders...", "Dentists and hygienists, and their colour on the chart.", ProvidersWindow),
+    (
+        "backups",
+        "&Backups...",
+        "The last backup and its age, Back up now, and restoring a backup.",
+        BackupsWindow,
+    ),
 )
 
 

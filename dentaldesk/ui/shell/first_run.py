@@ -18,7 +18,8 @@ class FirstRunDialog(QDialog):
         self.setWindowTitle("DentalDesk - Set up your practice")
         intro = QLabel(
             "This database is new. Name the practice and create the owner's login; "
-            "the starter list of procedure codes is added for you."
+            "the starter list of procedure codes is added for you. If the practice's database was lost, "
+            "Restore a backup brings it back instead."
         )
         intro.setWordWrap(True)
         self.inputs: dict[str, QLineEdit] = {}
@@ -47,6 +48,13 @@ class FirstRunDialog(QDialog):
         self.errors["office_code"].setObjectName("office_code_error")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.create_button = buttons.addButton("&Create practice", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.create_button.setDefault(True)
+        # DATA-6: a practice whose database was lost comes back from a backup instead.
+        self.restore_button = buttons.addButton("Restore a &backup...", QDialogButtonBox.ButtonRole.ActionRole)
+        self.restore_button.setObjectName("restore_a_backup")
+        self.restore_button.setAutoDefault(False)
+        self.restore_button.clicked.connect(self.open_restore)
+        self.backups: QWidget | None = None
         buttons.accepted.connect(self._create)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -54,6 +62,16 @@ class FirstRunDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(buttons)
         self.setMinimumWidth(440)
+
+    def open_restore(self) -> QWidget:
+        """The Backups window for a database with no practice: restore only, no login needed."""
+        from dentaldesk.ui.settings.backups_window import BackupsWindow
+
+        window = BackupsWindow(self.ctx, self, first_run=True)
+        window.restored.connect(lambda _done: (window.close(), self.accept()))
+        self.backups = window
+        window.show()
+        return window
 
     def _create(self) -> None:
         for label in self.errors.values():

@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -36,6 +37,7 @@ from dentaldesk.ui.patients.header import PatientHeaderBar
 from dentaldesk.ui.patients.view import PatientsView
 from dentaldesk.ui.plans.treatments_view import TreatmentsView
 from dentaldesk.ui.settings.view import SettingsView
+from dentaldesk.ui.shell.auto_backup import AutoBackup
 from dentaldesk.ui.shell.idle_lock import IdleLock
 
 
@@ -47,6 +49,7 @@ class MainWindow(QMainWindow):
 
     def __init__(self, ctx: AppContext, office: OfficeInfo | None = None) -> None:
         super().__init__()
+        self._replaced = False
         self.ctx = ctx
         if office is None:
             from dentaldesk.services.practice.office import office_info
@@ -117,6 +120,8 @@ class MainWindow(QMainWindow):
         self.idle_lock = IdleLock(self, ctx, office.idle_lock_minutes)
         self._ending = False
         self._build_menus()
+        self.auto_backup = AutoBackup(self, ctx)
+        ctx.changes.database_replaced.connect(self._database_replaced)
 
     # --- the menu bar (SEC-1): File: Lock now, Switch user, Log out, Quit; Tools: Audit log; Help
 
@@ -187,6 +192,10 @@ class MainWindow(QMainWindow):
         from dentaldesk.services.access.login import logout
         from dentaldesk.ui.kit.operations import run_op
 
+        if how == "quit":
+            self.auto_backup.at_close()  # DATA-6: the backup at close, before the session ends
+        else:
+            self.auto_backup.stop()
         run_op(self.ctx, self, lambda: logout(self.ctx.uow(), self.ctx.user, how=how))
         self._ending = True
         # The login window opens before this one closes, so the app stays up (unless quitting).
@@ -208,6 +217,10 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         # A closed main window never locks the workstation later, and its session ends.
         self.idle_lock.stop()
+        if self._replaced:
+            self.auto_backup.stop()
+        elif not self._ending:
+            self.auto_backup.at_close()  # DATA-6: the backup at close, while the session still holds
         if not self._ending and self.ctx.actor is not None:
             from dentaldesk.services.access.login import logout
 
@@ -216,6 +229,21 @@ class MainWindow(QMainWindow):
                 logout(self.ctx.uow(), self.ctx.actor, how="close")
             self._ending = True
         super().closeEvent(event)
+
+    def _database_replaced(self, message: str) -> None:
+        """DATA-6: a backup was restored: this session's user and login are those of the old database,
+        so every window closes and the person logs in again."""
+        self._replaced = True
+        self._ending = True  # the session was in the old database: nothing to log out of
+        self.idle_lock.stop()
+        self.auto_backup.stop()
+        self.ctx.actor = None
+        self.restore_message = message
+        for window in QApplication.topLevelWidgets():
+            if window is not self and window.isVisible() and window.parent() is None:
+                window.close()
+        self.session_ended.emit("restored")
+        self.close()
 
     def _settings_changed(self, area: str) -> None:
         """General settings saved: the title, status bar and idle time follow at once."""
