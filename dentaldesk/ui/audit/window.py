@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -47,8 +48,8 @@ ANY = "(any)"
 NO_DATE = QDate(2000, 1, 1)
 
 
-def _summary(text: str) -> str:
-    """A before/after JSON object as "key: value, ..." for the table."""
+def _summary(text: str, limit: int | None = 60) -> str:
+    """A before/after JSON object as "key: value, ...": each value cut at ``limit`` characters."""
     if not text:
         return ""
     try:
@@ -60,7 +61,8 @@ def _summary(text: str) -> str:
     parts = []
     for key, value in values.items():
         shown = json.dumps(value, ensure_ascii=False) if isinstance(value, (list, dict)) else str(value)
-        parts.append(f"{key}: {shown if len(shown) <= 60 else shown[:57] + '...'}")
+        cut = limit is not None and len(shown) > limit
+        parts.append(f"{key}: {shown[: limit - 3] + '...' if cut and limit else shown}")
     return ", ".join(parts)
 
 
@@ -157,16 +159,38 @@ class AuditWindow(QDialog):
         self.model: RowsModel[AuditRow] = RowsModel(COLUMNS, self)
         self.table = make_table("audit_rows")
         self.table.setModel(self.model)
-        self.table.horizontalHeader().setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        for column in (len(COLUMNS) - 2, len(COLUMNS) - 1):  # Before and After share the rest
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        self.details = QPlainTextEdit()
+        self.details.setObjectName("audit_details")
+        self.details.setAccessibleName("Row details")
+        self.details.setReadOnly(True)
+        self.details.setMaximumHeight(110)
+        self.details.setPlaceholderText("Choose a row to see its whole before and after.")
+        self.table.selectionModel().currentRowChanged.connect(self._show_details)
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addLayout(buttons)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.details)
         layout.addWidget(self.status)
         self._load_choices()
         self.search()
+
+    def _show_details(self, current: object, _previous: object = None) -> None:
+        row = current.row() if hasattr(current, "row") else -1
+        if row < 0 or row >= self.model.total_rows:
+            self.details.clear()
+            return
+        r = self.model.row(row)
+        self.details.setPlainText(
+            f"{r.action} on {r.entity} {r.entity_id or ''} by {r.username} at {r.workstation}, "
+            f"{r.at.astimezone():%Y-%m-%d %H:%M:%S} (row {r.seq} of the chain)\n"
+            f"Before: {_summary(r.before, limit=None) or '-'}\nAfter: {_summary(r.after, limit=None) or '-'}"
+        )
 
     @staticmethod
     def _label(text: str, buddy: QWidget) -> QLabel:
@@ -212,7 +236,8 @@ class AuditWindow(QDialog):
         ok, rows = run_op(self.ctx, self, find, fallback=self.error)
         if ok and rows is not None:
             self.model.set_rows(rows)
-            self.status.setText(f"{len(rows):,} rows, newest first. Times are this workstation's local time.")
+            count = f"{len(rows):,} row" + ("" if len(rows) == 1 else "s")
+            self.status.setText(f"{count}, newest first. Times are this workstation's local time.")
 
     def export(self) -> None:
         rows = self.model.rows
