@@ -26,10 +26,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Engine
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 
 from dentaldesk import clock
-from dentaldesk.config import StorageError
+from dentaldesk.config import StorageError, make_private
 from dentaldesk.domain.backups import BackupName, backup_name, backups_to_keep, parse_backup_name
 
 PARTIAL = ".partial"
@@ -155,6 +155,7 @@ def _sqlite_backup(database: Path, target: Path) -> None:
     finally:
         copy.close()
         source.close()
+        make_private(target)  # SEC-6: a backup holds every patient's record
 
 
 def rotate(folder: Path, stem: str) -> list[Path]:
@@ -224,6 +225,7 @@ def keep_replaced(database: Path, folder: Path) -> Path | None:
     except StorageError:
         # Not a readable database (damaged): keep its bytes as they are.
         shutil.copy2(database, kept)
+        make_private(kept)
     _fsync(kept)
     return kept
 
@@ -270,12 +272,23 @@ def pg_tool(name: str) -> str:
 
 
 def _libpq_url(engine: Engine) -> str:
-    return make_url(engine.url).set(drivername="postgresql").render_as_string(hide_password=False)
+    """The database for pg_dump/pg_restore's command line: never with its password (SEC-6)."""
+    url = make_url(engine.url)
+    bare = URL.create("postgresql", url.username, None, url.host, url.port, url.database, url.query)
+    return bare.render_as_string(hide_password=False)
 
 
-def _run(command: list[str], what: str) -> None:
+def _libpq_env(engine: Engine) -> dict[str, str]:
+    """The password, when DentalDesk has one, goes to the tool in its environment (SEC-6)."""
+    env = dict(os.environ)
+    if engine.url.password:
+        env["PGPASSWORD"] = str(engine.url.password)
+    return env
+
+
+def _run(command: list[str], what: str, env: dict[str, str] | None = None) -> None:
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=3600, check=False)
+        done = subprocess.run(command, capture_output=True, text=True, timeout=3600, check=False, env=env)
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise StorageError(f"{what} could not run: {exc}.") from exc
     if done.returncode != 0:
@@ -284,7 +297,12 @@ def _run(command: list[str], what: str) -> None:
 
 
 def _pg_dump(engine: Engine, target: Path) -> None:
-    _run([pg_tool("pg_dump"), "--format=custom", f"--file={target}", f"--dbname={_libpq_url(engine)}"], "pg_dump")
+    _run(
+        [pg_tool("pg_dump"), "--format=custom", f"--file={target}", f"--dbname={_libpq_url(engine)}"],
+        "pg_dump",
+        _libpq_env(engine),
+    )
+    make_private(target)  # SEC-6: a backup holds every patient's record
 
 
 def check_pg_backup(path: Path) -> None:
@@ -316,4 +334,5 @@ def restore_pg(engine: Engine, backup: Path) -> None:
             str(backup),
         ],
         "pg_restore",
+        _libpq_env(engine),
     )

@@ -93,3 +93,19 @@ def test_sec6_the_postgresql_password_comes_from_the_settings_file(pg_url: str, 
         with admin.connect() as conn:
             conn.execute(text(f'DROP ROLE IF EXISTS "{role}"'))
         admin.dispose()
+
+
+def test_sec6_a_backup_is_0600_and_pg_dump_gets_no_password_on_its_command_line(tmp_path: Path) -> None:
+    """SEC-6: a backup holds every record, so it is its owner's only; pg_dump/pg_restore are handed
+    the password in their environment, never in the process list."""
+    from sqlalchemy import create_engine
+
+    from dentaldesk.db.backup import _libpq_env, _libpq_url, back_up
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'data' / 'p.sqlite3'}")
+    upgrade(engine)
+    made = back_up(engine, tmp_path / "backups")
+    assert _mode(made.path) == 0o600
+    engine.dispose()
+    pg = create_engine("postgresql+psycopg://app:s3cret-pass@db.example/dd")  # not connected
+    assert "s3cret" not in _libpq_url(pg) and _libpq_env(pg)["PGPASSWORD"] == "s3cret-pass"
