@@ -20,19 +20,30 @@ from dentaldesk.db.models.plans import (
     PlanStatusChange,
     TreatmentPlan,
 )
-from dentaldesk.db.models.practice import AuditChain, AuditEvent, LoginSession, LoginThrottle, Office, Provider, User
+from dentaldesk.db.models.practice import (
+    AuditChain,
+    AuditEvent,
+    ChangeLog,
+    LoginSession,
+    LoginThrottle,
+    Office,
+    Provider,
+    User,
+)
 
 # DATA-5: a row's id is never given again after the row is deleted (SQLite's AUTOINCREMENT keeps
 # the highest id ever used in sqlite_sequence; PostgreSQL's sequences never go back).
 for _table in Base.metadata.tables.values():
     _table.dialect_options["sqlite"]["autoincrement"] = True
 
+from dentaldesk.db import changes as _changes  # noqa: E402,F401 - the change announcements (DATA-7)
 from dentaldesk.db import versioning as _versioning  # noqa: E402,F401 - the version events
 
 __all__ = [
     "Account",
     "AuditChain",
     "AuditEvent",
+    "ChangeLog",
     "Base",
     "BluebookEntry",
     "ChartGraphic",

@@ -138,3 +138,14 @@ class LoginThrottle(Base):
     username_key: Mapped[str] = mapped_column(String(64), primary_key=True)
     failures: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+
+
+class ChangeLog(Base):
+    """DATA-7 on SQLite: what each committed transaction changed, for the other processes on the file
+    (db/changes.py). On PostgreSQL the same message goes by NOTIFY and this table stays empty."""
+
+    __tablename__ = "change_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = created_column()
+    payload: Mapped[str] = mapped_column(Text)

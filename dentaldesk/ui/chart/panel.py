@@ -38,7 +38,7 @@ from dentaldesk.ui.kit.table_model import Column, RowsModel
 from dentaldesk.ui.kit.widgets import EmptyState, RefreshWhenShown, make_table
 
 ROLE_NOTE = "Only Owner, Admin or Dentist users change the chart: it is part of the clinical record."
-AREAS = ("chart", "plans", "ledger")
+AREAS = ("chart", "plans", "ledger", "patients")  # "patients": the name in the title
 
 
 def _when(moment: dt.datetime | None) -> str:

@@ -23,6 +23,8 @@ class Changes(QObject):
     patient_selected = Signal(int)
     # A backup was restored in place of the database (DATA-6): every window closes, all log in again.
     database_replaced = Signal(str)
+    # Another workstation committed a change (DATA-7): a db.changes.Change with its tables and ids.
+    remote = Signal(object)
 
 
 @dataclass

@@ -75,6 +75,15 @@ class PatientsView(QWidget):
         self._debounce.timeout.connect(self.run_search)
         self.search.textChanged.connect(lambda _t: self._debounce.start())
         self.search.returnPressed.connect(self._enter)
+        # A patient saved here or on another workstation (DATA-7): the list shows it as it is now.
+        ctx.changes.remote.connect(self._remote)
+
+    def _remote(self, change: object) -> None:
+        if getattr(change, "touches", None) and change.touches("patient") and self.search.text().strip():  # type: ignore[attr-defined]
+            chosen = self.table.currentIndex().row()
+            self.run_search()
+            if 0 <= chosen < self.model.rowCount():
+                self.table.selectRow(chosen)
 
     def run_search(self) -> None:
         self._debounce.stop()

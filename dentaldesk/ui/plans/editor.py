@@ -125,6 +125,7 @@ class PlanEditor(QMainWindow):
         self.undo_stack.cleanChanged.connect(self._stack_changed)
         self.undo_stack.indexChanged.connect(self._stack_changed)
         self.resize(1180, 720)
+        ctx.changes.remote.connect(self._remote)
         self.refresh()
         self.tree.setFocus()
 
@@ -437,6 +438,25 @@ class PlanEditor(QMainWindow):
         if not keep_undo:
             self.undo_stack.clear()
         self.refresh()
+
+    def _remote(self, change: object) -> None:
+        """DATA-7: another workstation saved this plan. Without unsaved edits the editor shows it as saved
+        now; with them nothing is overwritten: it says so and offers to reload keeping the edits."""
+        items = set(self.working.ids.values())
+        touches = change.touches  # type: ignore[attr-defined]
+        if not (touches("treatment_plan", self.plan_id) or any(touches("plan_item", i) for i in items)):
+            return
+        who = getattr(change, "who", "") or "Another workstation"
+        if self.is_dirty():
+            self.conflict.show_conflict(
+                f"{who} changed this plan while you were editing it. Your unsaved changes are kept: reload to "
+                "see theirs with yours re-applied (DATA-7)."
+            )
+            return
+        if self.dialog is not None and self.dialog.isVisible():
+            return  # a dialog of this editor is open: the plan is reloaded when it closes (status_changed)
+        self.reload()
+        self.statusBar().showMessage(f"{who} changed this plan; it is shown as saved now.", 8000)
 
     def reload_keeping_edits(self) -> None:
         """DATA-4: the plan as another workstation saved it, with this editor's unsaved edits re-applied

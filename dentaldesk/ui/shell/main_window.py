@@ -32,6 +32,7 @@ from dentaldesk.services.plans import billing_summary_for_patient
 from dentaldesk.services.practice.office import OfficeInfo
 from dentaldesk.ui.chart.panel import PatientChartPanel
 from dentaldesk.ui.kit.context import AppContext
+from dentaldesk.ui.kit.live import LiveRefresh
 from dentaldesk.ui.ledger.view import LedgerView
 from dentaldesk.ui.patients.header import PatientHeaderBar
 from dentaldesk.ui.patients.view import PatientsView
@@ -122,6 +123,10 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.auto_backup = AutoBackup(self, ctx)
         ctx.changes.database_replaced.connect(self._database_replaced)
+        # DATA-7: other workstations' saves reach the open views; a restore first lets go of the feed.
+        self.live = LiveRefresh(ctx, self)
+        ctx.before_restore = self.live.stop
+        ctx.changes.remote.connect(self._remote)
 
     # --- the menu bar (SEC-1): File: Lock now, Switch user, Log out, Quit; Tools: Audit log; Help
 
@@ -217,6 +222,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         # A closed main window never locks the workstation later, and its session ends.
         self.idle_lock.stop()
+        self.live.stop()
         if self._replaced:
             self.auto_backup.stop()
         elif not self._ending:
@@ -306,6 +312,19 @@ class MainWindow(QMainWindow):
         self.refresh_billing()
         self.ctx.changes.patient_selected.emit(patient_id)
         self.statusBar().showMessage(f"{self.patient.full_name} chosen", 3000)
+
+    def _remote(self, change: object) -> None:
+        """The chosen patient saved on another workstation: the header shows them as they are now."""
+        if self.patient is None or self.ctx.actor is None:
+            return
+        if change.touches("patient", self.patient.id) or change.touches("account"):  # type: ignore[attr-defined]
+            from dentaldesk.domain.errors import DentalDeskError
+
+            try:
+                self.patient = patient_header(self.ctx.uow(), self.ctx.user, self.patient.id)
+            except DentalDeskError:
+                return
+            self.header.show_patient(self.patient)
 
     def refresh_billing(self, area: str = "plans") -> None:
         """TP-14: the header's billing summary follows plan and ledger changes."""
