@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,10 +66,16 @@ def make_private(path: Path) -> None:
 
 
 def make_private_folder(folder: Path) -> None:
-    """SEC-6: the data folder is created, and kept, readable by its owner only (0700)."""
+    """SEC-6: the data folder is created, and kept, readable by its owner only (0700).
+
+    A shared temporary folder (the sticky bit, as /tmp has) is left as it is: a database put
+    there by its URL must not lock every other user and service out of it (making /tmp 0700
+    stopped the machine's PostgreSQL server).
+    """
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     try:
-        if folder.stat().st_mode & 0o077:
+        mode = folder.stat().st_mode
+        if mode & 0o077 and not mode & stat.S_ISVTX:
             folder.chmod(0o700)
     except OSError:
         pass

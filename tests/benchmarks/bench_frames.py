@@ -21,8 +21,8 @@ database and size in turn, so a busy moment of the machine falls on all of them 
   started the same way, typing excluded (goal: within 1.5x; bench_startup.py's processes).
 
 The databases live in ``--data`` (made when missing, and made again when dentaldesk/demo has
-changed since: a stamp file beside each keeps the generator's hash): ``dd_large.sqlite3`` (100k),
-``dd_10k.sqlite3``, and a private PostgreSQL server in ``pg/`` on 127.0.0.1 (pg_server.py) with
+changed since: a stamp file beside each keeps the generator's hash): ``sqlite/dd_large.sqlite3``
+(100k), ``sqlite/dd_10k.sqlite3``, and a private PostgreSQL server in ``pg/`` on 127.0.0.1 (pg_server.py) with
 the databases ``dd_large`` and ``dd_10k``. Every run works on a fresh copy (the actions save,
 complete an item and post payments), so the figures do not drift from run to run. Building the
 100k practice takes a few minutes per database. Not part of the pass/fail suite.
@@ -126,6 +126,10 @@ def python(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
 class Databases:
     def __init__(self, data: Path, use_pg: bool) -> None:
         self.data = data
+        # SQLite files in a folder of their own: DentalDesk makes a database's folder private
+        # (SEC-6), which must not shut the PostgreSQL server out of its own folder beside it.
+        self.lite = data / "sqlite"
+        self.lite.mkdir(exist_ok=True)
         self.server: Any = None
         if use_pg:
             from pg_server import PrivateServer
@@ -137,21 +141,21 @@ class Databases:
 
     def master_url(self, db: str, name: str) -> str:
         if db == "sqlite":
-            return f"sqlite:///{self.data / (name + '.sqlite3')}"
+            return f"sqlite:///{self.lite / (name + '.sqlite3')}"
         return self.server.url(name)
 
     def ensure(self, db: str, size: str) -> None:
         name, scale = SIZES[size]
         stamp = self.stamp(db, name)
         fresh = stamp.exists() and stamp.read_text().strip() == demo_hash()
-        present = (self.data / f"{name}.sqlite3").exists() if db == "sqlite" else self.server.exists(name)
+        present = (self.lite / f"{name}.sqlite3").exists() if db == "sqlite" else self.server.exists(name)
         if fresh and present:
             python("-c", UPGRADE, self.master_url(db, name))  # a newer migration: upgrade in place
             return
         print(f"== building the {size} practice on {db} ({'demo code changed' if present else 'missing'})", flush=True)
         if db == "sqlite":
             for suffix in ("", "-wal", "-shm"):
-                (self.data / f"{name}.sqlite3{suffix}").unlink(missing_ok=True)
+                (self.lite / f"{name}.sqlite3{suffix}").unlink(missing_ok=True)
         else:
             self.server.psql(f"DROP DATABASE IF EXISTS {name}")
             self.server.psql(f"CREATE DATABASE {name}")
@@ -162,10 +166,10 @@ class Databases:
         """A fresh copy of the practice for one run (its actions write)."""
         name, _scale = SIZES[size]
         if db == "sqlite":
-            target = self.data / f"run_{name}.sqlite3"
+            target = self.lite / f"run_{name}.sqlite3"
             for suffix in ("-wal", "-shm"):
                 Path(f"{target}{suffix}").unlink(missing_ok=True)
-            master = self.data / f"{name}.sqlite3"
+            master = self.lite / f"{name}.sqlite3"
             with sqlite3.connect(master) as conn:  # everything in the main file before it is copied
                 conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             shutil.copyfile(master, target)
@@ -177,9 +181,8 @@ class Databases:
 
     def drop_copies(self) -> None:
         for name, _ in SIZES.values():
-            Path(self.data / f"run_{name}.sqlite3").unlink(missing_ok=True)
-            for suffix in ("-wal", "-shm"):
-                Path(self.data / f"run_{name}.sqlite3{suffix}").unlink(missing_ok=True)
+            for suffix in ("", "-wal", "-shm"):
+                Path(self.lite / f"run_{name}.sqlite3{suffix}").unlink(missing_ok=True)
             if self.server is not None:
                 self.server.psql(f"DROP DATABASE IF EXISTS run_{name}")
 

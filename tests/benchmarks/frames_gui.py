@@ -95,6 +95,20 @@ class Recorder:
         self.took: dict[str, list[float]] = {}
         self.errors: dict[str, str] = {}
         self.facts: dict[str, Any] = {}
+        self.current = ""
+        # A message box (a refusal, an error) would wait for a click forever: note it, close it.
+        self.watchdog = QTimer()
+        self.watchdog.setInterval(250)
+        self.watchdog.timeout.connect(self._close_message_boxes)
+        self.watchdog.start()
+
+    def _close_message_boxes(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QMessageBox) and widget.isVisible():
+                self.errors.setdefault(f"message during '{self.current}'", widget.text()[:300])
+                widget.done(0)
 
     def measure(
         self,
@@ -116,6 +130,7 @@ class Recorder:
                 failure.append(exc)
                 traceback.print_exc()
 
+        self.current = name
         profile = _profiler(name)
         self.heart.reset()
         started = time.perf_counter()

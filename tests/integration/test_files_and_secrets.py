@@ -109,3 +109,15 @@ def test_sec6_a_backup_is_0600_and_pg_dump_gets_no_password_on_its_command_line(
     engine.dispose()
     pg = create_engine("postgresql+psycopg://app:s3cret-pass@db.example/dd")  # not connected
     assert "s3cret" not in _libpq_url(pg) and _libpq_env(pg)["PGPASSWORD"] == "s3cret-pass"
+
+
+def test_sec6_a_database_in_a_shared_temporary_folder_leaves_the_folder_open(tmp_path: Path) -> None:
+    """SEC-6: a sticky, world-writable folder (as /tmp) keeps its mode; the database itself is 0600."""
+    shared = tmp_path / "shared-tmp"
+    shared.mkdir()
+    shared.chmod(0o1777)
+    database = shared / "practice.sqlite3"
+    engine = make_engine(f"sqlite:///{database}")
+    engine.dispose()
+    assert _mode(shared) == 0o1777
+    assert _mode(database) == 0o600
