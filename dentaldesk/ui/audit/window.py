@@ -42,7 +42,7 @@ from dentaldesk.services.patients.search import search_patients
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import run_op, show_error
 from dentaldesk.ui.kit.table_model import Column, RowsModel
-from dentaldesk.ui.kit.widgets import make_table
+from dentaldesk.ui.kit.widgets import make_default, make_table
 
 ANY = "(any)"
 NO_DATE = QDate(2000, 1, 1)
@@ -139,7 +139,7 @@ class AuditWindow(QDialog):
 
         self.search_button = QPushButton("&Search")
         self.search_button.setObjectName("audit_search")
-        self.search_button.setDefault(True)
+        make_default(self.search_button)
         self.search_button.clicked.connect(self.search)
         self.export_button = QPushButton("&Export CSV...")
         self.export_button.setObjectName("audit_export")

@@ -23,6 +23,7 @@ from dentaldesk.ui.chart.layout import Dentition
 from dentaldesk.ui.chart.tooth_chart import ToothChart
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import run_op
+from dentaldesk.ui.kit.widgets import make_default
 
 RANGE_HINT = {
     ToothNumbering.UNIVERSAL: "Universal numbering: 1-32 permanent, A-T primary",
@@ -65,7 +66,7 @@ class RemoveGraphicDialog(QDialog):
         caption.setBuddy(self.reason)
         self.reason_error = error_label("reason_error")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok = make_default(self.buttons.button(QDialogButtonBox.StandardButton.Ok))
         self.ok.setText("Remove graphic")
         self.ok.setEnabled(False)
         self.ok.setToolTip("Type the reason first.")
@@ -156,7 +157,7 @@ class RechartDialog(QDialog):
         form.addRow(surfaces_caption, self.surfaces)
         form.addRow("", self.surfaces_error)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok = make_default(self.buttons.button(QDialogButtonBox.StandardButton.Ok))
         self.ok.setText("Chart again")
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)

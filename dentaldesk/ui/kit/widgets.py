@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QAbstractItemModel, QEvent, QObject, Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtCore import QAbstractItemModel, QEvent, QObject, Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from dentaldesk.ui.kit.table_model import RowsModel, sampled_widths
 
@@ -42,6 +51,53 @@ def error_label(name: str) -> QLabel:
     label.setVisible(False)
     label.setAccessibleName(f"{name.replace('_', ' ').capitalize()} message")
     return label
+
+
+class _KeepDefault(QObject):
+    """Makes its button the default again each time it is shown (see :func:`make_default`)."""
+
+    def __init__(self, button: QPushButton) -> None:
+        super().__init__(button)
+        self.button = button
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Show:
+            # After the whole dialog is shown: a QDialogButtonBox makes another of its buttons the
+            # default while it is being shown (Cancel, in a box made with StandardButton.Cancel).
+            QTimer.singleShot(0, self, self._again)  # with this object as context: never after the button is gone
+        return False
+
+    def _again(self) -> None:
+        self.button.setDefault(True)
+
+
+def make_default(button: QPushButton) -> QPushButton:
+    """OK (Post, Save) is the form's default button: Enter in any field presses it, Escape cancels.
+
+    Tab onto another button and Enter presses that one instead, as everywhere on the desktop.
+    """
+    button.setDefault(True)
+    button.setAutoDefault(True)
+    button.installEventFilter(_KeepDefault(button))
+    return button
+
+
+def enter_in_text_box_presses(box: QPlainTextEdit, button: QPushButton) -> None:
+    """A short multi-line box (a reason): Enter presses the form's button, Shift+Enter starts a line."""
+
+    class _Enter(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if (
+                event.type() == QEvent.Type.KeyPress
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)  # type: ignore[attr-defined]
+                and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier  # type: ignore[attr-defined]
+            ):
+                if button.isEnabled():
+                    button.click()
+                return True
+            return False
+
+    box.installEventFilter(_Enter(box))
 
 
 def hint_label(text: str, name: str = "") -> QLabel:

@@ -46,7 +46,7 @@ from dentaldesk.services.ledger.posting import PAYMENT_METHODS, post_adjustment,
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import run_op
 from dentaldesk.ui.kit.table_model import Column, RowsModel
-from dentaldesk.ui.kit.widgets import HINT_STYLE, error_label, hint_label, make_table
+from dentaldesk.ui.kit.widgets import HINT_STYLE, error_label, hint_label, make_default, make_table
 
 
 def date_edit(name: str, day: dt.date | None = None) -> QDateEdit:
@@ -82,7 +82,7 @@ class LedgerDialog(QDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.action_button = self.buttons.addButton(self.action_text, QDialogButtonBox.ButtonRole.AcceptRole)
         self.action_button.setObjectName("action_button")
-        self.action_button.setDefault(True)
+        make_default(self.action_button)
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
         self.body = QVBoxLayout(self)

@@ -41,6 +41,7 @@ from dentaldesk.services.patients.records import (
 from dentaldesk.ui.kit.conflicts import ConflictBar, reload_keeping_edits
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import run_op, show_error
+from dentaldesk.ui.kit.widgets import make_default
 from dentaldesk.ui.settings.forms import FieldForm, error_label, hint_label, select_data
 
 # How a reload names the fields it could not re-apply (DATA-4).
@@ -204,7 +205,7 @@ class PatientDialog(QDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.save_button = self.buttons.addButton("&Save", QDialogButtonBox.ButtonRole.AcceptRole)
         self.save_button.setObjectName("save_patient")
-        self.save_button.setDefault(True)
+        make_default(self.save_button)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         self.save_anyway.clicked.connect(self.save_confirmed)

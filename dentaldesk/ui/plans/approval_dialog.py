@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from dentaldesk.domain.money import format_money
 from dentaldesk.domain.terms import ApprovalMethod
 from dentaldesk.services.plans import PlanView
+from dentaldesk.ui.kit.widgets import make_default
 from dentaldesk.ui.plans.signature_pad import SignaturePad
 
 ERROR_STYLE = "color: #b42318;"
@@ -96,6 +97,7 @@ class ApprovalDialog(QDialog):
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setText("&Record approval")
         self.ok_button.setObjectName("record_approval")
+        make_default(self.ok_button)
         self.buttons.accepted.connect(self._ok)
         self.buttons.rejected.connect(self.reject)
 

@@ -30,6 +30,7 @@ from dentaldesk import clock
 from dentaldesk.domain.errors import RuleViolation
 from dentaldesk.domain.plans import check_link
 from dentaldesk.services.patients.search import PatientRow, search_patients
+from dentaldesk.ui.kit.widgets import enter_in_text_box_presses, make_default
 from dentaldesk.ui.plans.working_copy import WorkingPlan
 
 ERROR_STYLE = "color: #b42318;"
@@ -54,6 +55,7 @@ class _Dialog(QDialog):
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setText(ok_text)
         self.ok_button.setObjectName("ok")
+        make_default(self.ok_button)
         self.buttons.rejected.connect(self.reject)
         self.body = QVBoxLayout(self)
 
@@ -183,7 +185,7 @@ class DependsOnDialog(_Dialog):
         self.body.addWidget(self.error)
         self.finish_layout()
         self.choices.currentItemChanged.connect(lambda _i, _o: self._check())
-        self.choices.itemActivated.connect(lambda _i: self._ok())
+        self.choices.itemActivated.connect(lambda _i: self.ok_button.click())  # Enter or a double-click
         self.buttons.accepted.connect(self._ok)
         if self.choices.count():
             self.choices.setCurrentRow(0)
@@ -304,6 +306,7 @@ class CancelPlanDialog(_Dialog):
         self.reason.setAccessibleName("Why the plan is cancelled")
         self.reason.setTabChangesFocus(True)
         self.reason.setPlaceholderText("e.g. Patient moved away; treatment done elsewhere")
+        enter_in_text_box_presses(self.reason, self.ok_button)  # Enter cancels the plan, Shift+Enter: new line
         self.errors = {"reason": error_label("reason_error")}
         self.general = error_label("cancel_error")
         caption = QLabel("&Reason (required)")

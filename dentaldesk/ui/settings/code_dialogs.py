@@ -20,7 +20,7 @@ from dentaldesk.ui.kit.conflicts import ConflictBar, reload_keeping_edits
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import run_op
 from dentaldesk.ui.kit.table_model import Column, RowsModel
-from dentaldesk.ui.kit.widgets import make_table
+from dentaldesk.ui.kit.widgets import make_default, make_table
 from dentaldesk.ui.settings.forms import FieldForm, enum_items, error_label, hint_label, select_data
 
 FLAG_CAPTIONS = (
@@ -69,7 +69,7 @@ class CodeDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.save_button = buttons.addButton("&Save", QDialogButtonBox.ButtonRole.AcceptRole)
         self.save_button.setObjectName("save_code")
-        self.save_button.setDefault(True)
+        make_default(self.save_button)
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -207,6 +207,7 @@ class ImportPreviewDialog(QDialog):
             f"&Import {len(preview.new) + len(preview.updated)} codes", QDialogButtonBox.ButtonRole.AcceptRole
         )
         self.import_button.setObjectName("import_codes")
+        make_default(self.import_button)
         self.import_button.setEnabled(bool(preview.new or preview.updated))
         buttons.accepted.connect(self.run_import)
         buttons.rejected.connect(self.reject)

@@ -42,7 +42,7 @@ from dentaldesk.ui.kit.conflicts import ConflictBar, reapplied_note, reload_keep
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import run_op
 from dentaldesk.ui.kit.table_model import Column, RowsModel
-from dentaldesk.ui.kit.widgets import make_table
+from dentaldesk.ui.kit.widgets import make_default, make_table
 from dentaldesk.ui.settings.forms import (
     FieldForm,
     SetupWindow,
@@ -154,7 +154,7 @@ class DentalPlansWindow(SetupWindow):
             self.percents[category] = percent
             self.applies[category] = applies
         self.category_error = error_label("coverage_percent")
-        self.save_plan_button = button("&Save plan", "save_plan")
+        self.save_plan_button = make_default(button("&Save plan", "save_plan"))
         plan_tab = QWidget()
         columns = QHBoxLayout()
         columns.addLayout(form, 3)
@@ -215,6 +215,10 @@ class DentalPlansWindow(SetupWindow):
         self.tabs.setObjectName("plan_tabs")
         self.tabs.addTab(plan_tab, "&Plan")
         self.tabs.addTab(book_tab, "Blue&book")
+        # Enter saves what the tab shows: the plan's terms, or its bluebook.
+        self.tabs.currentChanged.connect(
+            lambda index: (self.save_book_button if index == 1 else self.save_plan_button).setDefault(True)
+        )
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(self.tabs)

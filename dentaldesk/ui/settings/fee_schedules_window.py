@@ -45,7 +45,7 @@ from dentaldesk.ui.kit.conflicts import ConflictBar
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import run_op
 from dentaldesk.ui.kit.table_model import Column, RowsModel
-from dentaldesk.ui.kit.widgets import make_table
+from dentaldesk.ui.kit.widgets import make_default, make_table
 from dentaldesk.ui.settings.forms import SetupWindow, button, error_label, fit_columns, hint_label
 
 Index = QModelIndex | QPersistentModelIndex
@@ -207,6 +207,7 @@ class FeeSchedulesWindow(SetupWindow):
         name_caption = QLabel("Na&me:")
         name_caption.setBuddy(self.name_edit)
         self.name_button = button("Save &name", "save_schedule_name")
+        self.name_edit.returnPressed.connect(self.name_button.click)  # Enter in the name saves it
         self.name_error = error_label("schedule_name")
         row = QHBoxLayout(name_box)
         row.addWidget(self.name_pick, 1)
@@ -376,7 +377,7 @@ class RaiseDialog(QDialog):
         self.percent.setAccessibleName("Raise by percent")
         self.percent.setPlaceholderText("e.g. 3 or 2.5 (negative lowers)")
         self.preview_button = button("&Preview", "preview_raise")
-        self.preview_button.setDefault(True)
+        make_default(self.preview_button)
         self.percent_error = error_label("percent")
         self.summary = QLabel()
         self.summary.setObjectName("raise_summary")

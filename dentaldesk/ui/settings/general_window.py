@@ -14,6 +14,7 @@ from dentaldesk.services.practice.settings import GeneralSettingsForm, load_gene
 from dentaldesk.ui.kit.conflicts import ConflictBar, reload_keeping_edits
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import run_op
+from dentaldesk.ui.kit.widgets import make_default
 from dentaldesk.ui.settings.forms import FieldForm, SetupWindow, enum_items, hint_label, select_data
 
 NUMBERING = [
@@ -77,7 +78,7 @@ class GeneralSettingsWindow(SetupWindow):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.save_button = self.buttons.addButton("&Save", QDialogButtonBox.ButtonRole.AcceptRole)
         self.save_button.setObjectName("save")
-        self.save_button.setDefault(True)
+        make_default(self.save_button)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.close)
 

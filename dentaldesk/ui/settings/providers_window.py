@@ -11,7 +11,7 @@ from dentaldesk.ui.kit.conflicts import ConflictBar, reload_keeping_edits
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import run_op
 from dentaldesk.ui.kit.table_model import Column, RowsModel
-from dentaldesk.ui.kit.widgets import make_table
+from dentaldesk.ui.kit.widgets import make_default, make_table
 from dentaldesk.ui.settings.forms import FieldForm, SetupWindow, button, fit_columns, select_data
 
 PROVIDER_COLUMNS: list[Column[ProviderRow]] = [
@@ -70,7 +70,7 @@ class ProvidersWindow(SetupWindow):
         self.color.setAccessibleName("Colour on the chart (#RRGGBB)")
         form.errors["color"].setObjectName("color_error")
         self.active = form.check("active", "Ac&tive (offered in the pickers)")
-        self.save_button = button("&Save", "save_provider")
+        self.save_button = make_default(button("&Save", "save_provider"))
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.addLayout(form)

@@ -33,7 +33,7 @@ from dentaldesk.ui.kit.conflicts import ConflictBar, reload_keeping_edits
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import run_op
 from dentaldesk.ui.kit.table_model import Column, RowsModel
-from dentaldesk.ui.kit.widgets import make_table
+from dentaldesk.ui.kit.widgets import make_default, make_table
 from dentaldesk.ui.settings.forms import (
     FieldForm,
     SetupWindow,
@@ -107,7 +107,7 @@ class UsersWindow(SetupWindow):
         self.password = password_field(form, "password", "Pass&word (8+ characters)")
         self.confirm = password_field(form, "confirm", "R&epeat password")
         self.errors = dict(form.errors) | {"active": self.active_error}
-        self.save_button = button("&Save", "save_user")
+        self.save_button = make_default(button("&Save", "save_user"))
         self.reset_button = button("Reset passw&ord...", "reset_password")
         right = QWidget()
         right_layout = QVBoxLayout(right)
@@ -306,6 +306,7 @@ class ResetPasswordDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.reset_button = buttons.addButton("Re&set password", QDialogButtonBox.ButtonRole.AcceptRole)
         self.reset_button.setObjectName("confirm_reset")
+        make_default(self.reset_button)
         buttons.accepted.connect(self.reset)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

@@ -9,6 +9,7 @@ from dentaldesk.services.access.actor import this_workstation
 from dentaldesk.services.practice.office import create_practice
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import run_op
+from dentaldesk.ui.kit.widgets import make_default
 
 
 class FirstRunDialog(QDialog):
@@ -48,7 +49,7 @@ class FirstRunDialog(QDialog):
         self.errors["office_code"].setObjectName("office_code_error")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.create_button = buttons.addButton("&Create practice", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.create_button.setDefault(True)
+        make_default(self.create_button)
         # DATA-6: a practice whose database was lost comes back from a backup instead.
         self.restore_button = buttons.addButton("Restore a &backup...", QDialogButtonBox.ButtonRole.ActionRole)
         self.restore_button.setObjectName("restore_a_backup")

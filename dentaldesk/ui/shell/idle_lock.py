@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QLabel, Q
 from dentaldesk.services.access.login import lock_session, unlock
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import run_op
+from dentaldesk.ui.kit.widgets import make_default
 
 _ACTIVITY = {
     QEvent.Type.KeyPress,
@@ -48,7 +49,7 @@ class UnlockDialog(QDialog):
         self.error.setVisible(False)
         buttons = QDialogButtonBox()
         self.unlock_button = buttons.addButton("&Unlock", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.unlock_button.setDefault(True)
+        make_default(self.unlock_button)
         buttons.accepted.connect(self._try)
         layout = QVBoxLayout(self)
         layout.addWidget(text)

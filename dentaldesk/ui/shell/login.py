@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from dentaldesk.ui.kit.background import Background
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import show_error
+from dentaldesk.ui.kit.widgets import make_default
 
 if TYPE_CHECKING:
     from dentaldesk.domain.errors import DentalDeskError
@@ -83,7 +84,7 @@ class LoginDialog(QDialog):
 
         self.login_button = QPushButton("&Log in")
         self.login_button.setObjectName("login_button")
-        self.login_button.setDefault(True)
+        make_default(self.login_button)
         self.login_button.clicked.connect(self._try_login)
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setObjectName("cancel_button")

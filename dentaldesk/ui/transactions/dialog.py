@@ -58,6 +58,7 @@ from dentaldesk.services.ledger.transactions import TransactionContext
 from dentaldesk.services.plans import ItemFormFacts
 from dentaldesk.services.practice.codes import CodeRow
 from dentaldesk.ui.kit.context import AppContext
+from dentaldesk.ui.kit.widgets import make_default
 from dentaldesk.ui.transactions.charges import DEFAULT_AGED, ChargesSection, CodeOptions, Mode
 from dentaldesk.ui.transactions.chart_graphic import ChartGraphicSection
 from dentaldesk.ui.transactions.fields import message_label
@@ -170,6 +171,7 @@ class PatientTransactionDialog(QDialog):
         self.buttons.setObjectName("dialog_buttons")
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setObjectName("ok")
+        make_default(self.ok_button)
         if mode is Mode.POST:
             self.ok_button.setText("P&ost charge")
         elif mode is Mode.POSTED:
