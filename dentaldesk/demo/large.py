@@ -600,6 +600,8 @@ def build_large(
                 session.commit()
             if sqlite:
                 conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            else:
+                _advance_sequences(conn)
         finally:
             if sqlite:
                 conn.rollback()
@@ -607,3 +609,15 @@ def build_large(
                 driver.execute("PRAGMA cache_size=-2000")
     plans, ledger_rows = rows.written["treatment_plan"], rows.written["ledger_transaction"]
     return DemoCounts(practice.office_id, done, accounts, plans, ledger_rows)
+
+
+def _advance_sequences(conn: Connection) -> None:
+    """PostgreSQL: each id sequence moves past the ids written here with the rows (the bulk insert
+    names every id itself, so the sequences stayed at 1 and the office's next charge, payment or
+    plan took an id in use: a unique key refused on the first save)."""
+    for table in TABLES:
+        conn.exec_driver_sql(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+            f"COALESCE((SELECT max(id) FROM {table}), 0) + 1, false)"
+        )
+    conn.commit()

@@ -143,7 +143,7 @@ class Recorder:
         if profile is not None:
             _dump(profile, name)
         if failure or not ok:
-            self.errors[name] = repr(failure[0]) if failure else "timed out"
+            self.errors[name] = repr(failure[0]) if failure else "timed out" + _shown_refusals()
             return blocked
         self.blocked.setdefault(name, []).append(blocked)
         self.took.setdefault(name, []).append(took)
@@ -178,6 +178,20 @@ def _dump(profile: Any, name: str) -> None:
     safe = "".join(c if c.isalnum() else "_" for c in name)[:60]
     with open(os.path.join(folder, f"frames_{safe}.txt"), "a") as f:
         f.write(out.getvalue())
+
+
+def _shown_refusals() -> str:
+    """What the windows say went wrong (visible message lines), for an action that did not finish."""
+    from PySide6.QtWidgets import QLabel
+
+    texts = []
+    for window in QApplication.topLevelWidgets():
+        if window.isVisible():
+            for label in window.findChildren(QLabel):
+                name = label.objectName()
+                if label.isVisible() and label.text() and ("error" in name or "general" in name or "message" in name):
+                    texts.append(f"{name}: {label.text()[:160]}")
+    return (": " + "; ".join(texts)) if texts else ""
 
 
 def active_modal() -> QWidget | None:

@@ -335,3 +335,27 @@ def test_large_generator_scaled_down_keeps_its_proportions(engine: Engine) -> No
         assert _count(session, PlanCategory) == 3 * len(Category)
     with engine.connect() as conn:  # the build's speed-up setting is put back
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2
+
+
+@pytest.mark.postgres
+def test_the_large_practice_on_postgresql_takes_new_rows_after_its_bulk_load(pg_engine_new) -> None:
+    """DATA-3: after the bulk load (ids written with the rows) the sequences are past them, so the
+    first payment, plan and charge an office saves get fresh ids instead of a refused unique key."""
+    from dentaldesk import clock
+    from dentaldesk.db.models import Account, LedgerTransaction, TreatmentPlan
+    from dentaldesk.demo import DEMO_PASSWORDS
+    from dentaldesk.services.access.login import login
+    from dentaldesk.services.ledger.posting import post_payment
+    from dentaldesk.services.uow import UnitOfWork
+
+    create_demo_practice(pg_engine_new, size="large", scale=0.002)
+    uow = UnitOfWork.for_engine(pg_engine_new)
+    actor = login(uow, "owner", DEMO_PASSWORDS["owner"], "test")
+    with uow:
+        account_id = uow.session.scalar(select(Account.id).order_by(Account.id).limit(1))
+        highest = uow.session.scalar(select(func.max(LedgerTransaction.id)))
+        plans = uow.session.scalar(select(func.max(TreatmentPlan.id)))
+    post_payment(uow, actor, account_id=account_id, amount="25.00", paid_on=clock.today())
+    with uow:
+        assert uow.session.scalar(select(func.max(LedgerTransaction.id))) > highest
+        assert plans is not None and plans > 0
