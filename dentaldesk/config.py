@@ -8,6 +8,7 @@ user config directory, else ``dentaldesk.sqlite3`` in the user data directory (p
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import stat
@@ -90,6 +91,48 @@ def read_settings(p: Paths | None = None) -> dict[str, object]:
         return {}
     except (OSError, ValueError) as exc:
         raise StorageError(f"The settings file {p.settings_file} cannot be read: {exc}") from exc
+
+
+def write_setting(key: str, value: object | None, p: Paths | None = None) -> None:
+    """Set (or with None remove) one key of the settings file, written 0600 from its first byte
+    through a temporary file renamed over it (SEC-6): the file may hold passwords."""
+    import tempfile
+
+    p = p or paths()
+    settings = read_settings(p)
+    if value is None:
+        settings.pop(key, None)
+    else:
+        settings[key] = value
+    folder = p.settings_file.parent
+    try:
+        make_private_folder(folder)
+        handle, temp_name = tempfile.mkstemp(dir=folder, prefix=".settings.", suffix=".part")
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as out:  # mkstemp makes it 0600
+                json.dump(settings, out, indent=2, sort_keys=True)
+            os.replace(temp_name, p.settings_file)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temp_name)
+            raise
+    except OSError as exc:
+        raise StorageError(f"The settings file {p.settings_file} cannot be written: {exc.strerror or exc}.") from exc
+
+
+SMTP_PASSWORD_KEY = "smtp_password"
+
+
+def smtp_password() -> str | None:
+    """CASE-4, SEC-6: the mail server's password, kept in this workstation's settings file (0600),
+    never in the database."""
+    value = read_settings().get(SMTP_PASSWORD_KEY)
+    return value if isinstance(value, str) and value else None
+
+
+def set_smtp_password(password: str | None) -> None:
+    """Keep the mail server's password in the settings file; None or "" removes it."""
+    write_setting(SMTP_PASSWORD_KEY, password or None)
 
 
 def sqlite_url(path: Path) -> str:

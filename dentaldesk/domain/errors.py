@@ -48,3 +48,8 @@ class ConflictError(DentalDeskError):
 
     saved_by: str = ""
     saved_at: object = None
+
+
+class DeliveryError(DentalDeskError):
+    """A message could not be handed to the mail server (refused log in, no connection, refused
+    address, CASE-4); nothing was sent. ``field`` is the button that tried."""

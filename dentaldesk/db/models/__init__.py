@@ -15,6 +15,7 @@ from dentaldesk.db.models.patients import Account, Coverage, Patient
 from dentaldesk.db.models.plans import (
     ItemPrerequisite,
     PlanApproval,
+    PlanContact,
     PlanEvent,
     PlanItem,
     PlanStatusChange,
@@ -62,6 +63,7 @@ __all__ = [
     "Patient",
     "PlanApproval",
     "PlanCategory",
+    "PlanContact",
     "PlanEvent",
     "PlanItem",
     "PlanStatusChange",

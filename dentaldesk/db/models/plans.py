@@ -143,3 +143,21 @@ class PlanEvent(Base):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), nullable=True)
     action: Mapped[str] = mapped_column(String(64))
     detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class PlanContact(Base):
+    """A contact with the patient about a plan, recorded from Follow-up (CASE-3).
+
+    ``kind`` is a :class:`~dentaldesk.domain.followup.ContactKind` value; ``call_back_on`` is the
+    day the patient said they would call back. The plan's history (PlanEvent) says the same.
+    """
+
+    __tablename__ = "plan_contact"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("treatment_plan.id"), index=True)
+    at: Mapped[dt.datetime] = created_column()
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), nullable=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    note: Mapped[str] = mapped_column(Text, default="")
+    call_back_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)

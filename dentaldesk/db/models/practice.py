@@ -36,6 +36,13 @@ class Office(Versioned, Base):
     idle_lock_minutes: Mapped[int] = mapped_column(Integer, default=10)
     # DATA-6: where backups go ("" = a "backups" folder beside the database).
     backup_folder: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # CASE-4: the office's mail server ("" host = none: Send to patient opens the mail client).
+    # The password is not kept here but in each workstation's settings file (SEC-6).
+    smtp_host: Mapped[str] = mapped_column(String(255), default="", server_default="")
+    smtp_port: Mapped[int] = mapped_column(Integer, default=587, server_default="587")
+    smtp_security: Mapped[str] = mapped_column(String(16), default="starttls", server_default="starttls")
+    smtp_user: Mapped[str] = mapped_column(String(255), default="", server_default="")
+    smtp_from: Mapped[str] = mapped_column(String(120), default="", server_default="")
     next_patient_number: Mapped[int] = mapped_column(Integer, default=1)
     next_account_number: Mapped[int] = mapped_column(Integer, default=1)
     next_claim_number: Mapped[int] = mapped_column(Integer, default=1)

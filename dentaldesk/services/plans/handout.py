@@ -56,7 +56,8 @@ class HandoutDelivery(str, Enum):
 
     PRINTED = "printed"
     SAVED_PDF = "saved_pdf"
-    SENT_TO_PATIENT = "sent_to_patient"
+    SENT_TO_PATIENT = "sent_to_patient"  # saved and handed to the system mail client (no server set)
+    EMAILED = "emailed"  # sent through the office's mail server with the PDF attached (CASE-4)
 
     @property
     def label(self) -> str:
@@ -64,6 +65,7 @@ class HandoutDelivery(str, Enum):
             "printed": "Handout printed",
             "saved_pdf": "Handout saved as PDF",
             "sent_to_patient": "Handout sent to patient",
+            "emailed": "Handout e-mailed to patient",
         }[self.value]
 
 

@@ -15,10 +15,12 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from dentaldesk import config
 from dentaldesk.db.models import FeeSchedule, FeeScheduleEntry, Office, ProcedureCode
 from dentaldesk.db.versioning import check_version, conflict_for
 from dentaldesk.domain.errors import ConflictError, NotFound, ValidationError
 from dentaldesk.domain.fees import check_schedule
+from dentaldesk.domain.mail import SmtpSecurity, check_mail_server
 from dentaldesk.domain.money import format_money, parse_money, percent_of
 from dentaldesk.domain.records import optional_text, parse_email, parse_raise_percent, parse_whole, required_text
 from dentaldesk.domain.tax import parse_tax_rate
@@ -27,6 +29,7 @@ from dentaldesk.services.access import audit
 from dentaldesk.services.access.actor import Actor
 from dentaldesk.services.access.guard import guarded
 from dentaldesk.services.access.rights import Right
+from dentaldesk.services.practice.mail import office_mail_server
 from dentaldesk.services.uow import UnitOfWork
 
 # --------------------------------------------------------------------------- General settings
@@ -49,6 +52,16 @@ class GeneralSettingsForm:
     estimate_valid_days: str
     idle_lock_minutes: str
     backup_folder: str = ""  # DATA-6: where backups go; blank: a "backups" folder beside the database
+    # CASE-4: the office's mail server; blank host = none (Send to patient opens the mail client).
+    smtp_host: str = ""
+    smtp_port: str = ""
+    smtp_security: SmtpSecurity = SmtpSecurity.STARTTLS
+    smtp_user: str = ""
+    smtp_from: str = ""
+    # The password is kept in this workstation's settings file (SEC-6), not in the database:
+    # None keeps the one kept, "" removes it. ``smtp_password_kept`` says whether one is kept.
+    smtp_password: str | None = None
+    smtp_password_kept: bool = False
     version: int | None = None  # the office's version when loaded (DATA-4)
 
 
@@ -66,6 +79,11 @@ _OFFICE_FIELDS = (
     "estimate_valid_days",
     "idle_lock_minutes",
     "backup_folder",
+    "smtp_host",
+    "smtp_port",
+    "smtp_security",
+    "smtp_user",
+    "smtp_from",
 )
 
 
@@ -127,6 +145,12 @@ def load_general_settings(uow: UnitOfWork, actor: Actor) -> GeneralSettingsForm:
             estimate_valid_days=str(o.estimate_valid_days),
             idle_lock_minutes=str(o.idle_lock_minutes),
             backup_folder=o.backup_folder,
+            smtp_host=o.smtp_host,
+            smtp_port=str(o.smtp_port),
+            smtp_security=office_mail_server(o).security,
+            smtp_user=o.smtp_user,
+            smtp_from=o.smtp_from,
+            smtp_password_kept=config.smtp_password() is not None,
             version=o.version,
         )
 
@@ -157,6 +181,16 @@ def save_general_settings(uow: UnitOfWork, actor: Actor, form: GeneralSettingsFo
         ),
         "backup_folder": check_backup_folder(form.backup_folder),
     }
+    server = check_mail_server(form.smtp_host, form.smtp_port, form.smtp_security, form.smtp_user, form.smtp_from)
+    values |= {
+        "smtp_host": server.host,
+        "smtp_port": server.port,
+        "smtp_security": server.security.value,
+        "smtp_user": server.user,
+        "smtp_from": server.sender,
+    }
+    if form.smtp_password is not None and len(form.smtp_password) > 500:
+        raise ValidationError("A password has at most 500 characters.", "smtp_password")
     with uow:
         s = uow.session
         office = _office(s, actor)
@@ -169,6 +203,10 @@ def save_general_settings(uow: UnitOfWork, actor: Actor, form: GeneralSettingsFo
             setattr(office, name, value)
         s.flush()
         after = _office_snapshot(office)
+        if form.smtp_password is not None:
+            # SEC-6: into this workstation's settings file (0600); the audit says only that it changed.
+            config.set_smtp_password(form.smtp_password)
+            after["smtp_password"] = "changed" if form.smtp_password else "removed"
         audit.record(s, actor, "update_settings", "office", office.id, before=before, after=after)
         uow.commit()
         return office.version
