@@ -197,6 +197,8 @@ def practice(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> P
 
 def _calls(ids: dict[str, Any], csv_file: Path) -> dict[str, Callable[[UnitOfWork, Any], object]]:
     """One call per service, with arguments naming this office's records."""
+    import datetime as dt
+
     from dentaldesk import clock
     from dentaldesk.domain.terms import ApprovalMethod, Category, GraphicStatus
     from dentaldesk.services.access import audit_log
@@ -207,10 +209,10 @@ def _calls(ids: dict[str, Any], csv_file: Path) -> dict[str, Callable[[UnitOfWor
     from dentaldesk.services.ledger import aging, posting, transactions
     from dentaldesk.services.ledger import queries as ledger_q
     from dentaldesk.services.patients import records, search
-    from dentaldesk.services.plans import editing, handout, reading, status
+    from dentaldesk.services.plans import acceptance, editing, followup, handout, reading, status
     from dentaldesk.services.plans import queries as plan_q
     from dentaldesk.services.plans.inputs import ItemInput, PlanChanges
-    from dentaldesk.services.practice import backups, code_admin, codes, dental_plans, office, settings, staff
+    from dentaldesk.services.practice import backups, code_admin, codes, dental_plans, mail, office, settings, staff
 
     today = clock.today()
     p, plan, item, item2 = ids["patient"], ids["plan"], ids["item"], ids["item2"]
@@ -328,6 +330,18 @@ def _calls(ids: dict[str, Any], csv_file: Path) -> dict[str, Callable[[UnitOfWor
             u, a, plan, handout.HandoutDelivery.PRINTED
         ),
         "plans.queries.plan_summaries": lambda u, a: plan_q.plan_summaries(u, a, patient_id=p),
+        "plans.followup.follow_up_list": lambda u, a: followup.follow_up_list(u, a, provider_id=ids["provider"]),
+        "plans.followup.record_contact": lambda u, a: followup.record_contact(u, a, plan, "called", "Spoke to them"),
+        "plans.acceptance.acceptance_report": lambda u, a: acceptance.acceptance_report(
+            u, a, today - dt.timedelta(days=365), today
+        ),
+        "practice.mail.mail_server_set": lambda u, a: mail.mail_server_set(u, a),
+        "practice.mail.send_test_message": lambda u, a: mail.send_test_message(
+            u, a, mail.MailServerForm("", "", "starttls", "", "")
+        ),
+        "practice.mail.email_handout": lambda u, a: mail.email_handout(
+            u, a, plan, mail.HandoutMail("pat@example.com", "Your plan", "Attached.", b"%PDF-1.4", "plan.pdf")
+        ),
         "practice.codes.import_codes": lambda u, a: codes.import_codes(u, a, csv_file),
         "practice.codes.copy_master_codes": lambda u, a: codes.copy_master_codes(u, a, ["D0150"]),
         "practice.codes.office_codes": lambda u, a: codes.office_codes(u, a),

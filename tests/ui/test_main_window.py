@@ -52,7 +52,7 @@ def test_search_by_birth_date_and_nothing_found_says_so(qtbot, engine, practice,
 
 
 def test_navigation_switches_views_and_empty_views_say_what_to_do(qtbot, engine, practice, make_ctx) -> None:
-    """Top navigation (Ctrl+2/3/4): views without data say so plainly and offer the next step."""
+    """Top navigation (Ctrl+2/3/4/5): views without data say so plainly and offer the next step."""
     window = make_window(qtbot, engine, practice, make_ctx)
     window.nav_actions["Ledger"].trigger()
     assert window.stack.currentWidget() is window.ledger
@@ -61,9 +61,13 @@ def test_navigation_switches_views_and_empty_views_say_what_to_do(qtbot, engine,
     assert window.stack.currentWidget() is window.treatments
     assert window.treatments.stack.currentWidget() is window.treatments.empty
     assert "no treatment plans yet" in window.treatments.empty.label.text()
+    window.nav_actions["Follow-up"].trigger()
+    assert window.stack.currentWidget() is window.followup
+    assert "nothing to follow up" in window.followup.empty.label.text()
+    assert window.nav_actions["Follow-up"].isChecked() and not window.nav_actions["Treatments"].isChecked()
     window.nav_actions["Settings"].trigger()
     assert window.stack.currentWidget() is window.settings
-    assert window.nav_actions["Settings"].shortcut().toString() == "Ctrl+4"
+    assert window.nav_actions["Settings"].shortcut().toString() == "Ctrl+5"
 
 
 def test_main_window_screenshot(qtbot, engine, practice, make_ctx, shots: Path) -> None:

@@ -36,6 +36,7 @@ from dentaldesk.ui.kit.live import LiveRefresh
 from dentaldesk.ui.ledger.view import LedgerView
 from dentaldesk.ui.patients.header import PatientHeaderBar
 from dentaldesk.ui.patients.view import PatientsView
+from dentaldesk.ui.plans.followup_view import FollowUpView
 from dentaldesk.ui.plans.treatments_view import TreatmentsView
 from dentaldesk.ui.settings.view import SettingsView
 from dentaldesk.ui.shell.auto_backup import AutoBackup
@@ -82,10 +83,16 @@ class MainWindow(QMainWindow):
         group = QActionGroup(self)
         self.nav_actions: dict[str, QAction] = {}
         self.stack.addWidget(self.patients_page)
-        views = (("Patients", "patients"), ("Treatments", "treatments"), ("Ledger", "ledger"), ("Settings", "settings"))
-        for number, (name, attr) in enumerate(views, start=1):
-            action = QAction(f"&{name}", self)
-            action.setObjectName(f"nav_{name.lower()}")
+        views = (
+            ("&Patients", "Patients", "patients"),
+            ("&Treatments", "Treatments", "treatments"),
+            ("Follow-&up", "Follow-up", "followup"),  # Alt+F is the File menu's
+            ("&Ledger", "Ledger", "ledger"),
+            ("&Settings", "Settings", "settings"),
+        )
+        for number, (text, name, attr) in enumerate(views, start=1):
+            action = QAction(text, self)
+            action.setObjectName(f"nav_{attr}")
             action.setCheckable(True)
             action.setShortcut(QKeySequence(f"Ctrl+{number}"))
             action.setToolTip(f"{name} (Ctrl+{number})")
@@ -285,6 +292,17 @@ class MainWindow(QMainWindow):
         return self._view("ledger", make)
 
     @property
+    def followup(self) -> FollowUpView:
+        """CASE-3: the plans waiting for the patient; Open plan opens the editor from Treatments."""
+
+        def make(ctx: AppContext) -> FollowUpView:
+            view = FollowUpView(ctx)
+            view.open_plan_requested.connect(lambda plan_id: self.treatments.open_plan(plan_id))
+            return view
+
+        return self._view("followup", make)
+
+    @property
     def settings(self) -> SettingsView:
         return self._view("settings", SettingsView)
 
@@ -297,11 +315,11 @@ class MainWindow(QMainWindow):
                 self.patient.account_id if self.patient else None,
                 self.patient.account_number if self.patient else "",
             )
-        elif isinstance(view, SettingsView):
+        elif isinstance(view, (SettingsView, FollowUpView)):
             view.refresh()
         self.stack.setCurrentWidget(self.patients_page if view is self.patients else view)
         for name, action in self.nav_actions.items():
-            shown = self.patients if name == "Patients" else self._views.get(name.lower())
+            shown = self.patients if name == "Patients" else self._views.get(name.lower().replace("-", ""))
             action.setChecked(shown is view)
         if view is self.patients:
             self.patients.search.setFocus()
