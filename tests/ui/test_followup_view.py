@@ -27,11 +27,13 @@ def make_view(qtbot, case_desk, make_ctx, actor=None) -> FollowUpView:
 def three_plans(case_desk) -> dict[str, int]:
     d = case_desk
     return {
-        "crowns": d.plan(0, "Crowns", [("D2740", "14", "1200.00"), ("D2740", "3", "1100.00")],
-                         approved=dt.date(2026, 4, 2), done=1),
+        "crowns": d.plan(
+            0, "Crowns", [("D2740", "14", "1200.00"), ("D2740", "3", "1100.00")], approved=dt.date(2026, 4, 2), done=1
+        ),
         "implant": d.plan(1, "Implant", [("D6010", "19", "2400.00")], presented=dt.date(2026, 4, 22)),
-        "cleaning": d.plan(2, "Cleaning", [("D1110", "", "95.00")], provider=d.hygienist,
-                           presented=dt.date(2026, 3, 13)),
+        "cleaning": d.plan(
+            2, "Cleaning", [("D1110", "", "95.00")], provider=d.hygienist, presented=dt.date(2026, 3, 13)
+        ),
     }
 
 
@@ -48,7 +50,11 @@ def test_case3_the_list_shows_the_waiting_plans_oldest_first_and_filters(
     view = make_view(qtbot, case_desk, make_ctx)
     assert view.model.rowCount() == 3
     assert [cell(view, n, "Plan") for n in range(3)] == ["Cleaning", "Crowns", "Implant"]
-    assert (cell(view, 0, "Phone"), cell(view, 0, "Days"), cell(view, 0, "Waiting for")) == ("555-0102", "60", "approval")
+    assert (cell(view, 0, "Phone"), cell(view, 0, "Days"), cell(view, 0, "Waiting for")) == (
+        "555-0102",
+        "60",
+        "approval",
+    )
     assert (cell(view, 1, "Total"), cell(view, 1, "Still to do")) == ("2,300.00", "1,100.00")
     assert cell(view, 2, "Last contact") == "none yet"
     assert view.summary.text() == "3 plans waiting; 3,595.00 still to do."

@@ -298,7 +298,9 @@ class FollowUpView(QWidget):
             return
         provider = self.provider.currentData()
         ok, rows = run_op(
-            self.ctx, self, lambda: follow_up_list(self.ctx.uow(), self.ctx.user, provider_id=provider, min_amount=amount)
+            self.ctx,
+            self,
+            lambda: follow_up_list(self.ctx.uow(), self.ctx.user, provider_id=provider, min_amount=amount),
         )
         if not ok or rows is None:
             return
@@ -313,7 +315,9 @@ class FollowUpView(QWidget):
         else:
             filtered = provider is not None or amount is not None
             self.empty.set_message(
-                "No plan matches these filters." if filtered else "No plan is waiting for a patient: nothing to follow up."
+                "No plan matches these filters."
+                if filtered
+                else "No plan is waiting for a patient: nothing to follow up."
             )
             self.stack.setCurrentWidget(self.empty)
             self.summary.setText("")

@@ -5,9 +5,10 @@ dialog with a preview (QPrintPreviewDialog) whose pages are that PDF's pages, re
 onto the printer. Building the PDF and rendering the preview's pages run on a worker thread
 (:func:`prepare_handout`, with a busy dialog if it takes a moment), so the window keeps painting;
 the preview draws the pages already rendered, and the printer gets them rendered at its own
-resolution when Print is pressed. Save writes the same PDF; Send saves it and opens the system mail client
-addressed to the patient (the desktop client has no patient portal). Every print, save and send
-is written to the plan's history and the audit log.
+resolution when Print is pressed. Save writes the same PDF. Send e-mails it as an attachment through the
+office's mail server, with a message the person can edit (CASE-4); with no server set in General
+settings it saves the PDF and opens the system mail client addressed to the patient. Every print,
+save and send is written to the plan's history and the audit log.
 
 The plan editor calls :func:`print_plan`, :func:`save_plan_pdf`, :func:`send_plan_to_patient`, or
 puts :func:`handout_menu` on a button.
@@ -24,7 +25,20 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QSize, QStanda
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QImage, QPageLayout, QPageSize, QPaintEngine, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo, QPrintPreviewDialog
-from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QMessageBox,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from dentaldesk.config import ENV_HOME, paths
 from dentaldesk.domain.errors import DentalDeskError
@@ -33,10 +47,12 @@ from dentaldesk.printing.files import write_atomically
 from dentaldesk.printing.handout import build_handout_pdf, format_date, handout_file_name
 from dentaldesk.services.access.actor import Actor
 from dentaldesk.services.plans.handout import HandoutDelivery, PlanHandout, load_handout, record_handout
+from dentaldesk.services.practice.mail import HandoutMail, MailSent, mail_server_set, send_handout
 from dentaldesk.services.uow import UnitOfWork
 from dentaldesk.ui.kit.background import wait_for
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import run_op
+from dentaldesk.ui.kit.widgets import error_label
 
 TITLE = "Plan handout"
 # The PDF is rendered to an image per page: 300 dpi is print quality and keeps a page near 30 MB.
@@ -292,12 +308,122 @@ def mail_url(handout: PlanHandout, attachment: Path) -> QUrl:
     return url
 
 
-def send_plan_to_patient(ctx: AppContext, parent: QWidget | None, plan_id: int) -> Path | None:
-    """Save the handout and open the mail client addressed to the patient (TP-17); record it."""
+def mail_body(handout: PlanHandout) -> str:
+    """The message Send to patient offers with the attached handout, for the person to edit (CASE-4)."""
+    office = handout.office
+    draft = " (a draft estimate)" if handout.is_draft else ""
+    call = f" at {office.phone}" if office.phone else ""
+    return (
+        f"Dear {handout.patient.name},\n\n"
+        f'Please find attached your treatment plan "{handout.title}"{draft} from {office.name}.\n\n'
+        f"The cost estimate is valid until {format_date(handout.valid_until)}. If you have questions, call us{call}.\n\n"
+        f"Kind regards,\n{office.name}\n"
+    )
+
+
+def mail_subject(handout: PlanHandout) -> str:
+    draft = " (draft estimate)" if handout.is_draft else ""
+    return f"Your treatment plan from {handout.office.name}{draft}"
+
+
+class SendHandoutDialog(QDialog):
+    """CASE-4: the e-mail to the patient as it will go, editable, with the handout PDF attached.
+
+    Send hands it to the office's mail server on a worker thread; a refusal (log in, connection,
+    address) shows under the Send button and nothing is recorded as sent.
+    """
+
+    def __init__(self, ctx: AppContext, job: HandoutPdf, plan_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.job = job
+        self.plan_id = plan_id
+        self.sent: MailSent | None = None
+        handout = job.handout
+        self.file_name = handout_file_name(handout)
+        self.setObjectName("send_handout_dialog")
+        self.setWindowTitle(f"Send to patient: {handout.title} ({handout.patient.name})")
+        self.to = QLineEdit(handout.patient.email)
+        self.to.setObjectName("mail_to")
+        self.to.setAccessibleName("To")
+        self.subject = QLineEdit(mail_subject(handout))
+        self.subject.setObjectName("mail_subject")
+        self.subject.setAccessibleName("Subject")
+        self.body = QPlainTextEdit(mail_body(handout))
+        self.body.setObjectName("mail_body")
+        self.body.setAccessibleName("Message")
+        self.body.setTabChangesFocus(True)
+        self.body.setMinimumHeight(200)
+        size = max(1, round(len(job.pdf) / 1024))
+        self.attachment = QLabel(
+            f"Attached: {self.file_name} ({size} KB, {job.page_count} page{'s' if job.page_count != 1 else ''})"
+        )
+        self.attachment.setObjectName("mail_attachment")
+        self.errors = {name: error_label(name) for name in ("to", "subject", "body", "send")}
+        form = QFormLayout()
+        for caption, widget, key in (("&To", self.to, "to"), ("S&ubject", self.subject, "subject")):
+            label = QLabel(caption)
+            label.setBuddy(widget)
+            form.addRow(label, widget)
+            form.addRow("", self.errors[key])
+        message_label = QLabel("&Message")
+        message_label.setBuddy(self.body)
+        form.addRow(message_label, self.body)
+        form.addRow("", self.errors["body"])
+        form.addRow("", self.attachment)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.send_button = self.buttons.addButton("&Send", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.send_button.setObjectName("send_mail")
+        self.send_button.setDefault(True)
+        self.buttons.accepted.connect(self.send)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.buttons)
+        layout.addWidget(self.errors["send"])
+        self.resize(640, 460)
+
+    def mail(self) -> HandoutMail:
+        return HandoutMail(
+            to=self.to.text(),
+            subject=self.subject.text(),
+            body=self.body.toPlainText(),
+            pdf=self.job.pdf,
+            file_name=self.file_name,
+        )
+
+    def send(self) -> None:
+        for label in self.errors.values():
+            label.setVisible(False)
+        mail, actor, plan_id = self.mail(), self.ctx.user, self.plan_id
+        ok, sent = run_op(
+            self.ctx,
+            self,
+            lambda: wait_for(lambda: send_handout(self.ctx.uow, actor, plan_id, mail), self, "Sending the e-mail..."),
+            changed="plans",
+            field_labels=self.errors,
+            fallback=self.errors["send"],
+        )
+        if ok and sent is not None:
+            self.sent = sent
+            self.accept()
+
+
+def send_plan_to_patient(ctx: AppContext, parent: QWidget | None, plan_id: int) -> Path | SendHandoutDialog | None:
+    """Send to patient (CASE-4, TP-17): through the office's mail server, the handout attached to an
+    editable message (the dialog is returned, open); with no server set, save the handout and
+    open the mail client addressed to the patient. Either is recorded."""
     job = _load(ctx, parent, plan_id)
     if job is None:
         return None
     handout = job.handout
+    ok, has_server = run_op(ctx, parent, lambda: mail_server_set(ctx.uow(), ctx.user))
+    if not ok:
+        return None
+    if has_server:
+        dialog = SendHandoutDialog(ctx, job, plan_id, parent)
+        dialog.open()
+        return dialog
     if not handout.patient.email:
         _tell(
             parent,

@@ -4,17 +4,29 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from dentaldesk.domain.errors import ValidationError
+from dentaldesk.domain.mail import SmtpSecurity
 from dentaldesk.domain.tax import parse_tax_rate, taxable_state
 from dentaldesk.domain.terms import PaperSize, TaxMethod, ToothNumbering
 from dentaldesk.services.practice.backups import default_folder
+from dentaldesk.services.practice.mail import MailServerForm, send_test_message
 from dentaldesk.services.practice.settings import GeneralSettingsForm, load_general_settings, save_general_settings
+from dentaldesk.ui.kit.background import wait_for
 from dentaldesk.ui.kit.conflicts import ConflictBar, reload_keeping_edits
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import run_op
-from dentaldesk.ui.kit.widgets import make_default
+from dentaldesk.ui.kit.widgets import error_label, make_default
 from dentaldesk.ui.settings.forms import FieldForm, SetupWindow, enum_items, hint_label, select_data
 
 NUMBERING = [
@@ -72,8 +84,40 @@ class GeneralSettingsWindow(SetupWindow):
         self.note = right.text(
             "handout_note", "Han&dout note", height=90, hint="Printed at the foot of every plan handout."
         )
-        self.forms = (left, right)
-        self.errors = left.errors | right.errors
+        mail = FieldForm()
+        self.smtp_host = mail.line(
+            "smtp_host",
+            "&Mail server",
+            placeholder="smtp.example.com",
+            hint="The office's outgoing mail server (SMTP). Blank: Send to patient opens the e-mail program.",
+        )
+        self.smtp_security = mail.combo("smtp_security", "Se&curity", enum_items(SmtpSecurity))
+        self.smtp_port = mail.line("smtp_port", "Port", width=80, placeholder="587")
+        self.smtp_user = mail.line("smtp_user", "Mail log&in", placeholder="often the From address")
+        self.smtp_password = QLineEdit()
+        self.smtp_password.setEchoMode(QLineEdit.EchoMode.Password)
+        mail.add(
+            "smtp_password",
+            "Password",
+            self.smtp_password,
+            hint="Kept in this workstation's settings file (readable by you only), never in the database.",
+        )
+        self.forget_password = mail.check("forget_password", "Forget the kept password")
+        self.smtp_from = mail.line("smtp_from", "&From address", placeholder="frontdesk@example.com")
+        self.test_button = QPushButton("Send test messa&ge")
+        self.test_button.setObjectName("send_test_message")
+        self.test_button.setAutoDefault(False)
+        self.test_button.setToolTip("Send a short message with these settings (saved or not) to the office's e-mail")
+        self.test_button.clicked.connect(self.send_test_message)
+        self.test_result = hint_label("", "test_message_result")
+        self.test_error = mail.errors["test_message"] = error_label("test_message")
+        mail.addRow("", self.test_button)
+
+        self.smtp_security.currentIndexChanged.connect(self._security_changed)
+        self._security = SmtpSecurity.STARTTLS
+
+        self.forms = (left, right, mail)
+        self.errors = left.errors | right.errors | mail.errors
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.save_button = self.buttons.addButton("&Save", QDialogButtonBox.ButtonRole.AcceptRole)
@@ -86,6 +130,15 @@ class GeneralSettingsWindow(SetupWindow):
         columns.addLayout(left, 1)
         columns.addSpacing(18)
         columns.addLayout(right, 1)
+        columns.addSpacing(18)
+        mail_column = QVBoxLayout()
+        mail_title = QLabel("<b>E-mail to patients</b>")
+        mail_column.addWidget(mail_title)
+        mail_column.addLayout(mail)
+        mail_column.addWidget(self.test_result)  # the column's whole width: the answer is a sentence
+        mail_column.addWidget(self.test_error)
+        mail_column.addStretch(1)
+        columns.addLayout(mail_column, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(columns)
         layout.addStretch(1)
@@ -96,7 +149,7 @@ class GeneralSettingsWindow(SetupWindow):
         layout.addWidget(self.buttons)
         self.tax_method.currentIndexChanged.connect(self._explain_tax)
         self.tax_rate.textChanged.connect(self._explain_tax)
-        self.resize(900, 400)
+        self.resize(1280, 460)
         self.load()
 
     def load(self) -> None:
@@ -121,6 +174,20 @@ class GeneralSettingsWindow(SetupWindow):
         self.note.setPlainText(form.handout_note)
         self.idle_lock.setText(form.idle_lock_minutes)
         self.backup_folder.setText(form.backup_folder)
+        self.smtp_host.setText(form.smtp_host)
+        self._security = SmtpSecurity(form.smtp_security)
+        self.smtp_security.blockSignals(True)
+        select_data(self.smtp_security, self._security.value)
+        self.smtp_security.blockSignals(False)
+        self.smtp_port.setText(form.smtp_port)
+        self.smtp_user.setText(form.smtp_user)
+        self.smtp_from.setText(form.smtp_from)
+        self.smtp_password.clear()
+        self.smtp_password.setPlaceholderText(
+            "a password is kept on this workstation" if form.smtp_password_kept else "none kept"
+        )
+        self.forget_password.setChecked(False)
+        self.forget_password.setEnabled(form.smtp_password_kept)
         self._explain_tax()
 
     def reload_keeping_edits(self) -> None:
@@ -151,7 +218,49 @@ class GeneralSettingsWindow(SetupWindow):
             estimate_valid_days=self.validity.text(),
             idle_lock_minutes=self.idle_lock.text(),
             backup_folder=self.backup_folder.text(),
+            smtp_host=self.smtp_host.text(),
+            smtp_port=self.smtp_port.text(),
+            smtp_security=SmtpSecurity(self.smtp_security.currentData()),
+            smtp_user=self.smtp_user.text(),
+            smtp_from=self.smtp_from.text(),
+            smtp_password=self._typed_password(),
         )
+
+    def _typed_password(self) -> str | None:
+        """The password to keep: the one typed, "" to forget the kept one, None to leave it."""
+        if self.smtp_password.text():
+            return self.smtp_password.text()
+        return "" if self.forget_password.isChecked() else None
+
+    def _security_changed(self) -> None:
+        """A port left at the old security's usual port follows the new one's (587, 465, 25)."""
+        chosen = SmtpSecurity(self.smtp_security.currentData())
+        if self.smtp_port.text().strip() in ("", str(self._security.default_port)):
+            self.smtp_port.setText(str(chosen.default_port))
+        self._security = chosen
+
+    def send_test_message(self) -> None:
+        """CASE-4: the settings as typed send a test message; the answer shows beside the button."""
+        for form in self.forms:
+            form.clear_errors()
+        self.test_result.setText("Sending...")
+        typed = MailServerForm(
+            host=self.smtp_host.text(),
+            port=self.smtp_port.text(),
+            security=SmtpSecurity(self.smtp_security.currentData()),
+            user=self.smtp_user.text(),
+            sender=self.smtp_from.text(),
+            password=self.smtp_password.text() or None,
+        )
+        uow, actor = self.ctx.uow(), self.ctx.user
+        ok, sent = run_op(
+            self.ctx,
+            self,
+            lambda: wait_for(lambda: send_test_message(uow, actor, typed), self, "Sending a test message..."),
+            field_labels=self.errors,
+            fallback=self.test_error,
+        )
+        self.test_result.setText(f"Test message sent to {sent.to} through {sent.server}." if ok and sent else "")
 
     def _choose_backup_folder(self) -> None:
         start = self.backup_folder.text() or str(default_folder(self.ctx.engine))
