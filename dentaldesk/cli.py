@@ -6,6 +6,7 @@
     dentaldesk codes import FILE.csv [--url URL] [--user NAME]
     dentaldesk handout PLAN_ID -o FILE.pdf [--url URL] [--user NAME]
     dentaldesk aging [--url URL] [--user NAME] [--as-of DATE] [--csv] [--office ID]
+    dentaldesk report acceptance --from DATE --to DATE [--csv] [--url URL] [--user NAME]
     dentaldesk audit verify [--url URL] [--user NAME]
     dentaldesk backup [--to DIR] [--url URL] [--user NAME]
     dentaldesk restore FILE [--url URL] [--user NAME] [--yes]
@@ -82,6 +83,15 @@ def _parser() -> argparse.ArgumentParser:
     aging.add_argument("--as-of", dest="as_of", metavar="DATE", help="age as of this date, YYYY-MM-DD (default today)")
     aging.add_argument("--csv", action="store_true", help="write CSV (for a spreadsheet) instead of a table")
     aging.add_argument("--office", metavar="ID", help="office ID when the database holds several (default: the first)")
+    report = sub.add_parser("report", help="practice reports")
+    report_sub = report.add_subparsers(dest="report_command", required=True)
+    accepted = report_sub.add_parser(
+        "acceptance", help="case acceptance: presented and accepted plans per provider and month (CASE-6)"
+    )
+    accepted.add_argument("--from", dest="start", required=True, metavar="DATE", help="first day, YYYY-MM-DD")
+    accepted.add_argument("--to", dest="end", required=True, metavar="DATE", help="last day, YYYY-MM-DD")
+    accepted.add_argument("--csv", action="store_true", help="write CSV (for a spreadsheet) instead of a table")
+    accepted.add_argument("--url", dest="sub_url", help="database URL")
     audit = sub.add_parser("audit", help="the audit log")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True)
     verify = audit_sub.add_parser("verify", help="check the audit log's hash chain; name the first broken link")
@@ -97,7 +107,7 @@ def _parser() -> argparse.ArgumentParser:
     restore.add_argument("--url", dest="sub_url", help="database URL")
     restore.add_argument("--yes", action="store_true", help="do not ask for confirmation")
 
-    for command in (imp, handout, aging, verify, backup, restore):
+    for command in (imp, handout, aging, accepted, verify, backup, restore):
         _login_options(command)
     return parser
 
@@ -275,6 +285,54 @@ def _cmd_aging(args: argparse.Namespace) -> int:
     return 0
 
 
+def _day_option(text: str, option: str) -> object:
+    import datetime as dt
+
+    from dentaldesk.domain.errors import ValidationError
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(f"{option} '{text}' is not a date; write it as YYYY-MM-DD.", option) from None
+
+
+def _cmd_report_acceptance(args: argparse.Namespace) -> int:
+    """CASE-6: presented and accepted plans per provider and month, as a table or CSV."""
+    import csv
+
+    from dentaldesk.domain.acceptance import acceptance_table
+    from dentaldesk.services.plans.acceptance import acceptance_report
+    from dentaldesk.services.practice.office import office_info
+    from dentaldesk.services.uow import UnitOfWork
+
+    start, end = _day_option(args.start, "--from"), _day_option(args.end, "--to")
+    engine = _open(database_url(args.sub_url or args.url))
+    actor = _login(args, engine)
+    try:
+        office = office_info(UnitOfWork.for_engine(engine), actor)
+        report = acceptance_report(UnitOfWork.for_engine(engine), actor, start, end)  # type: ignore[arg-type]
+    finally:
+        _logout(engine, actor)
+    table = acceptance_table(report)
+    if args.csv:
+        csv.writer(sys.stdout, lineterminator="\n").writerows(table)
+        return 0
+    print(f"Case acceptance - {office.name} ({office.office_code}), {report.start} to {report.end}")
+    if not report.rows:
+        print("No plan was presented in this period.")
+        return 0
+    widths = [max(len(line[i]) for line in table) for i in range(len(table[0]))]
+    for n, line in enumerate(table):
+        if n == len(table) - 1:
+            print("-" * (sum(widths) + 2 * (len(widths) - 1)))
+        cells = [
+            cell.ljust(width) if i < 2 else cell.rjust(width)
+            for i, (cell, width) in enumerate(zip(line, widths, strict=True))
+        ]
+        print("  ".join(cells).rstrip())
+    return 0
+
+
 def _cmd_audit_verify(args: argparse.Namespace) -> int:
     """SEC-5: walk the audit chain as an Owner or Admin; exit 1 and name the first broken link."""
     from dentaldesk.services.access.audit_log import verify_audit
@@ -382,6 +440,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "codes": _cmd_codes_import,
         "handout": _cmd_handout,
         "aging": _cmd_aging,
+        "report": _cmd_report_acceptance,
         "audit": _cmd_audit_verify,
         "backup": _cmd_backup,
         "restore": _cmd_restore,

@@ -156,3 +156,22 @@ def acceptance_table(report: AcceptanceReport) -> list[list[str]]:
         ]
 
     return [header, *(line(r, r.month) for r in report.rows), line(report.total, "Total")]
+
+
+def by_month(report: AcceptanceReport, provider: str | None = None) -> tuple[AcceptanceRow, ...]:
+    """The report's months, each summed over its providers (or one provider's rows), for the chart."""
+    months: dict[str, list[AcceptanceRow]] = {}
+    for row in report.rows:
+        if provider is None or row.provider == provider:
+            months.setdefault(row.month, []).append(row)
+    return tuple(
+        AcceptanceRow(
+            month=month,
+            provider=provider or "All providers",
+            presented=sum(r.presented for r in rows),
+            presented_amount=money(sum((r.presented_amount for r in rows), ZERO)),
+            accepted=sum(r.accepted for r in rows),
+            accepted_amount=money(sum((r.accepted_amount for r in rows), ZERO)),
+        )
+        for month, rows in sorted(months.items())
+    )

@@ -168,6 +168,9 @@ class MainWindow(QMainWindow):
             "The audit log: who did what, when" if may_audit else "Only an Owner or Admin reads the audit log."
         )
         tools.addAction(self.audit_action)
+        self.acceptance_action = self._action("Case &acceptance report...", "action_acceptance", self.open_acceptance)
+        self.acceptance_action.setStatusTip("Presented and accepted plans per provider and month (CASE-6)")
+        tools.addAction(self.acceptance_action)
         help_menu = bar.addMenu("&Help")
         help_menu.setObjectName("menu_help")
         self.about_action = self._action("&About DentalDesk", "action_about", self.about)
@@ -183,6 +186,12 @@ class MainWindow(QMainWindow):
 
         self.audit_window = AuditWindow(self.ctx, self)
         self.audit_window.open()
+
+    def open_acceptance(self) -> None:
+        from dentaldesk.ui.plans.acceptance_window import AcceptanceWindow
+
+        self.acceptance_window = AcceptanceWindow(self.ctx, self)
+        self.acceptance_window.open()
 
     def about(self) -> None:
         from dentaldesk.db.migrate import current_revision
