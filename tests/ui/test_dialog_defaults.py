@@ -324,6 +324,32 @@ def fee_schedule_name(d: Desk) -> Made:
     return window, window.name_button, window.name_edit
 
 
+def follow_up_contact(d: Desk) -> Made:
+    from dentaldesk.services.plans.followup import follow_up_list
+    from dentaldesk.ui.plans.followup_view import ContactDialog
+
+    row = follow_up_list(UnitOfWork.for_engine(d.engine), d.ctx.user)[0]  # type: ignore[attr-defined]
+    dialog = ContactDialog(d.ctx, row)  # type: ignore[arg-type]
+    return dialog, dialog.ok_button, dialog.kind
+
+
+def send_to_patient(d: Desk) -> Made:
+    from dentaldesk.ui.plans.print_handout import HandoutPdf, SendHandoutDialog, prepare_handout
+
+    plan_id = _plan_view(d).id
+    ready = prepare_handout(UnitOfWork.for_engine(d.engine), d.ctx.user, plan_id)  # type: ignore[attr-defined]
+    dialog = SendHandoutDialog(d.ctx, HandoutPdf(ready.handout, ready.pdf), plan_id)  # type: ignore[arg-type]
+    dialog.to.setText("pat@example.com")
+    return dialog, dialog.send_button, dialog.subject
+
+
+def acceptance_report(d: Desk) -> Made:
+    from dentaldesk.ui.plans.acceptance_window import AcceptanceWindow
+
+    window = AcceptanceWindow(d.ctx)  # type: ignore[arg-type]
+    return window, window.show_button, window.start
+
+
 CASES: dict[str, Callable[..., Made]] = {
     f.__name__: f
     for f in (
@@ -353,6 +379,9 @@ CASES: dict[str, Callable[..., Made]] = {
         providers,
         dental_plans,
         fee_schedule_name,
+        follow_up_contact,
+        send_to_patient,
+        acceptance_report,
     )
 }
 # Dialog classes each case covers (the coverage test below); windows without a form are named with why.
@@ -383,6 +412,9 @@ COVERED = {
     "ProvidersWindow": "providers",
     "DentalPlansWindow": "dental_plans",
     "FeeSchedulesWindow": "fee_schedule_name",
+    "ContactDialog": "follow_up_contact",
+    "SendHandoutDialog": "send_to_patient",
+    "AcceptanceWindow": "acceptance_report",
 }
 NO_FORM = {
     "LedgerDialog": "the base of the ledger dialogs above",

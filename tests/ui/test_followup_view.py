@@ -119,7 +119,7 @@ def test_case3_a_declined_plan_is_cancelled_from_the_list_with_the_decline_reaso
     qtbot.mouseClick(owner_view.cancel_button, Qt.MouseButton.LeftButton)
     cancel = owner_view.dialog
     qtbot.addWidget(cancel)
-    assert cancel.reason.text() == "Declined: Cost"
+    assert cancel.reason.toPlainText() == "Declined: Cost"
     qtbot.mouseClick(cancel.ok_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not cancel.isVisible())
     assert load_plan(case_desk.uow, case_desk.owner, plans["cleaning"]).status is PlanStatus.CANCELLED

@@ -38,7 +38,7 @@ from dentaldesk.services.plans.acceptance import acceptance_report
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import run_op
 from dentaldesk.ui.kit.table_model import Column, RowsModel
-from dentaldesk.ui.kit.widgets import error_label, hint_label, make_table
+from dentaldesk.ui.kit.widgets import error_label, hint_label, make_default, make_table
 
 PRESENTED_COLOUR = QColor("#98a2b3")
 ACCEPTED_COLOUR = QColor("#1f6feb")
@@ -96,7 +96,7 @@ class AcceptanceWindow(QDialog):
         end_caption.setBuddy(self.end)
         self.show_button = QPushButton("S&how")
         self.show_button.setObjectName("show_report")
-        self.show_button.setDefault(True)
+        make_default(self.show_button)  # Enter in a date shows the period
         self.show_button.clicked.connect(self.refresh)
         self.export_button = QPushButton("&Export CSV...")
         self.export_button.setObjectName("export_csv")

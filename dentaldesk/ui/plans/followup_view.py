@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -42,7 +42,16 @@ from dentaldesk.services.practice.staff import list_providers
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import run_op, show_error
 from dentaldesk.ui.kit.table_model import Column, RowsModel
-from dentaldesk.ui.kit.widgets import EmptyState, RefreshWhenShown, error_label, hint_label, make_table
+from dentaldesk.ui.kit.widgets import (
+    EmptyState,
+    RefreshWhenShown,
+    enter_in_text_box_presses,
+    error_label,
+    hint_label,
+    make_default,
+    make_table,
+)
+from dentaldesk.ui.plans.dialogs import CancelPlanDialog
 
 COLUMNS: list[Column[FollowUpRow]] = [
     Column("Patient", lambda r: f"{r.patient_name} ({r.patient_number})"),
@@ -113,7 +122,8 @@ class ContactDialog(QDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.ok_button = self.buttons.addButton("&Record contact", QDialogButtonBox.ButtonRole.AcceptRole)
         self.ok_button.setObjectName("record_contact")
-        self.ok_button.setDefault(True)
+        make_default(self.ok_button)
+        enter_in_text_box_presses(self.note, self.ok_button)  # Enter records, Shift+Enter: a new line
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -149,53 +159,6 @@ class ContactDialog(QDialog):
         )
         if ok:
             self.recorded = True
-            self.accept()
-
-
-class CancelDialog(QDialog):
-    """Cancel a plan the patient declined (TP-3), with the reason the decline gave."""
-
-    def __init__(self, ctx: AppContext, row: FollowUpRow, reason: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.row = row
-        self.cancelled = False
-        self.setObjectName("cancel_plan_dialog")
-        self.setWindowTitle(f"Cancel plan: {row.title}")
-        self.reason = QLineEdit(reason)
-        self.reason.setObjectName("cancel_reason")
-        self.reason.setAccessibleName("Reason for cancelling")
-        self.error = error_label("reason")
-        caption = QLabel("&Reason")
-        caption.setBuddy(self.reason)
-        form = QFormLayout()
-        form.addRow(hint_label(f"{row.patient_name}'s plan becomes Cancelled; its planned marks leave the chart."))
-        form.addRow(caption, self.reason)
-        form.addRow("", self.error)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.ok_button = self.buttons.addButton("&Cancel plan", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.ok_button.setObjectName("confirm_cancel_plan")
-        self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.buttons)
-
-    def submit(self) -> None:
-        self.error.setVisible(False)
-        reason = self.reason.text()
-        ok, _saved = run_op(
-            self.ctx,
-            self,
-            lambda: cancel_plan(
-                self.ctx.uow(), self.ctx.user, self.row.plan_id, reason, expected_version=self.row.plan_version
-            ),
-            changed="plans",
-            field_labels={"reason": self.error},
-            fallback=self.error,
-        )
-        if ok:
-            self.cancelled = True
             self.accept()
 
 
@@ -345,17 +308,31 @@ class FollowUpView(QWidget):
         if row is not None:
             self.open_plan_requested.emit(row.plan_id)
 
-    def cancel_selected(self) -> CancelDialog | None:
+    def cancel_selected(self) -> CancelPlanDialog | None:
+        """Cancel the selected plan (TP-3) with the reason of the patient's decline filled in."""
         row = self.selected()
         if row is None or not self.cancel_button.isEnabled():
             return None
         contact = row.last_contact
         reason = f"Declined: {contact.note}" if contact and contact.kind is ContactKind.DECLINED else ""
-        dialog = CancelDialog(self.ctx, row, reason, self)
+
+        def submit(dialog: CancelPlanDialog, text: str) -> bool:
+            ok, _saved = run_op(
+                self.ctx,
+                dialog,
+                lambda: cancel_plan(
+                    self.ctx.uow(), self.ctx.user, row.plan_id, text, expected_version=row.plan_version
+                ),
+                changed="plans",
+                field_labels=dialog.errors,
+                fallback=dialog.general,
+            )
+            if ok:
+                self.refresh()
+            return ok
+
+        dialog = CancelPlanDialog(row.title, submit, self)
+        dialog.reason.setPlainText(reason)
         self.dialog = dialog
-        dialog.finished.connect(lambda _r: self.refresh() if dialog.cancelled else None)
         dialog.open()
         return dialog
-
-
-__all__ = ["CancelDialog", "ContactDialog", "FollowUpView", "Qt"]

@@ -52,7 +52,7 @@ from dentaldesk.services.uow import UnitOfWork
 from dentaldesk.ui.kit.background import wait_for
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import run_op
-from dentaldesk.ui.kit.widgets import error_label
+from dentaldesk.ui.kit.widgets import error_label, make_default
 
 TITLE = "Plan handout"
 # The PDF is rendered to an image per page: 300 dpi is print quality and keeps a page near 30 MB.
@@ -374,7 +374,7 @@ class SendHandoutDialog(QDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.send_button = self.buttons.addButton("&Send", QDialogButtonBox.ButtonRole.AcceptRole)
         self.send_button.setObjectName("send_mail")
-        self.send_button.setDefault(True)
+        make_default(self.send_button)  # Enter in To or Subject sends; in the message it starts a line
         self.buttons.accepted.connect(self.send)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

@@ -5,8 +5,8 @@ will call back on a day, declined with the reason), recorded from Follow-up.
 CASE-4: the office's SMTP server (host, port, security, user, From address); its password is
 kept in each workstation's settings file, not in the database (SEC-6).
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-02
 """
 
@@ -15,8 +15,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0011"
-down_revision: str | None = "0010"
+revision: str = "0012"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
