@@ -105,6 +105,7 @@ class ChartedPractice:
                 fee=Decimal("1200.00"),
                 dos=clock.today() - dt.timedelta(days=40),
                 tooth="14",
+                back_dating_confirmed=True,
             )
             claim = Claim(
                 office_id=self.office_id,

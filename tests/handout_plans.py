@@ -295,8 +295,9 @@ def add_plan(
                         approved_at=approved_at,
                         recorded_by_id=office.front_desk.user_id,
                         total=total,
-                        lines_json=canonical_text(title, lines, total),
-                        content_hash=content_hash(title, lines, total),
+                        lines_json=canonical_text(title, lines, total, version=1),
+                        content_hash=content_hash(title, lines, total, version=1),
+                        hash_version=1,
                         signature_png=signature_png() if approve is ApprovalMethod.SIGNED_AT_DESK else None,
                     )
                 )

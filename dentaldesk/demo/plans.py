@@ -149,4 +149,4 @@ def approval_record(
             ApprovalMethod.BY_MAIL,
         )
     )
-    return ApprovalRecord(approver_name, method, total, lines_json, content_hash(title, lines, total))
+    return ApprovalRecord(approver_name, method, total, lines_json, content_hash(title, lines, total, version=1))

@@ -30,7 +30,12 @@ from dentaldesk.services.uow import UnitOfWork
 AS_OF = dt.date(2025, 6, 30)
 D = Decimal
 CHARGE = TransactionKind.CHARGE
-CREDIT_KINDS = (TransactionKind.PAYMENT, TransactionKind.INSURANCE_PAYMENT, TransactionKind.ADJUSTMENT)
+CREDIT_KINDS = (
+    TransactionKind.PAYMENT,
+    TransactionKind.INSURANCE_PAYMENT,
+    TransactionKind.ADJUSTMENT,
+    TransactionKind.WRITE_OFF,
+)
 
 
 def _office_with_accounts(engine: Engine, count: int, code: str = "AGE01") -> tuple[int, list[tuple[int, int]]]:
@@ -75,7 +80,7 @@ def _insert(engine: Engine, office_id: int, account_id: int, patient_id: int, ro
         )
 
 
-def _row(kind, amount, dos, aged=None, held="0", tax="0") -> dict:
+def _row(kind, amount, dos, aged=None, held="0", tax="0", write_off="0", released=None) -> dict:
     return {
         "kind": kind,
         "amount": D(amount),
@@ -83,6 +88,8 @@ def _row(kind, amount, dos, aged=None, held="0", tax="0") -> dict:
         "dos": dos,
         "aged_date": aged,
         "held_amount": D(held),
+        "write_off": D(write_off),
+        "released_on": released,
         "description": kind.value,
     }
 
@@ -97,6 +104,8 @@ def _by_rule(rows: list[dict], as_of: dt.date) -> AgingBuckets:
             r["dos"],
             r["aged_date"],
             r["held_amount"],
+            r["write_off"],
+            r["released_on"],
         )
         for n, r in enumerate(rows)
     ]
@@ -210,10 +219,13 @@ CENTS = st.integers(min_value=0, max_value=60_000)
 
 @st.composite
 def ledger_rows(draw) -> list[dict]:  # type: ignore[no-untyped-def]
-    """A random account ledger: charges (tax, held, blank/past/future aged dates) and credits."""
+    """A random account ledger: charges (tax, write-off, held parts released or not, blank/past/future
+    aged dates) and credits, some paying held amounts (INS-8, TX-AGE-3/4)."""
     rows = []
     for _ in range(draw(st.integers(min_value=0, max_value=12))):
         dos = AS_OF - dt.timedelta(days=draw(st.integers(min_value=-10, max_value=130)))
+        released = draw(st.one_of(st.none(), st.integers(min_value=0, max_value=100)))
+        released_on = None if released is None else dos + dt.timedelta(days=released)
         if draw(st.booleans()):
             amount = from_cents(draw(CENTS))
             tax = from_cents(draw(st.integers(min_value=0, max_value=2_000)))
@@ -223,13 +235,18 @@ def ledger_rows(draw) -> list[dict]:  # type: ignore[no-untyped-def]
                 "dos": dos,
                 "later": dos + dt.timedelta(days=draw(st.integers(min_value=1, max_value=120))),
             }[aged_choice]
+            write_off = from_cents(draw(st.integers(min_value=0, max_value=int(amount * 100))))
             held = ZERO
-            if aged is not None and draw(st.booleans()):
-                held = from_cents(draw(st.integers(min_value=0, max_value=int((amount + tax) * 100))))
-            rows.append(_row(CHARGE, amount, dos, aged, held, tax))
+            if draw(st.booleans()):
+                held = from_cents(draw(st.integers(min_value=0, max_value=int((amount + tax - write_off) * 100))))
+            rows.append(_row(CHARGE, amount, dos, aged, held, tax, write_off, released_on))
         else:
             kind = draw(st.sampled_from(CREDIT_KINDS))
-            rows.append(_row(kind, from_cents(draw(CENTS)), dos, dos))
+            amount = from_cents(draw(CENTS))
+            held = (
+                from_cents(draw(st.integers(min_value=0, max_value=int(amount * 100)))) if draw(st.booleans()) else ZERO
+            )
+            rows.append(_row(kind, amount, dos, None, held, released=released_on))
     return rows
 
 

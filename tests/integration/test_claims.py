@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from dentaldesk.db.models import AuditEvent, BluebookEntry, Coverage, LedgerTransaction, Office
 from dentaldesk.domain.aging import AgingBuckets
 from dentaldesk.domain.errors import RuleViolation, ValidationError
-from dentaldesk.domain.estimates import EstimateInput
+from dentaldesk.domain.estimates import EstimateInput, estimate_items
 from dentaldesk.domain.terms import Category, ClaimStatus, Icm, TransactionKind
 from dentaldesk.services.claims.filing import (
     LineEstimate,
@@ -33,7 +33,7 @@ from dentaldesk.services.claims.filing import (
 )
 from dentaldesk.services.ledger.aging import account_aging
 from dentaldesk.services.ledger.posting import post_charge
-from dentaldesk.services.practice.pricing import estimate_for_patient, load_coverages
+from dentaldesk.services.practice.pricing import load_coverages
 
 D = Decimal
 
@@ -53,6 +53,7 @@ def _charge(m: MoneyPractice, code: str, days_ago: int, fee: str | None = None, 
         fee=fee or CODES[code][2],
         dos=_day(days_ago),
         today=TODAY,
+        back_dating_confirmed=True,
     )
 
 
@@ -202,9 +203,14 @@ def test_tx_age3_icm1_charges_age_from_the_final_insurance_payment(money: MoneyP
     )
     done = complete_claim(money.uow, money.front_desk, claim_id=claim.id, today=TODAY)
     assert done.completed_on == _day(40) and done.released_charges == 2 and done.paid == D("165.00")
-    # Today: 300 over 90 and 245 aged 40 days; the 165 paid goes to the oldest (AGE-2): 135 + 245.
+    # Today: the 165 insurance paid pays what was held for insurance, not the patient's old whitening
+    # (TX-AGE-3/4): 245 - 165 = 80 ages from the payment 40 days ago; the 300 whitening over 90.
     assert account_aging(money.uow, staff(money.uow), money.account_id, TODAY) == AgingBuckets(
-        d31_60=D("245.00"), over_90=D("135.00")
+        d31_60=D("80.00"), over_90=D("300.00")
+    )
+    # AGE-5: 45 days ago still reads as it did before the claim completed.
+    assert account_aging(money.uow, staff(money.uow), money.account_id, _day(45)) == AgingBuckets(
+        current=D("245.00"), d31_60=D("300.00")
     )
 
 
@@ -219,8 +225,11 @@ def test_tx_age4_icm2_the_held_insurance_portion_ages_once_the_claim_completes(m
     claim = _file(money, 50)
     _pay_all(money, claim.id, ["90.00"], 20)
     complete_claim(money.uow, money.front_desk, claim_id=claim.id, final_payment_date=_day(20), today=TODAY)
-    # The whole charge now ages from the final payment 20 days ago; 180 - 90 paid = 90 in 0-30.
-    assert account_aging(money.uow, staff(money.uow), money.account_id, TODAY) == AgingBuckets(d0_30=D("90.00"))
+    # TX-AGE-4: the patient's 76 keeps its DOS aging (31-60); of the 104 held, the 14 insurance did
+    # not pay ages from the final payment 20 days ago (0-30).
+    assert account_aging(money.uow, staff(money.uow), money.account_id, TODAY) == AgingBuckets(
+        d0_30=D("14.00"), d31_60=D("76.00")
+    )
 
 
 def test_ins3_completing_a_claim_adds_what_was_paid_to_benefits_used(money: MoneyPractice) -> None:
@@ -236,10 +245,8 @@ def test_ins3_completing_a_claim_adds_what_was_paid_to_benefits_used(money: Mone
     with money.uow:
         primary, _secondary = load_coverages(money.uow.session, money.patient_id)
         # The next crown: 50 % of 1,350.00 with the deductible already met = 675.00 (INS-2).
-        [crown] = estimate_for_patient(
-            money.uow.session,
-            money.patient_id,
-            [EstimateInput(key=1, code="D2740", category=Category.PROSTHODONTICS_FIXED, fee=D("1350.00"))],
+        [crown] = estimate_items(
+            [EstimateInput(key=1, code="D2740", category=Category.PROSTHODONTICS_FIXED, fee=D("1350.00"))], primary
         )
     assert primary is not None and primary.maximum_left == D("1335.00")
     assert crown.primary == D("675.00") and crown.deductible == 0

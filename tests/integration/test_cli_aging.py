@@ -54,6 +54,7 @@ def billed(money: MoneyPractice) -> MoneyPractice:
             fee=fee,
             dos=TODAY - dt.timedelta(days=days),
             today=TODAY,
+            back_dating_confirmed=True,
         )
 
     charge(money.patient_id, "D2740", "1350.00", 100)

@@ -179,16 +179,28 @@ def test_demo_items_have_what_their_codes_require(demo: Session) -> None:
 
 
 def test_demo_approvals_hash_what_was_approved(demo: Session) -> None:
-    """Each approval's content hash is the hash of its recorded lines and total (TP-15)."""
+    """Each approval's content hash is the hash of its recorded lines and total, in its own hash
+    version (TP-15)."""
     rows = demo.execute(select(PlanApproval, TreatmentPlan.title).join(TreatmentPlan)).all()
     assert rows
     for approval, title in rows:
         lines = [
-            ApprovedLine(d["code"], d["tooth"], d["surfaces"], d["provider"], Decimal(d["fee"]), d["visit"])
+            ApprovedLine(
+                d["code"],
+                d["tooth"],
+                d["surfaces"],
+                d["provider"],
+                Decimal(d["fee"]),
+                d["visit"],
+                d.get("taxable"),
+                d.get("insurable"),
+                Decimal(d.get("insurance", "0")),
+                Decimal(d.get("patient", "0")),
+            )
             for d in json.loads(approval.lines_json)
         ]
         assert sum((line.fee for line in lines), Decimal(0)) == approval.total
-        assert content_hash(title, lines, approval.total) == approval.content_hash
+        assert content_hash(title, lines, approval.total, approval.hash_version) == approval.content_hash
 
 
 def test_demo_prerequisites_are_respected(demo: Session) -> None:

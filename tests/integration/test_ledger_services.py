@@ -32,6 +32,7 @@ def _charge(m: MoneyPractice, code: str, fee: str, days_ago: int, actor=None):
         fee=fee,
         dos=TODAY - dt.timedelta(days=days_ago),
         today=TODAY,
+        back_dating_confirmed=True,
     )
 
 

@@ -165,9 +165,9 @@ def test_ins2_items_ahead_use_the_deductible_first(demo_uow) -> None:
         fee=Decimal("180.00"),
         dos=TODAY,
     )
-    from dentaldesk.domain.estimates import EstimateInput
+    from dentaldesk.domain.estimates import PlanLine
 
-    first = EstimateInput(key=1, code="D2391", category=code.category, fee=Decimal("500.00"))
+    first = PlanLine(1, "D2391", code.category, Decimal("500.00"), True, None, False, (1, 1, 1))
     after = facts_for_charge(
         terms,
         code="D2391",
@@ -176,7 +176,8 @@ def test_ins2_items_ahead_use_the_deductible_first(demo_uow) -> None:
         code_taxable=False,
         fee=Decimal("180.00"),
         dos=TODAY,
-        ahead=[first],
+        plan_lines=[first],
+        order=(1, 2, 2),
     )
     assert alone.estimate.deductible_primary > 0
     assert after.estimate.deductible_primary == 0
@@ -340,14 +341,15 @@ def test_tx_ins2_an_unclaimed_charge_goes_on_an_open_claim_and_a_claimed_one_is_
 
 
 def test_tx_age4_redating_an_icm2_charge_keeps_its_insurance_portion_held(demo_uow) -> None:
-    """TX-AGE-4/TX-AGE-5: on ICM 2, blank holds the whole charge; a date again holds the insurance part."""
+    """TX-AGE-4/TX-AGE-5: on ICM 2 the Aged date is the patient's part's: blank keeps it current, a
+    date ages it again; the insurance part stays held whatever the Aged date."""
     actor = _actor(demo_uow)
     patient = _patient(demo_uow, icm=Icm.PATIENT_PORTION_AT_SERVICE, covered=True)
     view = posted_charge(demo_uow, staff(demo_uow), _post(demo_uow, actor, patient).transaction_id)
     assert view.aged_date == TODAY and view.held_amount == view.estimated_insurance > 0
     blank = edit_posted_charge(demo_uow, actor, view.transaction_id, expected_version=view.version, aged_date=None)
     held = posted_charge(demo_uow, staff(demo_uow), view.transaction_id)
-    assert (held.aged_date, held.held_amount) == (None, 0)
+    assert (held.aged_date, held.held_amount) == (None, view.held_amount)
     edit_posted_charge(demo_uow, actor, view.transaction_id, expected_version=blank.version, aged_date=TODAY)
     again = posted_charge(demo_uow, staff(demo_uow), view.transaction_id)
     assert (again.aged_date, again.held_amount) == (TODAY, view.held_amount)
@@ -358,9 +360,9 @@ def test_ins5_demo_dmo_code_without_bluebook_entry_pays_fee_minus_the_plans_copa
     from sqlalchemy import select
 
     from dentaldesk.db.models import BluebookEntry, Coverage, DentalPlan, ProcedureCode
-    from dentaldesk.domain.estimates import EstimateInput
+    from dentaldesk.domain.estimates import EstimateInput, estimate_items
     from dentaldesk.domain.terms import EstimationType
-    from dentaldesk.services.practice.pricing import estimate_for_patient, quote_fee_in
+    from dentaldesk.services.practice.pricing import load_coverages, quote_fee_in
 
     with demo_uow:
         s = demo_uow.session
@@ -373,8 +375,9 @@ def test_ins5_demo_dmo_code_without_bluebook_entry_pays_fee_minus_the_plans_copa
             select(ProcedureCode).where(ProcedureCode.insurable.is_(True), ProcedureCode.code.not_in(listed))
         ).first()
         quote = quote_fee_in(s, patient_id, code.code)
-        [item] = estimate_for_patient(
-            s, patient_id, [EstimateInput(key=1, code=code.code, category=code.category, fee=quote.fee)]
+        [item] = estimate_items(
+            [EstimateInput(key=1, code=code.code, category=code.category, fee=quote.fee)],
+            *load_coverages(s, patient_id, {code.code}),
         )
         copay = plan.default_copay
     assert copay > 0

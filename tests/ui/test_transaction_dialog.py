@@ -31,14 +31,14 @@ from dentaldesk.db.models import (
     ProcedureCode,
     Provider,
 )
-from dentaldesk.domain.estimates import EstimateInput
+from dentaldesk.domain.estimates import EstimateInput, estimate_items
 from dentaldesk.domain.money import format_money, percent_of
 from dentaldesk.domain.terms import ClaimStatus, EstimationType, Icm, TaxMethod
 from dentaldesk.services.access.login import login
 from dentaldesk.services.ledger.aging import account_aging
 from dentaldesk.services.ledger.transactions import posted_charge
 from dentaldesk.services.plans import ItemInput, add_item, create_plan
-from dentaldesk.services.practice.pricing import estimate_for_patient
+from dentaldesk.services.practice.pricing import load_coverages
 from dentaldesk.services.uow import UnitOfWork
 from dentaldesk.ui.chart.dialogs import RechartDialog, RemoveGraphicDialog
 from dentaldesk.ui.ledger.view import LedgerView
@@ -453,10 +453,9 @@ def test_tx_ins3_ins4_ins5_type_deductible_and_pays_come_from_the_estimate_engin
     for fee in ("180.00", "240.00"):
         type_fee(qtbot, dialog, fee)
         with demo.uow:
-            [engine] = estimate_for_patient(
-                demo.uow.session,
-                patient,
+            [engine] = estimate_items(
                 [EstimateInput(key=0, code="D2391", category=dialog.procedure.code.category, fee=Decimal(fee))],
+                *load_coverages(demo.uow.session, patient),
             )
         assert insurance.coverage_type.text() == engine.coverage_type
         assert "Restorative" in engine.coverage_type and "; secondary: " in engine.coverage_type
@@ -480,9 +479,7 @@ def test_ins2_the_dialog_estimates_a_new_item_after_the_plans_items(qtbot, demo,
     choose(qtbot, dialog, "D2391", "3", "MO")
     crown_fee = demo.fee("D2740", 0)
     with demo.uow:
-        crown, filling = estimate_for_patient(
-            demo.uow.session,
-            patient,
+        crown, filling = estimate_items(
             [
                 EstimateInput(key=1, code="D2740", category=dialog.procedure.code.category, fee=crown_fee),
                 EstimateInput(
@@ -492,6 +489,7 @@ def test_ins2_the_dialog_estimates_a_new_item_after_the_plans_items(qtbot, demo,
                     fee=Decimal(dialog.procedure.fee.text()),
                 ),
             ],
+            *load_coverages(demo.uow.session, patient),
         )
     assert crown.deductible_primary > 0 and filling.deductible_primary == 0
     assert dialog.insurance.deductible.text() == "Primary 0.00"

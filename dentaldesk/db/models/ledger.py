@@ -13,10 +13,18 @@ from dentaldesk.domain.terms import ClaimStatus, GraphicStatus, TransactionKind
 
 
 class LedgerTransaction(Versioned, Base):
-    """A Patient Transaction: charge, payment or adjustment on an account's ledger.
+    """A Patient Transaction: charge, payment, adjustment or write-off on an account's ledger.
 
-    ``amount`` is always >= 0; ``kind`` gives the sign. A charge ages from ``aged_date``
-    (None = held current, TX-AGE-3); ``held_amount`` is the part held current under ICM 2 (TX-AGE-4).
+    ``amount`` is always >= 0; ``kind`` gives the sign. How the parts of a charge age
+    (``dentaldesk.domain.aging``): ``write_off`` is the estimated write-off posted with the charge
+    (INS-8), never the patient's; ``held_amount`` the part held for insurance (ICM 1: the whole
+    charge less the write-off; ICM 2: the estimated insurance), which ages from ``released_on``
+    once its claim completes; the rest is the patient's and ages from ``aged_date`` (None:
+    current, TX-AGE-3..5). On an insurance payment or write-off correction, ``held_amount`` is the
+    part that pays its claim's held amounts (with the same ``released_on``). ``applies_to_id``
+    names the charge a write-off correction is posted against. The posted estimate (INS-9) is kept
+    with the charge: ``estimated_insurance`` (primary and secondary), ``estimated_secondary``, the
+    deductibles it applies and its explanation.
     """
 
     __noun__ = "transaction"
@@ -36,9 +44,12 @@ class LedgerTransaction(Versioned, Base):
             "amount",
             "tax",
             "held_amount",
+            "write_off",
+            "released_on",
         ),
         CheckConstraint("amount >= 0", name="amount_not_negative"),
         CheckConstraint("tax >= 0", name="tax_not_negative"),
+        CheckConstraint("write_off >= 0", name="write_off_not_negative"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -63,6 +74,13 @@ class LedgerTransaction(Versioned, Base):
     plan_item_id: Mapped[int | None] = mapped_column(ForeignKey("plan_item.id"), nullable=True, index=True)
     claim_id: Mapped[int | None] = mapped_column(ForeignKey("claim.id"), nullable=True, index=True)
     estimated_insurance: Mapped[Decimal] = mapped_column(default=Decimal("0.00"))
+    write_off: Mapped[Decimal] = mapped_column(default=Decimal("0.00"))
+    released_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    applies_to_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_transaction.id"), nullable=True, index=True)
+    estimated_secondary: Mapped[Decimal] = mapped_column(default=Decimal("0.00"))
+    deductible_primary: Mapped[Decimal] = mapped_column(default=Decimal("0.00"))
+    deductible_secondary: Mapped[Decimal] = mapped_column(default=Decimal("0.00"))
+    estimate_note: Mapped[str] = mapped_column(Text, default="")
     notes: Mapped[str] = mapped_column(Text, default="")
     posted_at: Mapped[dt.datetime] = created_column()
     posted_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), nullable=True)
@@ -102,6 +120,8 @@ class ClaimLine(Versioned, Base):
     transaction_id: Mapped[int] = mapped_column(ForeignKey("ledger_transaction.id"), index=True)
     estimated: Mapped[Decimal] = mapped_column(default=Decimal("0.00"))
     paid: Mapped[Decimal] = mapped_column(default=Decimal("0.00"))
+    # The write-off the carrier reported for the line (INS-8); None until an insurance payment says.
+    write_off: Mapped[Decimal | None] = mapped_column(nullable=True)
 
     claim: Mapped[Claim] = relationship(back_populates="lines")
 

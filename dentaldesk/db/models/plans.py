@@ -129,6 +129,8 @@ class PlanApproval(Base):
     total: Mapped[Decimal]
     lines_json: Mapped[str] = mapped_column(Text)
     content_hash: Mapped[str] = mapped_column(String(64))
+    # Which serialization content_hash was taken of (domain.approval.HASH_VERSIONS).
+    hash_version: Mapped[int] = mapped_column(Integer, default=1)
     signature_png: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
 
 

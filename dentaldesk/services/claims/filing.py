@@ -1,22 +1,29 @@
 """Insurance claims: file completed insurable procedures, post what the carrier paid, complete.
 
 A claim holds one patient's completed insurable charges that were on no claim yet, for one of the
-patient's coverages. Insurance payments are posted against its lines; completing the claim
-(the final insurance payment) starts the held charges aging from that payment's date (TX-AGE-3,
-TX-AGE-4: glossary ICM 1 and ICM 2), adds what was paid to the coverage's benefits used this
-year (INS-3), and can record what was paid in the plan's bluebook.
+patient's coverages. Each line is estimated at what was posted with its charge (INS-9: the one
+estimate the Patient Transactions window showed), never estimated again. Insurance payments are
+posted against its lines with each line's paid amount and the write-off the carrier reported
+(INS-8); the part of a payment that pays what the claim holds for insurance ages with it.
+Completing the claim (the final insurance payment) posts the difference between each line's
+actual and estimated write-off against its charge, starts what insurance did not pay of the held
+parts aging from that payment's date while the patient's parts keep their aged dates (TX-AGE-3,
+TX-AGE-4, AGE-5), moves what was paid and the deductible its lines met from pending to the
+coverage's benefits used (INS-2, INS-3), and can record what was paid in the plan's bluebook.
 
 Choices the rules leave open, made here:
 
-* A line's estimate is the engine's estimate (INS-1..7) for this coverage at filing time, items
-  in DOS order, with the maximum and deductible left at that moment.
-* A claim line cannot be paid more than its charge (fee and tax): a carrier's overpayment is
-  returned to the carrier, not kept on the patient's account.
+* A claim line cannot be paid more than its charge (fee and tax) less the write-off reported for
+  it: a carrier's overpayment is returned to the carrier, not kept on the patient's account.
 * Benefits used count toward the benefit year of the procedure's DOS (annual maximums run per
   benefit year of service); a line of another year does not change ``Coverage.benefits_used``.
 * The carrier's statement of how much went to the deductible is not typed in, so completing a
-  claim counts as deductible met what the estimate engine applies to the claim's lines of this
-  benefit year (INS-2): the deductible is then applied once, not again on the next plan.
+  claim counts as deductible met what was posted with its lines of this benefit year (INS-2):
+  the deductible is then applied once, not again on the next plan.
+* A line left without an actual write-off keeps its estimated one. An actual write-off larger
+  than the estimate is credited against the charge, first to what the claim still holds for
+  insurance (it ages with it), the rest like any credit (AGE-2); a smaller one is posted back as
+  a debit against the charge, aging from the final payment's date.
 * The bluebook update (a flag) writes each paid line's amount as the code's ``insurance_pays``;
   a line paid 0 (denied) leaves the bluebook alone.
 """
@@ -29,7 +36,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from dentaldesk import clock
@@ -44,9 +51,9 @@ from dentaldesk.db.models import (
     Patient,
     ProcedureCode,
 )
+from dentaldesk.domain.aging import directed_part, write_off_correction
 from dentaldesk.domain.errors import NotFound, RuleViolation, ValidationError
-from dentaldesk.domain.estimates import EstimateInput
-from dentaldesk.domain.money import ZERO, format_money
+from dentaldesk.domain.money import FEE_MAX, PAYMENT_MAX, ZERO, format_money, from_cents, parse_money
 from dentaldesk.domain.terms import Category, ClaimStatus, CoverageRank, TransactionKind
 from dentaldesk.services.access import audit
 from dentaldesk.services.access.actor import Actor
@@ -59,6 +66,7 @@ from dentaldesk.services.claims.queries import (
     ClaimLineView,
     ClaimSummary,
     CoverageChoice,
+    _cents,
     benefits_used_in,
     benefits_used_this_year,
     claim_candidates,
@@ -68,9 +76,8 @@ from dentaldesk.services.claims.queries import (
     claimable_query,
     open_claims,
 )
-from dentaldesk.services.ledger.posting import amount_from, check_not_future
+from dentaldesk.services.ledger.posting import check_not_future
 from dentaldesk.services.ledger.queries import account_balance_in
-from dentaldesk.services.practice.pricing import estimate_for_patient
 from dentaldesk.services.uow import UnitOfWork
 
 # The claims API in one place: the actions here, the queries from claim_queries.
@@ -149,24 +156,43 @@ def claim_line_estimates(
 ) -> dict[int, LineEstimate]:
     """The claim line estimate of each charge for one of the patient's coverages, by transaction id.
 
-    ``charges`` are (charge, code, category) in the order they are estimated: DOS order on a claim,
-    so the deductible (INS-2) and the annual maximum left (INS-3) go to the earliest procedures.
-    The estimate is the one engine's (INS-1..7) with the patient's coverage as it stands now: the
-    primary's share for the primary coverage, the secondary's (what the primary left, INS-4) for a
-    secondary one. Filing a claim (:func:`create_claim`), putting a posted charge on an open claim
-    (``services.transactions``) and the deductible met on completing a claim all use it, so a
-    line is estimated the same way however it reaches the claim.
+    INS-9: the estimate posted with the charge, the one the Patient Transactions window showed:
+    the primary's share for the primary coverage, the secondary's (what the primary left, INS-4)
+    for a secondary one, with the deductible that share applied. Filing a claim
+    (:func:`create_claim`), putting a posted charge on an open claim (``services.ledger.transactions``)
+    and completing a claim all read it here, so a line is what was estimated however it reaches
+    the claim, and the deductible and maximum it used are never applied twice (INS-3).
     """
-    items = [EstimateInput(key=tx.id, code=code, category=category, fee=tx.amount) for tx, code, category in charges]
-    estimates = estimate_for_patient(session, patient_id, items)
     has_primary = session.scalar(
         select(func.count())
         .select_from(Coverage)
         .where(Coverage.patient_id == patient_id, Coverage.rank == CoverageRank.PRIMARY)
     )
-    if coverage.rank is CoverageRank.SECONDARY and has_primary:
-        return {e.key: LineEstimate(e.secondary, e.deductible_secondary) for e in estimates}
-    return {e.key: LineEstimate(e.primary, e.deductible_primary) for e in estimates}
+    secondary = coverage.rank is CoverageRank.SECONDARY and bool(has_primary)
+    found = {}
+    for tx, _code, _category in charges:
+        if secondary:
+            found[tx.id] = LineEstimate(tx.estimated_secondary, tx.deductible_secondary)
+        else:
+            found[tx.id] = LineEstimate(tx.estimated_insurance - tx.estimated_secondary, tx.deductible_primary)
+    return found
+
+
+def held_open(session: Session, claim_id: int) -> Decimal:
+    """What the claim still holds for insurance: its charges' held parts less what its insurance
+    payments and write-off corrections paid of them so far (TX-AGE-3/4)."""
+    lt = LedgerTransaction
+    held = session.scalar(
+        select(func.coalesce(func.sum(_cents(lt.held_amount)), 0)).where(
+            lt.claim_id == claim_id, lt.kind == TransactionKind.CHARGE, lt.applies_to_id.is_(None)
+        )
+    )
+    paid = session.scalar(
+        select(func.coalesce(func.sum(_cents(lt.held_amount)), 0)).where(
+            lt.claim_id == claim_id, lt.kind != TransactionKind.CHARGE
+        )
+    )
+    return from_cents(int(held or 0) - int(paid or 0))
 
 
 def _claim_charges(session: Session, claim: Claim) -> list:
@@ -270,15 +296,23 @@ def _open_claim(session: Session, actor: Actor, claim_id: int) -> Claim:
 
 
 def _pay_in(
-    session: Session, actor: Actor, claim: Claim, amounts: Mapping[int, Decimal], paid_on: dt.date, reference: str
+    session: Session,
+    actor: Actor,
+    claim: Claim,
+    amounts: Mapping[int, Decimal],
+    paid_on: dt.date,
+    reference: str,
+    write_offs: Mapping[int, Decimal] | None = None,
 ) -> LedgerTransaction:
-    """Record the carrier's payment on the claim's lines and post it to the ledger."""
+    """Record the carrier's payment and reported write-off on the claim's lines (INS-8) and post
+    the payment to the ledger; the part of it that pays the claim's held amounts ages with them."""
     if paid_on < claim.created_on:
         raise ValidationError(
             f"The payment date is before claim {claim.claim_number} was filed ({claim.created_on}).", "date"
         )
+    write_offs = write_offs or {}
     lines = {line.id: line for line in claim.lines}
-    if set(amounts) - set(lines):
+    if (set(amounts) | set(write_offs)) - set(lines):
         raise ValidationError("A paid amount is for a line that is not on this claim.", "paid")
     total = sum(amounts.values(), ZERO)
     if total == 0:
@@ -287,23 +321,34 @@ def _pay_in(
             "paid",
         )
     before = {}
-    for line_id, value in amounts.items():
+    for line_id in sorted(set(amounts) | set(write_offs)):
         line = lines[line_id]
         charge = session.get(LedgerTransaction, line.transaction_id)
         assert charge is not None
-        if line.paid + value > charge.amount + charge.tax:
+        value = amounts.get(line_id, ZERO)
+        written_off = write_offs.get(line_id, line.write_off)
+        if written_off is not None and written_off > charge.amount:
             raise ValidationError(
-                f"{charge.description}: {format_money(line.paid + value)} would be more than the charge of "
-                f"{format_money(charge.amount + charge.tax)}; return the overpayment to the carrier.",
+                f"{charge.description}: a write-off of {format_money(written_off)} is more than the fee of "
+                f"{format_money(charge.amount)}.",
+                "write_off",
+            )
+        most = charge.amount + charge.tax - (written_off or ZERO)
+        if line.paid + value > most:
+            raise ValidationError(
+                f"{charge.description}: {format_money(line.paid + value)} paid would be more than the "
+                f"{format_money(most)} the charge leaves after its write-off; return the overpayment to the carrier.",
                 "paid",
             )
-        before[line_id] = line.paid
+        before[line_id] = (line.paid, line.write_off)
         line.paid = line.paid + value
+        line.write_off = written_off
     carrier = session.scalar(
         select(DentalPlan.carrier)
         .join(Coverage, Coverage.dental_plan_id == DentalPlan.id)
         .where(Coverage.id == claim.coverage_id)
     )
+    session.flush()
     tx = LedgerTransaction(
         office_id=claim.office_id,
         account_id=claim.account_id,
@@ -313,6 +358,7 @@ def _pay_in(
         dos=paid_on,
         aged_date=None,  # only charges age (TX-AGE-1)
         amount=total,
+        held_amount=directed_part(total, held_open(session, claim.id)),
         claim_id=claim.id,
         notes=reference.strip(),
         posted_by_id=actor.user_id,
@@ -325,8 +371,11 @@ def _pay_in(
         "post_insurance_payment",
         "claim",
         claim.id,
-        before={f"line {k}": v for k, v in before.items()},
-        after={f"line {k}": lines[k].paid for k in amounts} | {"transaction_id": tx.id, "amount": total},
+        before={f"line {k}": v[0] for k, v in before.items()}
+        | {f"line {k} write-off": v[1] for k, v in before.items() if v[1] is not None},
+        after={f"line {k}": lines[k].paid for k in before}
+        | {f"line {k} write-off": lines[k].write_off for k in before if lines[k].write_off is not None}
+        | {"transaction_id": tx.id, "amount": total, "pays_held": tx.held_amount},
     )
     return tx
 
@@ -343,23 +392,31 @@ def post_insurance_payment(
     final: bool = False,
     update_bluebook: bool = False,
     today: dt.date | None = None,
+    write_offs: Mapping[int, Decimal | str] | None = None,
 ) -> InsurancePaymentPosted:
     """Post what the carrier paid on each line of an open claim, as one insurance payment.
 
-    ``paid`` maps claim line ids to amounts (blank lines left out). Refused: a complete claim, a
-    negative amount, a line paid more than its charge, nothing paid, a date in the future or
-    before the claim was filed. ``final`` also completes the claim on ``paid_on`` in the same
-    action (see :func:`complete_claim`), so the payment and the completion land together (DATA-1).
+    ``paid`` maps claim line ids to amounts (blank lines left out); ``write_offs`` the write-off
+    the carrier reported per line (INS-8; a line left out keeps what was reported before, or its
+    estimate). Refused: a complete claim, a negative amount, a line paid more than its charge less
+    its write-off, a write-off above the fee, nothing paid, a date in the future or before the
+    claim was filed. ``final`` also completes the claim on ``paid_on`` in the same action (see
+    :func:`complete_claim`), so the payment and the completion land together (DATA-1).
     """
     today = today or clock.today()
-    amounts = {line_id: amount_from(value, "paid") for line_id, value in paid.items()}
-    if any(value < 0 for value in amounts.values()):
-        raise ValidationError("An insurance payment cannot be negative.", "paid")
+    amounts = {
+        line_id: parse_money(value, field="paid", what="An insurance payment", maximum=PAYMENT_MAX)
+        for line_id, value in paid.items()
+    }
+    reported = {
+        line_id: parse_money(value, field="write_off", what="A write-off", maximum=FEE_MAX)
+        for line_id, value in (write_offs or {}).items()
+    }
     check_not_future(paid_on, today, "date", "payment date")
     with uow:
         session = uow.session
         claim = _open_claim(session, actor, claim_id)
-        tx = _pay_in(session, actor, claim, amounts, paid_on, reference)
+        tx = _pay_in(session, actor, claim, amounts, paid_on, reference, reported)
         completed = _complete_in(session, actor, claim, paid_on, update_bluebook) if final else None
         uow.flush()
         result = InsurancePaymentPosted(
@@ -385,6 +442,39 @@ def _update_bluebook(session: Session, plan_id: int, paid_by_code: Mapping[str, 
     return tuple(changed)
 
 
+def _correct_write_off(
+    session: Session, actor: Actor, claim: Claim, charge: LedgerTransaction, difference: Decimal, day: dt.date
+) -> LedgerTransaction | None:
+    """INS-8: post the difference between a line's actual and estimated write-off against its
+    charge: a larger write-off as a credit (first paying what the claim holds, aging with it), a
+    smaller one as a debit aging from the final payment's date. Returns the row posted."""
+    if difference == 0:
+        return None
+    credit = difference > 0
+    amount = difference if credit else -difference
+    row = LedgerTransaction(
+        office_id=claim.office_id,
+        account_id=claim.account_id,
+        patient_id=charge.patient_id,
+        kind=TransactionKind.WRITE_OFF if credit else TransactionKind.CHARGE,
+        description=(
+            f"Write-off {'adjusted' if credit else 'reversed'} - claim {claim.claim_number}, {charge.description}"
+        )[:200],
+        dos=day,
+        aged_date=None if credit else day,
+        amount=amount,
+        held_amount=directed_part(amount, held_open(session, claim.id)) if credit else ZERO,
+        released_on=day,
+        applies_to_id=charge.id,
+        claim_id=claim.id,
+        insurable=False,
+        posted_by_id=actor.user_id,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
 def _complete_in(
     session: Session, actor: Actor, claim: Claim, final_payment_date: dt.date, update_bluebook: bool
 ) -> ClaimCompleted:
@@ -403,7 +493,7 @@ def _complete_in(
     paid_total = ZERO
     this_year = ZERO
     paid_by_code: dict[str, Decimal] = {}
-    changes = []
+    corrections = []
     for line in claim.lines:
         charge = session.get(LedgerTransaction, line.transaction_id)
         assert charge is not None
@@ -414,20 +504,26 @@ def _complete_in(
             code = session.get(ProcedureCode, charge.procedure_code_id)
             if code is not None:
                 paid_by_code[code.code] = line.paid
-        if charge.aged_date is None or charge.held_amount > 0:
-            aged, held = final_payment_date, ZERO
-        else:
-            aged, held = charge.aged_date, charge.held_amount
-        if (aged, held) != (charge.aged_date, charge.held_amount):
-            changes.append(
-                {
-                    "transaction_id": charge.id,
-                    "aged_date": charge.aged_date.isoformat() if charge.aged_date else None,
-                    "held_amount": f"{charge.held_amount:.2f}",
-                }
-            )
-            charge.aged_date, charge.held_amount = aged, held
+        if charge.held_amount > 0:
             released += 1
+        posted = _correct_write_off(
+            session,
+            actor,
+            claim,
+            charge,
+            write_off_correction(charge.write_off, line.write_off),
+            final_payment_date,
+        )
+        if posted is not None:
+            corrections.append({"transaction_id": posted.id, "charge_id": charge.id, "kind": posted.kind.value})
+    # TX-AGE-3/4, AGE-5: what the claim held (and what paid it) ages from the final payment's date;
+    # the patient's parts keep their aged dates, and no date before this one changes.
+    session.execute(
+        update(LedgerTransaction)
+        .where(LedgerTransaction.claim_id == claim.id, LedgerTransaction.released_on.is_(None))
+        .values(released_on=final_payment_date)
+        .execution_options(synchronize_session="fetch")
+    )
     benefits_before = (coverage.benefits_used, coverage.deductible_met)
     coverage.benefits_used = coverage.benefits_used + this_year
     coverage.deductible_met = coverage.deductible_met + deductible
@@ -445,7 +541,6 @@ def _complete_in(
             "status": ClaimStatus.OPEN,
             "benefits_used": benefits_before[0],
             "deductible_met": benefits_before[1],
-            "held_charges": changes,
         },
         after={
             "status": ClaimStatus.COMPLETE,
@@ -453,6 +548,8 @@ def _complete_in(
             "paid": paid_total,
             "benefits_used": coverage.benefits_used,
             "deductible_met": coverage.deductible_met,
+            "released_on": final_payment_date,
+            "write_off_corrections": corrections,
             "bluebook_updated": list(updated),
         },
     )
@@ -479,10 +576,12 @@ def complete_claim(
 ) -> ClaimCompleted:
     """Mark a claim complete on its final insurance payment's date (TX-AGE-3, TX-AGE-4, INS-3).
 
-    Held charges start aging from that date (ICM 1: the whole charge; ICM 2: the held insurance
-    portion with the rest); what was paid is added to the coverage's benefits used and the
-    deductible the claim's lines met to its deductible met (INS-2, INS-3); with
-    ``update_bluebook`` each paid line's amount becomes the code's bluebook insurance payment.
+    What insurance did not pay of the held parts starts aging from that date (ICM 1: the whole
+    charge; ICM 2: the held insurance portion; the patient's portion keeps its DOS aging); each
+    line's actual write-off less its estimate is posted against its charge (INS-8); what was paid
+    is added to the coverage's benefits used and the deductible the claim's lines met to its
+    deductible met (INS-2, INS-3); with ``update_bluebook`` each paid line's amount becomes the
+    code's bluebook insurance payment.
     The date defaults to the claim's last insurance payment, else today.
     """
     today = today or clock.today()

@@ -57,6 +57,8 @@ class ClaimLineView:
     fee: Decimal
     estimated: Decimal
     paid: Decimal
+    estimated_write_off: Decimal = Decimal("0.00")  # posted with the charge (INS-8)
+    write_off: Decimal | None = None  # what the carrier reported, once a payment said
 
 
 @dataclass(frozen=True)
@@ -228,6 +230,8 @@ def claim_detail(uow: UnitOfWork, actor: Actor, claim_id: int) -> ClaimDetail:
                 tx.amount + tx.tax,
                 line.estimated,
                 line.paid,
+                tx.write_off,
+                line.write_off,
             )
             for line, tx, code in rows
         )

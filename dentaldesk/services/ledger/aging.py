@@ -1,24 +1,27 @@
-"""Aging: one account's buckets, and the whole office's aging report as of any date (AGE-1..3).
+"""Aging: one account's buckets, and the whole office's aging report as of any date (AGE-1..5).
 
 Both follow :func:`dentaldesk.domain.aging.age_ledger`, the one definition of aging:
 
-* a charge counts with its tax (the ledger's balance does); its aging part (charge + tax - held
-  amount) sits in the bucket of the days from its aged date to the as-of date; no aged date, a
-  future aged date, or a held insurance portion is current (AGE-1, TX-AGE-3..5);
-* every credit (payment, insurance payment, credit adjustment) is applied to the oldest open
-  amounts first; what is left after paying every charge is the account's credit (AGE-2);
-* rows dated (DOS) after the as-of date are left out: the report shows the ledger as it stood.
+* a charge counts with its tax and less its write-off (INS-8); its patient part (charge + tax -
+  write-off - held amount) sits in the bucket of the days from its aged date to the as-of date,
+  its held part in the bucket of the days since its claim completed (``released_on``); no date,
+  or a future one, is current (AGE-1, AGE-4, TX-AGE-3..5);
+* the part of an insurance payment or write-off correction that pays held amounts (its
+  ``held_amount``) is taken from the bucket its claim's held parts are in; every other credit
+  is applied to the oldest open amounts first; what is left is the account's credit (AGE-2);
+* rows dated (DOS) after the as-of date are left out: the report shows the ledger as it stood,
+  and no later action changes it (AGE-5).
 
-How the office report stays in SQL (one statement, no ledger row loaded into Python):
-applying credits oldest-first per account only needs per-account bucket totals, because the
-oldest-first order of age_ledger visits the buckets whole, in the order Over 90, 61-90, 31-60,
-0-30, Current (a charge's bucket only grows older with an older aged date, and held amounts are
-the youngest of all). So:
+How the office report stays in SQL (one statement, no ledger row loaded into Python): applying
+credits oldest-first per account only needs per-account bucket totals, because the oldest-first
+order of age_ledger visits the buckets whole, Over 90, 61-90, 31-60, 0-30, Current. So:
 
-1. an inner ``GROUP BY account`` makes cumulative sums with CASE expressions: all charges, the
-   balance, and the aging parts aged at all / over 30 / over 60 / over 90 days (their
-   differences are the buckets; this needs fewer tests per ledger row than one CASE per bucket);
-2. a middle select turns them into the five buckets and the credits, for accounts with a balance;
+1. an inner ``GROUP BY account`` makes cumulative sums with CASE expressions: the aging parts
+   (the patient parts by aged date, the held parts, signed, by release date) aged at all / over
+   30 / over 60 / over 90 days, the parts in all, and the credits applied oldest first (their
+   differences are the buckets);
+2. a middle select turns them into the five buckets and the credits, for accounts with a balance
+   (a bucket a credit paid beyond what it held, never posted so, becomes credit as in age_ledger);
 3. the outer select pays the buckets oldest-first with plain arithmetic:
    ``rest = (buckets up to this one, oldest first) - credits``, ``open = min(bucket, max(0,
    rest))``, ``credit = max(0, credits - total)``: one row per account with a balance.
@@ -26,7 +29,7 @@ the youngest of all). So:
 The bucket bounds are dates computed in Python (as-of - 30/60/90 days) and bound as parameters,
 so the query is the same on SQLite and PostgreSQL and needs no date arithmetic in SQL. The
 index ``ix_ledger_aging`` covers every column the query reads, so the database scans the index
-in account order instead of the table (migration 0003).
+in account order instead of the table (migrations 0003, 0011).
 """
 
 from __future__ import annotations
@@ -86,22 +89,27 @@ def account_aging(uow: UnitOfWork, actor: Actor, account_id: int, as_of: dt.date
         if session.get(Account, account_id) is None:
             raise NotFound("This account no longer exists.", "account")
         rows = session.execute(
-            select(lt.id, lt.kind, lt.amount, lt.tax, lt.dos, lt.aged_date, lt.held_amount).where(
-                lt.account_id == account_id
-            )
+            select(
+                lt.id, lt.kind, lt.amount, lt.tax, lt.dos, lt.aged_date, lt.held_amount, lt.write_off, lt.released_on
+            ).where(lt.account_id == account_id)
         ).all()
-    entries = [
-        LedgerEntry(
-            id=row.id,
-            kind=row.kind,
-            amount=row.amount + row.tax if row.kind is TransactionKind.CHARGE else row.amount,
-            dos=row.dos,
-            aged_date=row.aged_date,
-            held_amount=row.held_amount,
-        )
-        for row in rows
-    ]
-    return age_ledger(entries, as_of)
+    return age_ledger([ledger_entry(row) for row in rows], as_of)
+
+
+def ledger_entry(row: object) -> LedgerEntry:
+    """A ledger row as aging sees it (a charge with its tax)."""
+    r = row  # a Row with the columns read by account_aging
+    charge = r.kind is TransactionKind.CHARGE  # type: ignore[attr-defined]
+    return LedgerEntry(
+        id=r.id,  # type: ignore[attr-defined]
+        kind=r.kind,  # type: ignore[attr-defined]
+        amount=r.amount + r.tax if charge else r.amount,  # type: ignore[attr-defined]
+        dos=r.dos,  # type: ignore[attr-defined]
+        aged_date=r.aged_date,  # type: ignore[attr-defined]
+        held_amount=r.held_amount,  # type: ignore[attr-defined]
+        write_off=r.write_off,  # type: ignore[attr-defined]
+        released_on=r.released_on,  # type: ignore[attr-defined]
+    )
 
 
 # --- The office, in SQL --------------------------------------------------------------------------
@@ -128,45 +136,64 @@ def office_aging_query():  # type: ignore[no-untyped-def]
     building a statement this size costs more than running it on a small practice.
     """
     lt = LedgerTransaction
-    gross = _cents(lt.amount) + _cents(lt.tax)
-    aging_part = gross - _cents(lt.held_amount)
     is_charge = lt.kind == TransactionKind.CHARGE
+    held = _cents(lt.held_amount)
+    patient_part = _cents(lt.amount) + _cents(lt.tax) - _cents(lt.write_off) - held
+    signed_held = case((is_charge, held), else_=-held)
     as_of = bindparam("as_of", type_=Date)
     zero = literal_column("0", BigInteger)
 
-    def aging_since(*conditions):  # type: ignore[no-untyped-def]
-        # The date test comes first: SQLite stops at the first false term, and this sum runs
-        # over every ledger row of the office (the benchmark's million rows).
-        return func.sum(case((and_(*conditions, is_charge), aging_part), else_=zero))
+    def aged_since(bound):  # type: ignore[no-untyped-def]
+        # What was aging on ``bound`` or before: the patient parts by aged date and the held parts
+        # (a credit's, negative) by release date. The date tests come first: SQLite stops at the
+        # first false term, and these sums run over every ledger row of the office.
+        return func.sum(case((and_(lt.aged_date <= bound, is_charge), patient_part), else_=zero)) + func.sum(
+            case((lt.released_on <= bound, signed_held), else_=zero)
+        )
 
-    # Per account, cumulative sums (fewer tests per row than one CASE per bucket): all charges,
-    # the balance, and the aging parts aged at all / over 30 / over 60 / over 90 days.
+    def aged_before(bound):  # type: ignore[no-untyped-def]
+        return func.sum(case((and_(lt.aged_date < bound, is_charge), patient_part), else_=zero)) + func.sum(
+            case((lt.released_on < bound, signed_held), else_=zero)
+        )
+
+    # Per account, cumulative sums (fewer tests per row than one CASE per bucket): every part, the
+    # credits applied oldest first, and the parts aged at all / over 30 / over 60 / over 90 days.
     totals = (
         select(
             lt.account_id.label("account_id"),
-            func.sum(case((is_charge, gross), else_=zero)).label("charges"),
-            func.sum(case((is_charge, gross), else_=-_cents(lt.amount))).label("balance"),
-            aging_since(lt.aged_date <= as_of).label("aged"),
-            aging_since(lt.aged_date < bindparam("day30", type_=Date)).label("over30"),
-            aging_since(lt.aged_date < bindparam("day60", type_=Date)).label("over60"),
-            aging_since(lt.aged_date < bindparam("day90", type_=Date)).label("over90"),
+            func.sum(case((is_charge, patient_part + held), else_=-held)).label("parts"),
+            func.sum(case((is_charge, zero), else_=_cents(lt.amount) - held)).label("pool"),
+            aged_since(as_of).label("aged"),
+            aged_before(bindparam("day30", type_=Date)).label("over30"),
+            aged_before(bindparam("day60", type_=Date)).label("over60"),
+            aged_before(bindparam("day90", type_=Date)).label("over90"),
         )
         .where(lt.office_id == bindparam("office_id", type_=Integer), lt.dos <= as_of)
         .group_by(lt.account_id)
         .subquery("totals")
     )
     t = totals.c
+    raw = {
+        "current": t.parts - t.aged,
+        "d0_30": t.aged - t.over30,
+        "d31_60": t.over30 - t.over60,
+        "d61_90": t.over60 - t.over90,
+        "over_90": t.over90,
+    }
+
+    def kept(value):  # type: ignore[no-untyped-def]
+        return case((value < zero, zero), else_=value)
+
+    def overpaid(value):  # type: ignore[no-untyped-def]
+        return case((value < zero, -value), else_=zero)
+
     per_account = (
         select(
             t.account_id,
-            (t.charges - t.aged).label("current"),
-            (t.aged - t.over30).label("d0_30"),
-            (t.over30 - t.over60).label("d31_60"),
-            (t.over60 - t.over90).label("d61_90"),
-            t.over90.label("over_90"),
-            (t.charges - t.balance).label("credits"),
+            *(kept(value).label(name) for name, value in raw.items()),
+            (t.pool + sum((overpaid(value) for value in raw.values()), zero)).label("credits"),  # type: ignore[arg-type]
         )
-        .where(t.balance != zero)
+        .where(t.parts != t.pool)
         .subquery("per_account")
     )
     # AGE-2: pay the buckets oldest first. ``rest`` is what stays unpaid of the buckets up to and

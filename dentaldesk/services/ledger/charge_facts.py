@@ -1,19 +1,22 @@
-"""What a charge will be before it is posted: its tax, whether it is insurable and what insurance is
-estimated to pay, and how it ages (TX-TAX-1/2, TX-INS-1, TX-INS-3..5, TX-AGE-2..4).
+"""What a charge will be before it is posted: its tax, whether it is insurable, the one estimate of
+its write-off, deductible and insurance, and how its parts age (TX-TAX-1/2, TX-INS-1, TX-INS-3..5,
+TX-AGE-2..4, INS-8, INS-9).
 
 :func:`charge_terms` reads once what pricing a patient's charge needs (the office's tax method and
-rate, the account's ICM, the patient's coverage); :func:`facts_for_charge` applies the rules to
-one charge from those terms without touching the database, so the Patient Transactions dialog
-can recompute on every keystroke; :func:`charge_facts` does both for one charge. Posting
-(:func:`dentaldesk.services.ledger.posting.post_charge_in`) uses :func:`charge_facts`, so the dialog and
-the ledger show the same figures. Everything here reads; nothing is written.
+rate, the account's ICM, the patient's coverage with benefits paid and pending, INS-3);
+:func:`facts_for_charge` applies the rules to one charge from those terms without touching the
+database, so the Patient Transactions dialog can recompute on every keystroke; :func:`charge_facts`
+does both for one charge. Posting (:func:`dentaldesk.services.ledger.posting.post_charge_in`) uses
+the same, so the figure shown before OK is the figure posted. A plan item is estimated among its
+plan's planned items in plan order (``plan_lines``, through ``domain.estimates.estimate_plan``),
+as the plan editor, the handout and completing the item estimate it. Everything here reads.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -22,21 +25,24 @@ from sqlalchemy.orm import Session
 from dentaldesk.db.models import Account, Office, Patient, ProcedureCode
 from dentaldesk.domain.aging import charge_aging_parts, default_aged_date
 from dentaldesk.domain.errors import NotFound
-from dentaldesk.domain.estimates import EstimateInput, ItemEstimate, PlanCoverage, charge_insurable, estimate_items
+from dentaldesk.domain.estimates import ItemEstimate, PlanCoverage, PlanLine, estimate_plan
 from dentaldesk.domain.money import ZERO
 from dentaldesk.domain.tax import tax_amount, taxable_state
 from dentaldesk.domain.terms import Category, Icm, TaxMethod
 from dentaldesk.services.practice.pricing import load_coverages
+
+THIS_CHARGE = -1  # the key of the charge being priced among its plan's lines
+LAST = (1 << 30, 1 << 30, 1 << 30)  # plan order of a charge after every plan item
 
 
 @dataclass(frozen=True)
 class ChargeFacts:
     """What the Charges/Aging and Insurance sections show for a charge before it is posted.
 
-    ``aged_date`` and ``held_amount`` are what posting records (TX-AGE-2..4); ``aged_field`` is
-    what the dialog's Aged field shows by default: blank on an insurable ICM 1 or ICM 2 charge,
-    where ICM 2 still ages the patient's portion from DOS (``held_amount`` stays current).
-    ``estimate`` is the engine's split (TX-INS-3..5), None when the charge is not insurable.
+    ``aged_date``, ``held_amount`` and ``write_off`` are what posting records (TX-AGE-2..4,
+    INS-8); ``aged_field`` is what the dialog's Aged field shows by default: blank on an
+    insurable ICM 1 or ICM 2 charge, where ICM 2 still ages the patient's portion from DOS.
+    ``estimate`` is the one estimate's split (TX-INS-3..5, INS-9), None when not insurable.
     """
 
     taxable_enabled: bool
@@ -49,6 +55,8 @@ class ChargeFacts:
     held_amount: Decimal
     aged_field: dt.date | None = None
     estimate: ItemEstimate | None = None
+    write_off: Decimal = ZERO
+    uninsured_reason: str = ""  # why a code that is insurable goes on no claim (TX-INS-1)
 
 
 @dataclass(frozen=True)
@@ -90,37 +98,50 @@ def facts_for_charge(
     dos: dt.date,
     taxable: bool | None = None,
     insurable: bool | None = None,
-    ahead: Sequence[EstimateInput] = (),
+    plan_lines: Sequence[PlanLine] = (),
+    order: tuple = LAST,
+    key: int = THIS_CHARGE,
 ) -> ChargeFacts:
-    """TX-TAX-1/2, TX-INS-1, TX-INS-3..5, TX-AGE-2..4 of one charge from terms read once; no database.
+    """TX-TAX-1/2, TX-INS-1, TX-INS-3..5, TX-AGE-2..4, INS-8 of one charge from terms read once.
 
-    ``ahead`` are items estimated before this one (a plan's earlier items, INS-2/INS-3), so the
-    deductible and the maximum they use are not counted twice. A dialog recomputes this on every
-    keystroke; :func:`charge_facts` and posting use it too, so the figures are the same everywhere.
+    ``plan_lines`` are the other items of the charge's plan (a plan item's charge is estimated
+    among its plan's planned items in plan order, INS-2/INS-3/INS-9) and ``order`` its own place
+    among them; ``key`` is its own line's key when ``plan_lines`` hold it (it is then replaced by
+    what is typed now). No database: a dialog recomputes this on every keystroke.
     """
     state = taxable_state(terms.tax_method, terms.tax_rate, code_taxable)
     is_taxable = state.checked if (taxable is None or not state.enabled) else taxable
-    is_insurable = terms.primary is not None and charge_insurable(code_insurable, insurable)
-    estimate = None
-    if is_insurable:
-        items = [*ahead, EstimateInput(key=0, code=code, category=category, fee=fee)]
-        estimate = estimate_items(items, terms.primary, terms.secondary)[-1]
-    insurance = estimate.insurance if estimate is not None else ZERO
+    tax = tax_amount(fee, terms.tax_rate, is_taxable)
+    mine = PlanLine(key, code, category, fee, code_insurable, insurable, False, order)
+    lines = [line for line in plan_lines if line.key != key] + [mine]
+    estimate = estimate_plan(lines, terms.primary, terms.secondary)[key]
+    is_insurable = estimate.insurable
+    reason = "" if is_insurable or not code_insurable or insurable is False else estimate.coverage_type
+    if terms.primary is None:
+        reason = ""
+    write_off = estimate.write_off if is_insurable else ZERO
+    insurance = estimate.insurance if is_insurable else ZERO
     parts = charge_aging_parts(
-        fee_total=fee, insurable=is_insurable, icm=terms.icm, dos=dos, estimated_insurance=insurance
+        fee_total=fee + tax,
+        insurable=is_insurable,
+        icm=terms.icm,
+        dos=dos,
+        estimated_insurance=insurance,
+        write_off=write_off,
     )
-    aged, held = parts.aged_date, parts.held_amount
     return ChargeFacts(
         taxable_enabled=state.enabled,
         taxable=is_taxable,
         taxable_reason=state.reason,
-        tax=tax_amount(fee, terms.tax_rate, is_taxable),
+        tax=tax,
         insurable=is_insurable,
         estimated_insurance=insurance,
-        aged_date=aged,
-        held_amount=held,
+        aged_date=parts.aged_date,
+        held_amount=parts.held_amount,
         aged_field=default_aged_date(insurable=is_insurable, icm=terms.icm, dos=dos),
-        estimate=estimate,
+        estimate=replace(estimate, key=key) if is_insurable else None,
+        write_off=write_off,
+        uninsured_reason=reason,
     )
 
 
@@ -133,10 +154,15 @@ def charge_facts(
     *,
     taxable: bool | None = None,
     insurable: bool | None = None,
+    plan_lines: Sequence[PlanLine] = (),
+    order: tuple = LAST,
+    key: int = THIS_CHARGE,
 ) -> ChargeFacts:
-    """TX-TAX-1/2, TX-INS-1, TX-AGE-2..4 for one charge of ``fee`` on ``dos``."""
+    """TX-TAX-1/2, TX-INS-1, TX-AGE-2..4 for one charge of ``fee`` on ``dos`` (see
+    :func:`facts_for_charge`)."""
+    codes = {code.code, *(line.code for line in plan_lines)}
     return facts_for_charge(
-        charge_terms(session, patient_id, (code.code,)),
+        charge_terms(session, patient_id, codes),
         code=code.code,
         category=code.category,
         code_insurable=code.insurable,
@@ -145,4 +171,7 @@ def charge_facts(
         dos=dos,
         taxable=taxable,
         insurable=insurable,
+        plan_lines=plan_lines,
+        order=order,
+        key=key,
     )

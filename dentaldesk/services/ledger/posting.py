@@ -24,6 +24,7 @@ Choices the rules leave open, made here:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -32,17 +33,16 @@ from sqlalchemy.orm import Session
 
 from dentaldesk import clock
 from dentaldesk.db.models import Account, LedgerTransaction, Patient, ProcedureCode
-from dentaldesk.domain.aging import check_aged_date, check_dos
+from dentaldesk.domain.aging import check_aged_date, check_completed_dos
 from dentaldesk.domain.errors import NotFound, RuleViolation, ValidationError
-from dentaldesk.domain.money import FEE_MAX, PAYMENT_MAX, ZERO, format_money, money, parse_money
+from dentaldesk.domain.estimates import PlanLine
+from dentaldesk.domain.money import FEE_MAX, PAYMENT_MAX, ZERO, format_money, parse_money
 from dentaldesk.domain.terms import Role, TransactionKind
 from dentaldesk.services.access import audit
 from dentaldesk.services.access.actor import Actor
 from dentaldesk.services.access.guard import guarded
 from dentaldesk.services.access.rights import Right
-from dentaldesk.services.ledger.charge_facts import (
-    charge_facts,
-)
+from dentaldesk.services.ledger.charge_facts import LAST, THIS_CHARGE, charge_facts
 from dentaldesk.services.ledger.queries import account_balance_in
 from dentaldesk.services.uow import UnitOfWork
 
@@ -73,28 +73,55 @@ def post_charge_in(
     aged_date: object = _DEFAULT,
     plan_item_id: int | None = None,
     notes: str = "",
+    plan_lines: Sequence[PlanLine] = (),
+    order: tuple = LAST,
+    prerequisites: Sequence[tuple[str, dt.date]] = (),
+    back_dating_confirmed: bool = False,
 ) -> LedgerTransaction:
-    """Post one completed procedure as a charge (TP-13, TX-*); the caller commits.
+    """Post one completed procedure as a charge (TP-13, TX-*, INS-8, INS-9); the caller commits.
 
-    ``aged_date`` left out takes the ICM default (TX-AGE-2..4); passing None or a date is the
-    person's choice in the Aged field (TX-AGE-5).
+    The charge is priced by :func:`~dentaldesk.services.ledger.charge_facts.charge_facts`, the
+    figures the Patient Transactions dialog showed: a plan item among its plan's planned items in
+    plan order (``plan_lines``, ``order``). Its estimated write-off is posted with it under every
+    ICM (INS-8) and its estimate (insurance per plan, deductibles, explanation) kept with it, so
+    claims, benefits pending (INS-3) and the posted charge's window read what was estimated.
+    ``aged_date`` left out takes the ICM default (TX-AGE-2..4); None or a date is the person's
+    Aged field for the patient's part (TX-AGE-5). The DOS follows TX-DOS-1/2 (``prerequisites``
+    are the (label, DOS) of completed prerequisites); a confirmed back-dating is audited.
     """
     today = today or clock.today()
-    fee = money(fee)
-    if fee < 0:
-        raise ValidationError("A fee cannot be negative.", "fee")
-    check_dos(dos, today, completed=True)
+    fee = parse_money(fee, field="fee", what="A fee", maximum=FEE_MAX)
     patient = session.get(Patient, patient_id)
     code = session.get(ProcedureCode, procedure_code_id)
     if patient is None:
         raise NotFound("This patient no longer exists.")
     if code is None or code.office_id != patient.office_id:
         raise NotFound("This procedure code is not in the office's list.", "code")
-    facts = charge_facts(session, patient_id, code, fee, dos, taxable=taxable, insurable=insurable)
+    back_dated = check_completed_dos(
+        dos,
+        today,
+        birth_date=patient.birth_date,
+        prerequisites=prerequisites,
+        back_dating_confirmed=back_dating_confirmed,
+    )
+    key = plan_item_id if plan_item_id is not None else THIS_CHARGE
+    facts = charge_facts(
+        session,
+        patient_id,
+        code,
+        fee,
+        dos,
+        taxable=taxable,
+        insurable=insurable,
+        plan_lines=plan_lines,
+        order=order,
+        key=key,
+    )
     chosen_aged = facts.aged_date if aged_date is _DEFAULT else aged_date
     if chosen_aged is not None and not isinstance(chosen_aged, dt.date):
         raise ValidationError("The aged date is not a date.", "aged")
     check_aged_date(chosen_aged, dos)
+    estimate = facts.estimate
     tx = LedgerTransaction(
         office_id=patient.office_id,
         account_id=patient.account_id,
@@ -108,7 +135,8 @@ def post_charge_in(
         aged_date=chosen_aged,
         amount=fee,
         tax=facts.tax,
-        held_amount=facts.held_amount if chosen_aged is not None else ZERO,
+        held_amount=facts.held_amount,
+        write_off=facts.write_off,
         taxable=facts.taxable,
         insurable=facts.insurable,
         rtu=code.default_rtu if rtu is None else rtu,
@@ -116,6 +144,10 @@ def post_charge_in(
         collection_provider_id=collection_provider_id or production_provider_id,
         plan_item_id=plan_item_id,
         estimated_insurance=facts.estimated_insurance,
+        estimated_secondary=estimate.secondary if estimate is not None else ZERO,
+        deductible_primary=estimate.deductible_primary if estimate is not None else ZERO,
+        deductible_secondary=estimate.deductible_secondary if estimate is not None else ZERO,
+        estimate_note=estimate.explanation if estimate is not None else facts.uninsured_reason,
         notes=notes,
         posted_by_id=actor.user_id,
     )
@@ -127,8 +159,20 @@ def post_charge_in(
         "post_charge",
         "ledger_transaction",
         tx.id,
-        after=audit.snapshot(tx, "patient_id", "dos", "amount", "tax", "aged_date", "held_amount", "plan_item_id")
-        | {"code": code.code},
+        after=audit.snapshot(
+            tx,
+            "patient_id",
+            "dos",
+            "amount",
+            "tax",
+            "write_off",
+            "aged_date",
+            "held_amount",
+            "estimated_insurance",
+            "plan_item_id",
+        )
+        | {"code": code.code}
+        | ({"back_dated": True, "days_back": (today - dos).days} if back_dated else {}),
     )
     return tx
 
@@ -148,6 +192,7 @@ class PostedCharge:
     insurable: bool
     estimated_insurance: Decimal
     balance: Decimal
+    write_off: Decimal = ZERO
 
 
 @dataclass(frozen=True)
@@ -248,6 +293,7 @@ def posted_charge_of(session: Session, tx: LedgerTransaction) -> PostedCharge:
         insurable=tx.insurable,
         estimated_insurance=tx.estimated_insurance,
         balance=account_balance_in(session, tx.account_id),
+        write_off=tx.write_off,
     )
 
 
@@ -281,7 +327,7 @@ def post_payment(
     posted whole and the rest kept as the account's credit, which the result states.
     """
     today = today or clock.today()
-    paid = amount_from(amount, "amount")
+    paid = parse_money(amount, field="amount", what="A payment", maximum=PAYMENT_MAX, allow_negative=True)
     if paid < 0:
         raise ValidationError(
             "A payment cannot be negative. To give money back, an Owner or Admin posts a debit adjustment (refund).",
@@ -310,7 +356,7 @@ def post_payment(
         )
         session.add(tx)
         uow.flush()
-        after = before - paid
+        after = account_balance_in(session, account.id)  # read after the insert, in this transaction
         audit.record(
             session,
             actor,
@@ -351,7 +397,7 @@ def post_adjustment(
     first like a payment (AGE-2); a debit adjustment ages from its date (AGE-1).
     """
     today = today or clock.today()
-    value = amount_from(amount, "amount")
+    value = parse_money(amount, field="amount", what="An adjustment", maximum=PAYMENT_MAX, allow_negative=True)
     if value <= 0:
         raise ValidationError(
             "Enter the adjustment as a positive amount and choose credit (lowers the balance) or debit (raises it).",
@@ -384,7 +430,7 @@ def post_adjustment(
         )
         session.add(tx)
         uow.flush()
-        after = before + value if debit else before - value
+        after = account_balance_in(session, account.id)  # read after the insert, in this transaction
         audit.record(
             session,
             actor,

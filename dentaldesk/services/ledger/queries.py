@@ -1,4 +1,10 @@
-"""Reading the ledger: an account's transactions with a running balance, its balance, its header."""
+"""Reading the ledger: an account's transactions with a running balance, its balance, its header.
+
+A procedure's row shows the charge, its write-off (INS-8: posted with it, and any correction its
+completed claim posted against it), what insurance paid (or, until the claim completes, is
+estimated to pay) and what is the patient's of it; the running balance counts each row once: a
+charge less its own write-off, a correction or credit as its own row.
+"""
 
 from __future__ import annotations
 
@@ -10,16 +16,15 @@ from decimal import Decimal
 from sqlalchemy import BigInteger, bindparam, case, func, select, type_coerce
 from sqlalchemy.orm import Session
 
-from dentaldesk.db.models import Account, LedgerTransaction, Patient, ProcedureCode
+from dentaldesk.db.models import Account, Claim, ClaimLine, LedgerTransaction, Patient, ProcedureCode
+from dentaldesk.domain.aging import CREDIT_KINDS
 from dentaldesk.domain.errors import NotFound
 from dentaldesk.domain.money import ZERO, from_cents
-from dentaldesk.domain.terms import Icm, TransactionKind
+from dentaldesk.domain.terms import ClaimStatus, Icm, TransactionKind
 from dentaldesk.services.access.actor import Actor
 from dentaldesk.services.access.guard import guarded
 from dentaldesk.services.access.rights import Right
 from dentaldesk.services.uow import UnitOfWork
-
-CREDIT_KINDS = frozenset({TransactionKind.PAYMENT, TransactionKind.INSURANCE_PAYMENT, TransactionKind.ADJUSTMENT})
 
 
 @dataclass(frozen=True)
@@ -36,11 +41,58 @@ class LedgerRow:
     tax: Decimal
     aged_date: dt.date | None
     balance: Decimal
+    write_off: Decimal = ZERO  # a procedure's write-offs: posted with it and corrected on completion
+    insurance: Decimal | None = None  # what insurance paid (claim complete) or is estimated to pay
+    insurance_paid: bool = False  # True once the claim is complete: ``insurance`` is what it paid
+    patient_owes: Decimal | None = None  # the procedure's patient portion: charge - write-off - insurance
+    held: bool = False  # part of the charge waits for its claim (TX-AGE-3/4)
 
 
-def signed_amount(kind: TransactionKind, amount: Decimal, tax: Decimal) -> Decimal:
-    """What a row adds to the balance: a charge and its tax raise it, every credit lowers it."""
-    return -amount if kind in CREDIT_KINDS else amount + tax
+def signed_amount(kind: TransactionKind, amount: Decimal, tax: Decimal, write_off: Decimal = ZERO) -> Decimal:
+    """What a row adds to the balance: a charge and its tax less its write-off raise it, every
+    credit lowers it (INS-8)."""
+    return -amount if kind in CREDIT_KINDS else amount + tax - write_off
+
+
+@dataclass(frozen=True)
+class ChargeMoney:
+    """A procedure's money after the dialog (INS-8): its write-off in all, what insurance paid or
+    is estimated to pay, and the patient's portion of it."""
+
+    write_off: Decimal
+    insurance: Decimal
+    insurance_paid: bool
+    patient_owes: Decimal
+
+
+def charge_money_in(session: Session, charge_ids: list[int]) -> dict[int, ChargeMoney]:
+    """INS-8 for the given charges: write-off = the one posted with each plus the corrections its
+    claim posted; insurance = the claim line's paid amount once the claim is complete, else the
+    posted estimate; the patient owes the charge and tax less both (never below 0 shown)."""
+    if not charge_ids:
+        return {}
+    lt = LedgerTransaction
+    found: dict[int, ChargeMoney] = {}
+    rows = session.execute(
+        select(lt.id, lt.amount, lt.tax, lt.write_off, lt.estimated_insurance, Claim.status, ClaimLine.paid)
+        .outerjoin(Claim, Claim.id == lt.claim_id)
+        .outerjoin(ClaimLine, (ClaimLine.claim_id == lt.claim_id) & (ClaimLine.transaction_id == lt.id))
+        .where(lt.id.in_(charge_ids))
+    ).all()
+    corrections: dict[int, Decimal] = {}
+    for target, kind, amount in session.execute(
+        select(lt.applies_to_id, lt.kind, lt.amount).where(lt.applies_to_id.in_(charge_ids))
+    ):
+        sign = -1 if kind is TransactionKind.CHARGE else 1  # a debit correction undoes write-off
+        corrections[target] = corrections.get(target, ZERO) + sign * amount
+    for charge_id, amount, tax, write_off, estimated, status, paid in rows:
+        complete = status is not None and ClaimStatus(status) is ClaimStatus.COMPLETE
+        insurance = (paid or ZERO) if complete else estimated
+        total_write_off = write_off + corrections.get(charge_id, ZERO)
+        found[charge_id] = ChargeMoney(
+            total_write_off, insurance, complete, max(ZERO, amount + tax - total_write_off - insurance)
+        )
+    return found
 
 
 @functools.cache
@@ -59,6 +111,10 @@ def ledger_query():  # type: ignore[no-untyped-def]
             lt.amount,
             lt.tax,
             lt.aged_date,
+            lt.write_off,
+            lt.insurable,
+            lt.held_amount,
+            lt.released_on,
         )
         .join(Patient, Patient.id == lt.patient_id)
         .outerjoin(ProcedureCode, ProcedureCode.id == lt.procedure_code_id)
@@ -69,13 +125,36 @@ def ledger_query():  # type: ignore[no-untyped-def]
 
 @guarded(Right.READ_LEDGER, account_id=Account)
 def account_ledger(uow: UnitOfWork, actor: Actor, account_id: int) -> list[LedgerRow]:
+    """The account's rows in date order with a running balance; a procedure's row with its
+    write-off, insurance and patient portion (:func:`charge_money_in`)."""
     rows: list[LedgerRow] = []
     balance = ZERO
     with uow.read():
-        found = uow.session.connection().execute(ledger_query(), {"account_id": account_id})
-        for tx_id, dos, first_name, kind, code, tooth, description, amount, tax, aged_date in found:
-            balance += signed_amount(kind, amount, tax)
+        found = uow.session.connection().execute(ledger_query(), {"account_id": account_id}).all()
+        procedures = [
+            row[0] for row in found if row[4] is not None and TransactionKind(row[3]) is TransactionKind.CHARGE
+        ]
+        money_of = charge_money_in(uow.session, procedures)
+        for (
+            tx_id,
+            dos,
+            first_name,
+            kind,
+            code,
+            tooth,
+            description,
+            amount,
+            tax,
+            aged_date,
+            write_off,
+            insurable,
+            held_amount,
+            released_on,
+        ) in found:
+            kind = TransactionKind(kind)
+            balance += signed_amount(kind, amount, tax, write_off)
             credit = kind in CREDIT_KINDS
+            procedure = money_of.get(tx_id)
             rows.append(
                 LedgerRow(
                     id=tx_id,
@@ -90,6 +169,11 @@ def account_ledger(uow: UnitOfWork, actor: Actor, account_id: int) -> list[Ledge
                     tax=tax,
                     aged_date=aged_date,
                     balance=balance,
+                    write_off=procedure.write_off if procedure is not None else ZERO,
+                    insurance=procedure.insurance if procedure is not None and insurable else None,
+                    insurance_paid=procedure.insurance_paid if procedure is not None else False,
+                    patient_owes=procedure.patient_owes if procedure is not None else None,
+                    held=not credit and held_amount > 0 and released_on is None,
                 )
             )
     return rows
@@ -101,16 +185,17 @@ def _cents(column: object) -> object:
 
 
 def signed_cents():  # type: ignore[no-untyped-def]
-    """SQL: what a ledger row adds to the balance, in cents (a charge and its tax up, credits down)."""
+    """SQL: what a ledger row adds to the balance, in cents (a charge and its tax less its
+    write-off up, credits down)."""
     lt = LedgerTransaction
     return case(
-        (lt.kind == TransactionKind.CHARGE, _cents(lt.amount) + _cents(lt.tax)),  # type: ignore[operator]
+        (lt.kind == TransactionKind.CHARGE, _cents(lt.amount) + _cents(lt.tax) - _cents(lt.write_off)),  # type: ignore[operator]
         else_=-_cents(lt.amount),  # type: ignore[operator]
     )
 
 
 def account_balance_in(session: Session, account_id: int) -> Decimal:
-    """The account's balance: charges and their tax less every credit (AGE-3's balance)."""
+    """The account's balance: charges and their tax less their write-offs and every credit (AGE-3)."""
     total = session.scalar(
         select(func.coalesce(func.sum(signed_cents()), 0)).where(LedgerTransaction.account_id == account_id)
     )

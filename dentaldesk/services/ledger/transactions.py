@@ -32,7 +32,6 @@ from sqlalchemy.orm import Session, aliased
 
 from dentaldesk import clock
 from dentaldesk.db.models import (
-    Account,
     Claim,
     ClaimLine,
     Coverage,
@@ -45,7 +44,7 @@ from dentaldesk.db.models import (
     User,
 )
 from dentaldesk.db.versioning import check_version
-from dentaldesk.domain.aging import charge_aging_parts, check_aged_date, check_dos
+from dentaldesk.domain.aging import check_aged_date
 from dentaldesk.domain.errors import (
     NotFound,
     RuleViolation,
@@ -53,7 +52,7 @@ from dentaldesk.domain.errors import (
 )
 from dentaldesk.domain.money import ZERO
 from dentaldesk.domain.teeth import display_tooth, parse_surfaces, parse_tooth
-from dentaldesk.domain.terms import ClaimStatus, GraphicStatus, Icm, TransactionKind
+from dentaldesk.domain.terms import ClaimStatus, GraphicStatus, TransactionKind
 from dentaldesk.services.access import audit
 from dentaldesk.services.access.actor import Actor
 from dentaldesk.services.access.guard import guarded
@@ -72,6 +71,7 @@ from dentaldesk.services.ledger.posting import (
     post_charge_in,
     posted_charge_of,
 )
+from dentaldesk.services.ledger.queries import charge_money_in
 from dentaldesk.services.uow import UnitOfWork
 
 MAX_NOTES = 2000
@@ -151,6 +151,12 @@ class PostedChargeView:
     posted_at: dt.datetime
     posted_by: str
     claim: ClaimLink | None
+    write_off: Decimal = ZERO  # INS-8: posted with it, and corrected when its claim completed
+    insurance: Decimal = ZERO  # paid once the claim is complete, else the posted estimate
+    insurance_paid: bool = False
+    patient_owes: Decimal = ZERO  # charge and tax - write-off - insurance
+    deductible: Decimal = ZERO  # what the posted estimate applied to the deductibles
+    estimate_note: str = ""  # the posted estimate's explanation (INS-9)
 
 
 @dataclass(frozen=True)
@@ -245,6 +251,7 @@ def posted_charge(uow: UnitOfWork, actor: Actor, transaction_id: int) -> PostedC
                 row.estimated if row.estimated is not None else ZERO,
                 row.paid if row.paid is not None else ZERO,
             )
+        figures = charge_money_in(session, [tx.id])[tx.id]
         return PostedChargeView(
             transaction_id=tx.id,
             version=tx.version,
@@ -272,6 +279,12 @@ def posted_charge(uow: UnitOfWork, actor: Actor, transaction_id: int) -> PostedC
             posted_at=tx.posted_at,
             posted_by=poster or "",
             claim=claim,
+            write_off=figures.write_off,
+            insurance=figures.insurance if tx.insurable else ZERO,
+            insurance_paid=figures.insurance_paid,
+            patient_owes=figures.patient_owes,
+            deductible=tx.deductible_primary + tx.deductible_secondary,
+            estimate_note=tx.estimate_note or "",
         )
 
 
@@ -347,19 +360,20 @@ def post_transaction(
     notes: str = "",
     claim_id: int | None = None,
     today: dt.date | None = None,
+    back_dating_confirmed: bool = False,
 ) -> PostedCharge:
     """Post a completed procedure from the Patient Transactions dialog (TX-*): one action.
 
     ``tooth`` is typed in the office's numbering (ID-1). ``aged_date`` left out takes the ICM
     default (TX-AGE-2..4); None or a date is the person's Aged field (TX-AGE-5). A code that
     charts a graphic gets its completed mark on the chart; ``claim_id`` puts the charge on one of
-    the patient's open claims (TX-INS-2). A future DOS is refused (TX-DOS-1).
+    the patient's open claims (TX-INS-2). A future DOS, or one before the patient's birth, is
+    refused; one more than 30 days back needs ``back_dating_confirmed`` and is audited (TX-DOS-1/2).
     """
     today = today or clock.today()
     amount = amount_from(fee, "fee")
     if amount < 0:
         raise ValidationError("A fee cannot be negative.", "fee")
-    check_dos(dos, today, completed=True)
     cleaned_notes = _check_notes(notes)
     if rtu is not None and rtu < 0:
         raise ValidationError("RTU's are whole minutes, 0 or more.", "rtu")
@@ -408,6 +422,7 @@ def post_transaction(
             taxable=taxable,
             insurable=insurable,
             notes=cleaned_notes,
+            back_dating_confirmed=back_dating_confirmed,
             **extra,  # type: ignore[arg-type]
         )
         if code.charts_graphic and universal is not None:
@@ -443,10 +458,10 @@ def edit_posted_charge(
 ) -> ChargeEdited:
     """Change a posted charge's notes, Aged date or claim link (module docstring): one action.
 
-    An Aged date before the DOS is refused (TX-AGE-5); blank (None) holds the whole charge
-    current. On a dated charge of an insurable ICM 2 account the estimated insurance portion stays
-    held current until its claim is complete (TX-AGE-4). A charge saved meanwhile by another
-    workstation is refused (DATA-2).
+    The Aged date is when the patient's part starts aging: before the DOS is refused (TX-AGE-5),
+    blank (None) keeps it current. What is held for insurance stays held until its claim is
+    complete whatever the Aged date (TX-AGE-3/4). A charge saved meanwhile by another workstation
+    is refused (DATA-2).
     """
     today = today or clock.today()
     cleaned_notes = None if notes is None else _check_notes(notes)
@@ -460,7 +475,7 @@ def edit_posted_charge(
         if tx.kind is not TransactionKind.CHARGE:
             raise RuleViolation("Only a charge's notes, Aged date and claim can be changed here.")
         check_version(tx, expected_version)
-        fields = ("notes", "aged_date", "held_amount", "claim_id")
+        fields = ("notes", "aged_date", "claim_id")
         before = audit.snapshot(tx, *fields)
         changed: list[str] = []
         if cleaned_notes is not None and cleaned_notes != (tx.notes or ""):
@@ -469,7 +484,6 @@ def edit_posted_charge(
         if aged_date is not KEEP and aged_date != tx.aged_date:
             check_aged_date(aged_date, tx.dos)  # type: ignore[arg-type]
             tx.aged_date = aged_date  # type: ignore[assignment]
-            tx.held_amount = _held_for(session, tx)
             changed.append("aged_date")
         if claim_id is not None and claim_id != tx.claim_id:
             _put_on_claim_in(session, actor, tx, claim_id, today)
@@ -488,22 +502,3 @@ def edit_posted_charge(
         result = ChargeEdited(tx.id, tx.version, tuple(changed))
         uow.commit()
     return result
-
-
-def _held_for(session: Session, tx: LedgerTransaction) -> Decimal:
-    """The part of a re-dated charge still held current (TX-AGE-4): none without an aged date or
-    once its claim is complete, else what posting holds under the account's ICM."""
-    if tx.aged_date is None:
-        return ZERO
-    if tx.claim_id is not None:
-        status = session.scalar(select(Claim.status).where(Claim.id == tx.claim_id))
-        if status is not None and ClaimStatus(status) is ClaimStatus.COMPLETE:
-            return ZERO
-    icm = session.scalar(select(Account.icm).where(Account.id == tx.account_id))
-    return charge_aging_parts(
-        fee_total=tx.amount,
-        insurable=tx.insurable,
-        icm=Icm(icm or 0),
-        dos=tx.dos,
-        estimated_insurance=tx.estimated_insurance,
-    ).held_amount

@@ -2,7 +2,7 @@
 
 ``load_handout`` reads everything the printed plan needs in one unit of work and returns frozen
 values, so the PDF builder (dentaldesk.printing) never touches the database. Insurance comes from
-the one estimate loader (``pricing.estimate_for_patient``); the approval's signature is offered
+the plan's one estimate (``services.plans.estimate``, INS-9); the approval's signature is offered
 for printing only while ``signature_matches`` says it still covers the plan as it is now.
 
 ``record_handout`` writes a print, a saved PDF or a send to the plan's history and the audit log
@@ -35,7 +35,6 @@ from dentaldesk.db.models import (
 )
 from dentaldesk.domain.approval import ApprovedLine, approved_lines, signature_matches
 from dentaldesk.domain.errors import NotFound
-from dentaldesk.domain.estimates import EstimateInput, ItemEstimate, charge_insurable, totals
 from dentaldesk.domain.money import ZERO, money
 from dentaldesk.domain.plans import ItemFacts, chair_minutes, plan_order_key, plan_total, status_label, visit_groups
 from dentaldesk.domain.teeth import display_tooth
@@ -44,7 +43,8 @@ from dentaldesk.services.access import audit
 from dentaldesk.services.access.actor import Actor
 from dentaldesk.services.access.guard import guarded
 from dentaldesk.services.access.rights import Right
-from dentaldesk.services.practice.pricing import estimate_for_patient
+from dentaldesk.services.plans.estimate import plan_estimate_in
+from dentaldesk.services.plans.status import line_terms
 from dentaldesk.services.uow import UnitOfWork
 
 # TP-1: front desk may print and send plans too, so every role may.
@@ -240,7 +240,7 @@ def _approval(
         total=money(row.total),
         content_hash=row.content_hash,
         signature_png=row.signature_png,
-        matches_current_plan=signature_matches(row.content_hash, plan.title, lines, total),
+        matches_current_plan=signature_matches(row.content_hash, plan.title, lines, total, row.hash_version),
     )
 
 
@@ -288,35 +288,14 @@ def load_handout_in(session: Session, plan_id: int, *, today: dt.date | None = N
     by_id = {item.id: (item, code, provider or "") for item, code, provider in rows}
     ordered = sorted(facts, key=plan_order_key)
 
-    def estimate(part: list[ItemFacts]) -> list[ItemEstimate]:
-        if not part:
-            return []
-        return estimate_for_patient(
-            session,
-            patient.id,
-            [
-                EstimateInput(
-                    key=f.id,
-                    code=by_id[f.id][1].code,
-                    category=by_id[f.id][1].category,
-                    fee=f.fee_or_zero,
-                    insurable=charge_insurable(by_id[f.id][1].insurable, by_id[f.id][0].insurable_override),
-                )
-                for f in part
-            ],
-        )
-
-    # INS-1..7 through the one estimate loader, in plan order: the deductible and the annual
-    # maximum are used up by the first items. Work still to do is estimated on its own, as the
-    # billing summary does (TP-14): the coverage's deductible met and benefits used already count
-    # what was done and claimed. Done items get their own estimate so each row shows its split.
-    still_to_do = estimate([f for f in ordered if not f.is_completed])
-    estimates = still_to_do + estimate([f for f in ordered if f.is_completed])
-    estimate_of = {e.key: e for e in estimates}
+    # INS-9: the plan's one estimate: planned items in plan order with the benefits paid and
+    # pending (INS-3), so the work left is never promised what posted work already expects; a
+    # done item shows its posted charge's split.
+    estimate = plan_estimate_in(session, plan.id)
 
     def handout_item(f: ItemFacts) -> HandoutItem:
         item, code, provider = by_id[f.id]
-        estimate = estimate_of[f.id]
+        figures = estimate.of(f.id)
         return HandoutItem(
             item_id=item.id,
             visit=item.visit,
@@ -327,10 +306,10 @@ def load_handout_in(session: Session, plan_id: int, *, today: dt.date | None = N
             name=code.name,
             description=code.description or code.name,
             provider=provider,
-            fee=estimate.fee,
-            write_off=estimate.write_off,
-            insurance=estimate.insurance,
-            patient=estimate.patient,
+            fee=figures.fee,
+            write_off=figures.write_off,
+            insurance=figures.insurance,
+            patient=figures.patient,
             rtu=item.rtu,
             completed=f.is_completed,
             completed_on=item.completed_on,
@@ -349,10 +328,9 @@ def load_handout_in(session: Session, plan_id: int, *, today: dt.date | None = N
                 chair_minutes=chair_minutes(i.rtu for i in printed),
             )
         )
-    sums = totals(still_to_do)
     done = [f for f in facts if f.is_completed]
     total = plan_total(facts)
-    lines = approved_lines(ordered, lambda f: by_id[f.id][2])
+    lines = approved_lines(ordered, lambda f: by_id[f.id][2], lambda f: line_terms(by_id[f.id][0], estimate))
     dates = _status_dates(session, plan.id)
     closed = dates.get(plan.status) if plan.status in (PlanStatus.COMPLETED, PlanStatus.CANCELLED) else None
     return PlanHandout(
@@ -386,9 +364,9 @@ def load_handout_in(session: Session, plan_id: int, *, today: dt.date | None = N
             fee=money(total),
             done_fee=plan_total(done),
             done_items=len(done),
-            write_off=money(sums.write_off),
-            insurance=money(sums.insurance),
-            patient=money(sums.patient),
+            write_off=money(estimate.write_off),
+            insurance=money(estimate.insurance),
+            patient=money(estimate.patient),
         ),
         approval=_approval(session, plan, lines, total),
         planned_teeth=frozenset(by_id[f.id][0].tooth for f in facts if by_id[f.id][0].tooth and not f.is_completed),

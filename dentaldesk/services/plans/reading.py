@@ -26,7 +26,6 @@ from dentaldesk.db.models import (
 )
 from dentaldesk.domain.approval import ApprovedLine, signature_matches
 from dentaldesk.domain.errors import DentalDeskError, NotFound
-from dentaldesk.domain.estimates import EstimateInput, charge_insurable
 from dentaldesk.domain.fees import FeeQuote
 from dentaldesk.domain.money import ZERO, from_cents, money
 from dentaldesk.domain.plans import (
@@ -44,7 +43,9 @@ from dentaldesk.domain.terms import ApprovalMethod, ItemStatus, PlanStatus, Toot
 from dentaldesk.services.access.actor import Actor
 from dentaldesk.services.access.guard import guarded
 from dentaldesk.services.access.rights import Right
+from dentaldesk.services.ledger.charge_facts import charge_terms
 from dentaldesk.services.plans.checks import item_label
+from dentaldesk.services.plans.estimate import PlanEstimate, plan_estimate_in
 from dentaldesk.services.plans.views import (
     ApprovalView,
     HistoryRow,
@@ -54,7 +55,7 @@ from dentaldesk.services.plans.views import (
     PlanView,
     ProviderChoice,
 )
-from dentaldesk.services.practice.pricing import estimate_for_patient, quote_fee_in
+from dentaldesk.services.practice.pricing import quote_fee_in
 from dentaldesk.services.uow import UnitOfWork
 
 _ITEM_COLUMNS = (
@@ -140,30 +141,45 @@ def _item_rows(session: object, plan_id: int, numbering: ToothNumbering) -> list
     return rows
 
 
-def current_lines(items: tuple[PlanItemRow, ...] | list[PlanItemRow]) -> list[ApprovedLine]:
-    """The plan's lines as an approval would freeze them now, in plan order (TP-15)."""
+def current_lines(
+    items: tuple[PlanItemRow, ...] | list[PlanItemRow], estimate: PlanEstimate | None = None
+) -> list[ApprovedLine]:
+    """The plan's lines as an approval would freeze them now, in plan order (TP-15), with each
+    item's choices and its estimate (INS-9) when ``estimate`` is given."""
     ordered = sorted(items, key=lambda row: plan_order_key(row.facts()))
-    return [
-        ApprovedLine(
-            row.code,
-            row.tooth or "",
-            row.surfaces,
-            row.provider_name,
-            money(row.fee) if row.fee is not None else ZERO,
-            row.visit,
+    lines = []
+    for row in ordered:
+        insurance = patient = ZERO
+        if estimate is not None and row.id in estimate.items:
+            figures = estimate.of(row.id)
+            insurance = figures.posted_estimate if figures.posted else figures.insurance
+            patient = max(ZERO, figures.fee - figures.write_off - insurance) if figures.posted else figures.patient
+        lines.append(
+            ApprovedLine(
+                row.code,
+                row.tooth or "",
+                row.surfaces,
+                row.provider_name,
+                money(row.fee) if row.fee is not None else ZERO,
+                row.visit,
+                row.taxable_override,
+                row.insurable_override,
+                insurance,
+                patient,
+            )
         )
-        for row in ordered
-    ]
+    return lines
 
 
 def _stored_lines(lines_json: str) -> tuple[ApprovedLine, ...]:
     """The lines an approval froze: a JSON list of line objects (code, tooth, surfaces, provider,
-    fee as "1350.00", visit); the hash's own canonical text (arrays, fee in cents) is read too."""
+    fee as "1350.00", visit, and since version 2 the choices and the estimate); the hash's own
+    canonical text (arrays, fee in cents) is read too."""
     try:
         payload = json.loads(lines_json)
         lines = []
         if isinstance(payload, dict):  # domain.approval.canonical_text
-            for code, tooth, surfaces, provider, cents, visit in payload["lines"]:
+            for code, tooth, surfaces, provider, cents, visit, *_rest in payload["lines"]:
                 lines.append(ApprovedLine(code, tooth, surfaces, provider, from_cents(int(cents)), visit))
         else:
             for row in payload:
@@ -175,6 +191,10 @@ def _stored_lines(lines_json: str) -> tuple[ApprovedLine, ...]:
                         str(row["provider"]),
                         money(Decimal(str(row["fee"]))),
                         row["visit"],
+                        row.get("taxable"),
+                        row.get("insurable"),
+                        money(Decimal(str(row.get("insurance", "0")))),
+                        money(Decimal(str(row.get("patient", "0")))),
                     )
                 )
         return tuple(lines)
@@ -231,7 +251,11 @@ def load_plan(uow: UnitOfWork, actor: Actor, plan_id: int) -> PlanView:
                 signature_png=approval.signature_png,
                 lines=_stored_lines(approval.lines_json),
                 signature_matches=signature_matches(
-                    approval.content_hash, plan.title, current_lines(items), plan_total(facts)
+                    approval.content_hash,
+                    plan.title,
+                    current_lines(items, plan_estimate_in(session, plan_id)),
+                    plan_total(facts),
+                    approval.hash_version,
                 ),
             )
         history = tuple(
@@ -274,18 +298,20 @@ def load_plan(uow: UnitOfWork, actor: Actor, plan_id: int) -> PlanView:
 
 @guarded(Right.READ_PLANS, patient_id=Patient)
 def billing_summary_for_patient(uow: UnitOfWork, actor: Actor, patient_id: int) -> PatientBilling:
-    """TP-14: planned and completed totals of the patient's plans, and the insurance estimate of
-    the planned items in plan order (INS-1..7) with the patient's portion (INS-6).
+    """TP-14: planned and completed totals of the patient's plans, and the estimate of the planned
+    items: each plan's one estimate (INS-9, in plan order, with benefits paid and pending, INS-3),
+    summed over the plans that are not cancelled, with the patient's portion (INS-6).
 
-    When the estimate cannot be made (coverage set up wrongly), the estimates are None: the
-    header then shows only what was computed.
+    Each plan is estimated against the benefits left after what is posted, as its own editor and
+    handout show it, so two plans are two estimates of what the same benefits would pay. When the
+    estimate cannot be made (coverage set up wrongly), the estimates are None: the header then
+    shows only what was computed.
     """
     with uow.read():
         session = uow.session
         if session.get(Patient, patient_id) is None:
             raise NotFound("This patient no longer exists.")
         plans: dict[int, tuple[PlanStatus, list[ItemFacts]]] = {}
-        meta: dict[int, tuple[str, object, bool]] = {}
         for plan_id, status in session.execute(
             select(TreatmentPlan.id, TreatmentPlan.status)
             .where(TreatmentPlan.patient_id == patient_id)
@@ -293,18 +319,7 @@ def billing_summary_for_patient(uow: UnitOfWork, actor: Actor, patient_id: int) 
         ):
             plans[plan_id] = (PlanStatus(status), [])
         for r in session.execute(
-            select(
-                PlanItem.plan_id,
-                PlanItem.id,
-                ProcedureCode.code,
-                ProcedureCode.category,
-                ProcedureCode.insurable,
-                PlanItem.fee,
-                PlanItem.status,
-                PlanItem.visit,
-                PlanItem.sequence,
-                PlanItem.insurable_override,
-            )
+            select(PlanItem.plan_id, PlanItem.id, ProcedureCode.code, PlanItem.fee, PlanItem.status)
             .join(ProcedureCode, ProcedureCode.id == PlanItem.procedure_code_id)
             .where(PlanItem.plan_id.in_(list(plans) or [-1]))
         ):
@@ -316,28 +331,16 @@ def billing_summary_for_patient(uow: UnitOfWork, actor: Actor, patient_id: int) 
                     provider_id=None,
                     tooth=None,
                     surfaces="",
-                    fee=r[5],
-                    status=ItemStatus(r[6]),
-                    visit=r[7],
-                    sequence=r[8],
+                    fee=r[3],
+                    status=ItemStatus(r[4]),
                 )
             )
-            meta[r[1]] = (r[2], r[3], charge_insurable(bool(r[4]), r[9]))
-        inputs = [
-            EstimateInput(
-                key=item.id,
-                code=meta[item.id][0],
-                category=meta[item.id][1],  # type: ignore[arg-type]
-                fee=item.fee_or_zero,
-                insurable=meta[item.id][2],
-            )
-            for status, items in plans.values()
-            if status is not PlanStatus.CANCELLED
-            for item in sorted(items, key=plan_order_key)
-            if not item.is_completed
-        ]
+        estimates: list[PlanEstimate] | None = []
         try:
-            estimates = estimate_for_patient(session, patient_id, inputs)
+            terms = charge_terms(session, patient_id)
+            for plan_id, (status, items) in plans.items():
+                if status is not PlanStatus.CANCELLED and any(not item.is_completed for item in items):
+                    estimates.append(plan_estimate_in(session, plan_id, terms=terms))  # type: ignore[union-attr]
         except DentalDeskError:
             estimates = None
         summary = billing_summary(

@@ -13,12 +13,12 @@ import json
 from sqlalchemy import select
 
 from dentaldesk import clock
-from dentaldesk.db.models import PlanApproval, Provider, TreatmentPlan
+from dentaldesk.db.models import PlanApproval, PlanItem, Provider, TreatmentPlan
 from dentaldesk.db.models.base import utcnow
 from dentaldesk.domain.aging import check_dos
-from dentaldesk.domain.approval import ApprovedLine, approved_lines, content_hash
+from dentaldesk.domain.approval import CURRENT_VERSION, ApprovedLine, LineTerms, approved_lines, content_hash
 from dentaldesk.domain.errors import RuleViolation, ValidationError
-from dentaldesk.domain.money import format_money, money
+from dentaldesk.domain.money import ZERO, format_money, money
 from dentaldesk.domain.plans import (
     blocked_by_reapproval,
     check_can_complete,
@@ -35,6 +35,7 @@ from dentaldesk.services.access.rights import Right
 from dentaldesk.services.chart.marks import complete_item_marks_in, remove_item_marks_in
 from dentaldesk.services.ledger.posting import post_charge_in
 from dentaldesk.services.plans.core import PlanWork
+from dentaldesk.services.plans.estimate import PlanEstimate, plan_estimate_in, plan_lines_in
 from dentaldesk.services.plans.inputs import PlanSaved
 from dentaldesk.services.uow import UnitOfWork
 
@@ -47,16 +48,21 @@ REASON_MAX = 2000
 
 
 def approval_lines(work: PlanWork) -> tuple[list[ApprovedLine], list[dict[str, object]]]:
-    """The plan as the patient sees it, in handout order: hash lines and their stored JSON (TP-15)."""
+    """The plan as the patient sees it, in handout order: hash lines and their stored JSON (TP-15),
+    with each item's Taxable and Insurable choices and its estimate (INS-9)."""
     providers = {
         provider_id: name
         for provider_id, name in work.session.execute(
             select(Provider.id, Provider.name).where(Provider.office_id == work.plan.office_id)
         )
     }
+    work.uow.flush()
+    estimate = plan_estimate_in(work.session, work.plan.id)
     facts = sorted(work.facts(), key=plan_order_key)
     lines = approved_lines(
-        facts, lambda f: providers.get(work.items[f.id].provider_id, "") if work.items[f.id].provider_id else ""
+        facts,
+        lambda f: providers.get(work.items[f.id].provider_id, "") if work.items[f.id].provider_id else "",
+        lambda f: line_terms(work.items[f.id], estimate),
     )
     stored: list[dict[str, object]] = []
     for fact, line in zip(facts, lines, strict=True):
@@ -73,9 +79,22 @@ def approval_lines(work: PlanWork) -> tuple[list[ApprovedLine], list[dict[str, o
                 "fee": f"{line.fee:.2f}",
                 "schedule_fee": None if item.schedule_fee is None else f"{money(item.schedule_fee):.2f}",
                 "visit": line.visit,
+                "taxable": line.taxable,
+                "insurable": line.insurable,
+                "insurance": f"{line.insurance:.2f}",
+                "patient": f"{line.patient:.2f}",
             }
         )
     return lines, stored
+
+
+def line_terms(item: PlanItem, estimate: PlanEstimate) -> LineTerms:
+    """What an item's approved line holds beyond the item: its choices and its estimate (INS-9;
+    a completed item's the estimate posted with its charge, which a later claim payment leaves)."""
+    figures = estimate.of(item.id)
+    insurance = figures.posted_estimate if figures.posted else figures.insurance
+    patient = max(ZERO, figures.fee - figures.write_off - insurance) if figures.posted else figures.patient
+    return LineTerms(item.taxable_override, item.insurable_override, insurance, patient)
 
 
 def _check_signature(method: ApprovalMethod, signature_png: bytes | None) -> bytes | None:
@@ -98,7 +117,7 @@ def _record(work: PlanWork, approver_name: str, method: ApprovalMethod, signatur
     check_ready_for_approval(facts)
     lines, stored = approval_lines(work)
     total = plan_total(facts)
-    digest = content_hash(work.plan.title, lines, total)
+    digest = content_hash(work.plan.title, lines, total, CURRENT_VERSION)
     approval = PlanApproval(
         plan_id=work.plan.id,
         approver_name=approver_name,
@@ -108,6 +127,7 @@ def _record(work: PlanWork, approver_name: str, method: ApprovalMethod, signatur
         total=total,
         lines_json=json.dumps(stored, sort_keys=True),
         content_hash=digest,
+        hash_version=CURRENT_VERSION,
         signature_png=signature_png,
     )
     work.session.add(approval)
@@ -221,10 +241,14 @@ def complete_item(
     expected_version: int,
     completed_on: dt.date | None = None,
     today: dt.date | None = None,
+    back_dating_confirmed: bool = False,
 ) -> PlanSaved:
     """Mark an item done on its date of service (TP-9, TP-12) and post its charge at the plan
     item's fee: the plan price wins (TP-13), with the item's Taxable and Insurable choices
-    (TX-TAX-1/2, TX-INS-1). The last item completes the plan (TP-10)."""
+    (TX-TAX-1/2, TX-INS-1) and the item's one estimate among the plan's planned items in plan
+    order (INS-9: what the dialog, the editor and the handout showed). The DOS is not in the
+    future, not before the patient's birth nor before a prerequisite's DOS, and more than 30 days
+    back only when confirmed (TX-DOS-1/2). The last item completes the plan (TP-10)."""
     today = today or clock.today()
     dos = completed_on or today
     check_dos(dos, today, completed=True)
@@ -236,6 +260,13 @@ def complete_item(
         if item.fee is None:
             raise RuleViolation(f"{work.label(item)} has no fee; enter one before completing it.", "fee")
         label = work.label(item)
+        mine = next(f for f in facts if f.id == item.id)
+        prerequisites = [
+            (work.label(work.items[p]), work.items[p].completed_on)
+            for p in mine.prerequisites
+            if p in work.items and work.items[p].completed_on is not None
+        ]
+        work.uow.flush()
         transaction = post_charge_in(
             work.session,
             actor,
@@ -253,13 +284,18 @@ def complete_item(
             insurable=item.insurable_override,
             plan_item_id=item.id,
             notes=item.notes or "",
+            plan_lines=plan_lines_in(work.session, work.plan.id),
+            order=plan_order_key(mine),
+            prerequisites=prerequisites,  # type: ignore[arg-type]
+            back_dating_confirmed=back_dating_confirmed,
         )
         item.status = ItemStatus.COMPLETED
         item.completed_on = dos
         complete_item_marks_in(work.session, actor, item.id, transaction.id)
         work.event(
             "item_completed",
-            f"Completed {label} on {dos.isoformat()}; charge of {format_money(item.fee)} posted to the ledger.",
+            f"Completed {label} on {dos.isoformat()}; charge of {format_money(item.fee)} posted to the ledger"
+            + (f" with a write-off of {format_money(transaction.write_off)}." if transaction.write_off else "."),
         )
         work.audit(
             "complete_item",

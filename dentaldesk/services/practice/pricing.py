@@ -6,27 +6,32 @@ dentaldesk.domain.estimates), so every screen prices a code the same way (STYLE.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from dentaldesk.db.models import (
     Account,
     BluebookEntry,
+    Claim,
     Coverage,
     DentalPlan,
     FeeSchedule,
     FeeScheduleEntry,
+    LedgerTransaction,
     Patient,
     PlanCategory,
     ProcedureCode,
 )
 from dentaldesk.domain.errors import NotFound
-from dentaldesk.domain.estimates import BluebookFacts, EstimateInput, ItemEstimate, PlanCoverage, estimate_items
+from dentaldesk.domain.estimates import BluebookFacts, PlanCoverage
 from dentaldesk.domain.fees import DmoPlanFacts, FeeQuote, resolve_fee
-from dentaldesk.domain.terms import Category, CoverageRank, EstimationType
+from dentaldesk.domain.money import ZERO
+from dentaldesk.domain.terms import Category, ClaimStatus, CoverageRank, EstimationType, TransactionKind
 
 
 def schedule_fees(session: Session, office_id: int, code: str, schedules: Sequence[int]) -> dict[int, Decimal]:
@@ -83,19 +88,65 @@ def quote_fee_in(session: Session, patient_id: int, code: str) -> FeeQuote:
     )
 
 
+@dataclass(frozen=True)
+class Pending:
+    """What posted charges not yet paid still expect of one coverage rank in a benefit year (INS-3)."""
+
+    insurance: Decimal = ZERO
+    deductible: Decimal = ZERO
+
+
+def pending_benefits(
+    session: Session, patient_id: int, years: Collection[int]
+) -> dict[tuple[int, CoverageRank], Pending]:
+    """INS-3: the insurance and deductible still expected on the patient's posted insurable charges
+    whose claim is not complete (filed or not), per benefit year (the DOS's) and coverage rank:
+    the estimate posted with each charge (INS-9), the primary's and the secondary's share apart."""
+    if not years:
+        return {}
+    lt = LedgerTransaction
+    rows = session.execute(
+        select(lt.dos, lt.estimated_insurance, lt.estimated_secondary, lt.deductible_primary, lt.deductible_secondary)
+        .outerjoin(Claim, Claim.id == lt.claim_id)
+        .where(
+            lt.patient_id == patient_id,
+            lt.kind == TransactionKind.CHARGE,
+            lt.insurable.is_(True),
+            lt.dos >= dt.date(min(years), 1, 1),
+            lt.dos <= dt.date(max(years), 12, 31),
+            or_(lt.claim_id.is_(None), Claim.status != ClaimStatus.COMPLETE),
+        )
+    ).all()
+    found: dict[tuple[int, CoverageRank], Pending] = {}
+    for dos, insurance, secondary, deductible_primary, deductible_secondary in rows:
+        for rank, amount, deductible in (
+            (CoverageRank.PRIMARY, insurance - secondary, deductible_primary),
+            (CoverageRank.SECONDARY, secondary, deductible_secondary),
+        ):
+            before = found.get((dos.year, rank), Pending())
+            found[(dos.year, rank)] = Pending(before.insurance + amount, before.deductible + deductible)
+    return found
+
+
 def load_coverages(
     session: Session, patient_id: int, codes: Collection[str] | None = None
 ) -> tuple[PlanCoverage | None, PlanCoverage | None]:
-    """The patient's primary and secondary plans as the estimate engine sees them (INS-*).
+    """The patient's primary and secondary plans as the estimate engine sees them (INS-*): the one
+    place the estimate's inputs are read, for the dialog, the plan editor, the handout, the billing
+    summary, posting and claims alike.
 
-    ``codes`` limits each plan's bluebook (and the copays it holds) to those codes: estimating a
-    few items needs no more. Left out, the whole bluebooks are read, for a caller that prices any
-    code afterwards (the Patient Transactions dialog, as the person types). Only the columns the
-    engine uses are read, in three queries whatever the number of plans.
+    Benefits used (INS-3) are what the carrier paid this benefit year (the coverage's benefits used
+    and deductible met, kept by completed claims) plus what is pending on posted charges not yet
+    paid (:func:`pending_benefits`), so the same benefits are never promised twice. ``codes``
+    limits each plan's bluebook (and the copays it holds) to those codes: estimating a few items
+    needs no more. Left out, the whole bluebooks are read, for a caller that prices any code
+    afterwards (the Patient Transactions dialog, as the person types). Only the columns the engine
+    uses are read, in four queries whatever the number of plans.
     """
     plans = session.execute(
         select(
             Coverage.rank,
+            Coverage.benefit_year,
             Coverage.deductible_met,
             Coverage.benefits_used,
             DentalPlan.id,
@@ -141,9 +192,11 @@ def load_coverages(
             bluebooks[plan_id][code] = BluebookFacts(
                 plan_fee=plan_fee, copay=copay, insurance_pays=insurance_pays, write_off=write_off
             )
+    pending = pending_benefits(session, patient_id, {plan.benefit_year for plan in plans})
     found: dict[CoverageRank, PlanCoverage] = {}
     for plan in plans:
         bluebook = bluebooks[plan.id]
+        expected = pending.get((plan.benefit_year, CoverageRank(plan.rank)), Pending())
         found[CoverageRank(plan.rank)] = PlanCoverage(
             plan_name=plan.name,
             carrier=plan.carrier,
@@ -157,16 +210,11 @@ def load_coverages(
             copays={code: facts.copay for code, facts in bluebook.items() if facts.copay is not None},
             bluebook=bluebook,
             default_copay=plan.default_copay,
+            benefits_pending=expected.insurance,
+            deductible_pending=expected.deductible,
         )
     primary = found.get(CoverageRank.PRIMARY)
     secondary = found.get(CoverageRank.SECONDARY)
     if primary is None and secondary is not None:
         primary, secondary = secondary, None
     return primary, secondary
-
-
-def estimate_for_patient(session: Session, patient_id: int, items: Sequence[EstimateInput]) -> list[ItemEstimate]:
-    """INS-1..INS-7 for items in plan order, with the patient's current coverage (the bluebook
-    entries of the items' codes only)."""
-    primary, secondary = load_coverages(session, patient_id, {item.code for item in items})
-    return estimate_items(items, primary, secondary)

@@ -12,9 +12,9 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from dentaldesk.domain.estimates import EstimateInput
-from dentaldesk.domain.money import ZERO
+from dentaldesk.domain.estimates import PlanLine
 from dentaldesk.domain.plans import ItemFacts, plan_order_key
+from dentaldesk.services.ledger.charge_facts import THIS_CHARGE
 from dentaldesk.services.ledger.transactions import transaction_context
 from dentaldesk.services.plans import quote_fee
 from dentaldesk.ui.plans.commands import AddItemCommand, EditItemCommand
@@ -25,22 +25,32 @@ if TYPE_CHECKING:
     from dentaldesk.ui.plans.editor import PlanEditor
 
 
-def items_ahead(editor: PlanEditor, key: int | None, visit: int | None) -> list[EstimateInput]:
-    """INS-2/INS-3: the planned items estimated before this one, in plan order, as the handout does,
-    so the dialog's deductible and insurance estimate match it."""
+def working_lines(editor: PlanEditor) -> list[PlanLine]:
+    """INS-9: the working copy's items as the one estimate takes them (``estimate_plan``), as the
+    handout and completing an item take the saved plan's, so the dialog's figures match them."""
     working = editor.working
-    if key is not None:
-        mine = plan_order_key(working.item(key).facts(working.numbering))
-    else:  # a new item goes last in its visit
-        new = ItemFacts(0, None, "", None, None, "", None, visit=visit, sequence=working.sequence_after())
-        mine = plan_order_key(new)
     return [
-        EstimateInput(
-            key=item.key, code=item.code, category=item.category, fee=item.fee or ZERO, insurable=item.claimed
+        PlanLine(
+            key=item.key,
+            code=item.code,
+            category=item.category,
+            fee=item.fee,
+            code_insurable=item.insurable,
+            insurable_choice=item.insurable_override,
+            completed=item.is_completed,
+            order=plan_order_key(item.facts(working.numbering)),
         )
         for item in working.ordered()
-        if item.key != key and not item.is_completed and plan_order_key(item.facts(working.numbering)) < mine
     ]
+
+
+def item_order(editor: PlanEditor, key: int | None, visit: int | None) -> tuple:
+    """Where the item sits in plan order; a new item goes last in its visit."""
+    working = editor.working
+    if key is not None:
+        return plan_order_key(working.item(key).facts(working.numbering))
+    new = ItemFacts(THIS_CHARGE, None, "", None, None, "", None, visit=visit, sequence=working.sequence_after())
+    return plan_order_key(new)
 
 
 def _item_dialog(
@@ -65,7 +75,9 @@ def _item_dialog(
         initial=initial,
         taxable=kept.taxable_override if kept is not None else None,
         insurable=kept.insurable_override if kept is not None else None,
-        ahead=items_ahead(editor, key, visit),
+        plan_lines=working_lines(editor),
+        order=item_order(editor, key, visit),
+        key=key if key is not None else THIS_CHARGE,
         ctx=editor.ctx,
         title=title,
         parent=editor,

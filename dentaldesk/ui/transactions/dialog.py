@@ -50,10 +50,10 @@ from PySide6.QtWidgets import (
 
 from dentaldesk import clock
 from dentaldesk.domain.errors import DentalDeskError
-from dentaldesk.domain.estimates import EstimateInput
+from dentaldesk.domain.estimates import PlanLine
 from dentaldesk.domain.fees import FeeQuote
 from dentaldesk.domain.money import ZERO, parse_money
-from dentaldesk.services.ledger.charge_facts import ChargeFacts, facts_for_charge
+from dentaldesk.services.ledger.charge_facts import LAST, THIS_CHARGE, ChargeFacts, facts_for_charge
 from dentaldesk.services.ledger.transactions import TransactionContext
 from dentaldesk.services.plans import ItemFormFacts
 from dentaldesk.services.practice.codes import CodeRow
@@ -121,7 +121,9 @@ class PatientTransactionDialog(QDialog):
         initial: ProcedureEntry | None = None,
         taxable: bool | None = None,
         insurable: bool | None = None,
-        ahead: Sequence[EstimateInput] = (),
+        plan_lines: Sequence[PlanLine] = (),
+        order: tuple = LAST,
+        key: int = THIS_CHARGE,
         dos: dt.date | None = None,
         ctx: AppContext | None = None,
         submit: Callable[[PatientTransactionDialog], bool] | None = None,
@@ -136,7 +138,9 @@ class PatientTransactionDialog(QDialog):
         self.setAccessibleName(title)
         self.mode = mode
         self.context = context
-        self.ahead = tuple(ahead)
+        self.plan_lines = tuple(plan_lines)
+        self.order = order
+        self.key = key
         self.submit = submit
         self.today = today or clock.today()
         self.facts: ChargeFacts | None = None
@@ -292,7 +296,9 @@ class PatientTransactionDialog(QDialog):
                     dos=self.charges.dos_value,
                     taxable=self.charges.taxable_choice(),
                     insurable=self.insurance.insurable_choice(),
-                    ahead=self.ahead,
+                    plan_lines=self.plan_lines,
+                    order=self.order,
+                    key=self.key,
                 )
             except DentalDeskError as exc:
                 problem = exc.message

@@ -1,0 +1,171 @@
+"""One estimate per plan item (INS-9): what the dialog, the editor, the handout, the billing
+summary, approval and completion all read of a plan's money.
+
+:func:`plan_lines_in` reads a plan's items as the estimate needs them (``domain.estimates.PlanLine``)
+and :func:`plan_estimate_in` estimates its planned items in plan order with the patient's coverage
+as it stands (benefits paid and pending, INS-3, through the one loader), by
+``domain.estimates.estimate_plan``. A completed item's figures are its posted charge's: the
+estimate posted with it, and once its claim completes what insurance paid and the write-off the
+carrier reported (INS-8). Everything here reads; nothing is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dentaldesk.db.models import LedgerTransaction, PlanItem, ProcedureCode, TreatmentPlan
+from dentaldesk.domain.errors import NotFound
+from dentaldesk.domain.estimates import ItemEstimate, PlanLine, estimate_plan
+from dentaldesk.domain.money import ZERO
+from dentaldesk.domain.plans import ItemFacts, plan_order_key
+from dentaldesk.domain.terms import ItemStatus, TransactionKind
+from dentaldesk.services.ledger.charge_facts import ChargeTerms, charge_terms
+from dentaldesk.services.ledger.queries import charge_money_in
+
+
+@dataclass(frozen=True)
+class ItemFigures:
+    """One plan item's money as every screen shows it (INS-9, INS-6, INS-8).
+
+    ``posted`` is True for a completed item: the figures are its charge's (``insurance`` what the
+    carrier paid once its claim is complete, else the posted estimate). ``estimate`` is the
+    engine's split for a planned item (None for a completed one).
+    """
+
+    item_id: int
+    fee: Decimal
+    write_off: Decimal
+    deductible: Decimal
+    insurance: Decimal
+    patient: Decimal
+    explanation: str
+    posted: bool
+    insurable: bool
+    estimate: ItemEstimate | None = None
+    posted_estimate: Decimal = ZERO  # a completed item: the insurance estimated when it was posted
+
+
+@dataclass(frozen=True)
+class PlanEstimate:
+    """A plan's estimate: every item's figures, and the sums of the work still to do (TP-14)."""
+
+    plan_id: int
+    items: Mapping[int, ItemFigures]
+
+    def of(self, item_id: int) -> ItemFigures:
+        return self.items[item_id]
+
+    def planned(self) -> list[ItemFigures]:
+        return [f for f in self.items.values() if not f.posted]
+
+    @property
+    def insurance(self) -> Decimal:
+        """Estimated insurance of the planned items."""
+        return sum((f.insurance for f in self.planned()), ZERO)
+
+    @property
+    def write_off(self) -> Decimal:
+        return sum((f.write_off for f in self.planned()), ZERO)
+
+    @property
+    def patient(self) -> Decimal:
+        return sum((f.patient for f in self.planned()), ZERO)
+
+    @property
+    def fee(self) -> Decimal:
+        return sum((f.fee for f in self.planned()), ZERO)
+
+
+def plan_lines_in(session: Session, plan_id: int) -> list[PlanLine]:
+    """The plan's items as the estimate needs them, in plan order (completed ones too, marked)."""
+    rows = session.execute(
+        select(
+            PlanItem.id,
+            ProcedureCode.code,
+            ProcedureCode.category,
+            PlanItem.fee,
+            ProcedureCode.insurable,
+            PlanItem.insurable_override,
+            PlanItem.status,
+            PlanItem.visit,
+            PlanItem.sequence,
+        )
+        .join(ProcedureCode, ProcedureCode.id == PlanItem.procedure_code_id)
+        .where(PlanItem.plan_id == plan_id)
+    ).all()
+    lines = [
+        PlanLine(
+            key=r.id,
+            code=r.code,
+            category=r.category,
+            fee=r.fee,
+            code_insurable=bool(r.insurable),
+            insurable_choice=r.insurable_override,
+            completed=ItemStatus(r.status) is ItemStatus.COMPLETED,
+            order=_order(r.visit, r.sequence, r.id),
+        )
+        for r in rows
+    ]
+    return sorted(lines, key=lambda line: line.order)
+
+
+def _order(visit: int | None, sequence: int, item_id: int) -> tuple:
+    return plan_order_key(ItemFacts(item_id, None, "", None, None, "", None, visit=visit, sequence=sequence))
+
+
+def plan_estimate_in(
+    session: Session, plan_id: int, *, lines: list[PlanLine] | None = None, terms: ChargeTerms | None = None
+) -> PlanEstimate:
+    """INS-9: every item's figures: planned items by the one estimate over the plan in plan order,
+    completed items from their posted charges (see the module docstring)."""
+    patient_id = session.scalar(select(TreatmentPlan.patient_id).where(TreatmentPlan.id == plan_id))
+    if patient_id is None:
+        raise NotFound("This treatment plan no longer exists.")
+    lines = plan_lines_in(session, plan_id) if lines is None else lines
+    if terms is None:
+        terms = charge_terms(session, patient_id, {line.code for line in lines})
+    estimates = estimate_plan(lines, terms.primary, terms.secondary)
+    figures: dict[int, ItemFigures] = {}
+    completed = [line for line in lines if line.completed]
+    charges: dict[int, LedgerTransaction] = {}
+    if completed:
+        for tx in session.scalars(
+            select(LedgerTransaction).where(
+                LedgerTransaction.plan_item_id.in_([line.key for line in completed]),
+                LedgerTransaction.kind == TransactionKind.CHARGE,
+            )
+        ):
+            charges.setdefault(tx.plan_item_id, tx)  # type: ignore[arg-type]
+    money_of = charge_money_in(session, [tx.id for tx in charges.values()])
+    for line in lines:
+        if not line.completed:
+            e = estimates[line.key]
+            figures[line.key] = ItemFigures(
+                line.key, e.fee, e.write_off, e.deductible, e.insurance, e.patient, e.explanation, False, e.insurable, e
+            )
+            continue
+        tx = charges.get(line.key)
+        if tx is None:  # completed before charges were posted for plan items: its fee is all we know
+            fee = line.fee or ZERO
+            figures[line.key] = ItemFigures(line.key, fee, ZERO, ZERO, ZERO, fee, "", True, False)
+            continue
+        got = money_of[tx.id]
+        insurance = got.insurance if tx.insurable else ZERO
+        figures[line.key] = ItemFigures(
+            item_id=line.key,
+            fee=tx.amount,
+            write_off=got.write_off,
+            deductible=tx.deductible_primary + tx.deductible_secondary,
+            insurance=insurance,
+            patient=max(ZERO, tx.amount - got.write_off - insurance),
+            explanation=tx.estimate_note or "",
+            posted=True,
+            insurable=tx.insurable,
+            posted_estimate=tx.estimated_insurance,
+        )
+    return PlanEstimate(plan_id, figures)
