@@ -28,7 +28,7 @@ from dentaldesk.db.migrate import upgrade  # noqa: E402
 from dentaldesk.services.uow import UnitOfWork  # noqa: E402
 
 # Fixture modules shared by several test folders (their fixtures are found by name).
-pytest_plugins = ["case_practice", "chart_builders", "mail_server", "money_practice", "race_practice"]
+pytest_plugins = ["case_practice", "chart_builders", "mail_server", "money_clinic", "money_practice", "race_practice"]
 
 # Every test runs on the same day, whatever day the suite runs: the clock starts at this instant
 # (noon UTC, the same calendar day from UTC-11 to UTC+11) and runs on at the real pace. Set here,

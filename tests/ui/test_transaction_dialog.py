@@ -358,16 +358,18 @@ def test_tx_age1_aged_is_shown_only_once_a_code_is_chosen(qtbot, demo, make_ctx)
     assert dialog.charges.aged.isVisible()
 
 
-def test_tx_age2_icm0_ages_from_today_and_follows_the_dos(qtbot, demo, make_ctx) -> None:
-    """TX-AGE-2: an insurable charge on ICM 0 has Aged = DOS (today); moving the DOS moves it."""
+def test_tx_age2_icm0_plan_item_ages_from_the_day_it_is_completed(qtbot, demo, make_ctx) -> None:
+    """TX-AGE-2 / TX-DOS-1: an insurable charge on ICM 0 has Aged = DOS (today); a plan item's DOS and
+    Aged are read-only (its charge takes the day of completion), so the arrow keys leave them."""
     patient = demo.patient(icm=Icm.FULL_FEE_AT_SERVICE, plans=(EstimationType.PPO,))
     _editor, dialog = add_item_dialog(qtbot, demo, make_ctx, patient)
     choose(qtbot, dialog, "D2391", "3", "MO")
     charges = dialog.charges
     assert dialog.insurance.insurable.isChecked() and charges.aged.value() == TODAY
-    step_date(qtbot, charges.dos, Qt.Key.Key_Up)  # a planned item may be dated ahead (TX-DOS-1)
-    ahead = charges.dos_value
-    assert ahead > TODAY and charges.aged.value() == ahead
+    assert charges.dos.isReadOnly() and charges.aged.edit.isReadOnly() and not charges.aged.blank.isEnabled()
+    step_date(qtbot, charges.dos, Qt.Key.Key_Up)
+    assert charges.dos_value == TODAY and charges.aged.value() == TODAY
+    assert "day the item is completed" in shown(charges.dos_note)
     assert not shown(charges.messages["dos"]) and dialog.ok_button.isEnabled()
 
 
@@ -402,11 +404,11 @@ def test_tx_age4_icm2_insurable_aged_is_blank_and_the_insurance_part_is_held(qtb
     assert f"Insurance portion {pays} stays current" in shown(dialog.charges.aged_hint)
 
 
-def test_tx_age5_future_aged_allowed_blank_by_keyboard_and_before_dos_refused(qtbot, demo, make_ctx) -> None:
-    """TX-AGE-5: a future Aged date is current until then; Space on Current blanks it; before DOS is
-    refused at the field with OK disabled."""
+def test_tx_age5_future_aged_allowed_blank_by_keyboard_and_before_dos_refused(qtbot, demo, ledger) -> None:
+    """TX-AGE-5: posting from the Ledger, a future Aged date is current until then; Space on Current
+    blanks it; before DOS is refused at the field with OK disabled."""
     patient = demo.patient(icm=Icm.FULL_FEE_AT_SERVICE, plans=())
-    _editor, dialog = add_item_dialog(qtbot, demo, make_ctx, patient)
+    dialog = post_dialog(qtbot, ledger(patient))
     choose(qtbot, dialog, "D0120")
     charges = dialog.charges
     step_date(qtbot, charges.aged.edit, Qt.Key.Key_Up)
@@ -626,14 +628,12 @@ def test_keyboard_tab_reaches_every_section_with_names_and_unique_mnemonics(qtbo
         "fee",
         "taxable",
         "rtu",
-        "dos",
-        "aged",
         "insurable",
         "why",
         "ok",
-    ):
+    ):  # a plan item's DOS and Aged are read-only: they show the charge it will post (TX-DOS-1)
         assert expected in names, names
-    assert names.index("fee") < names.index("dos") < names.index("insurable") < names.index("ok")
+    assert names.index("fee") < names.index("rtu") < names.index("insurable") < names.index("ok")
     assert all(w.accessibleName() or w.text() for w in visited)
     assert_unique_mnemonics(dialog)
 

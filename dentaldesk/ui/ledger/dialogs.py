@@ -286,6 +286,7 @@ class InsurancePaymentDialog(LedgerDialog):
         self.lines_box.setObjectName("claim_lines")
         self.lines_grid = QGridLayout(self.lines_box)
         self.paid_edits: dict[int, QLineEdit] = {}
+        self.write_off_edits: dict[int, QLineEdit] = {}
         self.body.addWidget(self.lines_box)
         self.fill = QPushButton("Fill in the &estimates")
         self.fill.setObjectName("fill_estimates")
@@ -294,6 +295,8 @@ class InsurancePaymentDialog(LedgerDialog):
         self.body.addWidget(self.fill, 0, Qt.AlignmentFlag.AlignLeft)
         self.errors["paid"] = error_label("paid")
         self.body.addWidget(self.errors["paid"])
+        self.errors["write_off"] = error_label("write_off")
+        self.body.addWidget(self.errors["write_off"])
         self.form2 = QFormLayout()
         self.date = date_edit("date")
         self.reference = QLineEdit()
@@ -321,11 +324,13 @@ class InsurancePaymentDialog(LedgerDialog):
             if item.widget() is not None:
                 item.widget().deleteLater()
         self.paid_edits.clear()
+        self.write_off_edits.clear()
         claim_id = self.claim.currentData()
         self.detail = claim_detail(self.ctx.uow(), self.ctx.user, claim_id) if claim_id is not None else None
         if self.detail is None:
             return
-        for column, title in enumerate(("Procedure", "Fee", "Estimated", "Paid so far", "Paid now")):
+        titles = ("Procedure", "Fee", "Estimated", "Paid so far", "Paid now", "Write-off")
+        for column, title in enumerate(titles):
             header = QLabel(f"<b>{title}</b>")
             align = Qt.AlignmentFlag.AlignRight if column else Qt.AlignmentFlag.AlignLeft
             self.lines_grid.addWidget(header, 0, column, alignment=align)
@@ -344,6 +349,20 @@ class InsurancePaymentDialog(LedgerDialog):
             edit.setAlignment(Qt.AlignmentFlag.AlignRight)
             self.lines_grid.addWidget(edit, row, 4)
             self.paid_edits[line.line_id] = edit
+            # INS-8: the write-off the carrier reported; left as estimated it changes nothing.
+            written_off = QLineEdit(
+                f"{(line.write_off if line.write_off is not None else line.estimated_write_off):.2f}"
+            )
+            written_off.setObjectName(f"write_off_{line.line_id}")
+            written_off.setAccessibleName(f"Write-off for {line.code}")
+            written_off.setToolTip(
+                f"The write-off on the carrier's statement; {format_money(line.estimated_write_off)} was "
+                "posted with the charge, and completing the claim posts the difference."
+            )
+            written_off.setMaximumWidth(110)
+            written_off.setAlignment(Qt.AlignmentFlag.AlignRight)
+            self.lines_grid.addWidget(written_off, row, 5)
+            self.write_off_edits[line.line_id] = written_off
 
     def _fill_estimates(self) -> None:
         if self.detail is None:
@@ -355,6 +374,7 @@ class InsurancePaymentDialog(LedgerDialog):
     def action(self) -> Callable[[], Any]:
         claim_id = self.claim.currentData()
         paid = {line_id: edit.text() for line_id, edit in self.paid_edits.items() if edit.text().strip()}
+        write_offs = {line_id: edit.text() for line_id, edit in self.write_off_edits.items() if edit.text().strip()}
         paid_on, reference = date_of(self.date), self.reference.text()
         final, bluebook = self.final.isChecked(), self.bluebook.isChecked()
 
@@ -372,6 +392,7 @@ class InsurancePaymentDialog(LedgerDialog):
                 self.ctx.user,
                 claim_id=claim_id,
                 paid=paid,
+                write_offs=write_offs,
                 paid_on=paid_on,
                 reference=reference,
                 final=final,

@@ -48,10 +48,33 @@ LEDGER_COLUMNS: list[Column[LedgerRow]] = [
     Column("Description", lambda r: r.description),
     Column("Charge", lambda r: format_money(r.charge) if r.charge else "", align_right=True),
     Column("Tax", lambda r: format_money(r.tax) if r.tax else "", align_right=True),
+    # INS-8: a procedure's write-off, what insurance paid (or is estimated to pay, marked "est."),
+    # and the patient's portion of it; the running balance counts each row once.
+    Column("Write-off", lambda r: format_money(r.write_off) if r.write_off else "", align_right=True),
+    Column("Insurance", lambda r: insurance_text(r), align_right=True),
+    Column(
+        "Patient owes", lambda r: format_money(r.patient_owes) if r.patient_owes is not None else "", align_right=True
+    ),
     Column("Credit", lambda r: format_money(r.credit) if r.credit else "", align_right=True),
-    Column("Aged", lambda r: f"{r.aged_date:%Y-%m-%d}" if r.aged_date else ("current" if not r.credit else "")),
+    Column("Aged", lambda r: aged_text(r)),
     Column("Balance", lambda r: format_money(r.balance), align_right=True),
 ]
+
+
+def insurance_text(row: LedgerRow) -> str:
+    """Insurance on a procedure: what the carrier paid once its claim is complete, else the estimate."""
+    if row.insurance is None:
+        return ""
+    return format_money(row.insurance) + ("" if row.insurance_paid else " est.")
+
+
+def aged_text(row: LedgerRow) -> str:
+    """When a charge's patient part ages (TX-AGE-2..5), and whether part of it waits for insurance."""
+    if row.credit:
+        return ""
+    text = f"{row.aged_date:%Y-%m-%d}" if row.aged_date else "current"
+    return text + (" (part held)" if row.held and row.aged_date else (" (held)" if row.held else ""))
+
 
 CLAIM_COLUMNS: list[Column[ClaimSummary]] = [
     Column("Claim #", lambda c: c.claim_number),

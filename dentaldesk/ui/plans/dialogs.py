@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from dentaldesk import clock
+from dentaldesk.domain.aging import BACK_DATING_DAYS
 from dentaldesk.domain.errors import RuleViolation
 from dentaldesk.domain.plans import check_link
 from dentaldesk.services.patients.search import PatientRow, search_patients
@@ -270,11 +272,19 @@ class CompleteItemDialog(_Dialog):
         self.dos.setAccessibleName("Date of service")
         self.errors = {"dos": error_label("dos_error")}
         self.general = error_label("complete_error")
+        # TX-DOS-2: a date of service more than 30 days back is posted only once confirmed.
+        self.confirm_back_dating = QCheckBox("Post it with this date (&back-dated)")
+        self.confirm_back_dating.setObjectName("confirm_back_dating")
+        self.confirm_back_dating.setAccessibleName("Confirm the back-dated date of service")
+        self._today = today
         caption = QLabel("&Date of service")
         caption.setBuddy(self.dos)
         form = QFormLayout()
         form.addRow(caption, self.dos)
         form.addRow("", self.errors["dos"])
+        form.addRow("", self.confirm_back_dating)
+        self.dos.dateChanged.connect(lambda _d: self._show_confirmation())
+        self._show_confirmation()
         self.body.addWidget(what)
         self.body.addLayout(form)
         self.body.addWidget(self.general)
@@ -285,6 +295,14 @@ class CompleteItemDialog(_Dialog):
     def chosen_date(self) -> dt.date:
         d = self.dos.date()
         return dt.date(d.year(), d.month(), d.day())
+
+    def back_dating_confirmed(self) -> bool:
+        return self.confirm_back_dating.isVisibleTo(self) and self.confirm_back_dating.isChecked()
+
+    def _show_confirmation(self) -> None:
+        days = (self._today - self.chosen_date()).days
+        self.confirm_back_dating.setVisible(days > BACK_DATING_DAYS)
+        self.confirm_back_dating.setText(f"Post it dated {days} days back (&back-dated, audited)")
 
     def _ok(self) -> None:
         if self._submit(self, self.chosen_date()):

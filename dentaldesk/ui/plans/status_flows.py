@@ -92,7 +92,13 @@ def open_completion(editor: PlanEditor) -> CompleteItemDialog | None:
             editor.ctx,
             dialog,
             lambda: complete_item(
-                editor.ctx.uow(), editor.ctx.user, editor.plan_id, db_id, expected_version=version, completed_on=dos
+                editor.ctx.uow(),
+                editor.ctx.user,
+                editor.plan_id,
+                db_id,
+                expected_version=version,
+                completed_on=dos,
+                back_dating_confirmed=dialog.back_dating_confirmed(),
             ),
             changed="plans",
             field_labels=dialog.errors,

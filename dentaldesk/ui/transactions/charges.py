@@ -18,10 +18,10 @@ from __future__ import annotations
 import datetime as dt
 from enum import Enum
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QAbstractSpinBox, QCheckBox, QFormLayout, QGridLayout, QGroupBox, QLabel, QWidget
 
-from dentaldesk.domain.aging import check_aged_date, check_dos
+from dentaldesk.domain.aging import BACK_DATING_DAYS, check_aged_date, check_dos
 from dentaldesk.domain.errors import DentalDeskError
 from dentaldesk.domain.money import format_money
 from dentaldesk.services.ledger.charge_facts import ChargeFacts
@@ -85,6 +85,11 @@ class ChargesSection(QGroupBox):
         self.taxable_reason = message_label("taxable_reason", HINT_COLOR)
         self.dos = date_edit("dos", "Date of service", dos)
         self.dos_note = message_label("dos_note", HINT_COLOR)
+        # TX-DOS-2: posting a DOS more than 30 days back asks for this box first.
+        self.confirm_back_dating = QCheckBox("Post it with this date (back-dated)")
+        self.confirm_back_dating.setObjectName("confirm_back_dating")
+        self.confirm_back_dating.setAccessibleName("Confirm the back-dated date of service")
+        self.confirm_back_dating.setVisible(False)
         self.aged = OptionalDate("aged", "Aged date", "blank - current")
         self.aged.set_start(lambda: self.dos_value)
         self.aged_hint = message_label("aged_hint", HINT_COLOR)
@@ -95,7 +100,10 @@ class ChargesSection(QGroupBox):
         form.addRow(procedure.fee_caption, procedure.fee_stack)
         form.addRow("", stack(self.taxable, self.taxable_reason))
         form.addRow(procedure.rtu_caption, procedure.rtu_stack)
-        form.addRow(caption("&DOS", self.dos), stack(row(self.dos), self.messages["dos"], self.dos_note))
+        form.addRow(
+            caption("&DOS", self.dos),
+            stack(row(self.dos), self.messages["dos"], self.confirm_back_dating, self.dos_note),
+        )
         self.aged_caption = caption("A&ged", self.aged.edit)
         self.aged_field = stack(self.aged, self.messages["aged"], self.aged_hint)
         form.addRow(self.aged_caption, self.aged_field)
@@ -103,15 +111,18 @@ class ChargesSection(QGroupBox):
         if mode is Mode.PLAN_ITEM:
             show_message(
                 self.dos_note,
-                "Planned work may be dated ahead. The plan item keeps Taxable and Insurable; DOS and Aged "
-                "only show the charge it will post: on completion it is dated that day and aged by the "
-                "account's ICM.",
+                "The charge takes the day the item is completed as its DOS and is aged by the account's ICM; "
+                "DOS and Aged show that charge and cannot be set here. The plan item keeps Taxable and Insurable.",
             )
-        if mode is Mode.POSTED:
+            self.aged.set_read_only(True)
+            self.aged.edit.setToolTip("Set when the item is completed, from the account's ICM")
+        if mode in (Mode.POSTED, Mode.PLAN_ITEM):
             self.dos.setReadOnly(True)
             self.dos.setCalendarPopup(False)
             self.dos.setButtonSymbols(QAbstractSpinBox.ButtonSymbols.NoButtons)
+            self.dos.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.taxable.toggled.connect(self._taxable_clicked)
+        self.confirm_back_dating.toggled.connect(lambda _c: self.changed.emit())
         self.dos.dateChanged.connect(lambda _d: self._check())
         self.aged.changed.connect(self._aged_changed)
         self._show_aged(False)
@@ -156,12 +167,14 @@ class ChargesSection(QGroupBox):
     # --- showing the figures
 
     def show_facts(self, code: CodeRow | None, facts: ChargeFacts | None) -> None:
-        """Show Taxable, tax and the Aged default for the charge as it stands now."""
+        """Show Taxable, tax and the Aged default for the charge as it stands now; with no figures
+        (no code, or a fee that is empty or refused) no tax is shown rather than the tax on 0.00."""
         self._facts = facts
         self._show_aged(code is not None)  # TX-AGE-1
         if facts is None:
-            self.tax.setText("")
-            self._set_taxable(False, False, "")
+            self.tax.setText("Tax -" if code is not None else "")
+            self.tax.setAccessibleDescription("No tax until the fee is valid" if code is not None else "")
+            self._set_taxable(False, self.taxable.isChecked(), "")
             self._check()
             return
         self.tax.setText(f"Tax {format_money(facts.tax)}")
@@ -213,9 +226,17 @@ class ChargesSection(QGroupBox):
 
     # --- checking (TX-VAL-1)
 
+    def back_dating_confirmed(self) -> bool:
+        """TX-DOS-2: the person confirmed a DOS more than 30 days back."""
+        return self.confirm_back_dating.isVisibleTo(self) and self.confirm_back_dating.isChecked()
+
     def _check(self) -> None:
         errors: dict[str, str] = {}
         dos = self.dos_value
+        if self.mode is Mode.POST:
+            days = (self.today - dos).days
+            self.confirm_back_dating.setVisible(days > BACK_DATING_DAYS)
+            self.confirm_back_dating.setText(f"Post it dated {days} days back (back-dated, audited)")
         try:
             check_dos(dos, self.today, completed=self.mode is not Mode.PLAN_ITEM)
         except DentalDeskError as exc:

@@ -52,7 +52,7 @@ from dentaldesk import clock
 from dentaldesk.domain.errors import DentalDeskError
 from dentaldesk.domain.estimates import PlanLine
 from dentaldesk.domain.fees import FeeQuote
-from dentaldesk.domain.money import ZERO, parse_money
+from dentaldesk.domain.money import parse_money
 from dentaldesk.services.ledger.charge_facts import LAST, THIS_CHARGE, ChargeFacts, facts_for_charge
 from dentaldesk.services.ledger.transactions import TransactionContext
 from dentaldesk.services.plans import ItemFormFacts
@@ -78,6 +78,7 @@ class ChargeEntry:
     aged: object  # DEFAULT_AGED, None (blank: current) or a date (TX-AGE-5)
     claim_id: int | None
     notes: str
+    back_dating_confirmed: bool = False  # TX-DOS-2
 
 
 class TransactionHeader(QWidget):
@@ -236,6 +237,7 @@ class PatientTransactionDialog(QDialog):
             c.taxable,
             p.rtu,
             c.dos,
+            c.confirm_back_dating,
             c.aged.edit,
             c.aged.blank,
             i.insurable,
@@ -282,9 +284,16 @@ class PatientTransactionDialog(QDialog):
         if self.mode is Mode.POSTED:
             return  # a posted charge shows what it was posted with (ledger_flows fills it in)
         problem = ""
+        waiting = ""
         self.facts = None
-        if code is not None:
-            fee = self.current_fee()
+        fee = self.current_fee() if code is not None else None
+        if code is not None and fee is None:
+            waiting = (
+                "Fix the fee to see the tax and the estimate."
+                if self.procedure.fee.text().strip()
+                else "Type a fee to see the tax and the estimate."
+            )
+        if code is not None and fee is not None:
             try:
                 self.facts = facts_for_charge(
                     self.context.terms,
@@ -292,7 +301,7 @@ class PatientTransactionDialog(QDialog):
                     category=code.category,
                     code_insurable=code.insurable,
                     code_taxable=code.taxable,
-                    fee=fee if fee is not None else ZERO,
+                    fee=fee,
                     dos=self.charges.dos_value,
                     taxable=self.charges.taxable_choice(),
                     insurable=self.insurance.insurable_choice(),
@@ -303,7 +312,7 @@ class PatientTransactionDialog(QDialog):
             except DentalDeskError as exc:
                 problem = exc.message
         self.charges.show_facts(code, self.facts)
-        self.insurance.show_facts(code, self.facts, problem)
+        self.insurance.show_facts(code, self.facts, problem, waiting, fee)
 
     # --- OK and Cancel (TX-VAL-1)
 
@@ -331,6 +340,7 @@ class PatientTransactionDialog(QDialog):
             aged=self.charges.aged_choice(),
             claim_id=self.insurance.claim_choice(),
             notes=self.procedure.notes.toPlainText().strip(),
+            back_dating_confirmed=self.charges.back_dating_confirmed(),
         )
 
     def add_conflict_bar(self, bar: QWidget) -> None:

@@ -10,11 +10,12 @@ the engine's own explanation behind "Why?". Nothing is computed here: the dialog
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QGroupBox, QLabel, QLineEdit, QPushButton, QWidget
 
-from dentaldesk.domain.money import format_money
+from dentaldesk.domain.money import ZERO, format_money
 from dentaldesk.services.ledger.charge_facts import ChargeFacts, ChargeTerms
 from dentaldesk.services.ledger.transactions import ClaimChoice, ClaimLink
 from dentaldesk.services.practice.codes import CodeRow
@@ -80,9 +81,19 @@ class InsuranceSection(QGroupBox):
         self.why.setCheckable(True)
         self.why.setAccessibleName("Why this estimate")
         self.why.setToolTip("Show how the estimate was worked out")
+        # INS-9: the rest of the one estimate: write-off (INS-7) and the patient's portion (INS-6).
+        self.portion = QLabel()
+        self.portion.setObjectName("patient_portion")
+        self.portion.setAccessibleName("Write-off and patient portion")
         self.explanation = message_label("explanation", HINT_COLOR)
         self.explanation.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.messages = {"claim": message_label("claim_error"), "insurance": message_label("insurance_error")}
+        # A posted charge's money (INS-8): charge, write-off, insurance, what the patient owes.
+        self.posted_money = QLabel()
+        self.posted_money.setObjectName("posted_money")
+        self.posted_money.setAccessibleName("The charge's money")
+        self.posted_money.setWordWrap(True)
+        self.posted_money.setVisible(False)
 
         form = QFormLayout(self)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -91,10 +102,12 @@ class InsuranceSection(QGroupBox):
         form.addRow(self.claim_caption, stack(self.claim, self.claim_number, self.claim_hint, self.messages["claim"]))
         form.addRow("Type", self.coverage_type)
         form.addRow("Deductible", self.deductible)
+        form.addRow("Write-off, patient", self.portion)
         form.addRow(
             "Insurance Pays",
             stack(row(self.insurance_pays, self.why), self.explanation, self.messages["insurance"]),
         )
+        form.addRow("", self.posted_money)
         self.insurable.toggled.connect(self._insurable_clicked)
         self.claim.currentIndexChanged.connect(lambda _i: self.changed.emit())
         self.why.toggled.connect(self.explanation.setVisible)
@@ -126,23 +139,43 @@ class InsuranceSection(QGroupBox):
 
     # --- showing the figures
 
-    def show_facts(self, code: CodeRow | None, facts: ChargeFacts | None, problem: str = "") -> None:
-        """Insurable, Type, Deductible and Insurance Pays of the charge as it stands (TX-INS-1..5)."""
+    def show_facts(
+        self,
+        code: CodeRow | None,
+        facts: ChargeFacts | None,
+        problem: str = "",
+        waiting: str = "",
+        fee: Decimal | None = None,
+    ) -> None:
+        """Insurable, Type, Deductible and Insurance Pays of the charge as it stands (TX-INS-1..5).
+
+        ``waiting`` says why there are no figures yet (the fee is empty or refused): nothing is
+        shown for a fee of 0.00 that nobody typed.
+        """
         show_message(self.messages["insurance"], problem)
-        covered = code is not None and code.insurable and self.terms.primary is not None
+        not_covered = facts.uninsured_reason if facts is not None else ""
+        covered = code is not None and code.insurable and self.terms.primary is not None and not not_covered
         self._set_insurable(
             enabled=covered and self.mode is not Mode.POSTED,
-            checked=facts.insurable if facts is not None else False,
-            reason=self._insurable_reason(code),
+            checked=facts.insurable if facts is not None else self.insurable.isChecked() and bool(waiting),
+            reason=self._insurable_reason(code, not_covered),
         )
         estimate = facts.estimate if facts is not None else None
-        if estimate is not None:
+        if waiting and code is not None:
+            self.coverage_type.setText(self._uncovered_type(code, facts) if not covered else "")
+            self.deductible.setText("-")
+            self.portion.setText("-")
+            self._set_pays("-", waiting)
+            show_message(self.messages["insurance"], problem or waiting)
+        elif estimate is not None:
             self.coverage_type.setText(estimate.coverage_type)
             self.deductible.setText(self._deductible_text(estimate.deductible_primary, estimate.deductible_secondary))
+            self.portion.setText(self._portion_text(estimate.write_off, estimate.patient))
             self._set_pays(format_money(estimate.insurance), estimate.explanation)
         else:
             self.coverage_type.setText(self._uncovered_type(code, facts))
-            self.deductible.setText(format_money(0) if code is not None else "")
+            self.deductible.setText(self._deductible_text(ZERO, ZERO) if code is not None else "")
+            self.portion.setText("" if code is None or facts is None else self._portion_text(ZERO, fee))
             self._set_pays(
                 format_money(0) if code is not None else "",
                 "" if code is None else f"{self._uncovered_type(code, facts)}: insurance pays nothing on this charge.",
@@ -159,7 +192,8 @@ class InsuranceSection(QGroupBox):
             show_message(self.claim_hint, "A planned item goes on a claim once it is completed and filed.")
 
     def show_posted(self, link: ClaimLink | None, insurable: bool, estimated: str, explanation: str) -> None:
-        """A posted charge: its claim (or the open claims it may go on), its posted estimate."""
+        """A posted charge: its claim (or the open claims it may go on), what insurance paid or was
+        estimated to pay when it was posted, and how that estimate was made (INS-8, INS-9)."""
         if link is not None:
             self._show_claim_field(combo=False)
             self.claim_number.setText(f"{link.claim_number} ({link.status.value}) - {link.carrier}")
@@ -175,6 +209,36 @@ class InsuranceSection(QGroupBox):
             self.claim_number.setPlaceholderText("not on a claim")
             show_message(self.claim_hint, self._claim_hint(insurable))
         self._set_pays(estimated, explanation)
+
+    def show_posted_money(
+        self,
+        *,
+        charge: Decimal,
+        write_off: Decimal,
+        insurance: Decimal,
+        insurance_paid: bool,
+        patient_owes: Decimal,
+        deductible: Decimal,
+        insurable: bool,
+        coverage: str,
+    ) -> None:
+        """What a posted charge came to (INS-8): its charge, its write-off, what insurance paid (or,
+        until its claim completes, is estimated to pay) and what the patient owes of it."""
+        self._set_insurable(enabled=False, checked=insurable, reason="As posted.")
+        self.coverage_type.setText(coverage)
+        self.deductible.setText(format_money(deductible))
+        paid = "Insurance paid" if insurance_paid else "Insurance estimated"
+        text = (
+            f"<b>Charge</b> {format_money(charge)} &nbsp; <b>Write-off</b> {format_money(write_off)} &nbsp; "
+            f"<b>{paid}</b> {format_money(insurance)} &nbsp; <b>Patient owes</b> {format_money(patient_owes)}"
+        )
+        self.posted_money.setText(text)
+        self.posted_money.setAccessibleDescription(
+            f"Charge {format_money(charge)}, write-off {format_money(write_off)}, {paid.lower()} "
+            f"{format_money(insurance)}, patient owes {format_money(patient_owes)}"
+        )
+        self.posted_money.setVisible(True)
+        self.portion.setText(self._portion_text(write_off, patient_owes))
 
     def _set_insurable(self, *, enabled: bool, checked: bool, reason: str) -> None:
         self._quiet = True
@@ -197,13 +261,18 @@ class InsuranceSection(QGroupBox):
         self.claim_number.setVisible(not combo)
         self.claim_caption.setBuddy(self.claim if combo else self.claim_number)
 
+    @staticmethod
+    def _portion_text(write_off: Decimal, patient: Decimal | None) -> str:
+        text = f"Write-off {format_money(write_off)}"
+        return text if patient is None else f"{text} · Patient {format_money(patient)}"
+
     def _deductible_text(self, primary: object, secondary: object) -> str:
         text = f"Primary {format_money(primary)}"  # type: ignore[arg-type]
         if self.terms.secondary is not None:
             text += f" · Secondary {format_money(secondary)}"  # type: ignore[arg-type]
         return text
 
-    def _insurable_reason(self, code: CodeRow | None) -> str:
+    def _insurable_reason(self, code: CodeRow | None, not_covered: str = "") -> str:
         if code is None:
             return ""
         if self.mode is Mode.POSTED:
@@ -212,6 +281,8 @@ class InsuranceSection(QGroupBox):
             return "No insurance on file for this patient."
         if not code.insurable:
             return f"{code.code}'s Insurable option is off, so no plan pays on it."
+        if not_covered:  # TX-INS-1: a category covered at 0 % ages as the patient's
+            return f"{not_covered}: no coverage pays for {code.code}, so it is not insurable and ages as the patient's."
         return ""
 
     def _uncovered_type(self, code: CodeRow | None, facts: ChargeFacts | None) -> str:
@@ -221,6 +292,8 @@ class InsuranceSection(QGroupBox):
             return "No insurance"
         if not code.insurable:
             return "Not insurable"
+        if facts is not None and facts.uninsured_reason:
+            return facts.uninsured_reason
         return "Not claimed (Insurable unchecked)"
 
     def _claim_hint(self, insurable: bool) -> str:

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import QWidget
 from dentaldesk.domain.errors import DentalDeskError
 from dentaldesk.domain.money import format_money
 from dentaldesk.domain.teeth import display_tooth
-from dentaldesk.services.ledger.charge_facts import ChargeFacts, facts_for_charge
 from dentaldesk.services.ledger.transactions import (
     KEEP,
     PostedChargeView,
@@ -70,6 +69,7 @@ def open_post_charge(
                 insurable=charge.insurable,
                 notes=entry.notes,
                 claim_id=charge.claim_id,
+                back_dating_confirmed=charge.back_dating_confirmed,
                 **aged,  # type: ignore[arg-type]
             ),
             changed="ledger",
@@ -231,34 +231,43 @@ def show_posted(dialog: PatientTransactionDialog, view: PostedChargeView) -> Non
     procedure.set_read_only(notes_editable=True)
     procedure.notes.setFocus()  # the code and money are as posted; the notes are what one edits
     held = ""
-    if view.aged_date is None:
-        held = "Blank: the charge stays current until a date is chosen or its claim is complete."
+    complete = view.claim is not None and view.claim.status.value == "complete"
+    if view.held_amount > 0 and complete:
+        held = (
+            f"{format_money(view.held_amount)} was held for insurance; its claim is complete, so what "
+            "insurance did not pay of it ages from the final payment's date (TX-AGE-3/4)."
+        )
     elif view.held_amount > 0:
-        held = f"Insurance portion {format_money(view.held_amount)} held current until the claim is complete."
+        held = f"{format_money(view.held_amount)} held for insurance, current until the claim is complete."
+        if view.aged_date is not None:
+            held += " The patient's part ages from the Aged date."
+    elif view.aged_date is None:
+        held = "Blank: the charge stays current until a date is chosen."
     dialog.charges.show_posted(
         taxable=view.taxable, tax_text=f"Tax {format_money(view.tax)}", aged=view.aged_date, held_text=held
     )
-    code = procedure.code
-    today: ChargeFacts | None = None
-    problem = ""
-    if code is not None:
-        try:
-            today = facts_for_charge(
-                dialog.context.terms,
-                code=code.code,
-                category=code.category,
-                code_insurable=code.insurable,
-                code_taxable=code.taxable,
-                fee=view.fee,
-                dos=view.dos,
-                taxable=view.taxable,
-                insurable=view.insurable,
-            )
-        except DentalDeskError as exc:
-            problem = exc.message
-    dialog.insurance.show_facts(code, today, problem)
-    posted = format_money(view.estimated_insurance)
-    explanation = f"Estimated {posted} when posted."
-    if today is not None and today.estimate is not None:
-        explanation += f" As the estimate stands today: {today.estimate.explanation}"
-    dialog.insurance.show_posted(view.claim, view.insurable, posted, explanation)
+    # INS-8/INS-9: what the charge was posted with and what its claim made of it; no re-estimate.
+    insurance = dialog.insurance
+    coverage = "Not insurable"
+    if view.insurable:
+        coverage = f"On claim {view.claim.claim_number} - {view.claim.carrier}" if view.claim else "Not on a claim yet"
+    insurance.show_posted_money(
+        charge=view.fee + view.tax,
+        write_off=view.write_off,
+        insurance=view.insurance,
+        insurance_paid=view.insurance_paid,
+        patient_owes=view.patient_owes,
+        deductible=view.deductible,
+        insurable=view.insurable,
+        coverage=coverage,
+    )
+    if view.insurance_paid:
+        pays = format_money(view.insurance)
+        explanation = (
+            f"Insurance paid {pays} when the claim completed; estimated "
+            f"{format_money(view.estimated_insurance)} when posted: {view.estimate_note}"
+        )
+    else:
+        pays = format_money(view.estimated_insurance)
+        explanation = f"Estimated when posted: {view.estimate_note}" if view.estimate_note else ""
+    insurance.show_posted(view.claim, view.insurable, pays, explanation)

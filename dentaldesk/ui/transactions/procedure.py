@@ -114,6 +114,8 @@ class ProcedureSection(QGroupBox):
         self.tooth.setObjectName("tooth")
         self.tooth.setEditable(True)
         self.tooth.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        # ID-1: what is typed is what is checked: no completer turns "3" into FDI 31 on Tab.
+        self.tooth.setCompleter(None)
         self.tooth.setAccessibleName("Tooth")
         self.tooth.addItem("")
         self.tooth.addItems(list(valid_teeth(facts.numbering)))
@@ -355,7 +357,12 @@ class ProcedureSection(QGroupBox):
             except DentalDeskError as exc:
                 errors["fee"] = exc.message
         elif code is not None:
-            self._missing(errors, hints, "fee", "Type a fee: no fee schedule has one for this code.")
+            if self.schedule_fee is not None:
+                self._missing(
+                    errors, hints, "fee", f"Type a fee ({self.fee_source}: {format_money(self.schedule_fee)})."
+                )
+            else:
+                self._missing(errors, hints, "fee", f"Type a fee: no fee schedule has one for {code.code}.")
         try:
             parse_rtu(self.rtu.text())
         except DentalDeskError as exc:
