@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session
 
 from dentaldesk.db.models import Base
 from dentaldesk.demo import catalog, people
-from dentaldesk.demo.ledger import Benefits, ChargeDraft, settle_visit
-from dentaldesk.demo.plans import approval_record, plan_timeline
+from dentaldesk.demo.ledger import ChargeDraft, CoverageBook, approved_terms, settle_visit
+from dentaldesk.demo.plans import approval_method, approval_record, plan_timeline
 from dentaldesk.demo.practice import (
     PlanFacts,
     Practice,
@@ -34,7 +34,9 @@ from dentaldesk.demo.practice import (
 )
 from dentaldesk.demo.small import DemoCounts
 from dentaldesk.demo.treatment import HYGIENE_CODES, MOLARS, PREMOLARS, PRIMARY_MOLARS, filling, full_mouth, random_plan
-from dentaldesk.domain.money import ZERO
+from dentaldesk.domain.estimates import PlanLine
+from dentaldesk.domain.money import ZERO, money
+from dentaldesk.domain.plans import ItemFacts, plan_order_key
 from dentaldesk.domain.terms import (
     ClaimStatus,
     CoverageRank,
@@ -133,6 +135,8 @@ class _Generator:
         self.dentist_user = practice.user_ids[Role.DENTIST]
         self.claims = 0
         self.sixty_owed = 0
+        # Approvals hashed once the patient's visits are posted: (row, title, items, lines, approver).
+        self.approvals: list[tuple[Row, str, list[ItemFacts], list[PlanLine]]] = []
 
     # --- people
 
@@ -203,21 +207,12 @@ class _Generator:
                 first_seen = min(first_seen, min(visits))
             row["created_at"] = at(first_seen)  # on file before the first plan or visit
             account["created_at"] = min(account["created_at"], row["created_at"])
-            benefits = Benefits(ranks[0][0].annual_max) if ranks else None
+            books = [CoverageBook(practice.coverage(p)) for p, _holder in ranks]
             for dos in sorted(visits):
-                self.post(
-                    patient,
-                    icm,
-                    ranks[0][0] if ranks else None,
-                    coverages[0] if coverages else None,
-                    dos,
-                    visits[dos],
-                    benefits,
-                )
-            if coverages and benefits is not None:
-                used = benefits.used.get(self.today.year, ZERO)
-                coverages[0]["benefits_used"] = used
-                coverages[0]["deductible_met"] = ranks[0][0].deductible if used > 0 else ZERO
+                self.post(patient, icm, books, coverages[0] if coverages else None, dos, visits[dos])
+            for coverage, book in zip(coverages, books, strict=True):  # INS-3: what completed claims paid and met
+                coverage["benefits_used"], coverage["deductible_met"] = book.used(self.today.year, self.today)
+            self.finish_approvals(books, visits)
         return len(persons)
 
     def _coverage(self, patient_id: int, plan: PlanFacts, rank: CoverageRank, holder: people.Person) -> Row:
@@ -257,10 +252,10 @@ class _Generator:
         fees = [q.fee if q.fee is not None else ZERO for q in quotes]
         providers = [practice.hygienist_id if s.code in HYGIENE_CODES else dentist for s in draft.items]
         approval = None
-        if timeline.approved is not None:
+        total = money(sum(fees, ZERO))
+        if timeline.approved is not None:  # hashed once the visits are posted (finish_approvals)
             approver = f"{person.first_name} {person.last_name}" + ("" if age >= 18 else " (parent)")
-            names = [practice.provider_names[p] for p in providers]
-            approval = approval_record(rng, draft.title, draft.items, fees, names, approver)
+            approval = (approver, approval_method(rng))
         plan_id = self.rows.add(
             "treatment_plan",
             {
@@ -271,7 +266,7 @@ class _Generator:
                 "created_at": at(timeline.created, 10),
                 "created_by_id": self.dentist_user,
                 "updated_at": at(timeline.last_change, 16),
-                "approved_total": approval.total if approval else None,
+                "approved_total": total if approval else None,
                 "cancel_reason": timeline.cancel_reason,
                 "version": 1,
             },
@@ -333,21 +328,68 @@ class _Generator:
                 },
             )
         if approval is not None and timeline.approved is not None:
-            self.rows.add(
-                "plan_approval",
-                {
-                    "plan_id": plan_id,
-                    "approver_name": approval.approver_name,
-                    "method": approval.method,
-                    "approved_at": at(timeline.approved, 12),
-                    "recorded_by_id": self.desk,
-                    "total": approval.total,
-                    "lines_json": approval.lines_json,
-                    "content_hash": approval.content_hash,
-                    "signature_png": None,
-                },
-            )
+            row = {
+                "plan_id": plan_id,
+                "approver_name": approval[0],
+                "method": approval[1],
+                "approved_at": at(timeline.approved, 12),
+                "recorded_by_id": self.desk,
+                "total": total,
+                "lines_json": "[]",
+                "content_hash": "",
+                "hash_version": 1,
+                "signature_png": None,
+            }
+            self.rows.add("plan_approval", row)
+            facts = [
+                ItemFacts(
+                    id=item_ids[n],
+                    code=spec.code,
+                    label="",
+                    provider_id=providers[n],
+                    tooth=spec.tooth,
+                    surfaces=spec.surfaces,
+                    fee=quotes[n].fee,
+                    status=ItemStatus.COMPLETED if timeline.done_on.get(n) else ItemStatus.PLANNED,
+                    visit=spec.visit,
+                    sequence=n,
+                )
+                for n, spec in enumerate(draft.items)
+            ]
+            lines = [
+                PlanLine(
+                    f.id,
+                    f.code or "",
+                    practice.codes[f.code or ""].category,
+                    f.fee,
+                    practice.codes[f.code or ""].insurable,
+                    None,
+                    f.is_completed,
+                    plan_order_key(f),
+                )
+                for f in facts
+            ]
+            self.approvals.append((row, draft.title, facts, lines))
         return timeline.created
+
+    def finish_approvals(self, books: list[CoverageBook], visits: dict[date, list[ChargeDraft]]) -> None:
+        """Hash the patient's approvals with each line's estimate as the services compute it today
+        (TP-15, INS-9): a completed item's as posted, a planned item's by the one estimate."""
+        if not self.approvals:
+            return
+        posted = {c.ref: c for charges in visits.values() for c in charges if isinstance(c.ref, int)}
+        names = self.practice.provider_names
+        for row, title, facts, lines in self.approvals:
+            record = approval_record(
+                title,
+                facts,
+                lambda f: names[f.provider_id] if f.provider_id else "",
+                approved_terms(lines, books, self.today, posted),  # type: ignore[arg-type]
+                row["approver_name"],
+                row["method"],
+            )
+            row.update(lines_json=record.lines_json, content_hash=record.content_hash, hash_version=record.hash_version)
+        self.approvals.clear()
 
     # --- visits outside plans
 
@@ -386,15 +428,14 @@ class _Generator:
         self,
         patient: _Patient,
         icm: Icm,
-        plan: PlanFacts | None,
+        books: list[CoverageBook],
         coverage: Row | None,
         dos: date,
         charges: list[ChargeDraft],
-        benefits: Benefits | None,
     ) -> None:
         """Write one visit: its charges, claim and lines, payments and adjustments, chart marks."""
         patient_id, account_id = patient.id, patient.account_id
-        outcome = settle_visit(self.practice, self.rng, self.today, icm, plan, dos, charges, benefits)
+        outcome = settle_visit(self.practice, self.rng, self.today, icm, books, dos, charges)
         claim_id = None
         if outcome.claim is not None and coverage is not None:
             self.claims += 1
@@ -431,6 +472,13 @@ class _Generator:
                     "amount": charge.fee,
                     "tax": charge.tax,
                     "held_amount": charge.held_amount,
+                    "write_off": charge.write_off,
+                    "released_on": charge.released_on,
+                    "applies_to_id": None,
+                    "estimated_secondary": charge.estimated_secondary,
+                    "deductible_primary": charge.deductible_primary,
+                    "deductible_secondary": charge.deductible_secondary,
+                    "estimate_note": charge.estimate_note,
                     "taxable": charge.code.taxable,
                     "insurable": charge.insurable,
                     "rtu": charge.code.rtu,
@@ -469,6 +517,7 @@ class _Generator:
                         "transaction_id": charge_ids[id(line.charge)],
                         "estimated": line.estimated,
                         "paid": line.paid,
+                        "write_off": line.charge.write_off if outcome.claim.complete else None,
                     },
                 )
         for credit in outcome.credits:
@@ -487,7 +536,14 @@ class _Generator:
                     "aged_date": None,
                     "amount": credit.amount,
                     "tax": ZERO,
-                    "held_amount": ZERO,
+                    "held_amount": credit.held_amount,
+                    "write_off": ZERO,
+                    "released_on": credit.released_on,
+                    "applies_to_id": None,
+                    "estimated_secondary": ZERO,
+                    "deductible_primary": ZERO,
+                    "deductible_secondary": ZERO,
+                    "estimate_note": "",
                     "taxable": False,
                     "insurable": False,
                     "rtu": 0,

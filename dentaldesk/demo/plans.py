@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
 from dentaldesk.demo import catalog
 from dentaldesk.demo.treatment import ItemSpec, plan_order
-from dentaldesk.domain.approval import ApprovedLine, content_hash
+from dentaldesk.domain.approval import CURRENT_VERSION, LineTerms, approved_lines, content_hash
 from dentaldesk.domain.money import money
+from dentaldesk.domain.plans import ItemFacts
 from dentaldesk.domain.teeth import display_tooth
 from dentaldesk.domain.terms import ApprovalMethod, PlanStatus
 
@@ -103,44 +104,12 @@ class ApprovalRecord:
     total: Decimal
     lines_json: str
     content_hash: str
+    hash_version: int = CURRENT_VERSION
 
 
-def approval_record(
-    rng: random.Random,
-    title: str,
-    items: Sequence[ItemSpec],
-    fees: Sequence[Decimal],
-    provider_names: Sequence[str],
-    approver_name: str,
-) -> ApprovalRecord:
-    """What the patient approved: the lines in handout order, their total and its hash (TP-15)."""
-    lines = [
-        ApprovedLine(
-            items[i].code,
-            display_tooth(items[i].tooth),
-            items[i].surfaces,
-            provider_names[i],
-            money(fees[i]),
-            items[i].visit,
-        )
-        for i in plan_order(tuple(items))
-    ]
-    total = money(sum(fees, Decimal(0)))
-    lines_json = json.dumps(
-        [
-            {
-                "code": line.code,
-                "tooth": line.tooth,
-                "surfaces": line.surfaces,
-                "provider": line.provider,
-                "fee": f"{line.fee:.2f}",
-                "visit": line.visit,
-            }
-            for line in lines
-        ],
-        separators=(",", ":"),
-    )
-    method = rng.choice(
+def approval_method(rng: random.Random) -> ApprovalMethod:
+    """How a generated patient approved (TP-15)."""
+    return rng.choice(
         (
             ApprovalMethod.SIGNED_AT_DESK,
             ApprovalMethod.SIGNED_AT_DESK,
@@ -149,4 +118,36 @@ def approval_record(
             ApprovalMethod.BY_MAIL,
         )
     )
-    return ApprovalRecord(approver_name, method, total, lines_json, content_hash(title, lines, total, version=1))
+
+
+def approval_record(
+    title: str,
+    facts: Sequence[ItemFacts],
+    provider_name: Callable[[ItemFacts], str],
+    terms: Callable[[ItemFacts], LineTerms],
+    approver_name: str,
+    method: ApprovalMethod,
+) -> ApprovalRecord:
+    """What the patient approved: the lines in handout order with their choices and estimate, their
+    total and its hash (TP-15), built by ``domain.approval.approved_lines`` as approving does."""
+    lines = approved_lines(facts, provider_name, terms)
+    total = money(sum((line.fee for line in lines), Decimal(0)))
+    lines_json = json.dumps(
+        [
+            {
+                "code": line.code,
+                "tooth": display_tooth(line.tooth or None),
+                "surfaces": line.surfaces,
+                "provider": line.provider,
+                "fee": f"{line.fee:.2f}",
+                "visit": line.visit,
+                "taxable": line.taxable,
+                "insurable": line.insurable,
+                "insurance": f"{line.insurance:.2f}",
+                "patient": f"{line.patient:.2f}",
+            }
+            for line in lines
+        ],
+        separators=(",", ":"),
+    )
+    return ApprovalRecord(approver_name, method, total, lines_json, content_hash(title, lines, total))

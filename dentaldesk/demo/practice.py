@@ -3,11 +3,13 @@
 :func:`set_up_practice` writes the set-up through the ORM inside the caller's transaction and
 returns a :class:`Practice`: the plain facts the generators price with, so they never query the
 database per row. Fees come from the one fee resolver (TX-FEE-1..4); tax and the ICM aging of a
-charge follow TX-TAX-2 and TX-AGE-2..4.
+charge follow TX-TAX-2 and TX-AGE-2..4. :meth:`Practice.coverage` hands a plan to the one estimate
+engine as the database loader would: the demo has no estimator of its own.
 """
 
 from __future__ import annotations
 
+import functools
 import random
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -32,9 +34,10 @@ from dentaldesk.db.models import (
 )
 from dentaldesk.demo import catalog
 from dentaldesk.demo.treatment import all_codes
+from dentaldesk.domain.estimates import BluebookFacts, PlanCoverage
 from dentaldesk.domain.fees import DmoPlanFacts, FeeQuote, resolve_fee
 from dentaldesk.domain.money import ZERO, money, percent_of
-from dentaldesk.domain.terms import Category, EstimationType, Icm, Role
+from dentaldesk.domain.terms import Category, EstimationType, Role
 from dentaldesk.services.access import audit
 from dentaldesk.services.access.actor import this_workstation
 from dentaldesk.services.access.login import hash_password
@@ -90,6 +93,8 @@ class PlanFacts:
     annual_max: Decimal | None
     subscriber_prefix: str
     bluebook: dict[str, BookEntry]
+    carrier: str = ""
+    deductible_exempt: frozenset[Category] = frozenset()
 
     @property
     def is_dmo(self) -> bool:
@@ -110,7 +115,11 @@ class Practice:
     schedules: dict[int, dict[str, Decimal]]
     plans: tuple[PlanFacts, ...]
     _quotes: dict[tuple[str, int, int | None], FeeQuote] = field(default_factory=dict, repr=False)
-    _estimates: dict[tuple[int, str, Decimal], Decimal] = field(default_factory=dict, repr=False)
+    _coverages: dict[int, PlanCoverage] = field(default_factory=dict, repr=False)
+
+    @functools.cached_property
+    def code_by_id(self) -> dict[int, CodeFacts]:
+        return {facts.id: facts for facts in self.codes.values()}
 
     def quote(self, code: str, schedule: int, dmo: PlanFacts | None) -> FeeQuote:
         """The default fee of ``code`` for an account's schedule, or a DMO plan's cap fee (TX-FEE-*)."""
@@ -129,52 +138,29 @@ class Practice:
         """Non-pro rata tax: the code's Taxable flag decides, rounded once (TX-TAX-2)."""
         return percent_of(fee, self.tax_rate) if code.taxable else ZERO
 
-    def insurance_estimate(self, plan: PlanFacts, code: CodeFacts, fee: Decimal) -> Decimal:
-        """A plain estimate of what ``plan`` pays on one charge, never above the fee.
-
-        Percentage/PPO: coverage % of the allowed fee (bluebook plan fee, else the fee); DMO: the
-        bluebook's insurance payment, else the fee minus the plan's copay (INS-1, INS-5, INS-7).
-        Deductibles and maximums are left out: this prices generated history, not a new plan.
-        """
-        key = (plan.id, code.code, fee)
-        found = self._estimates.get(key)
+    def coverage(self, plan: PlanFacts) -> PlanCoverage:
+        """The plan as the estimate engine sees it, read as ``services.practice.pricing.load_coverages``
+        reads it from the database (INS-1..7), with nothing used yet (:class:`~.ledger.CoverageBook`
+        adds the benefits of a day)."""
+        found = self._coverages.get(plan.id)
         if found is None:
-            entry = plan.bluebook.get(code.code)
-            if not code.insurable:
-                found = ZERO
-            elif plan.is_dmo:
-                if entry is not None and entry.insurance_pays is not None:
-                    found = entry.insurance_pays
-                else:
-                    found = max(ZERO, fee - plan.default_copay)
-            else:
-                allowed = entry.plan_fee if entry is not None and entry.plan_fee is not None else fee
-                found = percent_of(min(allowed, fee), plan.percents.get(code.category, 0))
-            found = min(money(found), fee)
-            self._estimates[key] = found
+            found = PlanCoverage(
+                plan_name=plan.name,
+                carrier=plan.carrier,
+                estimation_type=plan.estimation_type,
+                coverage_percent=dict(plan.percents),
+                deductible=plan.deductible,
+                deductible_exempt=plan.deductible_exempt,
+                annual_max=plan.annual_max,
+                copays={code: e.copay for code, e in plan.bluebook.items() if e.copay is not None},
+                bluebook={
+                    code: BluebookFacts(plan_fee=e.plan_fee, copay=e.copay, insurance_pays=e.insurance_pays)
+                    for code, e in plan.bluebook.items()
+                },
+                default_copay=plan.default_copay,
+            )
+            self._coverages[plan.id] = found
         return found
-
-    def write_off(self, plan: PlanFacts, code: CodeFacts, fee: Decimal) -> Decimal:
-        """A PPO's contractual write-off: charged fee minus the bluebook plan fee (INS-7)."""
-        if plan.estimation_type is not EstimationType.PPO or not code.insurable:
-            return ZERO
-        entry = plan.bluebook.get(code.code)
-        if entry is None or entry.plan_fee is None or entry.plan_fee >= fee:
-            return ZERO
-        return fee - entry.plan_fee
-
-
-def aging_at_post(icm: Icm, insurable: bool, dos: date, estimate: Decimal, fee: Decimal) -> tuple[date | None, Decimal]:
-    """(aged_date, held_amount) of a posted charge (TX-AGE-2..4).
-
-    Not insurable or ICM 0: ages from DOS. ICM 1: held current whole (no aged date). ICM 2: the
-    patient's portion ages from DOS, the estimated insurance portion is held current.
-    """
-    if not insurable or icm is Icm.FULL_FEE_AT_SERVICE:
-        return dos, ZERO
-    if icm is Icm.AFTER_INSURANCE:
-        return None, ZERO
-    return dos, min(estimate, fee)
 
 
 def _add_users(session: Session, office_id: int, provider_ids: list[int], passwords: dict[str, str]) -> dict[Role, int]:
@@ -326,6 +312,8 @@ def _add_dental_plans(
                 spec.annual_max,
                 spec.subscriber_prefix,
                 book,
+                spec.carrier,
+                frozenset(c for c in Category if not (spec.deductible > 0 and c not in catalog.DEDUCTIBLE_EXEMPT)),
             )
         )
     return tuple(plans)

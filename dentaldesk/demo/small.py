@@ -31,11 +31,13 @@ from dentaldesk.db.models import (
     TreatmentPlan,
 )
 from dentaldesk.demo import catalog, people
-from dentaldesk.demo.ledger import Benefits, ChargeDraft, settle_visit
-from dentaldesk.demo.plans import approval_record, plan_timeline
+from dentaldesk.demo.ledger import ChargeDraft, CoverageBook, approved_terms, settle_visit
+from dentaldesk.demo.plans import approval_method, approval_record, plan_timeline
 from dentaldesk.demo.practice import PlanFacts, Practice, at
 from dentaldesk.demo.treatment import HYGIENE_CODES, TEMPLATES, ItemSpec, fits, random_plan
+from dentaldesk.domain.estimates import PlanLine
 from dentaldesk.domain.money import ZERO, money, percent_of
+from dentaldesk.domain.plans import ItemFacts, plan_order_key
 from dentaldesk.domain.terms import (
     ClaimStatus,
     CoverageRank,
@@ -95,7 +97,7 @@ class Member:
     age: int
     dentist_id: int
     coverages: list[tuple[Coverage, PlanFacts]] = field(default_factory=list)
-    benefits: Benefits | None = None  # the primary coverage's yearly usage
+    books: list[CoverageBook] = field(default_factory=list)  # the estimate's inputs per coverage (INS-3)
     plans: int = 0
     first_seen: date = date.max  # the first plan or visit; the patient was on file by then
 
@@ -118,7 +120,13 @@ class DemoCounts:
 
 
 def _coverage(
-    member: Member, plan: PlanFacts, rank: CoverageRank, subscriber: people.Person, rng: random.Random, today: date
+    member: Member,
+    plan: PlanFacts,
+    rank: CoverageRank,
+    subscriber: people.Person,
+    rng: random.Random,
+    today: date,
+    practice: Practice,
 ) -> Coverage:
     row = Coverage(
         dental_plan_id=plan.id,
@@ -131,8 +139,7 @@ def _coverage(
     )
     member.patient.coverages.append(row)
     member.coverages.append((row, plan))
-    if rank is CoverageRank.PRIMARY:
-        member.benefits = Benefits(plan.annual_max)
+    member.books.append(CoverageBook(practice.coverage(plan)))
     return row
 
 
@@ -185,12 +192,12 @@ def add_households(session: Session, rng: random.Random, today: date, practice: 
                 spouse_plan = rng.choice([p for p in practice.plans if p is not plan])
             for k, member in enumerate(household):
                 if k == 1 and spouse_plan is not None:  # the spouse's own plan comes first for the spouse
-                    _coverage(member, spouse_plan, CoverageRank.PRIMARY, persons[1], rng, today)
-                    _coverage(member, plan, CoverageRank.SECONDARY, persons[0], rng, today)
+                    _coverage(member, spouse_plan, CoverageRank.PRIMARY, persons[1], rng, today, practice)
+                    _coverage(member, plan, CoverageRank.SECONDARY, persons[0], rng, today, practice)
                     continue
-                _coverage(member, plan, CoverageRank.PRIMARY, persons[0], rng, today)
+                _coverage(member, plan, CoverageRank.PRIMARY, persons[0], rng, today, practice)
                 if spouse_plan is not None:
-                    _coverage(member, spouse_plan, CoverageRank.SECONDARY, persons[1], rng, today)
+                    _coverage(member, spouse_plan, CoverageRank.SECONDARY, persons[1], rng, today, practice)
         members.extend(household)
     session.flush()
     for member in members:  # the guarantor is the first of each household
@@ -308,28 +315,22 @@ def _add_plan(
             PlanStatusChange(from_status=before, to_status=after, at=at(day, 11), user_id=user, note=note)
         )
     if timeline.approved is not None:
-        fees = [item.fee or ZERO for item in items]
-        record = approval_record(
-            rng,
-            title,
-            specs,
-            fees,
-            [practice.provider_names[i.provider_id] for i in items],
-            member.patient.full_name if member.age >= 18 else _guardian(member),
-        )
+        # What was approved is hashed once the ledger is written (finish_approvals): the lines
+        # hold each item's estimate, which the visits' posted charges decide (TP-15, INS-9).
+        total = money(sum((item.fee or ZERO for item in items), ZERO))
         plan.approvals.append(
             PlanApproval(
-                approver_name=record.approver_name,
-                method=record.method,
+                approver_name=member.patient.full_name if member.age >= 18 else _guardian(member),
+                method=approval_method(rng),
                 approved_at=at(timeline.approved, 12),
                 recorded_by_id=desk_user,
-                total=record.total,
-                lines_json=record.lines_json,
-                content_hash=record.content_hash,
+                total=total,
+                lines_json="[]",
+                content_hash="",
                 signature_png=None,
             )
         )
-        plan.approved_total = record.total
+        plan.approved_total = total
         for item in items:
             item.approved_fee = item.fee
     for n, item in enumerate(items):
@@ -361,6 +362,62 @@ def _add_plan(
                 )
             )
     return plan
+
+
+def finish_approvals(
+    today: date,
+    practice: Practice,
+    members: list[Member],
+    plans: list[TreatmentPlan],
+    visits: dict[tuple[int, date], list[ChargeDraft]],
+) -> None:
+    """Hash each approval of what the patient approved (TP-15): the plan's lines with their one
+    estimate as the services compute it today (INS-9), so a demo signature matches its plan."""
+    by_patient = {m.patient.id: m for m in members}
+    posted = {c.ref.id: c for charges in visits.values() for c in charges if isinstance(c.ref, PlanItem)}
+    for plan in plans:
+        if not plan.approvals:
+            continue
+        member = by_patient[plan.patient_id]
+        facts = [
+            ItemFacts(
+                id=item.id,
+                code=practice.code_by_id[item.procedure_code_id].code,
+                label="",
+                provider_id=item.provider_id,
+                tooth=item.tooth,
+                surfaces=item.surfaces or "",
+                fee=item.fee,
+                status=ItemStatus(item.status),
+                visit=item.visit,
+                sequence=item.sequence,
+            )
+            for item in plan.items
+        ]
+        lines = [
+            PlanLine(
+                f.id,
+                f.code or "",
+                practice.code_by_id[item.procedure_code_id].category,
+                f.fee,
+                practice.code_by_id[item.procedure_code_id].insurable,
+                None,
+                f.is_completed,
+                plan_order_key(f),
+            )
+            for f, item in zip(facts, plan.items, strict=True)
+        ]
+        approval = plan.approvals[-1]
+        record = approval_record(
+            plan.title,
+            facts,
+            lambda f: practice.provider_names[f.provider_id] if f.provider_id else "",
+            approved_terms(lines, member.books, today, posted),
+            approval.approver_name,
+            approval.method,
+        )
+        approval.lines_json, approval.content_hash = record.lines_json, record.content_hash
+        approval.hash_version, approval.total = record.hash_version, record.total
 
 
 def _guardian(member: Member) -> str:
@@ -410,8 +467,7 @@ def post_visits(
         member = by_id[patient_id]
         member.first_seen = min(member.first_seen, dos)
         primary = member.primary
-        plan = primary[1] if primary else None
-        money_out = settle_visit(practice, rng, today, Icm(member.account.icm), plan, dos, charges, member.benefits)
+        money_out = settle_visit(practice, rng, today, Icm(member.account.icm), member.books, dos, charges)
         posted = []
         for charge in charges:
             row = LedgerTransaction(
@@ -428,6 +484,12 @@ def post_visits(
                 amount=charge.fee,
                 tax=charge.tax,
                 held_amount=charge.held_amount,
+                write_off=charge.write_off,
+                released_on=charge.released_on,
+                estimated_secondary=charge.estimated_secondary,
+                deductible_primary=charge.deductible_primary,
+                deductible_secondary=charge.deductible_secondary,
+                estimate_note=charge.estimate_note,
                 taxable=charge.code.taxable,
                 insurable=charge.insurable,
                 rtu=charge.code.rtu,
@@ -460,7 +522,12 @@ def post_visits(
             for line in claim.lines:
                 charge_row = rows_by_charge[id(line.charge)]
                 claim_row.lines.append(
-                    ClaimLine(transaction_id=charge_row.id, estimated=line.estimated, paid=line.paid)
+                    ClaimLine(
+                        transaction_id=charge_row.id,
+                        estimated=line.estimated,
+                        paid=line.paid,
+                        write_off=line.charge.write_off if claim.complete else None,  # INS-8: as estimated
+                    )
                 )
             session.add(claim_row)
             session.flush()
@@ -477,6 +544,8 @@ def post_visits(
                     dos=credit.dos,
                     aged_date=None,
                     amount=credit.amount,
+                    held_amount=credit.held_amount,
+                    released_on=credit.released_on,
                     collection_provider_id=charges[0].provider_id,
                     claim_id=claim_row.id if credit.from_claim and claim_row is not None else None,
                     posted_at=at(credit.dos, 16),
@@ -499,7 +568,7 @@ def post_visits(
                         created_by_id=dentist_user,
                     )
                 )
-    _benefits_used(rng, today, members)
+    _benefits_used(today, members)
     for member in members:  # on file before the first plan or visit
         if member.first_seen < member.patient.created_at.date():
             member.patient.created_at = at(member.first_seen)
@@ -508,19 +577,12 @@ def post_visits(
     return rows
 
 
-def _benefits_used(rng: random.Random, today: date, members: list[Member]) -> None:
-    """This benefit year's usage on each primary coverage: what its completed claims paid."""
+def _benefits_used(today: date, members: list[Member]) -> None:
+    """This benefit year's usage on each coverage: what its completed claims paid and the deductible
+    their lines met (INS-2, INS-3), as completing them through the services records it."""
     for member in members:
-        primary = member.primary
-        if primary is None or member.benefits is None:
-            continue
-        coverage, plan = primary
-        paid = member.benefits.used.get(today.year, ZERO)
-        if paid == 0:
-            continue
-        coverage.benefits_used = money(paid)
-        if plan.deductible > 0 and rng.random() < 0.7:
-            coverage.deductible_met = plan.deductible
+        for (coverage, _plan), book in zip(member.coverages, member.books, strict=True):
+            coverage.benefits_used, coverage.deductible_met = book.used(today.year, today)
 
 
 def add_existing_work(session: Session, rng: random.Random, practice: Practice, members: list[Member]) -> None:
@@ -554,5 +616,6 @@ def build_demo(
     add_recall_visits(rng, today, practice, members, visits)
     add_existing_work(session, rng, practice, members)
     ledger_rows = post_visits(session, rng, today, practice, members, visits)
+    finish_approvals(today, practice, members, plans, visits)
     report("Ledger and claims", 4, 5)
     return DemoCounts(practice.office_id, len(members), len({m.account.id for m in members}), len(plans), ledger_rows)

@@ -234,25 +234,63 @@ def test_demo_completed_items_are_charged_at_their_fee(demo: Session) -> None:
 
 
 def test_demo_charges_age_by_the_accounts_icm(demo: Session) -> None:
-    """ICM 0 or uninsurable charges age from DOS; ICM 1 waits for the claim; ICM 2 holds the estimate (TX-AGE-2..4)."""
+    """ICM 0 or uninsurable charges age from DOS; ICM 1 holds the charge less its write-off for the
+    claim; ICM 2 holds the estimate and ages the patient's part from DOS; a completed claim's held
+    parts age from its completion, the patient's parts keep their DOS (TX-AGE-2..4, INS-8)."""
     rows = demo.execute(
         select(LedgerTransaction, Account.icm, Claim.completed_on)
         .join(Account, Account.id == LedgerTransaction.account_id)
         .outerjoin(Claim, Claim.id == LedgerTransaction.claim_id)
-        .where(LedgerTransaction.kind == "charge")
+        .where(LedgerTransaction.kind == "charge", LedgerTransaction.procedure_code_id.is_not(None))
     ).all()
     seen: Counter[tuple[int, bool, bool]] = Counter()
     for charge, icm, completed_on in rows:
+        net = charge.amount + charge.tax - charge.write_off
+        assert charge.released_on == completed_on
         if not charge.insurable or icm == Icm.FULL_FEE_AT_SERVICE:
             assert (charge.aged_date, charge.held_amount) == (charge.dos, 0)
-        elif completed_on is not None:
-            assert (charge.aged_date, charge.held_amount) == (completed_on, 0)
         elif icm == Icm.AFTER_INSURANCE:
-            assert charge.aged_date is None
+            assert (charge.aged_date, charge.held_amount) == (None, net)
         else:
-            assert charge.aged_date == charge.dos and 0 < charge.held_amount == charge.estimated_insurance
+            assert charge.aged_date == charge.dos
+            assert charge.held_amount == min(charge.estimated_insurance, net) > 0
         seen[(icm, charge.insurable, completed_on is not None)] += 1
     assert seen[(1, True, True)] and seen[(2, True, True)] and seen[(0, True, False)]
+
+
+def test_demo_history_comes_from_the_one_estimate_and_write_off(demo: Session) -> None:
+    """INS-8/INS-7/INS-3: the demo's PPO write-offs are posted with their charges (fee less the plan
+    fee), never as adjustments; what a coverage paid and was still expected to pay in a benefit year
+    is never more than its annual maximum; every insurable charge keeps the explanation of the
+    estimate it was posted with."""
+    assert not demo.scalars(
+        select(LedgerTransaction.id).where(LedgerTransaction.description.like("PPO write-off%"))
+    ).all()
+    ppo = demo.execute(
+        select(LedgerTransaction, BluebookEntry.plan_fee)
+        .join(ProcedureCode, ProcedureCode.id == LedgerTransaction.procedure_code_id)
+        .join(Coverage, (Coverage.patient_id == LedgerTransaction.patient_id) & (Coverage.rank == "primary"))
+        .join(DentalPlan, (DentalPlan.id == Coverage.dental_plan_id) & (DentalPlan.estimation_type == "ppo"))
+        .join(
+            BluebookEntry, (BluebookEntry.dental_plan_id == DentalPlan.id) & (BluebookEntry.code == ProcedureCode.code)
+        )
+        .where(LedgerTransaction.insurable.is_(True))
+    ).all()
+    assert ppo and all(tx.write_off == max(Decimal(0), tx.amount - plan_fee) for tx, plan_fee in ppo)
+    assert demo.scalar(select(func.sum(LedgerTransaction.write_off))) > 0
+    per_year: Counter[tuple[int, int]] = Counter()
+    for tx, annual_max, coverage_id, status, paid in demo.execute(
+        select(LedgerTransaction, DentalPlan.annual_max, Coverage.id, Claim.status, ClaimLine.paid)
+        .join(Coverage, (Coverage.patient_id == LedgerTransaction.patient_id) & (Coverage.rank == "primary"))
+        .join(DentalPlan, DentalPlan.id == Coverage.dental_plan_id)
+        .outerjoin(Claim, Claim.id == LedgerTransaction.claim_id)
+        .outerjoin(ClaimLine, ClaimLine.transaction_id == LedgerTransaction.id)
+        .where(LedgerTransaction.insurable.is_(True), DentalPlan.annual_max.is_not(None))
+    ):
+        expected = paid if status == ClaimStatus.COMPLETE else tx.estimated_insurance - tx.estimated_secondary
+        per_year[(coverage_id, tx.dos.year)] += expected
+        assert per_year[(coverage_id, tx.dos.year)] <= annual_max
+        assert tx.estimate_note.startswith("Fee ")
 
 
 def test_demo_has_open_and_complete_claims_of_insurable_charges(demo: Session) -> None:
@@ -338,7 +376,7 @@ def test_large_generator_scaled_down_keeps_its_proportions(engine: Engine) -> No
             >= 10
         )
         kinds = {k.value for k in session.scalars(select(LedgerTransaction.kind).distinct())}
-        assert kinds == {"charge", "payment", "insurance_payment", "adjustment"}
+        assert kinds == {"charge", "payment", "insurance_payment", "adjustment"}  # write-offs are on their charges
         assert set(session.scalars(select(TreatmentPlan.status).distinct())) == set(PlanStatus)
         claimed = session.scalars(select(LedgerTransaction.insurable).join(ClaimLine)).all()
         assert claimed and all(claimed)

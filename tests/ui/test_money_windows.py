@@ -259,7 +259,7 @@ def test_ins8_ppo_charge_after_its_claim_completes_shows_charge_write_off_paid_a
         "Acme PPO", EstimationType.PPO, {FIXED: 50}, bluebook={"D2740": "900"}, icm=Icm.PATIENT_PORTION_AT_SERVICE
     )
     posted = clinic.charge("D2740", _day(10, 1), fee="1200.00", tooth="14")
-    claim = clinic.file(_day(10, 2))
+    clinic.file(_day(10, 2))
     view = ledger_view(qtbot, clinic, make_ctx)
     qtbot.mouseClick(view.insurance_button, LEFT)
     pay = view.dialog
