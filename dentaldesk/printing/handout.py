@@ -184,7 +184,7 @@ def _item_row(item: HandoutItem, st: _Styles, widths: list[float]) -> list[objec
         procedure,
         _wrapped(item.provider, st.faces.regular, widths[4] - 2 * CELL_PADDING),
         _money(item.fee),
-        _money(item.insurance),
+        _money(item.insurance) + ("*" if item.note else ""),  # INS-3: the footnote under the totals says why
         _money(item.patient),
     ]
 
@@ -278,6 +278,9 @@ def _totals(h: PlanHandout, st: _Styles, width: float) -> KeepTogether:
             ParagraphStyle("valid", st.body, fontName=st.faces.bold, alignment=TA_RIGHT, spaceBefore=4),
         )
     ]
+    maxed = next((item.note for item in h.items if item.note), "")
+    if maxed:
+        notes.append(_p(f"* {maxed}", ParagraphStyle("maxed", st.small, alignment=TA_RIGHT)))
     if not h.has_insurance:
         notes.append(
             _p(

@@ -111,7 +111,9 @@ def test_handout_shows_practice_patient_plan_and_every_item_column(uow, office, 
         row = flat(f"{item.tooth} {item.surfaces} {item.code}")
         assert row in text, row
         assert flat(descriptions[item.code]) in text
-        assert f"{format_money(item.fee)} {format_money(item.insurance)} {format_money(item.patient)}" in text
+        marked = "*" if item.note else ""  # INS-3: 0 because the maximum is used up, said in a footnote
+        assert f"{format_money(item.fee)} {format_money(item.insurance)}{marked} {format_money(item.patient)}" in text
+        assert not item.note or f"* {item.note}" in text
     assert "Olivia Bennett, DDS" in text and "Hannah Lee, RDH" in text
     # Hand-worked INS-1/INS-2: two-surface filling 255.00, deductible 50 met here, 80 % of 205.00.
     assert "3 MO D2392" in text and "255.00 164.00 91.00" in text

@@ -312,6 +312,8 @@ def test_case12_ins3_posted_estimates_never_add_up_past_the_annual_maximum(clini
     assert sum(tx.held_amount for tx in posted) == D("1500.00")
     handout = load_handout(clinic.uow, clinic.owner, saved.plan_id)
     assert handout.totals.insurance == 0 and handout.totals.patient == D("1350.00")
+    [left] = [item for item in handout.items if not item.completed]
+    assert "maximum is used up" in left.note  # INS-3: the handout says why
 
 
 def test_case12_ins3_a_claim_filed_later_takes_what_was_posted(clinic: Clinic) -> None:
@@ -379,3 +381,26 @@ def test_case13_tx_dos2_far_back_dating_is_confirmed_and_audited(clinic: Clinic)
         clinic.charge("D0120", dt.date(1970, 1, 1))
     with clinic.uow.read():
         assert clinic.uow.session.scalar(select(func.count(LedgerTransaction.id))) == 1
+
+
+# --- AGE-4: Current is its own column everywhere ---------------------------------------------------
+
+
+def test_age4_current_is_its_own_column_in_the_report_the_csv_and_the_account(clinic: Clinic) -> None:
+    """AGE-4: ICM 2, 1,300 at 80 %: the held 1,040 and a charge aged from next week are Current, not
+    0-30, in the account's buckets, the office report and its CSV, each with its own column."""
+    from acting import staff
+
+    from dentaldesk.services.ledger.aging import aging_table, office_aging
+
+    clinic.plan("Acme 80", EstimationType.PERCENTAGE, {FIXED: 80}, icm=Icm.PATIENT_PORTION_AT_SERVICE)
+    clinic.charge("D2740", _day(11, 10), fee="1300.00", tooth="3")
+    clinic.charge("D9972", _day(11, 20), aged_date=_day(11, 30))
+    buckets = clinic.aging(TODAY)
+    assert (buckets.current, buckets.d0_30) == (D("1340.00"), D("260.00"))
+    report = office_aging(clinic.uow, staff(clinic.uow), TODAY)
+    [row] = report.rows
+    assert row.buckets == buckets
+    header, line, _total = aging_table(report, plain=True)
+    assert header[2:4] == ("Current", "0-30")
+    assert line[2:4] == ("1340.00", "260.00")

@@ -43,7 +43,7 @@ from dentaldesk.services.access import audit
 from dentaldesk.services.access.actor import Actor
 from dentaldesk.services.access.guard import guarded
 from dentaldesk.services.access.rights import Right
-from dentaldesk.services.plans.estimate import plan_estimate_in
+from dentaldesk.services.plans.estimate import ItemFigures, plan_estimate_in
 from dentaldesk.services.plans.status import line_terms
 from dentaldesk.services.uow import UnitOfWork
 
@@ -113,6 +113,7 @@ class HandoutItem:
     rtu: int
     completed: bool
     completed_on: dt.date | None
+    note: str = ""  # why insurance pays nothing on a planned item (INS-3: the maximum is used up)
 
 
 @dataclass(frozen=True)
@@ -244,6 +245,16 @@ def _approval(
     )
 
 
+def _why_no_insurance(figures: ItemFigures) -> str:
+    """INS-3: a planned item the plan would pay on gets 0 when the year's maximum is used up; the
+    handout says so rather than leave the patient to guess."""
+    if figures.estimate is None or figures.insurance > 0 or not figures.insurable:
+        return ""
+    if "annual maximum used up" in figures.explanation:
+        return "Insurance pays 0: this benefit year's maximum is used up (paid and expected)."
+    return ""
+
+
 @guarded(Right.READ_PLANS, plan_id=TreatmentPlan)
 def load_handout(uow: UnitOfWork, actor: Actor, plan_id: int, *, today: dt.date | None = None) -> PlanHandout:
     """Read everything the handout of one plan shows, in one unit of work (TP-4, TP-15, TP-17)."""
@@ -313,6 +324,7 @@ def load_handout_in(session: Session, plan_id: int, *, today: dt.date | None = N
             rtu=item.rtu,
             completed=f.is_completed,
             completed_on=item.completed_on,
+            note=_why_no_insurance(figures) if not f.is_completed else "",
         )
 
     visits: list[HandoutVisit] = []
