@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from dentaldesk.domain.errors import ValidationError
-from dentaldesk.domain.money import ZERO, format_money, money, percent_of
+from dentaldesk.domain.money import ZERO, money, percent_of
 from dentaldesk.domain.terms import Category, EstimationType
 
 
@@ -214,7 +214,9 @@ class _PlanShare:
 
 
 def _fmt(value: Decimal) -> str:
-    return format_money(value)
+    # Every figure here is already money (quantized to cents): format it without quantizing again,
+    # as format_money would (the large practice formats millions of them).
+    return f"{value:,.2f}"
 
 
 def _take_deductible(year: _PlanYear, item: EstimateInput, base: Decimal) -> Decimal:
