@@ -4,8 +4,9 @@
 
 Times the service (dentaldesk.services.ledger.aging.office_aging: one SQL statement plus turning
 its rows into report objects) against single hand-written SQL queries that compute the same
-buckets (charges with tax into 0-30/31-60/61-90/90+ by aged date, held amounts current, credits
-applied oldest-first per account): the obvious one (a CASE per bucket) and the fastest one
+buckets (charges with tax less write-off into 0-30/31-60/61-90/90+ by aged date, held parts by
+their claim's completion date, credits that pay them there, the rest applied oldest-first per
+account): the obvious one (a CASE per bucket) and the fastest one
 (cumulative sums); the ratio is taken against the faster. It checks that all give the same figures.
 """
 
@@ -29,35 +30,37 @@ from dentaldesk.services.access.login import login
 from dentaldesk.services.ledger.aging import office_aging
 from dentaldesk.services.uow import UnitOfWork
 
-# What a person would first write: one CASE per bucket.
-PER_BUCKET = text(
-    """
-    WITH per_account AS (
+# Both queries age as domain.aging.age_ledger does: a charge's patient part (amount + tax -
+# write-off - held) by its aged date, its held part by the date its claim completed (released_on),
+# a credit's part that pays held amounts taken from there too, every other credit applied oldest
+# first; a bucket paid beyond what it held (never posted so) counts as credit.
+PATIENT_PART = "amount + tax - write_off - held_amount"
+SIGNED_HELD = "CASE WHEN kind = 'charge' THEN held_amount ELSE -held_amount END"
+
+
+def _paid_down(per_account: str) -> str:
+    """The shared tail: clamp the buckets, then pay them oldest first with the credits."""
+    return f"""
+    WITH per_account AS ({per_account}),
+    kept AS (
         SELECT account_id,
-               SUM(CASE WHEN kind <> 'charge' THEN 0
-                        WHEN aged_date IS NULL OR aged_date > :as_of THEN amount + tax
-                        ELSE held_amount END) AS cur,
-               SUM(CASE WHEN kind = 'charge' AND aged_date <= :as_of AND aged_date >= :d30
-                        THEN amount + tax - held_amount ELSE 0 END) AS b30,
-               SUM(CASE WHEN kind = 'charge' AND aged_date < :d30 AND aged_date >= :d60
-                        THEN amount + tax - held_amount ELSE 0 END) AS b60,
-               SUM(CASE WHEN kind = 'charge' AND aged_date < :d60 AND aged_date >= :d90
-                        THEN amount + tax - held_amount ELSE 0 END) AS b90,
-               SUM(CASE WHEN kind = 'charge' AND aged_date < :d90
-                        THEN amount + tax - held_amount ELSE 0 END) AS b91,
-               SUM(CASE WHEN kind = 'charge' THEN 0 ELSE amount END) AS credits
-        FROM ledger_transaction
-        WHERE office_id = :office_id AND dos <= :as_of
-        GROUP BY account_id
-        HAVING SUM(CASE WHEN kind = 'charge' THEN amount + tax ELSE -amount END) <> 0
+               CASE WHEN cur < 0 THEN 0 ELSE cur END AS cur,
+               CASE WHEN b30 < 0 THEN 0 ELSE b30 END AS b30,
+               CASE WHEN b60 < 0 THEN 0 ELSE b60 END AS b60,
+               CASE WHEN b90 < 0 THEN 0 ELSE b90 END AS b90,
+               CASE WHEN b91 < 0 THEN 0 ELSE b91 END AS b91,
+               pool + (CASE WHEN cur < 0 THEN -cur ELSE 0 END) + (CASE WHEN b30 < 0 THEN -b30 ELSE 0 END)
+                    + (CASE WHEN b60 < 0 THEN -b60 ELSE 0 END) + (CASE WHEN b90 < 0 THEN -b90 ELSE 0 END)
+                    + (CASE WHEN b91 < 0 THEN -b91 ELSE 0 END) AS credits
+        FROM per_account
     ), rests AS (
-        SELECT p.*,
+        SELECT k.*,
                b91 - credits AS r91,
                b91 + b90 - credits AS r90,
                b91 + b90 + b60 - credits AS r60,
                b91 + b90 + b60 + b30 - credits AS r30,
                b91 + b90 + b60 + b30 + cur - credits AS rcur
-        FROM per_account p
+        FROM kept k
     )
     SELECT a.account_number, g.first_name, g.last_name,
            CASE WHEN rcur <= 0 THEN 0 WHEN rcur < cur THEN rcur ELSE cur END AS current_amount,
@@ -71,43 +74,75 @@ PER_BUCKET = text(
     LEFT JOIN patient g ON g.id = a.guarantor_id
     ORDER BY a.account_number, a.id
     """
-).bindparams(*(bindparam(name, type_=Date) for name in ("as_of", "d30", "d60", "d90")))
 
-# The same figures from cumulative sums (fewer tests per row): the fastest query I could write.
-CUMULATIVE = text(
-    """
-    WITH totals AS (
+
+def _in_bucket(low: str | None, high: str | None) -> str:
+    """The parts aged into the bucket [low, high] of dates (None: open-ended)."""
+
+    def between(column: str) -> str:
+        tests = [f"{column} IS NOT NULL"]
+        if high:
+            tests.append(f"{column} <= :{high}" if high == "as_of" else f"{column} < :{high}")
+        if low:
+            tests.append(f"{column} >= :{low}")
+        return " AND ".join(tests)
+
+    return (
+        f"SUM(CASE WHEN kind = 'charge' AND {between('aged_date')} THEN {PATIENT_PART} ELSE 0 END)"
+        f" + SUM(CASE WHEN {between('released_on')} THEN {SIGNED_HELD} ELSE 0 END)"
+    )
+
+
+# What a person would first write: one CASE per bucket.
+PER_BUCKET = text(
+    _paid_down(
+        f"""
         SELECT account_id,
-               SUM(CASE WHEN kind = 'charge' THEN amount + tax ELSE 0 END) AS charges,
-               SUM(CASE WHEN kind = 'charge' THEN amount + tax ELSE -amount END) AS balance,
-               SUM(CASE WHEN aged_date <= :as_of AND kind = 'charge' THEN amount + tax - held_amount ELSE 0 END) AS aged,
-               SUM(CASE WHEN aged_date < :d30 AND kind = 'charge' THEN amount + tax - held_amount ELSE 0 END) AS o30,
-               SUM(CASE WHEN aged_date < :d60 AND kind = 'charge' THEN amount + tax - held_amount ELSE 0 END) AS o60,
-               SUM(CASE WHEN aged_date < :d90 AND kind = 'charge' THEN amount + tax - held_amount ELSE 0 END) AS o90
+               SUM(CASE WHEN kind = 'charge' THEN amount + tax - write_off ELSE -held_amount END)
+                 - ({_in_bucket(None, "as_of")}) AS cur,
+               {_in_bucket("d30", "as_of")} AS b30,
+               {_in_bucket("d60", "d30")} AS b60,
+               {_in_bucket("d90", "d60")} AS b90,
+               {_in_bucket(None, "d90")} AS b91,
+               SUM(CASE WHEN kind = 'charge' THEN 0 ELSE amount - held_amount END) AS pool
         FROM ledger_transaction
         WHERE office_id = :office_id AND dos <= :as_of
         GROUP BY account_id
-    ), rests AS (
-        SELECT account_id, charges - aged AS cur, aged - o30 AS b30, o30 - o60 AS b60, o60 - o90 AS b90, o90 AS b91,
-               o90 - (charges - balance) AS r91,
-               o60 - (charges - balance) AS r90,
-               o30 - (charges - balance) AS r60,
-               aged - (charges - balance) AS r30,
-               balance AS rcur
-        FROM totals WHERE balance <> 0
+        HAVING SUM(CASE WHEN kind = 'charge' THEN amount + tax - write_off ELSE -amount END) <> 0
+        """
     )
-    SELECT a.account_number, g.first_name, g.last_name,
-           CASE WHEN rcur <= 0 THEN 0 WHEN rcur < cur THEN rcur ELSE cur END AS current_amount,
-           CASE WHEN r30 <= 0 THEN 0 WHEN r30 < b30 THEN r30 ELSE b30 END AS d0_30,
-           CASE WHEN r60 <= 0 THEN 0 WHEN r60 < b60 THEN r60 ELSE b60 END AS d31_60,
-           CASE WHEN r90 <= 0 THEN 0 WHEN r90 < b90 THEN r90 ELSE b90 END AS d61_90,
-           CASE WHEN r91 <= 0 THEN 0 WHEN r91 < b91 THEN r91 ELSE b91 END AS over_90,
-           CASE WHEN rcur < 0 THEN -rcur ELSE 0 END AS credit
-    FROM rests r
-    JOIN account a ON a.id = r.account_id
-    LEFT JOIN patient g ON g.id = a.guarantor_id
-    ORDER BY a.account_number, a.id
-    """
+).bindparams(*(bindparam(name, type_=Date) for name in ("as_of", "d30", "d60", "d90")))
+
+
+def _aged_before(bound: str) -> str:
+    test = "<=" if bound == "as_of" else "<"
+    return (
+        f"SUM(CASE WHEN aged_date {test} :{bound} AND kind = 'charge' THEN {PATIENT_PART} ELSE 0 END)"
+        f" + SUM(CASE WHEN released_on {test} :{bound} THEN {SIGNED_HELD} ELSE 0 END)"
+    )
+
+
+# The same figures from cumulative sums (fewer tests per row): the fastest query I could write.
+CUMULATIVE = text(
+    _paid_down(
+        f"""
+        SELECT account_id, parts - aged AS cur, aged - o30 AS b30, o30 - o60 AS b60, o60 - o90 AS b90,
+               o90 AS b91, pool
+        FROM (
+            SELECT account_id,
+                   SUM(CASE WHEN kind = 'charge' THEN amount + tax - write_off ELSE -held_amount END) AS parts,
+                   SUM(CASE WHEN kind = 'charge' THEN 0 ELSE amount - held_amount END) AS pool,
+                   {_aged_before("as_of")} AS aged,
+                   {_aged_before("d30")} AS o30,
+                   {_aged_before("d60")} AS o60,
+                   {_aged_before("d90")} AS o90
+            FROM ledger_transaction
+            WHERE office_id = :office_id AND dos <= :as_of
+            GROUP BY account_id
+        ) totals
+        WHERE parts <> pool
+        """
+    )
 ).bindparams(*(bindparam(name, type_=Date) for name in ("as_of", "d30", "d60", "d90")))
 
 
