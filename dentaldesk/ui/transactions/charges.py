@@ -4,7 +4,9 @@
 TX-TAX-1/2), Taxable, RTU's (TX-RTU-1), DOS (TX-DOS-1) and Aged (TX-AGE-1..5). It computes no
 money: the dialog hands it the :class:`~dentaldesk.services.ledger.posting.ChargeFacts` of the charge as
 it stands (the service's rules) and it shows them. What it checks is the person's input: a DOS in
-the future for a completed procedure, an Aged date before the DOS (TX-VAL-1).
+the future for a completed procedure, an Aged date before the DOS (TX-VAL-1), and a DOS more than
+30 days back is posted only once its box is ticked (TX-DOS-2). A plan item's DOS and Aged are
+read-only: its charge takes the day it is completed (TX-DOS-1).
 
 The Aged field follows its default (TX-AGE-2..4) until the person changes it; from then on it
 keeps their choice. Left at its default, posting takes the ICM default, which on an insurable
@@ -45,7 +47,7 @@ from dentaldesk.ui.transactions.procedure import ProcedureSection
 class Mode(Enum):
     """What the dialog is doing, which decides what may be typed and what is checked."""
 
-    PLAN_ITEM = "plan item"  # a planned item from the plan editor: the DOS may be ahead
+    PLAN_ITEM = "plan item"  # a planned item from the plan editor: DOS and Aged show the charge it will post
     POST = "post"  # a completed procedure posted now: a future DOS is refused (TX-DOS-1)
     POSTED = "posted"  # a posted charge from the Ledger: money read-only, Aged and notes editable
 

@@ -17,9 +17,11 @@ field (TX-VAL-1). What OK does depends on the :class:`~.charges.Mode`:
   :meth:`~PatientTransactionDialog.charge_entry` (the plan editor puts them in its working copy as
   one undo step; Save draft saves the plan in one transaction). A plan item stores code, tooth,
   surfaces, providers, fee, RTU's, notes, and the person's Taxable and Insurable choices (passed
-  back in as ``taxable`` and ``insurable`` when it is opened again); its DOS and Aged only show
-  the charge it will post, which on completion is dated that day and aged by the account's ICM
-  (the dialog says so under DOS; see :mod:`dentaldesk.services.plans`).
+  back in as ``taxable`` and ``insurable`` when it is opened again); its DOS and Aged, read-only,
+  only show the charge it will post, which on completion is dated that day and aged by the
+  account's ICM (the dialog says so under DOS; see :mod:`dentaldesk.services.plans`). Its
+  estimate is the plan's one estimate (INS-9): ``plan_lines`` are the plan's items as the editor
+  holds them, ``order`` and ``key`` this item's place and handle among them.
 * ``POST`` and ``POSTED``: OK runs the caller's ``submit`` (one service call, one transaction);
   the dialog closes only when it succeeded and otherwise shows the refusal at its field.
 
