@@ -135,7 +135,7 @@ def test_data6_restore_checks_the_file_keeps_the_replaced_database_and_upgrades_
     kept.close()
     fixture = sqlite3.connect(old)
     # Every ledger row but the visit write-off adjustments, which the upgrade moves onto their
-    # charges (migration 0012, INS-8).
+    # charges (migration 0013, INS-8).
     wanted = fixture.execute(
         "SELECT count(*) FROM ledger_transaction "
         "WHERE NOT (kind = 'adjustment' AND description LIKE 'PPO write-off - %')"

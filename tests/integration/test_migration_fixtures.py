@@ -31,9 +31,9 @@ OLD_DATABASES = sorted(FIXTURES.glob("schema_*.sqlite3.gz"))
 
 # (table, column) -> the migration that changes its stored values on purpose.
 RESHAPED: dict[tuple[str, str], str] = {
-    # Held parts and aged dates of insurable charges, and what insurance payments pay of them (0012).
-    ("ledger_transaction", "held_amount"): "0012",
-    ("ledger_transaction", "aged_date"): "0012",
+    # Held parts and aged dates of insurable charges, and what insurance payments pay of them (0013).
+    ("ledger_transaction", "held_amount"): "0013",
+    ("ledger_transaction", "aged_date"): "0013",
 }
 
 
@@ -41,10 +41,10 @@ def _visit_write_off(row: dict[str, Any]) -> bool:
     return row.get("kind") == "adjustment" and str(row.get("description", "")).startswith("PPO write-off - ")
 
 
-# table -> (the migration, which rows it removes on purpose): 0012 moves the demo's visit write-off
+# table -> (the migration, which rows it removes on purpose): 0013 moves the demo's visit write-off
 # adjustments onto their charges (tests/integration/test_money_migration.py checks the money).
 REMOVED: dict[str, tuple[str, Callable[[dict[str, Any]], bool]]] = {
-    "ledger_transaction": ("0012", _visit_write_off),
+    "ledger_transaction": ("0013", _visit_write_off),
 }
 
 Rows = dict[str, dict[tuple[Any, ...], dict[str, Any]]]

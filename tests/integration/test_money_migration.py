@@ -1,4 +1,4 @@
-"""Migration 0012 on an old database: write-offs and held amounts of already-posted charges in the
+"""Migration 0013 on an old database: write-offs and held amounts of already-posted charges in the
 new shape (INS-8, TX-AGE-3/4), without changing any account's balance (AGE-3).
 
 The fixture is the demo as the release before the migration made it

@@ -29,7 +29,7 @@ order of age_ledger visits the buckets whole, Over 90, 61-90, 31-60, 0-30, Curre
 The bucket bounds are dates computed in Python (as-of - 30/60/90 days) and bound as parameters,
 so the query is the same on SQLite and PostgreSQL and needs no date arithmetic in SQL. The
 index ``ix_ledger_aging`` covers every column the query reads, so the database scans the index
-in account order instead of the table (migrations 0003, 0012).
+in account order instead of the table (migrations 0003, 0013).
 """
 
 from __future__ import annotations
