@@ -24,16 +24,14 @@ def open_database(url: str | None, *, demo: bool) -> tuple[str, Any, Any]:
 
     Returns (the URL chosen, engine, the practice's name or None on an empty database).
     """
-    from dentaldesk.config import database_url
-    from dentaldesk.db.engine import make_engine
-    from dentaldesk.db.migrate import is_current, upgrade
+    from dentaldesk.config import choose_database
+    from dentaldesk.db.opening import open_or_create
     from dentaldesk.services.practice.office import practice_name
     from dentaldesk.services.uow import UnitOfWork
 
-    url = database_url(url, demo=demo)
-    engine = make_engine(url)
-    if not is_current(engine):
-        upgrade(engine)
+    choice = choose_database(url, demo=demo)
+    url = choice.url
+    engine = open_or_create(url, make_data_folder=choice.in_data_folder).engine
     office = practice_name(UnitOfWork.for_engine(engine))
     if demo and office is None:
         from dentaldesk.demo import create_demo_practice

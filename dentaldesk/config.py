@@ -1,8 +1,9 @@
 """Where DentalDesk keeps its data and which database it opens (DATA-3).
 
-The database URL is chosen, first match wins: ``--url`` on the command line, the
-``DENTALDESK_DATABASE_URL`` environment variable, ``database_url`` in ``settings.json`` in the
-user config directory, else ``dentaldesk.sqlite3`` in the user data directory (platformdirs).
+The database URL is chosen, first match wins: ``--url`` on the command line (a URL or a plain
+SQLite file path), ``--demo`` (``demo.sqlite3``), the ``DENTALDESK_DATABASE_URL`` environment
+variable, ``database_url`` in ``settings.json`` in the user config directory, else
+``dentaldesk.sqlite3`` in the user data directory (platformdirs).
 ``DENTALDESK_HOME`` puts both directories under one folder (tests and portable installs).
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -165,21 +167,99 @@ def refuse_password_in_url(url: str) -> None:
         )
 
 
-def database_url(cli_url: str | None = None, *, demo: bool = False) -> str:
-    """The database this run opens (DATA-3)."""
-    if cli_url:
-        refuse_password_in_url(cli_url)
-        return cli_url
-    env = os.environ.get(ENV_URL)
-    if env:
-        return env
+SQLITE_SUFFIXES = (".sqlite3", ".sqlite", ".db", ".db3")
+# "postgres:secret@server", "sqlite:/x.db": a scheme without its "//" (a drive letter is no scheme)
+_LOOKS_LIKE_A_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:(?![\\/])|^[A-Za-z][A-Za-z0-9+.-]+:/[^/]")
+URL_EXAMPLES = (
+    "a file path such as practice.sqlite3, sqlite:///path/to/practice.sqlite3, "
+    "or postgresql://user@server/dentaldesk for a shared office"
+)
+
+
+@dataclass(frozen=True)
+class DatabaseChoice:
+    """The database a run opens, where the choice came from, and whether it lives in our own folder.
+
+    ``in_data_folder``: the default or the demo database, in DentalDesk's data folder, which may be
+    created on first use; a file named by the person must be in a folder that exists (a mistyped
+    path creates nothing).
+    """
+
+    url: str
+    source: str
+    in_data_folder: bool = False
+
+
+def parse_database_url(text: str, source: str) -> str:
+    """A typed database location as the SQLAlchemy URL DentalDesk opens (DATA-3).
+
+    A URL is taken as it is (``postgres://`` and any ``postgresql+driver://`` are read as
+    PostgreSQL through psycopg 3); a plain file path is an SQLite file. Anything else is refused
+    with a message that names ``source`` (``--url``, the environment variable or settings.json)
+    and shows what to write.
+    """
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    value = text.strip()
+    if not value:
+        raise StorageError(f"{source} is empty. Write {URL_EXAMPLES}.")
+    if "://" in value or _LOOKS_LIKE_A_URL.match(value):
+        try:
+            parsed = make_url(value)
+        except ArgumentError:
+            raise StorageError(f"{source} '{value}' is not a database URL. Write {URL_EXAMPLES}.") from None
+        backend = parsed.get_backend_name()
+        if backend in ("postgres", "postgresql"):
+            return parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+        if backend != "sqlite":
+            raise StorageError(
+                f"{source}: DentalDesk works with SQLite or PostgreSQL, not '{backend}'. Write {URL_EXAMPLES}."
+            )
+        return value
+    path = Path(value).expanduser()
+    if path.is_file() or path.suffix.lower() in SQLITE_SUFFIXES or len(path.parts) > 1:
+        return sqlite_url(path.resolve())
+    raise StorageError(
+        f"{source} '{value}' is neither a database URL nor the path of an SQLite file "
+        f"(ending in {', '.join(SQLITE_SUFFIXES)}). Write {URL_EXAMPLES}."
+    )
+
+
+def choose_database(cli_url: str | None = None, *, demo: bool = False) -> DatabaseChoice:
+    """The database this run opens (DATA-3): --url, else --demo's file, else the environment,
+    else settings.json, else the default file. ``--demo`` wins over the environment and the
+    settings: it is asked for on this command line."""
+    if cli_url is not None:
+        url = parse_database_url(cli_url, "--url")
+        refuse_password_in_url(url)  # SEC-6: never a password on the command line
+        return DatabaseChoice(url, "--url")
     p = paths()
     if demo:
-        return sqlite_url(p.demo_database)
+        return DatabaseChoice(sqlite_url(p.demo_database), "--demo", in_data_folder=True)
+    env = os.environ.get(ENV_URL)
+    if env:  # set but empty is how a shell clears it
+        return DatabaseChoice(parse_database_url(env, ENV_URL), ENV_URL)
     configured = read_settings(p).get("database_url")
     if isinstance(configured, str) and configured:
-        return configured
-    return sqlite_url(p.default_database)
+        source = f'"database_url" in {p.settings_file}'
+        return DatabaseChoice(parse_database_url(configured, source), source)
+    return DatabaseChoice(sqlite_url(p.default_database), "the default database", in_data_folder=True)
+
+
+def database_url(cli_url: str | None = None, *, demo: bool = False) -> str:
+    """The URL of :func:`choose_database`."""
+    return choose_database(cli_url, demo=demo).url
+
+
+def display_url(url: str) -> str:
+    """A URL as a person wrote it: ``postgresql://`` (not the driver's name), never a password."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "postgresql":
+        parsed = parsed.set(drivername="postgresql")
+    return parsed.render_as_string(hide_password=True)
 
 
 def describe_url(url: str) -> str:

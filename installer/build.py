@@ -2,16 +2,33 @@
 
 The bundle lands in DIR/dentaldesk/ (default: dist/dentaldesk/ under the checkout) and runs as
 DIR/dentaldesk/dentaldesk[.exe]; copy that folder to a workstation, or wrap it in the platform's
-installer. Needs the test extras (`pip install -e ".[test]"`), which bring PyInstaller.
+installer. Needs the test extras, which bring PyInstaller, and on Linux binutils (PyInstaller
+reads shared libraries with objdump): from a fresh checkout, `python3 installer/bootstrap.py
+--tests` installs both. What the bundle needs from the machine it runs on is checked when it
+starts (dentaldesk/system_check.py), and listed in README.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
+import shutil
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+SETUP = "python3 installer/bootstrap.py --tests"
+
+
+def missing_tools() -> str | None:
+    """What the build lacks, as one sentence that says how to get it; None when nothing."""
+    if importlib.util.find_spec("PyInstaller") is None:
+        return f"PyInstaller is not installed in {sys.prefix}; run '{SETUP}' and build with .venv/bin/python."
+    if sys.platform.startswith("linux") and shutil.which("objdump") is None:
+        return f"PyInstaller needs objdump (Debian/Ubuntu package binutils); run '{SETUP}'."
+    return None
 
 
 def build(dist: Path, work: Path) -> Path:
@@ -38,6 +55,9 @@ def main() -> None:
     parser.add_argument("--dist", type=Path, default=ROOT / "dist")
     parser.add_argument("--work", type=Path, default=ROOT / "build")
     args = parser.parse_args()
+    problem = missing_tools()
+    if problem:
+        raise SystemExit(f"build: {problem}")
     print(build(args.dist, args.work))
 
 

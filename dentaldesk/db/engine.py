@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +14,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from dentaldesk.config import StorageError, database_password, make_private, make_private_folder
+from dentaldesk.config import StorageError, database_password, display_url, make_private
 
 # How long a write waits for another workstation's write to finish before it is refused (ms).
 SQLITE_BUSY_TIMEOUT_MS = 5000
@@ -45,23 +47,69 @@ def _sqlite_begin(conn: Any) -> None:
     conn.exec_driver_sql(f"BEGIN {mode}")
 
 
-def _prepare_sqlite_file(database: str) -> None:
-    path = Path(database)
-    folder = path.parent
+class SqliteFile(Enum):
+    """What a file named as an SQLite database is, found without writing a byte to it."""
+
+    MISSING = "missing"
+    EMPTY = "empty"  # a new or zero-length database: no tables yet
+    DENTALDESK = "dentaldesk"  # has our alembic_version table
+    FOREIGN = "foreign"  # an SQLite database of another program
+    DAMAGED = "damaged"  # not an SQLite database, or one that cannot be read
+
+
+@dataclass(frozen=True)
+class SqliteProbe:
+    kind: SqliteFile
+    revision: str | None = None
+    tables: tuple[str, ...] = ()
+    detail: str = ""
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def probe_sqlite(path: Path) -> SqliteProbe:
+    """Look at an SQLite file read-only (mode=ro): its tables and schema revision, changing nothing.
+
+    A foreign database must come out of this as it went in: the engine's connect pragmas (WAL
+    journal) would rewrite its header, so the engine is made only once the file is known to be
+    ours or empty.
+    """
+    if not path.exists():
+        return SqliteProbe(SqliteFile.MISSING)
     try:
-        make_private_folder(folder)  # SEC-6: 0700
+        with path.open("rb") as handle:
+            header = handle.read(100)
     except OSError as exc:
-        raise StorageError(
-            f"The data folder {folder} cannot be created ({exc.strerror}). "
-            "Choose another folder with DENTALDESK_HOME or a database URL."
-        ) from exc
-    if not path.exists() and os.access(folder, os.W_OK):
-        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))  # SEC-6: born private
-    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-        raise StorageError(
-            f"The data folder {folder} cannot be written. Ask your administrator for write "
-            "access, or choose another folder with DENTALDESK_HOME or a database URL."
-        )
+        return SqliteProbe(SqliteFile.DAMAGED, detail=exc.strerror or str(exc))
+    if not header:
+        return SqliteProbe(SqliteFile.EMPTY)
+    if not header.startswith(SQLITE_HEADER):
+        return SqliteProbe(SqliteFile.DAMAGED, detail="not an SQLite database")
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    if header[18:20] == b"\x02\x02" and not Path(f"{path}-wal").exists():
+        # A WAL database with nothing in a -wal file: read it as immutable, or SQLite would leave
+        # behind the -wal and -shm files a read-only connection cannot remove.
+        uri += "&immutable=1"
+    try:
+        conn = sqlite3.connect(uri, uri=True, timeout=5)
+        try:
+            tables = tuple(
+                name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+            )
+            revision = None
+            if "alembic_version" in tables:
+                row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+                revision = row[0] if row else None
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        return SqliteProbe(SqliteFile.DAMAGED, detail=str(exc))
+    if not tables:
+        return SqliteProbe(SqliteFile.EMPTY)
+    if "alembic_version" in tables:
+        return SqliteProbe(SqliteFile.DENTALDESK, revision, tables)
+    return SqliteProbe(SqliteFile.FOREIGN, tables=tables)
 
 
 def _private_database_files(database: str) -> None:
@@ -75,19 +123,24 @@ def _private_database_files(database: str) -> None:
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
-    """Create the engine for ``url``; raise StorageError with a plain message if it cannot open."""
+    """Create the engine for ``url``; raise StorageError with a plain message if it cannot open.
+
+    Low level: it opens (for SQLite, creates) whatever ``url`` names, in a folder that must
+    exist. Commands and the app go through :mod:`dentaldesk.db.opening`, which decides first
+    whether a database may be created there and whether the file is ours.
+    """
     parsed = make_url(url)
     backend = parsed.get_backend_name()
     if backend == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            _prepare_sqlite_file(parsed.database)
+            _check_sqlite_folder(Path(parsed.database))
         engine = create_engine(url, echo=echo)
         event.listen(engine, "connect", _sqlite_pragmas)
         if parsed.database and parsed.database != ":memory:":
             event.listen(engine, "connect", lambda *_: _private_database_files(parsed.database))
         event.listen(engine, "begin", _sqlite_begin)
     elif backend == "postgresql":
-        if parsed.drivername == "postgresql":
+        if parsed.drivername != "postgresql+psycopg":
             parsed = parsed.set(drivername="postgresql+psycopg")
         if parsed.password is None:
             password = database_password()  # SEC-6: else PGPASSWORD or ~/.pgpass, read by libpq
@@ -105,6 +158,25 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     return engine
 
 
+def _check_sqlite_folder(path: Path) -> None:
+    """The database's folder must exist and be writable; only DentalDesk's own data folder is
+    made (and kept 0700, SEC-6), by :func:`dentaldesk.db.opening.open_or_create`: a folder the
+    person named keeps its own mode."""
+    folder = path.parent
+    if not folder.is_dir():
+        raise StorageError(
+            f"The folder {folder} does not exist, so the database {path.name} cannot be there; "
+            "check the path (nothing was created)."
+        )
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise StorageError(
+            f"The data folder {folder} cannot be written. Ask your administrator for write "
+            "access, or choose another folder with DENTALDESK_HOME or a database URL."
+        )
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))  # SEC-6: born private
+
+
 def check_connection(engine: Engine) -> None:
     """Open one connection and read from the file, so a corrupt or unreachable database fails now."""
     try:
@@ -118,7 +190,7 @@ def check_connection(engine: Engine) -> None:
 
 
 def _explain(engine: Engine, exc: DatabaseError) -> str:
-    where = engine.url.render_as_string(hide_password=True)
+    where = display_url(engine.url.render_as_string(hide_password=False))
     orig = getattr(exc, "orig", None)
     if engine.dialect.name == "sqlite":
         if isinstance(orig, sqlite3.DatabaseError) and "not a database" in str(orig):

@@ -50,6 +50,11 @@ def head_revision() -> str:
     return heads[0]
 
 
+def known_revision(revision: str) -> bool:
+    """Whether this DentalDesk's migrations know ``revision`` (else a newer DentalDesk made it)."""
+    return revision in _revisions()
+
+
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
         if not inspect(conn).has_table("alembic_version"):
@@ -71,7 +76,7 @@ def upgrade(engine: Engine) -> tuple[str | None, str]:
     if before == head:
         return before, head
     if before is not None:
-        if before not in _revisions():
+        if not known_revision(before):
             raise StorageError(
                 f"This database was made by a newer DentalDesk (schema {before}). "
                 "Install the newer version to open it; nothing was changed."

@@ -61,15 +61,19 @@ def test_case6_report_acceptance_csv(presented, capsys) -> None:
 
 
 @pytest.mark.parametrize(
-    ("dates", "said"),
+    ("dates", "exit_code", "said"),
     [
-        (["--from", "2026-13-01", "--to", "2026-04-30"], "--from '2026-13-01' is not a date"),
-        (["--from", "2026-05-01", "--to", "2026-04-30"], "The last day 2026-04-30 is before the first day 2026-05-01"),
+        (["--from", "2026-13-01", "--to", "2026-04-30"], 2, "argument --from: '2026-13-01' is not a date"),
+        (
+            ["--from", "2026-05-01", "--to", "2026-04-30"],
+            1,
+            "The last day 2026-04-30 is before the first day 2026-05-01",
+        ),
     ],
 )
-def test_case6_report_acceptance_bad_dates_print_one_line_and_fail(presented, capsys, dates, said) -> None:
-    """The CLI's error pattern: one line on stderr, a non-zero exit."""
-    assert main(["report", "acceptance", *dates, "--url", presented, "--user", "front"]) == 1
+def test_case6_report_acceptance_bad_dates_print_one_line_and_fail(presented, capsys, dates, exit_code, said) -> None:
+    """The CLI's error pattern: one line on stderr; exit 2 for a date that is none, 1 for a refused period."""
+    assert main(["report", "acceptance", *dates, "--url", presented, "--user", "front"]) == exit_code
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("dentaldesk: ") and said in err[0]
 

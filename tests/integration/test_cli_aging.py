@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from pathlib import Path
 
 import pytest
 from money_practice import TODAY, MoneyPractice
@@ -107,17 +106,20 @@ def test_aging_as_of_an_earlier_date_shows_the_ledger_as_it_stood(billed: MoneyP
     ]
 
 
-def test_aging_a_bad_date_gives_one_line_and_exit_code_1(billed: MoneyPractice, capsys) -> None:
-    """Bad input: --as-of 2025-02-30 prints one line on stderr, nothing on stdout, exit code 1."""
-    assert main(["aging", "--user", "front", "--url", _url(billed), "--as-of", "2025-02-30"]) == 1
+def test_aging_a_bad_date_gives_one_line_and_exit_code_2(billed: MoneyPractice, capsys) -> None:
+    """Bad input: --as-of 2025-02-30 prints one line on stderr, nothing on stdout, exit code 2 (usage)."""
+    assert main(["aging", "--user", "front", "--url", _url(billed), "--as-of", "2025-02-30"]) == 2
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert captured.err.splitlines() == ["dentaldesk: --as-of '2025-02-30' is not a date; write it as YYYY-MM-DD."]
+    assert captured.err.splitlines() == [
+        "dentaldesk: argument --as-of: '2025-02-30' is not a date; write it as YYYY-MM-DD, e.g. 2026-03-31 "
+        "(see 'dentaldesk aging --help')."
+    ]
 
 
-def test_aging_on_an_empty_database_says_there_is_no_practice(tmp_path: Path, capsys) -> None:
-    """Bad input: a database without a practice gives one line and exit code 1."""
-    assert main(["aging", "--url", f"sqlite:///{tmp_path / 'empty.sqlite3'}"]) == 1
+def test_aging_on_an_empty_database_says_there_is_no_practice(engine, capsys) -> None:
+    """Bad input: a migrated database without a practice gives one line and exit code 1."""
+    assert main(["aging", "--url", str(engine.url)]) == 1
     assert capsys.readouterr().err.splitlines() == ["dentaldesk: This database holds no practice yet."]
 
 
@@ -128,9 +130,13 @@ def test_aging_defaults_to_today(billed: MoneyPractice, capsys) -> None:
 
 
 def test_sec3_aging_needs_a_login(billed: MoneyPractice, capsys, monkeypatch: pytest.MonkeyPatch) -> None:
-    """SEC-3: no user, or a wrong password, prints no guarantor's name; one line on stderr, exit 1."""
-    assert main(["aging", "--url", _url(billed)]) == 1
-    assert capsys.readouterr().err.splitlines() == ["dentaldesk: Log in: give your user name with --user."]
+    """SEC-3: no user (and no terminal to ask on: exit 2), or a wrong password (exit 1), prints no
+    guarantor's name; one line on stderr."""
+    assert main(["aging", "--url", _url(billed)]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "dentaldesk: aging logs in as the app does: give your user name with --user NAME and the password in "
+        "the DENTALDESK_PASSWORD environment variable (there is no terminal to ask on)."
+    ]
     monkeypatch.setenv("DENTALDESK_PASSWORD", "not-the-password")
     assert main(["aging", "--user", "front", "--url", _url(billed)]) == 1
     captured = capsys.readouterr()

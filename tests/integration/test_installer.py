@@ -46,3 +46,13 @@ def test_bundle_builds_and_runs_version_and_demo_create(tmp_path: Path) -> None:
     assert demo.returncode == 0, demo.stdout + demo.stderr
     assert "Demo practice created" in demo.stdout
     assert db.stat().st_size > 100_000
+
+    # The bundle checks the machine before Qt loads: without a desktop, one line instead of an abort.
+    headless = {k: v for k, v in env.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    start = subprocess.run([str(exe), "--demo"], capture_output=True, text=True, timeout=120, env=headless)
+    if sys.platform.startswith("linux"):
+        assert start.returncode == 1, start.stdout + start.stderr
+        assert start.stderr.splitlines() == [
+            "dentaldesk: DentalDesk needs a desktop session to show its window, and there is none here "
+            "(DISPLAY is not set). Start it from the desktop, or over ssh with 'ssh -X'."
+        ]

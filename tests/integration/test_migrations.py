@@ -14,6 +14,7 @@ from dentaldesk.config import StorageError
 from dentaldesk.db.engine import make_engine
 from dentaldesk.db.migrate import current_revision, head_revision, upgrade
 from dentaldesk.db.models import Base
+from dentaldesk.db.opening import open_or_create
 
 
 def _differences(engine: Engine) -> list[object]:
@@ -114,7 +115,7 @@ def test_data_folder_under_a_file_is_refused(tmp_path: Path) -> None:
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")
     with pytest.raises(StorageError, match="cannot be created"):
-        make_engine(f"sqlite:///{blocker / 'sub' / 'db.sqlite3'}")
+        open_or_create(f"sqlite:///{blocker / 'sub' / 'db.sqlite3'}", make_data_folder=True)
 
 
 def test_unreachable_postgresql_is_refused_with_a_message() -> None:

@@ -70,7 +70,7 @@ def test_first_start_on_an_empty_database_sets_up_the_practice(qtbot, tmp_path: 
             qtbot.keyClicks(dialog.inputs[key], text)
         dialog.create_button.click()
 
-    startup = Startup(f"sqlite:///{tmp_path / 'new' / 'practice.sqlite3'}")
+    startup = Startup(f"sqlite:///{tmp_path / 'practice.sqlite3'}")
     qtbot.addWidget(startup.login)
 
     def poll() -> None:
@@ -84,4 +84,4 @@ def test_first_start_on_an_empty_database_sets_up_the_practice(qtbot, tmp_path: 
     qtbot.waitUntil(lambda: startup.office is not None, timeout=20_000)
     assert startup.office == "Elm Dental"
     assert startup.login.isVisible() and startup.login.login_button.isEnabled()
-    assert (tmp_path / "new" / "practice.sqlite3").exists()
+    assert (tmp_path / "practice.sqlite3").exists()

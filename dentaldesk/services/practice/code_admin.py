@@ -27,7 +27,7 @@ from dentaldesk.services.access import audit
 from dentaldesk.services.access.actor import Actor
 from dentaldesk.services.access.guard import guarded
 from dentaldesk.services.access.rights import Right
-from dentaldesk.services.practice.codes import read_code_csv
+from dentaldesk.services.practice.code_file import read_code_list
 from dentaldesk.services.uow import UnitOfWork
 
 MAX_RTU = 480  # a whole working day of chair time
@@ -225,12 +225,12 @@ def master_list(uow: UnitOfWork, actor: Actor) -> list[MasterRow]:
 @guarded(Right.SETUP, read=True)
 def preview_import(uow: UnitOfWork, actor: Actor, path: Path) -> ImportPreview:
     """Read a code CSV and say what importing it would add, update and refuse; nothing is saved."""
-    good, refused = read_code_csv(path)
+    code_list = read_code_list(path)
     with uow.read():
         have = set(uow.session.scalars(select(ProcedureCode.code).where(ProcedureCode.office_id == actor.office_id)))
-    codes = [d.code for _line, d in good]
+    codes = [row.definition.code for row in code_list.rows]
     return ImportPreview(
         new=tuple(c for c in codes if c not in have),
         updated=tuple(c for c in codes if c in have),
-        refused=tuple(refused),
+        refused=code_list.refused,
     )

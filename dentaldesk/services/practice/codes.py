@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import csv
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -12,17 +12,17 @@ from sqlalchemy.orm import Session
 
 from dentaldesk.config import resources_dir
 from dentaldesk.db.models import FeeSchedule, FeeScheduleEntry, MasterCode, ProcedureCode
-from dentaldesk.domain.codes import FLAG_NAMES, CodeDefinition, code_from_row, code_matches
-from dentaldesk.domain.errors import DentalDeskError, NotFound, ValidationError
+from dentaldesk.domain.codes import FLAG_NAMES, CodeDefinition, code_matches
+from dentaldesk.domain.errors import DentalDeskError, NotFound
 from dentaldesk.domain.terms import Category
 from dentaldesk.services.access import audit
 from dentaldesk.services.access.actor import Actor
 from dentaldesk.services.access.guard import guarded
 from dentaldesk.services.access.rights import Right
+from dentaldesk.services.practice.code_file import CodeList, CodeListRow, read_code_list
 from dentaldesk.services.uow import UnitOfWork
 
 MASTER_CSV = resources_dir() / "master_codes.csv"
-REQUIRED_COLUMNS = ("code", "name", "category")
 
 
 @dataclass(frozen=True)
@@ -46,41 +46,6 @@ class ImportReport:
     added: int = 0
     updated: int = 0
     refused: list[tuple[int, str, str]] = field(default_factory=list)  # (line, code, reason)
-
-
-def read_code_csv(path: Path) -> tuple[list[tuple[int, CodeDefinition]], list[tuple[int, str, str]]]:
-    """Parse a code list; return the good rows and each refused row with its line and reason."""
-    try:
-        handle = path.open(newline="", encoding="utf-8-sig")
-    except OSError as exc:
-        raise DentalDeskError(f"The file {path} cannot be read: {exc.strerror}.", "file") from exc
-    good: list[tuple[int, CodeDefinition]] = []
-    refused: list[tuple[int, str, str]] = []
-    seen: set[str] = set()
-    with handle:
-        reader = csv.DictReader(handle)
-        columns = [c.strip().lower() for c in reader.fieldnames or []]
-        missing = [c for c in REQUIRED_COLUMNS if c not in columns]
-        if missing:
-            raise ValidationError(
-                f"The file has no {', '.join(missing)} column. Expected columns: code, name, category, "
-                f"fee, default_rtu, description, {', '.join(FLAG_NAMES)}.",
-                "file",
-            )
-        for row in reader:
-            line = reader.line_num
-            clean = {(k or "").strip().lower(): (v or "") for k, v in row.items()}
-            try:
-                definition = code_from_row(clean)
-            except ValidationError as exc:
-                refused.append((line, clean.get("code", "").strip(), exc.message))
-                continue
-            if definition.code in seen:
-                refused.append((line, definition.code, "The code appears twice in the file."))
-                continue
-            seen.add(definition.code)
-            good.append((line, definition))
-    return good, refused
 
 
 def _schedule(session: Session, office_id: int, number: int) -> FeeSchedule:
@@ -111,31 +76,42 @@ def _set_fee(session: Session, schedule: FeeSchedule, code_id: int, fee: Decimal
 _CODE_FIELDS = ("name", "description", "category", "default_rtu", *FLAG_NAMES)
 
 
-def _apply(code: ProcedureCode, d: CodeDefinition) -> None:
-    for name in _CODE_FIELDS:
+def _apply(code: ProcedureCode, d: CodeDefinition, fields: Iterable[str] = _CODE_FIELDS) -> None:
+    for name in fields:
         setattr(code, name, getattr(d, name))
 
 
+def _updated_fields(row: CodeListRow) -> list[str]:
+    """What a row changes on a code already on file: only the columns it fills (CODE-1)."""
+    fields = [name for name in _CODE_FIELDS if name in row.given]
+    if "requires_surface" in row.given and row.definition.requires_surface and "requires_tooth" not in fields:
+        fields.append("requires_tooth")  # requiring a surface also requires the tooth
+    return fields
+
+
 @guarded(Right.SETUP)
-def import_codes(uow: UnitOfWork, actor: Actor, path: Path) -> ImportReport:
-    """Import a licensed code list: add or update the good rows (fee into Fee 0), report the rest."""
-    good, refused = read_code_csv(path)
-    report = ImportReport(refused=refused)
+def import_codes(uow: UnitOfWork, actor: Actor, source: Path | CodeList) -> ImportReport:
+    """Import a licensed code list: add the new codes, update known ones in the columns the file
+    fills (a row's fee into Fee 0), and report each refused row."""
+    code_list = source if isinstance(source, CodeList) else read_code_list(source)
+    report = ImportReport(refused=list(code_list.refused))
     with uow:
         session = uow.session
         existing = {
             c.code: c for c in session.scalars(select(ProcedureCode).where(ProcedureCode.office_id == actor.office_id))
         }
         fee0 = _schedule(session, actor.office_id, 0)
-        for _line, d in good:
+        for row in code_list.rows:
+            d = row.definition
             code = existing.get(d.code)
             if code is None:
                 code = ProcedureCode(office_id=actor.office_id, code=d.code, active=True, custom=False)
                 session.add(code)
+                _apply(code, d)
                 report.added += 1
             else:
+                _apply(code, d, _updated_fields(row))
                 report.updated += 1
-            _apply(code, d)
             session.flush()
             if d.fee is not None:
                 _set_fee(session, fee0, code.id, d.fee)
@@ -145,7 +121,13 @@ def import_codes(uow: UnitOfWork, actor: Actor, path: Path) -> ImportReport:
             "import_codes",
             "procedure_code",
             None,
-            after={"file": str(path), "added": report.added, "updated": report.updated, "refused": len(refused)},
+            after={
+                "file": str(code_list.path),
+                "encoding": code_list.encoding,
+                "added": report.added,
+                "updated": report.updated,
+                "refused": len(code_list.refused),
+            },
         )
         uow.commit()
     return report
@@ -153,16 +135,17 @@ def import_codes(uow: UnitOfWork, actor: Actor, path: Path) -> ImportReport:
 
 def load_master_list(session: Session, path: Path = MASTER_CSV) -> int:
     """Fill the master list from the CSV shipped in resources/ (at set-up, inside its transaction)."""
-    good, refused = read_code_csv(path)
-    if refused:
-        raise DentalDeskError(f"The shipped master list has bad rows: {refused[:3]}")
+    code_list = read_code_list(path)
+    if code_list.refused:
+        raise DentalDeskError(f"The shipped master list has bad rows: {code_list.refused[:3]}")
     known = set(session.scalars(select(MasterCode.code)))
-    for _line, d in good:
+    for row in code_list.rows:
+        d = row.definition
         if d.code in known:
             continue
         session.add(MasterCode(code=d.code, usual_fee=d.fee, active=True, **{n: getattr(d, n) for n in _CODE_FIELDS}))
     session.flush()
-    return len(good)
+    return len(code_list.rows)
 
 
 @guarded(Right.SETUP)

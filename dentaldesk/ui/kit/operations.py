@@ -14,7 +14,6 @@ action is one transaction, so an action that failed in any way saved nothing (DA
 from __future__ import annotations
 
 import sys
-import traceback
 from collections.abc import Callable, Mapping
 from types import TracebackType
 from typing import TypeVar
@@ -22,7 +21,6 @@ from typing import TypeVar
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
-from dentaldesk import clock
 from dentaldesk.domain.errors import ConflictError, DentalDeskError
 from dentaldesk.ui.kit.conflicts import ConflictBar
 from dentaldesk.ui.kit.context import AppContext
@@ -48,17 +46,10 @@ def show_error(
 
 def log_unexpected(exc: BaseException) -> None:
     """Write the traceback of a defect to stderr and the error log; never raises."""
-    text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
-    print(text, file=sys.stderr)
-    try:
-        from dentaldesk.config import paths
+    from dentaldesk.error_log import append_traceback, traceback_text
 
-        folder = paths().data_dir
-        folder.mkdir(parents=True, exist_ok=True)
-        with (folder / "errors.log").open("a", encoding="utf-8") as log:
-            log.write(f"--- {clock.now_local().isoformat(timespec='seconds')}\n{text}")
-    except Exception:  # the log is a courtesy: a full disk must not hide the message box
-        pass
+    print(traceback_text(exc), file=sys.stderr)
+    append_traceback(exc)
 
 
 def unexpected_message(exc: BaseException) -> str:
