@@ -53,11 +53,15 @@ def test_a_half_made_venv_is_made_again(bootstrap, checkout: Path) -> None:
     assert subprocess.run([str(checkout / ".venv" / "bin" / "python"), "-m", "pip", "--version"]).returncode == 0
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="a Windows venv starts its Python through .exe launchers")
 def test_a_venv_of_a_moved_checkout_is_not_usable(bootstrap, checkout: Path) -> None:
     """A .venv/ copied from another folder: its scripts start the old folder's Python."""
     venv = checkout / ".venv"
-    # --system-site-packages lends it a pip quickly; the script is what a venv made elsewhere holds
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", "--system-site-packages", str(venv)], check=True)
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    # A stand-in pip package (the probe only imports it) and the pip script a venv made elsewhere holds.
+    site = venv / "lib" / f"python{sys.version_info[0]}.{sys.version_info[1]}" / "site-packages"
+    (site / "pip").mkdir(parents=True)
+    (site / "pip" / "__init__.py").write_text("", encoding="utf-8")
     (venv / "bin" / "pip").write_text("#!/home/someone/old-checkout/.venv/bin/python3\n", encoding="utf-8")
     assert bootstrap.venv_problem() == "it was made in another folder (/home/someone/old-checkout/.venv/bin/python3)"
 

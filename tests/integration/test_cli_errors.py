@@ -357,6 +357,39 @@ def test_codes_import_without_terminal_or_password_says_what_to_give(codes_db, t
     assert checksums(tmp_path) == before
 
 
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_at_a_terminal_the_user_and_password_are_asked(fast_practice, monkeypatch, capsys) -> None:
+    """SEC-6: without --user and the variable, a person at a terminal is asked for both."""
+    import getpass
+
+    path = practice_file(fast_practice.engine)
+    monkeypatch.delenv("DENTALDESK_PASSWORD", raising=False)
+    monkeypatch.setattr(sys, "stdin", _Terminal())
+    monkeypatch.setattr("builtins.input", lambda prompt: "owner" if prompt == "User: " else "")
+    monkeypatch.setattr(getpass, "getpass", lambda prompt: "owner-pass-1" if prompt == "Password for owner: " else "")
+    code, out, err = run(capsys, "aging", "--url", str(path))
+    assert (code, err) == (0, "") and "Test Dental (TST01)" in out
+
+
+def test_ctrl_d_at_the_prompt_is_one_line(fast_practice, monkeypatch, capsys) -> None:
+    """Bad input: Ctrl+D (end of input) at the password prompt: one line, exit 2, no EOFError."""
+    import getpass
+
+    def end_of_input(prompt: str) -> str:
+        raise EOFError
+
+    path = practice_file(fast_practice.engine)
+    monkeypatch.delenv("DENTALDESK_PASSWORD", raising=False)
+    monkeypatch.setattr(sys, "stdin", _Terminal())
+    monkeypatch.setattr(getpass, "getpass", end_of_input)
+    code, _out, err = run(capsys, "aging", "--url", str(path), "--user", "owner")
+    assert code == 2 and "nothing was typed at 'Password for owner:'" in the_line(err)
+
+
 def test_codes_import_reads_a_latin1_file(codes_db, tmp_path, monkeypatch, capsys) -> None:
     """CODE-1: a Latin-1 (Windows-1252) export is read, and the output says how it was read."""
     csv_file = tmp_path / "latin1.csv"
