@@ -11,7 +11,7 @@ import pytest
 from dentaldesk.cli import main
 from dentaldesk.config import StorageError, database_url, paths, read_settings
 from dentaldesk.db.engine import make_engine
-from dentaldesk.db.migrate import upgrade
+from dentaldesk.db.opening import open_or_create
 
 
 def _mode(path: Path) -> int:
@@ -21,8 +21,7 @@ def _mode(path: Path) -> int:
 def test_sec6_a_new_data_folder_is_0700_and_the_database_and_its_wal_0600(tmp_path: Path) -> None:
     """SEC-6: the folder is its owner's only, and so are the database and the files SQLite adds."""
     database = tmp_path / "fresh" / "data" / "practice.sqlite3"
-    engine = make_engine(f"sqlite:///{database}")
-    upgrade(engine)
+    engine = open_or_create(f"sqlite:///{database}", make_data_folder=True).engine
     with engine.begin() as conn:
         conn.exec_driver_sql("CREATE TABLE probe (x INTEGER)")
     assert _mode(database.parent) == 0o700
@@ -32,17 +31,28 @@ def test_sec6_a_new_data_folder_is_0700_and_the_database_and_its_wal_0600(tmp_pa
 
 
 def test_sec6_an_old_world_readable_database_is_made_private_when_opened(tmp_path: Path) -> None:
-    """SEC-6: a database made by an older DentalDesk (0644 in a 0755 folder) is tightened on opening."""
+    """SEC-6: a database made by an older DentalDesk (0644 in a 0755 data folder) is tightened on opening."""
     folder = tmp_path / "old"
     folder.mkdir(mode=0o755)
     database = folder / "old.sqlite3"
-    engine = make_engine(f"sqlite:///{database}")
-    engine.dispose()
+    open_or_create(f"sqlite:///{database}", make_data_folder=True).engine.dispose()
     database.chmod(0o644)
     folder.chmod(0o755)
-    engine = make_engine(f"sqlite:///{database}")
+    engine = open_or_create(f"sqlite:///{database}", make_data_folder=True).engine
     assert _mode(database) == 0o600 and _mode(folder) == 0o700
     engine.dispose()
+
+
+def test_sec6_a_folder_the_person_named_keeps_its_mode(tmp_path: Path) -> None:
+    """SEC-6: a database in a folder named with --url (a shared /srv/dental, or /tmp) is 0600, and the
+    folder keeps its own mode: only DentalDesk's data folder is made 0700."""
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    folder.chmod(0o1777)  # like /tmp: closing it would lock every other user out
+    database = folder / "practice.sqlite3"
+    engine = open_or_create(f"sqlite:///{database}").engine
+    engine.dispose()
+    assert _mode(database) == 0o600 and _mode(folder) == 0o1777
 
 
 def test_sec6_the_settings_file_is_kept_0600(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
