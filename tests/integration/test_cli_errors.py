@@ -589,3 +589,24 @@ def test_as_a_process_every_mistake_is_one_line(argv, exit_code, says, codes_db,
     assert done.returncode == exit_code, done.stderr
     assert says in the_line(done.stderr) and done.stdout == ""
     assert checksums(tmp_path) == before
+
+
+def test_restore_over_another_programs_file_is_refused_unchanged(foreign_file, tmp_path, capsys) -> None:
+    """DATA-6: a backup is restored only in place of a DentalDesk database; the foreign file stays as it was."""
+    backup = tmp_path / "backup.sqlite3"
+    backup.write_bytes(b"")
+    before = checksums(tmp_path)
+    code, _out, err = run(capsys, "restore", str(backup), "--url", str(foreign_file), "--yes")
+    assert code == 1 and "an SQLite database of another program" in the_line(err)
+    assert checksums(tmp_path) == before
+
+
+def test_restore_without_yes_and_without_a_terminal_creates_nothing(tmp_path, monkeypatch, capsys) -> None:
+    """DATA-6: no --yes and no terminal to confirm on: one line, exit 1, no database made."""
+    backup = tmp_path / "backup.sqlite3"
+    backup.write_bytes(b"")
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    before = checksums(tmp_path)
+    code, _out, err = run(capsys, "restore", str(backup), "--url", str(tmp_path / "lost.sqlite3"))
+    assert code == 1 and "add --yes to confirm" in the_line(err)
+    assert checksums(tmp_path) == before
