@@ -112,8 +112,7 @@ def test_sec6_a_backup_is_0600_and_pg_dump_gets_no_password_on_its_command_line(
 
     from dentaldesk.db.backup import _libpq_env, _libpq_url, back_up
 
-    engine = make_engine(f"sqlite:///{tmp_path / 'data' / 'p.sqlite3'}")
-    upgrade(engine)
+    engine = open_or_create(f"sqlite:///{tmp_path / 'data' / 'p.sqlite3'}", make_data_folder=True).engine
     made = back_up(engine, tmp_path / "backups")
     assert _mode(made.path) == 0o600
     engine.dispose()
