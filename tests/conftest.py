@@ -9,7 +9,8 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -43,6 +44,24 @@ def fixed_clock() -> Iterator[None]:
     saved = clock.current_setting()
     yield
     clock.restore_setting(saved)
+
+
+@pytest.fixture
+def workstation_zone() -> Iterator[Callable[[str], None]]:
+    """Put the workstation in a time zone (``"America/Chicago"``) for one test: TZ and time.tzset,
+    as the system does; the zone the suite started in is restored after (SEC-2 tests)."""
+    saved = os.environ.get("TZ")
+
+    def set_zone(name: str) -> None:
+        os.environ["TZ"] = name
+        time.tzset()
+
+    yield set_zone
+    if saved is None:
+        os.environ.pop("TZ", None)
+    else:
+        os.environ["TZ"] = saved
+    time.tzset()
 
 
 PG_ENV = "DENTALDESK_TEST_PG_URL"

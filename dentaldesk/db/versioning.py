@@ -24,6 +24,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from dentaldesk import clock
 from dentaldesk.db.models.base import Versioned
 from dentaldesk.domain.errors import ConflictError
+from dentaldesk.domain.times import as_local
 
 _BUMPED = "dentaldesk_versions_moved"  # rows whose version this transaction moved on
 _HELD = "dentaldesk_versions_held"  # (class, id) -> the version this session read, for the message
@@ -123,10 +124,8 @@ def _sign_early_saves(session: Session) -> None:
 def _when(at: dt.datetime | None) -> str:
     if at is None:
         return ""
-    if at.tzinfo is None:  # SQLite gives back the UTC instant without its zone
-        at = at.replace(tzinfo=dt.UTC)
-    local = at.astimezone(clock.now_local().tzinfo)
-    today = clock.now_local().date()
+    local = as_local(at)  # SQLite gives back the UTC instant without its zone (SEC-2)
+    today = clock.today()
     day = "today" if local.date() == today else f"on {local:%Y-%m-%d}"
     return f" at {local:%H:%M} {day}"
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from dentaldesk.domain.times import patient_date
+
 
 def format_date(day: dt.date) -> str:
-    """Dates as the patient reads them: ``Nov 3, 2026``."""
-    return f"{day:%b} {day.day}, {day.year}"
+    """Dates as the patient reads them: ``Nov 3, 2026`` (the one form, domain/times.py, SEC-2)."""
+    return patient_date(day)
 
 
 def format_minutes(minutes: int) -> str:

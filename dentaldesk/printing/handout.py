@@ -25,6 +25,7 @@ from reportlab.platypus import Image, KeepTogether, Paragraph, SimpleDocTemplate
 from dentaldesk.domain.money import format_money
 from dentaldesk.domain.teeth import display_tooth
 from dentaldesk.domain.terms import PaperSize, PlanStatus
+from dentaldesk.domain.times import local_day, patient_moment
 from dentaldesk.printing.chart import tooth_chart
 from dentaldesk.printing.files import write_atomically
 from dentaldesk.printing.fonts import Faces, handout_faces
@@ -323,7 +324,7 @@ def _signature_lines(st: _Styles, width: float, lead: str) -> list[object]:
 
 
 def _approved_block(a: HandoutApproval, st: _Styles) -> list[object]:
-    when = f"{format_date(a.approved_at.date())} at {a.approved_at:%H:%M}"
+    when = patient_moment(a.approved_at)
     recorded = f" Recorded by {a.recorded_by}." if a.recorded_by else ""
     parts: list[object] = [
         _p(
@@ -381,7 +382,7 @@ def _approval(h: PlanHandout, st: _Styles, width: float) -> KeepTogether:
         if a is not None:
             parts.append(
                 _p(
-                    f"{a.approver} approved an earlier version of this plan on {format_date(a.approved_at.date())} "
+                    f"{a.approver} approved an earlier version of this plan on {format_date(local_day(a.approved_at))} "
                     f"(total {_money(a.total)}). The plan has changed since, so that approval does not cover "
                     "the plan printed here.",
                     st.body,

@@ -18,7 +18,7 @@ from dentaldesk.cli import main as cli_main
 from dentaldesk.db.models import AuditEvent, Office, PlanEvent, PlanItem, ProcedureCode
 from dentaldesk.domain.errors import DentalDeskError, NotFound, PermissionDenied
 from dentaldesk.domain.money import format_money
-from dentaldesk.domain.terms import PaperSize, ToothNumbering
+from dentaldesk.domain.terms import ApprovalMethod, PaperSize, PlanStatus, ToothNumbering
 from dentaldesk.printing.handout import WATERMARK, build_handout_pdf, format_minutes, write_handout_pdf
 from dentaldesk.services.plans.handout import HandoutDelivery, load_handout, record_handout
 from dentaldesk.services.uow import UnitOfWork
@@ -152,13 +152,14 @@ def test_page_numbers_say_page_n_of_m(uow, plans) -> None:
         assert f"Page {n} of {len(pages)}" in page
 
 
-def test_tp15_approved_plan_prints_signature_and_content_hash(uow, plans) -> None:
+def test_tp15_approved_plan_prints_signature_and_content_hash(uow, plans, workstation_zone) -> None:
     """TP-15: the approval record, the drawn signature image and the content hash, no line to sign."""
+    workstation_zone("UTC")
     handout = load_handout(uow, staff(uow), plans["approved"], today=TODAY)
     assert handout.approval is not None and handout.signature_covers_plan
     pdf = build_handout_pdf(handout)
     text = flat(" ".join(pages_text(pdf)))
-    assert "Approved by Zoë Ångström on Oct 7, 2026 at 10:30 (signed at the desk), total 8,515.00." in text
+    assert "Approved by Zoë Ångström on Oct 7, 2026 at 10:30 UTC (signed at the desk), total 8,515.00." in text
     assert "Recorded by Fran Front." in text
     assert f"Approval record {handout.approval.content_hash}" in text
     assert "Patient signature" not in text
@@ -326,3 +327,31 @@ def test_ins6_uninsured_patient_pays_the_whole_fee_and_is_told_why(uow, plans) -
     _, text = handout_text(uow, plans["uninsured"])
     assert "No dental insurance is on file, so the whole fee is shown as your portion." in text
     assert "Peter Brown" in text and f"Estimated patient portion {format_money(handout.totals.fee)}" in text
+
+
+@pytest.mark.parametrize(
+    ("zone", "approved", "status"),
+    [
+        ("America/Chicago", "Dec 1, 2026 at 22:34 CST", "Approved Dec 1, 2026"),
+        ("Asia/Tokyo", "Dec 2, 2026 at 13:34 JST", "Approved Dec 2, 2026"),
+    ],
+)
+def test_sec2_handout_prints_the_approval_in_the_workstations_local_time(
+    uow, office, workstation_zone, zone, approved, status
+) -> None:
+    """SEC-2: the approval stored at 04:34 UTC on Dec 2 prints as the workstation's local time
+    with its zone, and the plan's dates are local days (Dec 1 in Chicago, Dec 2 in Tokyo)."""
+    plan_id = add_plan(
+        uow,
+        office,
+        IMPLANT_AND_CROWN[:2],
+        status=PlanStatus.APPROVED,
+        approve=ApprovalMethod.SIGNED_AT_DESK,
+        created=dt.datetime(2026, 11, 30, 3, 34),  # approved two days and an hour later, in UTC
+    )
+    workstation_zone(zone)
+    _pages, text = handout_text(uow, plan_id)
+    assert f"Approved by Zoë Ångström on {approved} (signed at the desk)" in text
+    assert status in text
+    created = "Nov 29, 2026" if zone == "America/Chicago" else "Nov 30, 2026"
+    assert f"Created {created}" in text

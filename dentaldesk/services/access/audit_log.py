@@ -26,6 +26,7 @@ from dentaldesk.db.models import (
 )
 from dentaldesk.domain.audit_chain import ChainCheck
 from dentaldesk.domain.errors import ValidationError
+from dentaldesk.domain.times import shown_time
 from dentaldesk.services.access import audit
 from dentaldesk.services.access.actor import Actor
 from dentaldesk.services.access.guard import guarded
@@ -163,7 +164,7 @@ def audit_csv(rows: list[AuditRow]) -> str:
     for r in rows:
         writer.writerow(
             [
-                r.at.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
+                shown_time(r.at, seconds=True),
                 r.username,
                 r.workstation,
                 r.action,

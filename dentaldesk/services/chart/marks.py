@@ -24,6 +24,7 @@ from dentaldesk.db.models.base import utcnow
 from dentaldesk.domain.errors import NotFound, RuleViolation, ValidationError
 from dentaldesk.domain.teeth import display_tooth, parse_surfaces, parse_tooth
 from dentaldesk.domain.terms import GraphicStatus, Role, ToothNumbering
+from dentaldesk.domain.times import shown_time
 from dentaldesk.services.access import audit
 from dentaldesk.services.access.actor import Actor
 from dentaldesk.services.access.guard import guarded
@@ -263,7 +264,7 @@ def remove_chart_graphic(uow: UnitOfWork, actor: Actor, graphic_id: int, reason:
 
 
 def _already_removed(mark: ChartMark, numbering: ToothNumbering) -> str:
-    when = f" on {mark.removed_at.astimezone():%Y-%m-%d %H:%M}" if mark.removed_at else ""
+    when = f" on {shown_time(mark.removed_at)}" if mark.removed_at else ""
     who = f" by {mark.removed_by}" if mark.removed_by else ""
     return f"The mark of {_describe(mark, numbering)} was already removed{who}{when}."
 

@@ -17,6 +17,7 @@ from dentaldesk.db.models import PlanApproval, PlanEvent, PlanItem, Provider, Tr
 from dentaldesk.db.types import Money
 from dentaldesk.domain.acceptance import AcceptanceReport, PresentedPlan, acceptance, check_period, plan_provider
 from dentaldesk.domain.money import ZERO, money
+from dentaldesk.domain.times import local_day
 from dentaldesk.services.access.actor import Actor
 from dentaldesk.services.access.guard import guarded
 from dentaldesk.services.access.rights import Right
@@ -28,9 +29,7 @@ _ZONE_SLACK = dt.timedelta(hours=14)
 
 
 def _local_day(at: dt.datetime) -> dt.date:
-    if at.tzinfo is None:  # SQLite gives naive UTC
-        at = at.replace(tzinfo=dt.UTC)
-    return at.astimezone().date()
+    return local_day(at)
 
 
 @guarded(Right.READ_PLANS)

@@ -32,6 +32,7 @@ from dentaldesk.domain.followup import ContactKind, Waiting, check_contact, days
 from dentaldesk.domain.money import ZERO, money
 from dentaldesk.domain.plans import status_label
 from dentaldesk.domain.terms import ItemStatus, PlanStatus
+from dentaldesk.domain.times import local_day
 from dentaldesk.services.access import audit
 from dentaldesk.services.access.actor import Actor
 from dentaldesk.services.access.guard import guarded
@@ -90,9 +91,7 @@ class FollowUpRow:
 
 
 def _local_day(at: dt.datetime) -> dt.date:
-    if at.tzinfo is None:  # SQLite gives naive UTC
-        at = at.replace(tzinfo=dt.UTC)
-    return at.astimezone().date()
+    return local_day(at)
 
 
 @guarded(Right.READ_PLANS, provider_id=Provider)

@@ -39,6 +39,7 @@ from dentaldesk.domain.money import ZERO, money
 from dentaldesk.domain.plans import ItemFacts, chair_minutes, plan_order_key, plan_total, status_label, visit_groups
 from dentaldesk.domain.teeth import display_tooth
 from dentaldesk.domain.terms import ApprovalMethod, ItemStatus, PaperSize, PlanStatus, Role, ToothNumbering
+from dentaldesk.domain.times import local_day
 from dentaldesk.services.access import audit
 from dentaldesk.services.access.actor import Actor
 from dentaldesk.services.access.guard import guarded
@@ -218,7 +219,7 @@ def _status_dates(session: Session, plan_id: int) -> dict[PlanStatus, dt.date]:
         .where(PlanStatusChange.plan_id == plan_id)
         .order_by(PlanStatusChange.id)
     ):
-        found[PlanStatus(to_status)] = at.date()
+        found[PlanStatus(to_status)] = local_day(at)
     return found
 
 
@@ -367,7 +368,7 @@ def load_handout_in(session: Session, plan_id: int, *, today: dt.date | None = N
         ),
         title=plan.title,
         status=PlanStatus(plan.status),
-        created_on=plan.created_at.date(),
+        created_on=local_day(plan.created_at),
         approved_on=dates.get(PlanStatus.APPROVED),
         closed_on=closed,
         prepared_on=today or clock.today(),

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from dentaldesk.domain.errors import ValidationError
+from dentaldesk.domain.times import shown_time
 from dentaldesk.services.access.audit_log import (
     AuditFilter,
     AuditRow,
@@ -67,7 +68,7 @@ def _summary(text: str, limit: int | None = 60) -> str:
 
 
 COLUMNS: list[Column[AuditRow]] = [
-    Column("Time", lambda r: r.at.astimezone().strftime("%Y-%m-%d %H:%M:%S")),
+    Column("Time", lambda r: shown_time(r.at, seconds=True)),
     Column("User", lambda r: r.username),
     Column("Workstation", lambda r: r.workstation),
     Column("Action", lambda r: r.action),
@@ -188,7 +189,7 @@ class AuditWindow(QDialog):
         r = self.model.row(row)
         self.details.setPlainText(
             f"{r.action} on {r.entity} {r.entity_id or ''} by {r.username} at {r.workstation}, "
-            f"{r.at.astimezone():%Y-%m-%d %H:%M:%S} (row {r.seq} of the chain)\n"
+            f"{shown_time(r.at, seconds=True, zone=True)} (row {r.seq} of the chain)\n"
             f"Before: {_summary(r.before, limit=None) or '-'}\nAfter: {_summary(r.after, limit=None) or '-'}"
         )
 

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from dentaldesk import clock
 from dentaldesk.domain.teeth import display_tooth
 from dentaldesk.domain.terms import ToothNumbering
+from dentaldesk.domain.times import shown_time
 from dentaldesk.printing.palette import STATUS_STYLES
 from dentaldesk.services.chart.marks import ChartMark, PatientChart, can_change_chart, patient_chart
 from dentaldesk.ui.chart.dialogs import RechartDialog, RemoveGraphicDialog, error_label
@@ -42,7 +43,7 @@ AREAS = ("chart", "plans", "ledger", "patients")  # "patients": the name in the 
 
 
 def _when(moment: dt.datetime | None) -> str:
-    return f"{moment.astimezone():%Y-%m-%d %H:%M}" if moment else ""
+    return shown_time(moment)
 
 
 class MarksModel(RowsModel[ChartMark]):

@@ -36,6 +36,7 @@ from dentaldesk.domain.errors import ValidationError
 from dentaldesk.domain.followup import ContactKind
 from dentaldesk.domain.money import PAYMENT_MAX, format_money, parse_money
 from dentaldesk.domain.terms import PLAN_EDITOR_ROLES
+from dentaldesk.domain.times import shown_day
 from dentaldesk.services.plans import cancel_plan
 from dentaldesk.services.plans.followup import FollowUpRow, follow_up_list, record_contact
 from dentaldesk.services.practice.staff import list_providers
@@ -71,8 +72,7 @@ def _contact_text(row: FollowUpRow) -> str:
     contact = row.last_contact
     if contact is None:
         return "none yet"
-    at = contact.at if contact.at.tzinfo else contact.at.replace(tzinfo=dt.UTC)
-    return f"{at.astimezone():%Y-%m-%d}: {contact.summary}"
+    return f"{shown_day(contact.at)}: {contact.summary}"
 
 
 class ContactDialog(QDialog):

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from dentaldesk.domain.money import format_money
 from dentaldesk.domain.plans import Progress, chair_minutes, status_label, visit_groups
 from dentaldesk.domain.terms import PlanStatus
+from dentaldesk.domain.times import shown_time
 from dentaldesk.services.plans import PlanView
 from dentaldesk.ui.plans.working_copy import WorkingPlan
 
@@ -144,7 +145,7 @@ class ApprovalPanel(QWidget):
             self.signature.setVisible(False)
             self.mismatch.setVisible(False)
             return
-        when = approval.approved_at.strftime("%Y-%m-%d %H:%M")
+        when = shown_time(approval.approved_at, zone=True)
         by = f", recorded by {approval.recorded_by}" if approval.recorded_by else ""
         self.summary.setText(
             f"<b>{status_label(view.status)}</b><br>Approved by <b>{approval.approver_name}</b> "
@@ -191,4 +192,4 @@ class SidePanels(QTabWidget):
         self.history.clear()
         for row in reversed(view.history):
             who = f" {row.user}:" if row.user else ""
-            self.history.addItem(f"{row.at:%Y-%m-%d %H:%M}{who} {row.detail}")
+            self.history.addItem(f"{shown_time(row.at)}{who} {row.detail}")

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from dentaldesk.domain.money import format_money
 from dentaldesk.domain.plans import status_label
 from dentaldesk.domain.terms import PLAN_EDITOR_ROLES, PlanStatus
+from dentaldesk.domain.times import shown_day
 from dentaldesk.services.patients.search import patient_header
 from dentaldesk.services.plans import create_plan
 from dentaldesk.services.plans.queries import PlanSummary, plan_summaries
@@ -40,7 +41,7 @@ PLAN_COLUMNS: list[Column[PlanSummary]] = [
     Column("Items", lambda p: f"{p.done_items}/{p.items} done", align_right=True),
     Column("Total", lambda p: format_money(p.total), align_right=True),
     Column("Completed", lambda p: format_money(p.done_total), align_right=True),
-    Column("Updated", lambda p: f"{p.updated_at:%Y-%m-%d}"),
+    Column("Updated", lambda p: shown_day(p.updated_at)),
 ]
 
 

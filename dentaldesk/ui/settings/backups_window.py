@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from dentaldesk import clock
 from dentaldesk.domain.errors import DentalDeskError
+from dentaldesk.domain.times import shown_wall_time
 from dentaldesk.services.practice.backups import (
     BackupRow,
     BackupStatus,
@@ -47,7 +48,7 @@ WARNING_STYLE = "color: #b42318; font-weight: bold;"
 
 def _columns(window: BackupsWindow) -> list[Column[BackupRow]]:
     return [
-        Column("Taken", lambda b: f"{b.taken_at:%Y-%m-%d %H:%M}"),
+        Column("Taken", lambda b: shown_wall_time(b.taken_at)),
         Column("Age", lambda b: b.age_text(window.now)),
         Column("Size", lambda b: b.size_text(), align_right=True),
         Column("File", lambda b: b.file_name),
@@ -147,7 +148,7 @@ class BackupsWindow(SetupWindow):
             self.last.setText("Last backup: none yet.")
         else:
             self.last.setText(
-                f"Last backup: {last.taken_at:%Y-%m-%d %H:%M}, {last.age_text(self.now)}, {last.size_text()} "
+                f"Last backup: {shown_wall_time(last.taken_at)}, {last.age_text(self.now)}, {last.size_text()} "
                 f"({last.file_name})."
             )
         self.last.setAccessibleDescription(self.last.text())

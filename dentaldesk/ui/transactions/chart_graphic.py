@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QDialog, QGroupBox, QHBoxLayout, QLabel, QPushButt
 from dentaldesk import clock
 from dentaldesk.domain.teeth import display_tooth
 from dentaldesk.domain.terms import ToothNumbering
+from dentaldesk.domain.times import shown_time
 from dentaldesk.services.chart.marks import ChartMark, can_change_chart, graphic_history, patient_chart
 from dentaldesk.ui.chart.dialogs import RechartDialog, RemoveGraphicDialog
 from dentaldesk.ui.chart.layout import default_dentition
@@ -34,7 +35,7 @@ ROLE_NOTE = "Only Owner, Admin or Dentist users change the chart: it is part of 
 
 
 def _when(moment: dt.datetime | None) -> str:
-    return f"{moment.astimezone():%Y-%m-%d %H:%M}" if moment else ""
+    return shown_time(moment)
 
 
 def mark_line(mark: ChartMark, numbering: ToothNumbering) -> str:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QWidget
 from dentaldesk.domain.errors import DentalDeskError
 from dentaldesk.domain.money import format_money
 from dentaldesk.domain.teeth import display_tooth
+from dentaldesk.domain.times import shown_day
 from dentaldesk.services.ledger.transactions import (
     KEEP,
     PostedChargeView,
@@ -113,7 +114,7 @@ def open_posted_charge(
     context = transaction_context(
         ctx.uow(), ctx.user, view.patient_id, transaction_id=view.transaction_id, plan_item_id=view.plan_item_id
     )
-    when = f"{view.posted_at:%Y-%m-%d}"
+    when = shown_day(view.posted_at)
     initial = ProcedureEntry(
         code=code,
         tooth=view.tooth,
