@@ -345,6 +345,22 @@ def needs_reapproval(items: Iterable[ItemFacts], approved_total: Decimal | None)
     return plan_total(items) > money(approved_total)
 
 
+def new_approval_refusal(status: PlanStatus, *, total_raised: bool, approval_covers_plan: bool) -> str:
+    """Why "Record new approval" cannot be used now, or "" when it can (TP-12, TP-15).
+
+    One rule for the editor's button and the service: an APPROVED plan takes a new approval
+    whenever the patient's last approval no longer covers it, a raised total (TP-12) or any other
+    change to what was approved (a lowered fee, a moved tooth: the signature stops matching).
+    """
+    if status is PlanStatus.DRAFT:
+        return "This plan is still a draft: use Approve plan for its first approval."
+    if status is not PlanStatus.APPROVED:
+        return f"This plan is {status_label(status)}."
+    if total_raised or not approval_covers_plan:
+        return ""
+    return "The patient's approval covers this plan as it stands."
+
+
 def blocked_by_reapproval(items: Sequence[ItemFacts], approved_total: Decimal | None) -> frozenset[int]:
     """The items that cannot be completed until the patient approves again (TP-12).
 

@@ -16,7 +16,14 @@ from dentaldesk import clock
 from dentaldesk.db.models import PlanApproval, PlanItem, Provider, TreatmentPlan
 from dentaldesk.db.models.base import utcnow
 from dentaldesk.domain.aging import check_dos
-from dentaldesk.domain.approval import CURRENT_VERSION, ApprovedLine, LineTerms, approved_lines, content_hash
+from dentaldesk.domain.approval import (
+    CURRENT_VERSION,
+    ApprovedLine,
+    LineTerms,
+    approved_lines,
+    content_hash,
+    signature_matches,
+)
 from dentaldesk.domain.errors import RuleViolation, ValidationError
 from dentaldesk.domain.money import ZERO, format_money, money
 from dentaldesk.domain.plans import (
@@ -24,6 +31,8 @@ from dentaldesk.domain.plans import (
     check_can_complete,
     check_ready_for_approval,
     check_transition,
+    needs_reapproval,
+    new_approval_refusal,
     plan_is_finished,
     plan_order_key,
     plan_total,
@@ -109,6 +118,19 @@ def _check_signature(method: ApprovalMethod, signature_png: bytes | None) -> byt
     if method is ApprovalMethod.SIGNED_AT_DESK and signature_png is None:
         raise ValidationError("Signed at the desk needs the patient's signature: ask the patient to sign.", "signature")
     return signature_png
+
+
+def _latest_approval_covers(work: PlanWork) -> bool:
+    """True when the plan's last approval's content hash still matches the plan (TP-15)."""
+    latest = work.session.scalars(
+        select(PlanApproval).where(PlanApproval.plan_id == work.plan.id).order_by(PlanApproval.id.desc()).limit(1)
+    ).one_or_none()
+    if latest is None:
+        return False
+    lines, _stored = approval_lines(work)
+    return signature_matches(
+        latest.content_hash, work.plan.title, lines, plan_total(work.facts()), latest.hash_version
+    )
 
 
 def _record(work: PlanWork, approver_name: str, method: ApprovalMethod, signature_png: bytes | None) -> None:
@@ -221,10 +243,16 @@ def record_approval(
     signature = _check_signature(chosen, signature_png)
     with uow:
         work = PlanWork.open(uow, actor, plan_id, expected_version)
-        if work.plan.status is PlanStatus.DRAFT:
-            raise RuleViolation("This plan is still a draft: use Approve plan for its first approval.")
-        if work.plan.status is not PlanStatus.APPROVED:
-            check_transition(work.plan.status, PlanStatus.APPROVED)
+        status = PlanStatus(work.plan.status)
+        if status not in (PlanStatus.DRAFT, PlanStatus.APPROVED):
+            check_transition(status, PlanStatus.APPROVED)
+        refusal = new_approval_refusal(
+            status,
+            total_raised=needs_reapproval(work.facts(), work.plan.approved_total),
+            approval_covers_plan=_latest_approval_covers(work),
+        )
+        if refusal:
+            raise RuleViolation(refusal)
         _record(work, name, chosen, signature)
         work.touch()
         uow.commit()

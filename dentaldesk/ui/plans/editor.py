@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dentaldesk.domain.plans import status_label
+from dentaldesk.domain.plans import new_approval_refusal, status_label
 from dentaldesk.domain.terms import PLAN_EDITOR_ROLES, PlanStatus
 from dentaldesk.services.plans import (
     ItemFormFacts,
@@ -234,8 +234,14 @@ class PlanEditor(QMainWindow):
                 reason = "Cannot approve yet (TP-5): " + "; ".join(p.message for p in problems) + "."
         elif status is PlanStatus.APPROVED:
             self.approve_action.setText("Record new a&pproval…")
-            if not self.working.needs_reapproval():
-                reason = "The patient has approved this plan's total."
+            # The service's own rule (TP-12, TP-15); unsaved edits are saved first and change
+            # what the approval covers.
+            approval = self.view.latest_approval
+            reason = new_approval_refusal(
+                status,
+                total_raised=self.working.needs_reapproval(),
+                approval_covers_plan=approval is not None and approval.signature_matches and not self.is_dirty(),
+            )
         else:
             self.approve_action.setText("A&pprove plan…")
             reason = f"This plan is {status_label(status)}."

@@ -42,6 +42,9 @@ def open_approval(editor: PlanEditor) -> ApprovalDialog | None:
         return None
     if not editor.save_pending():
         return None
+    if not editor.approve_action.isEnabled():  # what was saved left nothing new to approve
+        editor.show_message(editor.approve_action.toolTip())
+        return None
     reapproval = editor.view.status is PlanStatus.APPROVED
     version = editor.view.version
 
