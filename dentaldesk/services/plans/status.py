@@ -128,9 +128,7 @@ def _latest_approval_covers(work: PlanWork) -> bool:
     if latest is None:
         return False
     lines, _stored = approval_lines(work)
-    return signature_matches(
-        latest.content_hash, work.plan.title, lines, plan_total(work.facts()), latest.hash_version
-    )
+    return signature_matches(latest.content_hash, work.plan.title, lines, plan_total(work.facts()), latest.hash_version)
 
 
 def _record(work: PlanWork, approver_name: str, method: ApprovalMethod, signature_png: bytes | None) -> None:
