@@ -157,7 +157,7 @@ def test_tp7_type_a_code_pick_a_tooth_type_a_fee_and_see_the_total_before_saving
     QTest.keyClick(section.code_edit, Qt.Key.Key_Down)
     QTest.keyClick(section.results, Qt.Key.Key_Return)
     assert section.code_edit.text() == "D2740" and section.description.text() == "Crown, all porcelain"
-    assert section.fee.text() == "1350.00" and section.fee_source_label.text() == "Fee schedule 0"
+    assert section.fee.text() == "1,350.00" and section.fee_source_label.text() == "Fee schedule 0"
     assert section.rtu.text() == "90"
     assert "needs a tooth" in section.hints["tooth"].text()
     section.tooth.setCurrentIndex(section.tooth.findText("14"))
@@ -269,7 +269,7 @@ def test_tp7_fee_typed_in_the_row_moves_the_total_and_undo_redo_name_the_edit(qt
     select_code(editor, "D2740")
     press(qtbot, editor, Qt.Key.Key_F2)
     fee_editor = QApplication.focusWidget()
-    assert fee_editor.objectName() == "fee_editor" and fee_editor.text() == "1350.00"
+    assert fee_editor.objectName() == "fee_editor" and fee_editor.text() == "1,350.00"
     qtbot.keyClicks(fee_editor, "9")
     assert editor.totals.total.text().endswith("(typing)") and total(editor) == "Total 74.00"
     qtbot.keyClicks(fee_editor, "99")

@@ -223,7 +223,7 @@ def test_tx1_tx_fee1_header_and_the_accounts_schedule_fee(qtbot, demo, make_ctx,
     assert dialog.header.office_id.text() == "MSD01" and dialog.header.office_id.isReadOnly()
     assert dialog.header.patient_account.isReadOnly() and " / " in dialog.header.patient_account.text()
     choose(qtbot, dialog, "D2391", "3", "MO")
-    assert dialog.procedure.fee.text() == f"{demo.fee('D2391', 1):.2f}"
+    assert dialog.procedure.fee.text() == f"{demo.fee('D2391', 1):,.2f}"
     assert dialog.procedure.fee_source_label.text() == "Fee schedule 1"
 
 
@@ -233,7 +233,7 @@ def test_tx_fee2_a_dmo_patient_is_charged_the_bluebook_cap_fee(qtbot, demo, make
     _editor, dialog = add_item_dialog(qtbot, demo, make_ctx, patient)
     choose(qtbot, dialog, "D2950", "14")
     assert demo.cap_fee("D2950") is not None
-    assert dialog.procedure.fee.text() == f"{demo.cap_fee('D2950'):.2f}"
+    assert dialog.procedure.fee.text() == f"{demo.cap_fee('D2950'):,.2f}"
     assert dialog.procedure.fee_source_label.text() == f"Bluebook cap fee ({DMO_PLAN})"
     dialog.insurance.why.click()
     assert "bluebook insurance pays" in shown(dialog.insurance.explanation)  # INS-5
@@ -246,7 +246,7 @@ def test_tx_fee3_a_dmo_patient_without_a_bluebook_entry_gets_fee_0(qtbot, demo, 
     _editor, dialog = add_item_dialog(qtbot, demo, make_ctx, patient)
     choose(qtbot, dialog, "D2391", "3", "MO")
     assert demo.cap_fee("D2391") is None
-    assert dialog.procedure.fee.text() == f"{demo.fee('D2391', 0):.2f}"
+    assert dialog.procedure.fee.text() == f"{demo.fee('D2391', 0):,.2f}"
     assert dialog.procedure.fee_source_label.text() == f"Fee 0 (no bluebook entry for {DMO_PLAN})"
     dialog.insurance.why.click()
     assert "no bluebook entry: fee" in shown(dialog.insurance.explanation)
@@ -258,7 +258,7 @@ def test_tx_fee4_no_fee_in_the_schedule_falls_back_to_fee_0_then_must_be_typed(q
     assert demo.fee("D2740", 1) is None
     _editor, dialog = add_item_dialog(qtbot, demo, make_ctx, patient)
     choose(qtbot, dialog, "D2740", "14")
-    assert dialog.procedure.fee.text() == f"{demo.fee('D2740', 0):.2f}"
+    assert dialog.procedure.fee.text() == f"{demo.fee('D2740', 0):,.2f}"
     assert dialog.procedure.fee_source_label.text() == "Fee 0 (schedule 1 has no fee for D2740)"
     with demo.uow:
         code_id = demo.uow.session.scalar(select(ProcedureCode.id).where(ProcedureCode.code == "D2740"))
@@ -488,7 +488,7 @@ def test_ins2_the_dialog_estimates_a_new_item_after_the_plans_items(qtbot, demo,
                     key=2,
                     code="D2391",
                     category=dialog.procedure.code.category,
-                    fee=Decimal(dialog.procedure.fee.text()),
+                    fee=Decimal(dialog.procedure.fee.text().replace(",", "")),
                 ),
             ],
             *load_coverages(demo.uow.session, patient),

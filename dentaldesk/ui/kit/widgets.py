@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QAbstractItemModel, QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QAbstractItemModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, QSize, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLabel,
     QPlainTextEdit,
     QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -148,6 +150,22 @@ class RowsTable(QTableView):
                 header.resizeSection(column, width)
 
 
+def row_height(widget: QWidget) -> int:
+    """The one row height of every table and tree in the app: the font's line and 10 px of air
+    (about 30 px at the default font)."""
+    return widget.fontMetrics().height() + 10
+
+
+class RowHeightDelegate(QStyledItemDelegate):
+    """Gives a tree's rows the app's one row height (a QTreeView has no fixed section size)."""
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:  # type: ignore[override]
+        hint = super().sizeHint(option, index)
+        parent = self.parent()
+        height = row_height(parent) if isinstance(parent, QWidget) else hint.height()
+        return QSize(hint.width(), max(hint.height(), height))
+
+
 def make_table(name: str) -> RowsTable:
     table = RowsTable()
     table.setObjectName(name)
@@ -160,7 +178,7 @@ def make_table(name: str) -> RowsTable:
     rows = table.verticalHeader()
     rows.setVisible(False)
     rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-    rows.setDefaultSectionSize(table.fontMetrics().height() + 10)
+    rows.setDefaultSectionSize(row_height(table))
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     header.setStretchLastSection(True)

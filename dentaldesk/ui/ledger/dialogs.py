@@ -351,7 +351,7 @@ class InsurancePaymentDialog(LedgerDialog):
             self.paid_edits[line.line_id] = edit
             # INS-8: the write-off the carrier reported; left as estimated it changes nothing.
             written_off = QLineEdit(
-                f"{(line.write_off if line.write_off is not None else line.estimated_write_off):.2f}"
+                format_money(line.write_off if line.write_off is not None else line.estimated_write_off)
             )
             written_off.setObjectName(f"write_off_{line.line_id}")
             written_off.setAccessibleName(f"Write-off for {line.code}")
@@ -369,7 +369,7 @@ class InsurancePaymentDialog(LedgerDialog):
             return
         for line in self.detail.lines:
             left = max(line.estimated - line.paid, Decimal(0))
-            self.paid_edits[line.line_id].setText(f"{left:.2f}")
+            self.paid_edits[line.line_id].setText(format_money(left))
 
     def action(self) -> Callable[[], Any]:
         claim_id = self.claim.currentData()

@@ -44,6 +44,7 @@ from dentaldesk.ui.kit.conflicts import ConflictBar
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import run_op
 from dentaldesk.ui.kit.table_model import SAMPLE_ROWS
+from dentaldesk.ui.kit.widgets import RowHeightDelegate
 from dentaldesk.ui.plans.approval_dialog import ApprovalDialog
 from dentaldesk.ui.plans.commands import (
     EditItemCommand,
@@ -95,6 +96,7 @@ class PlanEditor(QMainWindow):
         self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.tree.setAlternatingRowColors(True)
         self.tree.setUniformRowHeights(True)
+        self.tree.setItemDelegate(RowHeightDelegate(self.tree))  # the app's one row height
         header = self.tree.header()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setResizeContentsPrecision(SAMPLE_ROWS)  # sized by a sample of rows, not every item

@@ -12,12 +12,13 @@ from enum import Enum
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QLineEdit, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+from PySide6.QtWidgets import QLineEdit, QStyleOptionViewItem, QWidget
 
 from dentaldesk.domain.errors import DentalDeskError
 from dentaldesk.domain.money import format_money, parse_money
 from dentaldesk.domain.plans import chair_minutes, tree_rows, visit_groups
 from dentaldesk.domain.teeth import display_tooth
+from dentaldesk.ui.kit.widgets import RowHeightDelegate
 from dentaldesk.ui.plans.working_copy import WorkingItem, WorkingPlan
 
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -25,6 +26,8 @@ COLUMNS = ("Code", "Name", "Tooth", "Surfaces", "Provider", "Fee", "RTU's", "Vis
 FEE_COLUMN = COLUMNS.index("Fee")
 _GROUP_BRUSH = QBrush(QColor("#eef2f7"))
 _DONE_BRUSH = QBrush(QColor("#1a7f37"))
+# A completed item is a state, not a style: the whole row on a green band, "Done" in its Status.
+_DONE_BAND = QBrush(QColor("#e6f4ea"))
 _WAIT_BRUSH = QBrush(QColor("#9a6700"))
 
 
@@ -102,7 +105,7 @@ class PlanTreeModel(QStandardItemModel):
 
     def _item_row(self, plan: WorkingPlan, item: WorkingItem, blocked: frozenset[int]) -> list[QStandardItem]:
         if item.is_completed:
-            status = f"Completed {item.completed_on:%Y-%m-%d}" if item.completed_on else "Completed"
+            status = f"\u2713 Completed {item.completed_on:%Y-%m-%d}" if item.completed_on else "\u2713 Completed"
         elif item.key in blocked:
             status = "Planned - awaits the patient's new approval"
         else:
@@ -135,10 +138,11 @@ class PlanTreeModel(QStandardItemModel):
             row.append(cell)
         row[0].setAccessibleText(f"{item.label(plan.numbering)}, {item.name}, {texts[5]}, {status}")  # type: ignore[attr-defined]
         if item.is_completed:
-            font = QFont(row[0].font())
-            font.setItalic(True)
             for cell in row:
-                cell.setFont(font)
+                cell.setBackground(_DONE_BAND)
+            font = QFont(row[-1].font())
+            font.setBold(True)
+            row[-1].setFont(font)
         self._rows[item.key] = row
         return row
 
@@ -164,7 +168,7 @@ class PlanTreeModel(QStandardItemModel):
         return row[0].index() if row else QModelIndex()
 
 
-class FeeDelegate(QStyledItemDelegate):
+class FeeDelegate(RowHeightDelegate):
     """Edits a fee in place: the total is previewed as it is typed (TP-7); a bad fee is refused at
     the field with its reason (MONEY-1/2) and nothing changes."""
 
@@ -200,7 +204,7 @@ class FeeDelegate(QStyledItemDelegate):
     def setEditorData(self, editor: QWidget, index: QModelIndex) -> None:  # type: ignore[override]
         text = index.data(Qt.ItemDataRole.DisplayRole) or ""
         plain = text.split(" (was ")[0]
-        editor.setText("" if plain == "no fee" else plain.replace(",", ""))  # type: ignore[attr-defined]
+        editor.setText("" if plain == "no fee" else plain)  # type: ignore[attr-defined]
         editor.selectAll()  # type: ignore[attr-defined]
 
     def setModelData(self, editor: QWidget, model, index: QModelIndex) -> None:  # type: ignore[no-untyped-def, override]

@@ -42,7 +42,7 @@ from dentaldesk.ui.kit.conflicts import ConflictBar, reapplied_note, reload_keep
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import run_op
 from dentaldesk.ui.kit.table_model import Column, RowsModel
-from dentaldesk.ui.kit.widgets import make_default, make_table
+from dentaldesk.ui.kit.widgets import make_default, make_table, row_height
 from dentaldesk.ui.settings.forms import (
     FieldForm,
     SetupWindow,
@@ -176,7 +176,7 @@ class DentalPlansWindow(SetupWindow):
         self.book.setAccessibleName("Bluebook")
         self.book.setHorizontalHeaderLabels(list(BLUEBOOK_HEADERS))
         self.book.verticalHeader().setVisible(False)
-        self.book.verticalHeader().setDefaultSectionSize(24)
+        self.book.verticalHeader().setDefaultSectionSize(row_height(self.book))
         self.book.setAlternatingRowColors(True)
         self.book.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         self.book.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)

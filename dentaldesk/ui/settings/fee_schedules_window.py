@@ -97,7 +97,7 @@ class FeeGridModel(QAbstractTableModel):
                 return r.name
             fee = r.fees[col - FIXED_COLUMNS]
             if role == Qt.ItemDataRole.EditRole:
-                return "" if fee is None else f"{fee:.2f}"
+                return format_money(fee)
             return format_money(fee, blank="-")
         if role == Qt.ItemDataRole.TextAlignmentRole and col >= FIXED_COLUMNS:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

@@ -29,7 +29,14 @@ from PySide6.QtWidgets import (
 
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.table_model import SAMPLE_ROWS
-from dentaldesk.ui.kit.widgets import ERROR_STYLE, HINT_STYLE, RowsTable, error_label, hint_label  # noqa: F401 - shared
+from dentaldesk.ui.kit.widgets import (  # noqa: F401 - shared
+    ERROR_STYLE,
+    HINT_STYLE,
+    RowsTable,
+    error_label,
+    hint_label,
+    row_height,
+)
 
 
 def plain(caption: str) -> str:
@@ -148,7 +155,7 @@ def button(text: str, name: str, *, tip: str = "") -> QPushButton:
     return b
 
 
-def fit_columns(table: QTableView, stretch: int, *, row_height: int = 24) -> None:
+def fit_columns(table: QTableView, stretch: int) -> None:
     """Compact rows; every column as wide as its content except ``stretch``, which takes the rest.
 
     A :class:`RowsTable` sizes its columns from a sample of rows on each reset; another table has
@@ -162,7 +169,7 @@ def fit_columns(table: QTableView, stretch: int, *, row_height: int = 24) -> Non
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setResizeContentsPrecision(SAMPLE_ROWS)
     header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    table.verticalHeader().setDefaultSectionSize(row_height)
+    table.verticalHeader().setDefaultSectionSize(row_height(table))
     table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
     if isinstance(table, RowsTable):
         table.fit_columns()

@@ -192,17 +192,25 @@ class PatientTransactionDialog(QDialog):
         left.addWidget(self.procedure)
         left.addWidget(self.options)
         left.addStretch(1)
-        right = QVBoxLayout()
+        self.right_column = QWidget()
+        right = QVBoxLayout(self.right_column)
+        right.setContentsMargins(0, 0, 0, 0)
         for section in (self.charges, self.insurance, self.chart):
             if section is not None:
                 right.addWidget(section)
         right.addStretch(1)
         columns = QHBoxLayout()
         columns.addLayout(left)
-        columns.addLayout(right)
+        columns.addWidget(self.right_column, 0, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
-        # The window fits its content: a message appearing or going makes it grow or shrink.
-        layout.setSizeConstraint(QLayout.SizeConstraint.SetFixedSize)
+        # The window opens at the size of its content with a code chosen (the Aged row and the
+        # Insurable hint keep their place while hidden), so picking a code leaves it as it is; a
+        # long refusal can still make it grow, and it never shrinks under the person's eyes.
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
+        for reserved in (self.charges.aged_caption, self.charges.aged_field, self.insurance.insurable_reason):
+            policy = reserved.sizePolicy()
+            policy.setRetainSizeWhenHidden(True)
+            reserved.setSizePolicy(policy)
         layout.addWidget(self.header)
         layout.addLayout(columns)
         layout.addWidget(self.general)
@@ -212,6 +220,10 @@ class PatientTransactionDialog(QDialog):
         for section in self.sections:
             section.changed.connect(self.refresh)  # type: ignore[attr-defined]
         self.refresh()
+        # Room for what a chosen code adds on the right: the Aged hint and the Insurable reason,
+        # up to two lines each.
+        line = self.fontMetrics().height()
+        self.right_column.setMinimumHeight(self.right_column.sizeHint().height() + 4 * line + 12)
         self.procedure.code_edit.setFocus()
 
     def showEvent(self, event: QShowEvent) -> None:

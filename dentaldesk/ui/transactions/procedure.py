@@ -298,7 +298,7 @@ class ProcedureSection(QGroupBox):
             except DentalDeskError as exc:
                 quote = FeeQuote(None, exc.message)
             self.schedule_fee, self.fee_source = quote.fee, quote.source
-            self.fee.setText("" if quote.fee is None else f"{quote.fee:.2f}")
+            self.fee.setText(format_money(quote.fee))
         if not keep_text:
             self.tooth.setFocus()
         self._check_all()
@@ -447,6 +447,6 @@ class ProcedureSection(QGroupBox):
         self.provider.setCurrentIndex(max(0, self.provider.findData(entry.provider_id)))
         self.collection.setCurrentIndex(max(0, self.collection.findData(entry.collection_provider_id)))
         self.schedule_fee, self.fee_source = entry.schedule_fee, entry.fee_source
-        self.fee.setText("" if entry.fee is None else f"{entry.fee:.2f}")
+        self.fee.setText(format_money(entry.fee))
         self.rtu.setText(str(entry.rtu))
         self.notes.setPlainText(entry.notes)
