@@ -424,6 +424,7 @@ NO_FORM = {
     "BackupsWindow": "a list with Back up now and Restore buttons; no form to post",
     "AuditWindow": "a report: its filters apply as they are typed",
     "AgingReportWindow": "a report: it recomputes as the date is changed",
+    "HandoutPreviewDialog": "a print preview: Enter saves as PDF (or prints), tested in test_print_handout.py",
 }
 
 
@@ -482,3 +483,13 @@ def test_every_dialog_of_the_ui_is_checked_for_enter_and_escape() -> None:
                 found.add(cls_name)
     assert found - set(COVERED) - set(NO_FORM) == set()
     assert set(COVERED.values()) == set(CASES)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_mnemonics_are_unique_in_every_dialog(qtbot, desk: Desk, tmp_path: Path, make_ctx, name: str) -> None:
+    """Alt+letter reaches one thing: no two visible buttons, buddied labels, tabs or menu titles of a
+    dialog share an underlined letter, nor two actions of one menu."""
+    from keyboard import assert_no_clashes
+
+    dialog, _ok, _field = _shown(qtbot, _make(name, desk, tmp_path, make_ctx))
+    assert_no_clashes(dialog, name)

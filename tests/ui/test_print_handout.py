@@ -9,10 +9,11 @@ import pytest
 from acting import staff
 from handout_plans import build_template, copy_template
 from pypdf import PdfReader
-from PySide6.QtCore import QObject, QUrl, QUrlQuery, Slot
+from PySide6.QtCore import QObject, Qt, QUrl, QUrlQuery, Slot
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtPrintSupport import QPrinter, QPrinterInfo, QPrintPreviewDialog, QPrintPreviewWidget
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
 from sqlalchemy import select
 
 from dentaldesk.db.models import PlanEvent
@@ -21,6 +22,7 @@ from dentaldesk.services.plans.handout import load_handout
 from dentaldesk.ui.plans import print_handout
 from dentaldesk.ui.plans.print_handout import (
     HandoutPdf,
+    HandoutPreviewDialog,
     handout_folder,
     print_plan,
     save_plan_pdf,
@@ -100,54 +102,68 @@ def test_tp17_printer_path_prints_the_same_pages_as_the_pdf(qtbot, copy, tmp_pat
     assert (round(float(box.width)), round(float(box.height))) == (612, 792)  # the office's Letter
 
 
-def test_tp17_print_with_preview_shows_the_pages_and_records_the_print(
+def test_tp17_print_preview_opens_with_no_printer_and_saves_as_pdf(
     qtbot, ctx, copy, window, told, tmp_path, monkeypatch, shots
 ) -> None:
-    """TP-17, SEC-2: the preview shows the handout's pages; printing them is written to the history."""
-    monkeypatch.setattr(QPrinterInfo, "availablePrinters", staticmethod(lambda: [QPrinterInfo()]))
-    seen: dict[str, int] = {}
-
-    def run_preview(dialog: QPrintPreviewDialog) -> int:
-        dialog.show()
-        preview = dialog.findChild(QPrintPreviewWidget)
-        qtbot.waitUntil(lambda: preview.pageCount() > 0)
-        seen["preview_pages"] = preview.pageCount()
-        dialog.grab().save(str(shots / "print_preview.png"))
-        # The person presses Print: the dialog's printer, here a PDF file, gets the same paint.
-        printer = dialog.printer()
-        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-        printer.setOutputFileName(str(tmp_path / "from-preview.pdf"))
-        printer.setResolution(150)
-        dialog.paintRequested.emit(printer)
-        dialog.accept()
-        return QPrintPreviewDialog.DialogCode.Accepted
-
-    monkeypatch.setattr(QPrintPreviewDialog, "exec", run_preview)
-    outcome = print_plan(ctx, window, copy.plans["approved"])
-    assert outcome.printed and outcome.pages == 2 and seen["preview_pages"] == 2
-    assert len(PdfReader(tmp_path / "from-preview.pdf").pages) == 2
+    """TP-17: with no printer installed the preview still opens with the handout's pages; Print is
+    off and the line under the pages says why; Save as PDF writes the same handout and records it."""
+    monkeypatch.setattr(QPrinterInfo, "availablePrinters", staticmethod(lambda: []))
+    preview = print_plan(ctx, window, copy.plans["approved"])
+    assert isinstance(preview, HandoutPreviewDialog)
+    qtbot.addWidget(preview)
+    qtbot.waitExposed(preview)
+    assert len(preview.page_labels) == 2 and preview.pages_line.text() == "2 pages"
+    assert not preview.print_button.isEnabled() and preview.pdf_button.isEnabled()
+    assert preview.status.isVisible() and preview.status.text().startswith("No printer is installed")
+    qtbot.waitUntil(preview.pdf_button.isDefault)
+    preview.grab().save(str(shots / "print_preview_no_printer.png"))
+    chosen = tmp_path / "from preview"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(chosen), "")))
+    QTest.keyClick(preview.scroll, Qt.Key.Key_Return)  # Enter presses the default button: Save as PDF
+    written = chosen.with_name("from preview.pdf")
+    assert preview.saved == written and len(PdfReader(written).pages) == 2
+    assert preview.status.text() == f"Saved as {written}."
+    assert events(copy, copy.plans["approved"]) == [("handout_saved_pdf", f"Handout saved as PDF: {written}")]
     assert told == []
+    QTest.keyClick(preview.scroll, Qt.Key.Key_Escape)
+    assert not preview.isVisible()
+
+
+def test_tp17_print_from_the_preview_prints_the_pages_and_records_the_print(
+    qtbot, ctx, copy, window, told, tmp_path, monkeypatch
+) -> None:
+    """TP-17, SEC-2: with a printer, Print (the default) opens the print dialog; the pages printed
+    are the handout's and the print is written to the plan's history."""
+    monkeypatch.setattr(QPrinterInfo, "availablePrinters", staticmethod(lambda: [QPrinterInfo()]))
+    preview = print_plan(ctx, window, copy.plans["approved"])
+    qtbot.addWidget(preview)
+    qtbot.waitUntil(preview.print_button.isDefault)
+    assert preview.print_button.isEnabled()
+    assert not preview.status.isVisible()
+    dialog = preview.print_pages()
+    # The person picks the printer and presses Print: here the printer writes a PDF file.
+    printer = dialog.printer()
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "from-preview.pdf"))
+    printer.setResolution(150)
+    dialog.done(QDialog.DialogCode.Accepted)  # Print pressed (accept() would re-read the dialog's printer list)
+    assert preview.outcome is not None and preview.outcome.printed and preview.outcome.pages == 2
+    assert len(PdfReader(tmp_path / "from-preview.pdf").pages) == 2
+    assert preview.status.text().startswith("Printed 2 pages on ")
     [(action, detail)] = events(copy, copy.plans["approved"])
     assert action == "handout_printed" and detail.startswith("Handout printed: 2 pages on ")
 
 
-def test_tp17_cancelled_print_says_so_and_records_nothing(qtbot, ctx, copy, window, told, monkeypatch) -> None:
-    """TP-17: closing the print preview prints nothing, says so, and writes no history."""
+def test_tp17_cancelled_print_says_so_in_the_preview_and_records_nothing(
+    qtbot, ctx, copy, window, told, monkeypatch
+) -> None:
+    """TP-17: cancelling the print dialog prints nothing and says so under the pages; no history."""
     monkeypatch.setattr(QPrinterInfo, "availablePrinters", staticmethod(lambda: [QPrinterInfo()]))
-    monkeypatch.setattr(QPrintPreviewDialog, "exec", lambda dialog: QPrintPreviewDialog.DialogCode.Rejected)
-    outcome = print_plan(ctx, window, copy.plans["draft"])
-    assert not outcome.printed
-    assert told == ["Printing was cancelled; nothing was printed."]
-    assert events(copy, copy.plans["draft"]) == []
-
-
-def test_tp17_no_printer_installed_offers_save_as_pdf(qtbot, ctx, copy, window, told, monkeypatch) -> None:
-    """TP-17 bad input: with no printer installed the person is told plainly what to do instead."""
-    monkeypatch.setattr(QPrinterInfo, "availablePrinters", staticmethod(lambda: []))
-    outcome = print_plan(ctx, window, copy.plans["draft"])
-    assert not outcome.printed
-    assert len(told) == 1 and told[0].startswith("No printer is installed on this computer.")
-    assert "Save as PDF" in told[0]
+    preview = print_plan(ctx, window, copy.plans["draft"])
+    qtbot.addWidget(preview)
+    preview.print_pages().reject()
+    assert preview.status.text() == "Printing was cancelled; nothing was printed."
+    assert events(copy, copy.plans["draft"]) == [] and told == []
 
 
 def test_save_as_pdf_writes_the_handout_where_chosen_and_records_it(
@@ -219,6 +235,6 @@ def test_tp17_send_to_patient_saves_pdf_and_opens_mail_addressed_to_patient(qtbo
 def test_handout_menu_offers_print_save_and_send(qtbot, ctx, copy, window, told, monkeypatch) -> None:
     """TP-1: the plan editor's Handout menu has Print, Save as PDF and Send to patient for every role."""
     menu = print_handout.handout_menu(ctx, window, lambda: copy.plans["uninsured"])
-    assert [a.text() for a in menu.actions()] == ["&Print…", "Save as P&DF…", "&Send to patient…"]
+    assert [a.text() for a in menu.actions()] == ["&Print preview…", "Save as P&DF…", "&Send to patient…"]
     menu.actions()[2].trigger()
     assert told and "has no e-mail address" in told[0]

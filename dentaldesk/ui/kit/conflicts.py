@@ -32,7 +32,7 @@ class ConflictBar(QFrame):
         self.text.setObjectName(f"{name}_text")
         self.text.setWordWrap(True)
         self.text.setStyleSheet(ERROR_STYLE)
-        self.reload_button = QPushButton("&Reload, keeping my changes")
+        self.reload_button = QPushButton("Reload, &keeping my changes")
         self.reload_button.setObjectName(f"{name}_reload")
         self.reload_button.setAutoDefault(False)
         self.reload_button.setAccessibleName("Reload, keeping my changes")

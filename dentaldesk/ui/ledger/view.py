@@ -195,7 +195,7 @@ class LedgerView(QWidget):
         top.addWidget(self.report_button)
 
         self.strip = AgingStrip()
-        self.charge_button = self._button("Post c&harge...", "post_charge_button", self.open_post_charge)
+        self.charge_button = self._button("Post charg&e...", "post_charge_button", self.open_post_charge)
         self.pay_button = self._button("Post &payment...", "post_payment_button", self.open_payment)
         self.adjust_button = self._button("Ad&justment...", "adjustment_button", self.open_adjustment)
         self.claim_button = self._button("Create &claim...", "create_claim_button", self.open_create_claim)

@@ -20,7 +20,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QUndoStack
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -63,6 +63,8 @@ from dentaldesk.ui.plans.working_copy import WorkingItem, WorkingPlan
 from dentaldesk.ui.transactions import PatientTransactionDialog
 
 ERROR_STYLE = "color: #b42318;"
+# Ctrl+Enter on the main keyboard and on the keypad.
+GO_AHEAD_KEYS = [QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")]
 EDITABLE = frozenset({PlanStatus.DRAFT, PlanStatus.APPROVED})
 
 
@@ -223,19 +225,30 @@ class PlanEditor(QMainWindow):
         self._set(self.cancel_action, can_edit, refusal)
         self._update_approve()
         self._update_complete(item)
+        self._update_shortcuts()
+
+    def _update_shortcuts(self) -> None:
+        """Ctrl+Enter goes ahead as fits: approve a draft or a raised total, else complete an item."""
+        status = self.view.status
+        approving = status is PlanStatus.DRAFT or (status is PlanStatus.APPROVED and self.working.needs_reapproval())
+        ahead, other = (
+            (self.approve_action, self.complete_action) if approving else (self.complete_action, self.approve_action)
+        )
+        other.setShortcuts([])
+        ahead.setShortcuts(GO_AHEAD_KEYS)
 
     def _update_approve(self) -> None:
         status = self.view.status
         reason = ""
         if status is PlanStatus.DRAFT:
-            self.approve_action.setText("A&pprove plan…")
+            self.approve_action.setText("Appr&ove plan…")
             problems = self.working.approval_problems()
             if not self.working.items:
                 reason = "Add at least one item before the plan can be approved (TP-5)."
             elif problems:
                 reason = "Cannot approve yet (TP-5): " + "; ".join(p.message for p in problems) + "."
         elif status is PlanStatus.APPROVED:
-            self.approve_action.setText("Record new a&pproval…")
+            self.approve_action.setText("Record new appr&oval…")
             # The service's own rule (TP-12, TP-15); unsaved edits are saved first and change
             # what the approval covers.
             approval = self.view.latest_approval
@@ -245,7 +258,7 @@ class PlanEditor(QMainWindow):
                 approval_covers_plan=approval is not None and approval.signature_matches and not self.is_dirty(),
             )
         else:
-            self.approve_action.setText("A&pprove plan…")
+            self.approve_action.setText("Appr&ove plan…")
             reason = f"This plan is {status_label(status)}."
         self._set(self.approve_action, not reason, reason)
         self.approve_reason.setText(reason if status is PlanStatus.DRAFT else "")
@@ -533,6 +546,19 @@ class PlanEditor(QMainWindow):
             self.show_message("Save the plan first (Ctrl+S) so the handout shows your changes.")
             return None
         return self.plan_id
+
+    def print_preview(self):  # type: ignore[no-untyped-def]
+        """Print preview (Ctrl+P, TP-17): the handout as saved, printer or not; Save as PDF from it."""
+        from dentaldesk.ui.plans.print_handout import print_plan
+
+        plan_id = self.saved_plan_id()
+        if plan_id is None:
+            return None
+        dialog = print_plan(self.ctx, self, plan_id)
+        if dialog is not None:
+            self.dialog = dialog
+            dialog.finished.connect(self._dialog_closed)
+        return dialog
 
     def ask_new_plan(self) -> None:
         self.new_plan_requested.emit(self.view.patient_id)

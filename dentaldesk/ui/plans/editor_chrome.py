@@ -39,27 +39,32 @@ def _action(
 
 def make_actions(editor: PlanEditor) -> None:
     editor.new_plan_action = _action(editor, "&New plan…", "new_plan", editor.ask_new_plan, "Ctrl+N")
-    editor.add_action = _action(editor, "+ &Add item…", "add_item", editor.add_item, "Ins")
-    editor.edit_action = _action(editor, "&Edit item…", "edit_item", editor.edit_item, "Ctrl+E")
+    editor.add_action = _action(editor, "+ A&dd item…", "add_item", editor.add_item, "Ins")
+    editor.edit_action = _action(editor, "Edi&t item…", "edit_item", editor.edit_item, "Ctrl+E")
     editor.fee_action = _action(editor, "Change &fee", "change_fee", editor.edit_fee_in_place, "F2")
     editor.remove_action = _action(
         editor, "&Remove item", "remove_item", editor.remove_item, QKeySequence.StandardKey.Delete
     )
-    editor.link_action = _action(editor, "&Depends on…", "depends_on", editor.depends_on, "Ctrl+D")
+    editor.link_action = _action(editor, "Depends o&n…", "depends_on", editor.depends_on, "Ctrl+D")
     editor.unlink_action = _action(
         editor, "Remove de&pendency", "remove_dependency", editor.remove_dependency, "Ctrl+Shift+D"
     )
     editor.visit_action = _action(editor, "&Move to visit…", "move_to_visit", editor.move_to_visit, "Ctrl+M")
     editor.save_action = _action(editor, "&Save draft", "save_draft", editor.save, QKeySequence.StandardKey.Save)
-    editor.approve_action = _action(editor, "A&pprove plan…", "approve", editor.approve)
-    editor.complete_action = _action(editor, "&Complete item…", "complete_item", editor.complete_item, "Ctrl+Return")
+    editor.approve_action = _action(editor, "Appr&ove plan…", "approve", editor.approve)
+    # Ctrl+Enter goes ahead as fits the plan: approve a draft (or a raised total), else complete the
+    # selected item; the editor moves the keys between the two actions (see _update_shortcuts).
+    editor.complete_action = _action(editor, "&Complete item…", "complete_item", editor.complete_item)
+    editor.print_action = _action(
+        editor, "Print previe&w…", "print_preview", editor.print_preview, QKeySequence.StandardKey.Print
+    )
     editor.cancel_action = _action(editor, "Cance&l plan…", "cancel_plan", editor.cancel_plan)
-    editor.reload_action = _action(editor, "Re&load", "reload", editor.ask_reload, QKeySequence.StandardKey.Refresh)
+    editor.reload_action = _action(editor, "&Reload", "reload", editor.ask_reload, QKeySequence.StandardKey.Refresh)
     editor.close_action = _action(editor, "&Close", "close_editor", editor.close, QKeySequence.StandardKey.Close)
     editor.undo_action = editor.undo_stack.createUndoAction(editor, "&Undo")
     editor.undo_action.setObjectName("undo")
     editor.undo_action.setShortcuts([QKeySequence(QKeySequence.StandardKey.Undo)])
-    editor.redo_action = editor.undo_stack.createRedoAction(editor, "&Redo")
+    editor.redo_action = editor.undo_stack.createRedoAction(editor, "Red&o")
     editor.redo_action.setObjectName("redo")
     redo_keys = [QKeySequence("Ctrl+Y")]
     redo_keys += [k for k in QKeySequence.keyBindings(QKeySequence.StandardKey.Redo) if k not in redo_keys]
@@ -89,6 +94,8 @@ def make_menus(editor: PlanEditor) -> None:
         editor.reload_action,
     ):
         plan.addAction(action)
+    plan.addSeparator()
+    plan.addAction(editor.print_action)
     plan.addMenu(_handout_menu(editor))
     plan.addSeparator()
     plan.addAction(editor.close_action)
@@ -118,7 +125,7 @@ def make_menus(editor: PlanEditor) -> None:
 def _handout_menu(editor: PlanEditor):  # type: ignore[no-untyped-def]
     from dentaldesk.ui.plans.print_handout import handout_menu
 
-    return handout_menu(editor.ctx, editor, editor.saved_plan_id)
+    return handout_menu(editor.ctx, editor, editor.saved_plan_id, with_print=False)
 
 
 def _button(action: QAction, name: str) -> QPushButton:
@@ -151,6 +158,7 @@ def lay_out(editor: PlanEditor) -> None:
     editor.approve_button = _button(editor.approve_action, "approve_button")
     editor.complete_button = _button(editor.complete_action, "complete_item_button")
     editor.cancel_button = _button(editor.cancel_action, "cancel_plan_button")
+    editor.print_button = _button(editor.print_action, "print_preview_button")
     editor.dependency_button = QPushButton("By dependency")
     editor.visit_group_button = QPushButton("By visit")
     for button, action, name in (
@@ -179,7 +187,7 @@ def lay_out(editor: PlanEditor) -> None:
     edit_row.addWidget(editor.visit_group_button)
 
     action_row = QHBoxLayout()
-    for button in (editor.save_button, editor.approve_button, editor.complete_button):
+    for button in (editor.save_button, editor.approve_button, editor.complete_button, editor.print_button):
         action_row.addWidget(button)
     action_row.addStretch(1)
     action_row.addWidget(editor.cancel_button)
@@ -220,6 +228,7 @@ def lay_out(editor: PlanEditor) -> None:
         editor.save_button,
         editor.approve_button,
         editor.complete_button,
+        editor.print_button,
         editor.cancel_button,
     ]
     for first, second in zip(order, order[1:], strict=False):

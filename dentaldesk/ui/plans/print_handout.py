@@ -1,11 +1,11 @@
-"""Print, Save as PDF and Send to patient for a plan's handout (TP-4, TP-17, SEC-2).
+"""Print preview, Print, Save as PDF and Send to patient for a plan's handout (TP-4, TP-17, SEC-2).
 
-There is one layout: the reportlab PDF built by dentaldesk.printing. Print shows the system print
-dialog with a preview (QPrintPreviewDialog) whose pages are that PDF's pages, rendered by QtPdf
-onto the printer. Building the PDF and rendering the preview's pages run on a worker thread
-(:func:`prepare_handout`, with a busy dialog if it takes a moment), so the window keeps painting;
-the preview draws the pages already rendered, and the printer gets them rendered at its own
-resolution when Print is pressed. Save writes the same PDF. Send e-mails it as an attachment through the
+There is one layout: the reportlab PDF built by dentaldesk.printing. Print preview (Ctrl+P, the
+editor's Print button) always opens, printer or not: a window with the PDF's pages rendered by
+QtPdf, Save as PDF always, and Print (the system print dialog, then the pages rendered at the
+printer's resolution) when a printer is installed. Building the PDF and rendering the preview's
+pages run on a worker thread (:func:`prepare_handout`, with a busy dialog if it takes a moment), so
+the window keeps painting. Save writes the same PDF. Send e-mails it as an attachment through the
 office's mail server, with a message the person can edit (CASE-4); with no server set in General
 settings it saves the PDF and opens the system mail client addressed to the patient. Every print,
 save and send is written to the plan's history and the audit log.
@@ -22,9 +22,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QSize, QStandardPaths, Qt, QUrl, QUrlQuery
-from PySide6.QtGui import QDesktopServices, QGuiApplication, QImage, QPageLayout, QPageSize, QPaintEngine, QPainter
+from PySide6.QtGui import (
+    QDesktopServices,
+    QGuiApplication,
+    QImage,
+    QPageLayout,
+    QPageSize,
+    QPaintEngine,
+    QPainter,
+    QPixmap,
+)
 from PySide6.QtPdf import QPdfDocument
-from PySide6.QtPrintSupport import QPrinter, QPrinterInfo, QPrintPreviewDialog
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -36,6 +45,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QPlainTextEdit,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -52,7 +62,7 @@ from dentaldesk.services.uow import UnitOfWork
 from dentaldesk.ui.kit.background import wait_for
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import run_op
-from dentaldesk.ui.kit.widgets import error_label, make_default
+from dentaldesk.ui.kit.widgets import ERROR_STYLE, HINT_STYLE, error_label, make_default
 
 TITLE = "Plan handout"
 # The PDF is rendered to an image per page: 300 dpi is print quality and keeps a page near 30 MB.
@@ -199,62 +209,149 @@ class PrintOutcome:
     message: str
 
 
-def print_plan(ctx: AppContext, parent: QWidget | None, plan_id: int) -> PrintOutcome:
-    """Print with preview through the system print dialog (TP-17); record it (SEC-2)."""
-    if not QPrinterInfo.availablePrinters():
-        message = (
-            "No printer is installed on this computer. Add one in the system's printer settings, "
-            "or use Save as PDF and print the file elsewhere."
-        )
-        _tell(parent, message)
-        return PrintOutcome(False, 0, message)
+def print_plan(ctx: AppContext, parent: QWidget | None, plan_id: int) -> HandoutPreviewDialog | None:
+    """Print preview (Ctrl+P, TP-17): the handout's pages in a window with Save as PDF always and
+    Print when a printer is installed; returned open (it does not block the window)."""
     job = _load(ctx, parent, plan_id, preview=True)
     if job is None:
-        return PrintOutcome(False, 0, "")
-    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-    job.prepare(printer)
-    dialog = QPrintPreviewDialog(printer, parent)
-    dialog.setWindowTitle(f"Print plan: {job.handout.title} ({job.handout.patient.name})")
-    failures: list[str] = []
+        return None
+    dialog = HandoutPreviewDialog(ctx, job, plan_id, parent)
+    dialog.open()
+    return dialog
 
-    def paint(target: QPrinter) -> None:
-        # About 0.1 s a page: the wait cursor shows the window is busy, not frozen.
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+
+class HandoutPreviewDialog(QDialog):
+    """The print preview of a plan handout (TP-17): the PDF's pages as they will print.
+
+    Save as PDF is always offered; Print opens the system print dialog and is enabled only when a
+    printer is installed (the line under the pages says so when none is). What happened (printed,
+    saved, cancelled, refused) shows on that line, in the window the person is looking at.
+    """
+
+    PAGE_WIDTH = 640  # pixels a page is drawn at: a Letter or A4 page reads at about this width
+
+    def __init__(self, ctx: AppContext, job: HandoutPdf, plan_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.job = job
+        self.plan_id = plan_id
+        self.outcome: PrintOutcome | None = None
+        self.saved: Path | None = None
+        self.setObjectName("handout_preview")
+        handout = job.handout
+        self.setWindowTitle(f"Print preview: {handout.title} ({handout.patient.name})")
+        pages = QWidget()
+        pages.setObjectName("preview_pages")
+        pages.setStyleSheet("#preview_pages { background: #8a8f98; }")
+        column = QVBoxLayout(pages)
+        column.setSpacing(16)
+        column.setContentsMargins(16, 16, 16, 16)
+        self.page_labels: list[QLabel] = []
+        images = job.preview_pages or render_pages(job.pdf, PREVIEW_DPI)
+        for number, image in enumerate(images, start=1):
+            label = QLabel()
+            label.setObjectName(f"preview_page_{number}")
+            label.setAccessibleName(f"Page {number} of {len(images)}")
+            scaled = image.scaledToWidth(self.PAGE_WIDTH, Qt.TransformationMode.SmoothTransformation)
+            label.setPixmap(QPixmap.fromImage(scaled))
+            label.setFixedSize(scaled.size())
+            label.setStyleSheet("background: white;")
+            column.addWidget(label, 0, Qt.AlignmentFlag.AlignHCenter)
+            self.page_labels.append(label)
+        self.scroll = QScrollArea()
+        self.scroll.setObjectName("preview_scroll")
+        self.scroll.setAccessibleName("Handout pages")
+        self.scroll.setWidget(pages)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # arrows and Page Down scroll the pages
+        self.pages_line = QLabel(f"{len(images)} page{'s' if len(images) != 1 else ''}")
+        self.pages_line.setObjectName("preview_page_count")
+        self.status = QLabel()
+        self.status.setObjectName("preview_status")
+        self.status.setWordWrap(True)
+        self.buttons = QDialogButtonBox()
+        self.print_button = self.buttons.addButton("&Print…", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.print_button.setObjectName("preview_print")
+        self.pdf_button = self.buttons.addButton("Save as P&DF…", QDialogButtonBox.ButtonRole.ActionRole)
+        self.pdf_button.setObjectName("preview_save_pdf")
+        self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        self.close_button.setObjectName("preview_close")
+        self.print_button.clicked.connect(self.print_pages)
+        self.pdf_button.clicked.connect(self.save_pdf)
+        self.buttons.rejected.connect(self.reject)
+        self.has_printer = bool(QPrinterInfo.availablePrinters())
+        self.print_button.setEnabled(self.has_printer)
+        if self.has_printer:
+            make_default(self.print_button)
+            self.show_status("")
+        else:
+            make_default(self.pdf_button)
+            self.show_status(NO_PRINTER, error=False)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.pages_line)
+        layout.addWidget(self.status)
+        layout.addWidget(self.buttons)
+        screen = QGuiApplication.primaryScreen().availableGeometry()
+        self.resize(self.PAGE_WIDTH + 90, min(900, max(480, screen.height() - 80)))
+        self.scroll.setFocus()
+
+    def show_status(self, text: str, *, error: bool = False) -> None:
+        self.status.setText(text)
+        self.status.setStyleSheet(ERROR_STYLE if error else HINT_STYLE)
+        self.status.setVisible(bool(text))
+
+    def save_pdf(self) -> Path | None:
+        """Save as PDF from the preview: the same PDF, recorded (SEC-2); the line says where it went."""
+        written = save_job_pdf(self.ctx, self, self.plan_id, self.job)
+        if written is not None:
+            self.saved = written
+            self.show_status(f"Saved as {written}.")
+        return written
+
+    def print_pages(self) -> QPrintDialog | None:
+        """Print…: the system print dialog on the installed printers; what was printed is recorded."""
+        if not QPrinterInfo.availablePrinters():
+            self.show_status(NO_PRINTER, error=True)
+            return None
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        self.job.prepare(printer)
+        dialog = QPrintDialog(printer, self)
+        dialog.setMinMax(1, self.job.page_count)
+        dialog.accepted.connect(lambda: self._print_on(printer))
+        dialog.rejected.connect(lambda: self.show_status("Printing was cancelled; nothing was printed."))
+        self.print_dialog = dialog
+        QDialog.open(dialog)  # window-modal, not blocking (QPrintDialog.open wants a receiver)
+        return dialog
+
+    def _print_on(self, printer: QPrinter) -> None:
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # about 0.1 s a page
         try:
-            job.paint(target)
+            self.job.paint(printer)
         except DentalDeskError as exc:
-            failures.append(exc.message)
+            self.outcome = PrintOutcome(False, 0, exc.message + " Nothing was recorded as printed.")
+            self.show_status(self.outcome.message, error=True)
+            return
         finally:
             QApplication.restoreOverrideCursor()
+        self.outcome = finish_print(self.ctx, self, self.plan_id, self.job, printer)
+        self.show_status(self.outcome.message)
 
-    dialog.paintRequested.connect(paint)
-    accepted = dialog.exec() == QPrintPreviewDialog.DialogCode.Accepted
-    dialog.deleteLater()
-    return finish_print(ctx, parent, plan_id, job, printer, accepted, failures)
+
+NO_PRINTER = (
+    "No printer is installed on this computer: Save as PDF keeps the handout to print elsewhere or send. "
+    "Add a printer in the system's printer settings to print from here."
+)
 
 
 def finish_print(
-    ctx: AppContext,
-    parent: QWidget | None,
-    plan_id: int,
-    job: HandoutPdf,
-    printer: QPrinter,
-    accepted: bool,
-    failures: list[str],
+    ctx: AppContext, parent: QWidget | None, plan_id: int, job: HandoutPdf, printer: QPrinter
 ) -> PrintOutcome:
-    """After the print dialog: say what happened; a printed handout goes to the history."""
-    if failures:
-        message = failures[-1] + " Nothing was recorded as printed."
-        _tell(parent, message)
-        return PrintOutcome(False, 0, message)
-    if not accepted:
-        message = "Printing was cancelled; nothing was printed."
-        _tell(parent, message)
-        return PrintOutcome(False, 0, message)
+    """After the pages went to the printer: a printed handout goes to the history (SEC-2)."""
     pages = len(job.pages_to_print(printer))
     where = printer.printerName() or printer.outputFileName() or "the printer"
     _record(ctx, parent, plan_id, HandoutDelivery.PRINTED, f"{pages} page{'s' if pages != 1 else ''} on {where}")
-    return PrintOutcome(True, pages, f"Printed {pages} pages on {where}.")
+    return PrintOutcome(True, pages, f"Printed {pages} page{'s' if pages != 1 else ''} on {where}.")
 
 
 def handout_folder() -> Path:
@@ -271,6 +368,11 @@ def save_plan_pdf(ctx: AppContext, parent: QWidget | None, plan_id: int) -> Path
     job = _load(ctx, parent, plan_id)
     if job is None:
         return None
+    return save_job_pdf(ctx, parent, plan_id, job)
+
+
+def save_job_pdf(ctx: AppContext, parent: QWidget | None, plan_id: int, job: HandoutPdf) -> Path | None:
+    """Save a built handout where the person chooses (".pdf" added); record it (SEC-2)."""
     folder = handout_folder()
     suggested = str((folder if folder.is_dir() else Path.home()) / handout_file_name(job.handout))
     chosen, _filter = QFileDialog.getSaveFileName(parent, "Save plan handout as PDF", suggested, "PDF files (*.pdf)")
@@ -461,9 +563,12 @@ def send_plan_to_patient(ctx: AppContext, parent: QWidget | None, plan_id: int) 
     return written
 
 
-def handout_menu(ctx: AppContext, parent: QWidget, plan_id_of: Callable[[], int | None]) -> QMenu:
-    """Print / Save as PDF / Send to patient for the plan ``plan_id_of()`` names (TP-1: every role)."""
-    menu = QMenu("Handout", parent)
+def handout_menu(
+    ctx: AppContext, parent: QWidget, plan_id_of: Callable[[], int | None], *, with_print: bool = True
+) -> QMenu:
+    """Print preview / Save as PDF / Send to patient for the plan ``plan_id_of()`` names (TP-1: every
+    role); ``with_print=False`` where the window has its own Print preview action (the plan editor)."""
+    menu = QMenu("&Handout", parent)
     menu.setObjectName("handout_menu")
 
     def run(action: Callable[[AppContext, QWidget | None, int], object]) -> None:
@@ -471,8 +576,9 @@ def handout_menu(ctx: AppContext, parent: QWidget, plan_id_of: Callable[[], int 
         if plan_id is not None:
             action(ctx, parent, plan_id)
 
+    entries = (("&Print preview…", print_plan),) if with_print else ()
     for text, action in (
-        ("&Print…", print_plan),
+        *entries,
         ("Save as P&DF…", save_plan_pdf),
         ("&Send to patient…", send_plan_to_patient),
     ):

@@ -7,12 +7,13 @@ with the reason (TP-1); they may still open plans, approve them and complete ite
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
+    QMainWindow,
     QPushButton,
     QRadioButton,
     QStackedWidget,
@@ -57,7 +58,7 @@ class TreatmentsView(QWidget):
 
         self.this_patient = QRadioButton("This &patient")
         self.this_patient.setObjectName("scope_patient")
-        self.whole_office = QRadioButton("Whole &office")
+        self.whole_office = QRadioButton("&Whole office")
         self.whole_office.setObjectName("scope_office")
         self.whole_office.setChecked(True)
         self.status = QComboBox()
@@ -82,6 +83,18 @@ class TreatmentsView(QWidget):
         self.open_button.setObjectName("open_plan_button")
         self.open_button.setToolTip("Open the selected plan (Enter or double-click)")
         self.open_button.clicked.connect(self.open_selected)
+        # Ctrl+P on a plan of the list: its handout's print preview, as in the plan editor (TP-17).
+        self.print_action = QAction("Print pre&view…", self)
+        self.print_action.setObjectName("print_preview")
+        self.print_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Print))
+        self.print_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.print_action.triggered.connect(lambda _c=False: self.print_selected())
+        self.addAction(self.print_action)
+        self.print_button = QPushButton("Print pre&view…")
+        self.print_button.setObjectName("print_preview_button")
+        self.print_button.setToolTip("The selected plan's handout, to print or save as PDF (Ctrl+P)")
+        self.print_button.clicked.connect(self.print_action.trigger)
+        self.preview = None
         editor_refusal = self._edit_refusal()
         for widget in (self.new_plan_action, self.new_plan_button):
             widget.setEnabled(not editor_refusal)
@@ -90,6 +103,7 @@ class TreatmentsView(QWidget):
         bar = QHBoxLayout()
         bar.addWidget(self.new_plan_button)
         bar.addWidget(self.open_button)
+        bar.addWidget(self.print_button)
         bar.addSpacing(24)
         bar.addWidget(self.this_patient)
         bar.addWidget(self.whole_office)
@@ -162,6 +176,19 @@ class TreatmentsView(QWidget):
         index = self.table.currentIndex()
         if index.isValid():
             self._open_row(index)
+
+    def print_selected(self):  # type: ignore[no-untyped-def]
+        """Print preview of the selected plan (Ctrl+P); with none selected, the view says so."""
+        from dentaldesk.ui.plans.print_handout import print_plan
+
+        index = self.table.currentIndex()
+        if not index.isValid() or self.stack.currentWidget() is not self.table:
+            window = self.window()
+            if isinstance(window, QMainWindow):
+                window.statusBar().showMessage("Select a plan in the list to preview its handout.", 6000)
+            return None
+        self.preview = print_plan(self.ctx, self, self.model.row(index.row()).id)
+        return self.preview
 
     def open_plan(self, plan_id: int) -> PlanEditor:
         """Open the plan editor (one window per plan; a second open brings it to the front)."""

@@ -47,7 +47,7 @@ WINDOWS: tuple[tuple[str, str, str, Callable[[AppContext, QWidget], SetupWindow]
     ),
     (
         "fees",
-        "&Fee schedules...",
+        "F&ee schedules...",
         "Fees per code in schedules 0 to 26; raise a schedule by a percentage.",
         FeeSchedulesWindow,
     ),

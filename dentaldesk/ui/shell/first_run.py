@@ -29,7 +29,7 @@ class FirstRunDialog(QDialog):
         for key, caption, secret in (
             ("office_name", "Practice &name", False),
             ("office_code", "&Office ID", False),
-            ("full_name", "Owner's full &name", False),
+            ("full_name", "Owner's &full name", False),
             ("username", "Owner's &user name", False),
             ("password", "&Password (8+ characters)", True),
             ("confirm", "&Repeat password", True),

@@ -168,7 +168,7 @@ class MainWindow(QMainWindow):
             "The audit log: who did what, when" if may_audit else "Only an Owner or Admin reads the audit log."
         )
         tools.addAction(self.audit_action)
-        self.acceptance_action = self._action("Case &acceptance report...", "action_acceptance", self.open_acceptance)
+        self.acceptance_action = self._action("Case a&cceptance report...", "action_acceptance", self.open_acceptance)
         self.acceptance_action.setStatusTip("Presented and accepted plans per provider and month (CASE-6)")
         tools.addAction(self.acceptance_action)
         help_menu = bar.addMenu("&Help")

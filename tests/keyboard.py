@@ -1,0 +1,117 @@
+"""Keyboard checks shared by the UI tests: mnemonic clashes in a window, and the Tab cycle.
+
+A mnemonic is the underlined letter of "&Edit": Alt+E. Within one window every visible button,
+label with a buddy, group box, tab and menu-bar title must have its own letter (else Alt+letter
+focuses one of them, or cycles, instead of doing what the person pressed), and within one menu
+every action must have its own letter.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QGroupBox,
+    QLabel,
+    QMenu,
+    QMenuBar,
+    QTabWidget,
+    QToolBar,
+    QWidget,
+)
+
+
+def mnemonic(text: str) -> str | None:
+    """The letter after a single "&" ("&&" is a literal ampersand), lower case; None if there is none."""
+    i = 0
+    while i < len(text) - 1:
+        if text[i] == "&":
+            if text[i + 1] == "&":
+                i += 2
+                continue
+            return text[i + 1].lower()
+        i += 1
+    return None
+
+
+def _shown_in(widget: QWidget, window: QWidget) -> bool:
+    return widget.window() is window and widget.isVisibleTo(window)
+
+
+def _menu_clashes(menu: QMenu, where: str) -> list[str]:
+    letters: dict[str, list[str]] = defaultdict(list)
+    out: list[str] = []
+    for action in menu.actions():
+        if not action.isVisible() or action.isSeparator():
+            continue
+        letter = mnemonic(action.text())
+        if letter:
+            letters[letter].append(action.text())
+        if action.menu() is not None:
+            out += _menu_clashes(action.menu(), f"{where} > {action.text()}")
+    out += [f"{where}: Alt+{k.upper()} on {v}" for k, v in letters.items() if len(v) > 1]
+    return out
+
+
+def mnemonic_clashes(window: QWidget) -> list[str]:
+    """Every clash in ``window`` (shown): one line per letter used twice, naming the texts."""
+    letters: dict[str, list[str]] = defaultdict(list)
+    out: list[str] = []
+    for bar in window.findChildren(QMenuBar):
+        if not _shown_in(bar, window):
+            continue
+        for action in bar.actions():
+            if action.isVisible():
+                letter = mnemonic(action.text())
+                if letter:
+                    letters[letter].append(f"menu {action.text()}")
+                if action.menu() is not None:
+                    out += _menu_clashes(action.menu(), f"menu {action.text()}")
+    for button in window.findChildren(QAbstractButton):
+        if not _shown_in(button, window) or isinstance(button.parent(), QToolBar):
+            continue  # a tool bar's buttons show the action's text without its mnemonic
+        letter = mnemonic(button.text())
+        if letter:
+            letters[letter].append(f"button {button.text()}")
+    for label in window.findChildren(QLabel):
+        if _shown_in(label, window) and label.buddy() is not None:
+            letter = mnemonic(label.text())
+            if letter:
+                letters[letter].append(f"label {label.text()}")
+    for box in window.findChildren(QGroupBox):
+        if _shown_in(box, window):
+            letter = mnemonic(box.title())
+            if letter:
+                letters[letter].append(f"group {box.title()}")
+    for tabs in window.findChildren(QTabWidget):
+        if _shown_in(tabs, window):
+            for i in range(tabs.count()):
+                letter = mnemonic(tabs.tabText(i))
+                if letter:
+                    letters[letter].append(f"tab {tabs.tabText(i)}")
+    out += [f"Alt+{k.upper()} on {v}" for k, v in letters.items() if len(v) > 1]
+    return out
+
+
+def tab_cycle(start: QWidget, key_click, backwards: bool = False, limit: int = 80) -> list[QWidget]:
+    """The widgets focus visits pressing Tab (Shift+Tab) from ``start`` until it comes back to it."""
+    seen: list[QWidget] = [start]
+    for _ in range(limit):
+        key_click(QApplication.focusWidget(), backwards)
+        now = QApplication.focusWidget()
+        if now is start:
+            return seen
+        if now is None or now in seen:
+            raise AssertionError(
+                f"Tab left the cycle at {type(now).__name__} {now.objectName() if now else ''} after "
+                + ", ".join(w.objectName() or type(w).__name__ for w in seen)
+            )
+        seen.append(now)
+    raise AssertionError("the Tab cycle did not come back to where it started")
+
+
+def assert_no_clashes(window: QWidget, where: str = "") -> None:
+    clashes = mnemonic_clashes(window)
+    assert not clashes, f"{where or type(window).__name__}:\n" + "\n".join(clashes)

@@ -1,0 +1,111 @@
+"""The keyboard across the app's windows: one underlined letter per thing in each window and menu,
+the standard shortcuts (Ctrl+P, Ctrl+Enter, F1), and Tab cycles that reach every field.
+
+The dialogs of tests/ui/test_dialog_defaults.py are checked there for mnemonics too; this file
+walks the windows: the main window on each of its views, the plan editor (draft, approved, front
+desk), the Patient Transactions window, the print preview and the list windows of Settings/Tools.
+"""
+
+from __future__ import annotations
+
+import pytest
+from keyboard import assert_no_clashes
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QWidget
+from sqlalchemy import Engine, select
+
+from dentaldesk.db.models import Patient, TreatmentPlan
+from dentaldesk.domain.terms import PlanStatus
+from dentaldesk.services.access.login import login
+from dentaldesk.services.uow import UnitOfWork
+from dentaldesk.ui.plans.editor import PlanEditor
+from dentaldesk.ui.shell.main_window import MainWindow
+
+
+def _login(engine: Engine, who: str):  # type: ignore[no-untyped-def]
+    from dentaldesk.demo import DEMO_PASSWORDS
+
+    return login(UnitOfWork.for_engine(engine), who, DEMO_PASSWORDS[who], "ws-keys")
+
+
+def _shown(qtbot, window: QWidget) -> QWidget:  # type: ignore[no-untyped-def]
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def _plan(engine: Engine, status: PlanStatus) -> int:
+    with engine.connect() as conn:
+        plan = conn.scalar(
+            select(TreatmentPlan.id).where(TreatmentPlan.status == status).order_by(TreatmentPlan.id).limit(1)
+        )
+    assert plan is not None
+    return plan
+
+
+@pytest.mark.parametrize("who", ["owner", "frontdesk"])
+def test_mnemonics_are_unique_in_the_main_window_on_every_view(qtbot, demo_engine, make_ctx, who: str) -> None:
+    """Alt+letter reaches one thing in the main window whichever view shows, with a patient chosen."""
+    window = _shown(qtbot, MainWindow(make_ctx(demo_engine, _login(demo_engine, who))))
+    with demo_engine.connect() as conn:
+        patient = conn.scalar(select(Patient.id).order_by(Patient.id).limit(1))
+    window.choose_patient(patient)
+    for name in ("Patients", "Treatments", "Follow-up", "Ledger", "Settings"):
+        window.nav_actions[name].trigger()
+        qtbot.wait(10)
+        assert_no_clashes(window, name)
+
+
+@pytest.mark.parametrize(
+    ("who", "status"), [("owner", PlanStatus.DRAFT), ("owner", PlanStatus.APPROVED), ("frontdesk", PlanStatus.APPROVED)]
+)
+def test_mnemonics_are_unique_in_the_plan_editor_and_its_menus(
+    qtbot, demo_engine, make_ctx, who: str, status: PlanStatus
+) -> None:
+    """Alt+E opens the Edit menu and Alt+P the Plan menu: no button of the editor takes their letters,
+    and every menu's actions have a letter each."""
+    editor = _shown(qtbot, PlanEditor(make_ctx(demo_engine, _login(demo_engine, who)), _plan(demo_engine, status)))
+    assert_no_clashes(editor)
+
+
+def test_mnemonics_are_unique_in_the_patient_transactions_window(qtbot, demo_engine, make_ctx) -> None:
+    """The Patient Transactions window opened by + Add item: one letter per field and button."""
+    editor = _shown(
+        qtbot, PlanEditor(make_ctx(demo_engine, _login(demo_engine, "owner")), _plan(demo_engine, PlanStatus.DRAFT))
+    )
+    dialog = editor.add_item()
+    assert dialog is not None
+    qtbot.waitExposed(dialog)
+    assert_no_clashes(dialog)
+
+
+def test_mnemonics_are_unique_in_the_list_windows(qtbot, demo_engine, make_ctx) -> None:
+    """Procedure codes, Backups, the audit log and the aging report: one letter per thing."""
+    from dentaldesk.ui.audit.window import AuditWindow
+    from dentaldesk.ui.ledger.aging_report import AgingReportWindow
+    from dentaldesk.ui.settings.backups_window import BackupsWindow
+    from dentaldesk.ui.settings.codes_window import ProcedureCodesWindow
+
+    ctx = make_ctx(demo_engine, _login(demo_engine, "owner"))
+    for make in (ProcedureCodesWindow, BackupsWindow, AuditWindow, AgingReportWindow):
+        window = _shown(qtbot, make(ctx))
+        assert_no_clashes(window, make.__name__)
+        QApplication.processEvents()
+
+
+def test_alt_e_opens_the_edit_menu_and_alt_p_the_plan_menu(qtbot, demo_engine, make_ctx) -> None:
+    """The menu bar's letters belong to the menus: Alt+E shows Edit, Alt+P shows Plan."""
+    ctx = make_ctx(demo_engine, _login(demo_engine, "owner"))
+    editor = _shown(qtbot, PlanEditor(ctx, _plan(demo_engine, PlanStatus.DRAFT)))
+    menus = {a.text(): a.menu() for a in editor.menuBar().actions()}
+    for letter, title in ((Qt.Key.Key_E, "&Edit"), (Qt.Key.Key_P, "&Plan")):
+        editor.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is editor)
+        QTest.keyClick(editor.tree, letter, Qt.KeyboardModifier.AltModifier)
+        qtbot.waitUntil(lambda: QApplication.activePopupWidget() is not None)
+        assert QApplication.activePopupWidget() is menus[title], title
+        QTest.keyClick(QApplication.activePopupWidget(), Qt.Key.Key_Escape)
+        QTest.keyClick(editor.menuBar(), Qt.Key.Key_Escape)
+        qtbot.waitUntil(lambda: QApplication.activePopupWidget() is None)
