@@ -109,3 +109,74 @@ def test_alt_e_opens_the_edit_menu_and_alt_p_the_plan_menu(qtbot, demo_engine, m
         QTest.keyClick(QApplication.activePopupWidget(), Qt.Key.Key_Escape)
         QTest.keyClick(editor.menuBar(), Qt.Key.Key_Escape)
         qtbot.waitUntil(lambda: QApplication.activePopupWidget() is None)
+
+
+# --- the standard shortcuts of the plan editor
+
+
+@pytest.fixture
+def office(fast_practice):  # type: ignore[no-untyped-def]
+    from test_plan_editor import Office
+
+    return Office(fast_practice)
+
+
+def test_ctrl_enter_approves_a_draft_then_completes_the_selected_item(qtbot, office, make_ctx) -> None:
+    """Ctrl+Enter goes ahead as fits: on a draft it opens Approve plan; once approved, Complete item."""
+    from test_plan_editor import open_editor, press, select_code
+
+    from dentaldesk.ui.plans.approval_dialog import ApprovalDialog
+    from dentaldesk.ui.plans.dialogs import CompleteItemDialog
+
+    plan_id, _ = office.plan(("D0120", "", 1), ("D7140", "19", 1))
+    editor = open_editor(qtbot, office, make_ctx, plan_id)
+    assert [k.toString() for k in editor.approve_action.shortcuts()] == ["Ctrl+Return", "Ctrl+Enter"]
+    assert editor.complete_action.shortcuts() == []
+    press(qtbot, editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert isinstance(editor.dialog, ApprovalDialog)
+    editor.dialog.reject()
+    from acting import staff
+
+    from dentaldesk.domain.terms import ApprovalMethod
+    from dentaldesk.services.plans import approve, load_plan
+
+    version = load_plan(office.uow, staff(office.uow), plan_id).version
+    approve(
+        office.uow,
+        office.p.owner,
+        plan_id,
+        expected_version=version,
+        approver_name="Anna Smith",
+        method=ApprovalMethod.ON_PAPER,
+    )
+    editor.reload()
+    select_code(editor, "D0120")
+    assert editor.approve_action.shortcuts() == []
+    press(qtbot, editor, Qt.Key.Key_Enter, Qt.KeyboardModifier.ControlModifier)  # the keypad's Enter
+    assert isinstance(editor.dialog, CompleteItemDialog)
+    editor.dialog.reject()
+
+
+def test_ctrl_p_opens_the_print_preview_with_no_printer(qtbot, office, make_ctx, monkeypatch) -> None:
+    """Ctrl+P in the plan editor: the handout's preview opens even with no printer (TP-17); unsaved
+    changes are refused first, at the editor's message line."""
+    from PySide6.QtPrintSupport import QPrinterInfo
+    from test_plan_editor import open_editor, press, select_code
+
+    from dentaldesk.ui.plans.print_handout import HandoutPreviewDialog
+
+    monkeypatch.setattr(QPrinterInfo, "availablePrinters", staticmethod(lambda: []))
+    plan_id, _ = office.plan(("D0120", "", 1), ("D7140", "19", 1))
+    editor = open_editor(qtbot, office, make_ctx, plan_id)
+    assert editor.print_button.isVisible() and editor.print_action.shortcut().toString() == "Ctrl+P"
+    press(qtbot, editor, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    preview = editor.dialog
+    assert isinstance(preview, HandoutPreviewDialog) and len(preview.page_labels) >= 1
+    assert not preview.print_button.isEnabled()
+    QTest.keyClick(preview.scroll, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: editor.dialog is None)
+    select_code(editor, "D0120")
+    press(qtbot, editor, Qt.Key.Key_Delete)
+    press(qtbot, editor, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    assert editor.dialog is None and editor.message.isVisible()
+    assert editor.message.text().startswith("Save the plan first")

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -126,6 +126,7 @@ class PlanEditor(QMainWindow):
         lay_out(self)
         self.tree.selectionModel().currentRowChanged.connect(lambda *_: self._update_actions())
         self.tree.activated.connect(self._activated)
+        self.tree.installEventFilter(self)  # Ctrl+Enter in the list goes ahead instead of opening the item
         self.undo_stack.cleanChanged.connect(self._stack_changed)
         self.undo_stack.indexChanged.connect(self._stack_changed)
         self.resize(1180, 720)
@@ -422,6 +423,22 @@ class PlanEditor(QMainWindow):
 
     def switch_grouping(self) -> None:
         self.set_grouping(Grouping.BY_DEPENDENCY if self.model.grouping is Grouping.BY_VISIT else Grouping.BY_VISIT)
+
+    def go_ahead(self) -> object:
+        """Ctrl+Enter: approve (a draft, a raised total) or complete the selected item, whichever has
+        the keys now; a refusal shows at the editor's message line."""
+        return self.approve() if self.approve_action.shortcuts() else self.complete_item()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.tree
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)  # type: ignore[attr-defined]
+            and event.modifiers() & Qt.KeyboardModifier.ControlModifier  # type: ignore[attr-defined]
+        ):
+            self.go_ahead()
+            return True
+        return super().eventFilter(watched, event)
 
     def _activated(self, index: QModelIndex) -> None:
         if self.model.key_at(index) is not None and self.edit_action.isEnabled():
