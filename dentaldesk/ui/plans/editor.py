@@ -231,7 +231,7 @@ class PlanEditor(QMainWindow):
     def _update_shortcuts(self) -> None:
         """Ctrl+Enter goes ahead as fits: approve a draft or a raised total, else complete an item."""
         status = self.view.status
-        approving = status is PlanStatus.DRAFT or (status is PlanStatus.APPROVED and self.working.needs_reapproval())
+        approving = status is PlanStatus.DRAFT or (status is PlanStatus.APPROVED and self.approve_action.isEnabled())
         ahead, other = (
             (self.approve_action, self.complete_action) if approving else (self.complete_action, self.approve_action)
         )
