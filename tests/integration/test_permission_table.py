@@ -277,6 +277,7 @@ def _calls(ids: dict[str, Any], csv_file: Path) -> dict[str, Callable[[UnitOfWor
         ),
         "patients.search.search_patients": lambda u, a: search.search_patients(u, a, "a"),
         "patients.search.patient_header": lambda u, a: search.patient_header(u, a, p),
+        "patients.search.start_lists": lambda u, a: search.start_lists(u, a, [p]),
         "practice.settings.load_general_settings": lambda u, a: settings.load_general_settings(u, a),
         "practice.settings.save_general_settings": lambda u, a: settings.save_general_settings(
             u, a, settings.load_general_settings(u, a)

@@ -91,7 +91,7 @@ def test_front_desk_adds_a_patient_with_a_new_account(qtbot, view: PatientsView,
     saved = dialog.saved
     assert saved is not None and saved.patient_number == "1041"  # the demo's next patient number
     assert chosen.args == [saved.patient_id]
-    assert view.model.row(0).display_name == "Lopez, Maria"
+    assert view.model.row(0).row.display_name == "Lopez, Maria"
     header = patient_header(view.ctx.uow(), view.ctx.user, saved.patient_id)
     assert (header.icm, header.fee_schedule, header.email) == (
         Icm.PATIENT_PORTION_AT_SERVICE,
@@ -199,7 +199,7 @@ def test_edit_patient_from_the_list_changes_the_phone(qtbot, view: PatientsView,
         someone = uow.session.scalar(select(Patient).order_by(Patient.id).limit(1))
         number, patient_id = someone.patient_number, someone.id
     qtbot.keyClicks(view.search, number)
-    qtbot.waitUntil(lambda: view.model.rowCount() >= 1)
+    qtbot.waitUntil(lambda: view.chosen_id == patient_id)  # the first match is highlighted and chosen
     assert view.edit_button.isEnabled()
     qtbot.mouseClick(view.edit_button, LEFT)
     dialog = view.patient_dialog

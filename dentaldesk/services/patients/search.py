@@ -6,6 +6,7 @@ import datetime as dt
 import functools
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Select, and_, bindparam, select
@@ -214,3 +215,61 @@ def patient_header(uow: UnitOfWork, actor: Actor, patient_id: int) -> PatientHea
             coverages=coverages,
             office_code=office_code,
         )
+
+
+@dataclass(frozen=True)
+class StartLists:
+    """What the Patients page lists before anything is typed: today's patients and the recent ones."""
+
+    today: list[PatientRow]
+    recent: list[PatientRow]
+
+
+def _rows(uow: UnitOfWork, office_id: int, condition: object, limit: int) -> list[PatientRow]:
+    statement = (
+        select(
+            Patient.id,
+            Patient.patient_number,
+            Patient.last_name,
+            Patient.first_name,
+            Patient.birth_date,
+            Account.account_number,
+            Patient.phone,
+        )
+        .join(Account, Account.id == Patient.account_id)
+        .where(Patient.office_id == office_id, condition)  # type: ignore[arg-type]
+        .order_by(Patient.last_name_key, Patient.first_name_key, Patient.id)
+        .limit(limit)
+    )
+    return [PatientRow(*row) for row in uow.session.execute(statement)]
+
+
+@guarded(Right.READ_PATIENTS)
+def start_lists(uow: UnitOfWork, actor: Actor, recent_ids: Sequence[int] = (), limit: int = SEARCH_LIMIT) -> StartLists:
+    """Today's patients, those with activity today on this office's books (a transaction dated
+    today, a plan item completed today, a plan created or changed today, in the workstation's
+    day, SEC-2), by name; and the patients of ``recent_ids`` (most recent first) that are still
+    on file in the actor's office."""
+    from dentaldesk import clock
+    from dentaldesk.db.models import LedgerTransaction, PlanItem, TreatmentPlan
+
+    day = clock.today()
+    start = dt.datetime.combine(day, dt.time()).astimezone().astimezone(dt.UTC)  # the local day, in UTC
+    end = start + dt.timedelta(days=1)
+    office = actor.office_id
+    posted = select(LedgerTransaction.patient_id).where(
+        LedgerTransaction.office_id == office, LedgerTransaction.dos == day
+    )
+    completed = (
+        select(TreatmentPlan.patient_id)
+        .join(PlanItem, PlanItem.plan_id == TreatmentPlan.id)
+        .where(TreatmentPlan.office_id == office, PlanItem.completed_on == day)
+    )
+    planned = select(TreatmentPlan.patient_id).where(
+        TreatmentPlan.office_id == office, TreatmentPlan.updated_at >= start, TreatmentPlan.updated_at < end
+    )
+    with uow.read():
+        today = _rows(uow, office, Patient.id.in_(posted.union(planned, completed)), limit)
+        wanted = list(dict.fromkeys(recent_ids))[:limit]
+        found = {r.id: r for r in _rows(uow, office, Patient.id.in_(wanted), limit)} if wanted else {}
+    return StartLists(today=today, recent=[found[i] for i in wanted if i in found])

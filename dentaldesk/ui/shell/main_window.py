@@ -331,10 +331,12 @@ class MainWindow(QMainWindow):
             shown = self.patients if name == "Patients" else self._views.get(name.lower().replace("-", ""))
             action.setChecked(shown is view)
         if view is self.patients:
+            self.patients.run_search(keep_highlight=True)  # today's list may have grown meanwhile
             self.patients.search.setFocus()
 
     def choose_patient(self, patient_id: int) -> None:
         self.patient = patient_header(self.ctx.uow(), self.ctx.user, patient_id)
+        self.patients.show_chosen(patient_id)  # one selection: the list highlights who the header shows
         self.header.show_patient(self.patient)
         self.refresh_billing()
         self.ctx.changes.patient_selected.emit(patient_id)
