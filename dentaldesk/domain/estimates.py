@@ -139,6 +139,7 @@ class EstimateInput:
     category: Category
     fee: Decimal
     insurable: bool = True
+    kept_off: bool = False  # an insurable code the person kept off insurance for this charge
 
 
 def charge_insurable(code_insurable: bool, choice: bool | None) -> bool:
@@ -169,6 +170,9 @@ class ItemEstimate:
     coverage_type: str
     explanation: str
     insurable: bool = True  # TX-INS-1: the charge goes on a claim (and holds under ICM 1/2)
+    # INS-3: why insurance pays 0.00, in a short phrase the patient reads ("maximum reached");
+    # empty when insurance pays something.
+    zero_reason: str = ""
 
     @property
     def insurance(self) -> Decimal:
@@ -211,6 +215,19 @@ class _PlanShare:
     deductible: Decimal
     estimate: Decimal
     steps: tuple[str, ...]
+    zero_reason: str = ""  # why this plan pays 0 (see ItemEstimate.zero_reason)
+
+
+# The short phrases of ItemEstimate.zero_reason (INS-3), one per cause of a 0.00 estimate.
+NO_INSURANCE = "no insurance on file"
+KEPT_OFF = "kept off insurance"
+NOT_INSURABLE = "not an insurance procedure"
+NOT_COVERED = "not covered by the plan"
+MAXIMUM_REACHED = "maximum reached"
+DEDUCTIBLE_TAKES_IT = "deductible takes it"
+NO_FLAT_FEE = "no flat fee on file"
+COPAY_IS_THE_FEE = "copay is the whole fee"
+NOTHING_ALLOWED = "plan allows nothing"
 
 
 def _fmt(value: Decimal) -> str:
@@ -250,7 +267,8 @@ def _percentage_share(year: _PlanYear, item: EstimateInput, fee: Decimal) -> _Pl
     base = allowed - deductible
     estimate = percent_of(base, percent)
     steps.append(f"{percent}% of {_fmt(base)} = {_fmt(estimate)}")
-    return _PlanShare(allowed, write_off, deductible, estimate, tuple(steps))
+    reason = "" if estimate > 0 else (DEDUCTIBLE_TAKES_IT if deductible > 0 else NOTHING_ALLOWED)
+    return _PlanShare(allowed, write_off, deductible, estimate, tuple(steps), reason)
 
 
 def _dmo_share(year: _PlanYear, item: EstimateInput, fee: Decimal) -> _PlanShare:
@@ -273,7 +291,14 @@ def _dmo_share(year: _PlanYear, item: EstimateInput, fee: Decimal) -> _PlanShare
     estimate = base - deductible
     if deductible > 0:
         steps.append(f"less deductible {_fmt(deductible)} = {_fmt(estimate)}")
-    return _PlanShare(fee, ZERO, deductible, estimate, tuple(steps))
+    reason = ""
+    if estimate <= 0:
+        reason = (
+            DEDUCTIBLE_TAKES_IT
+            if deductible > 0
+            else (COPAY_IS_THE_FEE if entry is None or entry.insurance_pays is None else NOTHING_ALLOWED)
+        )
+    return _PlanShare(fee, ZERO, deductible, estimate, tuple(steps), reason)
 
 
 def _flat_fee_share(year: _PlanYear, item: EstimateInput, fee: Decimal) -> _PlanShare:
@@ -292,7 +317,10 @@ def _flat_fee_share(year: _PlanYear, item: EstimateInput, fee: Decimal) -> _Plan
     estimate = base - deductible
     if deductible > 0:
         steps.append(f"less deductible {_fmt(deductible)} = {_fmt(estimate)}")
-    return _PlanShare(fee, ZERO, deductible, estimate, tuple(steps))
+    reason = ""
+    if estimate <= 0:
+        reason = DEDUCTIBLE_TAKES_IT if deductible > 0 else (NO_FLAT_FEE if base == 0 else NOTHING_ALLOWED)
+    return _PlanShare(fee, ZERO, deductible, estimate, tuple(steps), reason)
 
 
 def _own_estimate(year: _PlanYear, item: EstimateInput, fee: Decimal) -> _PlanShare:
@@ -306,10 +334,13 @@ def _own_estimate(year: _PlanYear, item: EstimateInput, fee: Decimal) -> _PlanSh
         share = _percentage_share(year, item, fee)
     estimate = share.estimate
     steps = list(share.steps)
+    reason = share.zero_reason
     if year.maximum_left is not None and estimate > year.maximum_left:
         estimate = year.maximum_left
         steps.append("annual maximum used up" if estimate == 0 else f"maximum left {_fmt(estimate)}")
-    return _PlanShare(share.allowed, share.write_off, share.deductible, estimate, tuple(steps))
+        if estimate == 0:
+            reason = MAXIMUM_REACHED
+    return _PlanShare(share.allowed, share.write_off, share.deductible, estimate, tuple(steps), reason)
 
 
 def _use_maximum(year: _PlanYear, paid: Decimal) -> None:
@@ -317,7 +348,7 @@ def _use_maximum(year: _PlanYear, paid: Decimal) -> None:
         year.maximum_left -= paid
 
 
-def _uninsured(item: EstimateInput, fee: Decimal, why: str, coverage_type: str) -> ItemEstimate:
+def _uninsured(item: EstimateInput, fee: Decimal, why: str, coverage_type: str, reason: str) -> ItemEstimate:
     """An item insurance pays nothing on and that goes on no claim (TX-INS-1)."""
     return ItemEstimate(
         key=item.key,
@@ -332,6 +363,7 @@ def _uninsured(item: EstimateInput, fee: Decimal, why: str, coverage_type: str) 
         coverage_type=coverage_type,
         explanation=f"Fee {_fmt(fee)}; {why} -> patient pays {_fmt(fee)}",
         insurable=False,
+        zero_reason=reason,
     )
 
 
@@ -366,14 +398,16 @@ def estimate_items(
         if fee < 0:
             raise ValidationError(f"The fee of {item.code} cannot be negative.", "fee")
         if first is None:
-            results.append(_uninsured(item, fee, "no insurance", "No insurance"))
+            results.append(_uninsured(item, fee, "no insurance", "No insurance", NO_INSURANCE))
             continue
         if not item.insurable:
-            results.append(_uninsured(item, fee, "not insurable", "Not insurable"))
+            kept = item.kept_off
+            why = "kept off insurance for this charge" if kept else "not insurable"
+            results.append(_uninsured(item, fee, why, "Not insurable", KEPT_OFF if kept else NOT_INSURABLE))
             continue
         if not is_covered(item.code, item.category, first.plan, second.plan if second else None):
             why = f"{item.category.label} is not covered by {first.plan.title}"
-            results.append(_uninsured(item, fee, why, f"Not covered: {item.category.label} 0%"))
+            results.append(_uninsured(item, fee, why, f"Not covered: {item.category.label} 0%", NOT_COVERED))
             continue
         results.append(_estimate_one(item, fee, first, second))
     return results
@@ -393,8 +427,10 @@ def _estimate_one(item: EstimateInput, fee: Decimal, first: _PlanYear, second: _
 
     secondary_pays = ZERO
     secondary_deductible = ZERO
+    own_second_reason: str | None = None
     if second is not None:
         own_second = _own_estimate(second, item, fee)
+        own_second_reason = own_second.zero_reason
         secondary_deductible = own_second.deductible
         left = max(ZERO, fee - own_first.write_off - primary_pays)
         secondary_pays = min(own_second.estimate, left)
@@ -422,7 +458,16 @@ def _estimate_one(item: EstimateInput, fee: Decimal, first: _PlanYear, second: _
         patient=patient,
         coverage_type=coverage,
         explanation="; ".join(parts),
+        zero_reason=_zero_reason(primary_pays + secondary_pays, own_first, own_second_reason),
     )
+
+
+def _zero_reason(paid: Decimal, first: _PlanShare, second_reason: str | None) -> str:
+    """INS-3: the one phrase for an item insurance pays nothing on: the primary's cause, or,
+    where the primary allowed something the secondary did not pay, the secondary's."""
+    if paid > 0:
+        return ""
+    return first.zero_reason or second_reason or NOTHING_ALLOWED
 
 
 def totals(estimates: Sequence[ItemEstimate]) -> EstimateTotals:
@@ -468,6 +513,7 @@ def plan_inputs(lines: Sequence[PlanLine]) -> list[EstimateInput]:
             category=line.category,
             fee=line.fee if line.fee is not None else ZERO,
             insurable=charge_insurable(line.code_insurable, line.insurable_choice),
+            kept_off=line.code_insurable and line.insurable_choice is False,
         )
         for line in sorted(lines, key=lambda line: line.order)
         if not line.completed

@@ -108,6 +108,24 @@ def format_money(value: Decimal | None, *, blank: str = "") -> str:
     return f"{money(value):,.2f}"
 
 
+def discount_off(fee: Decimal | None, schedule_fee: Decimal | None) -> Decimal:
+    """MONEY-2: how far an overridden fee is below the schedule fee it replaced (0 when not below)."""
+    if fee is None or schedule_fee is None:
+        return ZERO
+    return max(ZERO, money(schedule_fee) - money(fee))
+
+
+def schedule_fee_note(fee: Decimal | None, schedule_fee: Decimal | None) -> str:
+    """MONEY-2: an override said as what it replaced, for the editor and the handout:
+    ``schedule fee 2,300.00`` (fee raised), ``schedule fee 1,350.00, discount 150.00`` (lowered);
+    empty when the fee is the schedule's."""
+    if fee is None or schedule_fee is None or money(fee) == money(schedule_fee):
+        return ""
+    note = f"schedule fee {format_money(schedule_fee)}"
+    discount = discount_off(fee, schedule_fee)
+    return f"{note}, discount {format_money(discount)}" if discount > 0 else note
+
+
 def percent_of(amount: Decimal, percent: Decimal | int) -> Decimal:
     """``amount`` x ``percent`` / 100, rounded half-up once to cents (MONEY-1)."""
     return money(Decimal(amount) * Decimal(percent) / Decimal(100))

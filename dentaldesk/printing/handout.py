@@ -67,6 +67,9 @@ class _Styles:
         self.small = ParagraphStyle("small", base, fontSize=7.5, leading=9.5, textColor=MUTED)
         self.cell = ParagraphStyle("cell", base, fontSize=8, leading=9.6)
         self.cell_right = ParagraphStyle("cell_right", self.cell, alignment=TA_RIGHT)
+        self.cell_note = ParagraphStyle(
+            "cell_note", self.cell, fontSize=6.5, leading=7.8, textColor=MUTED, alignment=TA_RIGHT
+        )
         self.head = ParagraphStyle("head", base, fontName=faces.bold, fontSize=7.5, leading=9, textColor=MUTED)
         self.head_right = ParagraphStyle("head_right", self.head, alignment=TA_RIGHT)
         self.practice = ParagraphStyle("practice", base, fontName=faces.bold, fontSize=15, leading=18)
@@ -184,10 +187,18 @@ def _item_row(item: HandoutItem, st: _Styles, widths: list[float]) -> list[objec
         item.code,
         procedure,
         _wrapped(item.provider, st.faces.regular, widths[4] - 2 * CELL_PADDING),
-        _money(item.fee),
-        _money(item.insurance) + ("*" if item.note else ""),  # INS-3: the footnote under the totals says why
+        _with_note(_money(item.fee), item.fee_note, st),  # MONEY-2: a discount beside the plan price
+        _with_note(_money(item.insurance), item.note, st),  # INS-3: why insurance pays 0.00
         _money(item.patient),
     ]
+
+
+def _with_note(figure: str, note: str, st: _Styles) -> object:
+    """A money cell with a short muted line under it, or the plain figure."""
+    if not note:
+        return figure
+    lines = "<br/>".join(escape(part) for part in note.split(", "))  # "schedule fee ..." / "discount ..."
+    return [Paragraph(escape(figure), st.cell_right), Paragraph(lines, st.cell_note)]
 
 
 def _items_table(h: PlanHandout, st: _Styles, width: float) -> Table:
@@ -246,6 +257,8 @@ def _totals(h: PlanHandout, st: _Styles, width: float) -> KeepTogether:
     minutes = sum(v.chair_minutes for v in h.visits)
     visits = len(h.visits)
     rows: list[list[str]] = [["Plan total (fees)", _money(t.fee)]]
+    if t.discount:
+        rows.append(["Includes your discount off the office's fees", _money(t.discount)])
     left = ""
     if t.done_items:
         count = len(h.items)
@@ -279,9 +292,6 @@ def _totals(h: PlanHandout, st: _Styles, width: float) -> KeepTogether:
             ParagraphStyle("valid", st.body, fontName=st.faces.bold, alignment=TA_RIGHT, spaceBefore=4),
         )
     ]
-    maxed = next((item.note for item in h.items if item.note), "")
-    if maxed:
-        notes.append(_p(f"* {maxed}", ParagraphStyle("maxed", st.small, alignment=TA_RIGHT)))
     if not h.has_insurance:
         notes.append(
             _p(

@@ -111,9 +111,15 @@ def test_handout_shows_practice_patient_plan_and_every_item_column(uow, office, 
         row = flat(f"{item.tooth} {item.surfaces} {item.code}")
         assert row in text, row
         assert flat(descriptions[item.code]) in text
-        marked = "*" if item.note else ""  # INS-3: 0 because the maximum is used up, said in a footnote
-        assert f"{format_money(item.fee)} {format_money(item.insurance)}{marked} {format_money(item.patient)}" in text
-        assert not item.note or f"* {item.note}" in text
+        # INS-3: a 0.00 line says why under the figure ("0.00 maximum reached").
+        cells = [
+            format_money(item.fee),
+            item.fee_note,
+            format_money(item.insurance),
+            item.note,
+            format_money(item.patient),
+        ]
+        assert " ".join(c for c in cells if c) in text
     assert "Olivia Bennett, DDS" in text and "Hannah Lee, RDH" in text
     # Hand-worked INS-1/INS-2: two-surface filling 255.00, deductible 50 met here, 80 % of 205.00.
     assert "3 MO D2392" in text and "255.00 164.00 91.00" in text
@@ -178,7 +184,7 @@ def test_tp12_repriced_plan_shows_a_line_to_sign_not_the_old_signature(uow, plan
     """TP-12/TP-15: after a change the old signature no longer matches: a signature line, no image."""
     with uow:
         item = uow.session.scalars(
-            select(PlanItem).where(PlanItem.plan_id == plans["approved"]).order_by(PlanItem.sequence)
+            select(PlanItem).where(PlanItem.plan_id == plans["approved"]).order_by(PlanItem.fee.desc())
         ).first()
         item.fee = item.fee + Decimal("10.00")
         uow.commit()
@@ -235,7 +241,9 @@ def test_eighty_item_plan_breaks_across_pages_with_repeated_headers(uow, office)
     assert 4 <= len(pages) <= 6
     for n, page in enumerate(pages, start=1):
         assert f"Page {n} of {len(pages)}" in page
-        assert "Tooth" in page and "Your portion" in page and "Procedure" in page
+        totals_only = n == len(pages) and "Plan total (fees)" in page and " D" not in page.split("Plan total")[0]
+        if not totals_only:  # the last page may hold only the totals and the signature
+            assert "Tooth" in page and "Your portion" in page and "Procedure" in page
         if n > 1:
             assert "Zoë Ångström (patient ID 1001) · Full mouth rehabilitation" in page
     text = flat(" ".join(pages))
@@ -355,3 +363,31 @@ def test_sec2_handout_prints_the_approval_in_the_workstations_local_time(
     assert status in text
     created = "Nov 29, 2026" if zone == "America/Chicago" else "Nov 30, 2026"
     assert f"Created {created}" in text
+
+
+def test_money2_ins3_handout_shows_a_discount_and_says_why_insurance_pays_nothing(uow, plans, tmp_path) -> None:
+    """MONEY-2: a lowered fee prints with the schedule fee it replaced and the discount, and the
+    totals name the discount; INS-3: every 0.00 insurance line says why in a short phrase."""
+    with uow:
+        item = uow.session.scalars(
+            select(PlanItem).where(PlanItem.plan_id == plans["approved"]).order_by(PlanItem.fee.desc())
+        ).first()
+        lowered = item.fee - Decimal("150.00")
+        schedule = item.fee
+        item.fee = lowered
+        item.approved_fee = lowered
+        uow.commit()
+    handout = load_handout(uow, staff(uow), plans["approved"], today=TODAY)
+    [discounted] = [i for i in handout.items if i.discount]
+    assert discounted.fee_note == f"schedule fee {format_money(schedule)}, discount 150.00"
+    assert handout.totals.discount == Decimal("150.00")
+    zero = [i for i in handout.items if i.insurance == 0]
+    assert zero and all(i.note for i in zero)
+    assert {i.note for i in zero} <= {"maximum reached", "not covered by the plan", "deductible takes it"}
+    pdf = build_handout_pdf(handout)
+    text = flat(" ".join(pages_text(pdf)))
+    assert f"schedule fee {format_money(schedule)} discount 150.00" in text
+    assert "Includes your discount off the office's fees 150.00" in text
+    assert text.count("maximum reached") >= sum(1 for i in zero if i.note == "maximum reached")
+    shots = Path(os.environ.get("DENTALDESK_SHOTS") or tmp_path)
+    (shots / "handout_discount_and_zero.pdf").write_bytes(pdf)

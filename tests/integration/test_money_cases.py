@@ -313,7 +313,7 @@ def test_case12_ins3_posted_estimates_never_add_up_past_the_annual_maximum(clini
     handout = load_handout(clinic.uow, clinic.owner, saved.plan_id)
     assert handout.totals.insurance == 0 and handout.totals.patient == D("1350.00")
     [left] = [item for item in handout.items if not item.completed]
-    assert "maximum is used up" in left.note  # INS-3: the handout says why
+    assert left.note == "maximum reached"  # INS-3: the handout says why
 
 
 def test_case12_ins3_a_claim_filed_later_takes_what_was_posted(clinic: Clinic) -> None:

@@ -169,7 +169,7 @@ def test_tp7_type_a_code_pick_a_tooth_type_a_fee_and_see_the_total_before_saving
     dialog.grab().save(str(shots / "transaction_dialog.png"))
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert ("D2740" in [r[1] for r in row_texts(editor)]) and total(editor) == "Total 1,265.00"
-    assert "1,200.00 (was 1,350.00)" in [r[2] for r in row_texts(editor)]
+    assert "1,200.00 (schedule fee 1,350.00, discount 150.00)" in [r[2] for r in row_texts(editor)]
     assert editor.windowTitle().startswith("* ")
     assert office.count(PlanItem) == 1  # nothing saved yet
     press(qtbot, editor, Qt.Key.Key_S, CTRL)
@@ -278,7 +278,7 @@ def test_tp7_fee_typed_in_the_row_moves_the_total_and_undo_redo_name_the_edit(qt
     qtbot.waitUntil(lambda: editor.undo_stack.count() == 1)
     assert total(editor) == "Total 1,064.00" and not editor.totals.total.text().endswith("(typing)")
     assert menu_text(editor.undo_action) == "Undo Change fee of D2740 #14"
-    assert "999.00 (was 1,350.00)" in [r[2] for r in row_texts(editor)]
+    assert "999.00 (schedule fee 1,350.00, discount 351.00)" in [r[2] for r in row_texts(editor)]
     press(qtbot, editor, Qt.Key.Key_Z, CTRL)
     assert total(editor) == "Total 1,415.00"
     assert menu_text(editor.redo_action) == "Redo Change fee of D2740 #14"

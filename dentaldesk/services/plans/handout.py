@@ -35,7 +35,7 @@ from dentaldesk.db.models import (
 )
 from dentaldesk.domain.approval import ApprovedLine, approved_lines, signature_matches
 from dentaldesk.domain.errors import NotFound
-from dentaldesk.domain.money import ZERO, money
+from dentaldesk.domain.money import ZERO, discount_off, money, schedule_fee_note
 from dentaldesk.domain.plans import ItemFacts, chair_minutes, plan_order_key, plan_total, status_label, visit_groups
 from dentaldesk.domain.teeth import display_tooth
 from dentaldesk.domain.terms import ApprovalMethod, ItemStatus, PaperSize, PlanStatus, Role, ToothNumbering
@@ -114,7 +114,17 @@ class HandoutItem:
     rtu: int
     completed: bool
     completed_on: dt.date | None
-    note: str = ""  # why insurance pays nothing on a planned item (INS-3: the maximum is used up)
+    note: str = ""  # why insurance pays 0.00, one short phrase (INS-3: "maximum reached")
+    schedule_fee: Decimal | None = None  # MONEY-2: the fee an override replaced
+
+    @property
+    def fee_note(self) -> str:
+        """MONEY-2: what an overridden fee replaced, printed under it (the discount shown)."""
+        return schedule_fee_note(self.fee, self.schedule_fee)
+
+    @property
+    def discount(self) -> Decimal:
+        return discount_off(self.fee, self.schedule_fee)
 
 
 @dataclass(frozen=True)
@@ -165,6 +175,7 @@ class HandoutTotals:
     write_off: Decimal
     insurance: Decimal
     patient: Decimal
+    discount: Decimal = ZERO  # MONEY-2: what the plan's fees are below the schedule fees
 
 
 @dataclass(frozen=True)
@@ -247,13 +258,14 @@ def _approval(
 
 
 def _why_no_insurance(figures: ItemFigures) -> str:
-    """INS-3: a planned item the plan would pay on gets 0 when the year's maximum is used up; the
-    handout says so rather than leave the patient to guess."""
-    if figures.estimate is None or figures.insurance > 0 or not figures.insurable:
+    """INS-3: every 0.00 insurance line says why in one short phrase, the one estimate's own
+    (maximum reached, deductible takes it, not covered, kept off insurance...); a done item's
+    is what its posted charge says."""
+    if figures.insurance > 0:
         return ""
-    if "annual maximum used up" in figures.explanation:
-        return "Insurance pays 0: this benefit year's maximum is used up (paid and expected)."
-    return ""
+    if figures.estimate is not None:
+        return figures.estimate.zero_reason
+    return "no insurance payment expected" if figures.insurable else "not billed to insurance"
 
 
 @guarded(Right.READ_PLANS, plan_id=TreatmentPlan)
@@ -325,7 +337,8 @@ def load_handout_in(session: Session, plan_id: int, *, today: dt.date | None = N
             rtu=item.rtu,
             completed=f.is_completed,
             completed_on=item.completed_on,
-            note=_why_no_insurance(figures) if not f.is_completed else "",
+            note=_why_no_insurance(figures),
+            schedule_fee=item.schedule_fee,
         )
 
     visits: list[HandoutVisit] = []
@@ -380,6 +393,7 @@ def load_handout_in(session: Session, plan_id: int, *, today: dt.date | None = N
             write_off=money(estimate.write_off),
             insurance=money(estimate.insurance),
             patient=money(estimate.patient),
+            discount=money(sum((i.discount for v in visits for i in v.items), ZERO)),
         ),
         approval=_approval(session, plan, lines, total),
         planned_teeth=frozenset(by_id[f.id][0].tooth for f in facts if by_id[f.id][0].tooth and not f.is_completed),

@@ -15,7 +15,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QStandardItem, QStandardItemMod
 from PySide6.QtWidgets import QLineEdit, QStyleOptionViewItem, QWidget
 
 from dentaldesk.domain.errors import DentalDeskError
-from dentaldesk.domain.money import format_money, parse_money
+from dentaldesk.domain.money import format_money, parse_money, schedule_fee_note
 from dentaldesk.domain.plans import chair_minutes, tree_rows, visit_groups
 from dentaldesk.domain.teeth import display_tooth
 from dentaldesk.ui.kit.widgets import RowHeightDelegate
@@ -37,12 +37,11 @@ class Grouping(Enum):
 
 
 def fee_text(item: WorkingItem) -> str:
-    """MONEY-2: an override shows the schedule fee beside it: ``850.00 (was 1,000.00)``."""
+    """MONEY-2: an override says what it replaced: ``850.00 (schedule fee 1,000.00, discount 150.00)``."""
     if item.fee is None:
         return "no fee"
-    if item.is_override:
-        return f"{format_money(item.fee)} (was {format_money(item.schedule_fee)})"
-    return format_money(item.fee)
+    note = schedule_fee_note(item.fee, item.schedule_fee)
+    return f"{format_money(item.fee)} ({note})" if note else format_money(item.fee)
 
 
 def visit_caption(visit: int | None, items: list[WorkingItem]) -> str:
@@ -203,7 +202,7 @@ class FeeDelegate(RowHeightDelegate):
 
     def setEditorData(self, editor: QWidget, index: QModelIndex) -> None:  # type: ignore[override]
         text = index.data(Qt.ItemDataRole.DisplayRole) or ""
-        plain = text.split(" (was ")[0]
+        plain = text.split(" (")[0]
         editor.setText("" if plain == "no fee" else plain)  # type: ignore[attr-defined]
         editor.selectAll()  # type: ignore[attr-defined]
 
