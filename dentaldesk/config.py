@@ -88,7 +88,8 @@ def read_settings(p: Paths | None = None) -> dict[str, object]:
     p = p or paths()
     make_private(p.settings_file)  # it may hold the database password (SEC-6)
     try:
-        return json.loads(p.settings_file.read_text(encoding="utf-8"))
+        settings: dict[str, object] = json.loads(p.settings_file.read_text(encoding="utf-8"))
+        return settings
     except FileNotFoundError:
         return {}
     except (OSError, ValueError) as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -49,6 +50,24 @@ def test_code_is_formatted() -> None:
     """STYLE.md: every file is laid out by `ruff format` (120 columns), so diffs show changes only."""
     result = _ruff("format", "--check", "dentaldesk", "tests", "installer")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy_strict_finds_nothing_in_the_rules_and_services() -> None:
+    """STYLE.md: domain/ and services/ (with the db/ modules they import) pass `mypy --strict` as configured
+    in pyproject.toml; an ignore that remains names its error code and says why."""
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--no-incremental"], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    unexplained = [
+        f"{path.relative_to(ROOT)}:{n}"
+        for folder in ("domain", "services", "db")
+        for path in (ROOT / "dentaldesk" / folder).rglob("*.py")
+        if "migrations" not in path.parts
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if "type: ignore" in line and not re.search(r"type: ignore\[[a-z-, ]+\]  # \S", line)
+    ]
+    assert not unexplained, unexplained
 
 
 def test_the_time_is_read_from_the_one_clock() -> None:

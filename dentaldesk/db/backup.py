@@ -18,6 +18,7 @@ says so and what to install.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import sqlite3
@@ -43,7 +44,7 @@ class BackupFile:
     size: int
 
     @property
-    def taken_at(self):  # type: ignore[no-untyped-def]
+    def taken_at(self) -> dt.datetime:
         return self.name.taken_at
 
 

@@ -136,8 +136,9 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
             _check_sqlite_folder(Path(parsed.database))
         engine = create_engine(url, echo=echo)
         event.listen(engine, "connect", _sqlite_pragmas)
-        if parsed.database and parsed.database != ":memory:":
-            event.listen(engine, "connect", lambda *_: _private_database_files(parsed.database))
+        database = parsed.database
+        if database and database != ":memory:":
+            event.listen(engine, "connect", lambda *_: _private_database_files(database))
         event.listen(engine, "begin", _sqlite_begin)
     elif backend == "postgresql":
         if parsed.drivername != "postgresql+psycopg":

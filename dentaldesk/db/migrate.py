@@ -10,18 +10,22 @@ from __future__ import annotations
 import re
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, inspect, text
 from sqlalchemy.exc import DatabaseError
 
 from dentaldesk.config import StorageError
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _REVISION = re.compile(r"^revision(?:: str)? = ['\"]([^'\"]+)['\"]", re.MULTILINE)
 _DOWN = re.compile(r"^down_revision(?:: [^=]+)? = (?:['\"]([^'\"]+)['\"]|None)", re.MULTILINE)
 
 
-def alembic_config():  # type: ignore[no-untyped-def]
+def alembic_config() -> Config:
     from alembic.config import Config
 
     cfg = Config()
@@ -115,6 +119,8 @@ def migrate_to(engine: Engine, revision: str) -> None:
         # The driver's own connection, outside any transaction: PRAGMA foreign_keys is a no-op
         # inside one, and SQLAlchemy begins one (BEGIN IMMEDIATE here) at the first statement.
         driver = conn.connection.driver_connection
+        if driver is None:
+            raise StorageError("The connection to the database closed before the upgrade began; nothing was changed.")
         driver.execute("PRAGMA foreign_keys=OFF")
         conn = conn.execution_options(**{SQLITE_BEGIN: "IMMEDIATE"})
         conn.begin()  # one transaction around every migration (Alembic joins it)

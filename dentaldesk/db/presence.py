@@ -14,6 +14,7 @@ import contextlib
 import getpass
 import os
 import socket
+import sys
 from pathlib import Path
 from typing import IO
 
@@ -32,7 +33,7 @@ def application_name() -> str:
 def _lock(handle: IO[str]) -> bool:
     """An exclusive lock on an open file, without waiting; False if another process holds it."""
     try:
-        if os.name == "nt":  # pragma: no cover - Windows workstations
+        if sys.platform == "win32":  # pragma: no cover - Windows workstations
             import msvcrt
 
             msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, Integer
+from sqlalchemy import BigInteger, ColumnElement, Integer, type_coerce
 from sqlalchemy.types import TypeDecorator
 
 from dentaldesk.domain.money import ZERO, from_cents, to_cents
@@ -33,6 +33,11 @@ class Money(TypeDecorator[Decimal]):
         if value is None:
             return None
         return from_cents(int(value))
+
+
+def cents(column: Any) -> ColumnElement[int]:
+    """A Money column as the integer cents it holds, for sums taken in SQL and converted once (MONEY-1)."""
+    return type_coerce(column, BigInteger)
 
 
 class Rate(TypeDecorator[Decimal]):

@@ -42,11 +42,13 @@ def saved_by_text(actor: Any) -> str:
 
 
 def _moved(session: Session) -> weakref.WeakSet[Any]:
-    return session.info.setdefault(_BUMPED, weakref.WeakSet())
+    moved: weakref.WeakSet[Any] = session.info.setdefault(_BUMPED, weakref.WeakSet())
+    return moved
 
 
 def _held(session: Session) -> dict[tuple[type, Any], int]:
-    return session.info.setdefault(_HELD, {})
+    held: dict[tuple[type, Any], int] = session.info.setdefault(_HELD, {})
+    return held
 
 
 def _really_changed(obj: Versioned) -> bool:
@@ -95,7 +97,7 @@ def _move_versions_on(session: Session, _context: Any, _instances: Any) -> None:
     for obj in session.dirty:
         if not isinstance(obj, Versioned) or not (obj in touched or _really_changed(obj)):
             continue
-        key = (type(obj), obj.id)  # type: ignore[attr-defined]
+        key = (type(obj), getattr(obj, "id"))  # noqa: B009 - Versioned is a mixin: every table it joins has an id
         if obj not in moved:
             held.setdefault(key, obj.version)
             obj.version = obj.version + 1
@@ -103,7 +105,7 @@ def _move_versions_on(session: Session, _context: Any, _instances: Any) -> None:
         _stamp(session, obj, now, who)
     for obj in session.deleted:
         if isinstance(obj, Versioned):
-            held.setdefault((type(obj), obj.id), obj.version)  # type: ignore[attr-defined]
+            held.setdefault((type(obj), getattr(obj, "id")), obj.version)  # noqa: B009 - as above
 
 
 @event.listens_for(Session, "before_commit")
@@ -172,9 +174,9 @@ def stale_conflict(session: Session | None) -> ConflictError:
     best: tuple[dt.datetime, str, str | None, dt.datetime | None, bool] | None = None
     if bind is not None and held:
         try:
-            with bind.connect() as conn:
+            with bind.engine.connect() as conn:
                 for (cls, row_id), version in held.items():
-                    table = cls.__table__  # type: ignore[attr-defined]
+                    table = cls.__table__
                     now = conn.execute(
                         select(table.c.version, table.c.saved_at, table.c.saved_by).where(table.c.id == row_id)
                     ).first()

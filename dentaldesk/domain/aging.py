@@ -279,7 +279,8 @@ class AgingBuckets:
         """The amount in a bucket named by one of :data:`BUCKETS`."""
         if bucket not in BUCKETS:
             raise KeyError(bucket)
-        return getattr(self, bucket)
+        amount: Decimal = getattr(self, bucket)
+        return amount
 
 
 def bucket_for(days: int) -> str:

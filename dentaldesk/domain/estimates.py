@@ -498,7 +498,7 @@ class PlanLine:
     code_insurable: bool
     insurable_choice: bool | None
     completed: bool
-    order: tuple
+    order: tuple[int, int, int]
 
 
 def plan_inputs(lines: Sequence[PlanLine]) -> list[EstimateInput]:

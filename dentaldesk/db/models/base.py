@@ -37,7 +37,7 @@ class Base(DeclarativeBase):
     }
 
 
-def enum_column(enum_cls: type[Enum], **kw: object) -> Mapped:
+def enum_column(enum_cls: type[Enum], **kw: object) -> Mapped[Any]:
     """An enum stored by value as plain text (no native ENUM type: same DDL on both databases)."""
     return mapped_column(
         SAEnum(
@@ -47,7 +47,7 @@ def enum_column(enum_cls: type[Enum], **kw: object) -> Mapped:
             length=32,
             values_callable=lambda e: [str(m.value) for m in e],
         ),
-        **kw,  # type: ignore[arg-type]
+        **kw,  # type: ignore[arg-type]  # mapped_column's options, passed through as the caller typed them
     )
 
 
@@ -76,4 +76,4 @@ class Versioned:
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, Any]:
         # The application moves the version on (once per action, versioning.py), the ORM checks it.
-        return {"version_id_col": cls.__table__.c.version, "version_id_generator": False}  # type: ignore[attr-defined]
+        return {"version_id_col": cls.__table__.c.version, "version_id_generator": False}  # type: ignore[attr-defined]  # a mixin: the mapped class has the table

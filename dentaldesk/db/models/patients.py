@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dentaldesk.db.models.base import Base, Versioned, created_column, enum_column
 from dentaldesk.domain.terms import CoverageRank, Icm
+
+if TYPE_CHECKING:
+    from dentaldesk.db.models.codes import DentalPlan
 
 # Search keys are compared byte-wise so a prefix range uses the index on both databases.
 SearchKey = String(80).with_variant(String(80, collation="C"), "postgresql")
@@ -90,4 +94,4 @@ class Coverage(Versioned, Base):
     deductible_met: Mapped[Decimal] = mapped_column(default=Decimal("0.00"))
 
     patient: Mapped[Patient] = relationship(back_populates="coverages")
-    dental_plan: Mapped[DentalPlan] = relationship()  # noqa: F821 - resolved by the registry
+    dental_plan: Mapped[DentalPlan] = relationship()

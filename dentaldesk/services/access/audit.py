@@ -48,7 +48,8 @@ def snapshot(row: Any, *fields: str) -> dict[str, Any]:
 
 def _database_time(session: Session) -> dt.datetime:
     if session.get_bind().dialect.name == "postgresql":
-        return session.execute(text("SELECT clock_timestamp()")).scalar_one()
+        at: dt.datetime = session.execute(text("SELECT clock_timestamp()")).scalar_one()
+        return at
     return clock.now_utc()
 
 
@@ -69,7 +70,7 @@ def record(
     if actor is not None:
         # Who the action is for, if the unit of work was not told: versioned rows are signed with it.
         session.info.setdefault("actor", actor)
-    values = {
+    values: dict[str, Any] = {
         "office_id": actor.office_id if actor else office_id,
         "user_id": actor.user_id if actor else None,
         "username": actor.username if actor else (username or ""),
@@ -116,4 +117,4 @@ def verify_chain(session: Session) -> ChainCheck:
             e.row_hash,
         ).order_by(e.seq)
     ).yield_per(2000)
-    return first_broken_link((ChainRow(*row) for row in rows), head_seq, head_hash)
+    return first_broken_link((ChainRow(**row._asdict()) for row in rows), head_seq, head_hash)

@@ -11,7 +11,8 @@ import datetime as dt
 import io
 from dataclasses import dataclass
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy.orm import Session
 
 from dentaldesk.db.models import (
     AuditEvent,
@@ -75,7 +76,7 @@ def _local_midnight_utc(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time()).astimezone().astimezone(dt.UTC)
 
 
-def _patient_records(session, patient_id: int) -> object:  # type: ignore[no-untyped-def]
+def _patient_records(session: Session, patient_id: int) -> ColumnElement[bool]:
     """The audit rows about a patient: the patient and every record of theirs, by table."""
     plan_ids = select(TreatmentPlan.id).where(TreatmentPlan.patient_id == patient_id)
     e = AuditEvent

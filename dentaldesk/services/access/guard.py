@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, ParamSpec, TypeVar, cast
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from dentaldesk.db.models import Claim, LoginSession, Office, Patient, TreatmentPlan, User
@@ -106,7 +106,7 @@ def _word(model: type) -> str:
 
 
 @functools.cache
-def _owner_query(model: type):  # type: ignore[no-untyped-def]
+def _owner_query(model: Any) -> tuple[Any, Select[Any]]:
     """How to find the office of a ``model`` row by id, built once per table (every guarded call
     runs it): ("office", SELECT office_id) or (the parent table, SELECT the parent's id)."""
     if model is Office:
@@ -134,7 +134,7 @@ def _office_of(session: Session, model: type, record_id: int) -> int | None:
 
 
 @functools.cache
-def _actor_query():  # type: ignore[no-untyped-def]
+def _actor_query() -> Select[*tuple[Any, ...]]:
     """The user and their login session as stored now, in one statement built once."""
     return (
         select(
@@ -250,7 +250,7 @@ def guarded(right: Right, *, read: bool | None = None, **records: type) -> Calla
                 bound.arguments["actor"] = fresh
                 return cast(Callable[..., R], fn)(*bound.args, **bound.kwargs)
 
-        run.__guarded__ = ACTIONS[name]  # type: ignore[attr-defined]
+        run.__guarded__ = ACTIONS[name]  # type: ignore[attr-defined]  # the action's rights, read by the permission table test
         return run
 
     return wrap

@@ -94,7 +94,8 @@ def wait_after(failures: int) -> dt.timedelta | None:
     """How long a name waits after ``failures`` wrong passwords in a row (SEC-4)."""
     if failures < FREE_TRIES:
         return None
-    return min(FIRST_WAIT * (2 ** (failures - FREE_TRIES)), LONGEST_WAIT)
+    wait: dt.timedelta = min(FIRST_WAIT * (2 ** (failures - FREE_TRIES)), LONGEST_WAIT)
+    return wait
 
 
 def _waiting(session: Session, name: str, now: dt.datetime) -> dt.timedelta | None:

@@ -16,7 +16,9 @@ action (posting a charge, completing a plan item) whose role the caller has alre
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select, update
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, or_, select, update
 from sqlalchemy.orm import Session
 
 from dentaldesk.db.models import ChartGraphic, LedgerTransaction, Patient, PlanItem, ProcedureCode, TreatmentPlan
@@ -245,7 +247,7 @@ def remove_chart_graphic(uow: UnitOfWork, actor: Actor, graphic_id: int, reason:
             .values(removed_at=utcnow(), removed_by_id=actor.user_id, removal_reason=why)
             .execution_options(synchronize_session=False)
         )
-        if done.rowcount != 1:
+        if cast(CursorResult[Any], done).rowcount != 1:
             session.expire_all()
             raise RuleViolation(_already_removed(load_mark(session, graphic_id), numbering), "reason")
         session.refresh(graphic)

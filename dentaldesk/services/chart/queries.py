@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any, overload
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from dentaldesk.db.models import ChartGraphic, LedgerTransaction, Office, Patient, PlanItem, ProcedureCode, User
@@ -59,6 +60,10 @@ class PatientChart:
     marks: tuple[ChartMark, ...]
 
 
+@overload
+def _aware(moment: dt.datetime) -> dt.datetime: ...
+@overload
+def _aware(moment: None) -> None: ...
 def _aware(moment: dt.datetime | None) -> dt.datetime | None:
     # SQLite hands back naive datetimes; every stamp is written in UTC (db.models.base.utcnow).
     if moment is not None and moment.tzinfo is None:
@@ -70,7 +75,7 @@ _Creator = aliased(User)
 _Remover = aliased(User)
 
 
-def _mark_query():  # type: ignore[no-untyped-def]
+def _mark_query() -> Select[*tuple[Any, ...]]:
     return (
         select(
             ChartGraphic,
@@ -100,7 +105,7 @@ def _to_mark(
         code_name=name,
         category=category,
         status=g.status,
-        created_at=_aware(g.created_at),  # type: ignore[arg-type]
+        created_at=_aware(g.created_at),
         created_by=creator or "",
         removed_at=_aware(g.removed_at),
         removed_by=remover or "",

@@ -51,6 +51,7 @@ from dentaldesk.db.models import (
     Patient,
     ProcedureCode,
 )
+from dentaldesk.db.types import cents
 from dentaldesk.domain.aging import directed_part, write_off_correction
 from dentaldesk.domain.errors import NotFound, RuleViolation, ValidationError
 from dentaldesk.domain.money import FEE_MAX, PAYMENT_MAX, ZERO, format_money, from_cents, parse_money
@@ -66,7 +67,6 @@ from dentaldesk.services.claims.queries import (
     ClaimLineView,
     ClaimSummary,
     CoverageChoice,
-    _cents,
     benefits_used_in,
     benefits_used_this_year,
     claim_candidates,
@@ -183,29 +183,30 @@ def held_open(session: Session, claim_id: int) -> Decimal:
     payments and write-off corrections paid of them so far (TX-AGE-3/4)."""
     lt = LedgerTransaction
     held = session.scalar(
-        select(func.coalesce(func.sum(_cents(lt.held_amount)), 0)).where(
+        select(func.coalesce(func.sum(cents(lt.held_amount)), 0)).where(
             lt.claim_id == claim_id, lt.kind == TransactionKind.CHARGE, lt.applies_to_id.is_(None)
         )
     )
     paid = session.scalar(
-        select(func.coalesce(func.sum(_cents(lt.held_amount)), 0)).where(
+        select(func.coalesce(func.sum(cents(lt.held_amount)), 0)).where(
             lt.claim_id == claim_id, lt.kind != TransactionKind.CHARGE
         )
     )
     return from_cents(int(held or 0) - int(paid or 0))
 
 
-def _claim_charges(session: Session, claim: Claim) -> list:
+def _claim_charges(session: Session, claim: Claim) -> list[tuple[LedgerTransaction, str, Category]]:
     lt = LedgerTransaction
-    return list(
-        session.execute(
+    return [
+        row.tuple()
+        for row in session.execute(
             select(lt, ProcedureCode.code, ProcedureCode.category)
             .join(ProcedureCode, ProcedureCode.id == lt.procedure_code_id)
             .join(ClaimLine, ClaimLine.transaction_id == lt.id)
             .where(ClaimLine.claim_id == claim.id)
             .order_by(lt.dos, lt.id)
         )
-    )
+    ]
 
 
 @guarded(Right.POST_MONEY, patient_id=Patient, coverage_id=Coverage, transaction_ids=LedgerTransaction)

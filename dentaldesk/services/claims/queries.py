@@ -10,8 +10,9 @@ import datetime as dt
 import functools
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import BigInteger, bindparam, func, select, type_coerce
+from sqlalchemy import ColumnElement, Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from dentaldesk import clock
@@ -25,6 +26,7 @@ from dentaldesk.db.models import (
     Patient,
     ProcedureCode,
 )
+from dentaldesk.db.types import cents
 from dentaldesk.domain.errors import NotFound
 from dentaldesk.domain.money import from_cents
 from dentaldesk.domain.terms import ClaimStatus, CoverageRank, TransactionKind
@@ -86,14 +88,10 @@ class ClaimDetail:
     lines: tuple[ClaimLineView, ...]
 
 
-def _cents(column: object) -> object:
-    return type_coerce(column, BigInteger)
-
-
 # --- Queries -------------------------------------------------------------------------------------
 
 
-def claimable_query(patient_id: int):  # type: ignore[no-untyped-def]
+def claimable_query(patient_id: int) -> Select[*tuple[Any, ...]]:
     lt = LedgerTransaction
     return (
         select(lt, ProcedureCode.code, ProcedureCode.category)
@@ -118,7 +116,7 @@ def claimable_charges(uow: UnitOfWork, actor: Actor, patient_id: int) -> list[Cl
         ]
 
 
-def summary_query(*where: object):  # type: ignore[no-untyped-def]
+def summary_query(*where: ColumnElement[bool]) -> Select[*tuple[Any, ...]]:
     """The claims ``where`` selects, with their totals.
 
     The totals are summed over the chosen claims' lines only (``claim_id IN (the claims)``, through
@@ -130,9 +128,9 @@ def summary_query(*where: object):  # type: ignore[no-untyped-def]
     totals = (
         select(
             ClaimLine.claim_id.label("claim_id"),
-            func.sum(_cents(lt.amount) + _cents(lt.tax)).label("billed"),  # type: ignore[operator]
-            func.sum(_cents(ClaimLine.estimated)).label("estimated"),
-            func.sum(_cents(ClaimLine.paid)).label("paid"),
+            func.sum(cents(lt.amount) + cents(lt.tax)).label("billed"),
+            func.sum(cents(ClaimLine.estimated)).label("estimated"),
+            func.sum(cents(ClaimLine.paid)).label("paid"),
         )
         .join(lt, lt.id == ClaimLine.transaction_id)
         .where(ClaimLine.claim_id.in_(chosen))
@@ -166,12 +164,14 @@ def summary_query(*where: object):  # type: ignore[no-untyped-def]
 
 
 @functools.cache
-def open_claims_query():  # type: ignore[no-untyped-def]
+def open_claims_query() -> Select[*tuple[Any, ...]]:
     """An account's open claims (TX-INS-2), built once: the Ledger view reads it on every refresh."""
     return summary_query(Claim.account_id == bindparam("account_id"), Claim.status == ClaimStatus.OPEN)
 
 
-def _summaries(session: Session, query: object, params: dict[str, object] | None = None) -> list[ClaimSummary]:
+def _summaries(
+    session: Session, query: Select[*tuple[Any, ...]], params: dict[str, object] | None = None
+) -> list[ClaimSummary]:
     return [
         ClaimSummary(
             id=row[0],
@@ -188,11 +188,11 @@ def _summaries(session: Session, query: object, params: dict[str, object] | None
             estimated=from_cents(int(row[12] or 0)),
             paid=from_cents(int(row[13] or 0)),
         )
-        for row in session.connection().execute(query, params or {})  # type: ignore[call-overload]
+        for row in session.connection().execute(query, params or {})
     ]
 
 
-def claim_summaries(session: Session, *where: object) -> list[ClaimSummary]:
+def claim_summaries(session: Session, *where: ColumnElement[bool]) -> list[ClaimSummary]:
     """The claims ``where`` selects, with their totals (:func:`summary_query`)."""
     return _summaries(session, summary_query(*where))
 
@@ -241,7 +241,7 @@ def claim_detail(uow: UnitOfWork, actor: Actor, claim_id: int) -> ClaimDetail:
 def benefits_used_in(session: Session, coverage_id: int, year: int) -> Decimal:
     """What the coverage's claims paid for procedures done in ``year`` (INS-3)."""
     paid = session.scalar(
-        select(func.coalesce(func.sum(_cents(ClaimLine.paid)), 0))
+        select(func.coalesce(func.sum(cents(ClaimLine.paid)), 0))
         .join(Claim, Claim.id == ClaimLine.claim_id)
         .join(LedgerTransaction, LedgerTransaction.id == ClaimLine.transaction_id)
         .where(

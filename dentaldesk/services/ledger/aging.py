@@ -36,14 +36,30 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import operator
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import BigInteger, Date, Integer, and_, bindparam, case, func, literal_column, select, type_coerce
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Date,
+    Integer,
+    Label,
+    Select,
+    and_,
+    bindparam,
+    case,
+    func,
+    literal_column,
+    select,
+)
 from sqlalchemy.orm import aliased
 
 from dentaldesk import clock
 from dentaldesk.db.models import Account, LedgerTransaction, Patient
+from dentaldesk.db.types import cents
 from dentaldesk.domain.aging import BUCKETS, AgingBuckets, LedgerEntry, age_ledger
 from dentaldesk.domain.errors import NotFound
 from dentaldesk.domain.terms import TransactionKind
@@ -96,27 +112,22 @@ def account_aging(uow: UnitOfWork, actor: Actor, account_id: int, as_of: dt.date
     return age_ledger([ledger_entry(row) for row in rows], as_of)
 
 
-def ledger_entry(row: object) -> LedgerEntry:
-    """A ledger row as aging sees it (a charge with its tax)."""
-    r = row  # a Row with the columns read by account_aging
-    charge = r.kind is TransactionKind.CHARGE  # type: ignore[attr-defined]
+def ledger_entry(r: Any) -> LedgerEntry:
+    """A ledger row as aging sees it (a charge with its tax); ``r`` has the columns read by account_aging."""
+    charge = r.kind is TransactionKind.CHARGE
     return LedgerEntry(
-        id=r.id,  # type: ignore[attr-defined]
-        kind=r.kind,  # type: ignore[attr-defined]
-        amount=r.amount + r.tax if charge else r.amount,  # type: ignore[attr-defined]
-        dos=r.dos,  # type: ignore[attr-defined]
-        aged_date=r.aged_date,  # type: ignore[attr-defined]
-        held_amount=r.held_amount,  # type: ignore[attr-defined]
-        write_off=r.write_off,  # type: ignore[attr-defined]
-        released_on=r.released_on,  # type: ignore[attr-defined]
+        id=r.id,
+        kind=r.kind,
+        amount=r.amount + r.tax if charge else r.amount,
+        dos=r.dos,
+        aged_date=r.aged_date,
+        held_amount=r.held_amount,
+        write_off=r.write_off,
+        released_on=r.released_on,
     )
 
 
 # --- The office, in SQL --------------------------------------------------------------------------
-
-
-def _cents(column: object):  # type: ignore[no-untyped-def]
-    return type_coerce(column, BigInteger)
 
 
 def aging_parameters(office_id: int, as_of: dt.date) -> dict[str, object]:
@@ -129,7 +140,7 @@ def aging_parameters(office_id: int, as_of: dt.date) -> dict[str, object]:
 
 
 @functools.cache
-def office_aging_query():  # type: ignore[no-untyped-def]
+def office_aging_query() -> Select[*tuple[Any, ...]]:
     """The one SELECT behind the office aging report (see the module docstring); cents.
 
     Built once with bound parameters (:func:`aging_parameters`), so each run only executes it:
@@ -137,13 +148,13 @@ def office_aging_query():  # type: ignore[no-untyped-def]
     """
     lt = LedgerTransaction
     is_charge = lt.kind == TransactionKind.CHARGE
-    held = _cents(lt.held_amount)
-    patient_part = _cents(lt.amount) + _cents(lt.tax) - _cents(lt.write_off) - held
+    held = cents(lt.held_amount)
+    patient_part = cents(lt.amount) + cents(lt.tax) - cents(lt.write_off) - held
     signed_held = case((is_charge, held), else_=-held)
     as_of = bindparam("as_of", type_=Date)
     zero = literal_column("0", BigInteger)
 
-    def aged_since(bound):  # type: ignore[no-untyped-def]
+    def aged_since(bound: Any) -> ColumnElement[Any]:
         # What was aging on ``bound`` or before: the patient parts by aged date and the held parts
         # (a credit's, negative) by release date. The date tests come first: SQLite stops at the
         # first false term, and these sums run over every ledger row of the office.
@@ -151,7 +162,7 @@ def office_aging_query():  # type: ignore[no-untyped-def]
             case((lt.released_on <= bound, signed_held), else_=zero)
         )
 
-    def aged_before(bound):  # type: ignore[no-untyped-def]
+    def aged_before(bound: Any) -> ColumnElement[Any]:
         return func.sum(case((and_(lt.aged_date < bound, is_charge), patient_part), else_=zero)) + func.sum(
             case((lt.released_on < bound, signed_held), else_=zero)
         )
@@ -162,7 +173,7 @@ def office_aging_query():  # type: ignore[no-untyped-def]
         select(
             lt.account_id.label("account_id"),
             func.sum(case((is_charge, patient_part + held), else_=-held)).label("parts"),
-            func.sum(case((is_charge, zero), else_=_cents(lt.amount) - held)).label("pool"),
+            func.sum(case((is_charge, zero), else_=cents(lt.amount) - held)).label("pool"),
             aged_since(as_of).label("aged"),
             aged_before(bindparam("day30", type_=Date)).label("over30"),
             aged_before(bindparam("day60", type_=Date)).label("over60"),
@@ -181,17 +192,19 @@ def office_aging_query():  # type: ignore[no-untyped-def]
         "over_90": t.over90,
     }
 
-    def kept(value):  # type: ignore[no-untyped-def]
+    def kept(value: Any) -> ColumnElement[Any]:
         return case((value < zero, zero), else_=value)
 
-    def overpaid(value):  # type: ignore[no-untyped-def]
+    def overpaid(value: Any) -> ColumnElement[Any]:
         return case((value < zero, -value), else_=zero)
 
     per_account = (
         select(
             t.account_id,
             *(kept(value).label(name) for name, value in raw.items()),
-            (t.pool + sum((overpaid(value) for value in raw.values()), zero)).label("credits"),  # type: ignore[arg-type]
+            (t.pool + functools.reduce(operator.add, (overpaid(value) for value in raw.values()), zero)).label(
+                "credits"
+            ),
         )
         .where(t.parts != t.pool)
         .subquery("per_account")
@@ -201,15 +214,15 @@ def office_aging_query():  # type: ignore[no-untyped-def]
     # means the credits reach past it.
     b = per_account.c
     oldest_first = [b.over_90, b.d61_90, b.d31_60, b.d0_30, b.current]
-    rests = []
-    running = None
+    rests: list[Label[Any]] = []
+    running: ColumnElement[Any] | None = None
     for bucket in oldest_first:
         running = bucket if running is None else running + bucket
         rests.append((running - b.credits).label(f"rest_{bucket.name}"))
-    paid_down = select(b, *rests).subquery("paid_down")
+    paid_down = select(*b, *rests).subquery("paid_down")
     p = paid_down.c
 
-    def still_open(name: str):  # type: ignore[no-untyped-def]
+    def still_open(name: str) -> Label[Any]:
         bucket, rest = p[name], p[f"rest_{name}"]
         return case((rest <= zero, zero), (rest < bucket, rest), else_=bucket).label(name)
 
@@ -229,9 +242,9 @@ def office_aging_query():  # type: ignore[no-untyped-def]
     )
 
 
-def _from_cents(cents: object) -> Decimal:
+def _from_cents(cents: int) -> Decimal:
     # Integer cents to money: exact, two decimals, and cheaper than from_cents for 100,000 values.
-    return Decimal(int(cents)).scaleb(-2)  # type: ignore[call-overload]
+    return Decimal(int(cents)).scaleb(-2)
 
 
 @guarded(Right.READ_LEDGER)
@@ -242,8 +255,8 @@ def office_aging(uow: UnitOfWork, actor: Actor, as_of: dt.date | None = None) ->
         result = uow.session.connection().execute(office_aging_query(), aging_parameters(actor.office_id, as_of)).all()
     rows = []
     totals = [0] * 6  # cents: the five buckets in BUCKETS order, then the credit
-    for account_id, account_number, first_name, last_name, *cents in result:
-        figures = [int(value) for value in cents]
+    for account_id, account_number, first_name, last_name, *amounts in result:
+        figures = [int(value) for value in amounts]
         for n, value in enumerate(figures):
             totals[n] += value
         rows.append(

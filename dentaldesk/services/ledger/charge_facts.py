@@ -99,7 +99,7 @@ def facts_for_charge(
     taxable: bool | None = None,
     insurable: bool | None = None,
     plan_lines: Sequence[PlanLine] = (),
-    order: tuple = LAST,
+    order: tuple[int, int, int] = LAST,
     key: int = THIS_CHARGE,
 ) -> ChargeFacts:
     """TX-TAX-1/2, TX-INS-1, TX-INS-3..5, TX-AGE-2..4, INS-8 of one charge from terms read once.
@@ -155,7 +155,7 @@ def charge_facts(
     taxable: bool | None = None,
     insurable: bool | None = None,
     plan_lines: Sequence[PlanLine] = (),
-    order: tuple = LAST,
+    order: tuple[int, int, int] = LAST,
     key: int = THIS_CHARGE,
 ) -> ChargeFacts:
     """TX-TAX-1/2, TX-INS-1, TX-AGE-2..4 for one charge of ``fee`` on ``dos`` (see

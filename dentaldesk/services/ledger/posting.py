@@ -27,6 +27,8 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from enum import Enum
+from typing import Final, Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -51,7 +53,14 @@ BILLING_ROLES = frozenset(Role)
 ADJUSTMENT_ROLES = Right.ADJUST.roles
 PAYMENT_METHODS = ("Cash", "Check", "Card", "Other")
 
-_DEFAULT = object()
+
+class _NotGiven(Enum):
+    NOT_GIVEN = "not given"
+
+
+NOT_GIVEN: Final = _NotGiven.NOT_GIVEN
+"""An Aged date left out: posting takes the ICM's default (TX-AGE-2..4), an edit keeps the stored one."""
+AgedChoice = dt.date | None | Literal[_NotGiven.NOT_GIVEN]
 
 
 def post_charge_in(
@@ -70,11 +79,11 @@ def post_charge_in(
     rtu: int | None = None,
     taxable: bool | None = None,
     insurable: bool | None = None,
-    aged_date: object = _DEFAULT,
+    aged_date: AgedChoice = NOT_GIVEN,
     plan_item_id: int | None = None,
     notes: str = "",
     plan_lines: Sequence[PlanLine] = (),
-    order: tuple = LAST,
+    order: tuple[int, int, int] = LAST,
     prerequisites: Sequence[tuple[str, dt.date]] = (),
     back_dating_confirmed: bool = False,
 ) -> LedgerTransaction:
@@ -117,7 +126,7 @@ def post_charge_in(
         order=order,
         key=key,
     )
-    chosen_aged = facts.aged_date if aged_date is _DEFAULT else aged_date
+    chosen_aged = facts.aged_date if aged_date is NOT_GIVEN else aged_date
     if chosen_aged is not None and not isinstance(chosen_aged, dt.date):
         raise ValidationError("The aged date is not a date.", "aged")
     check_aged_date(chosen_aged, dos)
@@ -254,12 +263,22 @@ def post_charge(
     procedure_code_id: int,
     fee: Decimal | str,
     dos: dt.date,
-    **details: object,
+    today: dt.date | None = None,
+    tooth: str | None = None,
+    surfaces: str = "",
+    production_provider_id: int | None = None,
+    collection_provider_id: int | None = None,
+    rtu: int | None = None,
+    taxable: bool | None = None,
+    insurable: bool | None = None,
+    aged_date: AgedChoice = NOT_GIVEN,
+    plan_item_id: int | None = None,
+    notes: str = "",
+    back_dating_confirmed: bool = False,
 ) -> PostedCharge:
     """Post one completed procedure from the ledger (TX-*, TP-13): one action, audited.
 
-    ``details`` are :func:`post_charge_in`'s keyword arguments (tooth, surfaces, providers, rtu,
-    taxable, insurable, aged_date, plan_item_id, notes, today). A future DOS is refused (TX-DOS-1).
+    The keyword arguments are :func:`post_charge_in`'s. A future DOS is refused (TX-DOS-1).
     """
     amount = amount_from(fee, "fee")
     with uow:
@@ -274,7 +293,18 @@ def post_charge(
             procedure_code_id=procedure_code_id,
             fee=amount,
             dos=dos,
-            **details,  # type: ignore[arg-type]
+            today=today,
+            tooth=tooth,
+            surfaces=surfaces,
+            production_provider_id=production_provider_id,
+            collection_provider_id=collection_provider_id,
+            rtu=rtu,
+            taxable=taxable,
+            insurable=insurable,
+            aged_date=aged_date,
+            plan_item_id=plan_item_id,
+            notes=notes,
+            back_dating_confirmed=back_dating_confirmed,
         )
         uow.flush()
         posted = posted_charge_of(session, tx)

@@ -12,11 +12,13 @@ import datetime as dt
 import functools
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import BigInteger, bindparam, case, func, select, type_coerce
+from sqlalchemy import ColumnElement, Select, bindparam, case, func, select
 from sqlalchemy.orm import Session
 
 from dentaldesk.db.models import Account, Claim, ClaimLine, LedgerTransaction, Patient, ProcedureCode
+from dentaldesk.db.types import cents
 from dentaldesk.domain.aging import CREDIT_KINDS
 from dentaldesk.domain.errors import NotFound
 from dentaldesk.domain.money import ZERO, from_cents
@@ -83,6 +85,8 @@ def charge_money_in(session: Session, charge_ids: list[int]) -> dict[int, Charge
     for target, kind, amount in session.execute(
         select(lt.applies_to_id, lt.kind, lt.amount).where(lt.applies_to_id.in_(charge_ids))
     ):
+        if target is None:  # excluded by the IN test; the column itself is nullable
+            continue
         sign = -1 if kind is TransactionKind.CHARGE else 1  # a debit correction undoes write-off
         corrections[target] = corrections.get(target, ZERO) + sign * amount
     for charge_id, amount, tax, write_off, estimated, status, paid in rows:
@@ -96,7 +100,7 @@ def charge_money_in(session: Session, charge_ids: list[int]) -> dict[int, Charge
 
 
 @functools.cache
-def ledger_query():  # type: ignore[no-untyped-def]
+def ledger_query() -> Select[*tuple[Any, ...]]:
     """An account's ledger rows in DOS order, built once (the Ledger view runs it on every refresh)."""
     lt = LedgerTransaction
     return (
@@ -179,18 +183,13 @@ def account_ledger(uow: UnitOfWork, actor: Actor, account_id: int) -> list[Ledge
     return rows
 
 
-def _cents(column: object) -> object:
-    # Money columns hold integer cents; sums are taken in cents and converted once (MONEY-1).
-    return type_coerce(column, BigInteger)
-
-
-def signed_cents():  # type: ignore[no-untyped-def]
+def signed_cents() -> ColumnElement[Any]:
     """SQL: what a ledger row adds to the balance, in cents (a charge and its tax less its
     write-off up, credits down)."""
     lt = LedgerTransaction
     return case(
-        (lt.kind == TransactionKind.CHARGE, _cents(lt.amount) + _cents(lt.tax) - _cents(lt.write_off)),  # type: ignore[operator]
-        else_=-_cents(lt.amount),  # type: ignore[operator]
+        (lt.kind == TransactionKind.CHARGE, cents(lt.amount) + cents(lt.tax) - cents(lt.write_off)),
+        else_=-cents(lt.amount),
     )
 
 
@@ -214,7 +213,7 @@ class AccountFacts:
 
 
 @functools.cache
-def _facts_query():  # type: ignore[no-untyped-def]
+def _facts_query() -> Select[*tuple[Any, ...]]:
     """The Ledger header's account, guarantor and balance in one statement, built once."""
     lt = LedgerTransaction
     balance = select(func.coalesce(func.sum(signed_cents()), 0)).where(lt.account_id == Account.id).scalar_subquery()

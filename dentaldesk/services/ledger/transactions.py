@@ -66,6 +66,8 @@ from dentaldesk.services.chart.queries import (
 from dentaldesk.services.claims.filing import claim_line_estimates
 from dentaldesk.services.ledger.charge_facts import ChargeTerms, charge_terms
 from dentaldesk.services.ledger.posting import (
+    NOT_GIVEN,
+    AgedChoice,
     PostedCharge,
     amount_from,
     post_charge_in,
@@ -75,7 +77,7 @@ from dentaldesk.services.ledger.queries import charge_money_in
 from dentaldesk.services.uow import UnitOfWork
 
 MAX_NOTES = 2000
-KEEP = object()  # edit_posted_charge: leave the Aged date as it is
+KEEP = NOT_GIVEN  # edit_posted_charge: leave the Aged date as it is
 
 
 @dataclass(frozen=True)
@@ -356,7 +358,7 @@ def post_transaction(
     rtu: int | None = None,
     taxable: bool | None = None,
     insurable: bool | None = None,
-    aged_date: object = KEEP,
+    aged_date: AgedChoice = KEEP,
     notes: str = "",
     claim_id: int | None = None,
     today: dt.date | None = None,
@@ -405,7 +407,6 @@ def post_transaction(
             provider = session.get(Provider, provider_id)
             if provider is None or provider.office_id != patient.office_id:
                 raise NotFound("That provider is not one of this office's.", field)
-        extra = {} if aged_date is KEEP else {"aged_date": aged_date}
         tx = post_charge_in(
             session,
             actor,
@@ -423,7 +424,7 @@ def post_transaction(
             insurable=insurable,
             notes=cleaned_notes,
             back_dating_confirmed=back_dating_confirmed,
-            **extra,  # type: ignore[arg-type]
+            aged_date=aged_date,
         )
         if code.charts_graphic and universal is not None:
             chart_procedure_in(
@@ -452,7 +453,7 @@ def edit_posted_charge(
     *,
     expected_version: int,
     notes: str | None = None,
-    aged_date: object = KEEP,
+    aged_date: AgedChoice = KEEP,
     claim_id: int | None = None,
     today: dt.date | None = None,
 ) -> ChargeEdited:
@@ -482,8 +483,8 @@ def edit_posted_charge(
             tx.notes = cleaned_notes
             changed.append("notes")
         if aged_date is not KEEP and aged_date != tx.aged_date:
-            check_aged_date(aged_date, tx.dos)  # type: ignore[arg-type]
-            tx.aged_date = aged_date  # type: ignore[assignment]
+            check_aged_date(aged_date, tx.dos)
+            tx.aged_date = aged_date
             changed.append("aged_date")
         if claim_id is not None and claim_id != tx.claim_id:
             _put_on_claim_in(session, actor, tx, claim_id, today)

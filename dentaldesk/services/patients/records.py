@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -298,9 +299,9 @@ def _duplicates(session: Session, actor: Actor, values: dict[str, object], patie
     return [f"{r.last_name}, {r.first_name} (patient ID {r.patient_number})" for r in session.execute(query)]
 
 
-def _next_number(session: Session, office: Office, counter: str, column: object, office_column: object) -> str:
+def _next_number(session: Session, office: Office, counter: str, column: Any, office_column: Any) -> str:
     number = getattr(office, counter)
-    while session.scalar(select(func.count()).where(office_column == office.id, column == str(number))):  # type: ignore[operator]
+    while session.scalar(select(func.count()).where(office_column == office.id, column == str(number))):
         number += 1  # taken by an import or an earlier practice system
     setattr(office, counter, number + 1)
     return str(number)
@@ -344,7 +345,7 @@ def _save(
     expected_versions: dict[str, int] | None = None,
 ) -> SavedPatient:
     values = _checked(form, today)
-    coverages: list[_CheckedCoverage] = values.pop("coverages")  # type: ignore[assignment]
+    coverages: list[_CheckedCoverage] = values.pop("coverages")  # type: ignore[assignment]  # _checked's dict holds each field's own type
     with uow:
         s = uow.session
         office = s.execute(select(Office).where(Office.id == actor.office_id).with_for_update()).scalar_one()
@@ -381,8 +382,8 @@ def _save(
                 ),
             )
             s.add(account)
-        account.icm = values.pop("icm")  # type: ignore[assignment]
-        account.fee_schedule = values.pop("fee_schedule")  # type: ignore[assignment]
+        account.icm = values.pop("icm")  # type: ignore[assignment]  # as above: checked by _checked
+        account.fee_schedule = values.pop("fee_schedule")  # type: ignore[assignment]  # as above
         s.flush()
 
         if patient is None:

@@ -6,10 +6,11 @@ import datetime as dt
 import functools
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, select
 
 from dentaldesk.db.models import Account, Coverage, DentalPlan, Office, Patient
 from dentaldesk.domain.errors import NotFound
@@ -87,13 +88,13 @@ def _parse_birth_date(text: str) -> dt.date | None:
 # The search statements, by what was typed: (the matching condition, the index order). Each is
 # ordered the way its index is, so LIMIT stops after `limit` index entries instead of sorting
 # every match (one typed letter matches thousands).
-def _in(column: object, low: str, high: str) -> object:
-    return and_(column >= bindparam(low), column < bindparam(high))  # type: ignore[operator]
+def _in(column: Any, low: str, high: str) -> ColumnElement[bool]:
+    return and_(column >= bindparam(low), column < bindparam(high))
 
 
 _BY_LAST = (Patient.last_name_key, Patient.first_name_key, Patient.id)
 _BY_FIRST = (Patient.first_name_key, Patient.id)
-_SEARCHES = {
+_SEARCHES: dict[str, tuple[Callable[[], ColumnElement[bool]], tuple[Any, ...]]] = {
     "birth": (lambda: Patient.birth_date == bindparam("birth"), (Patient.birth_date, Patient.id)),
     "number": (lambda: _in(Patient.patient_number, "a", "a_end"), (Patient.patient_number,)),
     "last": (lambda: _in(Patient.last_name_key, "a", "a_end"), _BY_LAST),
@@ -110,7 +111,7 @@ _SEARCHES = {
 
 
 @functools.cache
-def search_query(kind: str) -> Select:
+def search_query(kind: str) -> Select[*tuple[Any, ...]]:
     """One kind of search as a statement built once, with bound parameters (a keystroke only runs it)."""
     condition, order = _SEARCHES[kind]
     return (
@@ -146,7 +147,7 @@ def search_patients(uow: UnitOfWork, actor: Actor, text: str, limit: int = SEARC
     typed = text.strip()
     if not typed:
         return []
-    searches: list[tuple[str, dict[str, object]]] = []
+    searches: list[tuple[str, Mapping[str, object]]] = []
     birth = _parse_birth_date(typed)
     if birth is not None:
         searches.append(("birth", {"birth": birth}))
@@ -170,7 +171,7 @@ def search_patients(uow: UnitOfWork, actor: Actor, text: str, limit: int = SEARC
             if "," not in typed:
                 searches.append(("first_last", both))
     # The merged rows are sorted by name (the stored search keys) and id.
-    found: dict[int, tuple] = {}
+    found: dict[int, tuple[Any, ...]] = {}
     with uow.read():
         connection = uow.session.connection()
         for kind, params in searches:

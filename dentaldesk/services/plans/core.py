@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 
@@ -173,7 +174,14 @@ class PlanWork:
     def event(self, action: str, detail: str) -> None:
         self.session.add(PlanEvent(plan_id=self.plan.id, user_id=self.actor.user_id, action=action, detail=detail))
 
-    def audit(self, action: str, entity: str, entity_id: int | None, before: dict | None, after: dict | None) -> None:
+    def audit(
+        self,
+        action: str,
+        entity: str,
+        entity_id: int | None,
+        before: dict[str, Any] | None,
+        after: dict[str, Any] | None,
+    ) -> None:
         audit.record(self.session, self.actor, action, entity, entity_id, before=before, after=after)
 
     def touch(self) -> None:
@@ -288,7 +296,7 @@ class PlanWork:
         label: str,
         old_code: ProcedureCode,
         values: Resolved,
-        before: dict,
+        before: dict[str, Any],
         changed: list[str],
     ) -> Iterable[tuple[str, str]]:
         if "procedure_code_id" in changed:

@@ -114,7 +114,7 @@ def plan_lines_in(session: Session, plan_id: int) -> list[PlanLine]:
     return sorted(lines, key=lambda line: line.order)
 
 
-def _order(visit: int | None, sequence: int, item_id: int) -> tuple:
+def _order(visit: int | None, sequence: int, item_id: int) -> tuple[int, int, int]:
     return plan_order_key(ItemFacts(item_id, None, "", None, None, "", None, visit=visit, sequence=sequence))
 
 
@@ -140,7 +140,8 @@ def plan_estimate_in(
                 LedgerTransaction.kind == TransactionKind.CHARGE,
             )
         ):
-            charges.setdefault(tx.plan_item_id, tx)  # type: ignore[arg-type]
+            if tx.plan_item_id is not None:  # the query asked for plan items' charges only
+                charges.setdefault(tx.plan_item_id, tx)
     money_of = charge_money_in(session, [tx.id for tx in charges.values()])
     for line in lines:
         if not line.completed:
@@ -149,23 +150,23 @@ def plan_estimate_in(
                 line.key, e.fee, e.write_off, e.deductible, e.insurance, e.patient, e.explanation, False, e.insurable, e
             )
             continue
-        tx = charges.get(line.key)
-        if tx is None:  # completed before charges were posted for plan items: its fee is all we know
+        posted = charges.get(line.key)
+        if posted is None:  # completed before charges were posted for plan items: its fee is all we know
             fee = line.fee or ZERO
             figures[line.key] = ItemFigures(line.key, fee, ZERO, ZERO, ZERO, fee, "", True, False)
             continue
-        got = money_of[tx.id]
-        insurance = got.insurance if tx.insurable else ZERO
+        got = money_of[posted.id]
+        insurance = got.insurance if posted.insurable else ZERO
         figures[line.key] = ItemFigures(
             item_id=line.key,
-            fee=tx.amount,
+            fee=posted.amount,
             write_off=got.write_off,
-            deductible=tx.deductible_primary + tx.deductible_secondary,
+            deductible=posted.deductible_primary + posted.deductible_secondary,
             insurance=insurance,
-            patient=max(ZERO, tx.amount - got.write_off - insurance),
-            explanation=tx.estimate_note or "",
+            patient=max(ZERO, posted.amount - got.write_off - insurance),
+            explanation=posted.estimate_note or "",
             posted=True,
-            insurable=tx.insurable,
-            posted_estimate=tx.estimated_insurance,
+            insurable=posted.insurable,
+            posted_estimate=posted.estimated_insurance,
         )
     return PlanEstimate(plan_id, figures)

@@ -169,11 +169,11 @@ def follow_up_list(
         }
     rows: dict[int, FollowUpRow] = {}
     waiting: list[Waiting] = []
-    for plan_id, version, title, status, _created, patient_id, first, last, number, phone in plans:
-        status = PlanStatus(status)
+    for plan_id, version, title, stored_status, _created, patient_id, first, last, number, phone in plans:
+        plan_status = PlanStatus(stored_status)
         lines = items.get(plan_id, [])
         open_lines = [line for line in lines if line[0] is ItemStatus.PLANNED]
-        if status is PlanStatus.APPROVED:
+        if plan_status is PlanStatus.APPROVED:
             if not open_lines or plan_id not in approved:
                 continue
             since = _local_day(approved[plan_id])
@@ -190,7 +190,7 @@ def follow_up_list(
             patient_number=number,
             phone=phone or "",
             title=title,
-            status=status,
+            status=plan_status,
             since=since,
             days_waiting=days_waiting(since, today),
             total=money(sum((line[1] for line in lines), ZERO)),

@@ -396,8 +396,8 @@ def load_handout_in(session: Session, plan_id: int, *, today: dt.date | None = N
             discount=money(sum((i.discount for v in visits for i in v.items), ZERO)),
         ),
         approval=_approval(session, plan, lines, total),
-        planned_teeth=frozenset(by_id[f.id][0].tooth for f in facts if by_id[f.id][0].tooth and not f.is_completed),
-        completed_teeth=frozenset(by_id[f.id][0].tooth for f in facts if by_id[f.id][0].tooth and f.is_completed),
+        planned_teeth=frozenset(t for f in facts if (t := by_id[f.id][0].tooth) and not f.is_completed),
+        completed_teeth=frozenset(t for f in facts if (t := by_id[f.id][0].tooth) and f.is_completed),
         has_insurance=session.scalar(select(Coverage.id).where(Coverage.patient_id == patient.id).limit(1)) is not None,
     )
 

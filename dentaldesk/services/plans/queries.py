@@ -6,8 +6,9 @@ import datetime as dt
 import functools
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import bindparam, case, func, select, type_coerce
+from sqlalchemy import Select, bindparam, case, func, select, type_coerce
 
 from dentaldesk.db.models import Patient, PlanItem, TreatmentPlan
 from dentaldesk.db.types import Money
@@ -70,7 +71,7 @@ def plan_summaries(
 
 
 @functools.cache
-def plan_list_query(by_patient: bool, by_status: bool):  # type: ignore[no-untyped-def]
+def plan_list_query(by_patient: bool, by_status: bool) -> Select[*tuple[Any, ...]]:
     """The Treatments list's SELECT, built once per kind of filter with bound parameters.
 
     The newest ``:limit`` plans are chosen first and only their items are summed (summing every

@@ -10,6 +10,7 @@ import json
 from decimal import Decimal
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from dentaldesk.db.models import (
     Account,
@@ -88,9 +89,9 @@ _ITEM_COLUMNS = (
 )
 
 
-def _item_rows(session: object, plan_id: int, numbering: ToothNumbering) -> list[PlanItemRow]:
+def _item_rows(session: Session, plan_id: int, numbering: ToothNumbering) -> list[PlanItemRow]:
     prerequisites: dict[int, list[int]] = {}
-    for item_id, prerequisite_id in session.execute(  # type: ignore[attr-defined]
+    for item_id, prerequisite_id in session.execute(
         select(ItemPrerequisite.item_id, ItemPrerequisite.prerequisite_id)
         .join(PlanItem, PlanItem.id == ItemPrerequisite.item_id)
         .where(PlanItem.plan_id == plan_id)
@@ -98,7 +99,7 @@ def _item_rows(session: object, plan_id: int, numbering: ToothNumbering) -> list
     ):
         prerequisites.setdefault(item_id, []).append(prerequisite_id)
     rows = []
-    for r in session.execute(  # type: ignore[attr-defined]
+    for r in session.execute(
         select(*_ITEM_COLUMNS)
         .join(ProcedureCode, ProcedureCode.id == PlanItem.procedure_code_id)
         .outerjoin(Provider, Provider.id == PlanItem.provider_id)
@@ -335,12 +336,14 @@ def billing_summary_for_patient(uow: UnitOfWork, actor: Actor, patient_id: int) 
                     status=ItemStatus(r[4]),
                 )
             )
-        estimates: list[PlanEstimate] | None = []
+        estimates: list[PlanEstimate] | None
         try:
             terms = charge_terms(session, patient_id)
-            for plan_id, (status, items) in plans.items():
-                if status is not PlanStatus.CANCELLED and any(not item.is_completed for item in items):
-                    estimates.append(plan_estimate_in(session, plan_id, terms=terms))  # type: ignore[union-attr]
+            estimates = [
+                plan_estimate_in(session, plan_id, terms=terms)
+                for plan_id, (status, items) in plans.items()
+                if status is not PlanStatus.CANCELLED and any(not item.is_completed for item in items)
+            ]
         except DentalDeskError:
             estimates = None
         summary = billing_summary(

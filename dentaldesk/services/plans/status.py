@@ -59,7 +59,7 @@ REASON_MAX = 2000
 def approval_lines(work: PlanWork) -> tuple[list[ApprovedLine], list[dict[str, object]]]:
     """The plan as the patient sees it, in handout order: hash lines and their stored JSON (TP-15),
     with each item's Taxable and Insurable choices and its estimate (INS-9)."""
-    providers = {
+    providers: dict[int | None, str] = {
         provider_id: name
         for provider_id, name in work.session.execute(
             select(Provider.id, Provider.name).where(Provider.office_id == work.plan.office_id)
@@ -312,7 +312,7 @@ def complete_item(
             notes=item.notes or "",
             plan_lines=plan_lines_in(work.session, work.plan.id),
             order=plan_order_key(mine),
-            prerequisites=prerequisites,  # type: ignore[arg-type]
+            prerequisites=prerequisites,  # type: ignore[arg-type]  # completed_on is not None: filtered above
             back_dating_confirmed=back_dating_confirmed,
         )
         item.status = ItemStatus.COMPLETED

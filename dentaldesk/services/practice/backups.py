@@ -198,9 +198,9 @@ def backup_age(uow: UnitOfWork, actor: Actor) -> BackupAge:
     last = status.last.taken_at if status.last else None
     if not status.overdue:
         return BackupAge(last, False, "")
-    if last is None:
+    if status.last is None:
         return BackupAge(None, True, "No backup of this practice yet: tell the practice owner.")
-    return BackupAge(last, True, f"Last backup {status.last.age_text(status.now)}: tell the practice owner.")  # type: ignore[union-attr]
+    return BackupAge(last, True, f"Last backup {status.last.age_text(status.now)}: tell the practice owner.")
 
 
 @guarded(Right.BACKUP, read=True)

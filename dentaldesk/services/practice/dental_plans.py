@@ -239,7 +239,14 @@ def load_bluebook(uow: UnitOfWork, actor: Actor, plan_id: int) -> list[BluebookL
             select(BluebookEntry).where(BluebookEntry.dental_plan_id == plan_id).order_by(BluebookEntry.code)
         )
         return [
-            BluebookLine(e.code, *(_amount_text(getattr(e, n)) for n in BLUEBOOK_AMOUNTS), version=e.version)
+            BluebookLine(
+                e.code,
+                plan_fee=_amount_text(e.plan_fee),
+                copay=_amount_text(e.copay),
+                insurance_pays=_amount_text(e.insurance_pays),
+                write_off=_amount_text(e.write_off),
+                version=e.version,
+            )
             for e in entries
         ]
 
@@ -303,10 +310,10 @@ def save_bluebook(
         _check_bluebook_versions(entries, expected_versions)
         before: dict[str, object] = {}
         after: dict[str, object] = {}
-        for code, entry in entries.items():
+        for code, gone in entries.items():
             if code not in parsed:
-                before[code] = _entry_values(entry)
-                s.delete(entry)
+                before[code] = _entry_values(gone)
+                s.delete(gone)
         for code, amounts in parsed.items():
             entry = entries.get(code)
             if entry is None:

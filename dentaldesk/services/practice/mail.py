@@ -16,6 +16,7 @@ from __future__ import annotations
 import smtplib
 import socket
 import ssl
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
 
@@ -80,10 +81,10 @@ def deliver(
                         field,
                     )
                 client.login(server.user, password or "")
-            refused = client.send_message(message)
-            if refused:
+            not_taken = client.send_message(message)
+            if not_taken:
                 raise DeliveryError(
-                    f"The mail server refused the address {', '.join(sorted(refused))}; nothing was sent.", field
+                    f"The mail server refused the address {', '.join(sorted(not_taken))}; nothing was sent.", field
                 )
     except DeliveryError:
         raise
@@ -212,7 +213,7 @@ def email_handout(uow: UnitOfWork, actor: Actor, plan_id: int, mail: HandoutMail
     return MailSent(str(message["To"]), deliver(server, config.smtp_password(), message, field="send"), server.where)
 
 
-def send_handout(uow_factory, actor: Actor, plan_id: int, mail: HandoutMail) -> MailSent:  # type: ignore[no-untyped-def]
+def send_handout(uow_factory: Callable[[], UnitOfWork], actor: Actor, plan_id: int, mail: HandoutMail) -> MailSent:
     """Send the handout (:func:`email_handout`), then record it in the plan's history and the audit
     log (``record_handout``, SEC-2). A message that was not sent records nothing."""
     sent = email_handout(uow_factory(), actor, plan_id, mail)

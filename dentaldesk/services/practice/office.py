@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 
 from dentaldesk.db.models import FeeSchedule, Office, ProcedureCode, Provider, User
 from dentaldesk.domain.errors import NotFound, ValidationError
@@ -57,7 +58,7 @@ def office_info(uow: UnitOfWork, actor: Actor) -> OfficeInfo:
         if office is None:
             raise NotFound("The office no longer exists.")
 
-        def count(model: type, *where: object) -> int:
+        def count(model: Any, *where: ColumnElement[bool]) -> int:
             return s.scalar(select(func.count()).select_from(model).where(model.office_id == office_id, *where)) or 0
 
         return OfficeInfo(

@@ -79,7 +79,7 @@ def quote_fee_in(session: Session, patient_id: int, code: str) -> FeeQuote:
     if found is None:
         raise NotFound("This patient no longer exists.")
     office_id, account_schedule = found
-    fees = schedule_fees(session, office_id, code, {0, account_schedule})
+    fees = schedule_fees(session, office_id, code, sorted({0, account_schedule}))
     return resolve_fee(
         code,
         account_schedule,

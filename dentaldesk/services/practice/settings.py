@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from enum import Enum
+from typing import Final, Literal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -315,7 +317,11 @@ def _schedule(session: Session, office_id: int, number: int, *, create: bool) ->
     return schedule
 
 
-UNCHECKED = object()  # set_fee without a version check (imports, scripts)
+class _Unchecked(Enum):
+    UNCHECKED = "unchecked"
+
+
+UNCHECKED: Final = _Unchecked.UNCHECKED  # set_fee without a version check (imports, scripts)
 
 
 @guarded(Right.SETUP, read=True, code_id=ProcedureCode)
@@ -337,7 +343,13 @@ def fee_cell(uow: UnitOfWork, actor: Actor, code_id: int, number: int) -> tuple[
 
 @guarded(Right.SETUP, code_id=ProcedureCode)
 def set_fee(
-    uow: UnitOfWork, actor: Actor, code_id: int, number: int, text: str, *, expected_version: object = UNCHECKED
+    uow: UnitOfWork,
+    actor: Actor,
+    code_id: int,
+    number: int,
+    text: str,
+    *,
+    expected_version: int | None | Literal[_Unchecked.UNCHECKED] = UNCHECKED,
 ) -> Decimal | None:
     """Edit one cell of the fee grid: a fee (MONEY-2: 0 or more, cents), or blank to remove it.
 
@@ -365,7 +377,7 @@ def set_fee(
             if entry is not None:
                 if expected_version is None:
                     raise conflict_for("fee", entry.saved_by, entry.saved_at)
-                check_version(entry, expected_version)  # type: ignore[arg-type]
+                check_version(entry, expected_version)
         old = entry.fee if entry is not None else None
         if old == fee:
             return fee

@@ -246,9 +246,10 @@ def save_provider(uow: UnitOfWork, actor: Actor, provider_id: int | None, form: 
             s.add(provider)
             before = None
         else:
-            provider = s.get(Provider, provider_id)
-            if provider is None or provider.office_id != actor.office_id:
+            found = s.get(Provider, provider_id)
+            if found is None or found.office_id != actor.office_id:
                 raise NotFound("This provider no longer exists.")
+            provider = found
             check_version(provider, form.version)
             before = audit.snapshot(provider, *_PROVIDER_FIELDS)
         provider.name, provider.short_name, provider.kind, provider.color = name, short, form.kind, color
