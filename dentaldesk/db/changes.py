@@ -12,17 +12,24 @@ exists exactly when the change does (a rolled-back action announces nothing):
 A change is ``{table: [ids]}`` plus the origin (this engine), so a workstation skips its own
 changes: its windows already heard them through the UI's change signal. :class:`ChangeFeed` reads
 them on the other side; it holds one connection of its own and never writes.
+
+The same record tells this workstation what its own action changed: :func:`recording` collects
+what every transaction committed on this thread while it is open (the UI's operation helper
+announces those tables' areas), so an action says what it changed by doing it, not by a name
+its caller picks.
 """
 
 from __future__ import annotations
 
 import json
+import threading
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, event, insert, select, text
+from sqlalchemy import Engine, delete, event, insert, select, text
 from sqlalchemy.orm import Session
 
 from dentaldesk.db.models import ChangeLog
@@ -31,6 +38,8 @@ CHANNEL = "dentaldesk_changes"
 MAX_PAYLOAD = 7000  # PostgreSQL takes 8000 bytes; beyond that only the tables are named
 KEEP_ROWS = 5000  # change_log rows kept (the feed reads the newest within seconds)
 _PENDING = "dentaldesk_changes_pending"
+_COMMITTING = "dentaldesk_changes_committing"
+_recorders = threading.local()
 # Tables whose rows say nothing another workstation's screen shows.
 QUIET = frozenset({"audit_event", "audit_chain", "login_session", "login_throttle", "change_log", "plan_event"})
 
@@ -87,6 +96,41 @@ def _forget_on_begin(session: Session, _transaction: Any, _connection: Any) -> N
 @event.listens_for(Session, "after_rollback")
 def _forget_on_rollback(session: Session) -> None:
     session.info.pop(_PENDING, None)
+    session.info.pop(_COMMITTING, None)
+
+
+class Recorded:
+    """What the transactions committed on one thread changed: table -> ids (see :func:`recording`)."""
+
+    def __init__(self) -> None:
+        self.tables: dict[str, set[int]] = {}
+
+    def add(self, pending: dict[str, set[int]]) -> None:
+        for table, ids in pending.items():
+            self.tables.setdefault(table, set()).update(ids)
+
+    def touches(self, table: str, row_id: int | None = None) -> bool:
+        return table in self.tables and (row_id is None or row_id in self.tables[table])
+
+
+@contextmanager
+def recording() -> Iterator[Recorded]:
+    """Collect what the transactions committed on this thread change while the block runs."""
+    seen = Recorded()
+    stack: list[Recorded] = _recorders.__dict__.setdefault("stack", [])
+    stack.append(seen)
+    try:
+        yield seen
+    finally:
+        stack.remove(seen)
+
+
+@event.listens_for(Session, "after_commit")
+def _record_committed(session: Session) -> None:
+    pending = session.info.pop(_COMMITTING, None)
+    if pending:
+        for seen in _recorders.__dict__.get("stack", ()):
+            seen.add(pending)
 
 
 def payload(origin: str, pending: dict[str, set[int]], who: str = "") -> str:
@@ -105,19 +149,18 @@ def _announce(session: Session) -> None:
     pending = session.info.pop(_PENDING, None)
     if not pending:
         return
-    bind = session.get_bind()
-    if not isinstance(bind, Engine):
-        bind = getattr(bind, "engine", bind)
+    session.info[_COMMITTING] = pending  # for this thread's recording(), once the commit holds
+    engine = session.get_bind().engine
     from dentaldesk.db.versioning import saved_by_text
 
-    body = payload(origin_of(bind), pending, saved_by_text(session.info.get("actor")))  # type: ignore[arg-type]
+    body = payload(origin_of(engine), pending, saved_by_text(session.info.get("actor")))
     connection = session.connection()
     if connection.dialect.name == "postgresql":
         connection.execute(text("SELECT pg_notify(:channel, :body)"), {"channel": CHANNEL, "body": body})
         return
     row_id = connection.execute(insert(ChangeLog).values(payload=body).returning(ChangeLog.id)).scalar_one()
     if row_id % 500 == 0:
-        connection.execute(ChangeLog.__table__.delete().where(ChangeLog.id <= row_id - KEEP_ROWS))
+        connection.execute(delete(ChangeLog).where(ChangeLog.id <= row_id - KEEP_ROWS))
 
 
 def parse(body: str) -> Change | None:

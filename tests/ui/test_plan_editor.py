@@ -13,7 +13,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlalchemy import func, select
 
-from dentaldesk.db.models import LedgerTransaction, PlanItem, Provider
+from dentaldesk.db.models import LedgerTransaction, Patient, PlanItem, Provider
 from dentaldesk.domain.terms import ApprovalMethod, PlanStatus
 from dentaldesk.services.plans import (
     ItemInput,
@@ -25,6 +25,8 @@ from dentaldesk.services.plans import (
     load_plan,
 )
 from dentaldesk.services.practice.codes import copy_master_codes
+from dentaldesk.ui.ledger.aging_report import AgingReportWindow
+from dentaldesk.ui.ledger.view import LedgerView
 from dentaldesk.ui.plans.approval_dialog import ApprovalDialog
 from dentaldesk.ui.plans.dialogs import CancelPlanDialog, CompleteItemDialog, DependsOnDialog
 from dentaldesk.ui.plans.editor import PlanEditor
@@ -439,6 +441,39 @@ def test_tp9_completing_early_is_refused_naming_the_prerequisite_then_progress_a
     assert editor.view.status is PlanStatus.COMPLETED and editor.totals.progress.value() == 100
     assert "Completed" in editor.title_label.text()
     assert not editor.complete_button.isEnabled() and not editor.approve_button.isEnabled()
+
+
+def test_completing_an_item_announces_what_it_changed_so_the_open_ledger_and_aging_report_refresh(
+    qtbot, office, make_ctx
+) -> None:
+    """Operations say what changed: completing a plan item posts its charge (TP-13) and marks the chart,
+    and the editor's one operation helper announces the areas the action's transaction committed, so the
+    Ledger and the office aging report open beside it show the charge without the editor naming them."""
+    plan_id, _ = _approved(office)
+    ctx = make_ctx(office.engine, office.p.owner)
+    with office.uow:
+        account_id = office.uow.session.scalar(select(Patient.account_id).where(Patient.id == office.patient))
+    ledger = LedgerView(ctx)
+    qtbot.addWidget(ledger)
+    ledger.show()
+    ledger.set_account(account_id)
+    report = AgingReportWindow(ctx)
+    qtbot.addWidget(report)
+    report.show()
+    qtbot.waitUntil(lambda: report.report is not None, timeout=5000)
+    assert not report.report.rows and ledger.model.rowCount() == 0
+    heard: list[str] = []
+    ctx.changes.changed.connect(heard.append)
+    editor = PlanEditor(ctx, plan_id)
+    qtbot.addWidget(editor)
+    editor.show()
+    qtbot.waitExposed(editor)
+    activate(qtbot, editor)
+    _complete(qtbot, editor, "D7140")
+    assert {"plans", "ledger", "chart"} <= set(heard)
+    qtbot.waitUntil(lambda: ledger.model.rowCount() == 1, timeout=5000)
+    qtbot.waitUntil(lambda: report.report is not None and len(report.report.rows) == 1, timeout=5000)
+    assert report.report.totals.balance == Decimal("185.00")
 
 
 def test_tx_dos1_a_future_date_of_service_is_refused_in_the_dialog(qtbot, office, make_ctx) -> None:

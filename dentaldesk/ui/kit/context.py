@@ -6,6 +6,7 @@ database layer has loaded (the start-up goal).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +15,42 @@ from PySide6.QtCore import QObject, Signal
 if TYPE_CHECKING:
     from dentaldesk.services.access.actor import Actor
     from dentaldesk.services.uow import UnitOfWork
+
+
+# The UI's areas (ctx.changes.changed) by table.
+AREAS = {
+    "patient": "patients",
+    "account": "patients",
+    "coverage": "patients",
+    "treatment_plan": "plans",
+    "plan_item": "plans",
+    "item_prerequisite": "plans",
+    "plan_approval": "plans",
+    "plan_status_change": "plans",
+    "ledger_transaction": "ledger",
+    "claim": "ledger",
+    "claim_line": "ledger",
+    "chart_graphic": "chart",
+    "office": "settings",
+    "procedure_code": "settings",
+    "fee_schedule": "settings",
+    "fee_schedule_entry": "settings",
+    "dental_plan": "settings",
+    "plan_category": "settings",
+    "bluebook_entry": "settings",
+    "provider": "settings",
+    "app_user": "settings",
+}
+
+
+def areas_of(tables: Iterable[str]) -> list[str]:
+    """The UI areas (``Changes.changed``) whose views show rows of ``tables``, in first-seen order."""
+    areas: list[str] = []
+    for table in tables:
+        area = AREAS.get(table)
+        if area and area not in areas:
+            areas.append(area)
+    return areas
 
 
 class Changes(QObject):

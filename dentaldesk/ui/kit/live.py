@@ -16,34 +16,9 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from dentaldesk.ui.kit.context import AppContext
+from dentaldesk.ui.kit.context import AppContext, areas_of
 
 POLL_SECONDS = 0.4
-
-# The UI's areas (ctx.changes.changed) by table.
-AREAS = {
-    "patient": "patients",
-    "account": "patients",
-    "coverage": "patients",
-    "treatment_plan": "plans",
-    "plan_item": "plans",
-    "item_prerequisite": "plans",
-    "plan_approval": "plans",
-    "plan_status_change": "plans",
-    "ledger_transaction": "ledger",
-    "claim": "ledger",
-    "claim_line": "ledger",
-    "chart_graphic": "chart",
-    "office": "settings",
-    "procedure_code": "settings",
-    "fee_schedule": "settings",
-    "fee_schedule_entry": "settings",
-    "dental_plan": "settings",
-    "plan_category": "settings",
-    "bluebook_entry": "settings",
-    "provider": "settings",
-    "app_user": "settings",
-}
 
 
 class _Relay(QObject):
@@ -103,15 +78,10 @@ class LiveRefresh(QObject):
     def _announce(self, changes: list[Any]) -> None:
         if self._stop.is_set():
             return
-        areas: list[str] = []
         for change in changes:
             self.heard += 1
             self.ctx.changes.remote.emit(change)
-            for table in change.tables:
-                area = AREAS.get(table)
-                if area and area not in areas:
-                    areas.append(area)
-        for area in areas:
+        for area in areas_of(table for change in changes for table in change.tables):
             self.ctx.changes.changed.emit(area)
 
     def stop(self) -> None:

@@ -1,8 +1,10 @@
 """The one path from a widget to a service: run it, show a refusal where it belongs, announce.
 
 Modelled on Anki's CollectionOp: a view calls ``run_op``; a typed DentalDeskError is shown next
-to the field it names (or in a message box), and on success the change is announced so other
-views can refresh.
+to the field it names (or in a message box), and on success what the action changed is announced
+so other views can refresh: the areas of the tables its transactions committed (the database's own
+record of the change, db/changes.py ``recording``), so completing a plan item, which posts a
+charge and marks the chart, refreshes the Ledger, the aging report and the chart as well as plans.
 
 No exception reaches Qt from here: anything else a service raises (a defect; services raise only
 typed errors) is shown as "something went wrong, nothing was saved" with its kind, and the
@@ -23,7 +25,7 @@ from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from dentaldesk.domain.errors import ConflictError, DentalDeskError
 from dentaldesk.ui.kit.conflicts import ConflictBar
-from dentaldesk.ui.kit.context import AppContext
+from dentaldesk.ui.kit.context import AppContext, areas_of
 
 T = TypeVar("T")
 
@@ -102,13 +104,18 @@ def run_op(
 ) -> tuple[bool, T | None]:
     """Run one user action; return (succeeded, result).
 
+    On success every area whose tables the action's transactions changed is announced; ``changed``
+    names one more for a change the database does not hold (the workstation's settings file).
     With ``conflict``, a stale save (ConflictError) is shown on that bar, which offers to reload
     keeping what was typed (DATA-4); otherwise it is shown like any refusal.
     """
+    from dentaldesk.db.changes import recording  # after log in: SQLAlchemy is loaded by then
+
     if conflict is not None:
         conflict.clear()
     try:
-        result = action()
+        with recording() as seen:
+            result = action()
     except ConflictError as exc:
         if conflict is not None:
             conflict.show_conflict(exc)
@@ -121,6 +128,9 @@ def run_op(
     except Exception as exc:  # a defect in a service: shown, logged, never passed to Qt
         show_unexpected(parent, exc)
         return False, None
-    if changed:
-        ctx.changes.changed.emit(changed)
+    areas = areas_of(seen.tables)
+    if changed and changed not in areas:
+        areas.append(changed)
+    for area in areas:
+        ctx.changes.changed.emit(area)
     return True, result
