@@ -226,7 +226,7 @@ class StartLists:
     recent: list[PatientRow]
 
 
-def _rows(uow: UnitOfWork, office_id: int, condition: object, limit: int) -> list[PatientRow]:
+def _rows(uow: UnitOfWork, office_id: int, condition: ColumnElement[bool], limit: int) -> list[PatientRow]:
     statement = (
         select(
             Patient.id,
@@ -238,7 +238,7 @@ def _rows(uow: UnitOfWork, office_id: int, condition: object, limit: int) -> lis
             Patient.phone,
         )
         .join(Account, Account.id == Patient.account_id)
-        .where(Patient.office_id == office_id, condition)  # type: ignore[arg-type]
+        .where(Patient.office_id == office_id, condition)
         .order_by(Patient.last_name_key, Patient.first_name_key, Patient.id)
         .limit(limit)
     )
