@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from dentaldesk.domain.money import ZERO, to_cents
+from dentaldesk.domain.money import ZERO, format_money, to_cents
 from dentaldesk.domain.plans import ItemFacts, plan_order_key
 
 # Bumped only if the serialization ever changes; old hashes then stay checkable by version.
@@ -154,3 +154,81 @@ def approved_lines(
             )
         )
     return lines
+
+
+@dataclass(frozen=True)
+class LineChange:
+    """One line of what changed since the patient's last approval (TP-12, TP-15): a line added,
+    removed, or changed in the listed parts (``fee``, ``tooth``, ``insurance``...)."""
+
+    kind: str  # "added", "removed", "changed"
+    before: ApprovedLine | None
+    after: ApprovedLine | None
+    parts: tuple[str, ...] = ()
+
+
+_COMPARED = ("code", "tooth", "surfaces", "provider", "fee", "visit", "taxable", "insurable", "insurance", "patient")
+
+
+def changes_since_approval(
+    approved: Sequence[tuple[int | None, ApprovedLine]], now: Sequence[tuple[int, ApprovedLine]], *, version: int = 2
+) -> list[LineChange]:
+    """Line by line, how the plan now differs from what the patient approved (TP-15).
+
+    Lines are matched by their plan item where the approval recorded it, else by code (an older
+    approval). A version 1 approval recorded no estimate or choices, so those are not compared.
+    Order: changed and removed lines in the approval's order, then added lines in plan order.
+    """
+    compared = _COMPARED if version >= 2 else _COMPARED[:6]
+    by_item = {item_id: line for item_id, line in now}
+    unmatched = dict(by_item)
+    pairs: list[tuple[ApprovedLine, ApprovedLine | None]] = []
+    for item_id, line in approved:
+        if item_id is not None and item_id in unmatched:
+            pairs.append((line, unmatched.pop(item_id)))
+            continue
+        same_code = next((k for k, other in unmatched.items() if other.code == line.code), None)
+        pairs.append((line, unmatched.pop(same_code) if same_code is not None else None))
+    changes: list[LineChange] = []
+    for before, after in pairs:
+        if after is None:
+            changes.append(LineChange("removed", before, None))
+            continue
+        parts = tuple(name for name in compared if getattr(before, name) != getattr(after, name))
+        if parts:
+            changes.append(LineChange("changed", before, after, parts))
+    changes += [LineChange("added", None, line) for item_id, line in now if item_id in unmatched]
+    return changes
+
+
+def describe_change(change: LineChange, tooth_text: Callable[[str], str]) -> str:
+    """One change as the front desk reads it to the patient:
+    ``D2740 #14: fee 1,350.00 → 1,200.00; insurance 675.00 → 600.00``."""
+
+    def label(line: ApprovedLine) -> str:
+        return f"{line.code} #{tooth_text(line.tooth)}" if line.tooth else line.code
+
+    if change.kind == "added":
+        assert change.after is not None
+        return f"Added {label(change.after)}, {format_money(change.after.fee)}"
+    if change.kind == "removed":
+        assert change.before is not None
+        return f"Removed {label(change.before)}, {format_money(change.before.fee)}"
+    before, after = change.before, change.after
+    assert before is not None and after is not None
+
+    def shown(name: str, line: ApprovedLine) -> str:
+        value = getattr(line, name)
+        if name in ("fee", "insurance", "patient"):
+            return format_money(value)
+        if name == "tooth":
+            return f"#{tooth_text(value)}" if value else "no tooth"
+        if name in ("taxable", "insurable"):
+            return "as the code says" if value is None else ("yes" if value else "no")
+        if name == "visit":
+            return f"visit {value}" if value is not None else "no visit"
+        return str(value) or "none"
+
+    names = {"patient": "patient portion"}
+    parts = [f"{names.get(n, n)} {shown(n, before)} → {shown(n, after)}" for n in change.parts]
+    return f"{label(before)}: " + "; ".join(parts)

@@ -374,12 +374,17 @@ def blocked_by_reapproval(items: Sequence[ItemFacts], approved_total: Decimal | 
 
 @dataclass(frozen=True)
 class BillingSummary:
-    """A patient's plans rolled up for the billing summary (TP-14)."""
+    """A patient's plans rolled up for the billing summary (TP-14).
+
+    ``planned`` is the approved plans' work still to do; ``drafts`` the draft plans' (not yet
+    shown to or approved by the patient, TP-4), kept apart; the estimates are of ``planned``.
+    """
 
     planned: Decimal
     completed: Decimal
     estimated_insurance: Decimal | None
     estimated_patient: Decimal | None
+    drafts: Decimal = ZERO
 
 
 def billing_summary(
@@ -388,23 +393,28 @@ def billing_summary(
 ) -> BillingSummary:
     """Roll a patient's plans up into planned, completed and estimated portions (TP-14).
 
-    Planned: items not yet completed, in plans that are not cancelled. Completed: every completed
-    item, a cancelled plan's included (that work was done and charged). The patient's portion is
-    planned minus insurance, never below 0 (INS-6), and only when an insurance estimate is known:
-    without one it stays None rather than inventing a figure.
+    Planned: items not yet completed in APPROVED plans (the work the patient agreed to and has
+    still to have done); a DRAFT's items are counted apart as ``drafts``. Completed: every
+    completed item, a cancelled plan's included (that work was done and charged). The patient's
+    portion is what is left to pay of the planned work: planned minus insurance, never below 0
+    (INS-6), and only when an insurance estimate (of the approved plans) is known: without one
+    it stays None rather than inventing a figure.
     """
     planned = ZERO
+    drafts = ZERO
     completed = ZERO
     for status, items in plans:
         status = PlanStatus(status)
         for item in items:
             if item.is_completed:
                 completed += item.fee_or_zero
-            elif status is not PlanStatus.CANCELLED:
+            elif status is PlanStatus.APPROVED:
                 planned += item.fee_or_zero
+            elif status is PlanStatus.DRAFT:
+                drafts += item.fee_or_zero
     insurance = None if estimated_insurance is None else money(estimated_insurance)
     patient = None if insurance is None else max(ZERO, money(planned - insurance))
-    return BillingSummary(money(planned), money(completed), insurance, patient)
+    return BillingSummary(money(planned), money(completed), insurance, patient, money(drafts))
 
 
 # --- display (TP-8, TP-16)

@@ -791,6 +791,9 @@ def test_tp14_billing_summary_estimates_insurance_over_planned_items_in_plan_ord
     _filling, v = desk.add(plan_id, v, "D2391", "14", "O")  # 195.00
     _exam, v = desk.add(plan_id, v, "D0120")  # 65.00
     billing = billing_summary_for_patient(desk.uow, staff(desk.uow), desk.patient)
+    assert (billing.planned, billing.drafts, billing.estimated_insurance) == (Decimal("0.00"), Decimal("260.00"), 0)
+    v = _approve(desk, plan_id, v)
+    billing = billing_summary_for_patient(desk.uow, staff(desk.uow), desk.patient)
     # (195 - 50) x 80% = 116.00; exam 65 x 100% = 65.00.
     assert billing.planned == Decimal("260.00")
     assert billing.estimated_insurance == Decimal("181.00")
@@ -876,6 +879,7 @@ def test_tx_ins1_an_item_kept_off_insurance_is_not_estimated_and_posts_a_non_ins
     _cover(desk)
     plan_id, v = desk.plan()
     filling, v = desk.add(plan_id, v, "D2391", "14", "O", fee="200.00", insurable_override=False)
+    v = _approve(desk, plan_id, v)  # TP-14: the summary estimates the approved plans' work
     assert billing_summary_for_patient(desk.uow, staff(desk.uow), desk.patient).estimated_insurance == Decimal("0.00")
     v = edit_item(
         desk.uow,
@@ -908,7 +912,6 @@ def test_tx_ins1_an_item_kept_off_insurance_is_not_estimated_and_posts_a_non_ins
         "Insurable of D2391 #14: as the code and office say.",
         "Insurable of D2391 #14: unticked.",
     ]
-    v = _approve(desk, plan_id, v)
     complete_item(desk.uow, desk.front, plan_id, filling, expected_version=v, completed_on=TODAY, today=TODAY)
     charge = _charge_of(desk, filling)
     assert (charge.insurable, charge.estimated_insurance, charge.aged_date) == (False, Decimal("0.00"), TODAY)

@@ -83,7 +83,7 @@ def type_fee(qtbot, editor: PlanEditor, code: str, fee: str) -> None:
     qtbot.waitUntil(lambda: editor.undo_stack.count() >= 1)
 
 
-def test_tp12_tp15_lowering_a_fee_leads_to_a_new_approval_not_a_dead_end(qtbot, plan, make_ctx) -> None:
+def test_tp12_tp15_lowering_a_fee_leads_to_a_new_approval_not_a_dead_end(qtbot, plan, make_ctx, shots) -> None:
     """TP-12/TP-15: a lowered fee needs no re-approval of the total, but the signature stops
     matching; "Record new approval..." is enabled, records it, and the approval covers the plan again."""
     editor = open_editor(qtbot, plan, make_ctx)
@@ -100,6 +100,10 @@ def test_tp12_tp15_lowering_a_fee_leads_to_a_new_approval_not_a_dead_end(qtbot, 
     qtbot.mouseClick(editor.approve_button, Qt.MouseButton.LeftButton)
     dialog = editor.dialog
     assert isinstance(dialog, ApprovalDialog)
+    changes = dialog.changes.text()
+    assert dialog.changes.isVisible() and "Changed since the last approval" in changes
+    assert "D2740 #14: fee 1,350.00 → 1,200.00" in changes
+    dialog.grab().save(str(shots / "reapproval_dialog.png"))
     dialog.method.setCurrentIndex(dialog.method.findData(ApprovalMethod.ON_PAPER))
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     view = plan.view()

@@ -77,7 +77,8 @@ def test_tp1_front_desk_cannot_start_a_plan_and_is_told_why(qtbot, fast_practice
 def test_tp14_the_patient_header_shows_planned_and_completed_totals_and_the_estimate(
     qtbot, fast_practice, make_ctx
 ) -> None:
-    """TP-14: choosing a patient shows planned, completed, estimated insurance and patient portion."""
+    """TP-14: choosing a patient shows the approved work still to do, completed, the drafts apart
+    and the estimate of what is still to do."""
     copy_master_codes(fast_practice.uow, fast_practice.owner, ["D2740"])
     with fast_practice.uow:
         provider = fast_practice.uow.session.scalar(select(Provider.id))
@@ -94,5 +95,9 @@ def test_tp14_the_patient_header_shows_planned_and_completed_totals_and_the_esti
     qtbot.addWidget(window)
     window.choose_patient(fast_practice.patient_ids[0])
     text = window.header.billing.accessibleDescription()
-    assert text == ("Planned 1,350.00; Completed 0.00; Est. insurance 0.00; Est. patient portion 1,350.00")
+    # TP-14, TP-4: a draft is not planned work yet: it is shown apart.
+    assert (
+        text
+        == "Approved, still to do 0.00; Completed 0.00; Drafts (not approved) 1,350.00; Nothing approved is still to do"
+    )
     assert load_plan(ctx.uow(), ctx.user, saved.plan_id).total.to_eng_string() == "1350.00"

@@ -463,15 +463,16 @@ def test_tp12_change_that_does_not_raise_total_blocks_nothing() -> None:
 
 
 def test_tp14_billing_summary_rolls_up_plans() -> None:
-    """TP-14: planned excludes completed items and cancelled plans; completed counts every done item."""
+    """TP-14: planned is the approved plans' unfinished work (drafts apart, cancelled plans left
+    out); completed counts every done item."""
     approved = [item(1, fee="100.00", status=DONE), item(2, fee="200.00")]
     draft = [item(3, fee="50.00")]
     cancelled = [item(4, fee="70.00", status=DONE), item(5, fee="900.00")]
     plans = [(PlanStatus.APPROVED, approved), (PlanStatus.DRAFT, draft), (PlanStatus.CANCELLED, cancelled)]
-    assert billing_summary(plans) == BillingSummary(Decimal("250.00"), Decimal("170.00"), None, None)
+    assert billing_summary(plans) == BillingSummary(Decimal("200.00"), Decimal("170.00"), None, None, Decimal("50.00"))
     with_insurance = billing_summary(plans, Decimal("120.00"))
     assert with_insurance.estimated_insurance == Decimal("120.00")
-    assert with_insurance.estimated_patient == Decimal("130.00")
+    assert with_insurance.estimated_patient == Decimal("80.00")  # what is left to pay of the approved work
 
 
 def test_tp14_patient_portion_never_negative() -> None:
@@ -489,10 +490,16 @@ def test_tp14_no_insurance_figure_is_invented() -> None:
 @FAST
 @given(st.lists(st.tuples(st.sampled_from(list(PlanStatus)), plan_items()), max_size=4))
 def test_tp14_planned_plus_completed_is_every_counted_fee(plans) -> None:
-    """TP-14: planned + completed = all item fees except unfinished items of cancelled plans."""
+    """TP-14: planned + drafts + completed = all item fees except unfinished items of cancelled
+    (and completed) plans."""
     summary = billing_summary(plans)
-    counted = [i for status, items in plans for i in items if i.status is DONE or status is not PlanStatus.CANCELLED]
-    assert summary.planned + summary.completed == plan_total(counted)
+    counted = [
+        i
+        for status, items in plans
+        for i in items
+        if i.status is DONE or status in (PlanStatus.APPROVED, PlanStatus.DRAFT)
+    ]
+    assert summary.planned + summary.drafts + summary.completed == plan_total(counted)
 
 
 # --- TP-8 tree display and TP-16 visits

@@ -25,7 +25,7 @@ from dentaldesk.db.models import (
     TreatmentPlan,
     User,
 )
-from dentaldesk.domain.approval import ApprovedLine, signature_matches
+from dentaldesk.domain.approval import ApprovedLine, changes_since_approval, describe_change, signature_matches
 from dentaldesk.domain.errors import DentalDeskError, NotFound
 from dentaldesk.domain.fees import FeeQuote
 from dentaldesk.domain.money import ZERO, from_cents, money
@@ -172,6 +172,17 @@ def current_lines(
     return lines
 
 
+def _stored_item_ids(lines_json: str, count: int) -> list[int | None]:
+    """The plan item of each stored line where the approval recorded it (None for older ones)."""
+    try:
+        payload = json.loads(lines_json)
+        if isinstance(payload, list) and len(payload) == count:
+            return [row.get("item_id") if isinstance(row, dict) else None for row in payload]
+    except ValueError:
+        pass
+    return [None] * count
+
+
 def _stored_lines(lines_json: str) -> tuple[ApprovedLine, ...]:
     """The lines an approval froze: a JSON list of line objects (code, tooth, surfaces, provider,
     fee as "1350.00", visit, and since version 2 the choices and the estimate); the hash's own
@@ -241,6 +252,15 @@ def load_plan(uow: UnitOfWork, actor: Actor, plan_id: int) -> PlanView:
         latest = None
         if approval_row is not None:
             approval, recorded_by = approval_row
+            now_lines = current_lines(items, plan_estimate_in(session, plan_id))
+            stored = _stored_lines(approval.lines_json)
+            stored_ids = _stored_item_ids(approval.lines_json, len(stored))
+            now_ids = [row.id for row in sorted(items, key=lambda row: plan_order_key(row.facts()))]
+            changes = changes_since_approval(
+                list(zip(stored_ids, stored, strict=True)),
+                list(zip(now_ids, now_lines, strict=True)),
+                version=approval.hash_version,
+            )
             latest = ApprovalView(
                 id=approval.id,
                 approver_name=approval.approver_name,
@@ -250,14 +270,11 @@ def load_plan(uow: UnitOfWork, actor: Actor, plan_id: int) -> PlanView:
                 total=approval.total,
                 content_hash=approval.content_hash,
                 signature_png=approval.signature_png,
-                lines=_stored_lines(approval.lines_json),
+                lines=stored,
                 signature_matches=signature_matches(
-                    approval.content_hash,
-                    plan.title,
-                    current_lines(items, plan_estimate_in(session, plan_id)),
-                    plan_total(facts),
-                    approval.hash_version,
+                    approval.content_hash, plan.title, now_lines, plan_total(facts), approval.hash_version
                 ),
+                changes=tuple(describe_change(c, lambda t: display_tooth(t, numbering)) for c in changes),
             )
         history = tuple(
             HistoryRow(at=at, user=user or "", action=action, detail=detail)
@@ -299,9 +316,9 @@ def load_plan(uow: UnitOfWork, actor: Actor, plan_id: int) -> PlanView:
 
 @guarded(Right.READ_PLANS, patient_id=Patient)
 def billing_summary_for_patient(uow: UnitOfWork, actor: Actor, patient_id: int) -> PatientBilling:
-    """TP-14: planned and completed totals of the patient's plans, and the estimate of the planned
-    items: each plan's one estimate (INS-9, in plan order, with benefits paid and pending, INS-3),
-    summed over the plans that are not cancelled, with the patient's portion (INS-6).
+    """TP-14: the approved plans' work still to do, the completed total, the drafts' total apart,
+    and the estimate of the work still to do: each approved plan's one estimate (INS-9, in plan
+    order, with benefits paid and pending, INS-3), summed, with the patient's portion (INS-6).
 
     Each plan is estimated against the benefits left after what is posted, as its own editor and
     handout show it, so two plans are two estimates of what the same benefits would pay. When the
@@ -342,7 +359,7 @@ def billing_summary_for_patient(uow: UnitOfWork, actor: Actor, patient_id: int) 
             estimates = [
                 plan_estimate_in(session, plan_id, terms=terms)
                 for plan_id, (status, items) in plans.items()
-                if status is not PlanStatus.CANCELLED and any(not item.is_completed for item in items)
+                if status is PlanStatus.APPROVED and any(not item.is_completed for item in items)
             ]
         except DentalDeskError:
             estimates = None
@@ -358,6 +375,7 @@ def billing_summary_for_patient(uow: UnitOfWork, actor: Actor, patient_id: int) 
             estimated_write_off=None if estimates is None else money(sum((e.write_off for e in estimates), ZERO)),
             # INS-6: fee - write-off - insurance, per item, never below 0.
             estimated_patient=None if estimates is None else money(sum((e.patient for e in estimates), ZERO)),
+            drafts=summary.drafts,
         )
 
 

@@ -91,6 +91,7 @@ class ApprovalView:
     signature_png: bytes | None
     lines: tuple[ApprovedLine, ...]
     signature_matches: bool
+    changes: tuple[str, ...] = ()  # what changed since, line by line (TP-15), as a person reads it
 
 
 @dataclass(frozen=True)
@@ -151,6 +152,7 @@ class PatientBilling:
     estimated_insurance: Decimal | None
     estimated_write_off: Decimal | None
     estimated_patient: Decimal | None
+    drafts: Decimal = Decimal("0.00")  # draft plans' work, not yet approved (TP-4)
 
 
 @dataclass(frozen=True)

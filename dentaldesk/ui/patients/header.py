@@ -60,11 +60,16 @@ class PatientHeaderBar(QFrame):
             self.billing.setText("")
             self.billing.setAccessibleDescription("")
             return
-        lines = [f"Planned {format_money(billing.planned)} &nbsp;·&nbsp; Completed {format_money(billing.completed)}"]
-        if billing.estimated_insurance is not None and billing.estimated_patient is not None:
+        first = f"Approved, still to do {format_money(billing.planned)} &nbsp;·&nbsp; Completed {format_money(billing.completed)}"
+        if billing.drafts:
+            first += f" &nbsp;·&nbsp; Drafts (not approved) {format_money(billing.drafts)}"
+        lines = [first]
+        if not billing.planned:
+            lines.append("Nothing approved is still to do")
+        elif billing.estimated_insurance is not None and billing.estimated_patient is not None:
             lines.append(
-                f"Est. insurance {format_money(billing.estimated_insurance)} &nbsp;·&nbsp; "
-                f"Est. patient portion {format_money(billing.estimated_patient)}"
+                f"Of that: est. insurance {format_money(billing.estimated_insurance)} &nbsp;·&nbsp; "
+                f"est. patient still to pay {format_money(billing.estimated_patient)}"
             )
         else:
             lines.append("No insurance estimate (check the coverage set-up)")

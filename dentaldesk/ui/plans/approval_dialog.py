@@ -9,6 +9,7 @@ open; on success (True) the dialog closes.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
@@ -60,6 +61,13 @@ class ApprovalDialog(QDialog):
         self.lines.setObjectName("approval_lines")
         self.lines.setAccessibleName("What the patient approves")
         self.lines.setTextFormat(Qt.TextFormat.RichText)
+        # A new approval says what the patient is approving anew, line by line (TP-12, TP-15).
+        self.changes = QLabel(self._changes_html(view) if reapproval else "")
+        self.changes.setObjectName("approval_changes")
+        self.changes.setAccessibleName("Changed since the last approval")
+        self.changes.setTextFormat(Qt.TextFormat.RichText)
+        self.changes.setWordWrap(True)
+        self.changes.setVisible(reapproval)
 
         self.approver = QLineEdit(view.patient_name)
         self.approver.setObjectName("approver")
@@ -103,6 +111,7 @@ class ApprovalDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addWidget(what)
+        layout.addWidget(self.changes)
         layout.addWidget(self.lines)
         layout.addLayout(form)
         layout.addWidget(self.general)
@@ -117,6 +126,17 @@ class ApprovalDialog(QDialog):
         self._update()
         self.approver.setFocus()
         self.approver.selectAll()
+
+    @staticmethod
+    def _changes_html(view: PlanView, shown: int = 12) -> str:
+        """What changed since the last approval, one line each (TP-15)."""
+        approval = view.latest_approval
+        changes = approval.changes if approval is not None else ()
+        if not changes:
+            return "<b>Changed since the last approval:</b> nothing line by line (the title or the order changed)."
+        rows = "".join(f"<li>{html.escape(line)}</li>" for line in changes[:shown])
+        more = f"<li>... and {len(changes) - shown} more</li>" if len(changes) > shown else ""
+        return f"<b>Changed since the last approval:</b><ul style='margin:0'>{rows}{more}</ul>"
 
     @staticmethod
     def _lines_html(view: PlanView, shown: int = 12) -> str:
