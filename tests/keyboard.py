@@ -10,14 +10,23 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QAbstractSpinBox,
     QApplication,
+    QCheckBox,
+    QComboBox,
     QGroupBox,
     QLabel,
+    QLineEdit,
     QMenu,
     QMenuBar,
+    QPlainTextEdit,
+    QRadioButton,
     QTabWidget,
+    QTextEdit,
     QToolBar,
     QWidget,
 )
@@ -95,21 +104,72 @@ def mnemonic_clashes(window: QWidget) -> list[str]:
     return out
 
 
-def tab_cycle(start: QWidget, key_click, backwards: bool = False, limit: int = 80) -> list[QWidget]:
-    """The widgets focus visits pressing Tab (Shift+Tab) from ``start`` until it comes back to it."""
+def editable_fields(window: QWidget) -> list[QWidget]:
+    """The fields a person types in or sets in ``window``: shown, enabled, not read-only."""
+    found: list[QWidget] = []
+    for widget in window.findChildren(QWidget):
+        if not (_shown_in(widget, window) and widget.isEnabled()):
+            continue
+        if widget.focusPolicy() == Qt.FocusPolicy.NoFocus or not widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
+            continue
+        if isinstance(widget, QLineEdit):
+            parent = widget.parent()
+            if isinstance(parent, (QComboBox, QAbstractSpinBox)) or widget.isReadOnly():
+                continue  # a combo's or a date's own line edit is the combo, the date
+        elif isinstance(widget, (QPlainTextEdit, QTextEdit)):
+            if widget.isReadOnly():
+                continue
+        elif not isinstance(widget, (QComboBox, QAbstractSpinBox, QCheckBox, QRadioButton)):
+            continue
+        found.append(widget)
+    return found
+
+
+def _press_tab(widget: QWidget, backwards: bool) -> None:
+    if backwards:
+        QTest.keyClick(widget, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+    else:
+        QTest.keyClick(widget, Qt.Key.Key_Tab)
+
+
+def tab_cycle(start: QWidget, backwards: bool = False, limit: int = 120) -> list[QWidget]:
+    """The widgets focus visits pressing Tab (Shift+Tab) from ``start`` until it comes back to it.
+
+    A widget met twice before the cycle closes (a date taking a stop per part, a cycle that never
+    returns to the first field) fails with the path walked."""
+    start.setFocus(Qt.FocusReason.TabFocusReason)
+    start = QApplication.focusWidget() or start  # a field made of parts focuses its proxy
     seen: list[QWidget] = [start]
     for _ in range(limit):
-        key_click(QApplication.focusWidget(), backwards)
+        _press_tab(QApplication.focusWidget() or start, backwards)
         now = QApplication.focusWidget()
         if now is start:
             return seen
         if now is None or now in seen:
             raise AssertionError(
-                f"Tab left the cycle at {type(now).__name__} {now.objectName() if now else ''} after "
+                f"Tab {'back ' if backwards else ''}came to {type(now).__name__} "
+                f"{now.objectName() if now else ''} again after "
                 + ", ".join(w.objectName() or type(w).__name__ for w in seen)
             )
         seen.append(now)
     raise AssertionError("the Tab cycle did not come back to where it started")
+
+
+def _name(widget: QWidget) -> str:
+    return widget.objectName() or widget.accessibleName() or type(widget).__name__
+
+
+def assert_tab_cycle(window: QWidget, start: QWidget, where: str = "") -> None:
+    """Tab from ``start`` goes round the whole window and back to it, reaching every field; Shift+Tab
+    goes round the same cycle the other way."""
+    forward = tab_cycle(start)
+    start = forward[0]
+    missing = [_name(w) for w in editable_fields(window) if w not in forward and w.focusProxy() not in forward]
+    assert not missing, f"{where}: Tab never reaches {missing}"
+    backward = tab_cycle(start, backwards=True)
+    assert backward[:1] + backward[1:][::-1] == forward, (
+        f"{where}: Shift+Tab goes {[_name(w) for w in backward]}, Tab {[_name(w) for w in forward]}"
+    )
 
 
 def assert_no_clashes(window: QWidget, where: str = "") -> None:

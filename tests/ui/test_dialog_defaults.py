@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QAbstractButton, QDialog, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QWidget
 from sqlalchemy import Engine, select
 
 import dentaldesk.ui as ui_package
@@ -493,3 +493,14 @@ def test_mnemonics_are_unique_in_every_dialog(qtbot, desk: Desk, tmp_path: Path,
 
     dialog, _ok, _field = _shown(qtbot, _make(name, desk, tmp_path, make_ctx))
     assert_no_clashes(dialog, name)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_tab_goes_round_every_field_forward_and_back(qtbot, desk: Desk, tmp_path: Path, make_ctx, name: str) -> None:
+    """Keyboard alone: Tab from the first field reaches every field of the form and comes back to it
+    (Cancel wraps to the top), each date one stop; Shift+Tab walks the same cycle backwards."""
+    from keyboard import assert_tab_cycle
+
+    dialog, _ok, field = _shown(qtbot, _make(name, desk, tmp_path, make_ctx))
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    assert_tab_cycle(dialog, field, name)

@@ -180,3 +180,52 @@ def test_ctrl_p_opens_the_print_preview_with_no_printer(qtbot, office, make_ctx,
     press(qtbot, editor, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
     assert editor.dialog is None and editor.message.isVisible()
     assert editor.message.text().startswith("Save the plan first")
+
+
+def test_tab_goes_round_the_patient_transactions_window_and_cancel_wraps_to_the_code(qtbot, office, make_ctx) -> None:
+    """Keyboard alone in the Patient Transactions window (+ Add item): Tab from the code reaches every
+    field and, from Cancel, comes back to the code; each date is one stop; Shift+Tab goes back."""
+    from keyboard import assert_tab_cycle
+    from test_plan_editor import open_editor
+
+    plan_id, _ = office.plan(("D0120", "", 1))
+    editor = open_editor(qtbot, office, make_ctx, plan_id)
+    dialog = editor.add_item()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    assert_tab_cycle(dialog, dialog.procedure.code_edit, "add item")
+    dialog.cancel_button.setFocus()
+    QTest.keyClick(dialog.cancel_button, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is dialog.procedure.code_edit
+
+
+def test_tab_goes_round_the_plan_editor(qtbot, office, make_ctx) -> None:
+    """Keyboard alone in the plan editor: Tab from the item list reaches every button and panel field
+    and comes back; Shift+Tab walks it back."""
+    from keyboard import assert_tab_cycle
+    from test_plan_editor import open_editor
+
+    plan_id, _ = office.plan(("D0120", "", 1), ("D7140", "19", 1))
+    editor = open_editor(qtbot, office, make_ctx, plan_id)
+    assert_tab_cycle(editor, editor.tree, "plan editor")
+
+
+def test_exact_code_then_enter_moves_to_the_tooth_and_adds_nothing(qtbot, office, make_ctx) -> None:
+    """Typing an exact code and Enter picks it and moves on to the tooth; the item is added only by
+    the dialog's OK (Enter again in a later field), with the tooth typed."""
+    from test_plan_editor import open_editor
+
+    plan_id, _ = office.plan(("D0120", "", 1))
+    editor = open_editor(qtbot, office, make_ctx, plan_id)
+    dialog = editor.add_item()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    section = dialog.procedure
+    QTest.keyClicks(section.code_edit, "D7140")
+    QTest.keyClick(section.code_edit, Qt.Key.Key_Return)
+    assert dialog.isVisible() and len(editor.working.items) == 1
+    assert QApplication.focusWidget() is section.tooth or section.tooth.isAncestorOf(QApplication.focusWidget())
+    QTest.keyClicks(QApplication.focusWidget(), "19")
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    added = [item for item in editor.working.items.values() if item.code == "D7140"]
+    assert len(added) == 1 and added[0].tooth == "19"

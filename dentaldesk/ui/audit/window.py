@@ -43,7 +43,7 @@ from dentaldesk.services.patients.search import search_patients
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import run_op, show_error
 from dentaldesk.ui.kit.table_model import Column, RowsModel
-from dentaldesk.ui.kit.widgets import make_default, make_table
+from dentaldesk.ui.kit.widgets import DateEdit, make_default, make_table
 
 ANY = "(any)"
 NO_DATE = QDate(2000, 1, 1)
@@ -79,7 +79,7 @@ COLUMNS: list[Column[AuditRow]] = [
 
 
 def _date_edit(name: str, accessible: str) -> QDateEdit:
-    edit = QDateEdit()
+    edit = DateEdit()
     edit.setObjectName(name)
     edit.setAccessibleName(accessible)
     edit.setCalendarPopup(True)

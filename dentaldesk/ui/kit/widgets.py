@@ -7,6 +7,9 @@ from collections.abc import Callable
 from PySide6.QtCore import QAbstractItemModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, QSize, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QAbstractSpinBox,
+    QApplication,
+    QDateEdit,
     QHeaderView,
     QLabel,
     QPlainTextEdit,
@@ -175,6 +178,7 @@ def make_table(name: str) -> RowsTable:
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setAlternatingRowColors(True)
     table.setWordWrap(False)
+    table.setTabKeyNavigation(False)  # Tab leaves the list for the next field; arrows move in it
     rows = table.verticalHeader()
     rows.setVisible(False)
     rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
@@ -216,3 +220,28 @@ class RefreshWhenShown(QObject):
             self.stale = False
             self._refresh()
         return False
+
+
+class DateEdit(QDateEdit):
+    """A date field that is one Tab stop: Tab leaves it (Left/Right and the cursor move between
+    day, month and year), where a plain QDateEdit takes a Tab stop per part of the date."""
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        return QAbstractSpinBox.focusNextPrevChild(self, next)
+
+
+def step_in_ring(window: QWidget, chain: list[QWidget], forward: bool) -> bool:
+    """Tab (``forward``) or Shift+Tab over ``chain`` as a ring: the last field wraps to the first,
+    and what is hidden, disabled or not a Tab stop is passed over. False when the focus is not
+    on the chain (the caller then lets Qt choose). For a window's ``focusNextPrevChild``: Qt's own
+    order is bent by button boxes that re-order their buttons and fields made of parts."""
+    stops = [w for w in chain if w.isVisibleTo(window) and w.isEnabled() and w.focusPolicy() & Qt.FocusPolicy.TabFocus]
+    focused = QApplication.focusWidget()
+    at = next(
+        (n for n, w in enumerate(stops) if focused is not None and (w is focused or w.isAncestorOf(focused))), None
+    )
+    if at is None:
+        return False
+    target = stops[(at + (1 if forward else -1)) % len(stops)]
+    target.setFocus(Qt.FocusReason.TabFocusReason if forward else Qt.FocusReason.BacktabFocusReason)
+    return True

@@ -46,12 +46,12 @@ from dentaldesk.services.ledger.posting import PAYMENT_METHODS, post_adjustment,
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import run_op
 from dentaldesk.ui.kit.table_model import Column, RowsModel
-from dentaldesk.ui.kit.widgets import HINT_STYLE, error_label, hint_label, make_default, make_table
+from dentaldesk.ui.kit.widgets import HINT_STYLE, DateEdit, error_label, hint_label, make_default, make_table
 
 
 def date_edit(name: str, day: dt.date | None = None) -> QDateEdit:
     """A date field with a calendar, ISO format, today by default."""
-    edit = QDateEdit()
+    edit = DateEdit()
     edit.setObjectName(name)
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("yyyy-MM-dd")

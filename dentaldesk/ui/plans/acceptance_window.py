@@ -19,7 +19,6 @@ from PySide6.QtCore import QDate, QMargins, Qt
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
     QFileDialog,
     QHBoxLayout,
@@ -38,7 +37,7 @@ from dentaldesk.services.plans.acceptance import acceptance_report
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import run_op
 from dentaldesk.ui.kit.table_model import Column, RowsModel
-from dentaldesk.ui.kit.widgets import error_label, hint_label, make_default, make_table
+from dentaldesk.ui.kit.widgets import DateEdit, error_label, hint_label, make_default, make_table
 
 PRESENTED_COLOUR = QColor("#98a2b3")
 ACCEPTED_COLOUR = QColor("#1f6feb")
@@ -83,8 +82,8 @@ class AcceptanceWindow(QDialog):
         self.setWindowTitle("DentalDesk - Case acceptance report")
         today = clock.today()
         first = dt.date(today.year - (1 if today.month < 12 else 0), today.month % 12 + 1, 1)  # 12 months back
-        self.start = QDateEdit(_qdate(first))
-        self.end = QDateEdit(_qdate(today))
+        self.start = DateEdit(_qdate(first))
+        self.end = DateEdit(_qdate(today))
         for edit, name, caption in ((self.start, "start", "First day"), (self.end, "end", "Last day")):
             edit.setObjectName(name)
             edit.setAccessibleName(caption)

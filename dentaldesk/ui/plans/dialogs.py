@@ -13,7 +13,6 @@ from collections.abc import Callable
 from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -32,7 +31,7 @@ from dentaldesk.domain.aging import BACK_DATING_DAYS
 from dentaldesk.domain.errors import RuleViolation
 from dentaldesk.domain.plans import check_link
 from dentaldesk.services.patients.search import PatientRow, search_patients
-from dentaldesk.ui.kit.widgets import enter_in_text_box_presses, make_default
+from dentaldesk.ui.kit.widgets import DateEdit, enter_in_text_box_presses, make_default
 from dentaldesk.ui.plans.working_copy import WorkingPlan
 
 ERROR_STYLE = "color: #b42318;"
@@ -265,7 +264,7 @@ class CompleteItemDialog(_Dialog):
         today = today or clock.today()
         what = QLabel(f"<b>{label}</b> {name}<br>Charge posted to the ledger: <b>{fee_text}</b> (plan price)")
         what.setWordWrap(True)
-        self.dos = QDateEdit(QDate(today.year, today.month, today.day))
+        self.dos = DateEdit(QDate(today.year, today.month, today.day))
         self.dos.setObjectName("dos")
         self.dos.setCalendarPopup(True)
         self.dos.setDisplayFormat("yyyy-MM-dd")

@@ -17,7 +17,6 @@ from PySide6.QtCore import QDate, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -44,6 +43,7 @@ from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import run_op, show_error
 from dentaldesk.ui.kit.table_model import Column, RowsModel
 from dentaldesk.ui.kit.widgets import (
+    DateEdit,
     EmptyState,
     RefreshWhenShown,
     enter_in_text_box_presses,
@@ -95,7 +95,7 @@ class ContactDialog(QDialog):
         self.note.setAccessibleName("Contact note")
         self.note.setTabChangesFocus(True)
         self.note.setFixedHeight(80)
-        self.call_back = QDateEdit()
+        self.call_back = DateEdit()
         self.call_back.setObjectName("call_back_on")
         self.call_back.setAccessibleName("Will call back on")
         self.call_back.setCalendarPopup(True)

@@ -9,7 +9,7 @@ from dentaldesk.services.access.actor import this_workstation
 from dentaldesk.services.practice.office import create_practice
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import run_op
-from dentaldesk.ui.kit.widgets import make_default
+from dentaldesk.ui.kit.widgets import make_default, step_in_ring
 
 
 class FirstRunDialog(QDialog):
@@ -63,6 +63,14 @@ class FirstRunDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(buttons)
         self.setMinimumWidth(440)
+        # Tab: the fields top to bottom, then Create, Restore and Cancel, and round again (the button
+        # box re-orders its buttons' Tab order as it lays them out, so the ring is kept here).
+        chain = [*self.inputs.values(), self.create_button, self.restore_button]
+        chain.append(buttons.button(QDialogButtonBox.StandardButton.Cancel))
+        self._chain = chain
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        return step_in_ring(self, self._chain, next) or super().focusNextPrevChild(next)
 
     def open_restore(self) -> QWidget:
         """The Backups window for a database with no practice: restore only, no login needed."""

@@ -1,5 +1,5 @@
 """The code field of the Patient Transactions window and its list of matches (CODE-2), usable
-from the keyboard: Down moves into the list, Enter picks."""
+from the keyboard: Down moves into the list, Enter picks and moves on to the tooth."""
 
 from __future__ import annotations
 
@@ -9,28 +9,28 @@ from PySide6.QtWidgets import QLineEdit, QListWidget
 
 
 class CodeSearch(QLineEdit):
-    """The code field: Down moves into the result list; Enter picks the first match (and does not
-    close the dialog), so the search works from the keyboard."""
+    """The code field: Down moves into the result list; Enter picks the first match, or keeps the
+    exact code typed, and moves on to the next field: Enter here never presses OK, so an item is
+    never added before its tooth and fee could be reached (the dialog's OK adds it)."""
 
     down = Signal()
     enter = Signal()
 
     def __init__(self) -> None:
         super().__init__()
-        self.picking = lambda: False  # set by the section: is Enter a pick rather than OK?
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Down:
             self.down.emit()
             return
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.picking():
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.enter.emit()
             return
         super().keyPressEvent(event)
 
 
 class CodeResults(QListWidget):
-    """The matching codes; Enter picks the current one."""
+    """The matching codes; Enter picks the current one (the section then moves on to the tooth)."""
 
     picked = Signal(object)
 

@@ -60,7 +60,7 @@ from dentaldesk.services.ledger.transactions import TransactionContext
 from dentaldesk.services.plans import ItemFormFacts
 from dentaldesk.services.practice.codes import CodeRow
 from dentaldesk.ui.kit.context import AppContext
-from dentaldesk.ui.kit.widgets import make_default
+from dentaldesk.ui.kit.widgets import make_default, step_in_ring
 from dentaldesk.ui.transactions.charges import DEFAULT_AGED, ChargesSection, CodeOptions, Mode
 from dentaldesk.ui.transactions.chart_graphic import ChartGraphicSection
 from dentaldesk.ui.transactions.fields import message_label
@@ -263,6 +263,11 @@ class PatientTransactionDialog(QDialog):
         chain += [self.ok_button, self.cancel_button]
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
+        self._chain = chain
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        """Tab and Shift+Tab walk the chain above as a ring: Cancel wraps to the code, a date is one stop."""
+        return step_in_ring(self, self._chain, next) or super().focusNextPrevChild(next)
 
     # --- the figures (TX-FEE, TX-TAX, TX-AGE, TX-INS)
 
@@ -333,7 +338,7 @@ class PatientTransactionDialog(QDialog):
     def _update_ok(self) -> None:
         problems = [s for s in self.sections if not s.is_valid()]  # type: ignore[attr-defined]
         self.ok_button.setEnabled(not problems)
-        self.ok_button.setToolTip("" if not problems else "Fix the fields marked in red first.")
+        self.ok_button.setToolTip("" if not problems else "Fill in or fix the fields the lines under them name first.")
 
     def _accept(self) -> None:
         if not all(s.is_valid() for s in self.sections):  # type: ignore[attr-defined]

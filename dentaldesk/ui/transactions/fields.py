@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from dentaldesk import clock
+from dentaldesk.ui.kit.widgets import DateEdit
 
 # Colours as palette entries, not style sheets: a sheet per label makes the window slower to open.
 ERROR_COLOR = "#b42318"
@@ -114,7 +115,7 @@ def from_qdate(day: QDate) -> dt.date:
 
 def date_edit(name: str, accessible: str, day: dt.date) -> QDateEdit:
     """A date field with a calendar (Alt+Down), ISO format; arrows step the part under the cursor."""
-    edit = QDateEdit(to_qdate(day))
+    edit = DateEdit(to_qdate(day))
     edit.setObjectName(name)
     edit.setAccessibleName(accessible)
     edit.setCalendarPopup(True)
@@ -122,7 +123,7 @@ def date_edit(name: str, accessible: str, day: dt.date) -> QDateEdit:
     return edit
 
 
-class _BlankableDateEdit(QDateEdit):
+class _BlankableDateEdit(DateEdit):
     """A date edit whose blank value is shown as text; any step, key or click on a blank field
     starts from ``start()`` (the DOS), not from the blank's placeholder date."""
 

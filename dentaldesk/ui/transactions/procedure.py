@@ -94,6 +94,10 @@ class ProcedureSection(QGroupBox):
         self.schedule_fee: Decimal | None = None
         self.fee_source = ""
         self._errors: dict[str, str] = {}
+        # A required field still empty is not an error until the person has been at it (edited it
+        # or left it): until then its line reads as a grey hint, never as a red refusal.
+        self._touched: set[str] = set()
+        self._quiet: set[str] = set()
         self._stacks: list[QWidget] = []
         self.read_only = False
 
@@ -205,9 +209,8 @@ class ProcedureSection(QGroupBox):
 
         self.code_edit.textEdited.connect(self._code_typed)
         self.code_edit.down.connect(self._into_results)
-        self.code_edit.picking = lambda: self.code is None and self.results.count() > 0
         self.code_edit.enter.connect(self._pick_first)
-        self.results.picked.connect(self.pick_code)
+        self.results.picked.connect(lambda row: (self.pick_code(row), self.tooth.setFocus()))
         self.results.itemClicked.connect(lambda item: self.pick_code(item.data(Qt.ItemDataRole.UserRole)))
         self.results.itemDoubleClicked.connect(lambda item: self.pick_code(item.data(Qt.ItemDataRole.UserRole)))
         self.tooth.currentTextChanged.connect(lambda _t: self._check_all())
@@ -216,6 +219,14 @@ class ProcedureSection(QGroupBox):
         self.collection.currentIndexChanged.connect(lambda _i: self._check_all())
         self.fee.textChanged.connect(self._fee_typed)
         self.rtu.textChanged.connect(lambda _t: self._check_all())
+        for name, signal in (
+            ("tooth", self.tooth.activated),
+            ("tooth", self.tooth.lineEdit().textEdited),
+            ("surfaces", self.surfaces.textEdited),
+            ("provider", self.provider.activated),
+            ("fee", self.fee.textEdited),
+        ):
+            signal.connect(lambda *_a, n=name: self.touch(n))
 
         if facts.default_provider_id is not None:
             self.provider.setCurrentIndex(max(0, self.provider.findData(facts.default_provider_id)))
@@ -281,8 +292,11 @@ class ProcedureSection(QGroupBox):
                 self.results.setCurrentRow(0)
 
     def _pick_first(self) -> None:
+        """Enter in the code field: the first match (or the exact code typed), then on to the tooth."""
         if self.code is None and self.results.count():
             self.pick_code(self.results.item(0).data(Qt.ItemDataRole.UserRole))
+        if self.code is not None:
+            self.tooth.setFocus(Qt.FocusReason.TabFocusReason)
 
     def pick_code(self, row: CodeRow, keep_text: bool = False) -> None:
         """Choose a code: description, default RTU's (TX-RTU-1) and the resolved fee (TX-FEE)."""
@@ -315,6 +329,7 @@ class ProcedureSection(QGroupBox):
         return parse_money(text) if text else None
 
     def _check_all(self) -> None:
+        self._quiet = set()
         errors: dict[str, str] = {}
         hints: dict[str, str] = {}
         typed = self.code_edit.text().strip().upper()
@@ -368,20 +383,30 @@ class ProcedureSection(QGroupBox):
         except DentalDeskError as exc:
             errors["rtu"] = exc.message
         self._errors = errors
+        quiet = self._quiet & set(errors)
         for name, label in self.messages.items():
-            label.setText(errors.get(name, ""))
-            label.setVisible(name in errors)
+            label.setText(errors.get(name, "") if name not in quiet else "")
+            label.setVisible(name in errors and name not in quiet)
         for name, label in self.hints.items():
             label.setText(hints.get(name, ""))
-            label.setVisible(name in hints and name not in errors and not self.read_only)
+            label.setVisible(name in hints and (name not in errors or name in quiet) and not self.read_only)
         self._show_fee_source()
         for box in self._stacks:
             box.updateGeometry()  # a message shown or hidden resizes its row (and the window)
         self.changed.emit()
 
+    def touch(self, field: str) -> None:
+        """The person has been at ``field``: a refusal of it shows in red from now on."""
+        if field not in self._touched:
+            self._touched.add(field)
+            self._check_all()
+
     def _missing(self, errors: dict[str, str], hints: dict[str, str], field: str, text: str) -> None:
         if self.require_complete:
             errors[field] = text
+            if field not in self._touched:
+                self._quiet.add(field)
+                hints[field] = text
         else:
             hints[field] = f"{text} It can wait; the plan cannot be approved until it is filled in (TP-5)."
 
