@@ -4,6 +4,7 @@ PostgreSQL, workers in their own processes, and the figures printed at the end o
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -117,8 +118,15 @@ FIGURES: list[str] = []
 
 
 def figures(name: str, **numbers: object) -> None:
-    """Keep a reliability figure line; the end of the test run prints them all."""
-    FIGURES.append(f"{name}: " + ", ".join(f"{k}={v}" for k, v in numbers.items()))
+    """Keep a reliability figure line; the end of the test run prints them all, and with
+    ``DENTALDESK_RELIABILITY_FIGURES=FILE`` each line is also appended to FILE as it comes (with
+    or without ``-s``, whatever pytest shows)."""
+    line = f"{name}: " + ", ".join(f"{k}={v}" for k, v in numbers.items())
+    FIGURES.append(line)
+    target = os.environ.get("DENTALDESK_RELIABILITY_FIGURES")
+    if target:
+        with open(target, "a", encoding="utf-8") as out:
+            out.write(line + "\n")
 
 
 def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]

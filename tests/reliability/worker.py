@@ -33,7 +33,7 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 os.environ.setdefault("DENTALDESK_TEST_CHEAP_HASHES", "1")
 
-from scenario import FRONT, OWNER, Ids  # noqa: E402
+from scenario import OWNER, Ids  # noqa: E402
 
 from dentaldesk import clock  # noqa: E402
 from dentaldesk.db.engine import make_engine  # noqa: E402
@@ -143,11 +143,6 @@ def patient_counter(desk: Desk, n: int) -> dict[str, object]:
     return {"conflicts": conflicts}
 
 
-ACTIONS: dict[str, Callable[[Desk, int], dict[str, object]]] = {
-    f.__name__: f for f in (add_patient, create_claim, post_payment, complete_item, raise_fee, patient_counter)
-}
-
-
 def outcome(action: Callable[[], dict[str, object]]) -> dict[str, object]:
     try:
         return {"ok": True, **action()}
@@ -187,48 +182,81 @@ def writer(url: str, ids_file: str, stop_file: str) -> None:
 # --------------------------------------------------------------------------- kill -9 workload
 
 
+def plan_step(desk: Desk, n: int) -> dict[str, object]:
+    """Take the patient's newest unfinished "Cycle" plan one step on, each step one action: create
+    a plan, add an exam, record the approval, complete the exam (which posts its charge). A kill
+    between two steps leaves a plan part-way, which the next worker carries on."""
+    from sqlalchemy import select
+
+    from dentaldesk.db.models import TreatmentPlan
+    from dentaldesk.domain.terms import ApprovalMethod, ItemStatus, PlanStatus
+    from dentaldesk.services.plans import ItemInput, add_item, approve, create_plan, load_plan
+    from dentaldesk.services.plans import complete_item as complete
+
+    with desk.engine.connect() as conn:
+        plan_id = conn.scalar(
+            select(TreatmentPlan.id)
+            .where(
+                TreatmentPlan.patient_id == desk.ids.patient_id,
+                TreatmentPlan.title.like("Cycle %"),
+                TreatmentPlan.status.in_([PlanStatus.DRAFT, PlanStatus.APPROVED]),
+            )
+            .order_by(TreatmentPlan.id.desc())
+            .limit(1)
+        )
+    if plan_id is None:
+        made = create_plan(desk.uow(), desk.actor, desk.ids.patient_id, f"Cycle {n}")
+        return {"step": "create", "plan_id": made.plan_id}
+    view = load_plan(desk.uow(), desk.actor, plan_id)
+    if view.status is PlanStatus.DRAFT and not view.items:
+        entry = ItemInput("D0120", provider_id=desk.ids.provider_id)
+        add_item(desk.uow(), desk.actor, plan_id, entry, expected_version=view.version)
+        return {"step": "add", "plan_id": plan_id}
+    if view.status is PlanStatus.DRAFT:
+        approve(
+            desk.uow(),
+            desk.actor,
+            plan_id,
+            expected_version=view.version,
+            approver_name="Anna Smith",
+            method=ApprovalMethod.ON_PAPER,
+        )
+        return {"step": "approve", "plan_id": plan_id}
+    item = next(i for i in view.items if i.status is ItemStatus.PLANNED)
+    complete(desk.uow(), desk.actor, plan_id, item.id, expected_version=view.version)
+    return {"step": "complete", "plan_id": plan_id, "item_id": item.id}
+
+
+ACTIONS: dict[str, Callable[[Desk, int], dict[str, object]]] = {
+    f.__name__: f
+    for f in (add_patient, create_claim, post_payment, complete_item, raise_fee, patient_counter, plan_step)
+}
+
+
+WORKLOAD = (add_patient, post_payment, raise_fee, plan_step, patient_counter, create_claim)
+WEIGHTS = (15, 15, 10, 40, 10, 10)
+
+
 def _workload(desk: Desk, rng: random.Random) -> None:
     """Real actions, one after another, until the process is killed."""
-    from dentaldesk.services.plans import ItemInput, add_item, load_plan
-
     n = rng.randrange(1_000_000)
     while True:
         n += 1
-        choice = rng.random()
-        if choice < 0.25:
-            outcome(lambda n=n: add_patient(desk, n))
-        elif choice < 0.45:
-            outcome(lambda n=n: post_payment(desk, n))
-        elif choice < 0.6:
-            outcome(lambda n=n: raise_fee(desk, n))
-        elif choice < 0.75:
-
-            def add_and_complete() -> dict[str, object]:
-                from dentaldesk.services.plans import complete_item as complete
-
-                view = load_plan(desk.uow(), desk.actor, desk.ids.plan_id)
-                added = add_item(
-                    desk.uow(),
-                    desk.actor,
-                    desk.ids.plan_id,
-                    ItemInput("D0120", provider_id=desk.ids.provider_id),
-                    expected_version=view.version,
-                )
-                assert added.item_id is not None
-                complete(desk.uow(), desk.actor, desk.ids.plan_id, added.item_id, expected_version=added.version)
-                return {}
-
-            outcome(add_and_complete)
-        elif choice < 0.85:
-            outcome(lambda n=n: patient_counter(desk, n))
-        else:
-            outcome(lambda n=n: create_claim(desk, n))
+        run = rng.choices(WORKLOAD, weights=WEIGHTS)[0]
+        outcome(lambda n=n, run=run: run(desk, n))
 
 
 def zygote(url: str, ids_file: str) -> None:
+    import signal
+
     ids = Ids.load(Path(ids_file))
-    desk = Desk(url, ids, 0, FRONT)
+    desk = Desk(url, ids, 0, OWNER)
+    # Each action once, here: imports, mapper set-up and the engine's statement cache are then
+    # warm in every child, so a child spends its short life on real work.
+    for warm_up in WORKLOAD:
+        outcome(lambda warm_up=warm_up: warm_up(desk, 0))
     desk.engine.dispose()  # each child opens its own connections
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # killed children are reaped at once
     print("ready", flush=True)
     for line in sys.stdin:
         words = line.split()
