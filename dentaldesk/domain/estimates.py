@@ -26,11 +26,12 @@ Benefits used (INS-3) are what the carrier paid this benefit year (``benefits_us
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from dentaldesk.domain.errors import ValidationError
 from dentaldesk.domain.money import ZERO, money, percent_of
+from dentaldesk.domain.preauth import PreauthAnswer
 from dentaldesk.domain.terms import Category, EstimationType
 
 
@@ -129,10 +130,19 @@ class PlanCoverage:
             return f"{self.title} - {kind.label}, {category.label} {percent}%"
         return f"{self.title} - {kind.label}, {category.label}"
 
+    def next_benefit_year(self) -> PlanCoverage:
+        """The same plan in the next benefit year (CASE-5): its maximum and deductible start again,
+        nothing paid or pending yet."""
+        return replace(self, deductible_met=ZERO, benefits_used=ZERO, benefits_pending=ZERO, deductible_pending=ZERO)
+
 
 @dataclass(frozen=True)
 class EstimateInput:
-    """One plan item to estimate; ``key`` lets the caller match the result to its item."""
+    """One plan item to estimate; ``key`` lets the caller match the result to its item.
+
+    ``preauth`` is the carrier's answer for the item when it still holds (CASE-2): its figures are
+    used instead of the engine's. ``next_year`` puts the item in the next benefit year (CASE-5).
+    """
 
     key: int
     code: str
@@ -140,6 +150,8 @@ class EstimateInput:
     fee: Decimal
     insurable: bool = True
     kept_off: bool = False  # an insurable code the person kept off insurance for this charge
+    preauth: PreauthAnswer | None = None
+    next_year: bool = False
 
 
 def charge_insurable(code_insurable: bool, choice: bool | None) -> bool:
@@ -173,6 +185,8 @@ class ItemEstimate:
     # INS-3: why insurance pays 0.00, in a short phrase the patient reads ("maximum reached");
     # empty when insurance pays something.
     zero_reason: str = ""
+    preauthorized: str = ""  # CASE-2: the mark of the carrier's answer the figures come from
+    next_year: bool = False  # CASE-5: estimated in the next benefit year
 
     @property
     def insurance(self) -> Decimal:
@@ -345,7 +359,7 @@ def _own_estimate(year: _PlanYear, item: EstimateInput, fee: Decimal) -> _PlanSh
 
 def _use_maximum(year: _PlanYear, paid: Decimal) -> None:
     if year.maximum_left is not None:
-        year.maximum_left -= paid
+        year.maximum_left = max(ZERO, year.maximum_left - paid)
 
 
 def _uninsured(item: EstimateInput, fee: Decimal, why: str, coverage_type: str, reason: str) -> ItemEstimate:
@@ -390,10 +404,17 @@ def estimate_items(
     """
     if primary is None and secondary is not None:
         raise ValueError("a secondary plan needs a primary plan; pass the only plan as primary")
-    first = _PlanYear.start(primary) if primary is not None else None
-    second = _PlanYear.start(secondary) if secondary is not None else None
+    this_year = (
+        _PlanYear.start(primary) if primary is not None else None,
+        _PlanYear.start(secondary) if secondary is not None else None,
+    )
+    next_year = (
+        _PlanYear.start(primary.next_benefit_year()) if primary is not None else None,
+        _PlanYear.start(secondary.next_benefit_year()) if secondary is not None else None,
+    )
     results: list[ItemEstimate] = []
     for item in items:
+        first, second = next_year if item.next_year else this_year
         fee = money(item.fee)
         if fee < 0:
             raise ValidationError(f"The fee of {item.code} cannot be negative.", "fee")
@@ -409,19 +430,23 @@ def estimate_items(
             why = f"{item.category.label} is not covered by {first.plan.title}"
             results.append(_uninsured(item, fee, why, f"Not covered: {item.category.label} 0%", NOT_COVERED))
             continue
-        results.append(_estimate_one(item, fee, first, second))
+        estimate = _estimate_one(item, fee, first, second)
+        results.append(replace(estimate, next_year=True) if item.next_year else estimate)
     return results
 
 
 def _estimate_one(item: EstimateInput, fee: Decimal, first: _PlanYear, second: _PlanYear | None) -> ItemEstimate:
-    """One insurable item under the primary and, if any, the secondary plan (INS-1..7)."""
-    own_first = _own_estimate(first, item, fee)
+    """One insurable item under the primary and, if any, the secondary plan (INS-1..7); an item
+    the carrier answered a preauthorization for takes the carrier's figures (CASE-2)."""
+    own_first = _preauthorized(first, item, fee) if item.preauth is not None else _own_estimate(first, item, fee)
     primary_pays = own_first.estimate
     _use_maximum(first, primary_pays)
     first_steps = list(own_first.steps)
     if second is not None:
         first_steps[0] = f"primary {first.plan.title}: {first_steps[0]}"
     parts = [f"Fee {_fmt(fee)}", *first_steps]
+    if item.next_year:
+        parts[0] += " in the next benefit year (its maximum and deductible start again)"
     parts[-1] += f" -> pays {_fmt(primary_pays)}"
     coverage = first.plan.coverage_type(item.category)
 
@@ -459,6 +484,7 @@ def _estimate_one(item: EstimateInput, fee: Decimal, first: _PlanYear, second: _
         coverage_type=coverage,
         explanation="; ".join(parts),
         zero_reason=_zero_reason(primary_pays + secondary_pays, own_first, own_second_reason),
+        preauthorized=item.preauth.label if item.preauth is not None else "",
     )
 
 
@@ -468,6 +494,23 @@ def _zero_reason(paid: Decimal, first: _PlanShare, second_reason: str | None) ->
     if paid > 0:
         return ""
     return first.zero_reason or second_reason or NOTHING_ALLOWED
+
+
+def _preauthorized(year: _PlanYear, item: EstimateInput, fee: Decimal) -> _PlanShare:
+    """CASE-2: the carrier's answer instead of the engine's estimate. Its deductible and payment
+    count against the year's deductible and maximum for the items after it (INS-2, INS-3); a PPO
+    writes off the fee above the allowed fee the carrier answered (INS-7)."""
+    answer = item.preauth
+    assert answer is not None
+    allowed = min(money(answer.allowed), fee)
+    write_off = fee - allowed if year.plan.estimation_type is EstimationType.PPO and not answer.denied else ZERO
+    deductible = min(money(answer.deductible), year.deductible_left)
+    year.deductible_left -= deductible
+    steps = [answer.explanation]
+    if write_off > 0:
+        steps.append(f"write-off {_fmt(write_off)}")
+    reason = ("preauthorization denied" if answer.denied else NOTHING_ALLOWED) if answer.pays <= 0 else ""
+    return _PlanShare(allowed, write_off, money(answer.deductible), money(answer.pays), tuple(steps), reason)
 
 
 def totals(estimates: Sequence[ItemEstimate]) -> EstimateTotals:
@@ -499,32 +542,60 @@ class PlanLine:
     insurable_choice: bool | None
     completed: bool
     order: tuple[int, int, int]
+    tooth: str = ""
+    benefit_year: int | None = None  # CASE-5: None = the benefit year the coverage is in
+    preauth: PreauthAnswer | None = None  # CASE-2: the carrier's latest answer for the item
+    visit: int | None = None
+
+    def year_of(self, year: int | None) -> int | None:
+        """The benefit year the item is done in, ``year`` being the coverage's (CASE-5)."""
+        if year is None or self.benefit_year is None:
+            return year
+        return max(self.benefit_year, year)
 
 
-def plan_inputs(lines: Sequence[PlanLine]) -> list[EstimateInput]:
+def plan_inputs(lines: Sequence[PlanLine], year: int | None = None) -> list[EstimateInput]:
     """The estimate's inputs of a plan: its planned items in plan order, a blank fee counted 0
     (INS-2, INS-3: earlier items meet the deductible and use the maximum first). The one place
     plan items become estimate inputs: the editor, the dialog, the handout, the billing summary
-    and completing an item all estimate through :func:`estimate_plan`."""
-    return [
-        EstimateInput(
-            key=line.key,
-            code=line.code,
-            category=line.category,
-            fee=line.fee if line.fee is not None else ZERO,
-            insurable=charge_insurable(line.code_insurable, line.insurable_choice),
-            kept_off=line.code_insurable and line.insurable_choice is False,
+    and completing an item all estimate through :func:`estimate_plan`.
+
+    With ``year`` (the benefit year the coverage is in), an item set into a later benefit year is
+    estimated there (CASE-5), and the carrier's preauthorization answer is used while it holds
+    (CASE-2, :meth:`PreauthAnswer.applies`: same code, tooth and fee, same benefit year)."""
+    inputs: list[EstimateInput] = []
+    for line in sorted(lines, key=lambda line: line.order):
+        if line.completed:
+            continue
+        item_year = line.year_of(year)
+        answer = line.preauth
+        if answer is not None and (item_year is None or not answer.applies(line.code, line.tooth, line.fee, item_year)):
+            answer = None
+        inputs.append(
+            EstimateInput(
+                key=line.key,
+                code=line.code,
+                category=line.category,
+                fee=line.fee if line.fee is not None else ZERO,
+                insurable=charge_insurable(line.code_insurable, line.insurable_choice),
+                kept_off=line.code_insurable and line.insurable_choice is False,
+                preauth=answer,
+                next_year=year is not None and item_year is not None and item_year > year,
+            )
         )
-        for line in sorted(lines, key=lambda line: line.order)
-        if not line.completed
-    ]
+    return inputs
 
 
 def estimate_plan(
-    lines: Sequence[PlanLine], primary: PlanCoverage | None, secondary: PlanCoverage | None = None
+    lines: Sequence[PlanLine],
+    primary: PlanCoverage | None,
+    secondary: PlanCoverage | None = None,
+    *,
+    year: int | None = None,
 ) -> dict[int, ItemEstimate]:
     """INS-9: each planned item's estimate (allowed fee, deductible, primary and secondary
     insurance, write-off, patient portion) over the plan's planned items in plan order, with the
     coverage as it stands (benefits paid and pending, INS-3). Completed items are left out: their
-    figures are the posted charge's, and their pending insurance is already in the coverage."""
-    return {e.key: e for e in estimate_items(plan_inputs(lines), primary, secondary)}
+    figures are the posted charge's, and their pending insurance is already in the coverage.
+    ``year`` is the benefit year the coverage is in (see :func:`plan_inputs`)."""
+    return {e.key: e for e in estimate_items(plan_inputs(lines, year), primary, secondary)}
