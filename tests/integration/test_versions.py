@@ -132,7 +132,7 @@ def test_data4_stale_general_settings(money) -> None:
     _stale(
         lambda: settings.save_general_settings(money.uow, admin, replace(loaded, name="Renamed Dental")),
         lambda: settings.save_general_settings(money.uow, money.owner, replace(loaded, phone="555-0100")),
-        "Ada Admin on test-ws saved this office settings",
+        "Ada Admin on test-ws saved this office's settings",
     )
     assert settings.load_general_settings(money.uow, money.owner).name == "Renamed Dental"
 

@@ -449,3 +449,83 @@ def test_a_closed_window_opens_again_with_current_data(qtbot, hub: SettingsView)
     settings.save_general_settings(hub.ctx.uow(), hub.ctx.user, replace(form, phone="(217) 555-0000"))
     again = open_window(qtbot, hub, "general")
     assert again is not first and again.phone.text() == "(217) 555-0000"
+
+
+SHOTS = Path("/work/shots/h12x")
+
+
+def _save_shot(widget: QWidget, shots: Path, name: str) -> None:
+    widget.grab().save(str(shots / name))
+    if SHOTS.is_dir():
+        widget.grab().save(str(SHOTS / name))
+
+
+def test_data4_general_settings_saved_elsewhere_reload_keeps_my_typing(
+    qtbot, hub: SettingsView, demo_engine, shots: Path
+) -> None:
+    """DATA-4: another workstation saves the office's address and name while General settings is open
+    here with a new phone and a new name typed; Save is refused in red naming who saved first, the
+    typing stays; Reload, keeping my changes shows their address with my phone, keeps their name
+    (both changed it) and says so, and the red line goes; Save then keeps both."""
+    from dentaldesk.services.uow import UnitOfWork
+
+    window = open_window(qtbot, hub, "general")
+    retype(qtbot, window.phone, "(217) 555-0188")
+    retype(qtbot, window.name, "Maple Street Family Dental")
+    elsewhere = login(UnitOfWork.for_engine(demo_engine), "admin", "demo-admin", "front-2")
+    theirs = settings.load_general_settings(UnitOfWork.for_engine(demo_engine), elsewhere)
+    settings.save_general_settings(
+        UnitOfWork.for_engine(demo_engine),
+        elsewhere,
+        replace(theirs, address="40 Elm Avenue\nSpringfield", name="Maple Street Dental Group"),
+    )
+    qtbot.mouseClick(window.save_button, LEFT)
+    bar = window.conflict
+    assert bar.text.isVisible() and bar.reload_button.isVisible()
+    assert "on front-2 saved this office's settings at " in bar.text.text()
+    assert window.phone.text() == "(217) 555-0188" and window.name.text() == "Maple Street Family Dental"
+    _save_shot(window, shots, "settings_general_conflict.png")
+    qtbot.mouseClick(bar.reload_button, LEFT)
+    assert not bar.text.isVisible() and not bar.reload_button.isVisible()  # the red line is gone
+    assert window.phone.text() == "(217) 555-0188"  # my edit, re-applied
+    assert window.address.toPlainText() == "40 Elm Avenue\nSpringfield"  # theirs
+    assert window.name.text() == "Maple Street Dental Group"  # both changed it: theirs, named
+    assert bar.note.isVisible() and "name" in bar.note.text().lower()
+    _save_shot(window, shots, "settings_general_reloaded.png")
+    qtbot.mouseClick(window.save_button, LEFT)
+    assert window.status.text() == "General settings saved."
+    saved = settings.load_general_settings(hub.ctx.uow(), hub.ctx.user)
+    assert (saved.phone, saved.address, saved.name) == (
+        "(217) 555-0188",
+        "40 Elm Avenue\nSpringfield",
+        "Maple Street Dental Group",
+    )
+
+
+def test_data4_provider_saved_elsewhere_reload_keeps_my_typing(qtbot, hub: SettingsView, demo_engine) -> None:
+    """DATA-4: a provider's colour is changed on another workstation while this window has a new
+    short name typed; Save is refused in red, Reload, keeping my changes shows their colour with my
+    short name and the red line goes; Save keeps both."""
+    from dentaldesk.services.uow import UnitOfWork
+
+    window = open_window(qtbot, hub, "providers")
+    window.table.selectRow(0)
+    provider_id = window.provider_id
+    retype(qtbot, window.short_name, "ZZ")
+    elsewhere = login(UnitOfWork.for_engine(demo_engine), "admin", "demo-admin", "front-2")
+    row = next(p for p in staff.list_providers(UnitOfWork.for_engine(demo_engine), elsewhere) if p.id == provider_id)
+    from dentaldesk.ui.settings.providers_window import _form_of
+
+    staff.save_provider(
+        UnitOfWork.for_engine(demo_engine), elsewhere, provider_id, replace(_form_of(row), color="#7a5af8")
+    )
+    qtbot.mouseClick(window.save_button, LEFT)
+    bar = window.conflict
+    assert bar.text.isVisible() and "on front-2 saved" in bar.text.text()
+    assert window.short_name.text() == "ZZ"
+    qtbot.mouseClick(bar.reload_button, LEFT)
+    assert not bar.text.isVisible()
+    assert window.short_name.text() == "ZZ" and window.color.text() == "#7a5af8"
+    qtbot.mouseClick(window.save_button, LEFT)
+    saved = next(p for p in staff.list_providers(hub.ctx.uow(), hub.ctx.user) if p.id == provider_id)
+    assert (saved.short_name, saved.color) == ("ZZ", "#7a5af8")

@@ -16,7 +16,7 @@ from dentaldesk.domain.terms import PaperSize, Role, TaxMethod, ToothNumbering
 class Office(Versioned, Base):
     """One practice location (glossary: Office) and its General System Settings."""
 
-    __noun__ = "office settings"
+    __noun__ = "office's settings"
     __unversioned__ = frozenset({"next_patient_number", "next_account_number", "next_claim_number"})
 
     __tablename__ = "office"
