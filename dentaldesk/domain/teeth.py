@@ -18,6 +18,17 @@ _RANGE_TEXT = {
     ToothNumbering.FDI: "FDI numbering: 11-18, 21-28, 31-38, 41-48 permanent, 51-55 ... 81-85 primary",
 }
 
+_FIELD_HINT = {
+    ToothNumbering.UNIVERSAL: "Universal: 1-32, primary A-T",
+    ToothNumbering.FDI: "FDI: 11-48, primary 51-85",
+}
+
+
+def numbering_hint(numbering: ToothNumbering) -> str:
+    """ID-1: the numbering in force and its range, short enough for a tooth field's placeholder."""
+    return _FIELD_HINT[ToothNumbering(numbering)]
+
+
 # Universal <-> FDI. Universal 1 is the upper right third molar (FDI 18), counting round the upper
 # arch to 16 (FDI 28), then 17 lower left third molar (FDI 38) round to 32 (FDI 48).
 _U_TO_FDI: dict[str, str] = {}

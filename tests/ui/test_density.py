@@ -42,6 +42,8 @@ def _add(qtbot, editor: PlanEditor, code: str, tooth: str, shots: Path | None = 
     assert isinstance(dialog, PatientTransactionDialog)
     qtbot.addWidget(dialog)
     QApplication.processEvents()
+    # ID-1: the tooth field names the numbering in force before anything is typed.
+    assert dialog.procedure.tooth.lineEdit().placeholderText() == "Universal: 1-32, primary A-T"
     before = dialog.size()
     qtbot.keyClicks(dialog.procedure.code_edit, code)
     assert dialog.procedure.code is not None and dialog.procedure.code.code == code

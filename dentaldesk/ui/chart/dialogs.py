@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dentaldesk.domain.teeth import display_tooth
+from dentaldesk.domain.teeth import display_tooth, numbering_hint
 from dentaldesk.domain.terms import ToothNumbering
 from dentaldesk.services.chart.marks import ChartMark, PatientChart, rechart, remove_chart_graphic
 from dentaldesk.ui.chart.layout import Dentition
@@ -24,11 +24,6 @@ from dentaldesk.ui.chart.tooth_chart import ToothChart
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import run_op
 from dentaldesk.ui.kit.widgets import make_default
-
-RANGE_HINT = {
-    ToothNumbering.UNIVERSAL: "Universal numbering: 1-32 permanent, A-T primary",
-    ToothNumbering.FDI: "FDI numbering: 11-48 permanent, 51-85 primary",
-}
 
 
 def error_label(name: str) -> QLabel:
@@ -135,7 +130,7 @@ class RechartDialog(QDialog):
         self.tooth = QLineEdit(display_tooth(suggested_tooth, self.numbering) if suggested_tooth else "")
         self.tooth.setObjectName("rechart_tooth")
         self.tooth.setAccessibleName("Tooth")
-        self.tooth.setPlaceholderText(RANGE_HINT[self.numbering])
+        self.tooth.setPlaceholderText(numbering_hint(self.numbering))
         self.surfaces = QLineEdit(mark.surfaces)
         self.surfaces.setObjectName("rechart_surfaces")
         self.surfaces.setAccessibleName("Surfaces")

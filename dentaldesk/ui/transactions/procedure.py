@@ -34,7 +34,7 @@ from dentaldesk.domain.codes import parse_rtu
 from dentaldesk.domain.errors import DentalDeskError
 from dentaldesk.domain.fees import FeeQuote
 from dentaldesk.domain.money import format_money, parse_money
-from dentaldesk.domain.teeth import display_tooth, parse_surfaces, parse_tooth, valid_teeth
+from dentaldesk.domain.teeth import display_tooth, numbering_hint, parse_surfaces, parse_tooth, valid_teeth
 from dentaldesk.services.plans import ItemFormFacts
 from dentaldesk.services.plans.checks import code_missing_message
 from dentaldesk.services.practice.codes import CodeRow, search_codes
@@ -123,6 +123,12 @@ class ProcedureSection(QGroupBox):
         self.tooth.setAccessibleName("Tooth")
         self.tooth.addItem("")
         self.tooth.addItems(list(valid_teeth(facts.numbering)))
+        # ID-1: the field says which numbering is in force before anything is typed.
+        hint = numbering_hint(facts.numbering)
+        line_edit = self.tooth.lineEdit()
+        if line_edit is not None:
+            line_edit.setPlaceholderText(hint)
+        self.tooth.setToolTip(hint)
         self.surfaces = QLineEdit()
         self.surfaces.setObjectName("surfaces")
         self.surfaces.setAccessibleName("Surfaces")
