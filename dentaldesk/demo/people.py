@@ -33,6 +33,7 @@ def _phone(rng: random.Random) -> str:
 
 def _email(rng: random.Random, first: str, last: str) -> str:
     local = f"{search_key(first)}.{search_key(last)}".replace(" ", "").replace("'", "")
+    local = local.encode("ascii", "ignore").decode("ascii")  # an address is plain ASCII
     if rng.random() < 0.4:
         local += str(rng.randint(1, 99))
     return f"{local}@{rng.choice(catalog.EMAIL_DOMAINS)}"

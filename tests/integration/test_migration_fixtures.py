@@ -34,6 +34,9 @@ RESHAPED: dict[tuple[str, str], str] = {
     # Held parts and aged dates of insurable charges, and what insurance payments pay of them (0013).
     ("ledger_transaction", "held_amount"): "0013",
     ("ledger_transaction", "aged_date"): "0013",
+    # Patient search keys folded the Unicode way (0014, tests/integration/test_service_arguments.py).
+    ("patient", "first_name_key"): "0014",
+    ("patient", "last_name_key"): "0014",
 }
 
 

@@ -16,6 +16,10 @@ before the function runs, re-reads what the database says now:
 * the office of every record the action names by id (``plan_id=TreatmentPlan``): it exists and
   belongs to the user's office.
 
+Before all that, and before the transaction begins, every argument is checked against the
+function's signature (:mod:`dentaldesk.services.arguments`): an id that cannot be one, a value of
+the wrong kind, text with a NUL or a control character is refused as a typed error.
+
 The function then receives the actor as stored now, and its own ``with uow:`` blocks join the
 transaction the guard opened (one action, one transaction: DATA-1). Leaving the decorator rolls
 back whatever was not committed, exactly as leaving a plain unit of work does.
@@ -34,10 +38,11 @@ from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from dentaldesk.db.models import Claim, LoginSession, Office, Patient, TreatmentPlan, User
-from dentaldesk.domain.errors import NotFound, PermissionDenied
+from dentaldesk.domain.errors import NotFound, PermissionDenied, ValidationError
 from dentaldesk.domain.terms import Role
 from dentaldesk.services.access.actor import Actor
 from dentaldesk.services.access.rights import Right
+from dentaldesk.services.arguments import Arguments
 from dentaldesk.services.uow import UnitOfWork
 
 P = ParamSpec("P")
@@ -232,9 +237,15 @@ def guarded(right: Right, *, read: bool | None = None, **records: type) -> Calla
         name = f"{module}.{fn.__name__}"
         ACTIONS[name] = GuardedAction(name, right, tuple(records.items()))
 
+        arguments = Arguments(fn)
+
         @functools.wraps(fn)
         def run(*args: P.args, **kwargs: P.kwargs) -> R:
-            bound = signature.bind(*args, **kwargs)
+            try:
+                bound = signature.bind(*args, **kwargs)
+            except TypeError as exc:
+                raise ValidationError(f"The action was asked wrongly ({exc}). Nothing was changed.") from None
+            arguments.check(bound.arguments)  # before the transaction: a refused call changes nothing
             uow = bound.arguments["uow"]
             targets = [(model, bound.arguments.get(param)) for param, model in records.items()]
             if reads and not isinstance(uow, GuardedWork):

@@ -27,6 +27,7 @@ from dentaldesk.db.models import LoginSession, LoginThrottle, Office, User
 from dentaldesk.db.models.base import utcnow
 from dentaldesk.domain.errors import DentalDeskError, PermissionDenied, ValidationError
 from dentaldesk.domain.passwords import password_problem
+from dentaldesk.domain.text import fold
 from dentaldesk.services.access import audit
 from dentaldesk.services.access.actor import Actor
 from dentaldesk.services.uow import UnitOfWork
@@ -83,7 +84,7 @@ def _verify(password_hash: str | None, password: str) -> bool:
 
 
 def _key(username: str) -> str:
-    return username.strip().casefold()[:64]
+    return fold(username)[:64]
 
 
 def _aware(moment: dt.datetime) -> dt.datetime:

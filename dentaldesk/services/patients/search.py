@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +14,7 @@ from sqlalchemy import ColumnElement, Select, and_, bindparam, select
 from dentaldesk.db.models import Account, Coverage, DentalPlan, Office, Patient
 from dentaldesk.domain.errors import NotFound
 from dentaldesk.domain.terms import CoverageRank, Icm
+from dentaldesk.domain.text import search_key
 from dentaldesk.services.access.actor import Actor
 from dentaldesk.services.access.guard import guarded
 from dentaldesk.services.access.rights import Right
@@ -60,12 +60,6 @@ class PatientHeader:
     phone: str
     coverages: tuple[CoverageLine, ...]
     office_code: str
-
-
-def search_key(text: str) -> str:
-    """Lower-case ASCII form of a name, stored beside it and used for prefix search."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if c.isascii()).lower().strip()
 
 
 def _upper(prefix: str) -> str:

@@ -52,8 +52,8 @@ class ItemInput:
     rtu: int | str | None = None
     visit: int | None = None
     notes: str = ""
-    taxable_override: bool | None = None
-    insurable_override: bool | None = None
+    taxable_override: bool | None = field(default=None, metadata={"shown_at": "taxable"})
+    insurable_override: bool | None = field(default=None, metadata={"shown_at": "insurable"})
 
 
 @dataclass(frozen=True)

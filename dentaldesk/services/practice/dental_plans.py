@@ -27,6 +27,7 @@ from dentaldesk.domain.records import (
     required_text,
 )
 from dentaldesk.domain.terms import Category, EstimationType
+from dentaldesk.domain.text import fold
 from dentaldesk.services.access import audit
 from dentaldesk.services.access.actor import Actor
 from dentaldesk.services.access.guard import guarded
@@ -188,12 +189,10 @@ def save_dental_plan(uow: UnitOfWork, actor: Actor, plan_id: int | None, form: D
         )
     with uow:
         s = uow.session
-        same_name = select(DentalPlan.id).where(
-            DentalPlan.office_id == actor.office_id, func.lower(DentalPlan.name) == str(values["name"]).lower()
-        )
+        named = select(DentalPlan.name).where(DentalPlan.office_id == actor.office_id)
         if plan_id is not None:
-            same_name = same_name.where(DentalPlan.id != plan_id)
-        if s.scalar(same_name) is not None:
+            named = named.where(DentalPlan.id != plan_id)
+        if any(fold(name) == fold(str(values["name"])) for name in s.scalars(named)):
             raise ValidationError(f"A plan named '{values['name']}' already exists.", "name")
         if plan_id is None:
             plan = DentalPlan(office_id=actor.office_id, **values)

@@ -21,6 +21,7 @@ from dentaldesk.db.versioning import check_version
 from dentaldesk.domain.errors import NotFound, PermissionDenied, RuleViolation, ValidationError
 from dentaldesk.domain.records import parse_colour, required_text
 from dentaldesk.domain.terms import Role
+from dentaldesk.domain.text import fold
 from dentaldesk.services.access import audit
 from dentaldesk.services.access.actor import Actor
 from dentaldesk.services.access.guard import guarded
@@ -96,7 +97,7 @@ def add_user(uow: UnitOfWork, actor: Actor, form: UserForm) -> int:
     password_hash = hash_password(form.password, username)
     with uow:
         s = uow.session
-        if s.scalar(select(User.id).where(func.lower(User.username) == username.lower())) is not None:
+        if any(fold(taken) == fold(username) for taken in s.scalars(select(User.username))):
             raise ValidationError(f"The user name '{username}' is taken.", "username")
         user = User(
             office_id=actor.office_id,
