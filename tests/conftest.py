@@ -173,8 +173,8 @@ class SmallPractice:
 
         from dentaldesk.db.models import Account, Patient, Provider
         from dentaldesk.domain.terms import Role
+        from dentaldesk.domain.text import search_key
         from dentaldesk.services.access.login import login
-        from dentaldesk.services.patients.search import search_key
         from dentaldesk.services.practice.office import create_practice
         from dentaldesk.services.practice.staff import UserForm, add_user
 

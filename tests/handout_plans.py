@@ -43,9 +43,9 @@ from dentaldesk.domain.terms import (
     Role,
     ToothNumbering,
 )
+from dentaldesk.domain.text import search_key
 from dentaldesk.services.access.actor import Actor
 from dentaldesk.services.access.login import login
-from dentaldesk.services.patients.search import search_key
 from dentaldesk.services.practice.codes import copy_master_codes
 from dentaldesk.services.practice.office import create_practice
 from dentaldesk.services.practice.pricing import quote_fee_in

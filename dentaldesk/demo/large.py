@@ -47,7 +47,7 @@ from dentaldesk.domain.terms import (
     Role,
     TransactionKind,
 )
-from dentaldesk.services.patients.search import search_key
+from dentaldesk.domain.text import search_key
 
 PATIENTS = 100_000
 PLANS = 20_000

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from dentaldesk.demo import catalog
-from dentaldesk.services.patients.search import search_key
+from dentaldesk.domain.text import search_key
 
 
 @dataclass(frozen=True)

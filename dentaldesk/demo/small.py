@@ -48,7 +48,7 @@ from dentaldesk.domain.terms import (
     Role,
     TransactionKind,
 )
-from dentaldesk.services.patients.search import search_key
+from dentaldesk.domain.text import search_key
 
 # 40 patients in 25 accounts: two families of four, two of three, five couples, sixteen singles.
 FAMILY_SIZES = (4, 4, 3, 3, 2, 2, 2, 2, 2) + (1,) * 16

@@ -160,7 +160,7 @@ def _sequence(item: Check, kinds: tuple[type, ...]) -> Check:
     def check(value: Any, name: str) -> Any:
         if isinstance(value, (str, bytes)) or not isinstance(value, kinds):
             raise _wrong(name, "a list")
-        for entry in value:
+        for entry in typing.cast(Sequence[Any], value):
             item(entry, name)
         return value
 
@@ -217,9 +217,9 @@ def _form(kind: type) -> Check:
     return check
 
 
-def _choice(allowed: set[Any]) -> Check:
+def _choice(allowed: tuple[Any, ...]) -> Check:
     def check(value: Any, name: str) -> Any:
-        if value not in allowed:
+        if not any(value is a or (type(value) is type(a) and value == a) for a in allowed):
             raise _wrong(name, "one of the choices offered")
         return value
 
@@ -238,7 +238,7 @@ def checker(hint: Any, name: str = "") -> Check:
         options = [a for a in args if a is not type(None)]
         return _either([checker(a, name) for a in options], optional=len(options) < len(args))
     if origin is typing.Literal:
-        return _choice(set(args))
+        return _choice(args)
     if origin is tuple and args and args[-1] is not Ellipsis:
         return _record([checker(a, name) for a in args])
     if origin in (list, tuple, set, frozenset, Sequence):
@@ -284,7 +284,8 @@ class Arguments:
     def checks(self) -> dict[str, Check]:
         """Built at the first call (the hints name classes defined after the decorator runs)."""
         hints = typing.get_type_hints(self._fn)
-        names = list(inspect.signature(self._fn).parameters)[2:]
+        params = list(inspect.signature(self._fn).parameters.values())[2:]
+        names = [p.name for p in params if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
         return {name: checker(hints.get(name, Any), name) for name in names}
 
     def check(self, arguments: Mapping[str, Any]) -> None:

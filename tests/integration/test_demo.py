@@ -42,8 +42,8 @@ from dentaldesk.domain.approval import ApprovedLine, content_hash
 from dentaldesk.domain.money import percent_of
 from dentaldesk.domain.teeth import parse_surfaces, parse_tooth
 from dentaldesk.domain.terms import Category, ClaimStatus, EstimationType, Icm, ItemStatus, PlanStatus, Role
+from dentaldesk.domain.text import search_key
 from dentaldesk.services.access.login import login
-from dentaldesk.services.patients.search import search_key
 from dentaldesk.services.uow import UnitOfWork
 
 TODAY = date(2026, 11, 23)

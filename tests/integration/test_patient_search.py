@@ -7,7 +7,8 @@ import datetime as dt
 from acting import staff
 
 from dentaldesk.db.models import Office
-from dentaldesk.services.patients.search import patient_header, search_key, search_patients
+from dentaldesk.domain.text import search_key
+from dentaldesk.services.patients.search import patient_header, search_patients
 from dentaldesk.services.uow import UnitOfWork
 
 

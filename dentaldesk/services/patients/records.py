@@ -31,11 +31,11 @@ from dentaldesk.domain.fees import check_schedule
 from dentaldesk.domain.money import PAYMENT_MAX, parse_money
 from dentaldesk.domain.records import optional_text, parse_birth_date, parse_email, required_text
 from dentaldesk.domain.terms import CoverageRank, EstimationType, Icm, Role
+from dentaldesk.domain.text import search_key
 from dentaldesk.services.access import audit
 from dentaldesk.services.access.actor import Actor
 from dentaldesk.services.access.guard import guarded
 from dentaldesk.services.access.rights import Right
-from dentaldesk.services.patients.search import search_key
 from dentaldesk.services.practice.settings import default_schedule_name
 from dentaldesk.services.uow import UnitOfWork
 
