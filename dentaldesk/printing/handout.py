@@ -181,6 +181,10 @@ def _item_row(item: HandoutItem, st: _Styles, widths: list[float]) -> list[objec
     if item.completed:
         done = f"Done {format_date(item.completed_on)}" if item.completed_on else "Done"
         procedure = Paragraph(escape(item.description) + f'<br/><font color="#067647"><i>{done}</i></font>', st.cell)
+    elif item.mark:  # CASE-2 preauthorized, CASE-5 next benefit year
+        procedure = Paragraph(
+            escape(item.description) + f'<br/><font color="#175cd3"><i>{escape(item.mark)}</i></font>', st.cell
+        )
     return [
         item.tooth,
         item.surfaces,

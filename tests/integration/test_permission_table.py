@@ -27,6 +27,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from dentaldesk import clock
 from dentaldesk.db.engine import make_engine
 from dentaldesk.db.models import (
     Account,
@@ -38,6 +39,8 @@ from dentaldesk.db.models import (
     Office,
     Patient,
     PlanItem,
+    Preauthorization,
+    PreauthorizationLine,
     ProcedureCode,
     Provider,
     TreatmentPlan,
@@ -190,6 +193,21 @@ def practice(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> P
         )
         del ids["code"]
         ids["backup_file"] = path  # the practice itself, as a backup to restore (the same users and sessions)
+        # A preauthorization request sent for the draft's first item, waiting for the answer (CASE-2).
+        request = Preauthorization(
+            plan_id=draft.id,
+            requested_on=clock.today(),
+            benefit_year=clock.today().year,
+            carrier="Table Carrier",
+            plan_name="Table Plan",
+            subscriber_name="Table Subscriber",
+            status="sent",
+            request_pdf=b"%PDF-1.4",
+        )
+        request.lines.append(PreauthorizationLine(plan_item_id=items[0].id, code="D0120", fee=items[0].fee or 0))
+        s.add(request)
+        s.flush()
+        ids["preauth"], ids["preauth_line"] = request.id, request.lines[0].id
         uow.commit()
     engine.dispose()
     return Practice(path, actors, ids)
@@ -199,7 +217,6 @@ def _calls(ids: dict[str, Any], csv_file: Path) -> dict[str, Callable[[UnitOfWor
     """One call per service, with arguments naming this office's records."""
     import datetime as dt
 
-    from dentaldesk import clock
     from dentaldesk.domain.terms import ApprovalMethod, Category, GraphicStatus
     from dentaldesk.services.access import audit_log
     from dentaldesk.services.chart import marks
@@ -209,7 +226,16 @@ def _calls(ids: dict[str, Any], csv_file: Path) -> dict[str, Callable[[UnitOfWor
     from dentaldesk.services.ledger import aging, posting, transactions
     from dentaldesk.services.ledger import queries as ledger_q
     from dentaldesk.services.patients import records, search
-    from dentaldesk.services.plans import acceptance, editing, followup, handout, reading, status
+    from dentaldesk.services.plans import (
+        acceptance,
+        benefit_years,
+        editing,
+        followup,
+        handout,
+        preauth,
+        reading,
+        status,
+    )
     from dentaldesk.services.plans import queries as plan_q
     from dentaldesk.services.plans.inputs import ItemInput, PlanChanges
     from dentaldesk.services.practice import backups, code_admin, codes, dental_plans, mail, office, settings, staff
@@ -335,6 +361,26 @@ def _calls(ids: dict[str, Any], csv_file: Path) -> dict[str, Callable[[UnitOfWor
         "plans.followup.record_contact": lambda u, a: followup.record_contact(u, a, plan, "called", "Spoke to them"),
         "plans.acceptance.acceptance_report": lambda u, a: acceptance.acceptance_report(
             u, a, today - dt.timedelta(days=365), today
+        ),
+        "plans.preauth.preauth_requests": lambda u, a: preauth.preauth_requests(u, a, plan),
+        "plans.preauth.preauth_pdf": lambda u, a: preauth.preauth_pdf(u, a, ids["preauth"]),
+        "plans.preauth.send_preauthorization": lambda u, a: preauth.send_preauthorization(
+            u, a, plan, expected_version=v, render=lambda request: b"%PDF-1.4"
+        ),
+        "plans.preauth.record_preauth_answer": lambda u, a: preauth.record_preauth_answer(
+            u,
+            a,
+            ids["preauth"],
+            today,
+            {ids["preauth_line"]: preauth.AnswerInput("0", "0", "0")},
+            expected_version=v,
+        ),
+        "plans.preauth.deny_preauthorization": lambda u, a: preauth.deny_preauthorization(
+            u, a, ids["preauth"], today, expected_version=v
+        ),
+        "plans.benefit_years.benefit_year_split": lambda u, a: benefit_years.benefit_year_split(u, a, plan),
+        "plans.benefit_years.set_benefit_year": lambda u, a: benefit_years.set_benefit_year(
+            u, a, plan, [1], next_year=True, expected_version=v
         ),
         "practice.mail.mail_server_set": lambda u, a: mail.mail_server_set(u, a),
         "practice.mail.send_test_message": lambda u, a: mail.send_test_message(

@@ -31,6 +31,7 @@ from dentaldesk.db.models.practice import (
     Provider,
     User,
 )
+from dentaldesk.db.models.preauth import Preauthorization, PreauthorizationLine
 
 # DATA-5: a row's id is never given again after the row is deleted (SQLite's AUTOINCREMENT keeps
 # the highest id ever used in sqlite_sequence; PostgreSQL's sequences never go back).
@@ -67,6 +68,8 @@ __all__ = [
     "PlanEvent",
     "PlanItem",
     "PlanStatusChange",
+    "Preauthorization",
+    "PreauthorizationLine",
     "ProcedureCode",
     "Provider",
     "TreatmentPlan",

@@ -81,6 +81,8 @@ class PlanItem(Versioned, Base):
     taxable_override: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     insurable_override: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     visit: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # CASE-5: the benefit year the item is planned in; None = the year its coverage is in.
+    benefit_year: Mapped[int | None] = mapped_column(Integer, nullable=True)
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     status: Mapped[ItemStatus] = enum_column(ItemStatus, default=ItemStatus.PLANNED)
     completed_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)

@@ -22,6 +22,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dentaldesk import clock
 from dentaldesk.db.models import Account, Office, Patient, ProcedureCode
 from dentaldesk.domain.aging import charge_aging_parts, default_aged_date
 from dentaldesk.domain.errors import NotFound
@@ -69,6 +70,7 @@ class ChargeTerms:
     icm: Icm
     primary: PlanCoverage | None
     secondary: PlanCoverage | None
+    year: int | None = None  # the benefit year the coverage is in (CASE-2, CASE-5): today's
 
 
 def charge_terms(session: Session, patient_id: int, codes: Collection[str] | None = None) -> ChargeTerms:
@@ -84,7 +86,7 @@ def charge_terms(session: Session, patient_id: int, codes: Collection[str] | Non
         raise NotFound("This patient no longer exists.")
     tax_method, tax_rate, icm = found
     primary, secondary = load_coverages(session, patient_id, codes)
-    return ChargeTerms(TaxMethod(tax_method), tax_rate, Icm(icm), primary, secondary)
+    return ChargeTerms(TaxMethod(tax_method), tax_rate, Icm(icm), primary, secondary, clock.today().year)
 
 
 def facts_for_charge(
@@ -107,14 +109,19 @@ def facts_for_charge(
     ``plan_lines`` are the other items of the charge's plan (a plan item's charge is estimated
     among its plan's planned items in plan order, INS-2/INS-3/INS-9) and ``order`` its own place
     among them; ``key`` is its own line's key when ``plan_lines`` hold it (it is then replaced by
-    what is typed now). No database: a dialog recomputes this on every keystroke.
+    what is typed now, keeping its tooth, benefit year and preauthorization answer: the answer
+    holds while the fee typed is the fee sent, CASE-2). No database: a dialog recomputes this on
+    every keystroke.
     """
     state = taxable_state(terms.tax_method, terms.tax_rate, code_taxable)
     is_taxable = state.checked if (taxable is None or not state.enabled) else taxable
     tax = tax_amount(fee, terms.tax_rate, is_taxable)
+    own = next((line for line in plan_lines if line.key == key), None)
     mine = PlanLine(key, code, category, fee, code_insurable, insurable, False, order)
+    if own is not None:
+        mine = replace(mine, tooth=own.tooth, benefit_year=own.benefit_year, preauth=own.preauth, visit=own.visit)
     lines = [line for line in plan_lines if line.key != key] + [mine]
-    estimate = estimate_plan(lines, terms.primary, terms.secondary)[key]
+    estimate = estimate_plan(lines, terms.primary, terms.secondary, year=terms.year)[key]
     is_insurable = estimate.insurable
     reason = "" if is_insurable or not code_insurable or insurable is False else estimate.coverage_type
     if terms.primary is None:

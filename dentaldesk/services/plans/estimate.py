@@ -26,6 +26,7 @@ from dentaldesk.domain.plans import ItemFacts, plan_order_key
 from dentaldesk.domain.terms import ItemStatus, TransactionKind
 from dentaldesk.services.ledger.charge_facts import ChargeTerms, charge_terms
 from dentaldesk.services.ledger.queries import charge_money_in
+from dentaldesk.services.plans.preauth_answers import preauth_answers_in
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,16 @@ class ItemFigures:
     insurable: bool
     estimate: ItemEstimate | None = None
     posted_estimate: Decimal = ZERO  # a completed item: the insurance estimated when it was posted
+
+    @property
+    def preauthorized(self) -> str:
+        """CASE-2: the mark of the carrier's answer a planned item's figures come from, else ""."""
+        return self.estimate.preauthorized if self.estimate is not None else ""
+
+    @property
+    def next_year(self) -> bool:
+        """CASE-5: a planned item estimated in the next benefit year."""
+        return self.estimate is not None and self.estimate.next_year
 
 
 @dataclass(frozen=True)
@@ -94,10 +105,13 @@ def plan_lines_in(session: Session, plan_id: int) -> list[PlanLine]:
             PlanItem.status,
             PlanItem.visit,
             PlanItem.sequence,
+            PlanItem.tooth,
+            PlanItem.benefit_year,
         )
         .join(ProcedureCode, ProcedureCode.id == PlanItem.procedure_code_id)
         .where(PlanItem.plan_id == plan_id)
     ).all()
+    answers = preauth_answers_in(session, plan_id)
     lines = [
         PlanLine(
             key=r.id,
@@ -108,6 +122,10 @@ def plan_lines_in(session: Session, plan_id: int) -> list[PlanLine]:
             insurable_choice=r.insurable_override,
             completed=ItemStatus(r.status) is ItemStatus.COMPLETED,
             order=_order(r.visit, r.sequence, r.id),
+            tooth=r.tooth or "",
+            benefit_year=r.benefit_year,
+            preauth=answers.get(r.id),
+            visit=r.visit,
         )
         for r in rows
     ]
@@ -129,7 +147,7 @@ def plan_estimate_in(
     lines = plan_lines_in(session, plan_id) if lines is None else lines
     if terms is None:
         terms = charge_terms(session, patient_id, {line.code for line in lines})
-    estimates = estimate_plan(lines, terms.primary, terms.secondary)
+    estimates = estimate_plan(lines, terms.primary, terms.secondary, year=terms.year)
     figures: dict[int, ItemFigures] = {}
     completed = [line for line in lines if line.completed]
     charges: dict[int, LedgerTransaction] = {}

@@ -116,6 +116,7 @@ class HandoutItem:
     completed_on: dt.date | None
     note: str = ""  # why insurance pays 0.00, one short phrase (INS-3: "maximum reached")
     schedule_fee: Decimal | None = None  # MONEY-2: the fee an override replaced
+    mark: str = ""  # CASE-2 "Preauthorized PA-000012" / CASE-5 "In the 2027 benefit year"
 
     @property
     def fee_note(self) -> str:
@@ -268,6 +269,17 @@ def _why_no_insurance(figures: ItemFigures) -> str:
     return "no insurance payment expected" if figures.insurable else "not billed to insurance"
 
 
+def item_mark(figures: ItemFigures, year: int) -> str:
+    """What the handout and the editor say beside a planned item's estimate: the carrier's answer
+    its figures come from (CASE-2), the next benefit year it is estimated in (CASE-5)."""
+    marks = []
+    if figures.preauthorized:
+        marks.append(figures.preauthorized[0].upper() + figures.preauthorized[1:])
+    if figures.next_year:
+        marks.append(f"In the {year + 1} benefit year")
+    return "; ".join(marks)
+
+
 @guarded(Right.READ_PLANS, plan_id=TreatmentPlan)
 def load_handout(uow: UnitOfWork, actor: Actor, plan_id: int, *, today: dt.date | None = None) -> PlanHandout:
     """Read everything the handout of one plan shows, in one unit of work (TP-4, TP-15, TP-17)."""
@@ -339,6 +351,7 @@ def load_handout_in(session: Session, plan_id: int, *, today: dt.date | None = N
             completed_on=item.completed_on,
             note=_why_no_insurance(figures),
             schedule_fee=item.schedule_fee,
+            mark=item_mark(figures, clock.today().year) if not f.is_completed else "",
         )
 
     visits: list[HandoutVisit] = []

@@ -376,6 +376,9 @@ def billing_summary_for_patient(uow: UnitOfWork, actor: Actor, patient_id: int) 
             # INS-6: fee - write-off - insurance, per item, never below 0.
             estimated_patient=None if estimates is None else money(sum((e.patient for e in estimates), ZERO)),
             drafts=summary.drafts,
+            preauthorized_insurance=ZERO
+            if estimates is None
+            else sum((f.insurance for e in estimates for f in e.planned() if f.preauthorized), ZERO),
         )
 
 

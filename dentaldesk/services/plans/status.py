@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import replace
 
 from sqlalchemy import select
 
@@ -310,7 +311,11 @@ def complete_item(
             insurable=item.insurable_override,
             plan_item_id=item.id,
             notes=item.notes or "",
-            plan_lines=plan_lines_in(work.session, work.plan.id),
+            # CASE-5: the charge counts in the benefit year of its DOS, whatever year it was planned in.
+            plan_lines=[
+                replace(line, benefit_year=dos.year) if line.key == item.id else line
+                for line in plan_lines_in(work.session, work.plan.id)
+            ],
             order=plan_order_key(mine),
             prerequisites=prerequisites,  # type: ignore[arg-type]  # completed_on is not None: filtered above
             back_dating_confirmed=back_dating_confirmed,

@@ -153,6 +153,8 @@ class PatientBilling:
     estimated_write_off: Decimal | None
     estimated_patient: Decimal | None
     drafts: Decimal = Decimal("0.00")  # draft plans' work, not yet approved (TP-4)
+    # CASE-2: the part of the estimated insurance the carriers preauthorized
+    preauthorized_insurance: Decimal = Decimal("0.00")
 
 
 @dataclass(frozen=True)

@@ -68,7 +68,13 @@ class PatientHeaderBar(QFrame):
             lines.append("Nothing approved is still to do")
         elif billing.estimated_insurance is not None and billing.estimated_patient is not None:
             lines.append(
-                f"Of that: est. insurance {format_money(billing.estimated_insurance)} &nbsp;·&nbsp; "
+                f"Of that: est. insurance {format_money(billing.estimated_insurance)}"
+                + (
+                    f" ({format_money(billing.preauthorized_insurance)} preauthorized)"
+                    if billing.preauthorized_insurance
+                    else ""
+                )
+                + " &nbsp;·&nbsp; "
                 f"est. patient still to pay {format_money(billing.estimated_patient)}"
             )
         else:
