@@ -113,7 +113,7 @@ def build_preauth_pdf(request: PreauthRequest) -> bytes:
     )
     story += [block, p("Treatment proposed", h2), p(f'Plan "{request.plan_title}"', small), Spacer(1, 4)]
 
-    widths = [34, 30, 44, width - 34 - 30 - 44 - 4 * 58, 58, 58, 58, 58]
+    widths = [40, 36, 44, width - 40 - 36 - 44 - 4 * 62, 62, 62, 62, 62]
     rows: list[list[object]] = [
         [p(c, head_right if i >= 4 else head) for i, c in enumerate(COLUMNS)],
     ]

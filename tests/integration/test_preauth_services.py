@@ -197,7 +197,7 @@ def test_case5_apply_the_split_and_every_estimate_follows(money) -> None:
     plan_id, version, (filling, crown) = crown_plan(money)
     version = set_visits(money, plan_id, {filling: 1, crown: 2}, version)
     before = figures(money, plan_id)
-    split = benefit_year_split(money.uow, money.front_desk, plan_id)
+    split = benefit_year_split(money.uow, money.front_desk, plan_id).suggestion
     assert split is not None and split.visits == (1, 2) and split.items == ("D2391 #30", "D2740 #14")
     assert split.patient_before == before.patient == D("1230.00")
     assert split.patient_after == D("751.00") and split.saving == D("479.00")
@@ -210,7 +210,8 @@ def test_case5_apply_the_split_and_every_estimate_follows(money) -> None:
     assert after.of(crown).next_year and "next benefit year" in after.of(crown).explanation
     handout = load_handout(money.uow, money.front_desk, plan_id)
     assert {i.code: i.mark for i in handout.items}["D2740"] == "In the 2027 benefit year"
-    assert benefit_year_split(money.uow, money.front_desk, plan_id) is None
+    years = benefit_year_split(money.uow, money.front_desk, plan_id)
+    assert years.suggestion is None and years.moved_visits == (1, 2)
     set_benefit_year(money.uow, money.owner, plan_id, split.visits, next_year=False, expected_version=saved.version)
     assert figures(money, plan_id).patient == before.patient
 

@@ -350,6 +350,36 @@ def acceptance_report(d: Desk) -> Made:
     return window, window.show_button, window.start
 
 
+def preauth_answer(d: Desk) -> Made:
+    import datetime as dt
+
+    from dentaldesk.services.plans.preauth import PreauthLineView, PreauthView
+    from dentaldesk.ui.plans.insurance_panel import PreauthAnswerDialog
+
+    line = PreauthLineView(1, 1, "D2740", "Crown", "14", "", Decimal("1200.00"), None, None, None, False)
+    request = PreauthView(
+        1,
+        1,
+        "PA-000001",
+        dt.date(2026, 5, 1),
+        "",
+        2026,
+        "Acme",
+        "Basic",
+        "Pat",
+        "",
+        "",
+        "sent",
+        None,
+        "",
+        (line,),
+        True,
+    )
+    dialog = PreauthAnswerDialog(d.ctx, request, 1)  # type: ignore[arg-type]
+    dialog.pays[1].setText("600")
+    return dialog, dialog.ok_button, dialog.pays[1]
+
+
 CASES: dict[str, Callable[..., Made]] = {
     f.__name__: f
     for f in (
@@ -382,6 +412,7 @@ CASES: dict[str, Callable[..., Made]] = {
         follow_up_contact,
         send_to_patient,
         acceptance_report,
+        preauth_answer,
     )
 }
 # Dialog classes each case covers (the coverage test below); windows without a form are named with why.
@@ -415,6 +446,7 @@ COVERED = {
     "ContactDialog": "follow_up_contact",
     "SendHandoutDialog": "send_to_patient",
     "AcceptanceWindow": "acceptance_report",
+    "PreauthAnswerDialog": "preauth_answer",
 }
 NO_FORM = {
     "LedgerDialog": "the base of the ledger dialogs above",

@@ -21,6 +21,7 @@ from dentaldesk import clock
 from dentaldesk.db.models import ItemPrerequisite, PlanItem, TreatmentPlan
 from dentaldesk.domain.benefit_years import breaks_prerequisites, suggest_split
 from dentaldesk.domain.errors import NotFound, RuleViolation
+from dentaldesk.domain.estimates import estimate_plan
 from dentaldesk.domain.money import format_money
 from dentaldesk.domain.terms import ItemStatus
 from dentaldesk.services.access.actor import Actor
@@ -45,6 +46,8 @@ class SplitView:
     patient_after: Decimal
     insurance_before: Decimal
     insurance_after: Decimal
+    # CASE-2: moved items whose preauthorization holds for this benefit year only
+    losing_preauth: tuple[str, ...] = ()
 
     @property
     def saving(self) -> Decimal:
@@ -67,9 +70,20 @@ def _needs(session, plan_id: int) -> dict[int, set[int]]:  # type: ignore[no-unt
     return needs
 
 
+@dataclass(frozen=True)
+class BenefitYears:
+    """What the editor's benefit-year panel shows: the suggestion, if any, and the visits already
+    set into the next benefit year (which can be put back)."""
+
+    year: int
+    suggestion: SplitView | None
+    moved_visits: tuple[int, ...]
+
+
 @guarded(Right.READ_PLANS, plan_id=TreatmentPlan)
-def benefit_year_split(uow: UnitOfWork, actor: Actor, plan_id: int) -> SplitView | None:
-    """CASE-5: the split into the next benefit year that lowers the patient's portion most, or None."""
+def benefit_year_split(uow: UnitOfWork, actor: Actor, plan_id: int) -> BenefitYears:
+    """CASE-5: the split into the next benefit year that lowers the patient's portion most (None
+    when none does), and the visits whose unfinished items are already there."""
     with uow.read():
         s = uow.session
         plan = s.get(TreatmentPlan, plan_id)
@@ -79,21 +93,34 @@ def benefit_year_split(uow: UnitOfWork, actor: Actor, plan_id: int) -> SplitView
         lines = plan_lines_in(s, plan_id)
         terms = charge_terms(s, plan.patient_id, {line.code for line in lines})
         year = terms.year or clock.today().year
+        moved = tuple(
+            sorted(
+                {
+                    line.visit
+                    for line in lines
+                    if line.visit is not None and not line.completed and (line.year_of(year) or year) > year
+                }
+            )
+        )
         split = suggest_split(lines, _needs(s, plan_id), terms.primary, terms.secondary, year)
         if split is None:
-            return None
-        labels = tuple(
-            work.label(work.items[key]) for key in sorted(split.moved_keys, key=lambda k: work.items[k].sequence)
-        )
-        return SplitView(
-            plan_id=plan_id,
-            visits=split.visits,
-            next_year=split.next_year,
-            items=labels,
-            patient_before=split.patient_before,
-            patient_after=split.patient_after,
-            insurance_before=split.insurance_before,
-            insurance_after=split.insurance_after,
+            return BenefitYears(year, None, moved)
+        keys = sorted(split.moved_keys, key=lambda k: (work.items[k].visit or 0, work.items[k].sequence, k))
+        now = estimate_plan(lines, terms.primary, terms.secondary, year=year)
+        return BenefitYears(
+            year,
+            SplitView(
+                plan_id=plan_id,
+                visits=split.visits,
+                next_year=split.next_year,
+                items=tuple(work.label(work.items[key]) for key in keys),
+                patient_before=split.patient_before,
+                patient_after=split.patient_after,
+                insurance_before=split.insurance_before,
+                insurance_after=split.insurance_after,
+                losing_preauth=tuple(work.label(work.items[k]) for k in keys if k in now and now[k].preauthorized),
+            ),
+            moved,
         )
 
 

@@ -47,6 +47,7 @@ from dentaldesk.services.access.rights import Right
 from dentaldesk.services.ledger.charge_facts import charge_terms
 from dentaldesk.services.plans.checks import item_label
 from dentaldesk.services.plans.estimate import PlanEstimate, plan_estimate_in
+from dentaldesk.services.plans.preauth_answers import preauth_answers_in
 from dentaldesk.services.plans.views import (
     ApprovalView,
     HistoryRow,
@@ -311,6 +312,15 @@ def load_plan(uow: UnitOfWork, actor: Actor, plan_id: int) -> PlanView:
             blocked_item_ids=blocked_by_reapproval(facts, approved),
             latest_approval=latest,
             history=history,
+            preauth=preauth_answers_in(session, plan.id),
+            benefit_years={
+                item_id: year
+                for item_id, year in session.execute(
+                    select(PlanItem.id, PlanItem.benefit_year).where(
+                        PlanItem.plan_id == plan.id, PlanItem.benefit_year.is_not(None)
+                    )
+                )
+            },
         )
 
 

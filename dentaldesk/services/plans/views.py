@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from dentaldesk.domain.approval import ApprovedLine
 from dentaldesk.domain.money import money
 from dentaldesk.domain.plans import ItemFacts, ItemProblem, Progress
+from dentaldesk.domain.preauth import PreauthAnswer
 from dentaldesk.domain.terms import ApprovalMethod, Category, ItemStatus, PlanStatus, ToothNumbering
 
 
@@ -131,6 +133,10 @@ class PlanView:
     blocked_item_ids: frozenset[int]
     latest_approval: ApprovalView | None
     history: tuple[HistoryRow, ...]
+    # CASE-2: item id -> the carrier's latest preauthorization answer; CASE-5: item id -> the
+    # benefit year it is planned in, where set. The editor's estimate reads both (INS-9).
+    preauth: Mapping[int, PreauthAnswer] = field(default_factory=dict)
+    benefit_years: Mapping[int, int] = field(default_factory=dict)
 
     def item(self, item_id: int) -> PlanItemRow:
         for row in self.items:

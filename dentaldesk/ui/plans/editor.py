@@ -55,6 +55,7 @@ from dentaldesk.ui.plans.commands import (
 )
 from dentaldesk.ui.plans.dialogs import CancelPlanDialog, CompleteItemDialog, DependsOnDialog, VisitDialog
 from dentaldesk.ui.plans.editor_chrome import lay_out, make_actions, make_menus
+from dentaldesk.ui.plans.insurance_panel import InsurancePanel
 from dentaldesk.ui.plans.item_flows import open_add_item, open_edit_item
 from dentaldesk.ui.plans.panels import SidePanels, TotalsBar
 from dentaldesk.ui.plans.plan_model import COLUMNS, FEE_COLUMN, FeeDelegate, Grouping, PlanTreeModel
@@ -110,6 +111,8 @@ class PlanEditor(QMainWindow):
         self.delegate.closeEditor.connect(lambda *_: self.totals.show_total(self.working.total()))
         self.totals = TotalsBar()
         self.panels = SidePanels()
+        self.insurance = InsurancePanel(self)  # CASE-2 preauthorization, CASE-5 benefit years
+        self.panels.addTab(self.insurance, "In&surance")
         self.approve_reason = QLabel()
         self.approve_reason.setObjectName("approve_reason")
         self.approve_reason.setWordWrap(True)
@@ -176,6 +179,7 @@ class PlanEditor(QMainWindow):
         self.select(key)
         self.totals.show_plan(self.working)
         self.panels.show_view(self.view)
+        self.insurance.show_plan()
         self._update_title()
         self._update_actions()
 

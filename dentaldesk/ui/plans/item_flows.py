@@ -29,19 +29,27 @@ def working_lines(editor: PlanEditor) -> list[PlanLine]:
     """INS-9: the working copy's items as the one estimate takes them (``estimate_plan``), as the
     handout and completing an item take the saved plan's, so the dialog's figures match them."""
     working = editor.working
-    return [
-        PlanLine(
-            key=item.key,
-            code=item.code,
-            category=item.category,
-            fee=item.fee,
-            code_insurable=item.insurable,
-            insurable_choice=item.insurable_override,
-            completed=item.is_completed,
-            order=plan_order_key(item.facts(working.numbering)),
+    view = working.view
+    lines = []
+    for item in working.ordered():
+        saved = working.ids.get(item.key)  # the carrier's answer and benefit year belong to saved items
+        lines.append(
+            PlanLine(
+                key=item.key,
+                code=item.code,
+                category=item.category,
+                fee=item.fee,
+                code_insurable=item.insurable,
+                insurable_choice=item.insurable_override,
+                completed=item.is_completed,
+                order=plan_order_key(item.facts(working.numbering)),
+                tooth=item.tooth or "",
+                benefit_year=view.benefit_years.get(saved) if saved is not None else None,
+                preauth=view.preauth.get(saved) if saved is not None else None,
+                visit=item.visit,
+            )
         )
-        for item in working.ordered()
-    ]
+    return lines
 
 
 def item_order(editor: PlanEditor, key: int | None, visit: int | None) -> tuple:

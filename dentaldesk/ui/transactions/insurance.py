@@ -168,7 +168,10 @@ class InsuranceSection(QGroupBox):
             self._set_pays("-", waiting)
             show_message(self.messages["insurance"], problem or waiting)
         elif estimate is not None:
-            self.coverage_type.setText(estimate.coverage_type)
+            marks = [estimate.preauthorized] if estimate.preauthorized else []  # CASE-2
+            if estimate.next_year:
+                marks.append("next benefit year")  # CASE-5
+            self.coverage_type.setText(" - ".join([estimate.coverage_type, *marks]))
             self.deductible.setText(self._deductible_text(estimate.deductible_primary, estimate.deductible_secondary))
             self.portion.setText(self._portion_text(estimate.write_off, estimate.patient))
             self._set_pays(format_money(estimate.insurance), estimate.explanation)
