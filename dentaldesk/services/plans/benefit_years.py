@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from dentaldesk import clock
 from dentaldesk.db.models import ItemPrerequisite, PlanItem, TreatmentPlan
@@ -59,7 +60,7 @@ class SplitView:
         return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def _needs(session, plan_id: int) -> dict[int, set[int]]:  # type: ignore[no-untyped-def]
+def _needs(session: Session, plan_id: int) -> dict[int, set[int]]:
     needs: dict[int, set[int]] = {}
     for item_id, prerequisite_id in session.execute(
         select(ItemPrerequisite.item_id, ItemPrerequisite.prerequisite_id)
@@ -153,9 +154,9 @@ def set_benefit_year(
         ]
         broken = breaks_prerequisites(after, _needs(s, plan_id), year)
         if broken:
-            item, need = broken[0]
+            waiting, need = broken[0]
             raise RuleViolation(
-                f"{work.label(work.items[item])} waits for {work.label(work.items[need])}: both go into the same "
+                f"{work.label(work.items[waiting])} waits for {work.label(work.items[need])}: both go into the same "
                 "benefit year, or the one it waits for into the earlier (TP-8)."
             )
         before = {item.id: item.benefit_year for item in moving}

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from dentaldesk import clock
 from dentaldesk.db.models import (
@@ -128,12 +129,12 @@ class PreauthAnswered:
     plan_version: int
 
 
-def _numbering(session, office_id: int) -> ToothNumbering:  # type: ignore[no-untyped-def]
+def _numbering(session: Session, office_id: int) -> ToothNumbering:
     office = session.get(Office, office_id)
     return office.tooth_numbering if office is not None else ToothNumbering.UNIVERSAL
 
 
-def _view(session, row: Preauthorization, numbering: ToothNumbering) -> PreauthView:  # type: ignore[no-untyped-def]
+def _view(session: Session, row: Preauthorization, numbering: ToothNumbering) -> PreauthView:
     by = session.get(User, row.requested_by_id) if row.requested_by_id else None
     return PreauthView(
         id=row.id,
@@ -195,7 +196,7 @@ def preauth_pdf(uow: UnitOfWork, actor: Actor, preauth_id: int) -> bytes:
         return bytes(row.request_pdf)
 
 
-def _primary(session, patient_id: int) -> tuple[Coverage, DentalPlan]:  # type: ignore[no-untyped-def]
+def _primary(session: Session, patient_id: int) -> tuple[Coverage, DentalPlan]:
     found = session.execute(
         select(Coverage, DentalPlan)
         .join(DentalPlan, DentalPlan.id == Coverage.dental_plan_id)
@@ -227,11 +228,11 @@ def send_preauthorization(
             raise RuleViolation("Only a draft or approved plan's items can be sent for preauthorization.")
         coverage, dental_plan = _primary(s, work.plan.patient_id)
         estimate = plan_estimate_in(s, plan_id)
-        chosen = [
-            work.items[f.item_id]
-            for f in estimate.planned()
-            if f.insurable and work.items[f.item_id].fee is not None and money(work.items[f.item_id].fee) > 0
-        ]
+        chosen = []
+        for f in estimate.planned():
+            item = work.items[f.item_id]
+            if f.insurable and item.fee is not None and money(item.fee) > 0:
+                chosen.append((item, money(item.fee)))
         if not chosen:
             raise RuleViolation("No planned item of this plan is insurable: there is nothing to preauthorize.")
         row = Preauthorization(
@@ -247,7 +248,9 @@ def send_preauthorization(
             status="sent",
             answer_note="",
         )
-        for item in sorted(chosen, key=lambda i: ((i.visit if i.visit is not None else 1 << 30), i.sequence, i.id)):
+        for item, fee in sorted(
+            chosen, key=lambda c: ((c[0].visit if c[0].visit is not None else 1 << 30), c[0].sequence, c[0].id)
+        ):
             code = work.code_of(item)
             row.lines.append(
                 PreauthorizationLine(
@@ -256,7 +259,7 @@ def send_preauthorization(
                     description=code.name[:200],
                     tooth=item.tooth or "",
                     surfaces=item.surfaces or "",
-                    fee=money(item.fee),  # type: ignore[arg-type]
+                    fee=fee,
                     denied=False,
                 )
             )

@@ -320,6 +320,7 @@ def load_plan(uow: UnitOfWork, actor: Actor, plan_id: int) -> PlanView:
                         PlanItem.plan_id == plan.id, PlanItem.benefit_year.is_not(None)
                     )
                 )
+                if year is not None
             },
         )
 
