@@ -13,7 +13,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from dentaldesk.db.models import AuditEvent, Coverage, PlanEvent, Preauthorization
+from dentaldesk.db.models import AuditEvent, Coverage, PlanEvent, PlanItem, Preauthorization, ProcedureCode
 from dentaldesk.domain.errors import PermissionDenied, RuleViolation, ValidationError
 from dentaldesk.printing.preauth import build_preauth_pdf
 from dentaldesk.services.plans import ItemInput, add_item, billing_summary_for_patient, create_plan, edit_item
@@ -47,6 +47,50 @@ def crown_plan(money, items=(("D2391", "30", "180.00"), ("D2740", "14", "1350.00
         version = added.version
         ids.append(added.item_id)
     return saved.plan_id, version, ids
+
+
+def provider_of(money) -> int:
+    from dentaldesk.db.models import Provider
+
+    with money.uow.read():
+        return money.uow.session.scalar(select(Provider.id).order_by(Provider.id))
+
+
+def approve_all(money, plan_id: int, items: list[int], version: int) -> int:
+    """Give the items their provider and record the patient's approval on paper (TP-5, TP-15)."""
+    from dentaldesk.domain.terms import ApprovalMethod
+    from dentaldesk.services.plans import approve
+
+    provider = provider_of(money)
+    with money.uow.read():
+        rows = {
+            i: (r.code, r.tooth, r.fee)
+            for i in items
+            for r in [
+                money.uow.session.execute(
+                    select(ProcedureCode.code, PlanItem.tooth, PlanItem.fee)
+                    .join(ProcedureCode, ProcedureCode.id == PlanItem.procedure_code_id)
+                    .where(PlanItem.id == i)
+                ).one()
+            ]
+        }
+    for item_id, (code, tooth, fee) in rows.items():
+        version = edit_item(
+            money.uow,
+            money.owner,
+            plan_id,
+            item_id,
+            ItemInput(code=code, tooth=tooth or "", fee=fee, provider_id=provider),
+            expected_version=version,
+        ).version
+    return approve(
+        money.uow,
+        money.front_desk,
+        plan_id,
+        expected_version=version,
+        approver_name="Anna Smith",
+        method=ApprovalMethod.ON_PAPER,
+    ).version
 
 
 def figures(money, plan_id):
@@ -113,6 +157,7 @@ def test_case2_the_answer_replaces_the_engine_everywhere_until_the_item_changes(
     printed = {item.code: item for item in handout.items}
     assert printed["D2740"].insurance == D("600.00")
     assert printed["D2740"].mark == f"Preauthorized {sent.request.number}"
+    version = approve_all(money, plan_id, [filling, crown], answered.plan_version)
     billing = billing_summary_for_patient(money.uow, money.front_desk, money.patient_id)
     assert billing.estimated_insurance == D("704.00") and billing.preauthorized_insurance == D("704.00")
 
@@ -121,8 +166,8 @@ def test_case2_the_answer_replaces_the_engine_everywhere_until_the_item_changes(
         money.owner,
         plan_id,
         crown,
-        ItemInput(code="D2740", tooth="14", fee=D("1400.00")),
-        expected_version=answered.plan_version,
+        ItemInput(code="D2740", tooth="14", fee=D("1400.00"), provider_id=provider_of(money)),
+        expected_version=version,
     )
     changed = figures(money, plan_id).of(crown)
     assert changed.preauthorized == "" and changed.insurance == D("700.00")
