@@ -112,7 +112,7 @@ class PlanEditor(QMainWindow):
         self.totals = TotalsBar()
         self.panels = SidePanels()
         self.insurance = InsurancePanel(self)  # CASE-2 preauthorization, CASE-5 benefit years
-        self.panels.addTab(self.insurance, "In&surance")
+        self.panels.addTab(self.insurance, "Ins&urance")
         self.approve_reason = QLabel()
         self.approve_reason.setObjectName("approve_reason")
         self.approve_reason.setWordWrap(True)

@@ -56,7 +56,7 @@ from dentaldesk.services.plans.preauth import (
 )
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import run_op
-from dentaldesk.ui.kit.widgets import enter_in_text_box_presses, error_label, hint_label, make_default
+from dentaldesk.ui.kit.widgets import DateEdit, enter_in_text_box_presses, error_label, hint_label, make_default
 
 if TYPE_CHECKING:
     from dentaldesk.ui.plans.editor import PlanEditor
@@ -66,8 +66,8 @@ REQUEST_COLUMNS = ("Item", "Fee", "Allowed", "Ded.", "Pays")
 SAVING_STYLE = "color: #067647;"
 
 
-def _date_edit(name: str, day: dt.date) -> QDateEdit:
-    edit = QDateEdit()
+def _date_edit(name: str, day: dt.date) -> DateEdit:
+    edit = DateEdit()  # one Tab stop
     edit.setObjectName(name)
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("yyyy-MM-dd")
@@ -236,11 +236,11 @@ class InsurancePanel(QWidget):
         self.request_list.setRootIsDecorated(False)
         self.request_list.setMinimumHeight(150)
         self.request_list.setMaximumHeight(260)
-        self.send_button = QPushButton("Send &preauthorization…")
+        self.send_button = QPushButton("Send preauthori&zation…")
         self.send_button.setObjectName("send_preauth")
         self.answer_button = QPushButton("Record a&nswer…")
         self.answer_button.setObjectName("record_preauth_answer")
-        self.pdf_button = QPushButton("Save request P&DF…")
+        self.pdf_button = QPushButton("Save re&quest PDF…")
         self.pdf_button.setObjectName("save_preauth_pdf")
         self.preauth_message = error_label("preauth")
         buttons = QHBoxLayout()
@@ -258,7 +258,7 @@ class InsurancePanel(QWidget):
         self.split_text.setWordWrap(True)
         # A wrapped label in a group box is otherwise given the height of its unwrapped text.
         self.split_text.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.MinimumExpanding)
-        self.apply_button = QPushButton("&Apply split")
+        self.apply_button = QPushButton("Appl&y split")
         self.apply_button.setObjectName("apply_split")
         self.put_back_button = QPushButton("Put &back into this year")
         self.put_back_button.setObjectName("put_back_split")
