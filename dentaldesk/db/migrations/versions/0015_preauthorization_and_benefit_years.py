@@ -6,8 +6,8 @@ items as sent (code, tooth, fee) and the carrier's figures per item.
 CASE-5: ``plan_item.benefit_year`` is the benefit year an item is planned in (None: the year its
 coverage is in, as every item was before).
 
-Revision ID: 0014
-Revises: 0013
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-12-02
 """
 
@@ -18,8 +18,8 @@ from alembic import op
 
 import dentaldesk.db.types
 
-revision: str = "0014"
-down_revision: str | None = "0013"
+revision: str = "0015"
+down_revision: str | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
