@@ -151,5 +151,19 @@ def test_data6_a_lost_database_is_restored_from_the_backups_window_at_first_run(
     assert _patients(fresh) == patients
     owner = login(UnitOfWork.for_engine(fresh), "owner", "owner-pass-1", "ws")
     assert owner.full_name == "Olive Owner"
+    # The restored practice in the main window: the patients the lost database had are there.
+    from dentaldesk.ui.shell.main_window import MainWindow
+
+    main = MainWindow(make_ctx(fresh, owner))
+    qtbot.addWidget(main)
+    main.resize(1200, 700)
+    main.show()
+    qtbot.keyClicks(main.patients.search, "smi")
+    qtbot.waitUntil(lambda: main.patients.model.rowCount() == 3)
+    main.choose_patient(fast_practice.patient_ids[0])
+    assert "Anna Smith" in main.header.name.text()
+    qtbot.wait(50)  # the header's new text laid out before the picture
+    main.grab().save(str(shots / "story_4_restored_main_window.png"))
+    main.close()
     ctx.presence.close()
     fresh.dispose()

@@ -451,15 +451,6 @@ def test_a_closed_window_opens_again_with_current_data(qtbot, hub: SettingsView)
     assert again is not first and again.phone.text() == "(217) 555-0000"
 
 
-SHOTS = Path("/work/shots/h12x")
-
-
-def _save_shot(widget: QWidget, shots: Path, name: str) -> None:
-    widget.grab().save(str(shots / name))
-    if SHOTS.is_dir():
-        widget.grab().save(str(SHOTS / name))
-
-
 def test_data4_general_settings_saved_elsewhere_reload_keeps_my_typing(
     qtbot, hub: SettingsView, demo_engine, shots: Path
 ) -> None:
@@ -484,14 +475,14 @@ def test_data4_general_settings_saved_elsewhere_reload_keeps_my_typing(
     assert bar.text.isVisible() and bar.reload_button.isVisible()
     assert "on front-2 saved this office's settings at " in bar.text.text()
     assert window.phone.text() == "(217) 555-0188" and window.name.text() == "Maple Street Family Dental"
-    _save_shot(window, shots, "settings_general_conflict.png")
+    window.grab().save(str(shots / "settings_general_conflict.png"))
     qtbot.mouseClick(bar.reload_button, LEFT)
     assert not bar.text.isVisible() and not bar.reload_button.isVisible()  # the red line is gone
     assert window.phone.text() == "(217) 555-0188"  # my edit, re-applied
     assert window.address.toPlainText() == "40 Elm Avenue\nSpringfield"  # theirs
     assert window.name.text() == "Maple Street Dental Group"  # both changed it: theirs, named
     assert bar.note.isVisible() and "name" in bar.note.text().lower()
-    _save_shot(window, shots, "settings_general_reloaded.png")
+    window.grab().save(str(shots / "settings_general_reloaded.png"))
     qtbot.mouseClick(window.save_button, LEFT)
     assert window.status.text() == "General settings saved."
     saved = settings.load_general_settings(hub.ctx.uow(), hub.ctx.user)
