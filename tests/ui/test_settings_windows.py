@@ -483,7 +483,9 @@ def test_data4_general_settings_saved_elsewhere_reload_keeps_my_typing(
     assert window.name.text() == "Maple Street Dental Group"  # both changed it: theirs, named
     assert bar.note.isVisible() and "name" in bar.note.text().lower()
     window.grab().save(str(shots / "settings_general_reloaded.png"))
-    qtbot.mouseClick(window.save_button, LEFT)
+    # The focus is back on Save (where the refused save was made), not on Close: Enter saves.
+    assert QApplication.focusWidget() is window.save_button
+    qtbot.keyClick(window.save_button, Qt.Key.Key_Return)
     assert window.status.text() == "General settings saved."
     saved = settings.load_general_settings(hub.ctx.uow(), hub.ctx.user)
     assert (saved.phone, saved.address, saved.name) == (

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TypeVar
 
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from dentaldesk.domain.errors import ConflictError, DentalDeskError
 from dentaldesk.domain.merge import reapply
@@ -41,6 +41,7 @@ class ConflictBar(QFrame):
         self.note.setObjectName(f"{name}_note")
         self.note.setWordWrap(True)
         self.note.setStyleSheet(HINT_STYLE)
+        self._return_to: QWidget | None = None
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.text, 1)
@@ -57,6 +58,11 @@ class ConflictBar(QFrame):
 
     def show_conflict(self, error: ConflictError | str) -> None:
         message = error if isinstance(error, str) else error.message
+        # Where the person was when the save was refused (the Save button, or a field with Enter):
+        # after the reload the focus goes back there, not to whatever follows the hidden button.
+        focused = QApplication.focusWidget()
+        if focused is not None and focused is not self.reload_button and self.window().isAncestorOf(focused):
+            self._return_to = focused
         self.text.setText(message)
         self.text.setAccessibleDescription(message)
         self.text.setVisible(True)
@@ -65,7 +71,14 @@ class ConflictBar(QFrame):
         self.setVisible(True)
 
     def show_note(self, text: str) -> None:
-        """After reloading: the red line goes; what was re-applied is said in a neutral note."""
+        """After reloading: the red line goes; what was re-applied is said in a neutral note. The
+        focus goes back to where it was when the save was refused, so Enter saves again."""
+        back_to, self._return_to = self._return_to, None
+        try:
+            if back_to is not None and back_to.isVisible() and back_to.isEnabled():
+                back_to.setFocus()
+        except RuntimeError:  # the widget was deleted meanwhile: the focus stays where Qt put it
+            pass
         self.text.clear()
         self.text.setVisible(False)
         self.reload_button.setVisible(False)
