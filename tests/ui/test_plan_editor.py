@@ -492,7 +492,7 @@ def test_tx_dos1_a_future_date_of_service_is_refused_in_the_dialog(qtbot, office
 
 
 def test_tp1_front_desk_sees_edit_buttons_disabled_with_the_reason(qtbot, office, make_ctx) -> None:
-    """TP-1: front desk may open and approve, not edit; buttons say why and Ins does nothing."""
+    """TP-1: front desk may open and approve, not edit; buttons say why and Ins opens nothing (the message line says why: test_refusals.py)."""
     plan_id, _ = office.plan(("D0120", "", 1))
     editor = open_editor(qtbot, office, make_ctx, plan_id, actor=office.p.front_desk)
     for button in (

@@ -36,8 +36,12 @@ def test_tp2_ctrl_n_creates_a_plan_for_the_current_patient_and_opens_the_editor(
     QTest.keyClick(view, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     dialog = view.dialog
     assert isinstance(dialog, NewPlanDialog) and dialog.chosen.text() == "John Smith (1002)"
-    assert not dialog.ok_button.isEnabled() and dialog.ok_button.toolTip() == "Give the plan a title."
+    assert not dialog.errors["title"].isVisible()  # nothing refused before the person has typed
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and dialog.errors["title"].isVisible()
+    assert dialog.errors["title"].text() == "Give the plan a title." and view.opened == []
     qtbot.keyClicks(dialog.title, "Phase 1: restorations")
+    assert not dialog.errors["title"].isVisible()  # gone with its cause
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert len(view.opened) == 1
     editor = view.opened[0]

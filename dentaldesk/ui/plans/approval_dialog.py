@@ -185,6 +185,10 @@ class ApprovalDialog(QDialog):
         reason = self._why_not()
         self.ok_button.setEnabled(not reason)
         self.ok_button.setToolTip(reason)
+        # The name starts filled in: once it is emptied the refusal shows at the field, in red.
+        nameless = not self.approver.text().strip()
+        self.errors["approver"].setText("Enter the name of the person approving the plan." if nameless else "")
+        self.errors["approver"].setVisible(nameless)
         signing = self.chosen_method is ApprovalMethod.SIGNED_AT_DESK
         self.errors["signature"].setText("The patient signs here." if signing and self.pad.is_empty() else "")
         self.errors["signature"].setStyleSheet("color: #475467;")

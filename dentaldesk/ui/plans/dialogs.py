@@ -97,6 +97,7 @@ class NewPlanDialog(_Dialog):
         self.title.setAccessibleName("Plan title")
         self.title.setPlaceholderText('e.g. "Phase 1: restorations"')
         self.errors = {"patient": error_label("patient_error"), "title": error_label("title_error")}
+        self._typed: set[str] = set()  # fields whose refusal may show: typed in, or OK pressed
         self.general = error_label("new_plan_error")
         form = QFormLayout()
         search_caption = QLabel("&Patient")
@@ -145,15 +146,35 @@ class NewPlanDialog(_Dialog):
         self._update()
 
     def _update(self) -> None:
-        reason = ""
+        """OK stays pressable; a refusal shows at its field once the person has been at it (a title
+        typed then emptied) or pressed OK, and goes as soon as its cause is gone."""
+        self._show_refusals(pressed=False)
+
+    def _refusals(self) -> dict[str, str]:
+        found = {}
         if self.patient_id is None:
-            reason = "Find and choose the patient first."
-        elif not self.title.text().strip():
-            reason = "Give the plan a title."
-        self.ok_button.setEnabled(not reason)
-        self.ok_button.setToolTip(reason)
+            found["patient"] = "Find and choose the patient first."
+        if not self.title.text().strip():
+            found["title"] = "Give the plan a title."
+        return found
+
+    def _show_refusals(self, *, pressed: bool) -> dict[str, str]:
+        found = self._refusals()
+        if self.title.isModified():
+            self._typed.add("title")
+        if pressed:
+            self._typed.update(found)
+        for name, label in self.errors.items():
+            shown = name in found and name in self._typed
+            label.setText(found.get(name, "") if shown else "")
+            label.setVisible(shown)
+        self.ok_button.setToolTip("; ".join(found.values()))
+        return found
 
     def _ok(self) -> None:
+        if self._show_refusals(pressed=True):
+            (self.title if self.patient_id is not None else self.search).setFocus()
+            return
         if self.patient_id is not None and self._submit(self, self.patient_id, self.title.text()):
             self.accept()
 

@@ -20,7 +20,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -343,6 +343,7 @@ class PlanEditor(QMainWindow):
 
     def preview_fee(self, key: int | None, fee: Decimal | None) -> None:
         """TP-7: the total with the fee being typed, before anything is saved."""
+        self.show_message("")  # the fee as typed now reads: a refusal of an earlier keystroke is gone
         if key is None:
             total = self.working.total() + (fee or Decimal(0))
         else:
@@ -359,6 +360,7 @@ class PlanEditor(QMainWindow):
         if before is not None and before.fee != fee:
             self.push(EditItemCommand(self.current_plan, self.changed, before, replace(before, fee=fee)))
         else:
+            self.show_message("")  # a good fee typed again: the refusal of the bad one is gone
             self.totals.show_total(self.working.total())
 
     def refuse(self, message: str) -> None:
@@ -444,6 +446,19 @@ class PlanEditor(QMainWindow):
             return True
         return super().eventFilter(watched, event)
 
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """A shortcut of a disabled action (front desk pressing Ins or F2, TP-1; Delete on a completed
+        item) says why at the editor's message line instead of doing nothing."""
+        pressed = QKeySequence(event.keyCombination())
+        for action in self.actions():
+            if not action.isEnabled() and any(
+                k.matches(pressed) == QKeySequence.SequenceMatch.ExactMatch for k in action.shortcuts()
+            ):
+                self.show_message(action.toolTip())
+                event.accept()
+                return
+        super().keyPressEvent(event)
+
     def _activated(self, index: QModelIndex) -> None:
         if self.model.key_at(index) is not None and self.edit_action.isEnabled():
             self.edit_item()
@@ -479,6 +494,7 @@ class PlanEditor(QMainWindow):
         self._form_facts = self._codes = None
         if not keep_undo:
             self.undo_stack.clear()
+        self.show_message("")  # what was refused is about the plan as it was
         self.refresh()
 
     def _remote(self, change: object) -> None:
