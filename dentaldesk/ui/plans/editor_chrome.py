@@ -61,6 +61,10 @@ def make_actions(editor: PlanEditor) -> None:
     editor.cancel_action = _action(editor, "Cance&l plan…", "cancel_plan", editor.cancel_plan)
     editor.reload_action = _action(editor, "&Reload", "reload", editor.ask_reload, QKeySequence.StandardKey.Refresh)
     editor.close_action = _action(editor, "&Close", "close_editor", editor.close, QKeySequence.StandardKey.Close)
+    # Ctrl+W closes the plan on every platform (the platform's own Close keys too, where it has them).
+    close_keys = [QKeySequence("Ctrl+W")]
+    close_keys += [k for k in QKeySequence.keyBindings(QKeySequence.StandardKey.Close) if k not in close_keys]
+    editor.close_action.setShortcuts(close_keys)
     editor.undo_action = editor.undo_stack.createUndoAction(editor, "&Undo")
     editor.undo_action.setObjectName("undo")
     editor.undo_action.setShortcuts([QKeySequence(QKeySequence.StandardKey.Undo)])
