@@ -307,3 +307,25 @@ def test_case5_completing_a_next_year_item_today_counts_it_in_this_year(money) -
             select(LedgerTransaction).where(LedgerTransaction.plan_item_id == crown.item_id)
         )
         assert charge.dos == TODAY and charge.estimated_insurance == D("300.00")
+
+
+def test_case2_two_workstations_answering_the_same_request_the_second_is_refused(money) -> None:
+    """DATA-2: the second workstation's answer, made from a stale screen, is refused; the first stands."""
+    from dentaldesk.domain.errors import ConflictError
+
+    plan_id, version, (crown,) = crown_plan(money, (("D2740", "14", "1350.00"),))
+    sent = send_preauthorization(
+        money.uow, money.front_desk, plan_id, expected_version=version, render=build_preauth_pdf
+    )
+    line = sent.request.lines[0].line_id
+    record_preauth_answer(
+        money.uow,
+        money.front_desk,
+        sent.request.id,
+        TODAY,
+        {line: AnswerInput("1200", "600", "0")},
+        expected_version=sent.plan_version,
+    )
+    with pytest.raises(ConflictError):
+        deny_preauthorization(money.uow, money.owner, sent.request.id, TODAY, expected_version=sent.plan_version)
+    assert figures(money, plan_id).of(crown).insurance == D("600.00")

@@ -46,7 +46,7 @@ from dentaldesk.services.plans.estimate import plan_estimate_in
 from dentaldesk.services.uow import UnitOfWork
 
 NOTE_MAX = 500
-STATUS_TEXT = {"sent": "Sent, waiting for the answer", "answered": "Answered", "denied": "Denied"}
+STATUS_TEXT = {"sent": "Sent", "answered": "Answered", "denied": "Denied"}
 
 
 @dataclass(frozen=True)
