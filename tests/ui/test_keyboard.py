@@ -229,3 +229,23 @@ def test_exact_code_then_enter_moves_to_the_tooth_and_adds_nothing(qtbot, office
     qtbot.waitUntil(lambda: not dialog.isVisible())
     added = [item for item in editor.working.items.values() if item.code == "D7140"]
     assert len(added) == 1 and added[0].tooth == "19"
+
+
+def test_f1_shows_the_focused_fields_help(qtbot, fast_practice, make_ctx) -> None:
+    """F1 on a field shows its help beside it: the search's own explanation, and a line for any field."""
+    from PySide6.QtWidgets import QToolTip
+
+    window = _shown(qtbot, MainWindow(make_ctx(fast_practice.engine, fast_practice.front_desk)))
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    window.patients.search.setFocus()
+    QTest.keyClick(window.patients.search, Qt.Key.Key_F1)
+    assert QToolTip.isVisible() and QToolTip.text().startswith("Type part of a last or first name")
+    window.patients.new_button.click()
+    dialog = window.patients.patient_dialog
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    field = QApplication.focusWidget()
+    QTest.keyClick(field, Qt.Key.Key_F1)
+    assert QToolTip.isVisible() and QToolTip.text().strip()
+    dialog.reject()

@@ -245,3 +245,40 @@ def step_in_ring(window: QWidget, chain: list[QWidget], forward: bool) -> bool:
     target = stops[(at + (1 if forward else -1)) % len(stops)]
     target.setFocus(Qt.FocusReason.TabFocusReason if forward else Qt.FocusReason.BacktabFocusReason)
     return True
+
+
+def field_help(widget: QWidget) -> str:
+    """What F1 says about a field: its What's-this text, else its tooltip, else its name and what
+    it expects (the placeholder); the field's own words, never an empty line."""
+    for text in (widget.whatsThis(), widget.toolTip(), widget.accessibleDescription()):
+        if text.strip():
+            return text
+    name = widget.accessibleName() or widget.objectName().replace("_", " ")
+    hint = getattr(widget, "placeholderText", lambda: "")()
+    if name and hint:
+        return f"{name}: {hint}"
+    return f"{name}." if name else ""
+
+
+class FieldHelp(QObject):
+    """F1 anywhere in the app: the focused field's help, shown beside it (see :func:`field_help`)."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_F1:  # type: ignore[attr-defined]
+            from PySide6.QtWidgets import QToolTip
+
+            widget = QApplication.focusWidget()
+            text = field_help(widget) if widget is not None else ""
+            if widget is not None and text:
+                QToolTip.showText(widget.mapToGlobal(widget.rect().bottomLeft()), text, widget, widget.rect(), 20000)
+                return True
+        return False
+
+
+def install_field_help() -> None:
+    """F1 help for every window of the app, installed once on the application."""
+    app = QApplication.instance()
+    if app is not None and app.property("field_help") is None:
+        helper = FieldHelp(app)
+        app.installEventFilter(helper)
+        app.setProperty("field_help", True)

@@ -62,6 +62,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"DentalDesk - {office.name}")
         self.resize(1180, 760)
 
+        from dentaldesk.ui.kit.widgets import install_field_help
+
+        install_field_help()  # F1: the focused field's help, in every window
         self.header = PatientHeaderBar()
         self.patients = PatientsView(ctx)
         # The patient view: search on the left, the chosen patient's tooth chart beside it.
