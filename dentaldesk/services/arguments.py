@@ -107,7 +107,7 @@ def _decimal(value: Any, name: str) -> Any:
 
 
 def _path(value: Any, name: str) -> Any:
-    if not isinstance(value, (str, os.PathLike)):
+    if not isinstance(value, os.PathLike):  # a Path, as the signature says (text is not one)
         raise _wrong(name, "a file or folder")
     shown = os.fspath(value)
     check_text(shown if isinstance(shown, str) else shown.decode("utf-8", "replace"), name)

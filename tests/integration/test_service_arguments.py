@@ -183,3 +183,17 @@ def test_migration_0014_rekeys_stored_patients(tmp_path: Path) -> None:
     assert tuple(row) == ("Σοφία", "Øst", "σοφια", "øst")
     assert after == others  # the fixture's Latin names keep their keys
     engine.dispose()
+
+
+def test_a_path_given_as_text_is_refused_typed(fast_practice, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """DATA-6 services take a Path: text, None or a number is a ValidationError (found by the service fuzz)."""
+    from dentaldesk.services.practice.backups import back_up_now, check_restore
+
+    for bad in (str(tmp_path), 7, b"/tmp"):
+        with pytest.raises(ValidationError):
+            back_up_now(fast_practice.uow, fast_practice.owner, to=bad)
+        with pytest.raises(ValidationError):
+            check_restore(fast_practice.uow, fast_practice.owner, bad)
+    assert list(tmp_path.iterdir()) == [tmp_path / "small.sqlite3"] or "backups" not in {
+        p.name for p in tmp_path.iterdir()
+    }
