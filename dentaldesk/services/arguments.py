@@ -30,7 +30,7 @@ import inspect
 import os
 import types
 import typing
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Union
@@ -241,8 +241,10 @@ def checker(hint: Any, name: str = "") -> Check:
         return _choice(args)
     if origin is tuple and args and args[-1] is not Ellipsis:
         return _record([checker(a, name) for a in args])
-    if origin in (list, tuple, set, frozenset, Sequence):
+    if origin in (list, tuple, set, frozenset, Sequence, Iterable, Collection):
         kinds: tuple[type, ...] = (list, tuple) if origin in (Sequence, tuple) else (origin,)
+        if origin in (Iterable, Collection):  # a collection that can be read twice, never a generator
+            kinds = (list, tuple, set, frozenset)
         return _sequence(checker(args[0] if args else Any, name), kinds)
     if origin in (dict, Mapping):
         key_hint, item_hint = args if args else (Any, Any)

@@ -32,7 +32,7 @@ import smtplib
 import traceback
 import types
 import typing
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Union
@@ -141,7 +141,7 @@ def strategy(hint: Any, name: str, sandbox: Path) -> st.SearchStrategy[Any]:
         return st.one_of(st.sampled_from(args), WRONG_KIND)
     if origin is tuple and args and args[-1] is not Ellipsis:
         return st.tuples(*[strategy(a, name, sandbox) for a in args])
-    if origin in (list, tuple, set, frozenset, Sequence):
+    if origin in (list, tuple, set, frozenset, Sequence, Iterable, Collection):
         item = strategy(args[0] if args else Any, name, sandbox)
         return st.one_of(st.lists(item, max_size=3).map(tuple if origin is tuple else list), WRONG_KIND)
     if origin in (dict, Mapping):
