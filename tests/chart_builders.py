@@ -26,6 +26,7 @@ from dentaldesk.db.models import (
     LedgerTransaction,
     Office,
     PlanItem,
+    PlanOption,
     ProcedureCode,
     TreatmentPlan,
 )
@@ -132,10 +133,12 @@ class ChartedPractice:
                 )
             )
             treatment = TreatmentPlan(office_id=self.office_id, patient_id=self.patient_id, title="Fillings")
+            treatment.options = [PlanOption(name="Option A", position=1)]
             s.add(treatment)
             s.flush()
             item = PlanItem(
                 plan_id=treatment.id,
+                option_id=treatment.options[0].id,
                 procedure_code_id=self.code_ids["D2391"],
                 tooth="3",
                 surfaces="MO",

@@ -25,6 +25,7 @@ from dentaldesk.db.models import (
     PlanApproval,
     PlanCategory,
     PlanItem,
+    PlanOption,
     PlanStatusChange,
     ProcedureCode,
     Provider,
@@ -243,14 +244,17 @@ def add_plan(
             updated_at=created,
             created_by_id=office.owner.user_id,
         )
+        plan.options = [PlanOption(name="Option A", position=1, chosen=status is not PlanStatus.DRAFT)]
         s.add(plan)
         s.flush()
+        option_id = plan.options[0].id
         codes = {c.code: c for c in s.scalars(select(ProcedureCode).where(ProcedureCode.office_id == office.office_id))}
         rows = []
         for sequence, (code, tooth, surfaces, visit, who) in enumerate(items):
             fee = quote_fee_in(s, patient, code).fee
             row = PlanItem(
                 plan_id=plan.id,
+                option_id=option_id,
                 procedure_code_id=codes[code].id,
                 tooth=tooth,
                 surfaces=surfaces,
@@ -290,6 +294,7 @@ def add_plan(
                 s.add(
                     PlanApproval(
                         plan_id=plan.id,
+                        option_id=option_id,
                         approver_name="Zoë Ångström",
                         method=approve,
                         approved_at=approved_at,

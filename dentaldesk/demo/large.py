@@ -36,6 +36,7 @@ from dentaldesk.demo.small import DemoCounts
 from dentaldesk.demo.treatment import HYGIENE_CODES, MOLARS, PREMOLARS, PRIMARY_MOLARS, filling, full_mouth, random_plan
 from dentaldesk.domain.estimates import PlanLine
 from dentaldesk.domain.money import ZERO, money
+from dentaldesk.domain.options import default_option_name
 from dentaldesk.domain.plans import ItemFacts, plan_order_key
 from dentaldesk.domain.terms import (
     ClaimStatus,
@@ -60,6 +61,7 @@ TABLES = (
     "patient",
     "coverage",
     "treatment_plan",
+    "plan_option",
     "plan_item",
     "item_prerequisite",
     "plan_status_change",
@@ -271,6 +273,17 @@ class _Generator:
                 "version": 1,
             },
         )
+        # CASE-1: one option, the patient's choice once the plan is approved.
+        option_id = self.rows.add(
+            "plan_option",
+            {
+                "plan_id": plan_id,
+                "name": default_option_name([]),
+                "position": 1,
+                "chosen": approval is not None,
+                "created_at": at(timeline.created, 10),
+            },
+        )
         item_ids = []
         for n, spec in enumerate(draft.items):
             code = practice.codes[spec.code]
@@ -279,6 +292,7 @@ class _Generator:
                 "plan_item",
                 {
                     "plan_id": plan_id,
+                    "option_id": option_id,
                     "procedure_code_id": code.id,
                     "tooth": spec.tooth,
                     "surfaces": spec.surfaces,
@@ -330,6 +344,7 @@ class _Generator:
         if approval is not None and timeline.approved is not None:
             row = {
                 "plan_id": plan_id,
+                "option_id": option_id,
                 "approver_name": approval[0],
                 "method": approval[1],
                 "approved_at": at(timeline.approved, 12),

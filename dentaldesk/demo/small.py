@@ -27,6 +27,7 @@ from dentaldesk.db.models import (
     Patient,
     PlanApproval,
     PlanItem,
+    PlanOption,
     PlanStatusChange,
     TreatmentPlan,
 )
@@ -37,6 +38,7 @@ from dentaldesk.demo.practice import PlanFacts, Practice, at
 from dentaldesk.demo.treatment import HYGIENE_CODES, TEMPLATES, ItemSpec, fits, random_plan
 from dentaldesk.domain.estimates import PlanLine
 from dentaldesk.domain.money import ZERO, money, percent_of
+from dentaldesk.domain.options import default_option_name
 from dentaldesk.domain.plans import ItemFacts, plan_order_key
 from dentaldesk.domain.terms import (
     ClaimStatus,
@@ -275,6 +277,9 @@ def _add_plan(
         updated_at=at(timeline.last_change, 16),
         cancel_reason=timeline.cancel_reason,
     )
+    # CASE-1: one option, the patient's choice once the plan is approved.
+    option = PlanOption(name=default_option_name([]), position=1, chosen=timeline.approved is not None)
+    plan.options = [option]
     quotes = [practice.quote(spec.code, member.account.fee_schedule, member.dmo) for spec in specs]
     dearest = max(range(len(specs)), key=lambda i: quotes[i].fee or ZERO)
     items: list[PlanItem] = []
@@ -287,6 +292,7 @@ def _add_plan(
         done = timeline.done_on.get(n)
         items.append(
             PlanItem(
+                option=option,
                 procedure_code_id=code.id,
                 tooth=spec.tooth,
                 surfaces=spec.surfaces,
@@ -320,6 +326,7 @@ def _add_plan(
         total = money(sum((item.fee or ZERO for item in items), ZERO))
         plan.approvals.append(
             PlanApproval(
+                option=option,
                 approver_name=member.patient.full_name if member.age >= 18 else _guardian(member),
                 method=approval_method(rng),
                 approved_at=at(timeline.approved, 12),

@@ -161,6 +161,7 @@ def practice(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> P
             "plan_version": draft.version,
             "item": items[0].id,
             "item2": items[-1].id,
+            "option": items[0].option_id,
             "approved": approved.id,
             "approved_version": approved.version,
             "approved_item": approved_item.id,
@@ -232,6 +233,7 @@ def _calls(ids: dict[str, Any], csv_file: Path) -> dict[str, Callable[[UnitOfWor
         editing,
         followup,
         handout,
+        options,
         preauth,
         reading,
         status,
@@ -338,6 +340,14 @@ def _calls(ids: dict[str, Any], csv_file: Path) -> dict[str, Callable[[UnitOfWor
             u, a, plan, item, 2, expected_version=v
         ),
         "plans.editing.save_draft": lambda u, a: editing.save_draft(u, a, plan, PlanChanges(), expected_version=v),
+        "plans.options.compare_options": lambda u, a: options.compare_options(u, a, plan),
+        "plans.options.add_option": lambda u, a: options.add_option(u, a, plan, "Bridge", expected_version=v),
+        "plans.options.rename_option": lambda u, a: options.rename_option(
+            u, a, plan, ids["option"], "Implant", expected_version=v
+        ),
+        "plans.options.remove_option": lambda u, a: options.remove_option(
+            u, a, plan, ids["option"], expected_version=v
+        ),
         "plans.reading.load_plan": lambda u, a: reading.load_plan(u, a, plan),
         "plans.reading.billing_summary_for_patient": lambda u, a: reading.billing_summary_for_patient(u, a, p),
         "plans.reading.quote_fee": lambda u, a: reading.quote_fee(u, a, p, ids["code_text"]),

@@ -293,14 +293,15 @@ def test_data5_an_upgraded_database_does_not_give_an_audited_deleted_id_again(tm
         )
     upgrade(engine)
     with engine.begin() as conn:
-        plan_id = conn.execute(text("SELECT plan_id FROM plan_item LIMIT 1")).scalar()
-        code_id = conn.execute(text("SELECT procedure_code_id FROM plan_item LIMIT 1")).scalar()
+        plan_id, option_id, code_id = conn.execute(
+            text("SELECT plan_id, option_id, procedure_code_id FROM plan_item LIMIT 1")
+        ).one()
         conn.execute(
             text(
-                "INSERT INTO plan_item (plan_id, procedure_code_id, surfaces, fee_source, rtu, sequence, status, notes,"
-                " version, saved_by) VALUES (:p, :c, '', '', 0, 99, 'planned', '', 1, '')"
+                "INSERT INTO plan_item (plan_id, option_id, procedure_code_id, surfaces, fee_source, rtu, sequence,"
+                " status, notes, version, saved_by) VALUES (:p, :o, :c, '', '', 0, 99, 'planned', '', 1, '')"
             ),
-            {"p": plan_id, "c": code_id},
+            {"p": plan_id, "o": option_id, "c": code_id},
         )
         new_id = conn.execute(text("SELECT max(id) FROM plan_item")).scalar()
     assert new_id > top

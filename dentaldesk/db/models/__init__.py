@@ -18,6 +18,7 @@ from dentaldesk.db.models.plans import (
     PlanContact,
     PlanEvent,
     PlanItem,
+    PlanOption,
     PlanStatusChange,
     TreatmentPlan,
 )
@@ -67,6 +68,7 @@ __all__ = [
     "PlanContact",
     "PlanEvent",
     "PlanItem",
+    "PlanOption",
     "PlanStatusChange",
     "Preauthorization",
     "PreauthorizationLine",

@@ -51,6 +51,31 @@ class TreatmentPlan(Versioned, Base):
         cascade="all, delete-orphan", order_by="PlanStatusChange.id"
     )
     approvals: Mapped[list[PlanApproval]] = relationship(cascade="all, delete-orphan", order_by="PlanApproval.id")
+    options: Mapped[list[PlanOption]] = relationship(
+        back_populates="plan", cascade="all, delete-orphan", order_by="PlanOption.position"
+    )
+
+
+class PlanOption(Base):
+    """CASE-1: one of a plan's options for the same need (an implant, or a bridge).
+
+    Every item belongs to one option; a plan has at least one. ``position`` orders them left to
+    right (the first is the one the dentist lists first). ``chosen`` marks the option the patient
+    approved; once one is chosen the others are "not chosen": kept, read-only, never completed.
+    The plan's version guards the options as it guards the items (DATA-2).
+    """
+
+    __tablename__ = "plan_option"
+    __table_args__ = (UniqueConstraint("plan_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("treatment_plan.id"), index=True)
+    name: Mapped[str] = mapped_column(String(60))
+    position: Mapped[int] = mapped_column(Integer, default=1)
+    chosen: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = created_column()
+
+    plan: Mapped[TreatmentPlan] = relationship(back_populates="options")
 
 
 class PlanItem(Versioned, Base):
@@ -66,6 +91,8 @@ class PlanItem(Versioned, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("treatment_plan.id"), index=True)
+    # CASE-1: the option of the plan the item belongs to.
+    option_id: Mapped[int] = mapped_column(ForeignKey("plan_option.id"), index=True)
     procedure_code_id: Mapped[int] = mapped_column(ForeignKey("procedure_code.id"))
     tooth: Mapped[str | None] = mapped_column(String(4), nullable=True)
     surfaces: Mapped[str] = mapped_column(String(7), default="")
@@ -90,6 +117,7 @@ class PlanItem(Versioned, Base):
     notes: Mapped[str] = mapped_column(Text, default="")
 
     plan: Mapped[TreatmentPlan] = relationship(back_populates="items")
+    option: Mapped[PlanOption] = relationship()
 
 
 class ItemPrerequisite(Base):
@@ -124,6 +152,8 @@ class PlanApproval(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("treatment_plan.id"), index=True)
+    # CASE-1: the option the patient approved; the content hash covers that option's lines.
+    option_id: Mapped[int] = mapped_column(ForeignKey("plan_option.id"), index=True)
     approver_name: Mapped[str] = mapped_column(String(160))
     method: Mapped[ApprovalMethod] = enum_column(ApprovalMethod)
     approved_at: Mapped[dt.datetime] = created_column()
@@ -134,6 +164,8 @@ class PlanApproval(Base):
     # Which serialization content_hash was taken of (domain.approval.HASH_VERSIONS).
     hash_version: Mapped[int] = mapped_column(Integer, default=1)
     signature_png: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+
+    option: Mapped[PlanOption] = relationship()
 
 
 class PlanEvent(Base):

@@ -2,7 +2,8 @@
 
 * ``editing``: create_plan, add_item, edit_item, remove_item, link/unlink_prerequisite,
   move_item_to_visit, save_draft (the editor's working copy saved as one action).
-* ``status``: approve, record_approval, complete_item, cancel_plan.
+* ``status``: approve (records the chosen option, CASE-1), record_approval, complete_item, cancel_plan.
+* ``options``: add_option (empty or a copy), rename_option, remove_option, compare_options (CASE-1).
 * ``reading``: load_plan, billing_summary_for_patient, quote_fee, item_form_facts.
 * ``core``: the steps every action is made of (checks, history, audit, chart marks).
 

@@ -22,6 +22,7 @@ from dentaldesk.services.access.actor import Actor
 from dentaldesk.services.access.guard import guarded
 from dentaldesk.services.access.rights import Right
 from dentaldesk.services.plans.followup import PRESENTED_ACTIONS
+from dentaldesk.services.plans.option_scope import counted_item
 from dentaldesk.services.uow import UnitOfWork
 
 # Stored instants are UTC; a day in the workstation's time zone starts up to 14 hours either side.
@@ -74,7 +75,7 @@ def acceptance_report(uow: UnitOfWork, actor: Actor, start: dt.date | None, end:
             for plan_id, name, fee in s.execute(
                 select(PlanItem.plan_id, Provider.name, type_coerce(func.sum(PlanItem.fee), Money()))
                 .outerjoin(Provider, Provider.id == PlanItem.provider_id)
-                .where(PlanItem.plan_id.in_(list(presented_at)))
+                .where(PlanItem.plan_id.in_(list(presented_at)), counted_item())
                 .group_by(PlanItem.plan_id, Provider.name)
             ):
                 fees.setdefault(plan_id, {})[name or ""] = money(fee if fee is not None else ZERO)

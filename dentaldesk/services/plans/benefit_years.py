@@ -142,7 +142,7 @@ def set_benefit_year(
         work.require_editable()
         moving = [
             item
-            for item in work.items.values()
+            for item in work.option_items(work.counted_option_id)  # CASE-1: the plan's counted option
             if item.visit in chosen and ItemStatus(item.status) is not ItemStatus.COMPLETED
         ]
         if not moving:

@@ -21,6 +21,7 @@ from dentaldesk.db.models import (
     Office,
     PlanEvent,
     PlanItem,
+    PlanOption,
     PlanStatusChange,
     ProcedureCode,
     TreatmentPlan,
@@ -29,6 +30,7 @@ from dentaldesk.db.models.base import utcnow
 from dentaldesk.db.versioning import check_version
 from dentaldesk.domain.errors import NotFound, RuleViolation
 from dentaldesk.domain.money import format_money, money
+from dentaldesk.domain.options import OptionFacts, check_option_editable, counted_option, find_option, ordered
 from dentaldesk.domain.plans import (
     ItemFacts,
     approval_problems,
@@ -88,6 +90,10 @@ class PlanWork:
         self.items: dict[int, PlanItem] = {
             i.id: i for i in self.session.scalars(select(PlanItem).where(PlanItem.plan_id == plan.id))
         }
+        # CASE-1: the plan's options; the rules of TP-* apply to one option's items at a time.
+        self.options: dict[int, PlanOption] = {
+            o.id: o for o in self.session.scalars(select(PlanOption).where(PlanOption.plan_id == plan.id))
+        }
         self.links: set[tuple[int, int]] = {
             (item_id, prerequisite_id)
             for item_id, prerequisite_id in self.session.execute(
@@ -142,12 +148,41 @@ class PlanWork:
     def label(self, item: PlanItem) -> str:
         return item_label(self.code_of(item).code, item.tooth, self.numbering)
 
-    def facts(self) -> list[ItemFacts]:
+    # --- options (CASE-1)
+
+    def option_facts(self) -> list[OptionFacts]:
+        counts: dict[int, int] = {}
+        for item in self.items.values():
+            counts[item.option_id] = counts.get(item.option_id, 0) + 1
+        return ordered(
+            [OptionFacts(o.id, o.name, o.position, bool(o.chosen), counts.get(o.id, 0)) for o in self.options.values()]
+        )
+
+    @property
+    def counted_option_id(self) -> int:
+        """The option whose items are the plan's for status, totals and completion: the chosen
+        one, else the first (CASE-1)."""
+        return counted_option(self.option_facts()).id
+
+    def option(self, option_id: int) -> PlanOption:
+        find_option(self.option_facts(), option_id)
+        return self.options[option_id]
+
+    def require_option_editable(self, option_id: int) -> None:
+        """CASE-1: a not-chosen option is read-only."""
+        check_option_editable(self.option_facts(), option_id)
+
+    def option_items(self, option_id: int) -> list[PlanItem]:
+        return [item for item in self.items.values() if item.option_id == option_id]
+
+    def facts(self, option_id: int | None = None) -> list[ItemFacts]:
+        """The items of one option (the counted one unless named) as the TP-* rules see them."""
+        option_id = self.counted_option_id if option_id is None else option_id
         prereqs: dict[int, set[int]] = {}
         for item_id, prerequisite_id in self.links:
             prereqs.setdefault(item_id, set()).add(prerequisite_id)
         result = []
-        for item in self.items.values():
+        for item in self.option_items(option_id):
             code = self.code_of(item)
             result.append(
                 ItemFacts(
@@ -217,12 +252,16 @@ class PlanWork:
 
     # --- item steps
 
-    def add_item(self, entry: ItemInput) -> PlanItem:
-        """Add an item at the end of the plan (TP-6); a charting code gets a planned chart mark."""
+    def add_item(self, entry: ItemInput, option_id: int | None = None) -> PlanItem:
+        """Add an item at the end of an option (the counted one unless named; TP-6, CASE-1); a
+        charting code gets a planned chart mark."""
+        option_id = self.counted_option_id if option_id is None else option_id
+        self.require_option_editable(option_id)
         values = resolve_item(self.session, self.plan.office_id, self.plan.patient_id, self.numbering, entry)
         sequence = max((i.sequence for i in self.items.values()), default=0) + 1
         item = PlanItem(
             plan_id=self.plan.id,
+            option_id=option_id,
             procedure_code_id=values.code.id,
             tooth=values.tooth,
             surfaces=values.surfaces,
@@ -259,6 +298,7 @@ class PlanWork:
             raise RuleViolation(
                 f"{self.label(item)} is completed and its charge is on the ledger; it cannot be changed."
             )
+        self.require_option_editable(item.option_id)
         values = resolve_item(self.session, self.plan.office_id, self.plan.patient_id, self.numbering, entry, item)
         before_label = self.label(item)
         before = audit.snapshot(item, *ITEM_FIELDS)
@@ -329,6 +369,7 @@ class PlanWork:
     def move_item(self, item: PlanItem, visit: int | None) -> None:
         if item.status is ItemStatus.COMPLETED:
             raise RuleViolation(f"{self.label(item)} is completed; it stays in the visit it was done in.")
+        self.require_option_editable(item.option_id)
         visit = check_visit(visit)
         if item.visit == visit:
             return
@@ -344,6 +385,7 @@ class PlanWork:
             raise RuleViolation(
                 f"{self.label(item)} is completed and its charge is on the ledger; it cannot be removed."
             )
+        self.require_option_editable(item.option_id)
         label, item_id, fee = self.label(item), item.id, item.fee
         before = audit.snapshot(item, *ITEM_FIELDS) | {"code": self.code_of(item).code}
         for link in [link for link in self.links if item.id in link]:
@@ -362,13 +404,21 @@ class PlanWork:
         self.audit("remove_item", "plan_item", item_id, before, None)
 
     def link(self, item_id: int, prerequisite_id: int) -> bool:
-        """TP-8: ``item`` waits for ``prerequisite``; a cycle is refused with its path."""
-        check_link(self.facts(), item_id, prerequisite_id)
+        """TP-8: ``item`` waits for ``prerequisite`` of the same option (CASE-1); a cycle is refused
+        with its path."""
+        item, prerequisite = self.item(item_id), self.item(prerequisite_id)
+        if item.option_id != prerequisite.option_id:
+            raise RuleViolation(
+                f"{self.label(item)} and {self.label(prerequisite)} are in different options; "
+                "an item can only depend on an item of its own option.",
+                "prerequisite",
+            )
+        self.require_option_editable(item.option_id)
+        check_link(self.facts(item.option_id), item_id, prerequisite_id)
         if (item_id, prerequisite_id) in self.links:
             return False
         self.session.add(ItemPrerequisite(item_id=item_id, prerequisite_id=prerequisite_id))
         self.links.add((item_id, prerequisite_id))
-        item, prerequisite = self.item(item_id), self.item(prerequisite_id)
         self.event("item_linked", f"{self.label(item)} now depends on {self.label(prerequisite)}.")
         self.audit("link_prerequisite", "plan_item", item_id, None, {"prerequisite_id": prerequisite_id})
         return True
@@ -377,6 +427,7 @@ class PlanWork:
         item, prerequisite = self.item(item_id), self.item(prerequisite_id)
         if (item_id, prerequisite_id) not in self.links:
             raise NotFound(f"{self.label(item)} does not depend on {self.label(prerequisite)}.", "prerequisite")
+        self.require_option_editable(item.option_id)
         row = self.session.scalar(
             select(ItemPrerequisite).where(
                 ItemPrerequisite.item_id == item_id, ItemPrerequisite.prerequisite_id == prerequisite_id

@@ -7,8 +7,9 @@ since (DATA-2); nothing is changed then. Each returns :class:`PlanSaved` with th
 
 from __future__ import annotations
 
-from dentaldesk.db.models import Patient, PlanStatusChange, TreatmentPlan
+from dentaldesk.db.models import Patient, PlanOption, PlanStatusChange, TreatmentPlan
 from dentaldesk.domain.errors import NotFound, ValidationError
+from dentaldesk.domain.options import default_option_name
 from dentaldesk.domain.terms import PlanStatus
 from dentaldesk.services.access import audit
 from dentaldesk.services.access.actor import Actor
@@ -42,7 +43,8 @@ def check_title(title: str) -> str:
 
 @guarded(Right.EDIT_PLANS, patient_id=Patient)
 def create_plan(uow: UnitOfWork, actor: Actor, patient_id: int, title: str) -> PlanSaved:
-    """ "+ New Plan": a DRAFT plan for a patient (TP-2, TP-3), with its first status change."""
+    """ "+ New Plan": a DRAFT plan for a patient (TP-2, TP-3), with its first status change and
+    its first option (CASE-1: a plan holds at least one)."""
     cleaned = check_title(title)
     with uow:
         session = uow.session
@@ -57,6 +59,8 @@ def create_plan(uow: UnitOfWork, actor: Actor, patient_id: int, title: str) -> P
             created_by_id=actor.user_id,
         )
         session.add(plan)
+        uow.flush()
+        session.add(PlanOption(plan_id=plan.id, name=default_option_name([]), position=1, chosen=False))
         uow.flush()
         work = PlanWork(uow, actor, plan)
         session.add(
@@ -76,12 +80,21 @@ def create_plan(uow: UnitOfWork, actor: Actor, patient_id: int, title: str) -> P
 
 
 @guarded(Right.EDIT_PLANS, plan_id=TreatmentPlan)
-def add_item(uow: UnitOfWork, actor: Actor, plan_id: int, entry: ItemInput, *, expected_version: int) -> PlanSaved:
+def add_item(
+    uow: UnitOfWork,
+    actor: Actor,
+    plan_id: int,
+    entry: ItemInput,
+    *,
+    expected_version: int,
+    option_id: int | None = None,
+) -> PlanSaved:
     """ "+ Add item" (TP-6): code from the office list (CODE-3), tooth/surfaces checked (CODE-4),
-    fee pre-filled by the fee resolver unless typed (TX-FEE, MONEY-2)."""
+    fee pre-filled by the fee resolver unless typed (TX-FEE, MONEY-2); into ``option_id`` (the
+    counted option unless named, CASE-1)."""
     with uow:
         work = _edit(uow, actor, plan_id, expected_version)
-        item = work.add_item(entry)
+        item = work.add_item(entry, option_id)
         work.finish()
         uow.commit()
         return _saved(work, item.id)
@@ -178,7 +191,7 @@ def save_draft(
         for new in changes.added:
             if new.key in new_ids:
                 raise ValidationError("Two new items share one key.", "item")
-            new_ids[new.key] = work.add_item(new.item).id
+            new_ids[new.key] = work.add_item(new.item, new.option_id).id
         for change in changes.changed:
             work.change_item(work.item(change.item_id), change.item)
         for item_id, prerequisite_id in changes.unlinked:

@@ -26,6 +26,7 @@ from dentaldesk.domain.plans import ItemFacts, plan_order_key
 from dentaldesk.domain.terms import ItemStatus, TransactionKind
 from dentaldesk.services.ledger.charge_facts import ChargeTerms, charge_terms
 from dentaldesk.services.ledger.queries import charge_money_in
+from dentaldesk.services.plans.option_scope import counted_option_id_in
 from dentaldesk.services.plans.preauth_answers import preauth_answers_in
 
 
@@ -92,8 +93,11 @@ class PlanEstimate:
         return sum((f.fee for f in self.planned()), ZERO)
 
 
-def plan_lines_in(session: Session, plan_id: int) -> list[PlanLine]:
-    """The plan's items as the estimate needs them, in plan order (completed ones too, marked)."""
+def plan_lines_in(session: Session, plan_id: int, option_id: int | None = None) -> list[PlanLine]:
+    """One option's items as the estimate needs them, in plan order (completed ones too, marked):
+    the counted option's (the chosen one, else the first, CASE-1) unless ``option_id`` names one."""
+    if option_id is None:
+        option_id = counted_option_id_in(session, plan_id)
     rows = session.execute(
         select(
             PlanItem.id,
@@ -109,7 +113,7 @@ def plan_lines_in(session: Session, plan_id: int) -> list[PlanLine]:
             PlanItem.benefit_year,
         )
         .join(ProcedureCode, ProcedureCode.id == PlanItem.procedure_code_id)
-        .where(PlanItem.plan_id == plan_id)
+        .where(PlanItem.plan_id == plan_id, PlanItem.option_id == option_id)
     ).all()
     answers = preauth_answers_in(session, plan_id)
     lines = [
@@ -137,14 +141,20 @@ def _order(visit: int | None, sequence: int, item_id: int) -> tuple[int, int, in
 
 
 def plan_estimate_in(
-    session: Session, plan_id: int, *, lines: list[PlanLine] | None = None, terms: ChargeTerms | None = None
+    session: Session,
+    plan_id: int,
+    *,
+    lines: list[PlanLine] | None = None,
+    terms: ChargeTerms | None = None,
+    option_id: int | None = None,
 ) -> PlanEstimate:
     """INS-9: every item's figures: planned items by the one estimate over the plan in plan order,
-    completed items from their posted charges (see the module docstring)."""
+    completed items from their posted charges (see the module docstring). A plan's options are
+    estimated each on its own (CASE-1): ``option_id`` names one, else the counted option."""
     patient_id = session.scalar(select(TreatmentPlan.patient_id).where(TreatmentPlan.id == plan_id))
     if patient_id is None:
         raise NotFound("This treatment plan no longer exists.")
-    lines = plan_lines_in(session, plan_id) if lines is None else lines
+    lines = plan_lines_in(session, plan_id, option_id) if lines is None else lines
     if terms is None:
         terms = charge_terms(session, patient_id, {line.code for line in lines})
     estimates = estimate_plan(lines, terms.primary, terms.secondary, year=terms.year)

@@ -37,6 +37,7 @@ from dentaldesk.services.access import audit
 from dentaldesk.services.access.actor import Actor
 from dentaldesk.services.access.guard import guarded
 from dentaldesk.services.access.rights import Right
+from dentaldesk.services.plans.option_scope import counted_item
 from dentaldesk.services.uow import UnitOfWork
 
 # The plan history's actions that put a plan in the patient's hands (HandoutDelivery values).
@@ -134,7 +135,7 @@ def follow_up_list(
         for plan_id, status, fee, provider, provider_name in s.execute(
             select(PlanItem.plan_id, PlanItem.status, PlanItem.fee, PlanItem.provider_id, Provider.name)
             .outerjoin(Provider, Provider.id == PlanItem.provider_id)
-            .where(PlanItem.plan_id.in_(ids))
+            .where(PlanItem.plan_id.in_(ids), counted_item())
         ):
             items.setdefault(plan_id, []).append((ItemStatus(status), money(fee or ZERO), provider, provider_name))
         presented = dict(

@@ -45,6 +45,7 @@ from dentaldesk.services.access.actor import Actor
 from dentaldesk.services.access.guard import guarded
 from dentaldesk.services.access.rights import Right
 from dentaldesk.services.plans.estimate import ItemFigures, plan_estimate_in
+from dentaldesk.services.plans.option_scope import counted_option_id_in
 from dentaldesk.services.plans.status import line_terms
 from dentaldesk.services.uow import UnitOfWork
 
@@ -236,10 +237,14 @@ def _status_dates(session: Session, plan_id: int) -> dict[PlanStatus, dt.date]:
 
 
 def _approval(
-    session: Session, plan: TreatmentPlan, lines: list[ApprovedLine], total: Decimal
+    session: Session, plan: TreatmentPlan, option_id: int, lines: list[ApprovedLine], total: Decimal
 ) -> HandoutApproval | None:
+    """The latest approval of the option printed (CASE-1: a not-chosen option has none)."""
     row = session.scalars(
-        select(PlanApproval).where(PlanApproval.plan_id == plan.id).order_by(PlanApproval.id.desc()).limit(1)
+        select(PlanApproval)
+        .where(PlanApproval.plan_id == plan.id, PlanApproval.option_id == option_id)
+        .order_by(PlanApproval.id.desc())
+        .limit(1)
     ).first()
     if row is None:
         return None
@@ -287,8 +292,11 @@ def load_handout(uow: UnitOfWork, actor: Actor, plan_id: int, *, today: dt.date 
         return load_handout_in(uow.session, plan_id, today=today)
 
 
-def load_handout_in(session: Session, plan_id: int, *, today: dt.date | None = None) -> PlanHandout:
-    """:func:`load_handout` inside an open session."""
+def load_handout_in(
+    session: Session, plan_id: int, *, today: dt.date | None = None, option_id: int | None = None
+) -> PlanHandout:
+    """:func:`load_handout` inside an open session, of one option (the counted one, the chosen
+    or else the first, unless ``option_id`` names one; CASE-1)."""
     found = session.execute(
         select(TreatmentPlan, Patient, Office)
         .join(Patient, Patient.id == TreatmentPlan.patient_id)
@@ -299,12 +307,14 @@ def load_handout_in(session: Session, plan_id: int, *, today: dt.date | None = N
         raise NotFound(f"Plan {plan_id} does not exist (it may have been deleted).", "plan")
     plan, patient, office = found
     numbering = ToothNumbering(office.tooth_numbering)
+    if option_id is None:
+        option_id = counted_option_id_in(session, plan_id)
 
     rows = session.execute(
         select(PlanItem, ProcedureCode, Provider.name)
         .join(ProcedureCode, ProcedureCode.id == PlanItem.procedure_code_id)
         .outerjoin(Provider, Provider.id == PlanItem.provider_id)
-        .where(PlanItem.plan_id == plan_id)
+        .where(PlanItem.plan_id == plan_id, PlanItem.option_id == option_id)
     ).all()
     facts = [
         ItemFacts(
@@ -327,7 +337,7 @@ def load_handout_in(session: Session, plan_id: int, *, today: dt.date | None = N
     # INS-9: the plan's one estimate: planned items in plan order with the benefits paid and
     # pending (INS-3), so the work left is never promised what posted work already expects; a
     # done item shows its posted charge's split.
-    estimate = plan_estimate_in(session, plan.id)
+    estimate = plan_estimate_in(session, plan.id, option_id=option_id)
 
     def handout_item(f: ItemFacts) -> HandoutItem:
         item, code, provider = by_id[f.id]
@@ -408,7 +418,7 @@ def load_handout_in(session: Session, plan_id: int, *, today: dt.date | None = N
             patient=money(estimate.patient),
             discount=money(sum((i.discount for v in visits for i in v.items), ZERO)),
         ),
-        approval=_approval(session, plan, lines, total),
+        approval=_approval(session, plan, option_id, lines, total),
         planned_teeth=frozenset(t for f in facts if (t := by_id[f.id][0].tooth) and not f.is_completed),
         completed_teeth=frozenset(t for f in facts if (t := by_id[f.id][0].tooth) and f.is_completed),
         has_insurance=session.scalar(select(Coverage.id).where(Coverage.patient_id == patient.id).limit(1)) is not None,

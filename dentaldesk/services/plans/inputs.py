@@ -58,10 +58,12 @@ class ItemInput:
 
 @dataclass(frozen=True)
 class NewItem:
-    """An item added in the editor and not saved yet; ``key`` is the editor's own handle for it."""
+    """An item added in the editor and not saved yet; ``key`` is the editor's own handle for it.
+    ``option_id`` is the option it goes into (CASE-1); None is the plan's counted option."""
 
     key: int
     item: ItemInput
+    option_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -103,9 +105,11 @@ class PlanChanges:
 
 @dataclass(frozen=True)
 class PlanSaved:
-    """What an action changed: the plan's new version (DATA-2) and any new item ids."""
+    """What an action changed: the plan's new version (DATA-2), any new item ids, and the option
+    an option action concerned (CASE-1)."""
 
     plan_id: int
     version: int
     item_id: int | None = None
     new_item_ids: dict[int, int] = field(default_factory=dict)  # NewItem.key -> item id
+    option_id: int | None = None

@@ -17,6 +17,7 @@ from dentaldesk.domain.terms import ItemStatus, PlanStatus
 from dentaldesk.services.access.actor import Actor
 from dentaldesk.services.access.guard import guarded
 from dentaldesk.services.access.rights import Right
+from dentaldesk.services.plans.option_scope import counted_item
 from dentaldesk.services.uow import UnitOfWork
 
 
@@ -101,7 +102,7 @@ def plan_list_query(by_patient: bool, by_status: bool) -> Select[*tuple[Any, ...
             type_coerce(func.sum(func.coalesce(PlanItem.fee, 0)), Money()).label("total"),
             type_coerce(func.sum(case((done, func.coalesce(PlanItem.fee, 0)), else_=0)), Money()).label("done_total"),
         )
-        .where(PlanItem.plan_id.in_(select(chosen.c.id)))
+        .where(PlanItem.plan_id.in_(select(chosen.c.id)), counted_item())
         .group_by(PlanItem.plan_id)
         .subquery("items")
     )

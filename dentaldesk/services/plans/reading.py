@@ -29,6 +29,7 @@ from dentaldesk.domain.approval import ApprovedLine, changes_since_approval, des
 from dentaldesk.domain.errors import DentalDeskError, NotFound
 from dentaldesk.domain.fees import FeeQuote
 from dentaldesk.domain.money import ZERO, from_cents, money
+from dentaldesk.domain.options import counted_option, find_option, option_state
 from dentaldesk.domain.plans import (
     ItemFacts,
     approval_problems,
@@ -47,6 +48,7 @@ from dentaldesk.services.access.rights import Right
 from dentaldesk.services.ledger.charge_facts import charge_terms
 from dentaldesk.services.plans.checks import item_label
 from dentaldesk.services.plans.estimate import PlanEstimate, plan_estimate_in
+from dentaldesk.services.plans.option_scope import counted_item, option_facts_in
 from dentaldesk.services.plans.preauth_answers import preauth_answers_in
 from dentaldesk.services.plans.views import (
     ApprovalView,
@@ -90,12 +92,12 @@ _ITEM_COLUMNS = (
 )
 
 
-def _item_rows(session: Session, plan_id: int, numbering: ToothNumbering) -> list[PlanItemRow]:
+def _item_rows(session: Session, plan_id: int, numbering: ToothNumbering, option_id: int) -> list[PlanItemRow]:
     prerequisites: dict[int, list[int]] = {}
     for item_id, prerequisite_id in session.execute(
         select(ItemPrerequisite.item_id, ItemPrerequisite.prerequisite_id)
         .join(PlanItem, PlanItem.id == ItemPrerequisite.item_id)
-        .where(PlanItem.plan_id == plan_id)
+        .where(PlanItem.plan_id == plan_id, PlanItem.option_id == option_id)
         .order_by(ItemPrerequisite.id)
     ):
         prerequisites.setdefault(item_id, []).append(prerequisite_id)
@@ -104,7 +106,7 @@ def _item_rows(session: Session, plan_id: int, numbering: ToothNumbering) -> lis
         select(*_ITEM_COLUMNS)
         .join(ProcedureCode, ProcedureCode.id == PlanItem.procedure_code_id)
         .outerjoin(Provider, Provider.id == PlanItem.provider_id)
-        .where(PlanItem.plan_id == plan_id)
+        .where(PlanItem.plan_id == plan_id, PlanItem.option_id == option_id)
     ):
         rows.append(
             PlanItemRow(
@@ -216,10 +218,12 @@ def _stored_lines(lines_json: str) -> tuple[ApprovedLine, ...]:
 
 
 @guarded(Right.READ_PLANS, plan_id=TreatmentPlan)
-def load_plan(uow: UnitOfWork, actor: Actor, plan_id: int) -> PlanView:
-    """The whole plan as the editor shows it: items in plan order with their tooth in the office's
-    numbering, totals (TP-7), progress (TP-11), what keeps it from approval (TP-5), re-approval
-    (TP-12), the latest approval and whether its signature still matches (TP-15), history (TP-2)."""
+def load_plan(uow: UnitOfWork, actor: Actor, plan_id: int, option_id: int | None = None) -> PlanView:
+    """The plan as the editor shows it, one option at a time (CASE-1: the counted option, the
+    chosen or else the first, unless ``option_id`` names one), with the list of its options: the
+    option's items in plan order with their tooth in the office's numbering, totals (TP-7),
+    progress (TP-11), what keeps it from approval (TP-5), re-approval (TP-12), the latest approval
+    and whether its signature still matches (TP-15), history (TP-2)."""
     with uow.read():
         session = uow.session
         found = session.execute(
@@ -241,7 +245,12 @@ def load_plan(uow: UnitOfWork, actor: Actor, plan_id: int) -> PlanView:
             raise NotFound("This treatment plan no longer exists.")
         plan, first, last, number, account_number, office_code, numbering = found
         numbering = ToothNumbering(numbering)
-        items = tuple(_item_rows(session, plan_id, numbering))
+        options = tuple(option_facts_in(session, plan_id))
+        if option_id is None:
+            option_id = counted_option(options).id
+        else:
+            find_option(options, option_id)
+        items = tuple(_item_rows(session, plan_id, numbering, option_id))
         facts = [row.facts() for row in items]
         approval_row = session.execute(
             select(PlanApproval, User.full_name)
@@ -253,10 +262,15 @@ def load_plan(uow: UnitOfWork, actor: Actor, plan_id: int) -> PlanView:
         latest = None
         if approval_row is not None:
             approval, recorded_by = approval_row
-            now_lines = current_lines(items, plan_estimate_in(session, plan_id))
+            approved_items = (
+                items
+                if approval.option_id == option_id
+                else tuple(_item_rows(session, plan_id, numbering, approval.option_id))
+            )
+            now_lines = current_lines(approved_items, plan_estimate_in(session, plan_id, option_id=approval.option_id))
             stored = _stored_lines(approval.lines_json)
             stored_ids = _stored_item_ids(approval.lines_json, len(stored))
-            now_ids = [row.id for row in sorted(items, key=lambda row: plan_order_key(row.facts()))]
+            now_ids = [row.id for row in sorted(approved_items, key=lambda row: plan_order_key(row.facts()))]
             changes = changes_since_approval(
                 list(zip(stored_ids, stored, strict=True)),
                 list(zip(now_ids, now_lines, strict=True)),
@@ -273,9 +287,14 @@ def load_plan(uow: UnitOfWork, actor: Actor, plan_id: int) -> PlanView:
                 signature_png=approval.signature_png,
                 lines=stored,
                 signature_matches=signature_matches(
-                    approval.content_hash, plan.title, now_lines, plan_total(facts), approval.hash_version
+                    approval.content_hash,
+                    plan.title,
+                    now_lines,
+                    plan_total([row.facts() for row in approved_items]),
+                    approval.hash_version,
                 ),
                 changes=tuple(describe_change(c, lambda t: display_tooth(t, numbering)) for c in changes),
+                option_id=approval.option_id,
             )
         history = tuple(
             HistoryRow(at=at, user=user or "", action=action, detail=detail)
@@ -312,6 +331,9 @@ def load_plan(uow: UnitOfWork, actor: Actor, plan_id: int) -> PlanView:
             blocked_item_ids=blocked_by_reapproval(facts, approved),
             latest_approval=latest,
             history=history,
+            option_id=option_id,
+            options=options,
+            option_state=option_state(options, option_id),
             preauth=preauth_answers_in(session, plan.id),
             benefit_years={
                 item_id: year
@@ -350,7 +372,7 @@ def billing_summary_for_patient(uow: UnitOfWork, actor: Actor, patient_id: int) 
         for r in session.execute(
             select(PlanItem.plan_id, PlanItem.id, ProcedureCode.code, PlanItem.fee, PlanItem.status)
             .join(ProcedureCode, ProcedureCode.id == PlanItem.procedure_code_id)
-            .where(PlanItem.plan_id.in_(list(plans) or [-1]))
+            .where(PlanItem.plan_id.in_(list(plans) or [-1]), counted_item())
         ):
             plans[r[0]][1].append(
                 ItemFacts(

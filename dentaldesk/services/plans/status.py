@@ -27,6 +27,7 @@ from dentaldesk.domain.approval import (
 )
 from dentaldesk.domain.errors import RuleViolation, ValidationError
 from dentaldesk.domain.money import ZERO, format_money, money
+from dentaldesk.domain.options import check_can_choose
 from dentaldesk.domain.plans import (
     blocked_by_reapproval,
     check_can_complete,
@@ -57,9 +58,10 @@ APPROVER_MAX = 160
 REASON_MAX = 2000
 
 
-def approval_lines(work: PlanWork) -> tuple[list[ApprovedLine], list[dict[str, object]]]:
-    """The plan as the patient sees it, in handout order: hash lines and their stored JSON (TP-15),
-    with each item's Taxable and Insurable choices and its estimate (INS-9)."""
+def approval_lines(work: PlanWork, option_id: int) -> tuple[list[ApprovedLine], list[dict[str, object]]]:
+    """One option of the plan as the patient sees it, in handout order: hash lines and their
+    stored JSON (TP-15, CASE-1), with each item's Taxable and Insurable choices and its estimate
+    (INS-9)."""
     providers: dict[int | None, str] = {
         provider_id: name
         for provider_id, name in work.session.execute(
@@ -67,8 +69,8 @@ def approval_lines(work: PlanWork) -> tuple[list[ApprovedLine], list[dict[str, o
         )
     }
     work.uow.flush()
-    estimate = plan_estimate_in(work.session, work.plan.id)
-    facts = sorted(work.facts(), key=plan_order_key)
+    estimate = plan_estimate_in(work.session, work.plan.id, option_id=option_id)
+    facts = sorted(work.facts(option_id), key=plan_order_key)
     lines = approved_lines(
         facts,
         lambda f: providers.get(work.items[f.id].provider_id, "") if work.items[f.id].provider_id else "",
@@ -128,19 +130,25 @@ def _latest_approval_covers(work: PlanWork) -> bool:
     ).one_or_none()
     if latest is None:
         return False
-    lines, _stored = approval_lines(work)
-    return signature_matches(latest.content_hash, work.plan.title, lines, plan_total(work.facts()), latest.hash_version)
+    lines, _stored = approval_lines(work, latest.option_id)
+    return signature_matches(
+        latest.content_hash, work.plan.title, lines, plan_total(work.facts(latest.option_id)), latest.hash_version
+    )
 
 
-def _record(work: PlanWork, approver_name: str, method: ApprovalMethod, signature_png: bytes | None) -> None:
-    """Freeze the plan's lines and total with the signature, bound by the content hash (TP-15)."""
-    facts = work.facts()
+def _record(
+    work: PlanWork, option_id: int, approver_name: str, method: ApprovalMethod, signature_png: bytes | None
+) -> None:
+    """Freeze the chosen option's lines and total with the signature, bound by the content hash
+    (TP-15, CASE-1: the hash covers that option's lines only)."""
+    facts = work.facts(option_id)
     check_ready_for_approval(facts)
-    lines, stored = approval_lines(work)
+    lines, stored = approval_lines(work, option_id)
     total = plan_total(facts)
     digest = content_hash(work.plan.title, lines, total, CURRENT_VERSION)
     approval = PlanApproval(
         plan_id=work.plan.id,
+        option_id=option_id,
         approver_name=approver_name,
         method=method,
         approved_at=utcnow(),
@@ -152,15 +160,17 @@ def _record(work: PlanWork, approver_name: str, method: ApprovalMethod, signatur
         signature_png=signature_png,
     )
     work.session.add(approval)
-    for item in work.items.values():
+    for item in work.option_items(option_id):
         if item.status is ItemStatus.PLANNED:
             item.approved_fee = item.fee
     before_total = work.plan.approved_total
     work.plan.approved_total = total
     signed = " with signature" if signature_png else ""
+    option = work.options[option_id]
+    which = f' "{option.name}"' if len(work.options) > 1 else ""
     work.event(
         "approved",
-        f"Approved by {approver_name} ({method.label.lower()}{signed}), total {format_money(total)}.",
+        f"Approved{which} by {approver_name} ({method.label.lower()}{signed}), total {format_money(total)}.",
     )
     work.uow.flush()
     work.audit(
@@ -173,6 +183,8 @@ def _record(work: PlanWork, approver_name: str, method: ApprovalMethod, signatur
             "approver": approver_name,
             "method": method.value,
             "hash": digest,
+            "option_id": option_id,
+            "option": option.name,
             "signature": signature_png,
             # SEC-5: what the patient approved, line by line with its fee, kept in the audit log.
             "lines": [
@@ -196,6 +208,32 @@ def _check_approver(approver_name: str, method: ApprovalMethod | str) -> tuple[s
     return name, chosen
 
 
+def _choose(work: PlanWork, option_id: int) -> None:
+    """Mark the patient's choice (CASE-1). The other options stay as they were, not chosen; their
+    planned items' marks leave the chart (as a cancelled plan's do) and stay in its history."""
+    chosen = work.options[option_id]
+    chosen.chosen = True
+    if len(work.options) == 1:
+        return
+    others = [o for o in work.option_facts() if o.id != option_id]
+    for other in others:
+        for item in work.option_items(other.id):
+            if item.status is ItemStatus.PLANNED:
+                remove_item_marks_in(work.session, work.actor, item.id, f'Option "{other.name}" was not chosen.')
+    work.event(
+        "option_chosen",
+        f'The patient chose "{chosen.name}"; not chosen: ' + ", ".join(f'"{o.name}"' for o in others) + ".",
+    )
+    work.audit(
+        "choose_option",
+        "plan_option",
+        option_id,
+        None,
+        {"plan_id": work.plan.id, "chosen": chosen.name, "not_chosen": [o.name for o in others]},
+    )
+    work.uow.flush()
+
+
 @guarded(Right.PRESENT_PLANS, plan_id=TreatmentPlan)
 def approve(
     uow: UnitOfWork,
@@ -206,8 +244,12 @@ def approve(
     approver_name: str,
     method: ApprovalMethod | str,
     signature_png: bytes | None = None,
+    option_id: int | None = None,
 ) -> PlanSaved:
-    """ "Approve plan": the patient's first approval moves a DRAFT to APPROVED (TP-3, TP-5, TP-15)."""
+    """ "Approve plan": the patient's first approval moves a DRAFT to APPROVED (TP-3, TP-5, TP-15)
+    and records the option the patient chose (CASE-1; ``option_id`` may be left out of a
+    one-option plan). The option must hold items; the others become "not chosen": read-only, and
+    their planned chart marks leave the chart."""
     name, chosen = _check_approver(approver_name, method)
     signature = _check_signature(chosen, signature_png)
     with uow:
@@ -215,9 +257,11 @@ def approve(
         if work.plan.status is PlanStatus.APPROVED:
             raise RuleViolation("The plan is already approved. Record a new approval if the patient approved a change.")
         check_transition(work.plan.status, PlanStatus.APPROVED)
-        check_ready_for_approval(work.facts())
+        option = check_can_choose(work.option_facts(), option_id)
+        check_ready_for_approval(work.facts(option.id))
+        _choose(work, option.id)
         work.move_status(PlanStatus.APPROVED, f"Approved by {name}.")
-        _record(work, name, chosen, signature)
+        _record(work, option.id, name, chosen, signature)
         work.touch()
         uow.commit()
         return PlanSaved(work.plan.id, work.plan.version)
@@ -233,8 +277,10 @@ def record_approval(
     approver_name: str,
     method: ApprovalMethod | str,
     signature_png: bytes | None = None,
+    option_id: int | None = None,
 ) -> PlanSaved:
-    """A new approval of an APPROVED plan, e.g. of a raised total (TP-12, TP-15).
+    """A new approval of an APPROVED plan, e.g. of a raised total (TP-12, TP-15), of the option
+    the patient chose (CASE-1: a not-chosen option is refused).
 
     Items added or raised since the last approval can be completed again afterwards.
     """
@@ -252,7 +298,8 @@ def record_approval(
         )
         if refusal:
             raise RuleViolation(refusal)
-        _record(work, name, chosen, signature)
+        option = check_can_choose(work.option_facts(), option_id or work.counted_option_id)
+        _record(work, option.id, name, chosen, signature)
         work.touch()
         uow.commit()
         return PlanSaved(work.plan.id, work.plan.version)
@@ -282,7 +329,8 @@ def complete_item(
     with uow:
         work = PlanWork.open(uow, actor, plan_id, expected_version)
         item = work.item(item_id)
-        facts = work.facts()
+        work.require_option_editable(item.option_id)  # CASE-1: a not-chosen option's items are never done
+        facts = work.facts(item.option_id)
         check_can_complete(facts, item_id, work.plan.status, blocked_by_reapproval(facts, work.plan.approved_total))
         if item.fee is None:
             raise RuleViolation(f"{work.label(item)} has no fee; enter one before completing it.", "fee")
@@ -314,7 +362,7 @@ def complete_item(
             # CASE-5: the charge counts in the benefit year of its DOS, whatever year it was planned in.
             plan_lines=[
                 replace(line, benefit_year=dos.year) if line.key == item.id else line
-                for line in plan_lines_in(work.session, work.plan.id)
+                for line in plan_lines_in(work.session, work.plan.id, item.option_id)
             ],
             order=plan_order_key(mine),
             prerequisites=prerequisites,  # type: ignore[arg-type]  # completed_on is not None: filtered above

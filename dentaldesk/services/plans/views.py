@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from dentaldesk.domain.approval import ApprovedLine
 from dentaldesk.domain.money import money
+from dentaldesk.domain.options import NOT_CHOSEN, OptionFacts
 from dentaldesk.domain.plans import ItemFacts, ItemProblem, Progress
 from dentaldesk.domain.preauth import PreauthAnswer
 from dentaldesk.domain.terms import ApprovalMethod, Category, ItemStatus, PlanStatus, ToothNumbering
@@ -94,6 +95,7 @@ class ApprovalView:
     lines: tuple[ApprovedLine, ...]
     signature_matches: bool
     changes: tuple[str, ...] = ()  # what changed since, line by line (TP-15), as a person reads it
+    option_id: int | None = None  # the option approved (CASE-1)
 
 
 @dataclass(frozen=True)
@@ -137,6 +139,20 @@ class PlanView:
     # benefit year it is planned in, where set. The editor's estimate reads both (INS-9).
     preauth: Mapping[int, PreauthAnswer] = field(default_factory=dict)
     benefit_years: Mapping[int, int] = field(default_factory=dict)
+    # CASE-1: the option shown (its items are ``items``), every option of the plan left to right,
+    # and the shown option's state: "chosen", "not chosen" (read-only) or "" before the choice.
+    option_id: int = 0
+    options: tuple[OptionFacts, ...] = ()
+    option_state: str = ""
+
+    @property
+    def option_name(self) -> str:
+        return next((o.name for o in self.options if o.id == self.option_id), "")
+
+    @property
+    def is_not_chosen(self) -> bool:
+        """A not-chosen option is kept read-only (CASE-1)."""
+        return self.option_state == NOT_CHOSEN
 
     def item(self, item_id: int) -> PlanItemRow:
         for row in self.items:

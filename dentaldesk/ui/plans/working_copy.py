@@ -344,7 +344,8 @@ class WorkingPlan:
         for item in self.ordered():
             db_id = self._saved_id(item.key)
             if db_id is None:
-                added.append(NewItem(item.key, item.entry(self.numbering)))
+                # CASE-1: an item added goes into the option this working copy is of.
+                added.append(NewItem(item.key, item.entry(self.numbering), self.view.option_id or None))
                 continue
             before = self._baseline[item.key]
             if any(getattr(before, name) != getattr(item, name) for name in EDITED_FIELDS):
