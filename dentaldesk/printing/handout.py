@@ -20,7 +20,16 @@ from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.utils import ImageReader, simpleSplit
-from reportlab.platypus import Image, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    CondPageBreak,
+    Image,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from dentaldesk.domain.money import format_money
 from dentaldesk.domain.teeth import display_tooth
@@ -443,6 +452,81 @@ def _chart(h: PlanHandout, st: _Styles, width: float) -> list[object]:
     return parts
 
 
+def _treatment(h: PlanHandout, st: _Styles, width: float) -> list[object]:
+    """One option's items by visit and its totals."""
+    items: object = (
+        _items_table(h, st, width) if h.visits else _p("No treatment has been added to this plan yet.", st.body)
+    )
+    return [items, _totals(h, st, width)]
+
+
+def _options_table(h: PlanHandout, st: _Styles, width: float) -> Table:
+    """CASE-1: the options side by side, one column each, with their totals."""
+    label_width = 96.0
+    column = (width - label_width) / len(h.options)
+    summaries = [o.summary for o in h.options]
+    head = [""] + [_p(s.name, ParagraphStyle("opt", st.value, alignment=TA_RIGHT)) for s in summaries]
+    treatment = [_p("Treatment", st.label)] + [
+        _p("\n".join(s.items) or "No items yet", ParagraphStyle("optitems", st.cell, alignment=TA_RIGHT))
+        for s in summaries
+    ]
+    rows: list[list[object]] = [
+        head,
+        treatment,
+        ["Visits"] + [str(s.visits) for s in summaries],
+        ["Fees"] + [_money(s.fee) for s in summaries],
+        ["Insurance plan discount"] + [("-" + _money(s.write_off)) if s.write_off else "-" for s in summaries],
+        ["Estimated insurance"] + [_money(s.insurance) if s.estimated else "not estimated" for s in summaries],
+        ["Estimated patient portion"] + [_money(s.patient) if s.estimated else "not estimated" for s in summaries],
+        ["Chair time"] + [format_minutes(s.chair_minutes) for s in summaries],
+    ]
+    portion = 6
+    table = Table(rows, colWidths=[label_width] + [column] * len(summaries), hAlign="LEFT")
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 2), (-1, -1), st.faces.regular, 9),
+                ("TEXTCOLOR", (0, 2), (0, -1), MUTED),
+                ("FONT", (0, 2), (0, -1), st.faces.regular, 8),
+                ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.8, INK),
+                ("LINEBELOW", (0, 1), (-1, -2), 0.25, RULE),
+                ("BACKGROUND", (0, 1), (-1, 1), SUBTOTAL_BAND),
+                ("FONT", (0, portion), (-1, portion), st.faces.bold, 10),
+                ("LINEABOVE", (0, portion), (-1, portion), 0.8, INK),
+                ("LINEBEFORE", (1, 0), (-1, -1), 0.25, RULE),
+                ("TOPPADDING", (0, 0), (-1, -1), 3),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+            ]
+        )
+    )
+    return table
+
+
+def _options(h: PlanHandout, st: _Styles, width: float) -> list[object]:
+    """CASE-1: a plan presented with several options: them side by side, then each one's items."""
+    count = len(h.options)
+    parts: list[object] = [
+        _p(f"Your {count} options", st.h2),
+        _p(
+            "Each option treats the same need in its own way and is estimated on its own; you choose one. "
+            "The items of each option follow.",
+            st.small,
+        ),
+        Spacer(1, 4),
+        _options_table(h, st, width),
+    ]
+    for option in h.options:
+        # An option's heading never stands alone at the foot of a page.
+        parts += [
+            CondPageBreak(140),
+            _p(f"{option.summary.name}: planned treatment", st.h2),
+            *_treatment(option.handout, st, width),
+        ]
+    return parts
+
+
 def build_handout_pdf(handout: PlanHandout) -> bytes:
     """The handout as PDF bytes, on the office's paper (Letter or A4)."""
     faces = handout_faces()
@@ -467,13 +551,15 @@ def build_handout_pdf(handout: PlanHandout) -> bytes:
         Spacer(1, 6),
         _facts(handout, st, width),
         *_chart(handout, st, width),
-        _p("Planned treatment", st.h2),
     ]
-    if handout.visits:
-        story.append(_items_table(handout, st, width))
+    if handout.options:
+        story += _options(handout, st, width)
     else:
-        story.append(_p("No treatment has been added to this plan yet.", st.body))
-    story += [_totals(handout, st, width), _approval(handout, st, width), *_note(handout, st, width)]
+        story.append(_p("Planned treatment", st.h2))
+        if handout.not_chosen:
+            story.append(_p(f"You chose {handout.option_name}; not chosen: {', '.join(handout.not_chosen)}.", st.small))
+        story += _treatment(handout, st, width)
+    story += [_approval(handout, st, width), *_note(handout, st, width)]
     doc.build(story, canvasmaker=canvas_maker(page_decorator(handout, faces, MARGIN)))
     return out.getvalue()
 

@@ -368,3 +368,45 @@ def test_case1_options_compared_side_by_side_from_each_options_estimate(desk: De
     )
     states = [s.state for s in compare_options(desk.uow, staff(desk.uow), plan_id)]
     assert states == [NOT_CHOSEN, "chosen"]
+
+
+def test_case1_the_handout_prints_the_options_side_by_side_then_each_options_items(desk: Desk, shots: Path) -> None:
+    """CASE-1: a draft presented with two options prints them side by side with their totals,
+    then each one's items; once one is chosen the handout is that option's, naming the other."""
+    import subprocess
+
+    from dentaldesk.printing.handout import build_handout_pdf
+
+    plan_id, v, ids = _two_options(desk)
+    handout = load_handout(desk.uow, staff(desk.uow), plan_id, today=TODAY)
+    assert [o.summary.name for o in handout.options] == ["Implant", "Bridge"]
+    implant, bridge = (o.handout for o in handout.options)
+    assert [i.code for i in implant.items] == ["D7140", "D6010"]
+    assert [i.code for i in bridge.items] == ["D7140", "D6240", "D6750"]
+    assert handout.options[1].summary.fee == bridge.totals.fee
+    assert handout.planned_teeth == {"18", "19"}
+    pdf = build_handout_pdf(handout)
+    path = shots / "two_option_handout.pdf"
+    path.write_bytes(pdf)
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Your 2 options" in text
+    assert text.index("Your 2 options") < text.index("Implant: planned treatment") < text.index("Bridge: planned")
+    assert f"{bridge.totals.fee:,.2f}" in text and f"{implant.totals.fee:,.2f}" in text
+    subprocess.run(["pdftoppm", "-png", "-r", "60", str(path), str(shots / "two_option_handout")], check=True)
+
+    approve(
+        desk.uow,
+        desk.front,
+        plan_id,
+        expected_version=v,
+        approver_name="Anna",
+        method="on_paper",
+        option_id=ids["bridge_option"],
+    )
+    chosen = load_handout(desk.uow, staff(desk.uow), plan_id, today=TODAY)
+    assert chosen.options == () and chosen.option_name == "Bridge" and chosen.not_chosen == ("Implant",)
+    assert [i.code for i in chosen.items] == ["D7140", "D6240", "D6750"]
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=build_handout_pdf(chosen), capture_output=True, check=True
+    ).stdout.decode()
+    assert "You chose Bridge; not chosen: Implant." in text

@@ -165,6 +165,13 @@ def cancel_plan(d: Desk) -> Made:
     return dialog, dialog.ok_button, dialog.reason
 
 
+def option_name(d: Desk) -> Made:
+    from dentaldesk.ui.plans.options_panel import OptionNameDialog
+
+    dialog = OptionNameDialog("Add an option", "&Add option", "Option B", lambda _d, _n: False)
+    return dialog, dialog.ok_button, dialog.name
+
+
 def _plan_view(d: Desk):  # type: ignore[no-untyped-def]
     from dentaldesk.db.models import TreatmentPlan
     from dentaldesk.services.plans import load_plan
@@ -393,6 +400,7 @@ CASES: dict[str, Callable[..., Made]] = {
         visit,
         complete_item,
         cancel_plan,
+        option_name,
         depends_on,
         approval,
         remove_graphic,
@@ -428,6 +436,7 @@ COVERED = {
     "CompleteItemDialog": "complete_item",
     "CancelPlanDialog": "cancel_plan",
     "DependsOnDialog": "depends_on",
+    "OptionNameDialog": "option_name",
     "ApprovalDialog": "approval",
     "RemoveGraphicDialog": "remove_graphic",
     "RechartDialog": "rechart",

@@ -12,7 +12,7 @@ for printing only while ``signature_matches`` says it still covers the plan as i
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import Enum
 
@@ -46,6 +46,7 @@ from dentaldesk.services.access.guard import guarded
 from dentaldesk.services.access.rights import Right
 from dentaldesk.services.plans.estimate import ItemFigures, plan_estimate_in
 from dentaldesk.services.plans.option_scope import counted_option_id_in
+from dentaldesk.services.plans.options import OptionSummary, option_summaries_in
 from dentaldesk.services.plans.status import line_terms
 from dentaldesk.services.uow import UnitOfWork
 
@@ -199,6 +200,11 @@ class PlanHandout:
     planned_teeth: frozenset[str]  # Universal numbers with work still to do
     completed_teeth: frozenset[str]  # Universal numbers with work done in this plan
     has_insurance: bool
+    # CASE-1: with several options, the printed option's name; once one is chosen, the names of
+    # the others; before the choice, every option (each printed side by side, then its items).
+    option_name: str = ""
+    not_chosen: tuple[str, ...] = ()
+    options: tuple[HandoutOption, ...] = ()
 
     @property
     def status_label(self) -> str:
@@ -222,6 +228,15 @@ class PlanHandout:
     def signature_covers_plan(self) -> bool:
         """True when the stored signature is for exactly this plan (TP-15, domain.approval)."""
         return self.approval is not None and self.approval.matches_current_plan
+
+
+@dataclass(frozen=True)
+class HandoutOption:
+    """One option of a plan presented with several (CASE-1): its side-by-side figures (the
+    comparison's, from the option's own estimate) and its own handout of items and totals."""
+
+    summary: OptionSummary
+    handout: PlanHandout
 
 
 def _status_dates(session: Session, plan_id: int) -> dict[PlanStatus, dt.date]:
@@ -295,8 +310,41 @@ def load_handout(uow: UnitOfWork, actor: Actor, plan_id: int, *, today: dt.date 
 def load_handout_in(
     session: Session, plan_id: int, *, today: dt.date | None = None, option_id: int | None = None
 ) -> PlanHandout:
-    """:func:`load_handout` inside an open session, of one option (the counted one, the chosen
-    or else the first, unless ``option_id`` names one; CASE-1)."""
+    """:func:`load_handout` inside an open session. CASE-1: a plan of one option, or one whose
+    option is chosen, prints that option (the chosen one names the others as not chosen); a plan
+    presented with several prints them all side by side, then each one's items and totals.
+    ``option_id`` prints one option alone."""
+    if option_id is not None:
+        return _option_handout(session, plan_id, option_id, today)
+    summaries = option_summaries_in(session, plan_id)
+    counted = counted_option_id_in(session, plan_id)
+    main = _option_handout(session, plan_id, counted, today)
+    if len(summaries) == 1:
+        return main
+    if any(s.state for s in summaries):  # the patient chose: the handout is the chosen option's
+        return replace(
+            main,
+            option_name=next(s.name for s in summaries if s.id == counted),
+            not_chosen=tuple(s.name for s in summaries if s.id != counted),
+        )
+    options = tuple(
+        HandoutOption(
+            s, replace(main if s.id == counted else _option_handout(session, plan_id, s.id, today), option_name=s.name)
+        )
+        for s in summaries
+    )
+    return replace(
+        main,
+        option_name="",
+        options=options,
+        planned_teeth=frozenset().union(*(o.handout.planned_teeth for o in options)),
+        completed_teeth=frozenset().union(*(o.handout.completed_teeth for o in options)),
+    )
+
+
+def _option_handout(session: Session, plan_id: int, option_id: int, today: dt.date | None) -> PlanHandout:
+    """The handout of one option of the plan: its items by visit, its estimate and totals, and
+    the approval that covers it (TP-15)."""
     found = session.execute(
         select(TreatmentPlan, Patient, Office)
         .join(Patient, Patient.id == TreatmentPlan.patient_id)
@@ -307,8 +355,6 @@ def load_handout_in(
         raise NotFound(f"Plan {plan_id} does not exist (it may have been deleted).", "plan")
     plan, patient, office = found
     numbering = ToothNumbering(office.tooth_numbering)
-    if option_id is None:
-        option_id = counted_option_id_in(session, plan_id)
 
     rows = session.execute(
         select(PlanItem, ProcedureCode, Provider.name)

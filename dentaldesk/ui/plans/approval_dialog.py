@@ -50,8 +50,15 @@ class ApprovalDialog(QDialog):
         self._submit = submit
 
         count = len(view.items)
+        # CASE-1: with several options the patient approves the one shown; the others become "not chosen".
+        others = [o.name for o in view.options if o.id != view.option_id]
+        chosen = (
+            f"Option chosen: <b>{view.option_name}</b> (not chosen: {', '.join(others)})<br>"
+            if others and not reapproval
+            else ""
+        )
         what = QLabel(
-            f"<b>{view.title}</b><br>{view.patient_name} (patient ID {view.patient_number})<br>"
+            f"<b>{view.title}</b><br>{view.patient_name} (patient ID {view.patient_number})<br>{chosen}"
             f"{count} item{'s' if count != 1 else ''}, total <b>{format_money(view.total)}</b>"
             + (f" (approved before: {format_money(view.approved_total)})" if reapproval and view.approved_total else "")
         )

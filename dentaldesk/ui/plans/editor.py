@@ -35,10 +35,12 @@ from dentaldesk.domain.plans import new_approval_refusal, status_label
 from dentaldesk.domain.terms import PLAN_EDITOR_ROLES, PlanStatus
 from dentaldesk.services.plans import (
     ItemFormFacts,
+    PlanView,
     item_form_facts,
     load_plan,
     save_draft,
 )
+from dentaldesk.services.plans.options import OptionSummary, compare_options
 from dentaldesk.services.practice.codes import CodeRow, office_codes
 from dentaldesk.ui.kit.conflicts import ConflictBar
 from dentaldesk.ui.kit.context import AppContext
@@ -55,8 +57,18 @@ from dentaldesk.ui.plans.commands import (
 )
 from dentaldesk.ui.plans.dialogs import CancelPlanDialog, CompleteItemDialog, DependsOnDialog, VisitDialog
 from dentaldesk.ui.plans.editor_chrome import lay_out, make_actions, make_menus
+from dentaldesk.ui.plans.editor_options import (
+    ask_remove_option,
+    not_chosen_banner,
+    open_add_option,
+    open_rename_option,
+    option_refusals,
+    show_option,
+    step_option,
+)
 from dentaldesk.ui.plans.insurance_panel import InsurancePanel
 from dentaldesk.ui.plans.item_flows import open_add_item, open_edit_item
+from dentaldesk.ui.plans.options_panel import OptionNameDialog, OptionsStrip
 from dentaldesk.ui.plans.panels import SidePanels, TotalsBar
 from dentaldesk.ui.plans.plan_model import COLUMNS, FEE_COLUMN, FeeDelegate, Grouping, PlanTreeModel
 from dentaldesk.ui.plans.status_flows import completion_refusal, open_approval, open_cancel, open_completion
@@ -80,7 +92,10 @@ class PlanEditor(QMainWindow):
         self.plan_id = plan_id
         self.setObjectName("plan_editor")
         self.undo_stack = QUndoStack(self)
-        self.working = WorkingPlan.load(load_plan(ctx.uow(), ctx.user, plan_id))
+        # CASE-1: the working copy is of one option; None = the plan's counted option.
+        self.option_id: int | None = None
+        self.summaries: tuple[OptionSummary, ...] = ()
+        self.working = WorkingPlan.load(self._load())
         self._form_facts: ItemFormFacts | None = None
         self._codes: list[CodeRow] | None = None
         self._discard_ok = False
@@ -123,6 +138,8 @@ class PlanEditor(QMainWindow):
         self.message.setStyleSheet(ERROR_STYLE)
         self.message.setVisible(False)
         self.conflict = ConflictBar(self.reload_keeping_edits, name="plan_conflict")
+        self.options = OptionsStrip()
+        self.options.option_picked.connect(lambda option_id: show_option(self, option_id))
 
         make_actions(self)
         make_menus(self)
@@ -143,8 +160,21 @@ class PlanEditor(QMainWindow):
     def view(self):  # type: ignore[no-untyped-def]
         return self.working.view
 
+    def _load(self, option_id: int | None = None) -> PlanView:
+        """The plan as saved, of the option shown (CASE-1), with every option's comparison; an
+        option removed meanwhile falls back to the plan's counted option."""
+        uow, user = self.ctx.uow, self.ctx.user
+        wanted = self.option_id if option_id is None else option_id
+        summaries = compare_options(uow(), user, self.plan_id)
+        if wanted not in {o.id for o in summaries}:
+            wanted = None
+        view = load_plan(uow(), user, self.plan_id, wanted)
+        self.option_id = view.option_id
+        self.summaries = summaries
+        return view
+
     def can_edit(self) -> bool:
-        return self.ctx.user.role in PLAN_EDITOR_ROLES and self.view.status in EDITABLE
+        return self.ctx.user.role in PLAN_EDITOR_ROLES and self.view.status in EDITABLE and not self.view.is_not_chosen
 
     def edit_refusal(self) -> str:
         if self.ctx.user.role not in PLAN_EDITOR_ROLES:
@@ -154,6 +184,8 @@ class PlanEditor(QMainWindow):
             )
         if self.view.status not in EDITABLE:
             return f"This plan is {status_label(self.view.status)}; it can no longer be changed."
+        if self.view.is_not_chosen:
+            return f'"{self.view.option_name}" was not chosen; it is kept as it was presented (CASE-1).'
         return ""
 
     def selected_key(self) -> int | None:
@@ -180,6 +212,11 @@ class PlanEditor(QMainWindow):
         self.totals.show_plan(self.working)
         self.panels.show_view(self.view)
         self.insurance.show_plan()
+        self.options.show_options(self.summaries, self.view.option_id, not_chosen_banner(self))
+        if self.view.is_not_chosen:  # the approved total is the chosen option's, not this one's
+            self.totals.approved.setText("")
+        # CASE-1: a not-chosen option is shown greyed, read-only.
+        self.tree.setStyleSheet("QTreeView { color: #98a2b3; }" if self.view.is_not_chosen else "")
         self._update_title()
         self._update_actions()
 
@@ -227,7 +264,20 @@ class PlanEditor(QMainWindow):
         )
         self._set(self.save_action, can_edit, refusal)
         self.save_action.setText("&Save changes" if self.view.status is PlanStatus.APPROVED else "&Save draft")
-        self._set(self.cancel_action, can_edit, refusal)
+        # Cancelling is of the whole plan, whichever option is shown.
+        plan_editable = self.ctx.user.role in PLAN_EDITOR_ROLES and self.view.status in EDITABLE
+        self._set(self.cancel_action, plan_editable, "" if plan_editable else refusal)
+        for name, action in (
+            ("add", self.add_option_action),
+            ("copy", self.copy_option_action),
+            ("rename", self.rename_option_action),
+            ("remove", self.remove_option_action),
+        ):
+            reason = option_refusals(self)[name]
+            self._set(action, not reason, reason)
+        several = len(self.view.options) > 1
+        self._set(self.next_option_action, several, "This plan has one option.")
+        self._set(self.previous_option_action, several, "This plan has one option.")
         self._update_approve()
         self._update_complete(item)
         self._update_shortcuts()
@@ -248,7 +298,10 @@ class PlanEditor(QMainWindow):
         if status is PlanStatus.DRAFT:
             self.approve_action.setText("Appr&ove plan…")
             problems = self.working.approval_problems()
-            if not self.working.items:
+            several = len(self.view.options) > 1
+            if not self.working.items and several:
+                reason = f'"{self.view.option_name}" has no items; an option with no items cannot be approved (CASE-1).'
+            elif not self.working.items:
                 reason = "Add at least one item before the plan can be approved (TP-5)."
             elif problems:
                 reason = "Cannot approve yet (TP-5): " + "; ".join(p.message for p in problems) + "."
@@ -271,7 +324,9 @@ class PlanEditor(QMainWindow):
 
     def _update_complete(self, item: WorkingItem | None) -> None:
         status = self.view.status
-        if status is not PlanStatus.APPROVED:
+        if self.view.is_not_chosen:
+            self._set(self.complete_action, False, self.edit_refusal())
+        elif status is not PlanStatus.APPROVED:
             reason = (
                 "Record the patient's approval first (TP-12)."
                 if status is PlanStatus.DRAFT
@@ -490,7 +545,7 @@ class PlanEditor(QMainWindow):
 
     def reload(self, *, keep_undo: bool = False) -> None:
         """Load the plan again; the undo history is kept only after this editor's own save."""
-        self.working = WorkingPlan.load(load_plan(self.ctx.uow(), self.ctx.user, self.plan_id), self.working)
+        self.working = WorkingPlan.load(self._load(), self.working)
         self._form_facts = self._codes = None
         if not keep_undo:
             self.undo_stack.clear()
@@ -519,9 +574,7 @@ class PlanEditor(QMainWindow):
     def reload_keeping_edits(self) -> None:
         """DATA-4: the plan as another workstation saved it, with this editor's unsaved edits re-applied
         where they do not touch what that workstation changed. A new undo history starts."""
-        ok, fresh = run_op(
-            self.ctx, self, lambda: load_plan(self.ctx.uow(), self.ctx.user, self.plan_id), fallback=self.message
-        )
+        ok, fresh = run_op(self.ctx, self, self._load, fallback=self.message)
         if not ok or fresh is None:
             return
         self.working, skipped = self.working.rebase(fresh)
@@ -599,6 +652,28 @@ class PlanEditor(QMainWindow):
 
     def ask_new_plan(self) -> None:
         self.new_plan_requested.emit(self.view.patient_id)
+
+    # --- options (CASE-1; recorded at once, see editor_options.py)
+
+    def add_option(self) -> OptionNameDialog | None:
+        """Add option: a new, empty option beside the others."""
+        return open_add_option(self, copy=False)
+
+    def copy_option(self) -> OptionNameDialog | None:
+        """Copy option: this option's items and links as the start of another."""
+        return open_add_option(self, copy=True)
+
+    def rename_option(self) -> OptionNameDialog | None:
+        return open_rename_option(self)
+
+    def remove_option(self) -> QMessageBox | None:
+        return ask_remove_option(self)
+
+    def next_option(self) -> None:
+        step_option(self, 1)
+
+    def previous_option(self) -> None:
+        step_option(self, -1)
 
     # --- status actions (recorded at once, never undone here; see status_flows.py)
 

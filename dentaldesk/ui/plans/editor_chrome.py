@@ -59,6 +59,15 @@ def make_actions(editor: PlanEditor) -> None:
         editor, "Print previe&w…", "print_preview", editor.print_preview, QKeySequence.StandardKey.Print
     )
     editor.cancel_action = _action(editor, "Cance&l plan…", "cancel_plan", editor.cancel_plan)
+    # CASE-1: the plan's options (in the Plan menu, and on the option strip's tool bar).
+    editor.add_option_action = _action(editor, "Add opt&ion…", "add_option", editor.add_option)
+    editor.copy_option_action = _action(editor, "Cop&y option…", "copy_option", editor.copy_option)
+    editor.rename_option_action = _action(editor, "Rena&me option…", "rename_option", editor.rename_option)
+    editor.remove_option_action = _action(editor, "Remo&ve option…", "remove_option", editor.remove_option)
+    editor.next_option_action = _action(editor, "Ne&xt option", "next_option", editor.next_option, "Ctrl+PgDown")
+    editor.previous_option_action = _action(
+        editor, "Previo&us option", "previous_option", editor.previous_option, "Ctrl+PgUp"
+    )
     editor.reload_action = _action(editor, "&Reload", "reload", editor.ask_reload, QKeySequence.StandardKey.Refresh)
     editor.close_action = _action(editor, "&Close", "close_editor", editor.close, QKeySequence.StandardKey.Close)
     # Ctrl+W closes the plan on every platform (the platform's own Close keys too, where it has them).
@@ -96,6 +105,16 @@ def make_menus(editor: PlanEditor) -> None:
         editor.approve_action,
         editor.cancel_action,
         editor.reload_action,
+    ):
+        plan.addAction(action)
+    plan.addSeparator()
+    for action in (
+        editor.add_option_action,
+        editor.copy_option_action,
+        editor.rename_option_action,
+        editor.remove_option_action,
+        editor.next_option_action,
+        editor.previous_option_action,
     ):
         plan.addAction(action)
     plan.addSeparator()
@@ -196,9 +215,20 @@ def lay_out(editor: PlanEditor) -> None:
     action_row.addStretch(1)
     action_row.addWidget(editor.cancel_button)
 
+    for action in (
+        editor.add_option_action,
+        editor.copy_option_action,
+        editor.rename_option_action,
+        editor.remove_option_action,
+    ):
+        editor.options.tools.addAction(action)
+        button = editor.options.tools.widgetForAction(action)
+        if button is not None:
+            button.setObjectName(f"{action.objectName()}_button")
     left = QWidget()
     left_layout = QVBoxLayout(left)
     left_layout.setContentsMargins(0, 0, 0, 0)
+    left_layout.addWidget(editor.options)
     left_layout.addLayout(edit_row)
     left_layout.addWidget(editor.tree, 1)
     splitter = QSplitter()

@@ -147,8 +147,10 @@ class ApprovalPanel(QWidget):
             return
         when = shown_time(approval.approved_at, zone=True)
         by = f", recorded by {approval.recorded_by}" if approval.recorded_by else ""
+        chosen = next((o.name for o in view.options if o.id == approval.option_id), "")
+        option = f"Option chosen: <b>{chosen}</b><br>" if chosen and len(view.options) > 1 else ""  # CASE-1
         self.summary.setText(
-            f"<b>{status_label(view.status)}</b><br>Approved by <b>{approval.approver_name}</b> "
+            f"<b>{status_label(view.status)}</b><br>{option}Approved by <b>{approval.approver_name}</b> "
             f"({approval.method.label.lower()}) on {when}{by}<br>Approved total {format_money(approval.total)}"
         )
         self.signature.setVisible(True)

@@ -61,6 +61,7 @@ def open_approval(editor: PlanEditor) -> ApprovalDialog | None:
                 approver_name=approver,
                 method=method,
                 signature_png=png,
+                option_id=editor.view.option_id or None,  # CASE-1: the option shown is the one approved
             ),
             changed="plans",
             field_labels=dialog.errors,
