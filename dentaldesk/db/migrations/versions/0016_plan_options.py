@@ -73,6 +73,9 @@ def upgrade() -> None:
         )
     )
 
+    # DATA-5: SQLite rebuilds these tables below; the rebuilt table's counter would restart at its
+    # highest id left, below ids deleted and named in the audit log (migration 0009 set it above).
+    counters = _sqlite_counters(("plan_item", "plan_approval"))
     for table in ("plan_item", "plan_approval"):
         with op.batch_alter_table(table, schema=None, table_kwargs=KEEP_IDS) as batch_op:
             batch_op.add_column(sa.Column("option_id", sa.Integer(), nullable=True))
@@ -89,6 +92,31 @@ def upgrade() -> None:
                 batch_op.f(f"fk_{table}_option_id_plan_option"), "plan_option", ["option_id"], ["id"]
             )
             batch_op.create_index(batch_op.f(f"ix_{table}_option_id"), ["option_id"], unique=False)
+    _restore_sqlite_counters(counters)
+
+
+def _sqlite_counters(tables: tuple[str, ...]) -> dict[str, int]:
+    """Each table's highest id ever given (sqlite_sequence); nothing on PostgreSQL, whose
+    sequences are not touched by the changes here."""
+    bind = op.get_bind()
+    if bind.dialect.name != "sqlite":
+        return {}
+    found: dict[str, int] = {}
+    for table in tables:
+        seq = bind.execute(sa.text("SELECT seq FROM sqlite_sequence WHERE name = :t"), {"t": table}).scalar()
+        if seq:
+            found[table] = int(seq)
+    return found
+
+
+def _restore_sqlite_counters(counters: dict[str, int]) -> None:
+    bind = op.get_bind()
+    for table, seq in counters.items():
+        now = bind.execute(sa.text("SELECT seq FROM sqlite_sequence WHERE name = :t"), {"t": table}).scalar() or 0
+        if int(now) >= seq:
+            continue
+        bind.execute(sa.text("DELETE FROM sqlite_sequence WHERE name = :t"), {"t": table})
+        bind.execute(sa.text("INSERT INTO sqlite_sequence (name, seq) VALUES (:t, :s)"), {"t": table, "s": seq})
 
 
 def downgrade() -> None:
