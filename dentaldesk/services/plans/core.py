@@ -29,6 +29,7 @@ from dentaldesk.db.models import (
 from dentaldesk.db.models.base import utcnow
 from dentaldesk.db.versioning import check_version
 from dentaldesk.domain.errors import NotFound, RuleViolation
+from dentaldesk.domain.item_check import check_visit, item_label
 from dentaldesk.domain.money import format_money, money
 from dentaldesk.domain.options import OptionFacts, check_option_editable, counted_option, find_option, ordered
 from dentaldesk.domain.plans import (
@@ -45,7 +46,7 @@ from dentaldesk.domain.terms import GraphicStatus, ItemStatus, PlanStatus, Tooth
 from dentaldesk.services.access import audit
 from dentaldesk.services.access.actor import Actor
 from dentaldesk.services.chart.marks import chart_procedure_in, remove_item_marks_in
-from dentaldesk.services.plans.checks import Resolved, check_visit, item_label, resolve_item
+from dentaldesk.services.plans.checks import Resolved, resolve_item
 from dentaldesk.services.plans.inputs import ItemInput
 from dentaldesk.services.uow import UnitOfWork
 

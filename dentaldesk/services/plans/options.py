@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from dentaldesk.db.models import Office, PlanItem, PlanOption, ProcedureCode, TreatmentPlan
 from dentaldesk.domain.errors import DentalDeskError
+from dentaldesk.domain.item_check import item_label
 from dentaldesk.domain.money import ZERO, money
 from dentaldesk.domain.options import (
     check_can_add_option,
@@ -33,7 +34,6 @@ from dentaldesk.services.access import audit
 from dentaldesk.services.access.actor import Actor
 from dentaldesk.services.access.guard import guarded
 from dentaldesk.services.access.rights import Right
-from dentaldesk.services.plans.checks import item_label
 from dentaldesk.services.plans.core import ITEM_FIELDS, PlanWork
 from dentaldesk.services.plans.estimate import plan_estimate_in
 from dentaldesk.services.plans.inputs import PlanSaved

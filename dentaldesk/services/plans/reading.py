@@ -28,6 +28,7 @@ from dentaldesk.db.models import (
 from dentaldesk.domain.approval import ApprovedLine, changes_since_approval, describe_change, signature_matches
 from dentaldesk.domain.errors import DentalDeskError, NotFound
 from dentaldesk.domain.fees import FeeQuote
+from dentaldesk.domain.item_check import item_label
 from dentaldesk.domain.money import ZERO, from_cents, money
 from dentaldesk.domain.options import counted_option, find_option, option_state
 from dentaldesk.domain.plans import (
@@ -46,7 +47,6 @@ from dentaldesk.services.access.actor import Actor
 from dentaldesk.services.access.guard import guarded
 from dentaldesk.services.access.rights import Right
 from dentaldesk.services.ledger.charge_facts import charge_terms
-from dentaldesk.services.plans.checks import item_label
 from dentaldesk.services.plans.estimate import PlanEstimate, plan_estimate_in
 from dentaldesk.services.plans.option_scope import counted_item, option_facts_in
 from dentaldesk.services.plans.preauth_answers import preauth_answers_in

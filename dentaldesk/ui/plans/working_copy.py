@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from dentaldesk.domain.estimates import charge_insurable
+from dentaldesk.domain.item_check import item_label
 from dentaldesk.domain.money import money
 from dentaldesk.domain.plans import (
     ItemFacts,
@@ -36,7 +37,6 @@ from dentaldesk.domain.plans import (
 from dentaldesk.domain.teeth import display_tooth
 from dentaldesk.domain.terms import Category, ItemStatus, PlanStatus, ToothNumbering
 from dentaldesk.services.plans import ItemChange, ItemInput, New, NewItem, PlanChanges, PlanItemRow, PlanView
-from dentaldesk.services.plans.checks import item_label
 
 # The fields an edit can change and a save sends (TP-6).
 EDITED_FIELDS = (

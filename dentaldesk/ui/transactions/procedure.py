@@ -33,10 +33,10 @@ from PySide6.QtWidgets import (
 from dentaldesk.domain.codes import parse_rtu
 from dentaldesk.domain.errors import DentalDeskError
 from dentaldesk.domain.fees import FeeQuote
+from dentaldesk.domain.item_check import TypedItem, check_item
 from dentaldesk.domain.money import format_money, parse_money
 from dentaldesk.domain.teeth import display_tooth, numbering_hint, parse_surfaces, parse_tooth, valid_teeth
 from dentaldesk.services.plans import ItemFormFacts
-from dentaldesk.services.plans.checks import code_missing_message
 from dentaldesk.services.practice.codes import CodeRow, search_codes
 from dentaldesk.ui.transactions.code_search import CodeResults, CodeSearch
 from dentaldesk.ui.transactions.fields import HINT_COLOR, message_label, tint
@@ -335,59 +335,38 @@ class ProcedureSection(QGroupBox):
         return parse_money(text) if text else None
 
     def _check_all(self) -> None:
+        """The one item check (the plan services' too) on what the fields hold, each problem at its
+        field (TX-VAL-1); the code field adds what only the search knows."""
         self._quiet = set()
         errors: dict[str, str] = {}
         hints: dict[str, str] = {}
         typed = self.code_edit.text().strip().upper()
-        code = self.code
-        if code is None and typed:
-            known = self._by_code.get(typed)
-            if known is not None and not known.active:
-                errors["code"] = (
-                    f"{known.code} ({known.name}) is inactive in the office's code list; make it "
-                    "active under Settings -> Procedure codes or choose another code."
-                )
-            elif _CODE_LIKE.match(typed) and known is None:
-                errors["code"] = code_missing_message(typed)
-            elif not self.results.count():
-                errors["code"] = f"No code of the office's list matches '{self.code_edit.text().strip()}'."
-        tooth_text = self.tooth.currentText().strip()
-        if tooth_text:
-            try:
-                parse_tooth(tooth_text, self.facts.numbering)
-            except DentalDeskError as exc:
-                errors["tooth"] = exc.message
-        surfaces = ""
-        try:
-            surfaces = parse_surfaces(self.surfaces.text())
-        except DentalDeskError as exc:
-            errors["surfaces"] = exc.message
-        if code is not None:
-            if surfaces and not code.requires_surface:
-                errors["surfaces"] = f"{code.code} ({code.name}) does not take surfaces; leave Surfaces empty."
-            if code.requires_tooth and not tooth_text and "tooth" not in errors:
-                self._missing(errors, hints, "tooth", f"{code.code} needs a tooth.")
-            if code.requires_surface and not surfaces and "surfaces" not in errors:
-                self._missing(errors, hints, "surfaces", f"{code.code} needs its surfaces.")
-        if self.provider.currentData() is None:
-            self._missing(errors, hints, "provider", "Choose who will do this procedure.")
-        fee_text = self.fee.text().strip()
-        if fee_text:
-            try:
-                parse_money(fee_text)
-            except DentalDeskError as exc:
-                errors["fee"] = exc.message
-        elif code is not None:
-            if self.schedule_fee is not None:
-                self._missing(
-                    errors, hints, "fee", f"Type a fee ({self.fee_source}: {format_money(self.schedule_fee)})."
-                )
+        known = self.code if self.code is not None else self._by_code.get(typed)
+        checked = check_item(
+            TypedItem(
+                code=typed,
+                tooth=self.tooth.currentText(),
+                surfaces=self.surfaces.text(),
+                provider_id=self.provider.currentData(),
+                collection_provider_id=self.collection.currentData(),
+                fee=self.fee.text(),
+                rtu=self.rtu.text(),
+            ),
+            known,
+            self.facts.numbering,
+            providers={p.id for p in self.facts.providers},
+            keep_inactive=self.code is not None,  # the item's own code, even when made inactive since
+            schedule_fee=self.schedule_fee,
+            fee_source=self.fee_source,
+        )
+        for problem in checked.problems:
+            if problem.field == "code" and not self._code_shown(typed, known):
+                if known is None and typed and not self.results.count():
+                    errors["code"] = f"No code of the office's list matches '{self.code_edit.text().strip()}'."
+            elif problem.missing:
+                self._missing(errors, hints, problem.field, problem.message)
             else:
-                self._missing(errors, hints, "fee", f"Type a fee: no fee schedule has one for {code.code}.")
-        try:
-            parse_rtu(self.rtu.text())
-        except DentalDeskError as exc:
-            errors["rtu"] = exc.message
+                errors[problem.field] = problem.message
         self._errors = errors
         quiet = self._quiet & set(errors)
         for name, label in self.messages.items():
@@ -400,6 +379,12 @@ class ProcedureSection(QGroupBox):
         for box in self._stacks:
             box.updateGeometry()  # a message shown or hidden resizes its row (and the window)
         self.changed.emit()
+
+    @staticmethod
+    def _code_shown(typed: str, known: CodeRow | None) -> bool:
+        """Whether the check's code refusal is shown: an inactive code, or one that looks like a CDT
+        code and is missing (CODE-3); a word still being typed is for the search to answer."""
+        return known is not None or bool(_CODE_LIKE.match(typed))
 
     def touch(self, field: str) -> None:
         """The person has been at ``field``: a refusal of it shows in red from now on."""
