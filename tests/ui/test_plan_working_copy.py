@@ -12,7 +12,7 @@ from PySide6.QtTest import QTest
 from dentaldesk.domain.money import ZERO
 from dentaldesk.domain.plans import progress
 from dentaldesk.domain.terms import Category, ItemStatus, PlanStatus, ToothNumbering
-from dentaldesk.services.plans import New, PlanChanges, PlanItemRow, PlanView
+from dentaldesk.services.plans import New, PlanChanges, PlanItemRecord, PlanView
 from dentaldesk.ui.plans.signature_pad import SignaturePad
 from dentaldesk.ui.plans.working_copy import WorkingItem, WorkingPlan
 
@@ -21,8 +21,8 @@ NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
 
 def row(
     item_id: int, code: str, fee: str, *, tooth: str | None = None, prerequisites: tuple[int, ...] = ()
-) -> PlanItemRow:
-    return PlanItemRow(
+) -> PlanItemRecord:
+    return PlanItemRecord(
         id=item_id,
         code_id=item_id,
         code=code,
@@ -33,7 +33,6 @@ def row(
         requires_surface=False,
         charts_graphic=False,
         tooth=tooth,
-        tooth_display=tooth or "",
         surfaces="",
         provider_id=1,
         provider_name="Dr. Dent",
@@ -49,11 +48,10 @@ def row(
         approved_fee=None,
         prerequisites=prerequisites,
         notes="",
-        label=f"{code} #{tooth}" if tooth else code,
     )
 
 
-def view(*rows: PlanItemRow, version: int = 3) -> PlanView:
+def view(*rows: PlanItemRecord, version: int = 3) -> PlanView:
     facts = [r.facts() for r in rows]
     return PlanView(
         id=7,

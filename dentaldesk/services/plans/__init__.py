@@ -21,6 +21,7 @@ service is the day it is completed (TX-DOS-1). **Aged** is not kept: it is set a
 the account's ICM and that DOS (TX-AGE-2..4), and changed afterwards on the posted charge.
 """
 
+from dentaldesk.domain.plan_items import PlanItemRecord
 from dentaldesk.services.plans.editing import (
     add_item,
     create_plan,
@@ -47,7 +48,6 @@ from dentaldesk.services.plans.views import (
     HistoryRow,
     ItemFormFacts,
     PatientBilling,
-    PlanItemRow,
     PlanView,
     ProviderChoice,
 )
@@ -64,7 +64,7 @@ __all__ = [
     "NewItem",
     "PatientBilling",
     "PlanChanges",
-    "PlanItemRow",
+    "PlanItemRecord",
     "PlanSaved",
     "PlanView",
     "ProviderChoice",

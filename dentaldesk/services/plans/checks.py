@@ -7,14 +7,12 @@ a typed error naming the field, the message the dialog shows next to it (TX-VAL-
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from decimal import Decimal
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dentaldesk.db.models import PlanItem, ProcedureCode, Provider
 from dentaldesk.domain.item_check import TypedItem, check_choice, check_code, check_item, check_visit
+from dentaldesk.domain.plan_items import PlanItemRecord
 from dentaldesk.domain.terms import ToothNumbering
 from dentaldesk.services.plans.inputs import SCHEDULE_FEE, ItemInput
 from dentaldesk.services.practice.pricing import quote_fee_in
@@ -39,25 +37,6 @@ def _code_row(session: Session, office_id: int, text: str) -> ProcedureCode | No
     )
 
 
-@dataclass(frozen=True)
-class Resolved:
-    """An :class:`ItemInput` checked against the code's flags and the office (TP-6, CODE-4)."""
-
-    code: ProcedureCode
-    tooth: str | None
-    surfaces: str
-    provider_id: int | None
-    collection_provider_id: int | None
-    fee: Decimal | None
-    schedule_fee: Decimal | None
-    fee_source: str
-    rtu: int
-    visit: int | None
-    notes: str
-    taxable_override: bool | None
-    insurable_override: bool | None
-
-
 def resolve_item(
     session: Session,
     office_id: int,
@@ -65,8 +44,9 @@ def resolve_item(
     numbering: ToothNumbering,
     entry: ItemInput,
     current: PlanItem | None = None,
-) -> Resolved:
-    """Check an item's fields against its code's flags and the office (TP-6, CODE-3/4, ID-1/2).
+) -> PlanItemRecord:
+    """Check an item's fields against its code's flags and the office (TP-6, CODE-3/4, ID-1/2):
+    the record the item is written with (``records.write_record``).
 
     The one item check of :mod:`dentaldesk.domain.item_check`, the dialog's too, with the code's
     row, the office's active providers and the resolved fee; its first refusal is raised.
@@ -99,8 +79,15 @@ def resolve_item(
         fee_source=fee_source,
     )
     checked.refuse_first()
-    return Resolved(
-        code=code,
+    return PlanItemRecord(
+        code_id=code.id,
+        code=code.code,
+        name=code.name,
+        category=code.category,
+        insurable=bool(code.insurable),
+        requires_tooth=bool(code.requires_tooth),
+        requires_surface=bool(code.requires_surface),
+        charts_graphic=bool(code.charts_graphic),
         tooth=checked.tooth,
         surfaces=checked.surfaces,
         provider_id=entry.provider_id,
@@ -113,4 +100,5 @@ def resolve_item(
         notes=(entry.notes or "").strip(),
         taxable_override=check_choice(entry.taxable_override, "taxable"),
         insurable_override=check_choice(entry.insurable_override, "insurable"),
+        numbering=numbering,
     )

@@ -32,6 +32,7 @@ from dentaldesk.domain.errors import NotFound, RuleViolation
 from dentaldesk.domain.item_check import check_visit, item_label
 from dentaldesk.domain.money import format_money, money
 from dentaldesk.domain.options import OptionFacts, check_option_editable, counted_option, find_option, ordered
+from dentaldesk.domain.plan_items import AUDITED_COLUMNS, PlanItemRecord, column_values
 from dentaldesk.domain.plans import (
     ItemFacts,
     approval_problems,
@@ -46,27 +47,13 @@ from dentaldesk.domain.terms import GraphicStatus, ItemStatus, PlanStatus, Tooth
 from dentaldesk.services.access import audit
 from dentaldesk.services.access.actor import Actor
 from dentaldesk.services.chart.marks import chart_procedure_in, remove_item_marks_in
-from dentaldesk.services.plans.checks import Resolved, resolve_item
+from dentaldesk.services.plans.checks import resolve_item
 from dentaldesk.services.plans.inputs import ItemInput
+from dentaldesk.services.plans.records import record_of, write_record
 from dentaldesk.services.uow import UnitOfWork
 
-ITEM_FIELDS = (
-    "procedure_code_id",
-    "tooth",
-    "surfaces",
-    "provider_id",
-    "collection_provider_id",
-    "fee",
-    "schedule_fee",
-    "fee_source",
-    "rtu",
-    "taxable_override",
-    "insurable_override",
-    "visit",
-    "notes",
-    "status",
-    "completed_on",
-)
+# What an item's audit snapshot records (SEC-2): the record's columns, then how far the item is.
+ITEM_FIELDS = AUDITED_COLUMNS
 
 EDITABLE = frozenset({PlanStatus.DRAFT, PlanStatus.APPROVED})
 
@@ -182,28 +169,10 @@ class PlanWork:
         prereqs: dict[int, set[int]] = {}
         for item_id, prerequisite_id in self.links:
             prereqs.setdefault(item_id, set()).add(prerequisite_id)
-        result = []
-        for item in self.option_items(option_id):
-            code = self.code_of(item)
-            result.append(
-                ItemFacts(
-                    id=item.id,
-                    code=code.code,
-                    label=item_label(code.code, item.tooth, self.numbering),
-                    provider_id=item.provider_id,
-                    tooth=item.tooth,
-                    surfaces=item.surfaces or "",
-                    fee=item.fee,
-                    requires_tooth=code.requires_tooth,
-                    requires_surface=code.requires_surface,
-                    status=ItemStatus(item.status),
-                    visit=item.visit,
-                    prerequisites=frozenset(prereqs.get(item.id, ())),
-                    sequence=item.sequence,
-                    approved_fee=item.approved_fee,
-                )
-            )
-        return result
+        return [
+            record_of(item, self.code_of(item), self.numbering, prerequisites=prereqs.get(item.id, ())).facts()
+            for item in self.option_items(option_id)
+        ]
 
     # --- history, audit, version
 
@@ -263,21 +232,9 @@ class PlanWork:
         item = PlanItem(
             plan_id=self.plan.id,
             option_id=option_id,
-            procedure_code_id=values.code.id,
-            tooth=values.tooth,
-            surfaces=values.surfaces,
-            provider_id=values.provider_id,
-            collection_provider_id=values.collection_provider_id,
-            fee=values.fee,
-            schedule_fee=values.schedule_fee,
-            fee_source=values.fee_source,
-            rtu=values.rtu,
-            taxable_override=values.taxable_override,
-            insurable_override=values.insurable_override,
-            visit=values.visit,
             sequence=sequence,
             status=ItemStatus.PLANNED,
-            notes=values.notes,
+            **column_values(values),
         )
         self.session.add(item)
         self.uow.flush()
@@ -287,10 +244,8 @@ class PlanWork:
         fee_text = format_money(values.fee, blank="no fee yet")
         if values.fee is not None and values.schedule_fee is not None and values.fee != values.schedule_fee:
             fee_text += f" (schedule fee {format_money(values.schedule_fee)})"
-        self.event("item_added", f"Added {label} ({values.code.name}) at {fee_text}.")
-        self.audit(
-            "add_item", "plan_item", item.id, None, audit.snapshot(item, *ITEM_FIELDS) | {"code": values.code.code}
-        )
+        self.event("item_added", f"Added {label} ({values.name}) at {fee_text}.")
+        self.audit("add_item", "plan_item", item.id, None, audit.snapshot(item, *ITEM_FIELDS) | {"code": values.code})
         return item
 
     def change_item(self, item: PlanItem, entry: ItemInput) -> None:
@@ -303,29 +258,11 @@ class PlanWork:
         values = resolve_item(self.session, self.plan.office_id, self.plan.patient_id, self.numbering, entry, item)
         before_label = self.label(item)
         before = audit.snapshot(item, *ITEM_FIELDS)
-        old_code = self.code_of(item)
-        new = {
-            "procedure_code_id": values.code.id,
-            "tooth": values.tooth,
-            "surfaces": values.surfaces,
-            "provider_id": values.provider_id,
-            "collection_provider_id": values.collection_provider_id,
-            "fee": values.fee,
-            "schedule_fee": values.schedule_fee,
-            "fee_source": values.fee_source,
-            "rtu": values.rtu,
-            "taxable_override": values.taxable_override,
-            "insurable_override": values.insurable_override,
-            "visit": values.visit,
-            "notes": values.notes,
-        }
-        changed = [name for name, value in new.items() if getattr(item, name) != value]
+        changed = write_record(item, values)
         if not changed:
             return
-        for name in changed:
-            setattr(item, name, new[name])
         label = self.label(item)
-        for line in self._describe(before_label, label, old_code, values, before, changed):
+        for line in self._describe(before_label, label, values, before, changed):
             self.event(*line)
         if {"procedure_code_id", "tooth", "surfaces"} & set(changed):
             self.sync_graphic(item, f"{before_label} changed to {label} {values.surfaces}".strip() + ".")
@@ -335,13 +272,12 @@ class PlanWork:
         self,
         before_label: str,
         label: str,
-        old_code: ProcedureCode,
-        values: Resolved,
+        values: PlanItemRecord,
         before: dict[str, Any],
         changed: list[str],
     ) -> Iterable[tuple[str, str]]:
         if "procedure_code_id" in changed:
-            yield "item_code_changed", f"Changed {before_label} to {label} ({values.code.name})."
+            yield "item_code_changed", f"Changed {before_label} to {label} ({values.name})."
         elif "tooth" in changed or "surfaces" in changed:
             where = f"{label} {values.surfaces}".strip()
             yield "item_tooth_changed", f"Changed {before_label} to {where}."

@@ -22,12 +22,13 @@ from dentaldesk.db.models import LedgerTransaction, PlanItem, ProcedureCode, Tre
 from dentaldesk.domain.errors import NotFound
 from dentaldesk.domain.estimates import ItemEstimate, PlanLine, estimate_plan
 from dentaldesk.domain.money import ZERO
-from dentaldesk.domain.plans import ItemFacts, plan_order_key
-from dentaldesk.domain.terms import ItemStatus, TransactionKind
+from dentaldesk.domain.plan_items import plan_line
+from dentaldesk.domain.terms import ToothNumbering, TransactionKind
 from dentaldesk.services.ledger.charge_facts import ChargeTerms, charge_terms
 from dentaldesk.services.ledger.queries import charge_money_in
 from dentaldesk.services.plans.option_scope import counted_option_id_in
 from dentaldesk.services.plans.preauth_answers import preauth_answers_in
+from dentaldesk.services.plans.records import record_of
 
 
 @dataclass(frozen=True)
@@ -98,46 +99,17 @@ def plan_lines_in(session: Session, plan_id: int, option_id: int | None = None) 
     the counted option's (the chosen one, else the first, CASE-1) unless ``option_id`` names one."""
     if option_id is None:
         option_id = counted_option_id_in(session, plan_id)
-    rows = session.execute(
-        select(
-            PlanItem.id,
-            ProcedureCode.code,
-            ProcedureCode.category,
-            PlanItem.fee,
-            ProcedureCode.insurable,
-            PlanItem.insurable_override,
-            PlanItem.status,
-            PlanItem.visit,
-            PlanItem.sequence,
-            PlanItem.tooth,
-            PlanItem.benefit_year,
-        )
-        .join(ProcedureCode, ProcedureCode.id == PlanItem.procedure_code_id)
-        .where(PlanItem.plan_id == plan_id, PlanItem.option_id == option_id)
-    ).all()
     answers = preauth_answers_in(session, plan_id)
+    # The estimate reads no tooth label, so the records are taken in the stored numbering.
     lines = [
-        PlanLine(
-            key=r.id,
-            code=r.code,
-            category=r.category,
-            fee=r.fee,
-            code_insurable=bool(r.insurable),
-            insurable_choice=r.insurable_override,
-            completed=ItemStatus(r.status) is ItemStatus.COMPLETED,
-            order=_order(r.visit, r.sequence, r.id),
-            tooth=r.tooth or "",
-            benefit_year=r.benefit_year,
-            preauth=answers.get(r.id),
-            visit=r.visit,
+        plan_line(record_of(item, code, ToothNumbering.UNIVERSAL), key=item.id, preauth=answers.get(item.id))
+        for item, code in session.execute(
+            select(PlanItem, ProcedureCode)
+            .join(ProcedureCode, ProcedureCode.id == PlanItem.procedure_code_id)
+            .where(PlanItem.plan_id == plan_id, PlanItem.option_id == option_id)
         )
-        for r in rows
     ]
     return sorted(lines, key=lambda line: line.order)
-
-
-def _order(visit: int | None, sequence: int, item_id: int) -> tuple[int, int, int]:
-    return plan_order_key(ItemFacts(item_id, None, "", None, None, "", None, visit=visit, sequence=sequence))
 
 
 def plan_estimate_in(

@@ -38,7 +38,7 @@ from dentaldesk.domain.errors import NotFound
 from dentaldesk.domain.money import ZERO, discount_off, money, schedule_fee_note
 from dentaldesk.domain.plans import ItemFacts, chair_minutes, plan_order_key, plan_total, status_label, visit_groups
 from dentaldesk.domain.teeth import display_tooth
-from dentaldesk.domain.terms import ApprovalMethod, ItemStatus, PaperSize, PlanStatus, Role, ToothNumbering
+from dentaldesk.domain.terms import ApprovalMethod, PaperSize, PlanStatus, Role, ToothNumbering
 from dentaldesk.domain.times import local_day
 from dentaldesk.services.access import audit
 from dentaldesk.services.access.actor import Actor
@@ -47,6 +47,7 @@ from dentaldesk.services.access.rights import Right
 from dentaldesk.services.plans.estimate import ItemFigures, plan_estimate_in
 from dentaldesk.services.plans.option_scope import counted_option_id_in
 from dentaldesk.services.plans.options import OptionSummary, option_summaries_in
+from dentaldesk.services.plans.records import record_of
 from dentaldesk.services.plans.status import line_terms
 from dentaldesk.services.uow import UnitOfWork
 
@@ -362,21 +363,7 @@ def _option_handout(session: Session, plan_id: int, option_id: int, today: dt.da
         .outerjoin(Provider, Provider.id == PlanItem.provider_id)
         .where(PlanItem.plan_id == plan_id, PlanItem.option_id == option_id)
     ).all()
-    facts = [
-        ItemFacts(
-            id=item.id,
-            code=code.code,
-            label=code.code,
-            provider_id=item.provider_id,
-            tooth=item.tooth,
-            surfaces=item.surfaces or "",
-            fee=item.fee,
-            status=ItemStatus(item.status),
-            visit=item.visit,
-            sequence=item.sequence,
-        )
-        for item, code, _provider in rows
-    ]
+    facts = [record_of(item, code, numbering).facts() for item, code, _provider in rows]
     by_id = {item.id: (item, code, provider or "") for item, code, provider in rows}
     ordered = sorted(facts, key=plan_order_key)
 

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Final
 
+from dentaldesk.domain.plan_items import TYPED_FIELDS, PlanItemRecord
+
 
 class _ScheduleFee:
     """Marker: take the fee the fee resolver gives for the code (TX-FEE-1..4)."""
@@ -41,6 +43,9 @@ class ItemInput:
     ``taxable_override`` and ``insurable_override`` are the dialog's Taxable and Insurable for
     the charge the item posts; None takes the code's, office's and coverage's default when the
     item is completed (TX-TAX-1/2, TX-INS-1; see the package docstring).
+
+    Its fields are the record's typed fields (``PlanItemRecord``, checked by a test), in the
+    looser types a person types them in.
     """
 
     code: str
@@ -54,6 +59,13 @@ class ItemInput:
     notes: str = ""
     taxable_override: bool | None = field(default=None, metadata={"shown_at": "taxable"})
     insurable_override: bool | None = field(default=None, metadata={"shown_at": "insurable"})
+
+
+def item_input(record: PlanItemRecord) -> ItemInput:
+    """What a service is sent for a record (TP-6): its typed fields, with the tooth as a person
+    types it, in the office's numbering (ID-1)."""
+    values = {name: getattr(record, name) for name in TYPED_FIELDS}
+    return ItemInput(**values | {"tooth": record.tooth_display})
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 
 from dentaldesk.db.models import Office, PlanItem, PlanOption, ProcedureCode, TreatmentPlan
 from dentaldesk.domain.errors import DentalDeskError
-from dentaldesk.domain.item_check import item_label
 from dentaldesk.domain.money import ZERO, money
 from dentaldesk.domain.options import (
     check_can_add_option,
@@ -28,7 +27,8 @@ from dentaldesk.domain.options import (
     find_option,
     option_state,
 )
-from dentaldesk.domain.plans import ItemFacts, chair_minutes, plan_order_key, plan_total
+from dentaldesk.domain.plan_items import COLUMNS, PlanItemRecord
+from dentaldesk.domain.plans import chair_minutes, plan_order_key, plan_total
 from dentaldesk.domain.terms import ItemStatus, ToothNumbering
 from dentaldesk.services.access import audit
 from dentaldesk.services.access.actor import Actor
@@ -38,10 +38,11 @@ from dentaldesk.services.plans.core import ITEM_FIELDS, PlanWork
 from dentaldesk.services.plans.estimate import plan_estimate_in
 from dentaldesk.services.plans.inputs import PlanSaved
 from dentaldesk.services.plans.option_scope import option_facts_in
+from dentaldesk.services.plans.records import record_of
 from dentaldesk.services.uow import UnitOfWork
 
 # What a copied item takes from its original: everything the person chose, none of its history.
-COPIED_FIELDS = tuple(name for name in ITEM_FIELDS if name not in ("status", "completed_on"))
+COPIED_FIELDS = tuple(COLUMNS.values())
 
 
 def _open(uow: UnitOfWork, actor: Actor, plan_id: int, expected_version: int) -> PlanWork:
@@ -210,21 +211,19 @@ def option_summaries_in(session: Session, plan_id: int) -> tuple[OptionSummary, 
         )
     )
     options = option_facts_in(session, plan_id)
-    rows = session.execute(
-        select(PlanItem, ProcedureCode.code, ProcedureCode.name)
-        .join(ProcedureCode, ProcedureCode.id == PlanItem.procedure_code_id)
-        .where(PlanItem.plan_id == plan_id)
-    ).all()
+    rows = [
+        (item, record_of(item, code, numbering))
+        for item, code in session.execute(
+            select(PlanItem, ProcedureCode)
+            .join(ProcedureCode, ProcedureCode.id == PlanItem.procedure_code_id)
+            .where(PlanItem.plan_id == plan_id)
+        )
+    ]
     summaries = []
     for option in options:
-        mine = [(item, code, name) for item, code, name in rows if item.option_id == option.id]
-        facts = {
-            item.id: ItemFacts(
-                item.id, code, code, None, item.tooth, "", item.fee, visit=item.visit, sequence=item.sequence
-            )
-            for item, code, _n in mine
-        }
-        ordered_items = sorted(mine, key=lambda r: plan_order_key(facts[r[0].id]))
+        mine = [record for item, record in rows if item.option_id == option.id]
+        facts = {record.id: record.facts() for record in mine}
+        ordered_items = sorted(mine, key=PlanItemRecord.order)
         try:
             estimate = plan_estimate_in(session, plan_id, option_id=option.id)
             figures = list(estimate.items.values())
@@ -244,15 +243,13 @@ def option_summaries_in(session: Session, plan_id: int) -> tuple[OptionSummary, 
                 name=option.name,
                 position=option.position,
                 state=option_state(options, option.id),
-                items=tuple(
-                    f"{item_label(code, item.tooth, numbering)} {name}".strip() for item, code, name in ordered_items
-                ),
-                visits=len({item.visit for item, _c, _n in mine if item.visit is not None}),
+                items=tuple(f"{record.label} {record.name}".strip() for record in ordered_items),
+                visits=len({record.visit for record in mine if record.visit is not None}),
                 fee=money_of[0],
                 write_off=money_of[1],
                 insurance=money_of[2],
                 patient=money_of[3],
-                chair_minutes=chair_minutes(item.rtu for item, _c, _n in mine),
+                chair_minutes=chair_minutes(record.rtu for record in mine),
                 estimated=estimated,
             )
         )

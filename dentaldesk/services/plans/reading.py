@@ -10,11 +10,9 @@ import json
 from decimal import Decimal
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from dentaldesk.db.models import (
     Account,
-    ItemPrerequisite,
     Office,
     Patient,
     PlanApproval,
@@ -28,16 +26,15 @@ from dentaldesk.db.models import (
 from dentaldesk.domain.approval import ApprovedLine, changes_since_approval, describe_change, signature_matches
 from dentaldesk.domain.errors import DentalDeskError, NotFound
 from dentaldesk.domain.fees import FeeQuote
-from dentaldesk.domain.item_check import item_label
 from dentaldesk.domain.money import ZERO, from_cents, money
 from dentaldesk.domain.options import counted_option, find_option, option_state
+from dentaldesk.domain.plan_items import PlanItemRecord
 from dentaldesk.domain.plans import (
     ItemFacts,
     approval_problems,
     billing_summary,
     blocked_by_reapproval,
     needs_reapproval,
-    plan_order_key,
     plan_total,
     progress,
 )
@@ -50,107 +47,25 @@ from dentaldesk.services.ledger.charge_facts import charge_terms
 from dentaldesk.services.plans.estimate import PlanEstimate, plan_estimate_in
 from dentaldesk.services.plans.option_scope import counted_item, option_facts_in
 from dentaldesk.services.plans.preauth_answers import preauth_answers_in
+from dentaldesk.services.plans.records import item_records_in
 from dentaldesk.services.plans.views import (
     ApprovalView,
     HistoryRow,
     ItemFormFacts,
     PatientBilling,
-    PlanItemRow,
     PlanView,
     ProviderChoice,
 )
 from dentaldesk.services.practice.pricing import quote_fee_in
 from dentaldesk.services.uow import UnitOfWork
 
-_ITEM_COLUMNS = (
-    PlanItem.id,
-    PlanItem.procedure_code_id,
-    ProcedureCode.code,
-    ProcedureCode.name,
-    ProcedureCode.category,
-    ProcedureCode.insurable,
-    ProcedureCode.requires_tooth,
-    ProcedureCode.requires_surface,
-    ProcedureCode.charts_graphic,
-    PlanItem.tooth,
-    PlanItem.surfaces,
-    PlanItem.provider_id,
-    Provider.name,
-    PlanItem.collection_provider_id,
-    PlanItem.fee,
-    PlanItem.schedule_fee,
-    PlanItem.fee_source,
-    PlanItem.rtu,
-    PlanItem.visit,
-    PlanItem.sequence,
-    PlanItem.status,
-    PlanItem.completed_on,
-    PlanItem.approved_fee,
-    PlanItem.notes,
-    PlanItem.taxable_override,
-    PlanItem.insurable_override,
-)
-
-
-def _item_rows(session: Session, plan_id: int, numbering: ToothNumbering, option_id: int) -> list[PlanItemRow]:
-    prerequisites: dict[int, list[int]] = {}
-    for item_id, prerequisite_id in session.execute(
-        select(ItemPrerequisite.item_id, ItemPrerequisite.prerequisite_id)
-        .join(PlanItem, PlanItem.id == ItemPrerequisite.item_id)
-        .where(PlanItem.plan_id == plan_id, PlanItem.option_id == option_id)
-        .order_by(ItemPrerequisite.id)
-    ):
-        prerequisites.setdefault(item_id, []).append(prerequisite_id)
-    rows = []
-    for r in session.execute(
-        select(*_ITEM_COLUMNS)
-        .join(ProcedureCode, ProcedureCode.id == PlanItem.procedure_code_id)
-        .outerjoin(Provider, Provider.id == PlanItem.provider_id)
-        .where(PlanItem.plan_id == plan_id, PlanItem.option_id == option_id)
-    ):
-        rows.append(
-            PlanItemRow(
-                id=r[0],
-                code_id=r[1],
-                code=r[2],
-                name=r[3],
-                category=r[4],
-                insurable=r[5],
-                requires_tooth=r[6],
-                requires_surface=r[7],
-                charts_graphic=r[8],
-                tooth=r[9],
-                tooth_display=display_tooth(r[9], numbering),
-                surfaces=r[10] or "",
-                provider_id=r[11],
-                provider_name=r[12] or "",
-                collection_provider_id=r[13],
-                fee=r[14],
-                schedule_fee=r[15],
-                fee_source=r[16] or "",
-                rtu=r[17],
-                visit=r[18],
-                sequence=r[19],
-                status=ItemStatus(r[20]),
-                completed_on=r[21],
-                approved_fee=r[22],
-                prerequisites=tuple(prerequisites.get(r[0], ())),
-                notes=r[23] or "",
-                label=item_label(r[2], r[9], numbering),
-                taxable_override=r[24],
-                insurable_override=r[25],
-            )
-        )
-    rows.sort(key=lambda row: plan_order_key(row.facts()))
-    return rows
-
 
 def current_lines(
-    items: tuple[PlanItemRow, ...] | list[PlanItemRow], estimate: PlanEstimate | None = None
+    items: tuple[PlanItemRecord, ...] | list[PlanItemRecord], estimate: PlanEstimate | None = None
 ) -> list[ApprovedLine]:
     """The plan's lines as an approval would freeze them now, in plan order (TP-15), with each
     item's choices and its estimate (INS-9) when ``estimate`` is given."""
-    ordered = sorted(items, key=lambda row: plan_order_key(row.facts()))
+    ordered = sorted(items, key=PlanItemRecord.order)
     lines = []
     for row in ordered:
         insurance = patient = ZERO
@@ -250,7 +165,7 @@ def load_plan(uow: UnitOfWork, actor: Actor, plan_id: int, option_id: int | None
             option_id = counted_option(options).id
         else:
             find_option(options, option_id)
-        items = tuple(_item_rows(session, plan_id, numbering, option_id))
+        items = tuple(item_records_in(session, plan_id, numbering, option_id))
         facts = [row.facts() for row in items]
         approval_row = session.execute(
             select(PlanApproval, User.full_name)
@@ -265,12 +180,12 @@ def load_plan(uow: UnitOfWork, actor: Actor, plan_id: int, option_id: int | None
             approved_items = (
                 items
                 if approval.option_id == option_id
-                else tuple(_item_rows(session, plan_id, numbering, approval.option_id))
+                else tuple(item_records_in(session, plan_id, numbering, approval.option_id))
             )
             now_lines = current_lines(approved_items, plan_estimate_in(session, plan_id, option_id=approval.option_id))
             stored = _stored_lines(approval.lines_json)
             stored_ids = _stored_item_ids(approval.lines_json, len(stored))
-            now_ids = [row.id for row in sorted(approved_items, key=lambda row: plan_order_key(row.facts()))]
+            now_ids = [row.id for row in sorted(approved_items, key=PlanItemRecord.order)]
             changes = changes_since_approval(
                 list(zip(stored_ids, stored, strict=True)),
                 list(zip(now_ids, now_lines, strict=True)),

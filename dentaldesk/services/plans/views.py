@@ -8,76 +8,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from dentaldesk.domain.approval import ApprovedLine
-from dentaldesk.domain.money import money
 from dentaldesk.domain.options import NOT_CHOSEN, OptionFacts
+from dentaldesk.domain.plan_items import PlanItemRecord
 from dentaldesk.domain.plans import ItemFacts, ItemProblem, Progress
 from dentaldesk.domain.preauth import PreauthAnswer
-from dentaldesk.domain.terms import ApprovalMethod, Category, ItemStatus, PlanStatus, ToothNumbering
-
-
-@dataclass(frozen=True)
-class PlanItemRow:
-    """One plan item as the editor shows it (TP-6); ``tooth`` is stored Universal,
-    ``tooth_display`` is in the office's numbering (ID-1). ``insurable`` is the code's option;
-    ``taxable_override`` and ``insurable_override`` are the person's choices for the item's
-    charge, None for the default (TX-TAX-2, TX-INS-1)."""
-
-    id: int
-    code_id: int
-    code: str
-    name: str
-    category: Category
-    insurable: bool
-    requires_tooth: bool
-    requires_surface: bool
-    charts_graphic: bool
-    tooth: str | None
-    tooth_display: str
-    surfaces: str
-    provider_id: int | None
-    provider_name: str
-    collection_provider_id: int | None
-    fee: Decimal | None
-    schedule_fee: Decimal | None
-    fee_source: str
-    rtu: int
-    visit: int | None
-    sequence: int
-    status: ItemStatus
-    completed_on: dt.date | None
-    approved_fee: Decimal | None
-    prerequisites: tuple[int, ...]
-    notes: str
-    label: str
-    taxable_override: bool | None = None
-    insurable_override: bool | None = None
-
-    @property
-    def is_override(self) -> bool:
-        """The fee differs from the schedule fee (MONEY-2: the discount stays visible)."""
-        return self.fee is not None and self.schedule_fee is not None and money(self.fee) != money(self.schedule_fee)
-
-    @property
-    def is_completed(self) -> bool:
-        return self.status is ItemStatus.COMPLETED
-
-    def facts(self) -> ItemFacts:
-        return ItemFacts(
-            id=self.id,
-            code=self.code,
-            label=self.label,
-            provider_id=self.provider_id,
-            tooth=self.tooth,
-            surfaces=self.surfaces,
-            fee=self.fee,
-            requires_tooth=self.requires_tooth,
-            requires_surface=self.requires_surface,
-            status=self.status,
-            visit=self.visit,
-            prerequisites=frozenset(self.prerequisites),
-            sequence=self.sequence,
-            approved_fee=self.approved_fee,
-        )
+from dentaldesk.domain.terms import ApprovalMethod, PlanStatus, ToothNumbering
 
 
 @dataclass(frozen=True)
@@ -126,7 +61,7 @@ class PlanView:
     created_at: dt.datetime
     updated_at: dt.datetime
     cancel_reason: str
-    items: tuple[PlanItemRow, ...]
+    items: tuple[PlanItemRecord, ...]
     total: Decimal
     approved_total: Decimal | None
     progress: Progress
@@ -154,7 +89,7 @@ class PlanView:
         """A not-chosen option is kept read-only (CASE-1)."""
         return self.option_state == NOT_CHOSEN
 
-    def item(self, item_id: int) -> PlanItemRow:
+    def item(self, item_id: int) -> PlanItemRecord:
         for row in self.items:
             if row.id == item_id:
                 return row

@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from PySide6.QtGui import QUndoCommand
 
+from dentaldesk.domain.plan_items import TYPED_FIELDS
 from dentaldesk.ui.plans.working_copy import WorkingItem, WorkingPlan
 
 
@@ -29,7 +30,7 @@ class AddItemCommand(_PlanCommand):
     """ "+ Add item": redo puts the item in, undo takes it out again."""
 
     def __init__(self, plan, on_change, item: WorkingItem) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(plan, on_change, f"Add {item.label(plan().numbering)}")
+        super().__init__(plan, on_change, f"Add {item.label}")
         self.item = item
 
     def redo(self) -> None:
@@ -62,23 +63,7 @@ class RemoveItemCommand(_PlanCommand):
 
 def edit_name(before: WorkingItem, after: WorkingItem, label: str) -> str:
     """Name an edit by what changed: "Change fee of D2740 #14", "Change tooth of ...", "Edit ..."."""
-    changed = [
-        name
-        for name in (
-            "code",
-            "tooth",
-            "surfaces",
-            "provider_id",
-            "collection_provider_id",
-            "fee",
-            "rtu",
-            "visit",
-            "notes",
-            "taxable_override",
-            "insurable_override",
-        )
-        if getattr(before, name) != getattr(after, name)
-    ]
+    changed = [name for name in TYPED_FIELDS if getattr(before, name) != getattr(after, name)]
     words = {
         ("fee",): "Change fee of",
         ("tooth",): "Change tooth of",
@@ -97,7 +82,7 @@ class EditItemCommand(_PlanCommand):
     """Change an item's fields (fee, tooth, provider ...); undo puts the old values back."""
 
     def __init__(self, plan, on_change, before: WorkingItem, after: WorkingItem) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(plan, on_change, edit_name(before, after, before.label(plan().numbering)))
+        super().__init__(plan, on_change, edit_name(before, after, before.label))
         # Links are not part of an edit: keep whatever the item has at redo/undo time.
         self.before = before
         self.after = after

@@ -196,7 +196,7 @@ class DependsOnDialog(_Dialog):
             if other.key == key or other.key in current:
                 continue
             visit = f"visit {other.visit}" if other.visit is not None else "no visit"
-            entry = QListWidgetItem(f"{other.label(plan.numbering)}  {other.name} ({visit})")
+            entry = QListWidgetItem(f"{other.label}  {other.name} ({visit})")
             entry.setData(Qt.ItemDataRole.UserRole, other.key)
             self.choices.addItem(entry)
         self.error = error_label("link_error")

@@ -336,7 +336,7 @@ class PlanEditor(QMainWindow):
         elif item is None:
             self._set(self.complete_action, False, "Select the item done at this visit.")
         elif item.is_completed:
-            self._set(self.complete_action, False, f"{item.label(self.working.numbering)} is already completed.")
+            self._set(self.complete_action, False, f"{item.label} is already completed.")
         else:
             # Enabled; a refusal (unfinished prerequisites, TP-9) is shown when it is pressed.
             self._set(self.complete_action, True, completion_refusal(self, item.key) or "")
@@ -454,7 +454,7 @@ class PlanEditor(QMainWindow):
         item = self.working.item(key)
         prerequisites = sorted(item.prerequisites)
         if len(prerequisites) > 1:  # one user action, one undo step
-            self.undo_stack.beginMacro(f"Remove dependencies of {item.label(self.working.numbering)}")
+            self.undo_stack.beginMacro(f"Remove dependencies of {item.label}")
         for prerequisite in prerequisites:
             self.push(UnlinkCommand(self.current_plan, self.changed, key, prerequisite))
         if len(prerequisites) > 1:
@@ -466,7 +466,7 @@ class PlanEditor(QMainWindow):
             self.show_message(self.visit_action.toolTip())
             return None
         item = self.working.item(key)
-        dialog = VisitDialog(item.label(self.working.numbering), item.visit, self)
+        dialog = VisitDialog(item.label, item.visit, self)
         dialog.accepted.connect(
             lambda: (
                 self.push(MoveToVisitCommand(self.current_plan, self.changed, key, dialog.chosen()))

@@ -13,7 +13,9 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from dentaldesk.domain.estimates import PlanLine
+from dentaldesk.domain.plan_items import plan_line
 from dentaldesk.domain.plans import ItemFacts, plan_order_key
+from dentaldesk.domain.terms import ToothNumbering
 from dentaldesk.services.ledger.charge_facts import THIS_CHARGE
 from dentaldesk.services.ledger.transactions import transaction_context
 from dentaldesk.services.plans import quote_fee
@@ -32,23 +34,8 @@ def working_lines(editor: PlanEditor) -> list[PlanLine]:
     view = working.view
     lines = []
     for item in working.ordered():
-        saved = working.ids.get(item.key)  # the carrier's answer and benefit year belong to saved items
-        lines.append(
-            PlanLine(
-                key=item.key,
-                code=item.code,
-                category=item.category,
-                fee=item.fee,
-                code_insurable=item.insurable,
-                insurable_choice=item.insurable_override,
-                completed=item.is_completed,
-                order=plan_order_key(item.facts(working.numbering)),
-                tooth=item.tooth or "",
-                benefit_year=view.benefit_years.get(saved) if saved is not None else None,
-                preauth=view.preauth.get(saved) if saved is not None else None,
-                visit=item.visit,
-            )
-        )
+        saved = working.ids.get(item.key)  # the carrier's answer belongs to saved items
+        lines.append(plan_line(item, key=item.key, preauth=view.preauth.get(saved) if saved is not None else None))
     return lines
 
 
@@ -56,7 +43,7 @@ def item_order(editor: PlanEditor, key: int | None, visit: int | None) -> tuple:
     """Where the item sits in plan order; a new item goes last in its visit."""
     working = editor.working
     if key is not None:
-        return plan_order_key(working.item(key).facts(working.numbering))
+        return working.item(key).order()
     new = ItemFacts(THIS_CHARGE, None, "", None, None, "", None, visit=visit, sequence=working.sequence_after())
     return plan_order_key(new)
 
@@ -107,7 +94,14 @@ def open_add_item(editor: PlanEditor) -> PatientTransactionDialog | None:
 
     def added(entry: ProcedureEntry, charge: ChargeEntry) -> None:
         key = editor.working.new_key()
-        item = item_from(entry, charge, key, visit=visit, sequence=editor.working.sequence_after())
+        item = item_from(
+            entry,
+            charge,
+            key,
+            visit=visit,
+            sequence=editor.working.sequence_after(),
+            numbering=editor.working.numbering,
+        )
         editor.push(AddItemCommand(editor.current_plan, editor.changed, item))
         editor.select(key)
 
@@ -139,13 +133,13 @@ def open_edit_item(editor: PlanEditor) -> PatientTransactionDialog | None:
         )
 
     def edited(entry: ProcedureEntry, charge: ChargeEntry) -> None:
-        after = item_from(entry, charge, key, visit=before.visit, sequence=before.sequence, base=before)
+        after = item_from(
+            entry, charge, key, visit=before.visit, sequence=before.sequence, numbering=before.numbering, base=before
+        )
         if after != before:
             editor.push(EditItemCommand(editor.current_plan, editor.changed, before, after))
 
-    return _item_dialog(
-        editor, f"Patient Transactions - {before.label(editor.working.numbering)}", initial, key, edited
-    )
+    return _item_dialog(editor, f"Patient Transactions - {before.label}", initial, key, edited)
 
 
 def item_from(
@@ -155,40 +149,35 @@ def item_from(
     *,
     visit: int | None,
     sequence: int,
+    numbering: ToothNumbering,
     base: WorkingItem | None = None,
 ) -> WorkingItem:
     """The working item the dialog's OK makes: the procedure, and the Taxable and Insurable the
     item keeps for its charge (DOS and Aged are set when it is completed; services.plans)."""
-    item = WorkingItem(
-        key=key,
-        code=entry.code.code,
-        name=entry.code.name,
-        category=entry.code.category,
-        insurable=entry.code.insurable,
-        requires_tooth=entry.code.requires_tooth,
-        requires_surface=entry.code.requires_surface,
-        charts_graphic=entry.code.charts_graphic,
-        tooth=entry.tooth,
-        surfaces=entry.surfaces,
-        provider_id=entry.provider_id,
-        provider_name=entry.provider_name,
-        collection_provider_id=entry.collection_provider_id,
-        fee=entry.fee,
-        schedule_fee=entry.schedule_fee,
-        fee_source=entry.fee_source,
-        rtu=entry.rtu,
-        visit=visit,
-        sequence=sequence,
-        notes=entry.notes,
-        taxable_override=charge.taxable,
-        insurable_override=charge.insurable,
-    )
-    if base is not None:
-        item = replace(
-            item,
-            status=base.status,
-            completed_on=base.completed_on,
-            approved_fee=base.approved_fee,
-            prerequisites=base.prerequisites,
-        )
-    return item
+    values = {
+        "code_id": entry.code.id,
+        "code": entry.code.code,
+        "name": entry.code.name,
+        "category": entry.code.category,
+        "insurable": entry.code.insurable,
+        "requires_tooth": entry.code.requires_tooth,
+        "requires_surface": entry.code.requires_surface,
+        "charts_graphic": entry.code.charts_graphic,
+        "tooth": entry.tooth,
+        "surfaces": entry.surfaces,
+        "provider_id": entry.provider_id,
+        "provider_name": entry.provider_name,
+        "collection_provider_id": entry.collection_provider_id,
+        "fee": entry.fee,
+        "schedule_fee": entry.schedule_fee,
+        "fee_source": entry.fee_source,
+        "rtu": entry.rtu,
+        "notes": entry.notes,
+        "taxable_override": charge.taxable,
+        "insurable_override": charge.insurable,
+        "visit": visit,
+        "sequence": sequence,
+    }
+    if base is not None:  # an edit keeps what the dialog does not show: status, approval, links
+        return replace(base, **values)
+    return WorkingItem(key=key, numbering=numbering, **values)

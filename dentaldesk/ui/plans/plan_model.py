@@ -135,7 +135,7 @@ class PlanTreeModel(QStandardItemModel):
             if column == FEE_COLUMN:
                 cell.setToolTip(f"Fee source: {item.fee_source}" if item.fee_source else "")
             row.append(cell)
-        row[0].setAccessibleText(f"{item.label(plan.numbering)}, {item.name}, {texts[5]}, {status}")  # type: ignore[attr-defined]
+        row[0].setAccessibleText(f"{item.label}, {item.name}, {texts[5]}, {status}")  # type: ignore[attr-defined]
         if item.is_completed:
             for cell in row:
                 cell.setBackground(_DONE_BAND)

@@ -110,7 +110,7 @@ def open_completion(editor: PlanEditor) -> CompleteItemDialog | None:
         )
         return ok
 
-    dialog = CompleteItemDialog(item.label(editor.working.numbering), item.name, fee_text(item), submit, parent=editor)
+    dialog = CompleteItemDialog(item.label, item.name, fee_text(item), submit, parent=editor)
     dialog.accepted.connect(editor.status_changed)
     editor.open_dialog(dialog)
     return dialog

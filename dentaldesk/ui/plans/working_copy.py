@@ -16,190 +16,52 @@ This module imports no Qt: it is tested and benchmarked on its own.
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from dentaldesk.domain.estimates import charge_insurable
-from dentaldesk.domain.item_check import item_label
 from dentaldesk.domain.money import money
+from dentaldesk.domain.plan_items import FIELD_WORDS, TYPED_FIELDS, PlanItemRecord, companions, record_values
 from dentaldesk.domain.plans import (
     ItemFacts,
     approval_problems,
     blocked_by_reapproval,
     needs_reapproval,
-    plan_order_key,
     plan_total,
     progress,
 )
-from dentaldesk.domain.teeth import display_tooth
-from dentaldesk.domain.terms import Category, ItemStatus, PlanStatus, ToothNumbering
-from dentaldesk.services.plans import ItemChange, ItemInput, New, NewItem, PlanChanges, PlanItemRow, PlanView
-
-# The fields an edit can change and a save sends (TP-6).
-EDITED_FIELDS = (
-    "code",
-    "tooth",
-    "surfaces",
-    "provider_id",
-    "collection_provider_id",
-    "fee",
-    "rtu",
-    "visit",
-    "notes",
-    "taxable_override",
-    "insurable_override",
-)
-
-
-# How a rebase names a field it could not re-apply, and what changes along with a code.
-FIELD_WORDS = {
-    "code": "code",
-    "tooth": "tooth",
-    "surfaces": "surfaces",
-    "provider_id": "provider",
-    "collection_provider_id": "collection provider",
-    "fee": "fee",
-    "rtu": "RTU's",
-    "visit": "visit",
-    "notes": "notes",
-    "taxable_override": "Taxable choice",
-    "insurable_override": "Insurable choice",
-}
-CODE_FIELDS = (
-    "name",
-    "category",
-    "insurable",
-    "requires_tooth",
-    "requires_surface",
-    "charts_graphic",
-    "schedule_fee",
-    "fee_source",
-)
+from dentaldesk.domain.terms import PlanStatus, ToothNumbering
+from dentaldesk.services.plans import ItemChange, ItemInput, New, NewItem, PlanChanges, PlanView
+from dentaldesk.services.plans.inputs import item_input
 
 
 def _same_fields(a: WorkingItem, b: WorkingItem) -> bool:
-    return all(getattr(a, name) == getattr(b, name) for name in EDITED_FIELDS) and a.prerequisites == b.prerequisites
+    return all(getattr(a, name) == getattr(b, name) for name in TYPED_FIELDS) and a.prerequisites == b.prerequisites
 
 
-@dataclass(frozen=True)
-class WorkingItem:
-    """One item of the working copy; ``prerequisites`` are keys of other working items.
+@dataclass(frozen=True, kw_only=True)
+class WorkingItem(PlanItemRecord):
+    """One item of the working copy: the plan item's record and the editor's ``key`` for it.
 
-    ``insurable`` is the code's option; ``taxable_override`` and ``insurable_override`` are the
-    person's Taxable and Insurable for the item's charge (None: the default, TX-TAX-2, TX-INS-1).
+    A working item is known by its key, never by a database id (DATA-5: ``id`` stays 0 and
+    ``WorkingPlan.ids`` says which saved row a key stands for); ``prerequisites`` are keys of other
+    working items.
     """
 
     key: int
-    code: str
-    name: str
-    category: Category
-    insurable: bool
-    requires_tooth: bool
-    requires_surface: bool
-    charts_graphic: bool
-    tooth: str | None  # Universal, as stored (ID-1)
-    surfaces: str
-    provider_id: int | None
-    provider_name: str
-    collection_provider_id: int | None
-    fee: Decimal | None
-    schedule_fee: Decimal | None
-    fee_source: str
-    rtu: int
-    visit: int | None
-    sequence: int
-    notes: str = ""
-    taxable_override: bool | None = None
-    insurable_override: bool | None = None
-    status: ItemStatus = ItemStatus.PLANNED
-    completed_on: dt.date | None = None
-    approved_fee: Decimal | None = None
-    prerequisites: frozenset[int] = frozenset()
+    prerequisites: frozenset[int] = frozenset()  # type: ignore[assignment]
 
-    @property
-    def is_completed(self) -> bool:
-        return self.status is ItemStatus.COMPLETED
+    @classmethod
+    def of(cls, record: PlanItemRecord, key: int, prerequisites: frozenset[int] = frozenset()) -> WorkingItem:
+        return cls(**record_values(record) | {"id": 0, "prerequisites": prerequisites}, key=key)
 
-    @property
-    def claimed(self) -> bool:
-        """Whether insurance is estimated on the item: its code's option and the person's choice."""
-        return charge_insurable(self.insurable, self.insurable_override)
+    def facts(self) -> ItemFacts:
+        return replace(super().facts(), id=self.key)
 
-    @property
-    def is_override(self) -> bool:
-        """MONEY-2: the fee differs from the schedule fee, so the discount shows."""
-        return self.fee is not None and self.schedule_fee is not None and money(self.fee) != money(self.schedule_fee)
-
-    def label(self, numbering: ToothNumbering) -> str:
-        return item_label(self.code, self.tooth, numbering)
-
-    def facts(self, numbering: ToothNumbering) -> ItemFacts:
-        return ItemFacts(
-            id=self.key,
-            code=self.code,
-            label=self.label(numbering),
-            provider_id=self.provider_id,
-            tooth=self.tooth,
-            surfaces=self.surfaces,
-            fee=self.fee,
-            requires_tooth=self.requires_tooth,
-            requires_surface=self.requires_surface,
-            status=self.status,
-            visit=self.visit,
-            prerequisites=self.prerequisites,
-            sequence=self.sequence,
-            approved_fee=self.approved_fee,
-        )
-
-    def entry(self, numbering: ToothNumbering) -> ItemInput:
-        """What the service is sent: the tooth as a person types it in the office's numbering."""
-        return ItemInput(
-            code=self.code,
-            tooth=display_tooth(self.tooth, numbering),
-            surfaces=self.surfaces,
-            provider_id=self.provider_id,
-            collection_provider_id=self.collection_provider_id,
-            fee=self.fee,
-            rtu=self.rtu,
-            visit=self.visit,
-            notes=self.notes,
-            taxable_override=self.taxable_override,
-            insurable_override=self.insurable_override,
-        )
-
-
-def _from_row(row: PlanItemRow, key: int, keys: dict[int, int]) -> WorkingItem:
-    return WorkingItem(
-        key=key,
-        code=row.code,
-        name=row.name,
-        category=row.category,
-        insurable=row.insurable,
-        requires_tooth=row.requires_tooth,
-        requires_surface=row.requires_surface,
-        charts_graphic=row.charts_graphic,
-        tooth=row.tooth,
-        surfaces=row.surfaces,
-        provider_id=row.provider_id,
-        provider_name=row.provider_name,
-        collection_provider_id=row.collection_provider_id,
-        fee=row.fee,
-        schedule_fee=row.schedule_fee,
-        fee_source=row.fee_source,
-        rtu=row.rtu,
-        visit=row.visit,
-        sequence=row.sequence,
-        notes=row.notes,
-        taxable_override=row.taxable_override,
-        insurable_override=row.insurable_override,
-        status=row.status,
-        completed_on=row.completed_on,
-        approved_fee=row.approved_fee,
-        prerequisites=frozenset(keys[p] for p in row.prerequisites if p in keys),
-    )
+    def entry(self) -> ItemInput:
+        """What the service is sent (TP-6)."""
+        return item_input(self)
 
 
 @dataclass
@@ -229,7 +91,8 @@ class WorkingPlan:
         key_of = {row.id: known.get(row.id) or next(plan._keys) for row in view.items}
         plan.ids = {key: db_id for db_id, key in key_of.items()}
         for row in view.items:
-            item = _from_row(row, key_of[row.id], key_of)
+            links = frozenset(key_of[p] for p in row.prerequisites if p in key_of)
+            item = WorkingItem.of(row, key_of[row.id], links)
             plan.items[item.key] = item
             plan._baseline[item.key] = item
         return plan
@@ -253,14 +116,14 @@ class WorkingPlan:
         return self.items[key]
 
     def label(self, key: int) -> str:
-        return self.items[key].label(self.numbering)
+        return self.items[key].label
 
     def ordered(self) -> list[WorkingItem]:
         """Items in plan order: visit, then sequence (TP-16)."""
-        return sorted(self.items.values(), key=lambda i: plan_order_key(i.facts(self.numbering)))
+        return sorted(self.items.values(), key=lambda i: i.order())
 
     def facts(self) -> list[ItemFacts]:
-        return [item.facts(self.numbering) for item in self.items.values()]
+        return [item.facts() for item in self.items.values()]
 
     def total(self) -> Decimal:
         """TP-7: the sum of the item fees as they stand in the editor."""
@@ -345,11 +208,11 @@ class WorkingPlan:
             db_id = self._saved_id(item.key)
             if db_id is None:
                 # CASE-1: an item added goes into the option this working copy is of.
-                added.append(NewItem(item.key, item.entry(self.numbering), self.view.option_id or None))
+                added.append(NewItem(item.key, item.entry(), self.view.option_id or None))
                 continue
             before = self._baseline[item.key]
-            if any(getattr(before, name) != getattr(item, name) for name in EDITED_FIELDS):
-                changed.append(ItemChange(db_id, item.entry(self.numbering)))
+            if any(getattr(before, name) != getattr(item, name) for name in TYPED_FIELDS):
+                changed.append(ItemChange(db_id, item.entry()))
 
         def ref(key: int) -> int | New:
             db_id = self._saved_id(key)
@@ -377,7 +240,7 @@ class WorkingPlan:
         for key, base in self._baseline.items():
             mine = self.items.get(key)
             theirs = new.items.get(key) if key in new._baseline else None
-            label = base.label(self.numbering)
+            label = base.label
             if mine is None:
                 if theirs is None:
                     continue  # removed on both workstations
@@ -386,7 +249,7 @@ class WorkingPlan:
                 else:
                     skipped.append(f"removing {label} (the other workstation changed it)")
                 continue
-            changed = [name for name in EDITED_FIELDS if getattr(mine, name) != getattr(base, name)]
+            changed = [name for name in TYPED_FIELDS if getattr(mine, name) != getattr(base, name)]
             added_links = mine.prerequisites - base.prerequisites
             dropped_links = base.prerequisites - mine.prerequisites
             if not (changed or added_links or dropped_links):
@@ -403,10 +266,8 @@ class WorkingPlan:
                     updates[name] = getattr(mine, name)
                 else:
                     skipped.append(f"the {FIELD_WORDS.get(name, name)} of {label}")
-            if "code" in updates:  # the code brings its own name, flags and schedule fee
-                updates |= {name: getattr(mine, name) for name in CODE_FIELDS}
-            if "provider_id" in updates:
-                updates["provider_name"] = mine.provider_name
+            # a code brings its own name, flags and schedule fee, a provider its name
+            updates |= {name: getattr(mine, name) for name in companions(list(updates))}
             item = replace(theirs, **updates)
             links = (item.prerequisites | {p for p in added_links if p in new.items}) - dropped_links
             new.replace_item(replace(item, prerequisites=frozenset(links)))
