@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "dentaldesk"
 
 
 def test_import_contracts_hold() -> None:
@@ -115,3 +117,73 @@ def test_sec3_every_service_taking_a_unit_of_work_goes_through_the_guard() -> No
             if params[:1] == ["uow"] and not hasattr(fn, "__guarded__") and qualified not in UNGUARDED:
                 unguarded.append(qualified)
     assert unguarded == []
+
+
+# The functions a window hands its database work to: run_op (ui/kit/operations.py) for every
+# action and read, Background.start (ui/kit/background.py) for work off the GUI thread; and two
+# that run a read and show its refusal where it belongs: reload_keeping_edits (ui/kit/conflicts.py,
+# on the conflict bar) and the Patient Transactions dialog's fee quote (as the fee's source line).
+_RUNNERS = frozenset({"run_op", "start", "reload_keeping_edits", "PatientTransactionDialog"})
+
+
+def _called_name(call: ast.Call) -> str:
+    func = call.func
+    return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+
+
+def _bare_units_of_work(tree: ast.AST) -> list[int]:
+    """Lines where a unit of work is opened outside the work handed to a runner.
+
+    A ``.uow()`` call is inside handed work when it sits in a lambda or nested function that is
+    an argument of run_op or Background.start, or in a nested function whose name its enclosing
+    function passes to one of them."""
+    parents: dict[ast.AST, ast.AST] = {}
+    for node in ast.walk(tree):
+        for child in ast.iter_child_nodes(node):
+            parents[child] = node
+
+    def handed(function: ast.AST) -> bool:
+        parent = parents.get(function)
+        if isinstance(parent, ast.Call) and _called_name(parent) in _RUNNERS and function is not parent.func:
+            return True
+        while parent is not None and not isinstance(parent, (ast.FunctionDef, ast.Lambda, ast.Module)):
+            parent = parents.get(parent)  # the function the nested one is defined in (past if/with)
+        if isinstance(function, ast.FunctionDef) and parent is not None:
+            for node in ast.walk(parent):
+                if (
+                    isinstance(node, ast.Call)
+                    and _called_name(node) in _RUNNERS
+                    and any(isinstance(arg, ast.Name) and arg.id == function.name for arg in node.args)
+                ):
+                    return True
+        return False
+
+    bare = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "uow"):
+            continue
+        scope = parents.get(node)
+        while scope is not None and not isinstance(scope, (ast.Lambda, ast.FunctionDef)):
+            scope = parents.get(scope)
+        # work handed on may itself be nested: look for a handed function among the enclosing ones
+        ok = False
+        while scope is not None and not ok:
+            ok = handed(scope)
+            scope = parents.get(scope)
+            while scope is not None and not isinstance(scope, (ast.Lambda, ast.FunctionDef)):
+                scope = parents.get(scope)
+        if not ok:
+            bare.append(node.lineno)
+    return bare
+
+
+def test_every_read_and_write_of_the_ui_goes_through_run_op_or_a_background_runner() -> None:
+    """STYLE.md 6: a window opens no unit of work itself; run_op shows every refusal at its field
+    and announces what changed, Background runs long work off the GUI thread. A read opened
+    bare would let a typed error reach Qt and skip the one place errors are shown."""
+    found = []
+    for path in sorted((PACKAGE / "ui").rglob("*.py")):
+        found += [
+            f"{path.relative_to(PACKAGE.parent)}:{line}" for line in _bare_units_of_work(ast.parse(path.read_text()))
+        ]
+    assert not found, "units of work opened outside run_op / Background.start:\n" + "\n".join(found)

@@ -198,7 +198,7 @@ def held_open(session: Session, claim_id: int) -> Decimal:
 def _claim_charges(session: Session, claim: Claim) -> list[tuple[LedgerTransaction, str, Category]]:
     lt = LedgerTransaction
     return [
-        row.tuple()
+        (row[0], row[1], row[2])
         for row in session.execute(
             select(lt, ProcedureCode.code, ProcedureCode.category)
             .join(ProcedureCode, ProcedureCode.id == lt.procedure_code_id)

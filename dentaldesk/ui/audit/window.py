@@ -40,6 +40,7 @@ from dentaldesk.services.access.audit_log import (
     verify_audit,
 )
 from dentaldesk.services.patients.search import search_patients
+from dentaldesk.services.uow import UnitOfWork
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import run_op, show_error
 from dentaldesk.ui.kit.table_model import Column, RowsModel
@@ -207,20 +208,20 @@ class AuditWindow(QDialog):
             self.user.addItems(list(choices.users))
             self.action.addItems(list(choices.actions))
 
-    def _patient_id(self) -> int | None:
+    def _patient_id(self, uow: UnitOfWork) -> int | None:
         typed = self.patient.text().strip()
         self.patient_name.clear()
         if not typed:
             return None
-        rows = [r for r in search_patients(self.ctx.uow(), self.ctx.user, typed) if r.patient_number == typed]
+        rows = [r for r in search_patients(uow, self.ctx.user, typed) if r.patient_number == typed]
         if not rows:
             raise ValidationError(f"No patient has the ID {typed}.", "patient")
         self.patient_name.setText(f"{rows[0].first_name} {rows[0].last_name}")
         return rows[0].id
 
-    def current_filter(self) -> AuditFilter:
+    def current_filter(self, uow: UnitOfWork) -> AuditFilter:
         return AuditFilter(
-            patient_id=self._patient_id(),
+            patient_id=self._patient_id(uow),
             username="" if self.user.currentText() == ANY else self.user.currentText(),
             action="" if self.action.currentText() == ANY else self.action.currentText(),
             date_from=_day(self.date_from),
@@ -231,8 +232,9 @@ class AuditWindow(QDialog):
         self.error.setVisible(False)
 
         def find() -> list[AuditRow]:
-            where = self.current_filter()
-            return search_audit(self.ctx.uow(), self.ctx.user, where.patient_id, where=where)
+            uow = self.ctx.uow()
+            where = self.current_filter(uow)
+            return search_audit(uow, self.ctx.user, where.patient_id, where=where)
 
         ok, rows = run_op(self.ctx, self, find, fallback=self.error)
         if ok and rows is not None:

@@ -35,6 +35,7 @@ from dentaldesk.ui.chart.dialogs import RechartDialog, RemoveGraphicDialog, erro
 from dentaldesk.ui.chart.layout import default_dentition
 from dentaldesk.ui.chart.tooth_chart import DentitionSwitch, ToothChart
 from dentaldesk.ui.kit.context import AppContext
+from dentaldesk.ui.kit.operations import run_op
 from dentaldesk.ui.kit.table_model import Column, RowsModel
 from dentaldesk.ui.kit.widgets import EmptyState, RefreshWhenShown, make_table
 
@@ -180,8 +181,11 @@ class PatientChartPanel(QWidget):
             self.chart_data = None
             self.stack.setCurrentWidget(self.empty)
             return
-        self.chart_data = patient_chart(self.ctx.uow(), self.ctx.user, self.patient_id)
-        data = self.chart_data
+        patient_id = self.patient_id
+        ok, data = run_op(self.ctx, self, lambda: patient_chart(self.ctx.uow(), self.ctx.user, patient_id))
+        if not ok or data is None:
+            return
+        self.chart_data = data
         self.title.setText(f"<b>Tooth chart</b> &nbsp;{data.patient_name} ({data.patient_number})")
         self.chart.set_numbering(data.numbering)
         self.chart.set_marks(data.marks)

@@ -101,13 +101,16 @@ def run_op(
     field_labels: Mapping[str, QLabel] | None = None,
     fallback: QLabel | None = None,
     conflict: ConflictBar | None = None,
+    refused: Callable[[DentalDeskError], None] | None = None,
 ) -> tuple[bool, T | None]:
-    """Run one user action; return (succeeded, result).
+    """Run one user action or read; return (succeeded, result).
 
-    On success every area whose tables the action's transactions changed is announced; ``changed``
-    names one more for a change the database does not hold (the workstation's settings file).
-    With ``conflict``, a stale save (ConflictError) is shown on that bar, which offers to reload
-    keeping what was typed (DATA-4); otherwise it is shown like any refusal.
+    On success every area whose tables the action's transactions changed is announced (a read
+    changes none); ``changed`` names one more for a change the database does not hold (the
+    workstation's settings file). With ``conflict``, a stale save (ConflictError) is shown on that
+    bar, which offers to reload keeping what was typed (DATA-4); otherwise it is shown like any
+    refusal: at its field, else in ``fallback``, else in a box, or handed to ``refused`` where the
+    caller shows it its own way (a status-bar line, or nothing for a figure the role may not see).
     """
     from dentaldesk.db.changes import recording  # after log in: SQLAlchemy is loaded by then
 
@@ -119,11 +122,16 @@ def run_op(
     except ConflictError as exc:
         if conflict is not None:
             conflict.show_conflict(exc)
+        elif refused is not None:
+            refused(exc)
         else:
             show_error(parent, exc, field_labels, fallback)
         return False, None
     except DentalDeskError as exc:
-        show_error(parent, exc, field_labels, fallback)
+        if refused is not None:
+            refused(exc)
+        else:
+            show_error(parent, exc, field_labels, fallback)
         return False, None
     except Exception as exc:  # a defect in a service: shown, logged, never passed to Qt
         show_unexpected(parent, exc)

@@ -128,12 +128,12 @@ class AgingReportWindow(QDialog):
     def compute(self) -> None:
         """Start a run for the chosen date; the answer arrives in :meth:`_show`."""
         as_of = date_of(self.as_of)
-        uow, actor = self.ctx.uow(), self.ctx.user
+        ctx, actor = self.ctx, self.ctx.user
         self.busy.setVisible(True)
         self.summary.setStyleSheet("")
         self.summary.setText(f"Aging every account as of {as_of:%Y-%m-%d} ...")
         # An older date's answer is dropped when it comes: the person has moved on.
-        self.runner.start(lambda: computed_report(uow, actor, as_of), self._show, self._fail)
+        self.runner.start(lambda: computed_report(ctx.uow(), actor, as_of), self._show, self._fail)
 
     def _show(self, answer: tuple[OfficeAging, list[tuple[str, ...]]]) -> None:
         report, lines = answer

@@ -43,6 +43,7 @@ from dentaldesk.services.claims.filing import (
     post_insurance_payment,
 )
 from dentaldesk.services.ledger.posting import PAYMENT_METHODS, post_adjustment, post_payment
+from dentaldesk.services.uow import UnitOfWork
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import run_op
 from dentaldesk.ui.kit.table_model import Column, RowsModel
@@ -110,13 +111,18 @@ class LedgerDialog(QDialog):
             label.clear()
             label.setVisible(False)
 
-    # Each dialog below defines action(): the service call its OK button makes.
-    action: Callable[[], Callable[[], Any]]
+    # Each dialog below defines action(uow): the service call its OK button makes, in that unit of work.
+    action: Callable[[UnitOfWork], Any]
 
     def submit(self) -> None:
         self.clear_errors()
         ok, result = run_op(
-            self.ctx, self, self.action(), changed="ledger", field_labels=self.errors, fallback=self.fallback
+            self.ctx,
+            self,
+            lambda: self.action(self.ctx.uow()),
+            changed="ledger",
+            field_labels=self.errors,
+            fallback=self.fallback,
         )
         if ok:
             self.result_value = result
@@ -148,10 +154,10 @@ class PaymentDialog(LedgerDialog):
         self.finish_layout()
         self.amount.setFocus()
 
-    def action(self) -> Callable[[], Any]:
+    def action(self, uow: UnitOfWork) -> Any:
         values = (self.amount.text(), date_of(self.date), self.method.currentText(), self.reference.text())
-        return lambda: post_payment(
-            self.ctx.uow(),
+        return post_payment(
+            uow,
             self.ctx.user,
             account_id=self.account_id,
             amount=values[0],
@@ -181,10 +187,10 @@ class AdjustmentDialog(LedgerDialog):
         self.finish_layout()
         self.amount.setFocus()
 
-    def action(self) -> Callable[[], Any]:
+    def action(self, uow: UnitOfWork) -> Any:
         values = (self.amount.text(), self.reason.text(), date_of(self.date), bool(self.direction.currentData()))
-        return lambda: post_adjustment(
-            self.ctx.uow(),
+        return post_adjustment(
+            uow,
             self.ctx.user,
             account_id=self.account_id,
             amount=values[0],
@@ -210,7 +216,8 @@ class CreateClaimDialog(LedgerDialog):
 
     def __init__(self, ctx: AppContext, account_id: int, parent: QWidget | None = None) -> None:
         super().__init__(ctx, "Create claim", parent)
-        self.candidates: list[ClaimCandidate] = claim_candidates(ctx.uow(), ctx.user, account_id)
+        _, found = run_op(ctx, self, lambda: claim_candidates(ctx.uow(), ctx.user, account_id), fallback=self.fallback)
+        self.candidates: list[ClaimCandidate] = found or []
         self.patient = self.add_field("patient", "&Patient", QComboBox())
         self.coverage = self.add_field("coverage", "&Claim from", QComboBox())
         self.charges_model: RowsModel[Any] = RowsModel(CHARGE_COLUMNS, self)
@@ -255,11 +262,11 @@ class CreateClaimDialog(LedgerDialog):
         for choice in candidate.coverages if candidate else ():
             self.coverage.addItem(choice.label, choice.coverage_id)
 
-    def action(self) -> Callable[[], Any]:
+    def action(self, uow: UnitOfWork) -> Any:
         candidate = self._candidate()
         patient_id = candidate.patient_id if candidate else 0
         coverage_id = self.coverage.currentData()
-        return lambda: create_claim(self.ctx.uow(), self.ctx.user, patient_id=patient_id, coverage_id=coverage_id)
+        return create_claim(uow, self.ctx.user, patient_id=patient_id, coverage_id=coverage_id)
 
 
 class InsurancePaymentDialog(LedgerDialog):
@@ -326,7 +333,11 @@ class InsurancePaymentDialog(LedgerDialog):
         self.paid_edits.clear()
         self.write_off_edits.clear()
         claim_id = self.claim.currentData()
-        self.detail = claim_detail(self.ctx.uow(), self.ctx.user, claim_id) if claim_id is not None else None
+        self.detail = None
+        if claim_id is not None:
+            _, self.detail = run_op(
+                self.ctx, self, lambda: claim_detail(self.ctx.uow(), self.ctx.user, claim_id), fallback=self.fallback
+            )
         if self.detail is None:
             return
         titles = ("Procedure", "Fee", "Estimated", "Paid so far", "Paid now", "Write-off")
@@ -371,32 +382,29 @@ class InsurancePaymentDialog(LedgerDialog):
             left = max(line.estimated - line.paid, Decimal(0))
             self.paid_edits[line.line_id].setText(format_money(left))
 
-    def action(self) -> Callable[[], Any]:
+    def action(self, uow: UnitOfWork) -> Any:
         claim_id = self.claim.currentData()
         paid = {line_id: edit.text() for line_id, edit in self.paid_edits.items() if edit.text().strip()}
         write_offs = {line_id: edit.text() for line_id, edit in self.write_off_edits.items() if edit.text().strip()}
         paid_on, reference = date_of(self.date), self.reference.text()
         final, bluebook = self.final.isChecked(), self.bluebook.isChecked()
 
-        def run() -> Any:
-            if not paid and final:  # the carrier paid nothing: the claim is closed all the same
-                return complete_claim(
-                    self.ctx.uow(),
-                    self.ctx.user,
-                    claim_id=claim_id,
-                    final_payment_date=paid_on,
-                    update_bluebook=bluebook,
-                )
-            return post_insurance_payment(
-                self.ctx.uow(),
+        if not paid and final:  # the carrier paid nothing: the claim is closed all the same
+            return complete_claim(
+                uow,
                 self.ctx.user,
                 claim_id=claim_id,
-                paid=paid,
-                write_offs=write_offs,
-                paid_on=paid_on,
-                reference=reference,
-                final=final,
+                final_payment_date=paid_on,
                 update_bluebook=bluebook,
             )
-
-        return run
+        return post_insurance_payment(
+            uow,
+            self.ctx.user,
+            claim_id=claim_id,
+            paid=paid,
+            write_offs=write_offs,
+            paid_on=paid_on,
+            reference=reference,
+            final=final,
+            update_bluebook=bluebook,
+        )

@@ -32,8 +32,9 @@ from dentaldesk.domain.terms import TransactionKind
 from dentaldesk.services.claims.filing import ClaimCompleted, ClaimSummary, InsurancePaymentPosted, open_claims
 from dentaldesk.services.ledger.aging import account_aging
 from dentaldesk.services.ledger.posting import ADJUSTMENT_ROLES, PostedCredit
-from dentaldesk.services.ledger.queries import LedgerRow, account_facts, account_ledger
+from dentaldesk.services.ledger.queries import AccountFacts, LedgerRow, account_facts, account_ledger
 from dentaldesk.ui.kit.context import AppContext
+from dentaldesk.ui.kit.operations import run_op
 from dentaldesk.ui.kit.table_model import Column, RowsModel
 from dentaldesk.ui.kit.widgets import EmptyState, RefreshWhenShown, make_table
 from dentaldesk.ui.ledger.aging_report import AgingReportWindow
@@ -294,13 +295,24 @@ class LedgerView(QWidget):
             self.claims_model.set_rows([])
             self.stack.setCurrentWidget(self.empty)
             return
-        today = clock.today()
-        facts = account_facts(self.ctx.uow(), self.ctx.user, self.account_id)
+        today, account_id, actor = clock.today(), self.account_id, self.ctx.user
+
+        def read() -> tuple[AccountFacts, AgingBuckets, list[LedgerRow], list[ClaimSummary]]:
+            uow = self.ctx.uow()
+            return (
+                account_facts(uow, actor, account_id),
+                account_aging(uow, actor, account_id, today),
+                account_ledger(uow, actor, account_id),
+                open_claims(uow, actor, account_id),
+            )
+
+        ok, found = run_op(self.ctx, self, read)
+        if not ok or found is None:
+            return
+        facts, buckets, rows, claims = found
         guarantor = f" - {facts.guarantor}" if facts.guarantor else ""
         self.title.setText(f"<b>Account {facts.account_number}{guarantor}</b> &nbsp; {facts.icm.label}")
-        buckets = account_aging(self.ctx.uow(), self.ctx.user, self.account_id, today)
         self.strip.show_buckets(buckets, today)
-        rows = account_ledger(self.ctx.uow(), self.ctx.user, self.account_id)
         self.model.set_rows(rows)
         if rows:
             self.table_stack.setCurrentWidget(self.table)
@@ -312,7 +324,6 @@ class LedgerView(QWidget):
                 "Post payment records money received."
             )
             self.table_stack.setCurrentWidget(self.table_empty)
-        claims = open_claims(self.ctx.uow(), self.ctx.user, self.account_id)
         self.claims_model.set_rows(claims)
         self.claims_stack.setCurrentWidget(self.claims_table if claims else self.claims_empty)
         self._enable_actions(bool(claims))
@@ -351,8 +362,12 @@ class LedgerView(QWidget):
     def open_payment(self) -> None:
         if self.account_id is None:
             return
-        buckets = account_aging(self.ctx.uow(), self.ctx.user, self.account_id)
-        self._open(PaymentDialog(self.ctx, self.account_id, buckets.balance, self))
+        account_id, actor = self.account_id, self.ctx.user
+        ok, buckets = run_op(
+            self.ctx, self, lambda: account_aging(self.ctx.uow(), actor, account_id), fallback=self.message
+        )
+        if ok and buckets is not None:
+            self._open(PaymentDialog(self.ctx, account_id, buckets.balance, self))
 
     def open_adjustment(self) -> None:
         if self.account_id is not None:

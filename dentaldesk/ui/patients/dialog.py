@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dentaldesk.domain.errors import DentalDeskError
 from dentaldesk.domain.terms import CoverageRank, Icm
 from dentaldesk.services.patients.records import (
     CoverageForm,
@@ -40,7 +39,7 @@ from dentaldesk.services.patients.records import (
 )
 from dentaldesk.ui.kit.conflicts import ConflictBar, reload_keeping_edits
 from dentaldesk.ui.kit.context import AppContext
-from dentaldesk.ui.kit.operations import run_op, show_error
+from dentaldesk.ui.kit.operations import run_op
 from dentaldesk.ui.kit.widgets import make_default
 from dentaldesk.ui.settings.forms import FieldForm, error_label, hint_label, select_data
 
@@ -308,10 +307,14 @@ class PatientDialog(QDialog):
         if not number:
             self.account_info.setText("")
             return
-        try:
-            info = find_account(self.ctx.uow(), self.ctx.user, number)
-        except DentalDeskError as exc:
-            show_error(self, exc, {"account_number": self.account_error})
+        ok, info = run_op(
+            self.ctx,
+            self,
+            lambda: find_account(self.ctx.uow(), self.ctx.user, number),
+            field_labels={"account_number": self.account_error},
+            fallback=self.account_error,
+        )
+        if not ok or info is None:
             self.account_info.setText("")
             return
         members = ", ".join(info.members[:4]) + (" ..." if len(info.members) > 4 else "")

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QStac
 
 from dentaldesk.services.patients.search import PatientRow, search_patients, start_lists
 from dentaldesk.ui.kit.context import AppContext
+from dentaldesk.ui.kit.operations import run_op
 from dentaldesk.ui.kit.table_model import Column, RowsModel
 from dentaldesk.ui.kit.widgets import EmptyState, make_table
 from dentaldesk.ui.patients.dialog import PatientDialog
@@ -157,7 +158,10 @@ class PatientsView(QWidget):
         if not text:
             self._show_start()
             return
-        rows = [ListedPatient(r) for r in search_patients(self.ctx.uow(), self.ctx.user, text)]
+        ok, found = run_op(self.ctx, self, lambda: search_patients(self.ctx.uow(), self.ctx.user, text))
+        if not ok or found is None:
+            return
+        rows = [ListedPatient(r) for r in found]
         self._set_rows(rows)
         if not rows:
             self.empty.set_message(
@@ -176,7 +180,10 @@ class PatientsView(QWidget):
         self._choose_highlighted()
 
     def _show_start(self) -> None:
-        lists = start_lists(self.ctx.uow(), self.ctx.user, recent_patients(self.ctx.database, self.ctx.user.user_id))
+        recent = recent_patients(self.ctx.database, self.ctx.user.user_id)
+        ok, lists = run_op(self.ctx, self, lambda: start_lists(self.ctx.uow(), self.ctx.user, recent))
+        if not ok or lists is None:
+            return
         today_ids = {r.id for r in lists.today}
         rows = [ListedPatient(r, TODAY) for r in lists.today]
         rows += [ListedPatient(r, RECENT) for r in lists.recent if r.id not in today_ids]

@@ -369,13 +369,23 @@ class PlanEditor(QMainWindow):
     def current_plan(self) -> WorkingPlan:
         return self.working
 
-    def form_facts(self) -> tuple[ItemFormFacts, list[CodeRow]]:
-        """The dialog's header, providers and the office's codes, read once per load."""
+    def form_facts(self) -> tuple[ItemFormFacts, list[CodeRow]] | None:
+        """The dialog's header, providers and the office's codes, read once per load (None: refused,
+        and the refusal shown)."""
         if self._form_facts is None or self._codes is None:
-            self._form_facts = item_form_facts(
-                self.ctx.uow(), self.ctx.user, self.view.patient_id, self.ctx.user.provider_id
-            )
-            self._codes = office_codes(self.ctx.uow(), self.ctx.user, include_inactive=True)
+            patient_id, actor = self.view.patient_id, self.ctx.user
+
+            def read() -> tuple[ItemFormFacts, list[CodeRow]]:
+                uow = self.ctx.uow()
+                return (
+                    item_form_facts(uow, actor, patient_id, actor.provider_id),
+                    office_codes(uow, actor, include_inactive=True),
+                )
+
+            ok, found = run_op(self.ctx, self, read)
+            if not ok or found is None:
+                return None
+            self._form_facts, self._codes = found
         return self._form_facts, self._codes
 
     def add_item(self) -> PatientTransactionDialog | None:

@@ -187,11 +187,11 @@ class PreauthAnswerDialog(QDialog):
         for label in (*self.errors.values(), self.general):
             label.setVisible(False)
         on, note = _day(self.answered_on), self.note.toPlainText()
-        uow, actor, request_id, version = self.ctx.uow(), self.ctx.user, self.request.id, self.plan_version
+        ctx, actor, request_id, version = self.ctx, self.ctx.user, self.request.id, self.plan_version
         if self.denied.isChecked():
 
             def act():  # type: ignore[no-untyped-def]
-                return deny_preauthorization(uow, actor, request_id, on, note=note, expected_version=version)
+                return deny_preauthorization(ctx.uow(), actor, request_id, on, note=note, expected_version=version)
         else:
             answers = {
                 line.line_id: AnswerInput(
@@ -203,7 +203,9 @@ class PreauthAnswerDialog(QDialog):
             }
 
             def act():  # type: ignore[no-untyped-def]
-                return record_preauth_answer(uow, actor, request_id, on, answers, note=note, expected_version=version)
+                return record_preauth_answer(
+                    ctx.uow(), actor, request_id, on, answers, note=note, expected_version=version
+                )
 
         ok, answered = run_op(self.ctx, self, act, changed="plans", field_labels=self.errors, fallback=self.general)
         if ok and answered is not None:

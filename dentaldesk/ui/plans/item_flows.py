@@ -19,6 +19,7 @@ from dentaldesk.domain.terms import ToothNumbering
 from dentaldesk.services.ledger.charge_facts import THIS_CHARGE
 from dentaldesk.services.ledger.transactions import transaction_context
 from dentaldesk.services.plans import quote_fee
+from dentaldesk.ui.kit.operations import run_op
 from dentaldesk.ui.plans.commands import AddItemCommand, EditItemCommand
 from dentaldesk.ui.plans.working_copy import WorkingItem
 from dentaldesk.ui.transactions import ChargeEntry, PatientTransactionDialog, ProcedureEntry
@@ -55,18 +56,26 @@ def _item_dialog(
     key: int | None,
     on_ok: Callable[[ProcedureEntry, ChargeEntry], None],
     visit: int | None = None,
-) -> PatientTransactionDialog:
-    facts, codes = editor.form_facts()
+) -> PatientTransactionDialog | None:
+    read = editor.form_facts()
     patient_id = editor.view.patient_id
     saved_id = editor.working.ids.get(key) if key is not None else None
+    ok, context = run_op(
+        editor.ctx,
+        editor,
+        lambda: transaction_context(
+            editor.ctx.uow(), editor.ctx.user, patient_id, plan_item_id=saved_id, with_claims=False
+        ),
+    )
+    if read is None or not ok or context is None:
+        return None
+    facts, codes = read
     kept = editor.working.item(key) if key is not None else None
     dialog = PatientTransactionDialog(
         facts,
         codes,
         lambda code: quote_fee(editor.ctx.uow(), editor.ctx.user, patient_id, code),
-        context=transaction_context(
-            editor.ctx.uow(), editor.ctx.user, patient_id, plan_item_id=saved_id, with_claims=False
-        ),
+        context=context,
         initial=initial,
         taxable=kept.taxable_override if kept is not None else None,
         insurable=kept.insurable_override if kept is not None else None,
@@ -114,7 +123,10 @@ def open_edit_item(editor: PlanEditor) -> PatientTransactionDialog | None:
         editor.show_message(editor.edit_action.toolTip())
         return None
     before = editor.working.item(key)
-    facts, codes = editor.form_facts()
+    read = editor.form_facts()
+    if read is None:
+        return None
+    _, codes = read
     code = next((c for c in codes if c.code == before.code), None)
     initial = None
     if code is not None:

@@ -182,11 +182,11 @@ class HandoutPdf:
 
 def _load(ctx: AppContext, parent: QWidget | None, plan_id: int, *, preview: bool = False) -> HandoutPdf | None:
     """The plan's handout, built on a worker thread while the windows keep painting."""
-    uow, actor = ctx.uow(), ctx.user
+    actor = ctx.user
 
     def build() -> HandoutPdf:
         ready = wait_for(
-            lambda: prepare_handout(uow, actor, plan_id, preview=preview), parent, "Preparing the handout..."
+            lambda: prepare_handout(ctx.uow(), actor, plan_id, preview=preview), parent, "Preparing the handout..."
         )
         return HandoutPdf(ready.handout, ready.pdf, ready.preview_pages)
 

@@ -147,7 +147,11 @@ class TreatmentsView(QWidget):
         chosen = self.status.currentData()  # Qt hands a str-valued enum back as its str
         status = PlanStatus(chosen) if chosen else None
         patient = self.patient_id if self.this_patient.isChecked() else None
-        rows = plan_summaries(self.ctx.uow(), self.ctx.user, patient_id=patient, status=status)
+        ok, rows = run_op(
+            self.ctx, self, lambda: plan_summaries(self.ctx.uow(), self.ctx.user, patient_id=patient, status=status)
+        )
+        if not ok or rows is None:
+            return
         self.model.set_rows(rows)
         if rows:
             self.stack.setCurrentWidget(self.table)
@@ -213,7 +217,9 @@ class TreatmentsView(QWidget):
         chosen = patient_id if patient_id is not None else self.patient_id
         default = None
         if chosen is not None:
-            header = patient_header(self.ctx.uow(), self.ctx.user, chosen)
+            ok, header = run_op(self.ctx, self, lambda: patient_header(self.ctx.uow(), self.ctx.user, chosen))
+            if not ok or header is None:
+                return None
             default = (header.id, f"{header.full_name} ({header.patient_number})")
 
         def submit(dialog: NewPlanDialog, patient: int, title: str) -> bool:

@@ -179,8 +179,8 @@ class BackupsWindow(SetupWindow):
         if self.runner.busy:
             return
         self.say("Backing up...")
-        uow, actor = self.ctx.uow(), self.ctx.user
-        self.runner.start(lambda: back_up_now(uow, actor), self._backed_up, self._failed)
+        ctx, actor = self.ctx, self.ctx.user
+        self.runner.start(lambda: back_up_now(ctx.uow(), actor), self._backed_up, self._failed)
         self._enable()
 
     def _backed_up(self, taken: BackupRow) -> None:

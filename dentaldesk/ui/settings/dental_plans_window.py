@@ -342,10 +342,13 @@ class DentalPlansWindow(SetupWindow):
         if self.plan_id is None:
             return
         plan_id = self.plan_id
-        try:
-            theirs = load_bluebook(self.ctx.uow(), self.ctx.user, plan_id)
-        except DentalDeskError as exc:
-            self.book_conflict.show_conflict(exc.message)
+        ok, theirs = run_op(
+            self.ctx,
+            self,
+            lambda: load_bluebook(self.ctx.uow(), self.ctx.user, plan_id),
+            refused=lambda exc: self.book_conflict.show_conflict(exc.message),
+        )
+        if not ok or theirs is None:
             return
         merged, clashes = reapply_lines(self.loaded_book, self.book_lines(), theirs)
         self.loaded_book = theirs

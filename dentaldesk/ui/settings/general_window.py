@@ -252,11 +252,11 @@ class GeneralSettingsWindow(SetupWindow):
             sender=self.smtp_from.text(),
             password=self.smtp_password.text() or None,
         )
-        uow, actor = self.ctx.uow(), self.ctx.user
+        ctx, actor = self.ctx, self.ctx.user
         ok, sent = run_op(
             self.ctx,
             self,
-            lambda: wait_for(lambda: send_test_message(uow, actor, typed), self, "Sending a test message..."),
+            lambda: wait_for(lambda: send_test_message(ctx.uow(), actor, typed), self, "Sending a test message..."),
             field_labels=self.errors,
             fallback=self.test_error,
         )

@@ -20,8 +20,9 @@ from PySide6.QtWidgets import (
 )
 
 from dentaldesk.domain.terms import SETUP_ROLES
-from dentaldesk.services.practice.office import OfficeInfo, office_info
+from dentaldesk.services.practice.office import office_info
 from dentaldesk.ui.kit.context import AppContext
+from dentaldesk.ui.kit.operations import run_op
 from dentaldesk.ui.settings.backups_window import BackupsWindow
 from dentaldesk.ui.settings.codes_window import ProcedureCodesWindow
 from dentaldesk.ui.settings.dental_plans_window import DentalPlansWindow
@@ -131,7 +132,9 @@ class SettingsView(QWidget):
         return self.ctx.actor is not None and self.ctx.actor.role in SETUP_ROLES
 
     def refresh(self) -> None:
-        info: OfficeInfo = office_info(self.ctx.uow(), self.ctx.user)
+        ok, info = run_op(self.ctx, self, lambda: office_info(self.ctx.uow(), self.ctx.user))
+        if not ok or info is None:
+            return
         rate = f" at {info.tax_rate.normalize():f} %" if info.tax_rate is not None else ""
         values = {
             "office": f"{info.name} (office ID {info.office_code})",

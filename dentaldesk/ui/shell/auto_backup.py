@@ -15,6 +15,7 @@ from dentaldesk.domain.errors import DentalDeskError, PermissionDenied
 from dentaldesk.services.practice.backups import BackupRow, automatic_backup, backup_age
 from dentaldesk.ui.kit.background import Background
 from dentaldesk.ui.kit.context import AppContext
+from dentaldesk.ui.kit.operations import run_op
 
 FIRST_CHECK_MS = 5_000
 EVERY_MS = 60 * 60 * 1000
@@ -42,9 +43,11 @@ class AutoBackup(QObject):
 
     def show_age(self) -> None:
         """The status bar's warning when the last good backup is more than two days old."""
-        try:
-            age = backup_age(self.ctx.uow(), self.ctx.user)
-        except DentalDeskError:
+        # A role that may not read the backups sees no warning (the manager's screen shows it).
+        ok, age = run_op(
+            self.ctx, self.window, lambda: backup_age(self.ctx.uow(), self.ctx.user), refused=lambda _exc: None
+        )
+        if not ok or age is None:
             return
         self.warning.setText(age.text)
         self.warning.setToolTip(age.text)
@@ -53,8 +56,8 @@ class AutoBackup(QObject):
     def daily(self) -> None:
         if self.runner.busy or self.ctx.actor is None:
             return
-        uow, actor = self.ctx.uow(), self.ctx.user
-        self.runner.start(lambda: automatic_backup(uow, actor), self._done, self._failed)
+        ctx, actor = self.ctx, self.ctx.user
+        self.runner.start(lambda: automatic_backup(ctx.uow(), actor), self._done, self._failed)
 
     def _done(self, taken: BackupRow | None) -> None:
         if taken is not None:
@@ -77,10 +80,16 @@ class AutoBackup(QObject):
         self.stop()
         if not self.ctx.auto_backup or self.ctx.actor is None:
             return None
-        try:
-            return automatic_backup(self.ctx.uow(), self.ctx.user, at_close=True)
-        except PermissionDenied as exc:  # locked or logged out: the practice's data is as last backed up
+        _, taken = run_op(
+            self.ctx,
+            self.window,
+            lambda: automatic_backup(self.ctx.uow(), self.ctx.user, at_close=True),
+            refused=self._refused_at_close,
+        )
+        return taken
+
+    def _refused_at_close(self, exc: DentalDeskError) -> None:
+        if isinstance(exc, PermissionDenied):  # locked or logged out: the practice's data is as last backed up
             print(f"dentaldesk: no backup at close: {exc.message}", file=sys.stderr)
-        except DentalDeskError as exc:
+        else:
             QMessageBox.critical(self.window, "DentalDesk", f"The backup at close failed: {exc.message}")
-        return None

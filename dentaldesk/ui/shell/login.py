@@ -137,12 +137,12 @@ class LoginDialog(QDialog):
         from dentaldesk.services.access.actor import this_workstation
         from dentaldesk.services.access.login import login
 
-        uow = self.ctx.uow()
+        ctx = self.ctx
         self.error.setVisible(False)
         user, password = self.username.text(), self.password.text()
         workstation = this_workstation()
         self._show_checking(True)
-        self.checker.start(lambda: login(uow, user, password, workstation), self._logged_in, self._refused)
+        self.checker.start(lambda: login(ctx.uow(), user, password, workstation), self._logged_in, self._refused)
 
     def _show_checking(self, on: bool) -> None:
         self.busy.setVisible(on)

@@ -7,7 +7,6 @@ Log in shows the main window without building and laying out views nobody has op
 
 from __future__ import annotations
 
-import contextlib
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -33,6 +32,7 @@ from dentaldesk.services.practice.office import OfficeInfo
 from dentaldesk.ui.chart.panel import PatientChartPanel
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.live import LiveRefresh
+from dentaldesk.ui.kit.operations import run_op
 from dentaldesk.ui.ledger.view import LedgerView
 from dentaldesk.ui.patients.header import PatientHeaderBar
 from dentaldesk.ui.patients.view import PatientsView
@@ -54,9 +54,7 @@ class MainWindow(QMainWindow):
         self._replaced = False
         self.ctx = ctx
         if office is None:
-            from dentaldesk.services.practice.office import office_info
-
-            office = office_info(ctx.uow(), ctx.user)
+            office = _office_of(ctx)
         self.office = office
         self.patient: PatientHeader | None = None
         self.setWindowTitle(f"DentalDesk - {office.name}")
@@ -250,8 +248,8 @@ class MainWindow(QMainWindow):
             from dentaldesk.services.access.login import logout
 
             # Closing must not fail because the database is gone meanwhile.
-            with contextlib.suppress(DentalDeskError):
-                logout(self.ctx.uow(), self.ctx.actor, how="close")
+            actor = self.ctx.actor
+            run_op(self.ctx, self, lambda: logout(self.ctx.uow(), actor, how="close"), refused=lambda _exc: None)
             self._ending = True
         super().closeEvent(event)
 
@@ -274,9 +272,7 @@ class MainWindow(QMainWindow):
         """General settings saved: the title, status bar and idle time follow at once."""
         if area != "settings":
             return
-        from dentaldesk.services.practice.office import office_info
-
-        self.office = office_info(self.ctx.uow(), self.ctx.user)
+        self.office = _office_of(self.ctx)
         self.setWindowTitle(f"DentalDesk - {self.office.name}")
         self.status_office.setText(f"{self.office.name} - office ID {self.office.office_code}")
         self.idle_lock.set_minutes(self.office.idle_lock_minutes)
@@ -338,7 +334,10 @@ class MainWindow(QMainWindow):
             self.patients.search.setFocus()
 
     def choose_patient(self, patient_id: int) -> None:
-        self.patient = patient_header(self.ctx.uow(), self.ctx.user, patient_id)
+        ok, header = run_op(self.ctx, self, lambda: patient_header(self.ctx.uow(), self.ctx.user, patient_id))
+        if not ok or header is None:
+            return
+        self.patient = header
         self.patients.show_chosen(patient_id)  # one selection: the list highlights who the header shows
         self.header.show_patient(self.patient)
         self.refresh_billing()
@@ -350,17 +349,40 @@ class MainWindow(QMainWindow):
         if self.patient is None or self.ctx.actor is None:
             return
         if change.touches("patient", self.patient.id) or change.touches("account"):  # type: ignore[attr-defined]
-            from dentaldesk.domain.errors import DentalDeskError
-
-            try:
-                self.patient = patient_header(self.ctx.uow(), self.ctx.user, self.patient.id)
-            except DentalDeskError:
-                return
+            patient_id = self.patient.id
+            ok, header = run_op(
+                self.ctx,
+                self,
+                lambda: patient_header(self.ctx.uow(), self.ctx.user, patient_id),
+                refused=lambda _exc: None,
+            )
+            if not ok or header is None:
+                return  # gone or no longer readable: the header keeps what it showed
+            self.patient = header
             self.header.show_patient(self.patient)
 
     def refresh_billing(self, area: str = "plans") -> None:
         """TP-14: the header's billing summary follows plan and ledger changes."""
-        if area in ("plans", "ledger", "patients"):
-            self.header.show_billing(
-                billing_summary_for_patient(self.ctx.uow(), self.ctx.user, self.patient.id) if self.patient else None
-            )
+        if area not in ("plans", "ledger", "patients"):
+            return
+        if self.patient is None:
+            self.header.show_billing(None)
+            return
+        patient_id = self.patient.id
+        ok, summary = run_op(
+            self.ctx, self, lambda: billing_summary_for_patient(self.ctx.uow(), self.ctx.user, patient_id)
+        )
+        if ok:
+            self.header.show_billing(summary)
+
+
+def _office_of(ctx: AppContext) -> OfficeInfo:
+    """The office the window is titled for; a refusal means no window, so it goes to the caller."""
+    from dentaldesk.services.practice.office import office_info
+
+    def refuse(exc: DentalDeskError) -> None:
+        raise exc
+
+    _, office = run_op(ctx, None, lambda: office_info(ctx.uow(), ctx.user), refused=refuse)
+    assert office is not None  # run_op returns a result or has raised the refusal
+    return office

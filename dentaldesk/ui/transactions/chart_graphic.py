@@ -29,6 +29,7 @@ from dentaldesk.services.chart.marks import ChartMark, can_change_chart, graphic
 from dentaldesk.ui.chart.dialogs import RechartDialog, RemoveGraphicDialog
 from dentaldesk.ui.chart.layout import default_dentition
 from dentaldesk.ui.kit.context import AppContext
+from dentaldesk.ui.kit.operations import run_op
 from dentaldesk.ui.transactions.fields import HINT_COLOR, message_label, show_message
 
 ROLE_NOTE = "Only Owner, Admin or Dentist users change the chart: it is part of the clinical record."
@@ -141,11 +142,17 @@ class ChartGraphicSection(QGroupBox):
         )
 
     def reload(self) -> None:
-        self.marks = tuple(
-            graphic_history(
-                self.ctx.uow(), self.ctx.user, transaction_id=self.transaction_id, plan_item_id=self.plan_item_id
-            )
+        transaction_id, plan_item_id = self.transaction_id, self.plan_item_id
+        ok, marks = run_op(
+            self.ctx,
+            self,
+            lambda: graphic_history(
+                self.ctx.uow(), self.ctx.user, transaction_id=transaction_id, plan_item_id=plan_item_id
+            ),
         )
+        if not ok or marks is None:
+            return
+        self.marks = tuple(marks)
         self._show()
         self.changed.emit()
 
@@ -165,7 +172,10 @@ class ChartGraphicSection(QGroupBox):
         mark = self.removed_mark()
         if mark is None or self.live_mark() is not None or not self.may_change:
             return None
-        chart = patient_chart(self.ctx.uow(), self.ctx.user, self.patient_id)
+        patient_id = self.patient_id
+        ok, chart = run_op(self.ctx, self, lambda: patient_chart(self.ctx.uow(), self.ctx.user, patient_id))
+        if not ok or chart is None:
+            return None
         teeth = [m.tooth for m in chart.marks if not m.removed and m.tooth]
         dentition = default_dentition(chart.birth_date, teeth, clock.today())
         dialog = RechartDialog(self.ctx, mark, chart, dentition, None, self)

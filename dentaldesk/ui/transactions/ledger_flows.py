@@ -24,13 +24,14 @@ from dentaldesk.domain.times import shown_day
 from dentaldesk.services.ledger.transactions import (
     KEEP,
     PostedChargeView,
+    TransactionContext,
     edit_posted_charge,
     post_transaction,
     posted_charge,
     transaction_context,
 )
-from dentaldesk.services.plans import item_form_facts, quote_fee
-from dentaldesk.services.practice.codes import office_codes
+from dentaldesk.services.plans import ItemFormFacts, item_form_facts, quote_fee
+from dentaldesk.services.practice.codes import CodeRow, office_codes
 from dentaldesk.ui.kit.conflicts import ConflictBar
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import run_op
@@ -43,10 +44,23 @@ Done = Callable[[str], None]
 
 def open_post_charge(
     ctx: AppContext, patient_id: int, done: Done, parent: QWidget | None = None
-) -> PatientTransactionDialog:
-    """ "Post charge…": a completed procedure typed in the dialog, posted in one action (TX-*)."""
-    facts = item_form_facts(ctx.uow(), ctx.user, patient_id, ctx.user.provider_id)
-    codes = office_codes(ctx.uow(), ctx.user, include_inactive=True)
+) -> PatientTransactionDialog | None:
+    """ "Post charge…": a completed procedure typed in the dialog, posted in one action (TX-*).
+
+    None when what the dialog shows could not be read (the refusal is shown)."""
+
+    def read() -> tuple[ItemFormFacts, list[CodeRow], TransactionContext]:
+        uow = ctx.uow()
+        return (
+            item_form_facts(uow, ctx.user, patient_id, ctx.user.provider_id),
+            office_codes(uow, ctx.user, include_inactive=True),
+            transaction_context(uow, ctx.user, patient_id),
+        )
+
+    ok, found = run_op(ctx, parent, read)
+    if not ok or found is None:
+        return None
+    facts, codes, context = found
 
     def submit(dialog: PatientTransactionDialog) -> bool:
         entry, charge = dialog.entry(), dialog.charge_entry()
@@ -88,7 +102,7 @@ def open_post_charge(
         facts,
         codes,
         lambda code: quote_fee(ctx.uow(), ctx.user, patient_id, code),
-        context=transaction_context(ctx.uow(), ctx.user, patient_id),
+        context=context,
         mode=Mode.POST,
         ctx=ctx,
         submit=submit,
@@ -101,19 +115,35 @@ def open_post_charge(
 
 def open_posted_charge(
     ctx: AppContext, transaction_id: int, done: Done, parent: QWidget | None = None
-) -> PatientTransactionDialog:
-    """A posted charge: its money read-only; notes, Aged date and claim link editable."""
-    view = posted_charge(ctx.uow(), ctx.user, transaction_id)
-    if view.procedure_code_id is None:
+) -> PatientTransactionDialog | None:
+    """A posted charge: its money read-only; notes, Aged date and claim link editable.
+
+    A charge that is no procedure is refused with a typed error for the caller's message line;
+    None when what the dialog shows could not be read (the refusal is shown)."""
+
+    def read() -> tuple[PostedChargeView, tuple[ItemFormFacts, list[CodeRow], TransactionContext] | None]:
+        uow = ctx.uow()
+        view = posted_charge(uow, ctx.user, transaction_id)
+        if view.procedure_code_id is None:
+            return view, None
+        return view, (
+            item_form_facts(uow, ctx.user, view.patient_id),
+            office_codes(uow, ctx.user, include_inactive=True),
+            transaction_context(
+                uow, ctx.user, view.patient_id, transaction_id=view.transaction_id, plan_item_id=view.plan_item_id
+            ),
+        )
+
+    ok, found = run_op(ctx, parent, read)
+    if not ok or found is None:
+        return None
+    view, shown = found
+    if shown is None:
         raise DentalDeskError("A debit adjustment is not a procedure; its reason is in the ledger.")
-    facts = item_form_facts(ctx.uow(), ctx.user, view.patient_id)
-    codes = office_codes(ctx.uow(), ctx.user, include_inactive=True)
+    facts, codes, context = shown
     code = next((c for c in codes if c.id == view.procedure_code_id), None)
     if code is None:
         raise DentalDeskError("This charge's procedure code is no longer in the office's list.")
-    context = transaction_context(
-        ctx.uow(), ctx.user, view.patient_id, transaction_id=view.transaction_id, plan_item_id=view.plan_item_id
-    )
     when = shown_day(view.posted_at)
     initial = ProcedureEntry(
         code=code,
