@@ -9,16 +9,17 @@ follows it (TP-7).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import fields, replace
 from typing import TYPE_CHECKING
 
 from dentaldesk.domain.estimates import PlanLine
-from dentaldesk.domain.plan_items import plan_line
+from dentaldesk.domain.plan_items import CODE_FIELDS, plan_line
 from dentaldesk.domain.plans import ItemFacts, plan_order_key
 from dentaldesk.domain.terms import ToothNumbering
 from dentaldesk.services.ledger.charge_facts import THIS_CHARGE
 from dentaldesk.services.ledger.transactions import transaction_context
 from dentaldesk.services.plans import quote_fee
+from dentaldesk.services.practice.codes import CodeRow
 from dentaldesk.ui.kit.operations import run_op
 from dentaldesk.ui.plans.commands import AddItemCommand, EditItemCommand
 from dentaldesk.ui.plans.working_copy import WorkingItem
@@ -26,6 +27,10 @@ from dentaldesk.ui.transactions import ChargeEntry, PatientTransactionDialog, Pr
 
 if TYPE_CHECKING:
     from dentaldesk.ui.plans.editor import PlanEditor
+
+# The dialog's procedure values carry the record's names (TP-6), and a code row the code's fields.
+_ENTRY_FIELDS = tuple(f.name for f in fields(ProcedureEntry) if f.name != "code")
+_CODE_ROW_FIELDS = tuple(name for name in CODE_FIELDS if name in {f.name for f in fields(CodeRow)})
 
 
 def working_lines(editor: PlanEditor) -> list[PlanLine]:
@@ -130,19 +135,7 @@ def open_edit_item(editor: PlanEditor) -> PatientTransactionDialog | None:
     code = next((c for c in codes if c.code == before.code), None)
     initial = None
     if code is not None:
-        initial = ProcedureEntry(
-            code=code,
-            tooth=before.tooth,
-            surfaces=before.surfaces,
-            provider_id=before.provider_id,
-            provider_name=before.provider_name,
-            collection_provider_id=before.collection_provider_id,
-            fee=before.fee,
-            schedule_fee=before.schedule_fee,
-            fee_source=before.fee_source,
-            rtu=before.rtu,
-            notes=before.notes,
-        )
+        initial = ProcedureEntry(code=code, **{name: getattr(before, name) for name in _ENTRY_FIELDS})
 
     def edited(entry: ProcedureEntry, charge: ChargeEntry) -> None:
         after = item_from(
@@ -166,30 +159,11 @@ def item_from(
 ) -> WorkingItem:
     """The working item the dialog's OK makes: the procedure, and the Taxable and Insurable the
     item keeps for its charge (DOS and Aged are set when it is completed; services.plans)."""
-    values = {
-        "code_id": entry.code.id,
-        "code": entry.code.code,
-        "name": entry.code.name,
-        "category": entry.code.category,
-        "insurable": entry.code.insurable,
-        "requires_tooth": entry.code.requires_tooth,
-        "requires_surface": entry.code.requires_surface,
-        "charts_graphic": entry.code.charts_graphic,
-        "tooth": entry.tooth,
-        "surfaces": entry.surfaces,
-        "provider_id": entry.provider_id,
-        "provider_name": entry.provider_name,
-        "collection_provider_id": entry.collection_provider_id,
-        "fee": entry.fee,
-        "schedule_fee": entry.schedule_fee,
-        "fee_source": entry.fee_source,
-        "rtu": entry.rtu,
-        "notes": entry.notes,
-        "taxable_override": charge.taxable,
-        "insurable_override": charge.insurable,
-        "visit": visit,
-        "sequence": sequence,
-    }
+    code = entry.code
+    values = {name: getattr(entry, name) for name in _ENTRY_FIELDS}
+    values |= {name: getattr(code, name) for name in _CODE_ROW_FIELDS} | {"code_id": code.id, "code": code.code}
+    values |= {"taxable_override": charge.taxable, "insurable_override": charge.insurable}
+    values |= {"visit": visit, "sequence": sequence}
     if base is not None:  # an edit keeps what the dialog does not show: status, approval, links
         return replace(base, **values)
     return WorkingItem(key=key, numbering=numbering, **values)
