@@ -17,7 +17,7 @@ from dentaldesk.cli.common import (
 from dentaldesk.config import describe_url
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     group = commands.add_parser("audit", help="the audit log: audit verify", description="The audit log (SEC-5).")
     sub = group.add_subparsers(title="commands", metavar="COMMAND", prog="dentaldesk audit")
     needs_a_command(group, "verify")

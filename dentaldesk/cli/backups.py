@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dentaldesk.cli.common import (
     add_database_options,
@@ -16,8 +17,11 @@ from dentaldesk.cli.common import (
 from dentaldesk.config import describe_url
 from dentaldesk.domain.errors import RuleViolation
 
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
-def register(commands: argparse._SubParsersAction) -> None:
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     backup = commands.add_parser(
         "backup",
         help="back up the practice database now (DATA-6)",
@@ -116,13 +120,13 @@ def run_restore(args: argparse.Namespace) -> int:
     return 0
 
 
-def _has_no_practice(engine: object) -> bool:
+def _has_no_practice(engine: Engine) -> bool:
     from sqlalchemy import inspect
 
     from dentaldesk.db.migrate import upgrade
     from dentaldesk.services.practice.office import practice_name
     from dentaldesk.services.uow import UnitOfWork
 
-    if "office" not in inspect(engine).get_table_names():  # type: ignore[arg-type]
-        upgrade(engine)  # type: ignore[arg-type]
-    return practice_name(UnitOfWork.for_engine(engine)) is None  # type: ignore[arg-type]
+    if "office" not in inspect(engine).get_table_names():
+        upgrade(engine)
+    return practice_name(UnitOfWork.for_engine(engine)) is None

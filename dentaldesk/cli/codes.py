@@ -15,7 +15,7 @@ from dentaldesk.cli.common import (
 )
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from dentaldesk.services.practice.code_file import COLUMNS
 
     group = commands.add_parser(

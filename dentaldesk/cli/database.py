@@ -8,7 +8,7 @@ from dentaldesk.cli.common import add_database_options, needs_a_command, open_or
 from dentaldesk.config import describe_url
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     group = commands.add_parser(
         "db",
         help="database maintenance: db upgrade",

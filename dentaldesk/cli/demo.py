@@ -13,7 +13,7 @@ from dentaldesk.config import describe_url
 DEFAULT_SEED = 20261123
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     group = commands.add_parser("demo", help="the demo practice: demo create", description="The demo practice.")
     sub = group.add_subparsers(title="commands", metavar="COMMAND", prog="dentaldesk demo")
     needs_a_command(group, "create")
@@ -50,13 +50,14 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def _progress_printer() -> Callable[[str, int, int], None]:
-    last = {"stage": "", "t": 0.0}
+    shown_stage, shown_at = "", 0.0
 
     def report(stage: str, done: int, total: int) -> None:
+        nonlocal shown_stage, shown_at
         now = time.monotonic()
-        if stage != last["stage"] or now - float(last["t"]) > 2 or done == total:
+        if stage != shown_stage or now - shown_at > 2 or done == total:
             print(f"  {stage}: {done:,}/{total:,}", file=sys.stderr)
-            last["stage"], last["t"] = stage, now
+            shown_stage, shown_at = stage, now
 
     return report
 

@@ -18,7 +18,7 @@ def plan_number(text: str) -> int:
     return number
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     handout = commands.add_parser(
         "handout",
         help="write a plan's patient handout as a PDF (batch printing)",

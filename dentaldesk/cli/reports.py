@@ -15,7 +15,7 @@ from dentaldesk.cli.common import (
 )
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     group = commands.add_parser("report", help="practice reports: report acceptance", description="Practice reports.")
     sub = group.add_subparsers(title="commands", metavar="COMMAND", prog="dentaldesk report")
     needs_a_command(group, "acceptance")

@@ -159,6 +159,7 @@ class _Generator:
             "fee_schedule": schedule,
             "created_at": at(since),
         }
+        opened = at(since)  # the account's created_at: the first of its patients' first days
         account_id = self.rows.add("account", account)
         plan = None if rng.random() < 0.25 else rng.choices(practice.plans, (40, 35, 25))[0]
         spouse_plan = None
@@ -207,8 +208,10 @@ class _Generator:
             self.routine(patient, visits)
             if visits:
                 first_seen = min(first_seen, min(visits))
-            row["created_at"] = at(first_seen)  # on file before the first plan or visit
-            account["created_at"] = min(account["created_at"], row["created_at"])
+            on_file = at(first_seen)  # on file before the first plan or visit
+            row["created_at"] = on_file
+            account["created_at"] = min(opened, on_file)
+            opened = min(opened, on_file)
             books = [CoverageBook(practice.coverage(p)) for p, _holder in ranks]
             for dos in sorted(visits):
                 self.post(patient, icm, books, coverages[0] if coverages else None, dos, visits[dos])
@@ -399,7 +402,7 @@ class _Generator:
                 title,
                 facts,
                 lambda f: names[f.provider_id] if f.provider_id else "",
-                approved_terms(lines, books, self.today, posted),  # type: ignore[arg-type]
+                approved_terms(lines, books, self.today, posted),
                 row["approver_name"],
                 row["method"],
             )
@@ -416,7 +419,10 @@ class _Generator:
         if rng.random() < 0.8:
             day = today - timedelta(days=rng.randint(0, YEARS_DAYS))
             while day <= today:
-                codes = [("D0120", None, ""), ("D1120" if age < 14 else "D1110", None, "")]
+                codes: list[tuple[str, str | None, str]] = [
+                    ("D0120", None, ""),
+                    ("D1120" if age < 14 else "D1110", None, ""),
+                ]
                 if rng.random() < 0.4:
                     codes.append(("D0274", None, ""))
                 if age < 14:
@@ -628,6 +634,7 @@ def build_large(
         # PRAGMA synchronous cannot change inside a transaction, and SQLAlchemy begins one at
         # the first statement: these go to the driver's connection before that.
         driver = conn.connection.driver_connection
+        assert driver is not None  # a live connection always has its driver's
         if sqlite:
             driver.execute("PRAGMA synchronous=OFF")
             driver.execute("PRAGMA cache_size=-131072")

@@ -21,7 +21,7 @@ ORM rows, the large practice as bulk-insert dicts, so both follow the same rules
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
@@ -168,8 +168,8 @@ class VisitMoney:
     credits: list[CreditDraft] = field(default_factory=list)
 
 
-def _total(values: object) -> Decimal:
-    return money(sum(values, ZERO))  # type: ignore[call-overload]
+def _total(values: Iterable[Decimal]) -> Decimal:
+    return money(sum(values, ZERO))
 
 
 def settle_visit(

@@ -341,7 +341,7 @@ def set_up_practice(session: Session, rng: random.Random, passwords: dict[str, s
     session.flush()
     return Practice(
         office_id=office.id,
-        tax_rate=catalog.OFFICE["tax_rate"],  # type: ignore[arg-type]
+        tax_rate=Decimal(str(catalog.OFFICE["tax_rate"])),
         dentist_ids=tuple(p.id for p in providers if p.kind == "dentist"),
         hygienist_id=next(p.id for p in providers if p.kind == "hygienist"),
         provider_names={p.id: p.name for p in providers},

@@ -169,7 +169,7 @@ def add_households(session: Session, rng: random.Random, today: date, practice: 
         session.add(account)
         home = people.address(rng)
         dentist = rng.choice(practice.dentist_ids)
-        household = []
+        household: list[Member] = []
         for person in persons:
             key = len(members) + len(household) + 1
             patient = Patient(

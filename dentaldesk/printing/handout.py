@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -59,7 +60,8 @@ COLUMNS = ("Tooth", "Surfaces", "Code", "Procedure", "Provider", "Fee", "Est. in
 
 
 def page_size(paper: PaperSize) -> tuple[float, float]:
-    return A4 if PaperSize(paper) is PaperSize.A4 else LETTER
+    size: tuple[float, float] = A4 if PaperSize(paper) is PaperSize.A4 else LETTER
+    return size
 
 
 def handout_file_name(handout: PlanHandout) -> str:
@@ -217,7 +219,7 @@ def _with_note(figure: str, note: str, st: _Styles) -> object:
 def _items_table(h: PlanHandout, st: _Styles, width: float) -> Table:
     head = [_p(c, st.head_right if i >= 5 else st.head) for i, c in enumerate(COLUMNS)]
     widths = _column_widths(width)
-    rows: list[list[object]] = [head]
+    rows: list[Sequence[object]] = [head]
     style: list[tuple[object, ...]] = [
         ("FONT", (0, 1), (-1, -1), st.faces.regular, CELL_SIZE, CELL_LEADING),
         ("TEXTCOLOR", (0, 1), (-1, -1), INK),
@@ -470,7 +472,7 @@ def _options_table(h: PlanHandout, st: _Styles, width: float) -> Table:
         _p("\n".join(s.items) or "No items yet", ParagraphStyle("optitems", st.cell, alignment=TA_RIGHT))
         for s in summaries
     ]
-    rows: list[list[object]] = [
+    rows: list[Sequence[object]] = [
         head,
         treatment,
         ["Visits"] + [str(s.visits) for s in summaries],

@@ -53,9 +53,9 @@ def page_decorator(h: PlanHandout, faces: Faces, margin: float) -> Callable[[Can
 def canvas_maker(decorate: Callable[[Canvas, int, int], None]) -> type[Canvas]:
     """A canvas that holds its pages until the end, so each can say "Page N of M"."""
 
-    class NumberedCanvas(Canvas):
+    class NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab has no type information
         def __init__(self, *args: object, **kwargs: object) -> None:
-            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+            super().__init__(*args, **kwargs)
             self._held: list[dict[str, object]] = []
 
         def showPage(self) -> None:
