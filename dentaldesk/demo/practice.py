@@ -41,19 +41,7 @@ from dentaldesk.domain.terms import Category, EstimationType, Role
 from dentaldesk.services.access import audit
 from dentaldesk.services.access.actor import this_workstation
 from dentaldesk.services.access.login import hash_password
-from dentaldesk.services.practice.codes import load_master_list
-
-CODE_FIELDS = (
-    "name",
-    "description",
-    "category",
-    "default_rtu",
-    "insurable",
-    "taxable",
-    "requires_tooth",
-    "requires_surface",
-    "charts_graphic",
-)
+from dentaldesk.services.practice.codes import CODE_COLUMNS, load_master_list
 
 
 def at(day: date, hour: int = 9, minute: int = 0) -> datetime:
@@ -189,7 +177,7 @@ def _add_codes(session: Session, office_id: int) -> tuple[dict[str, CodeFacts], 
         if master.code in catalog.LEFT_OUT_CODES:
             continue
         row = ProcedureCode(office_id=office_id, code=master.code, active=True, custom=False)
-        for name in CODE_FIELDS:
+        for name in CODE_COLUMNS:
             setattr(row, name, getattr(master, name))
         session.add(row)
         rows.append((row, master))

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from dentaldesk.domain.errors import ValidationError
 from dentaldesk.domain.money import parse_money
+from dentaldesk.domain.teeth import Dentition, parse_dentition
 from dentaldesk.domain.terms import Category
 
 CDT_PATTERN = re.compile(r"^D\d{4}$")
@@ -16,7 +17,8 @@ FLAG_NAMES = ("insurable", "taxable", "requires_tooth", "requires_surface", "cha
 
 @dataclass(frozen=True)
 class CodeDefinition:
-    """CODE-1: a code with its category, default RTU's, flags and (optional) usual fee."""
+    """CODE-1: a code with its category, default RTU's, flags, (optional) usual fee and the
+    dentition it applies to (ID-3)."""
 
     code: str
     name: str
@@ -29,6 +31,7 @@ class CodeDefinition:
     requires_tooth: bool = False
     requires_surface: bool = False
     charts_graphic: bool = False
+    dentition: Dentition = Dentition.BOTH
 
 
 def normalize_code(text: str, *, custom: bool = False) -> str:
@@ -76,13 +79,15 @@ def parse_rtu(text: str) -> int:
 
 
 def code_from_row(row: dict[str, str], *, custom: bool = False) -> CodeDefinition:
-    """One CSV row (code, name, category, fee and the flags) as a checked code definition."""
+    """One CSV row (code, name, category, fee, the flags and the dentition) as a checked code
+    definition; an empty or missing dentition reads as both (ID-3)."""
     name = (row.get("name") or "").strip()
     if not name:
         raise ValidationError("The name is empty.", "name")
     fee_text = (row.get("fee") or "").strip()
     requires_surface = parse_flag(row.get("requires_surface") or "0", "requires_surface")
     requires_tooth = parse_flag(row.get("requires_tooth") or "0", "requires_tooth") or requires_surface
+    dentition_text = (row.get("dentition") or "").strip()
     return CodeDefinition(
         code=normalize_code(row.get("code") or "", custom=custom),
         name=name[:120],
@@ -95,6 +100,7 @@ def code_from_row(row: dict[str, str], *, custom: bool = False) -> CodeDefinitio
         requires_tooth=requires_tooth,
         requires_surface=requires_surface,
         charts_graphic=parse_flag(row.get("charts_graphic") or "0", "charts_graphic"),
+        dentition=parse_dentition(dentition_text) if dentition_text else Dentition.BOTH,
     )
 
 

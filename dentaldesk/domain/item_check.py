@@ -1,5 +1,5 @@
-"""One check of an item's fields against its code and the office (TP-6, CODE-3/4, ID-1/2, MONEY-2/3,
-TX-RTU-1, TX-VAL-1).
+"""One check of an item's fields against its code and the office (TP-6, CODE-3/4, ID-1/2/3,
+MONEY-2/3, TX-RTU-1, TX-VAL-1).
 
 The Patient Transactions dialog runs :func:`check_item` on every keystroke and shows each problem
 at its field; the plan services run the same function on what they are handed and refuse the
@@ -21,7 +21,7 @@ from typing import NoReturn, Protocol
 from dentaldesk.domain.codes import parse_rtu
 from dentaldesk.domain.errors import DentalDeskError, NotFound, RuleViolation, ValidationError
 from dentaldesk.domain.money import format_money, parse_money
-from dentaldesk.domain.teeth import display_tooth, parse_surfaces, parse_tooth
+from dentaldesk.domain.teeth import Dentition, check_tooth_fits_code, display_tooth, parse_surfaces, parse_tooth
 from dentaldesk.domain.terms import ToothNumbering
 
 MAX_VISIT = 99
@@ -45,6 +45,8 @@ class CodeFacts(Protocol):
     def active(self) -> bool: ...
     @property
     def default_rtu(self) -> int: ...
+    @property
+    def dentition(self) -> Dentition: ...
 
 
 @dataclass(frozen=True)
@@ -160,11 +162,11 @@ def check_item(
     schedule_fee: Decimal | None = None,
     fee_source: str = "",
 ) -> CheckedItem:
-    """Every problem of an item's fields, each at its field (TP-6, CODE-3/4, ID-1/2, MONEY-2/3, TX-RTU-1).
+    """Every problem of an item's fields, each at its field (TP-6, CODE-3/4, ID-1/2/3, MONEY-2/3, TX-RTU-1).
 
     ``code`` is the office's row for the typed code (None when the list has none); the checks that
-    depend on the code (surfaces it takes, a tooth or surfaces it requires, the missing fee's
-    message) run only for a usable code. ``providers`` are the office's active providers.
+    depend on the code (surfaces it takes, a tooth or surfaces it requires, the dentition its tooth
+    must be of, the missing fee's message) run only for a usable code. ``providers`` are the office's active providers.
     ``schedule_fee`` and ``fee_source`` are what the fee resolver found, named when the fee is empty.
     """
     found: dict[str, FieldProblem] = {}
@@ -178,6 +180,8 @@ def check_item(
     if tooth_text:
         try:
             tooth = parse_tooth(tooth_text, numbering)
+            if usable is not None:  # ID-3: the tooth is of the dentition the code is for
+                check_tooth_fits_code(tooth, usable.code, usable.name, usable.dentition, numbering)
         except DentalDeskError as exc:
             found["tooth"] = FieldProblem("tooth", exc.message)
     elif usable is not None and usable.requires_tooth:

@@ -1,6 +1,9 @@
-"""Teeth and surfaces (ID-1, ID-2): one validator and one formatter for both numberings."""
+"""Teeth and surfaces (ID-1, ID-2): one validator and one formatter for both numberings, and the
+dentition a procedure code applies to (ID-3)."""
 
 from __future__ import annotations
+
+from enum import Enum
 
 from dentaldesk.domain.errors import ValidationError
 from dentaldesk.domain.terms import ToothNumbering
@@ -24,9 +27,75 @@ _FIELD_HINT = {
 }
 
 
-def numbering_hint(numbering: ToothNumbering) -> str:
-    """ID-1: the numbering in force and its range, short enough for a tooth field's placeholder."""
-    return _FIELD_HINT[ToothNumbering(numbering)]
+class Dentition(str, Enum):
+    """ID-3: the teeth a procedure code applies to; the master list sets it for each code."""
+
+    PERMANENT = "permanent"
+    PRIMARY = "primary"
+    BOTH = "both"
+
+    @property
+    def label(self) -> str:
+        return {"permanent": "Permanent teeth", "primary": "Primary teeth", "both": "Permanent and primary"}[self.value]
+
+
+# ID-3: the teeth of one dentition in each numbering, as a tooth field's hint and a refusal name them.
+_DENTITION_RANGE = {
+    (ToothNumbering.UNIVERSAL, Dentition.PERMANENT): "1-32",
+    (ToothNumbering.UNIVERSAL, Dentition.PRIMARY): "A-T",
+    (ToothNumbering.FDI, Dentition.PERMANENT): "11-48",
+    (ToothNumbering.FDI, Dentition.PRIMARY): "51-85",
+}
+_NUMBERING_NAME = {ToothNumbering.UNIVERSAL: "Universal", ToothNumbering.FDI: "FDI"}
+
+
+def numbering_hint(numbering: ToothNumbering, dentition: Dentition = Dentition.BOTH) -> str:
+    """ID-1: the numbering in force and its range, short enough for a tooth field's placeholder;
+    for a code of one dentition only (ID-3), that dentition's range: "Universal: 1-32 (permanent only)"."""
+    numbering = ToothNumbering(numbering)
+    dentition = Dentition(dentition)
+    if dentition is Dentition.BOTH:
+        return _FIELD_HINT[numbering]
+    return f"{_NUMBERING_NAME[numbering]}: {_DENTITION_RANGE[numbering, dentition]} ({dentition.value} only)"
+
+
+def parse_dentition(text: str) -> Dentition:
+    """ID-3: a dentition as a code list or a form names it: permanent, primary or both."""
+    key = text.strip().lower()
+    for dentition in Dentition:
+        if key in (dentition.value, dentition.label.lower()):
+            return dentition
+    raise ValidationError(
+        f"'{text.strip()}' is not a dentition. Use permanent, primary or both.",
+        "dentition",
+    )
+
+
+def tooth_dentition(universal: str) -> Dentition:
+    """ID-3: whether a stored (Universal) tooth is a permanent or a primary tooth."""
+    return Dentition.PRIMARY if is_primary(universal) else Dentition.PERMANENT
+
+
+def check_tooth_fits_code(
+    universal: str,
+    code: str,
+    code_name: str,
+    dentition: Dentition,
+    numbering: ToothNumbering = ToothNumbering.UNIVERSAL,
+) -> None:
+    """ID-3: refuse a primary tooth on a permanent-only code and a permanent tooth on a primary-only
+    code; the message names the code, what it accepts and the tooth in the office's numbering."""
+    dentition = Dentition(dentition)
+    kind = tooth_dentition(universal)
+    if dentition is Dentition.BOTH or dentition is kind:
+        return
+    numbering = ToothNumbering(numbering)
+    accepts = f"{_NUMBERING_NAME[numbering]} {_DENTITION_RANGE[numbering, dentition]}"
+    raise ValidationError(
+        f"{code} ({code_name}) is for {dentition.value} teeth ({accepts}); "
+        f"tooth {display_tooth(universal, numbering)} is a {kind.value} tooth.",
+        "tooth",
+    )
 
 
 # Universal <-> FDI. Universal 1 is the upper right third molar (FDI 18), counting round the upper

@@ -170,17 +170,15 @@ def test_an_upgraded_practice_opens_in_the_services(tmp_path: Path) -> None:
     engine.dispose()
 
 
-@pytest.mark.postgres
-@pytest.mark.parametrize("fixture", OLD_DATABASES, ids=_revision_of)
-def test_a_filled_postgresql_database_upgrades_with_every_row_kept(fixture: Path, tmp_path: Path, pg_url: str) -> None:
-    """DATA-3: the same upgrade on PostgreSQL: the old schema made by the old migrations, filled with
-    the fixture's rows, then upgraded; every row kept and the schema exactly the models'."""
+def _postgres_at(fixture: Path, folder: Path, pg_url: str) -> tuple[Engine, Rows]:
+    """A PostgreSQL database at the fixture's schema (made by the old migrations) holding the
+    fixture's rows, and those rows as they were."""
     engine = make_engine(pg_url)
     with engine.begin() as conn:
         conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
     migrate_to(engine, _revision_of(fixture))
 
-    source = create_engine(f"sqlite:///{_unpack(fixture, tmp_path)}")
+    source = create_engine(f"sqlite:///{_unpack(fixture, folder)}")
     before = _rows(source)
     meta = MetaData()
     meta.reflect(engine)
@@ -205,9 +203,78 @@ def test_a_filled_postgresql_database_upgrades_with_every_row_kept(fixture: Path
                     )
                 )
     source.dispose()
+    return engine, before
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("fixture", OLD_DATABASES, ids=_revision_of)
+def test_a_filled_postgresql_database_upgrades_with_every_row_kept(fixture: Path, tmp_path: Path, pg_url: str) -> None:
+    """DATA-3: the same upgrade on PostgreSQL: the old schema made by the old migrations, filled with
+    the fixture's rows, then upgraded; every row kept and the schema exactly the models'."""
+    engine, before = _postgres_at(fixture, tmp_path, pg_url)
 
     upgrade(engine)
     assert current_revision(engine) == head_revision()
     assert _differences(engine) == []
     assert _lost(before, _rows(engine)) == []
+    engine.dispose()
+
+
+# ID-3 (migration 0017): what an upgraded practice's codes apply to, from the master list.
+DENTITION_AFTER_UPGRADE = {
+    "D6010": "permanent",  # implant
+    "D2740": "permanent",  # crown
+    "D2930": "primary",  # steel crown, primary tooth
+    "D2934": "primary",
+    "D3240": "primary",  # pulpal therapy, primary back tooth
+    "D7111": "primary",  # primary tooth remnant
+    "D1351": "both",  # sealant
+}
+
+
+def _dentitions(engine: Engine) -> dict[str, dict[str, str]]:
+    """Each table's dentition of the codes above (the office's list and the master list)."""
+    found: dict[str, dict[str, str]] = {}
+    for name in ("procedure_code", "master_code"):
+        table = Base.metadata.tables[name]
+        query = select(table.c.code, table.c.dentition).where(table.c.code.in_(tuple(DENTITION_AFTER_UPGRADE)))
+        with engine.connect() as conn:
+            found[name] = {code: dentition for code, dentition in conn.execute(query)}
+    return found
+
+
+def _office_codes_unlike_the_master_list(engine: Engine) -> list[tuple[str, str, str]]:
+    """Office codes whose dentition is not the master list's for the same code (both when the
+    master list lacks it or the code is the office's own custom code)."""
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT p.code, p.dentition, CASE WHEN p.custom THEN 'both' ELSE COALESCE(m.dentition, 'both') END "
+                "FROM procedure_code p LEFT JOIN master_code m ON m.code = p.code"
+            )
+        ).all()
+    assert len(rows) > 200
+    return [(code, have, want) for code, have, want in rows if have != want]
+
+
+def test_id3_an_upgraded_sqlite_practice_has_each_codes_dentition_from_the_master_list(tmp_path: Path) -> None:
+    """ID-3 (migration 0017): the first release's demo, upgraded, has implants and crowns for
+    permanent teeth, the primary-tooth codes for primary teeth and a sealant for both, in the office
+    list and the master list; the demo's rows are otherwise kept (the test above)."""
+    engine = make_engine(f"sqlite:///{_unpack(FIXTURES / 'schema_0005.sqlite3.gz', tmp_path)}")
+    upgrade(engine)
+    assert _dentitions(engine) == {"procedure_code": DENTITION_AFTER_UPGRADE, "master_code": DENTITION_AFTER_UPGRADE}
+    assert _office_codes_unlike_the_master_list(engine) == []
+    engine.dispose()
+
+
+@pytest.mark.postgres
+def test_id3_an_upgraded_postgresql_practice_has_each_codes_dentition_from_the_master_list(
+    tmp_path: Path, pg_url: str
+) -> None:
+    """ID-3 (migration 0017) on PostgreSQL: the same values after the same upgrade."""
+    engine, _before = _postgres_at(FIXTURES / "schema_0005.sqlite3.gz", tmp_path, pg_url)
+    upgrade(engine)
+    assert _dentitions(engine) == {"procedure_code": DENTITION_AFTER_UPGRADE, "master_code": DENTITION_AFTER_UPGRADE}
+    assert _office_codes_unlike_the_master_list(engine) == []
     engine.dispose()

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from dentaldesk import clock
 from dentaldesk.db.models import Patient, ProcedureCode
+from dentaldesk.domain.teeth import Dentition
 from dentaldesk.domain.terms import Role
 from dentaldesk.services.access.login import login
 from dentaldesk.services.ledger.charge_facts import charge_facts
@@ -217,6 +218,35 @@ def test_code1_edit_and_deactivate_a_code(qtbot, hub: SettingsView) -> None:
     qtbot.mouseClick(window.show_inactive, LEFT)
     assert window.office_model.row(0).active is False
     assert "D1110" not in {r.code for r in office_codes(hub.ctx.uow(), hub.ctx.user)}
+
+
+def test_id3_the_code_dialog_shows_and_changes_the_dentition(qtbot, hub: SettingsView, shots: Path) -> None:
+    """ID-3: D6010 opens with "Permanent teeth" (from the master list), shown in the list's Teeth
+    column; D1351 changed to "Primary teeth" is saved and then refuses permanent tooth 19."""
+    window = open_window(qtbot, hub, "codes")
+    qtbot.keyClicks(window.office_search, "D6010")
+    assert window.office_model.data(window.office_model.index(0, 3)) == "Permanent teeth"
+    window.office_table.setFocus()
+    window.office_table.selectRow(0)
+    qtbot.keyClick(window.office_table, Qt.Key.Key_Return)
+    dialog = window.code_dialog
+    qtbot.addWidget(dialog)
+    assert dialog.dentition.currentText() == "Permanent teeth"
+    dialog.grab().save(str(shots / "id3_code_dialog_dentition.png"))
+    dialog.reject()
+    window.office_search.clear()
+    qtbot.keyClicks(window.office_search, "D1351")
+    window.office_table.setFocus()
+    window.office_table.selectRow(0)
+    qtbot.keyClick(window.office_table, Qt.Key.Key_Return)
+    dialog = window.code_dialog
+    qtbot.addWidget(dialog)
+    assert dialog.dentition.currentText() == "Permanent and primary"
+    choose(qtbot, dialog.dentition, "Primary teeth")
+    qtbot.mouseClick(dialog.save_button, LEFT)
+    assert not dialog.isVisible()
+    assert window.selected_office_row().dentition is Dentition.PRIMARY
+    assert window.office_model.data(window.office_model.index(0, 3)) == "Primary teeth"
 
 
 def test_code2_office_search_as_you_type(qtbot, hub: SettingsView) -> None:

@@ -601,6 +601,31 @@ def test_tx_val1_bad_input_is_refused_at_its_field_and_ok_stays_disabled(
     assert not dialog.ok_button.isEnabled()
 
 
+def test_id3_a_primary_tooth_on_an_implant_is_refused_at_the_tooth_field(qtbot, demo, make_ctx, shots: Path) -> None:
+    """ID-3: D6010 (an implant, permanent teeth only) says so in the tooth field's hint; typing
+    primary tooth K shows the refusal at the tooth field and OK (or Enter) adds nothing; tooth 19 is
+    accepted and the item is added on it."""
+    editor, dialog = add_item_dialog(qtbot, demo, make_ctx, demo.patient(plans=()))
+    section = dialog.procedure
+    assert section.tooth.lineEdit().placeholderText() == "Universal: 1-32, primary A-T"
+    choose(qtbot, dialog, "D6010", "K")
+    assert section.tooth.lineEdit().placeholderText() == "Universal: 1-32 (permanent only)"
+    assert shown(section.messages["tooth"]) == (
+        "D6010 (Implant placement surgery) is for permanent teeth (Universal 1-32); tooth K is a primary tooth."
+    )
+    assert not dialog.ok_button.isEnabled()
+    QTest.keyClick(section.tooth.lineEdit(), Qt.Key.Key_Return)
+    assert dialog.isVisible() and editor.working.items == {}
+    snap(dialog, shots / "id3_implant_on_primary_tooth.png")
+    section.tooth.lineEdit().selectAll()
+    qtbot.keyClicks(section.tooth.lineEdit(), "19")
+    assert shown(section.messages["tooth"]) == ""
+    assert dialog.ok_button.isEnabled()
+    qtbot.mouseClick(dialog.ok_button, LEFT)
+    [item] = editor.working.items.values()
+    assert (item.code, item.tooth) == ("D6010", "19")
+
+
 # --- keyboard)
 
 

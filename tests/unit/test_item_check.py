@@ -10,6 +10,7 @@ import pytest
 
 from dentaldesk.domain.errors import NotFound, RuleViolation, ValidationError
 from dentaldesk.domain.item_check import FIELD_ORDER, TypedItem, check_code, check_item, item_label
+from dentaldesk.domain.teeth import Dentition
 from dentaldesk.domain.terms import ToothNumbering
 
 U = ToothNumbering.UNIVERSAL
@@ -24,6 +25,7 @@ class Code:
     requires_surface: bool = False
     active: bool = True
     default_rtu: int = 0
+    dentition: Dentition = Dentition.BOTH
 
 
 FILLING = Code("D2391", "Resin, one surface, posterior", requires_tooth=True, requires_surface=True, default_rtu=40)
@@ -153,3 +155,21 @@ def test_id1_an_item_is_labelled_with_its_tooth_in_the_office_numbering() -> Non
     assert item_label("D2740", "14", U) == "D2740 #14"
     assert item_label("D2740", "14", ToothNumbering.FDI) == "D2740 #26"
     assert item_label("D0120", None, U) == "D0120"
+
+
+IMPLANT = Code("D6010", "Implant placement surgery", requires_tooth=True, dentition=Dentition.PERMANENT)
+
+
+def test_id3_the_tooth_must_be_of_the_dentition_the_code_is_for() -> None:
+    """ID-3: the one item check refuses primary tooth K on an implant at the tooth field (the dialog
+    shows it, the service raises it); permanent tooth 19 passes; a code for both takes K."""
+    checked = check(IMPLANT, tooth="K", provider_id=DR, fee="1800")
+    assert fields(checked) == {
+        "tooth": "D6010 (Implant placement surgery) is for permanent teeth (Universal 1-32); tooth K is a primary tooth."
+    }
+    with pytest.raises(ValidationError) as refused:
+        checked.refuse_first()
+    assert refused.value.field == "tooth"
+    assert fields(check(IMPLANT, tooth="19", provider_id=DR, fee="1800")) == {}
+    sealant = Code("D1351", "Sealant, per tooth", requires_tooth=True)
+    assert fields(check(sealant, tooth="K", provider_id=DR, fee="45")) == {}

@@ -21,6 +21,7 @@ EXPECTED_COLUMNS = [
     "requires_tooth",
     "requires_surface",
     "charts_graphic",
+    "dentition",
 ]
 ALLOWED_CATEGORIES = {
     "diagnostic",
@@ -52,7 +53,8 @@ def rows():
 
 
 def test_header_matches_columns(header):
-    """CODE-1: the header lists exactly the code, name, description, category, RTU, fee and flag columns."""
+    """CODE-1/ID-3: the header lists exactly the code, name, description, category, RTU, fee, flag and
+    dentition columns."""
     assert header == EXPECTED_COLUMNS
 
 
@@ -135,3 +137,24 @@ def test_descriptions_non_empty(rows):
     """CODE-1: every code has a patient-friendly description for the printed handout."""
     empty = [r["code"] for r in rows if not r["description"].strip()]
     assert not empty, f"empty descriptions: {empty}"
+
+
+def test_dentition_is_permanent_primary_or_both(rows):
+    """ID-3: every code says which dentition it applies to."""
+    bad = [(r["code"], r["dentition"]) for r in rows if r["dentition"] not in ("permanent", "primary", "both")]
+    assert not bad, f"unknown dentitions: {bad}"
+
+
+def test_dentition_of_implants_crowns_bridges_and_primary_codes(rows):
+    """ID-3: implants (D6xxx), crowns (D27xx) and bridges (D62xx-D67xx) are for permanent teeth; the
+    primary-tooth codes (steel crown and pulpal therapy of a primary tooth, a primary tooth's remnant)
+    for primary teeth; a sealant, a filling and a simple extraction for either."""
+    dentition = {r["code"]: r["dentition"] for r in rows}
+    for code, value in dentition.items():
+        number = int(code[1:])
+        if 6000 <= number <= 6999 or 2740 <= number <= 2799:
+            assert value == "permanent", code
+    for code in ("D2930", "D2934", "D3230", "D3240", "D7111"):
+        assert dentition[code] == "primary", code
+    for code in ("D1351", "D2330", "D2391", "D7140", "D3220", "D0120"):
+        assert dentition[code] == "both", code

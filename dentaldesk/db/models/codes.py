@@ -8,11 +8,12 @@ from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Te
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dentaldesk.db.models.base import Base, Versioned, enum_column
+from dentaldesk.domain.teeth import Dentition
 from dentaldesk.domain.terms import Category, EstimationType
 
 
 class _CodeColumns:
-    """CODE-1: every field and flag a procedure code carries."""
+    """CODE-1: every field and flag a procedure code carries, and its dentition (ID-3)."""
 
     code: Mapped[str] = mapped_column(String(16))
     name: Mapped[str] = mapped_column(String(120))
@@ -25,6 +26,7 @@ class _CodeColumns:
     requires_surface: Mapped[bool] = mapped_column(Boolean, default=False)
     charts_graphic: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    dentition: Mapped[Dentition] = enum_column(Dentition, default=Dentition.BOTH, server_default="both")
 
 
 class MasterCode(_CodeColumns, Base):

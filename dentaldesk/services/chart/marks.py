@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from dentaldesk.db.models import ChartGraphic, LedgerTransaction, Patient, PlanItem, ProcedureCode, TreatmentPlan
 from dentaldesk.db.models.base import utcnow
 from dentaldesk.domain.errors import NotFound, RuleViolation, ValidationError
-from dentaldesk.domain.teeth import display_tooth, parse_surfaces, parse_tooth
+from dentaldesk.domain.teeth import check_tooth_fits_code, display_tooth, parse_surfaces, parse_tooth
 from dentaldesk.domain.terms import GraphicStatus, Role, ToothNumbering
 from dentaldesk.domain.times import shown_time
 from dentaldesk.services.access import audit
@@ -86,7 +86,7 @@ def can_change_chart(role: Role) -> bool:
 def _check_place(
     code: ProcedureCode, tooth_text: str | None, surfaces_text: str | None, numbering: ToothNumbering
 ) -> tuple[str, str]:
-    """ID-1, ID-2 and the code's own options (CODE-1, CODE-4) for a mark's tooth and surfaces."""
+    """ID-1, ID-2, ID-3 and the code's own options (CODE-1, CODE-4) for a mark's tooth and surfaces."""
     if not code.charts_graphic:
         raise ValidationError(
             f"{code.code} {code.name} does not chart a graphic (its Charts graphic option is off).", "code"
@@ -94,6 +94,7 @@ def _check_place(
     if not (tooth_text or "").strip():
         raise ValidationError(f"Enter the tooth for {code.code}: a chart mark is drawn on a tooth.", "tooth")
     tooth = parse_tooth(tooth_text or "", numbering)
+    check_tooth_fits_code(tooth, code.code, code.name, code.dentition, numbering)
     surfaces = parse_surfaces(surfaces_text or "")
     if code.requires_surface and not surfaces:
         raise ValidationError(f"{code.code} {code.name} needs its surfaces (M, O, D, B, L, I or F).", "surfaces")

@@ -51,7 +51,7 @@ from dentaldesk.domain.errors import (
     ValidationError,
 )
 from dentaldesk.domain.money import ZERO
-from dentaldesk.domain.teeth import display_tooth, parse_surfaces, parse_tooth
+from dentaldesk.domain.teeth import check_tooth_fits_code, display_tooth, parse_surfaces, parse_tooth
 from dentaldesk.domain.terms import ClaimStatus, GraphicStatus, TransactionKind
 from dentaldesk.services.access import audit
 from dentaldesk.services.access.actor import Actor
@@ -389,6 +389,8 @@ def post_transaction(
             raise NotFound("This procedure code is not in the office's active list.", "code")
         numbering = office_numbering(session, patient.office_id)
         universal = parse_tooth(tooth, numbering) if tooth.strip() else None
+        if universal is not None:
+            check_tooth_fits_code(universal, code.code, code.name, code.dentition, numbering)
         canonical = parse_surfaces(surfaces)
         if code.requires_tooth and universal is None:
             raise ValidationError(f"{code.code} needs a tooth.", "tooth")

@@ -45,7 +45,7 @@ def resolve_item(
     entry: ItemInput,
     current: PlanItem | None = None,
 ) -> PlanItemRecord:
-    """Check an item's fields against its code's flags and the office (TP-6, CODE-3/4, ID-1/2):
+    """Check an item's fields against its code's flags and the office (TP-6, CODE-3/4, ID-1/2/3):
     the record the item is written with (``records.write_record``).
 
     The one item check of :mod:`dentaldesk.domain.item_check`, the dialog's too, with the code's

@@ -22,6 +22,7 @@ from dentaldesk.domain.codes import normalize_code, parse_rtu
 from dentaldesk.domain.errors import NotFound, ValidationError
 from dentaldesk.domain.money import parse_money
 from dentaldesk.domain.records import optional_text, required_text
+from dentaldesk.domain.teeth import Dentition
 from dentaldesk.domain.terms import Category
 from dentaldesk.services.access import audit
 from dentaldesk.services.access.actor import Actor
@@ -42,6 +43,7 @@ _FIELDS = (
     "requires_tooth",
     "requires_surface",
     "charts_graphic",
+    "dentition",
     "active",
     "custom",
 )
@@ -61,6 +63,7 @@ class CodeForm:
     requires_tooth: bool = False
     requires_surface: bool = False
     charts_graphic: bool = False
+    dentition: Dentition = Dentition.BOTH  # ID-3
     custom: bool = False
     usual_fee: str = ""
     version: int | None = None  # the code's version when loaded (DATA-4); None when adding
@@ -99,7 +102,16 @@ def _checked(form: CodeForm) -> dict[str, object]:
         "requires_tooth": form.requires_tooth or form.requires_surface,
         "requires_surface": form.requires_surface,
         "charts_graphic": form.charts_graphic,
+        "dentition": _dentition(form.dentition),
     }
+
+
+def _dentition(value: object) -> Dentition:
+    """ID-3: permanent, primary or both, as the code dialog's choice gives it."""
+    try:
+        return Dentition(value)
+    except ValueError:
+        raise ValidationError("Choose the teeth the code is for: permanent, primary or both.", "dentition") from None
 
 
 def _code(uow: UnitOfWork, actor: Actor, code_id: int) -> ProcedureCode:
@@ -124,6 +136,7 @@ def load_code(uow: UnitOfWork, actor: Actor, code_id: int) -> CodeForm:
             requires_tooth=c.requires_tooth,
             requires_surface=c.requires_surface,
             charts_graphic=c.charts_graphic,
+            dentition=c.dentition,
             custom=c.custom,
             version=c.version,
         )

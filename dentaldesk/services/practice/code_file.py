@@ -22,7 +22,7 @@ from pathlib import Path
 from dentaldesk.domain.codes import FLAG_NAMES, CodeDefinition, code_from_row
 from dentaldesk.domain.errors import ValidationError
 
-COLUMNS = ("code", "name", "category", "fee", "default_rtu", "description", *FLAG_NAMES)
+COLUMNS = ("code", "name", "category", "fee", "default_rtu", "description", *FLAG_NAMES, "dentition")
 REQUIRED_COLUMNS = ("code", "name", "category")
 _SAVE_AS = 'Save it from the spreadsheet as "CSV UTF-8" and import it again.'
 

@@ -14,6 +14,7 @@ from dentaldesk.config import resources_dir
 from dentaldesk.db.models import FeeSchedule, FeeScheduleEntry, MasterCode, ProcedureCode
 from dentaldesk.domain.codes import FLAG_NAMES, CodeDefinition, code_matches
 from dentaldesk.domain.errors import DentalDeskError, NotFound
+from dentaldesk.domain.teeth import Dentition
 from dentaldesk.domain.terms import Category
 from dentaldesk.services.access import audit
 from dentaldesk.services.access.actor import Actor
@@ -39,6 +40,7 @@ class CodeRow:
     charts_graphic: bool
     active: bool
     description: str
+    dentition: Dentition = Dentition.BOTH
 
 
 @dataclass
@@ -73,17 +75,18 @@ def _set_fee(session: Session, schedule: FeeSchedule, code_id: int, fee: Decimal
         entry.fee = fee
 
 
-_CODE_FIELDS = ("name", "description", "category", "default_rtu", *FLAG_NAMES)
+# CODE-1, ID-3: the columns a procedure code and a master code share, copied from one to the other.
+CODE_COLUMNS = ("name", "description", "category", "default_rtu", *FLAG_NAMES, "dentition")
 
 
-def _apply(code: ProcedureCode, d: CodeDefinition, fields: Iterable[str] = _CODE_FIELDS) -> None:
+def _apply(code: ProcedureCode, d: CodeDefinition, fields: Iterable[str] = CODE_COLUMNS) -> None:
     for name in fields:
         setattr(code, name, getattr(d, name))
 
 
 def _updated_fields(row: CodeListRow) -> list[str]:
     """What a row changes on a code already on file: only the columns it fills (CODE-1)."""
-    fields = [name for name in _CODE_FIELDS if name in row.given]
+    fields = [name for name in CODE_COLUMNS if name in row.given]
     if "requires_surface" in row.given and row.definition.requires_surface and "requires_tooth" not in fields:
         fields.append("requires_tooth")  # requiring a surface also requires the tooth
     return fields
@@ -92,7 +95,10 @@ def _updated_fields(row: CodeListRow) -> list[str]:
 @guarded(Right.SETUP)
 def import_codes(uow: UnitOfWork, actor: Actor, source: Path | CodeList) -> ImportReport:
     """Import a licensed code list: add the new codes, update known ones in the columns the file
-    fills (a row's fee into Fee 0), and report each refused row."""
+    fills (a row's fee into Fee 0), and report each refused row.
+
+    ID-3: a new code whose row gives no dentition (an older file without the column, or an empty
+    cell) takes the master list's dentition for the code, or both when the master list lacks it."""
     code_list = source if isinstance(source, CodeList) else read_code_list(source)
     report = ImportReport(refused=list(code_list.refused))
     with uow:
@@ -101,6 +107,7 @@ def import_codes(uow: UnitOfWork, actor: Actor, source: Path | CodeList) -> Impo
             c.code: c for c in session.scalars(select(ProcedureCode).where(ProcedureCode.office_id == actor.office_id))
         }
         fee0 = _schedule(session, actor.office_id, 0)
+        master_dentition = _master_dentition(session, [r.definition.code for r in code_list.rows])
         for row in code_list.rows:
             d = row.definition
             code = existing.get(d.code)
@@ -108,6 +115,8 @@ def import_codes(uow: UnitOfWork, actor: Actor, source: Path | CodeList) -> Impo
                 code = ProcedureCode(office_id=actor.office_id, code=d.code, active=True, custom=False)
                 session.add(code)
                 _apply(code, d)
+                if "dentition" not in row.given:
+                    code.dentition = master_dentition.get(d.code, Dentition.BOTH)
                 report.added += 1
             else:
                 _apply(code, d, _updated_fields(row))
@@ -133,6 +142,16 @@ def import_codes(uow: UnitOfWork, actor: Actor, source: Path | CodeList) -> Impo
     return report
 
 
+def _master_dentition(session: Session, codes: list[str]) -> dict[str, Dentition]:
+    """ID-3: the master list's dentition of each of these codes it holds."""
+    found: dict[str, Dentition] = {}
+    for start in range(0, len(codes), 500):
+        chunk = codes[start : start + 500]
+        for master in session.scalars(select(MasterCode).where(MasterCode.code.in_(chunk))):
+            found[master.code] = master.dentition
+    return found
+
+
 def load_master_list(session: Session, path: Path = MASTER_CSV) -> int:
     """Fill the master list from the CSV shipped in resources/ (at set-up, inside its transaction)."""
     code_list = read_code_list(path)
@@ -143,7 +162,7 @@ def load_master_list(session: Session, path: Path = MASTER_CSV) -> int:
         d = row.definition
         if d.code in known:
             continue
-        session.add(MasterCode(code=d.code, usual_fee=d.fee, active=True, **{n: getattr(d, n) for n in _CODE_FIELDS}))
+        session.add(MasterCode(code=d.code, usual_fee=d.fee, active=True, **{n: getattr(d, n) for n in CODE_COLUMNS}))
     session.flush()
     return len(code_list.rows)
 
@@ -171,7 +190,7 @@ def copy_master_codes(uow: UnitOfWork, actor: Actor, codes: list[str], *, with_f
                 continue
             m = masters[code]
             row = ProcedureCode(office_id=actor.office_id, code=code, active=True, custom=False)
-            for name in _CODE_FIELDS:
+            for name in CODE_COLUMNS:
                 setattr(row, name, getattr(m, name))
             session.add(row)
             session.flush()
@@ -197,6 +216,7 @@ def _code_row(c: ProcedureCode) -> CodeRow:
         charts_graphic=c.charts_graphic,
         active=c.active,
         description=c.description,
+        dentition=c.dentition,
     )
 
 

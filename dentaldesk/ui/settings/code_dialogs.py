@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dentaldesk.domain.teeth import Dentition
 from dentaldesk.domain.terms import Category
 from dentaldesk.services.practice.code_admin import CodeForm, ImportPreview, add_code, edit_code, load_code
 from dentaldesk.services.practice.codes import import_codes
@@ -33,7 +34,8 @@ FLAG_CAPTIONS = (
 
 
 class CodeDialog(QDialog):
-    """Add a custom code (``code_id`` None) or edit one: name, description, category, RTU's, flags."""
+    """Add a custom code (``code_id`` None) or edit one: name, description, category, dentition
+    (ID-3), RTU's, flags."""
 
     def __init__(self, ctx: AppContext, code_id: int | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -59,6 +61,12 @@ class CodeDialog(QDialog):
             hint="Printed on the patient's handout in plain words.",
         )
         self.category = form.combo("category", "Cate&gory", enum_items(Category))
+        self.dentition = form.combo(
+            "dentition",
+            "D&entition",
+            enum_items(Dentition),
+            hint="The teeth the code is for: a tooth of the other dentition is refused on it.",
+        )
         self.rtu = form.line("rtu", "Default &RTU's (minutes)", width=80)
         self.usual_fee = form.line("usual_fee", "Usual &fee (Fee 0)", placeholder="optional, e.g. 125.00", width=160)
         self.flags = {key: form.check(key, caption) for key, caption in FLAG_CAPTIONS}
@@ -108,6 +116,7 @@ class CodeDialog(QDialog):
         self.name.setText(loaded.name)
         self.description.setPlainText(loaded.description)
         select_data(self.category, loaded.category.value)
+        select_data(self.dentition, Dentition(loaded.dentition).value)
         self.rtu.setText(loaded.default_rtu)
         for key, box in self.flags.items():
             box.setChecked(getattr(loaded, key))
@@ -133,6 +142,7 @@ class CodeDialog(QDialog):
             name=self.name.text(),
             description=self.description.toPlainText(),
             category=Category(self.category.currentData()),
+            dentition=Dentition(self.dentition.currentData()),
             default_rtu=self.rtu.text(),
             custom=self.custom.isChecked(),
             usual_fee=self.usual_fee.text(),

@@ -35,7 +35,7 @@ from dentaldesk.domain.errors import DentalDeskError
 from dentaldesk.domain.fees import FeeQuote
 from dentaldesk.domain.item_check import TypedItem, check_item
 from dentaldesk.domain.money import format_money, parse_money
-from dentaldesk.domain.teeth import display_tooth, numbering_hint, parse_surfaces, parse_tooth, valid_teeth
+from dentaldesk.domain.teeth import Dentition, display_tooth, numbering_hint, parse_surfaces, parse_tooth, valid_teeth
 from dentaldesk.services.plans import ItemFormFacts
 from dentaldesk.services.practice.codes import CodeRow, search_codes
 from dentaldesk.ui.transactions.code_search import CodeResults, CodeSearch
@@ -124,11 +124,7 @@ class ProcedureSection(QGroupBox):
         self.tooth.addItem("")
         self.tooth.addItems(list(valid_teeth(facts.numbering)))
         # ID-1: the field says which numbering is in force before anything is typed.
-        hint = numbering_hint(facts.numbering)
-        line_edit = self.tooth.lineEdit()
-        if line_edit is not None:
-            line_edit.setPlaceholderText(hint)
-        self.tooth.setToolTip(hint)
+        self._show_tooth_hint()
         self.surfaces = QLineEdit()
         self.surfaces.setObjectName("surfaces")
         self.surfaces.setAccessibleName("Surfaces")
@@ -334,10 +330,21 @@ class ProcedureSection(QGroupBox):
         text = self.fee.text().strip()
         return parse_money(text) if text else None
 
+    def _show_tooth_hint(self) -> None:
+        """ID-1/ID-3: the tooth field names the numbering in force and, for a code of one dentition
+        only, the teeth it takes ("Universal: 1-32 (permanent only)")."""
+        dentition = self.code.dentition if self.code is not None else Dentition.BOTH
+        hint = numbering_hint(self.facts.numbering, dentition)
+        line_edit = self.tooth.lineEdit()
+        if line_edit is not None:
+            line_edit.setPlaceholderText(hint)
+        self.tooth.setToolTip(hint)
+
     def _check_all(self) -> None:
         """The one item check (the plan services' too) on what the fields hold, each problem at its
         field (TX-VAL-1); the code field adds what only the search knows."""
         self._quiet = set()
+        self._show_tooth_hint()
         errors: dict[str, str] = {}
         hints: dict[str, str] = {}
         typed = self.code_edit.text().strip().upper()
