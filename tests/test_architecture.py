@@ -187,3 +187,27 @@ def test_every_read_and_write_of_the_ui_goes_through_run_op_or_a_background_runn
             f"{path.relative_to(PACKAGE.parent)}:{line}" for line in _bare_units_of_work(ast.parse(path.read_text()))
         ]
     assert not found, "units of work opened outside run_op / Background.start:\n" + "\n".join(found)
+
+
+def test_the_benchmarks_import_only_what_exists() -> None:
+    """The benchmarks are not timed in the suite, but a name they import from dentaldesk (at the top
+    or inside a function) must exist, so a move in the package cannot leave them broken unseen."""
+    import importlib
+
+    missing = []
+    for path in sorted((ROOT / "tests" / "benchmarks").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("dentaldesk"):
+                module = importlib.import_module(node.module)
+                missing += [
+                    f"{path.name}:{node.lineno} {node.module}.{alias.name}"
+                    for alias in node.names
+                    if not hasattr(module, alias.name) and not _is_submodule(node.module, alias.name)
+                ]
+    assert not missing, missing
+
+
+def _is_submodule(package: str, name: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(f"{package}.{name}") is not None

@@ -147,12 +147,13 @@ def run_services(url: str, plan_id: int, account_id: int, patient_id: int, runs:
 
     from dentaldesk.db.engine import make_engine
     from dentaldesk.db.models import PlanItem
-    from dentaldesk.domain.text import search_key, search_patients
+    from dentaldesk.domain.text import search_key
     from dentaldesk.services.access.login import login
     from dentaldesk.services.claims.queries import open_claims
     from dentaldesk.services.ledger.aging import account_aging, aging_parameters, office_aging, office_aging_query
     from dentaldesk.services.ledger.queries import account_facts, account_ledger
     from dentaldesk.services.ledger.transactions import transaction_context
+    from dentaldesk.services.patients.search import search_patients
     from dentaldesk.services.plans import load_plan
     from dentaldesk.services.plans.queries import plan_summaries
     from dentaldesk.services.uow import UnitOfWork
