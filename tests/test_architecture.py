@@ -211,3 +211,69 @@ def _is_submodule(package: str, name: str) -> bool:
     import importlib.util
 
     return importlib.util.find_spec(f"{package}.{name}") is not None
+
+
+# --- one palette, one widget kit (STYLE.md 12)
+
+UI = ROOT / "dentaldesk" / "ui"
+KIT = UI / "kit"
+_HEX = re.compile(r"#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3}(?:[0-9a-fA-F]{2})?)?\b")
+_NAMED = re.compile(
+    r"\b(?:color|background(?:-color)?|border(?:-[a-z]+)?)\s*:[^;{}]*?"
+    r"\b(white|black|red|green|blue|gr[ae]y|yellow|orange|silver|navy|maroon|purple|teal)\b",
+    re.IGNORECASE,
+)
+_KIT_HELPER = re.compile(r"(error|hint|message)_label$|date_edit$|^_?error$")
+
+
+def literal_colours(source: str) -> list[tuple[int, str]]:
+    """Each colour spelt in Python source: a hex or named colour in a string (a style sheet, a
+    QColor's argument), a QColor of a colour name, a Qt.GlobalColor."""
+    found: list[tuple[int, str]] = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            found += [(node.lineno, hit) for hit in _HEX.findall(node.value) + _NAMED.findall(node.value)]
+        elif isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) == "QColor":
+            first = node.args[0] if node.args else None
+            if isinstance(first, ast.Constant) and isinstance(first.value, str) and not _HEX.search(first.value):
+                found.append((node.lineno, f"QColor({first.value!r})"))
+        elif isinstance(node, ast.Attribute) and getattr(node.value, "attr", "") == "GlobalColor":
+            found.append((node.lineno, f"GlobalColor.{node.attr}"))
+    return found
+
+
+def test_the_scan_sees_each_way_of_spelling_a_colour() -> None:
+    """The colour scan below finds a hex colour, a named colour in a style sheet, QColor("white") and
+    Qt.GlobalColor, and passes an object-name selector ("#patient_header") and plain text."""
+    source = (
+        'a = "color: #b42318;"\nb = "background: white; padding: 2px"\nc = QColor("white")\n'
+        'd = Qt.GlobalColor.red\ne = "#patient_header { border: 1px solid; }"\nf = "Tooth #19, a white filling"\n'
+    )
+    assert [line for line, _hit in literal_colours(source)] == [1, 2, 3, 4]
+
+
+def test_every_colour_of_the_screens_comes_from_the_one_palette() -> None:
+    """A colour is named by its role in ui/kit/palette.py and spelt nowhere else in ui/."""
+    offenders = [
+        f"{path.relative_to(ROOT)}:{line}: {hit}"
+        for path in sorted(UI.rglob("*.py"))
+        if path != KIT / "palette.py"
+        for line, hit in literal_colours(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
+
+
+def test_message_lines_and_date_fields_are_made_only_by_the_widget_kit() -> None:
+    """One error label, one hint label, one date field (TX-VAL-1): no window defines its own."""
+    offenders = []
+    for path in sorted(UI.rglob("*.py")):
+        if path.is_relative_to(KIT):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and _KIT_HELPER.search(node.name):
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}: def {node.name}")
+            elif isinstance(node, ast.ClassDef):
+                bases = {getattr(b, "id", getattr(b, "attr", "")) for b in node.bases}
+                if bases & {"QDateEdit", "DateEdit", "MessageLabel"}:
+                    offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}: class {node.name}")
+    assert offenders == []

@@ -22,9 +22,10 @@ from dentaldesk.services.claims.filing import claim_candidates, open_claims
 from dentaldesk.services.ledger.aging import account_aging, office_aging
 from dentaldesk.services.ledger.queries import account_ledger
 from dentaldesk.services.uow import UnitOfWork
+from dentaldesk.ui.kit.palette import ERROR as ERROR_COLOR
+from dentaldesk.ui.kit.palette import SUCCESS as SUCCESS_COLOR
 from dentaldesk.ui.ledger.dialogs import CreateClaimDialog, InsurancePaymentDialog, PaymentDialog
 from dentaldesk.ui.ledger.view import LedgerView
-from dentaldesk.ui.transactions.fields import ERROR_COLOR, SUCCESS_COLOR
 
 LEFT = Qt.MouseButton.LeftButton
 OLDEST_FIRST = ("over_90", "d61_90", "d31_60", "d0_30", "current")

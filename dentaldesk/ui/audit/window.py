@@ -41,10 +41,11 @@ from dentaldesk.services.access.audit_log import (
 )
 from dentaldesk.services.patients.search import search_patients
 from dentaldesk.services.uow import UnitOfWork
+from dentaldesk.ui.kit import palette
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import run_op, show_error
 from dentaldesk.ui.kit.table_model import Column, RowsModel
-from dentaldesk.ui.kit.widgets import DateEdit, make_default, make_table
+from dentaldesk.ui.kit.widgets import date_edit, day_of, make_default, make_table
 
 ANY = "(any)"
 NO_DATE = QDate(2000, 1, 1)
@@ -79,21 +80,8 @@ COLUMNS: list[Column[AuditRow]] = [
 ]
 
 
-def _date_edit(name: str, accessible: str) -> QDateEdit:
-    edit = DateEdit()
-    edit.setObjectName(name)
-    edit.setAccessibleName(accessible)
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    edit.setMinimumDate(NO_DATE)
-    edit.setSpecialValueText(ANY)  # the minimum date reads "(any)": no limit
-    edit.setDate(NO_DATE)
-    return edit
-
-
 def _day(edit: QDateEdit) -> dt.date | None:
-    value = edit.date()
-    return None if value == NO_DATE else dt.date(value.year(), value.month(), value.day())
+    return None if edit.date() == NO_DATE else day_of(edit)
 
 
 class AuditWindow(QDialog):
@@ -115,11 +103,15 @@ class AuditWindow(QDialog):
         self.action = QComboBox()
         self.action.setObjectName("audit_action")
         self.action.setAccessibleName("Action")
-        self.date_from = _date_edit("audit_from", "From date")
-        self.date_to = _date_edit("audit_to", "To date")
+        self.date_from = date_edit("audit_from", "From date")
+        self.date_to = date_edit("audit_to", "To date")
+        for edit in (self.date_from, self.date_to):
+            edit.setMinimumDate(NO_DATE)
+            edit.setSpecialValueText(ANY)  # the minimum date reads "(any)": no limit
+            edit.setDate(NO_DATE)
         self.error = QLabel()
         self.error.setObjectName("audit_error")
-        self.error.setStyleSheet("color: #b42318;")
+        self.error.setStyleSheet(f"color: {palette.ERROR};")
         self.error.setVisible(False)
         self.status = QLabel()
         self.status.setObjectName("audit_status")

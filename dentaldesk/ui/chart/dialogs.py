@@ -23,16 +23,7 @@ from dentaldesk.ui.chart.layout import Dentition
 from dentaldesk.ui.chart.tooth_chart import ToothChart
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import run_op
-from dentaldesk.ui.kit.widgets import make_default
-
-
-def error_label(name: str) -> QLabel:
-    label = QLabel()
-    label.setObjectName(name)
-    label.setWordWrap(True)
-    label.setStyleSheet("color: #b42318;")
-    label.setVisible(False)
-    return label
+from dentaldesk.ui.kit.widgets import error_label, make_default
 
 
 class RemoveGraphicDialog(QDialog):
@@ -59,7 +50,7 @@ class RemoveGraphicDialog(QDialog):
         self.reason.setMaxLength(500)
         caption = QLabel("&Reason")
         caption.setBuddy(self.reason)
-        self.reason_error = error_label("reason_error")
+        self.reason_error = error_label("reason")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.ok = make_default(self.buttons.button(QDialogButtonBox.StandardButton.Ok))
         self.ok.setText("Remove graphic")
@@ -139,9 +130,9 @@ class RechartDialog(QDialog):
         else:
             self.surfaces.setEnabled(False)
             self.surfaces.setPlaceholderText("whole tooth: no surfaces")
-        self.tooth_error = error_label("tooth_error")
-        self.surfaces_error = error_label("surfaces_error")
-        self.general_error = error_label("rechart_error")
+        self.tooth_error = error_label("tooth")
+        self.surfaces_error = error_label("surfaces")
+        self.general_error = error_label("rechart")
         form = QFormLayout()
         tooth_caption = QLabel("&Tooth")
         tooth_caption.setBuddy(self.tooth)

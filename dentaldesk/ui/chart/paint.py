@@ -15,14 +15,15 @@ from dentaldesk.domain.terms import GraphicStatus
 from dentaldesk.printing.palette import STATUS_STYLES, StatusStyle
 from dentaldesk.services.chart.marks import ChartMark
 from dentaldesk.ui.chart.layout import STATUS_PRIORITY, ChartLayout, Glyph, ToothPlace, mark_glyph, regions_for
+from dentaldesk.ui.kit import palette
 
-INK = QColor("#344054")
-MUTED = QColor("#667085")
-TOOTH_LINE = QColor("#98a2b3")
-ROOT_FILL = QColor("#f2f4f7")
-SELECTED = QColor("#1d2939")
-FOCUS = QColor("#155eef")
-HOVER = QColor("#eef4ff")
+INK = palette.color(palette.INK)
+MUTED = palette.color(palette.SUBTLE)
+TOOTH_LINE = palette.color(palette.FAINT)
+ROOT_FILL = palette.color(palette.SUNKEN)
+SELECTED = palette.color(palette.STRONG_INK)
+FOCUS = palette.color(palette.FOCUS)
+HOVER = palette.color(palette.HOVER)
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ def paint_chart(painter: QPainter, scene: ChartScene, area: QRectF, base: QFont)
     """Draw the whole chart: background, midline, every tooth with its marks, the legend."""
     layout = scene.layout
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.fillRect(area, QColor("#ffffff"))
+    painter.fillRect(area, palette.color(palette.PAPER))
     font = QFont(base)
     font.setPixelSize(max(8, min(16, int(layout.unit * 0.34))))
     painter.setFont(font)
@@ -81,7 +82,7 @@ def paint_chart(painter: QPainter, scene: ChartScene, area: QRectF, base: QFont)
 
 def _paint_frame(painter: QPainter, layout: ChartLayout, font: QFont) -> None:
     chart = layout.chart
-    painter.setPen(QPen(QColor("#d0d5dd"), 1, Qt.PenStyle.DashLine))
+    painter.setPen(QPen(palette.color(palette.BORDER), 1, Qt.PenStyle.DashLine))
     painter.drawLine(QPointF(layout.midline_x, chart.top()), QPointF(layout.midline_x, chart.bottom()))
     painter.drawLine(QPointF(chart.left(), layout.occlusal_y), QPointF(chart.right(), layout.occlusal_y))
     painter.setPen(MUTED)
@@ -122,7 +123,7 @@ def _paint_tooth(painter: QPainter, scene: ChartScene, place: ToothPlace, font: 
         status = statuses.get(region)
         painter.setPen(QPen(TOOTH_LINE, 1))
         if status is None:
-            painter.setBrush(QColor("#ffffff"))
+            painter.setBrush(palette.color(palette.PAPER))
             painter.drawPolygon(polygon)
             continue
         style = STATUS_STYLES[status]
@@ -177,7 +178,7 @@ def _paint_implant(painter: QPainter, place: ToothPlace, style: StatusStyle) -> 
     painter.setPen(QPen(QColor(style.stroke), 1.5))
     painter.setBrush(QColor(style.fill))
     painter.drawRect(body)
-    painter.setPen(QPen(QColor("#ffffff") if not style.hatched else QColor(style.stroke), 1.2))
+    painter.setPen(QPen(palette.color(palette.PAPER) if not style.hatched else QColor(style.stroke), 1.2))
     for k in range(1, 4):
         y = body.top() + body.height() * k / 4
         painter.drawLine(QPointF(body.left(), y), QPointF(body.right(), y))
@@ -194,7 +195,7 @@ def _paint_label(painter: QPainter, scene: ChartScene, place: ToothPlace, font: 
         bold = QFont(font)
         bold.setBold(True)
         painter.setFont(bold)
-        painter.setPen(QColor("#ffffff"))
+        painter.setPen(palette.color(palette.PAPER))
         painter.drawText(label, Qt.AlignmentFlag.AlignCenter, text)
         painter.setFont(font)
         painter.setPen(QPen(SELECTED, 2))
@@ -237,7 +238,7 @@ def _paint_legend(painter: QPainter, scene: ChartScene) -> None:
         if metrics.horizontalAdvance(note) > room:
             note = scene.hidden_short
         note = metrics.elidedText(note, Qt.TextElideMode.ElideRight, int(room))
-        painter.setPen(QColor("#b54708"))
+        painter.setPen(palette.color(palette.CAUTION))
         painter.drawText(
             QRectF(x, legend.top(), room, legend.height()),
             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,

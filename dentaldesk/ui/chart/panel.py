@@ -31,13 +31,14 @@ from dentaldesk.domain.terms import ToothNumbering
 from dentaldesk.domain.times import shown_time
 from dentaldesk.printing.palette import STATUS_STYLES
 from dentaldesk.services.chart.marks import ChartMark, PatientChart, can_change_chart, patient_chart
-from dentaldesk.ui.chart.dialogs import RechartDialog, RemoveGraphicDialog, error_label
+from dentaldesk.ui.chart.dialogs import RechartDialog, RemoveGraphicDialog
 from dentaldesk.ui.chart.layout import default_dentition
 from dentaldesk.ui.chart.tooth_chart import DentitionSwitch, ToothChart
+from dentaldesk.ui.kit import palette
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import run_op
 from dentaldesk.ui.kit.table_model import Column, RowsModel
-from dentaldesk.ui.kit.widgets import EmptyState, RefreshWhenShown, make_table
+from dentaldesk.ui.kit.widgets import EmptyState, RefreshWhenShown, error_label, make_table
 
 ROLE_NOTE = "Only Owner, Admin or Dentist users change the chart: it is part of the clinical record."
 AREAS = ("chart", "plans", "ledger", "patients")  # "patients": the name in the title
@@ -78,7 +79,7 @@ class MarksModel(RowsModel[ChartMark]):
             return self._columns[6].text(self.row(index.row())) or None
         if index.isValid() and self.row(index.row()).removed:
             if role == Qt.ItemDataRole.ForegroundRole:
-                return QColor("#667085")
+                return palette.color(palette.SUBTLE)
             if role == Qt.ItemDataRole.FontRole and index.column() < 5:
                 font = QFont()
                 font.setStrikeOut(True)
@@ -116,7 +117,7 @@ class PatientChartPanel(QWidget):
         self.remove_button.setObjectName("remove_graphic")
         self.rechart_button = QPushButton("Chart a&gain on…")
         self.rechart_button.setObjectName("rechart")
-        self.message = error_label("chart_message")
+        self.message = error_label("chart")
 
         top = QHBoxLayout()
         top.addWidget(self.title, 1)

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QLabel, QPushBu
 
 from dentaldesk.domain.errors import ConflictError, DentalDeskError
 from dentaldesk.domain.merge import reapply
-from dentaldesk.ui.kit.widgets import ERROR_STYLE, HINT_STYLE
+from dentaldesk.ui.kit import palette
 
 T = TypeVar("T")
 
@@ -31,7 +31,7 @@ class ConflictBar(QFrame):
         self.text = QLabel()
         self.text.setObjectName(f"{name}_text")
         self.text.setWordWrap(True)
-        self.text.setStyleSheet(ERROR_STYLE)
+        self.text.setStyleSheet(palette.ERROR_STYLE)
         self.reload_button = QPushButton("Reload, &keeping my changes")
         self.reload_button.setObjectName(f"{name}_reload")
         self.reload_button.setAutoDefault(False)
@@ -40,7 +40,7 @@ class ConflictBar(QFrame):
         self.note = QLabel()
         self.note.setObjectName(f"{name}_note")
         self.note.setWordWrap(True)
-        self.note.setStyleSheet(HINT_STYLE)
+        self.note.setStyleSheet(palette.MUTED_STYLE)
         self._return_to: QWidget | None = None
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)

@@ -29,11 +29,11 @@ from dentaldesk.domain.errors import DentalDeskError
 from dentaldesk.services.access.actor import Actor
 from dentaldesk.services.ledger.aging import AGING_HEADERS, OfficeAging, aging_table, office_aging
 from dentaldesk.services.uow import UnitOfWork
+from dentaldesk.ui.kit import palette
 from dentaldesk.ui.kit.background import Background
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.table_model import Column, Index, RowsModel
-from dentaldesk.ui.kit.widgets import EmptyState, make_table
-from dentaldesk.ui.ledger.dialogs import date_edit, date_of
+from dentaldesk.ui.kit.widgets import EmptyState, date_edit, day_of, make_table
 
 
 def _cell(row: tuple[str, ...], i: int) -> str:
@@ -115,7 +115,7 @@ class AgingReportWindow(QDialog):
             "claim (ICM 1, and the insurance part under ICM 2) stay current until the claim is complete."
         )
         note.setWordWrap(True)
-        note.setStyleSheet("color: #475467;")
+        note.setStyleSheet(f"color: {palette.MUTED};")
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.stack, 1)
@@ -127,7 +127,7 @@ class AgingReportWindow(QDialog):
 
     def compute(self) -> None:
         """Start a run for the chosen date; the answer arrives in :meth:`_show`."""
-        as_of = date_of(self.as_of)
+        as_of = day_of(self.as_of)
         ctx, actor = self.ctx, self.ctx.user
         self.busy.setVisible(True)
         self.summary.setStyleSheet("")
@@ -158,7 +158,7 @@ class AgingReportWindow(QDialog):
     def _fail(self, error: DentalDeskError) -> None:
         self.busy.setVisible(False)
         self.summary.setText(error.message)
-        self.summary.setStyleSheet("color: #b42318;")
+        self.summary.setStyleSheet(f"color: {palette.ERROR};")
 
     def wait_for_runs(self, timeout_ms: int = 30000) -> None:
         """Let running reports finish (closing the app, tests)."""

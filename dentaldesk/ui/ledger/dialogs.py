@@ -8,16 +8,14 @@ with everything typed, so nothing is lost. On success the dialog keeps the servi
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -30,7 +28,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dentaldesk import clock
 from dentaldesk.domain.money import format_money
 from dentaldesk.services.claims.filing import (
     ClaimCandidate,
@@ -44,25 +41,11 @@ from dentaldesk.services.claims.filing import (
 )
 from dentaldesk.services.ledger.posting import PAYMENT_METHODS, post_adjustment, post_payment
 from dentaldesk.services.uow import UnitOfWork
+from dentaldesk.ui.kit import palette
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import run_op
 from dentaldesk.ui.kit.table_model import Column, RowsModel
-from dentaldesk.ui.kit.widgets import HINT_STYLE, DateEdit, error_label, hint_label, make_default, make_table
-
-
-def date_edit(name: str, day: dt.date | None = None) -> QDateEdit:
-    """A date field with a calendar, ISO format, today by default."""
-    edit = DateEdit()
-    edit.setObjectName(name)
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    edit.setDate(QDate(day or clock.today()))
-    return edit
-
-
-def date_of(edit: QDateEdit) -> dt.date:
-    qdate = edit.date()
-    return dt.date(qdate.year(), qdate.month(), qdate.day())
+from dentaldesk.ui.kit.widgets import date_edit, day_of, error_label, hint_label, make_default, make_table
 
 
 class LedgerDialog(QDialog):
@@ -155,7 +138,7 @@ class PaymentDialog(LedgerDialog):
         self.amount.setFocus()
 
     def action(self, uow: UnitOfWork) -> Any:
-        values = (self.amount.text(), date_of(self.date), self.method.currentText(), self.reference.text())
+        values = (self.amount.text(), day_of(self.date), self.method.currentText(), self.reference.text())
         return post_payment(
             uow,
             self.ctx.user,
@@ -188,7 +171,7 @@ class AdjustmentDialog(LedgerDialog):
         self.amount.setFocus()
 
     def action(self, uow: UnitOfWork) -> Any:
-        values = (self.amount.text(), self.reason.text(), date_of(self.date), bool(self.direction.currentData()))
+        values = (self.amount.text(), self.reason.text(), day_of(self.date), bool(self.direction.currentData()))
         return post_adjustment(
             uow,
             self.ctx.user,
@@ -236,7 +219,7 @@ class CreateClaimDialog(LedgerDialog):
                 "Nothing to file: this account has no completed insurable procedures that are on no claim. "
                 "Completed plan items of insured patients appear here."
             )
-            self.fallback.setStyleSheet(HINT_STYLE)
+            self.fallback.set_color(palette.MUTED)
             self.fallback.setVisible(True)
             self.fallback.setObjectName("nothing_to_file")
             self.action_button.setEnabled(False)
@@ -386,7 +369,7 @@ class InsurancePaymentDialog(LedgerDialog):
         claim_id = self.claim.currentData()
         paid = {line_id: edit.text() for line_id, edit in self.paid_edits.items() if edit.text().strip()}
         write_offs = {line_id: edit.text() for line_id, edit in self.write_off_edits.items() if edit.text().strip()}
-        paid_on, reference = date_of(self.date), self.reference.text()
+        paid_on, reference = day_of(self.date), self.reference.text()
         final, bluebook = self.final.isChecked(), self.bluebook.isChecked()
 
         if not paid and final:  # the carrier paid nothing: the claim is closed all the same

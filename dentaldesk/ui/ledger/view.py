@@ -33,13 +33,13 @@ from dentaldesk.services.claims.filing import ClaimCompleted, ClaimSummary, Insu
 from dentaldesk.services.ledger.aging import account_aging
 from dentaldesk.services.ledger.posting import ADJUSTMENT_ROLES, PostedCredit
 from dentaldesk.services.ledger.queries import AccountFacts, LedgerRow, account_facts, account_ledger
+from dentaldesk.ui.kit import palette
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import run_op
 from dentaldesk.ui.kit.table_model import Column, RowsModel
-from dentaldesk.ui.kit.widgets import EmptyState, RefreshWhenShown, make_table
+from dentaldesk.ui.kit.widgets import EmptyState, RefreshWhenShown, make_table, tint
 from dentaldesk.ui.ledger.aging_report import AgingReportWindow
 from dentaldesk.ui.ledger.dialogs import AdjustmentDialog, CreateClaimDialog, InsurancePaymentDialog, PaymentDialog
-from dentaldesk.ui.transactions.fields import ERROR_COLOR, SUCCESS_COLOR, tint
 
 LEDGER_COLUMNS: list[Column[LedgerRow]] = [
     Column("DOS", lambda r: f"{r.dos:%Y-%m-%d}"),
@@ -141,8 +141,8 @@ class AgingStrip(QFrame):
         self.setObjectName("aging_strip")
         self.setAccessibleName("Account aging")
         self.setStyleSheet(
-            "#aging_strip { background: #f5f7fa; border: 1px solid #d0d5dd; border-radius: 6px; }"
-            "QLabel[role='caption'] { color: #475467; }"
+            f"#aging_strip {{ background: {palette.STRIP}; border: 1px solid {palette.BORDER}; border-radius: 6px; }}"
+            f"QLabel[role='caption'] {{ color: {palette.MUTED}; }}"
         )
         layout = QHBoxLayout(self)
         layout.setContentsMargins(12, 6, 12, 6)
@@ -165,14 +165,16 @@ class AgingStrip(QFrame):
             self.values[key] = value
         self.as_of = QLabel()
         self.as_of.setObjectName("aging_as_of")
-        self.as_of.setStyleSheet("color: #475467;")
+        self.as_of.setStyleSheet(f"color: {palette.MUTED};")
         layout.addSpacing(12)
         layout.addWidget(self.as_of, 0, Qt.AlignmentFlag.AlignBottom)
 
     def show_buckets(self, buckets: AgingBuckets, as_of: dt.date) -> None:
         for key, text in aging_figures(buckets).items():
             self.values[key].setText(text)
-        self.values["over_90"].setStyleSheet("font-size: 13pt;" + (" color: #b42318;" if buckets.over_90 > 0 else ""))
+        self.values["over_90"].setStyleSheet(
+            "font-size: 13pt;" + (f" color: {palette.ERROR};" if buckets.over_90 > 0 else "")
+        )
         self.as_of.setText(f"as of {as_of:%Y-%m-%d}")
 
 
@@ -235,7 +237,7 @@ class LedgerView(QWidget):
         self.claims_table.doubleClicked.connect(lambda _index: self.open_insurance_payment())
         self.claims_empty = QLabel("No open claims. Create claim files this account's completed insurable procedures.")
         self.claims_empty.setObjectName("claims_empty")
-        self.claims_empty.setStyleSheet("color: #475467; padding: 8px;")
+        self.claims_empty.setStyleSheet(f"color: {palette.MUTED}; padding: 8px;")
         self.claims_stack = QStackedWidget()
         self.claims_stack.addWidget(self.claims_empty)
         self.claims_stack.addWidget(self.claims_table)
@@ -344,7 +346,7 @@ class LedgerView(QWidget):
 
     def show_message(self, text: str, *, refusal: bool = False) -> None:
         """The line under the buttons: what an action did (green), or why it was refused (red)."""
-        tint(self.message, ERROR_COLOR if refusal else SUCCESS_COLOR)
+        tint(self.message, palette.ERROR if refusal else palette.SUCCESS)
         self.message.setText(text)
         self.message.setVisible(bool(text))
         self.message.setAccessibleDescription(f"Refused: {text}" if refusal and text else text)

@@ -37,6 +37,7 @@ from dentaldesk.services.patients.records import (
     form_choices,
     load_patient,
 )
+from dentaldesk.ui.kit import palette
 from dentaldesk.ui.kit.conflicts import ConflictBar, reload_keeping_edits
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import run_op
@@ -188,11 +189,13 @@ class PatientDialog(QDialog):
         # Warnings, buttons.
         self.duplicate = QFrame()
         self.duplicate.setObjectName("duplicate_warning")
-        self.duplicate.setStyleSheet("#duplicate_warning { background: #fffaeb; border: 1px solid #fec84b; }")
+        self.duplicate.setStyleSheet(
+            f"#duplicate_warning {{ background: {palette.NOTICE_BAND}; border: 1px solid {palette.NOTICE_BORDER}; }}"
+        )
         self.duplicate_text = QLabel()
         self.duplicate_text.setObjectName("duplicate_text")
         self.duplicate_text.setWordWrap(True)
-        self.duplicate_text.setStyleSheet("color: #93370d;")
+        self.duplicate_text.setStyleSheet(f"color: {palette.NOTICE_TEXT};")
         self.save_anyway = QPushButton("Save an&yway (a different person)")
         self.save_anyway.setObjectName("save_anyway")
         warn = QHBoxLayout(self.duplicate)

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QWidget
 from dentaldesk.domain.money import format_money
 from dentaldesk.services.patients.search import PatientHeader
 from dentaldesk.services.plans import PatientBilling
+from dentaldesk.ui.kit import palette
 
 
 class PatientHeaderBar(QFrame):
@@ -14,7 +15,9 @@ class PatientHeaderBar(QFrame):
         super().__init__(parent)
         self.setObjectName("patient_header")
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setStyleSheet("#patient_header { background: #f2f6fc; border: 1px solid #d0d9e6; }")
+        self.setStyleSheet(
+            f"#patient_header {{ background: {palette.HEADER_BAND}; border: 1px solid {palette.HEADER_BORDER}; }}"
+        )
         self.name = QLabel()
         self.name.setObjectName("header_name")
         self.details = QLabel()

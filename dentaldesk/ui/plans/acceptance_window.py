@@ -15,8 +15,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
-from PySide6.QtCore import QDate, QMargins, Qt
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtCore import QMargins, Qt
+from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -34,13 +34,14 @@ from dentaldesk.domain.acceptance import AcceptanceReport, AcceptanceRow, accept
 from dentaldesk.domain.money import format_money
 from dentaldesk.printing.files import write_atomically
 from dentaldesk.services.plans.acceptance import acceptance_report
+from dentaldesk.ui.kit import palette
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import run_op
 from dentaldesk.ui.kit.table_model import Column, RowsModel
-from dentaldesk.ui.kit.widgets import DateEdit, error_label, hint_label, make_default, make_table
+from dentaldesk.ui.kit.widgets import date_edit, day_of, error_label, hint_label, make_default, make_table
 
-PRESENTED_COLOUR = QColor("#98a2b3")
-ACCEPTED_COLOUR = QColor("#1f6feb")
+PRESENTED_COLOUR = palette.color(palette.FAINT)
+ACCEPTED_COLOUR = palette.color(palette.ACCENT)
 
 COLUMNS: list[Column[AcceptanceRow]] = [
     Column("Month", lambda r: "Total" if r.month == "total" else r.month),
@@ -52,14 +53,6 @@ COLUMNS: list[Column[AcceptanceRow]] = [
     Column("Accepted %", lambda r: f"{r.rate} %", align_right=True),
     Column("Amount accepted %", lambda r: f"{r.amount_rate} %", align_right=True),
 ]
-
-
-def _qdate(day: dt.date) -> QDate:
-    return QDate(day.year, day.month, day.day)
-
-
-def _day(date: QDate) -> dt.date:
-    return dt.date(date.year(), date.month(), date.day())
 
 
 def _whole(amount: Decimal) -> int:
@@ -82,13 +75,8 @@ class AcceptanceWindow(QDialog):
         self.setWindowTitle("DentalDesk - Case acceptance report")
         today = clock.today()
         first = dt.date(today.year - (1 if today.month < 12 else 0), today.month % 12 + 1, 1)  # 12 months back
-        self.start = DateEdit(_qdate(first))
-        self.end = DateEdit(_qdate(today))
-        for edit, name, caption in ((self.start, "start", "First day"), (self.end, "end", "Last day")):
-            edit.setObjectName(name)
-            edit.setAccessibleName(caption)
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
+        self.start = date_edit("start", "First day", first)
+        self.end = date_edit("end", "Last day", today)
         start_caption = QLabel("&From")
         start_caption.setBuddy(self.start)
         end_caption = QLabel("&To")
@@ -159,7 +147,7 @@ class AcceptanceWindow(QDialog):
     def refresh(self) -> None:
         for label in self.errors.values():
             label.setVisible(False)
-        start, end = _day(self.start.date()), _day(self.end.date())
+        start, end = day_of(self.start), day_of(self.end)
         ok, report = run_op(
             self.ctx,
             self,

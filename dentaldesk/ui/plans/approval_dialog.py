@@ -29,10 +29,9 @@ from PySide6.QtWidgets import (
 from dentaldesk.domain.money import format_money
 from dentaldesk.domain.terms import ApprovalMethod
 from dentaldesk.services.plans import PlanView
-from dentaldesk.ui.kit.widgets import make_default
+from dentaldesk.ui.kit import palette
+from dentaldesk.ui.kit.widgets import error_label, make_default
 from dentaldesk.ui.plans.signature_pad import SignaturePad
-
-ERROR_STYLE = "color: #b42318;"
 
 Submit = Callable[["ApprovalDialog", str, ApprovalMethod, bytes | None], bool]
 
@@ -88,8 +87,8 @@ class ApprovalDialog(QDialog):
         self.clear = QPushButton("C&lear signature")
         self.clear.setObjectName("clear_signature")
         self.clear.clicked.connect(self.pad.clear)
-        self.errors = {name: self._error(name) for name in ("approver", "method", "signature")}
-        self.general = self._error("approval")
+        self.errors = {name: error_label(name) for name in ("approver", "method", "signature")}
+        self.general = error_label("approval")
 
         approver_caption = QLabel("Approved &by")
         approver_caption.setBuddy(self.approver)
@@ -160,15 +159,6 @@ class ApprovalDialog(QDialog):
         return f"<table cellspacing='0' cellpadding='2'>{''.join(rows)}{tail}</table>"
 
     @staticmethod
-    def _error(name: str) -> QLabel:
-        label = QLabel()
-        label.setObjectName(f"{name}_error")
-        label.setStyleSheet(ERROR_STYLE)
-        label.setWordWrap(True)
-        label.setVisible(False)
-        return label
-
-    @staticmethod
     def _stack(*widgets: QWidget) -> QWidget:
         box = QWidget()
         layout = QVBoxLayout(box)
@@ -198,7 +188,7 @@ class ApprovalDialog(QDialog):
         self.errors["approver"].setVisible(nameless)
         signing = self.chosen_method is ApprovalMethod.SIGNED_AT_DESK
         self.errors["signature"].setText("The patient signs here." if signing and self.pad.is_empty() else "")
-        self.errors["signature"].setStyleSheet("color: #475467;")
+        self.errors["signature"].set_color(palette.MUTED)
         self.errors["signature"].setVisible(signing and self.pad.is_empty())
 
     def _ok(self) -> None:
@@ -206,6 +196,6 @@ class ApprovalDialog(QDialog):
             return
         for label in (*self.errors.values(), self.general):
             label.setVisible(False)
-        self.errors["signature"].setStyleSheet(ERROR_STYLE)
+        self.errors["signature"].set_color(palette.ERROR)
         if self._submit(self, self.approver.text(), self.chosen_method, self.pad.png_bytes()):
             self.accept()

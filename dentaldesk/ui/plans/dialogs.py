@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from PySide6.QtCore import QDate, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -31,19 +31,8 @@ from dentaldesk.domain.aging import BACK_DATING_DAYS
 from dentaldesk.domain.errors import RuleViolation
 from dentaldesk.domain.plans import check_link
 from dentaldesk.services.patients.search import PatientRow, search_patients
-from dentaldesk.ui.kit.widgets import DateEdit, enter_in_text_box_presses, make_default
+from dentaldesk.ui.kit.widgets import date_edit, day_of, enter_in_text_box_presses, error_label, make_default
 from dentaldesk.ui.plans.working_copy import WorkingPlan
-
-ERROR_STYLE = "color: #b42318;"
-
-
-def error_label(name: str) -> QLabel:
-    label = QLabel()
-    label.setObjectName(name)
-    label.setStyleSheet(ERROR_STYLE)
-    label.setWordWrap(True)
-    label.setVisible(False)
-    return label
 
 
 class _Dialog(QDialog):
@@ -96,9 +85,9 @@ class NewPlanDialog(_Dialog):
         self.title.setObjectName("plan_title")
         self.title.setAccessibleName("Plan title")
         self.title.setPlaceholderText('e.g. "Phase 1: restorations"')
-        self.errors = {"patient": error_label("patient_error"), "title": error_label("title_error")}
+        self.errors = {"patient": error_label("patient"), "title": error_label("title")}
         self._typed: set[str] = set()  # fields whose refusal may show: typed in, or OK pressed
-        self.general = error_label("new_plan_error")
+        self.general = error_label("new_plan")
         form = QFormLayout()
         search_caption = QLabel("&Patient")
         search_caption.setBuddy(self.search)
@@ -199,7 +188,7 @@ class DependsOnDialog(_Dialog):
             entry = QListWidgetItem(f"{other.label}  {other.name} ({visit})")
             entry.setData(Qt.ItemDataRole.UserRole, other.key)
             self.choices.addItem(entry)
-        self.error = error_label("link_error")
+        self.error = error_label("link")
         caption = QLabel(f"&{plan.label(key)} cannot be done before:")
         caption.setBuddy(self.choices)
         self.body.addWidget(caption)
@@ -285,13 +274,9 @@ class CompleteItemDialog(_Dialog):
         today = today or clock.today()
         what = QLabel(f"<b>{label}</b> {name}<br>Charge posted to the ledger: <b>{fee_text}</b> (plan price)")
         what.setWordWrap(True)
-        self.dos = DateEdit(QDate(today.year, today.month, today.day))
-        self.dos.setObjectName("dos")
-        self.dos.setCalendarPopup(True)
-        self.dos.setDisplayFormat("yyyy-MM-dd")
-        self.dos.setAccessibleName("Date of service")
-        self.errors = {"dos": error_label("dos_error")}
-        self.general = error_label("complete_error")
+        self.dos = date_edit("dos", "Date of service", today)
+        self.errors = {"dos": error_label("dos")}
+        self.general = error_label("complete")
         # TX-DOS-2: a date of service more than 30 days back is posted only once confirmed.
         self.confirm_back_dating = QCheckBox("Post it with this date (&back-dated)")
         self.confirm_back_dating.setObjectName("confirm_back_dating")
@@ -313,8 +298,7 @@ class CompleteItemDialog(_Dialog):
         self.dos.setFocus()
 
     def chosen_date(self) -> dt.date:
-        d = self.dos.date()
-        return dt.date(d.year(), d.month(), d.day())
+        return day_of(self.dos)
 
     def back_dating_confirmed(self) -> bool:
         return self.confirm_back_dating.isVisibleTo(self) and self.confirm_back_dating.isChecked()
@@ -345,8 +329,8 @@ class CancelPlanDialog(_Dialog):
         self.reason.setTabChangesFocus(True)
         self.reason.setPlaceholderText("e.g. Patient moved away; treatment done elsewhere")
         enter_in_text_box_presses(self.reason, self.ok_button)  # Enter cancels the plan, Shift+Enter: new line
-        self.errors = {"reason": error_label("reason_error")}
-        self.general = error_label("cancel_error")
+        self.errors = {"reason": error_label("reason")}
+        self.general = error_label("cancel")
         caption = QLabel("&Reason (required)")
         caption.setBuddy(self.reason)
         note = QLabel("Completed items and their charges stay; the planned items will not be done.")

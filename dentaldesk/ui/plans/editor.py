@@ -42,6 +42,7 @@ from dentaldesk.services.plans import (
 )
 from dentaldesk.services.plans.options import OptionSummary, compare_options
 from dentaldesk.services.practice.codes import CodeRow, office_codes
+from dentaldesk.ui.kit import palette
 from dentaldesk.ui.kit.conflicts import ConflictBar
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import run_op
@@ -75,7 +76,6 @@ from dentaldesk.ui.plans.status_flows import completion_refusal, open_approval, 
 from dentaldesk.ui.plans.working_copy import WorkingItem, WorkingPlan
 from dentaldesk.ui.transactions import PatientTransactionDialog
 
-ERROR_STYLE = "color: #b42318;"
 # Ctrl+Enter on the main keyboard and on the keypad.
 GO_AHEAD_KEYS = [QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")]
 EDITABLE = frozenset({PlanStatus.DRAFT, PlanStatus.APPROVED})
@@ -131,11 +131,11 @@ class PlanEditor(QMainWindow):
         self.approve_reason = QLabel()
         self.approve_reason.setObjectName("approve_reason")
         self.approve_reason.setWordWrap(True)
-        self.approve_reason.setStyleSheet("color: #9a6700;")
+        self.approve_reason.setStyleSheet(f"color: {palette.WARNING};")
         self.message = QLabel()
         self.message.setObjectName("editor_message")
         self.message.setWordWrap(True)
-        self.message.setStyleSheet(ERROR_STYLE)
+        self.message.setStyleSheet(palette.ERROR_STYLE)
         self.message.setVisible(False)
         self.conflict = ConflictBar(self.reload_keeping_edits, name="plan_conflict")
         self.options = OptionsStrip()
@@ -216,7 +216,7 @@ class PlanEditor(QMainWindow):
         if self.view.is_not_chosen:  # the approved total is the chosen option's, not this one's
             self.totals.approved.setText("")
         # CASE-1: a not-chosen option is shown greyed, read-only.
-        self.tree.setStyleSheet("QTreeView { color: #98a2b3; }" if self.view.is_not_chosen else "")
+        self.tree.setStyleSheet(f"QTreeView {{ color: {palette.FAINT}; }}" if self.view.is_not_chosen else "")
         self._update_title()
         self._update_actions()
 
@@ -227,7 +227,7 @@ class PlanEditor(QMainWindow):
         view = self.view
         dirty = self.is_dirty()
         self.setWindowTitle(f"{'* ' if dirty else ''}{view.title} - {view.patient_name} - DentalDesk")
-        unsaved = " · <span style='color:#9a6700'>unsaved changes</span>" if dirty else ""
+        unsaved = f" · <span style='color:{palette.WARNING}'>unsaved changes</span>" if dirty else ""
         self.title_label.setText(
             f"<span style='font-size:15pt'><b>{view.title}</b></span> &nbsp; {view.patient_name} "
             f"(patient ID {view.patient_number}) &nbsp;·&nbsp; <b>{status_label(view.status)}</b>{unsaved}"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -43,9 +43,10 @@ from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import run_op, show_error
 from dentaldesk.ui.kit.table_model import Column, RowsModel
 from dentaldesk.ui.kit.widgets import (
-    DateEdit,
     EmptyState,
     RefreshWhenShown,
+    date_edit,
+    day_of,
     enter_in_text_box_presses,
     error_label,
     hint_label,
@@ -95,13 +96,7 @@ class ContactDialog(QDialog):
         self.note.setAccessibleName("Contact note")
         self.note.setTabChangesFocus(True)
         self.note.setFixedHeight(80)
-        self.call_back = DateEdit()
-        self.call_back.setObjectName("call_back_on")
-        self.call_back.setAccessibleName("Will call back on")
-        self.call_back.setCalendarPopup(True)
-        self.call_back.setDisplayFormat("yyyy-MM-dd")
-        today = clock.today()
-        self.call_back.setDate(QDate(today.year, today.month, today.day).addDays(7))
+        self.call_back = date_edit("call_back_on", "Will call back on", clock.today() + dt.timedelta(days=7))
         self.errors = {name: error_label(name) for name in ("kind", "note", "call_back_on")}
         self.general = error_label("contact")
         form = QFormLayout()
@@ -146,8 +141,7 @@ class ContactDialog(QDialog):
     def submit(self) -> None:
         for label in (*self.errors.values(), self.general):
             label.setVisible(False)
-        day = self.call_back.date()
-        call_back = dt.date(day.year(), day.month(), day.day()) if self.call_back.isEnabled() else None
+        call_back = day_of(self.call_back) if self.call_back.isEnabled() else None
         kind, note = self.chosen(), self.note.toPlainText()
         ok, _saved = run_op(
             self.ctx,

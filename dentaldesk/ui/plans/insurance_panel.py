@@ -13,14 +13,12 @@ plan as saved: with unsaved edits it asks to save first. The figures all come fr
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -39,7 +37,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dentaldesk import clock
 from dentaldesk.domain.money import format_money
 from dentaldesk.domain.terms import PLAN_EDITOR_ROLES, PlanStatus
 from dentaldesk.printing.files import write_atomically
@@ -54,30 +51,22 @@ from dentaldesk.services.plans.preauth import (
     record_preauth_answer,
     send_preauthorization,
 )
+from dentaldesk.ui.kit import palette
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import run_op
-from dentaldesk.ui.kit.widgets import DateEdit, enter_in_text_box_presses, error_label, hint_label, make_default
+from dentaldesk.ui.kit.widgets import (
+    date_edit,
+    day_of,
+    enter_in_text_box_presses,
+    error_label,
+    hint_label,
+    make_default,
+)
 
 if TYPE_CHECKING:
     from dentaldesk.ui.plans.editor import PlanEditor
 
-MUTED_STYLE = "color: #475467;"
 REQUEST_COLUMNS = ("Item", "Fee", "Allowed", "Ded.", "Pays")
-SAVING_STYLE = "color: #067647;"
-
-
-def _date_edit(name: str, day: dt.date) -> DateEdit:
-    edit = DateEdit()  # one Tab stop
-    edit.setObjectName(name)
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    edit.setDate(QDate(day.year, day.month, day.day))
-    return edit
-
-
-def _day(edit: QDateEdit) -> dt.date:
-    d = edit.date()
-    return dt.date(d.year(), d.month(), d.day())
 
 
 def request_summary(r: PreauthView) -> str:
@@ -112,7 +101,7 @@ class PreauthAnswerDialog(QDialog):
         self.recorded_version: int | None = None
         self.setObjectName("preauth_answer_dialog")
         self.setWindowTitle(f"Answer to preauthorization {request.number} ({request.carrier})")
-        self.answered_on = _date_edit("answered_on", clock.today())
+        self.answered_on = date_edit("answered_on")
         self.answered_on.setAccessibleName("Day the carrier answered")
         self.denied = QCheckBox("The carrier &denied the whole request")
         self.denied.setObjectName("preauth_denied")
@@ -186,7 +175,7 @@ class PreauthAnswerDialog(QDialog):
     def submit(self) -> None:
         for label in (*self.errors.values(), self.general):
             label.setVisible(False)
-        on, note = _day(self.answered_on), self.note.toPlainText()
+        on, note = day_of(self.answered_on), self.note.toPlainText()
         ctx, actor, request_id, version = self.ctx, self.ctx.user, self.request.id, self.plan_version
         if self.denied.isChecked():
 
@@ -229,7 +218,7 @@ class InsurancePanel(QWidget):
         self.preauth_status = QLabel()
         self.preauth_status.setObjectName("preauth_status")
         self.preauth_status.setWordWrap(True)
-        self.preauth_status.setStyleSheet(MUTED_STYLE)
+        self.preauth_status.setStyleSheet(palette.MUTED_STYLE)
         self.request_list = QTreeWidget()
         self.request_list.setObjectName("preauth_requests")
         self.request_list.setAccessibleName("Preauthorization requests")
@@ -358,7 +347,7 @@ class InsurancePanel(QWidget):
         if years.suggestion is not None:
             split = years.suggestion
             parts.append(
-                f"<span style='{SAVING_STYLE}'><b>{saving_text(split)}</b></span><br>"
+                f"<span style='{palette.SAVED_STYLE}'><b>{saving_text(split)}</b></span><br>"
                 f"Items moved: {', '.join(split.items)}. Insurance {format_money(split.insurance_before)} "
                 f"-> {format_money(split.insurance_after)}. Prerequisites are kept in order."
             )

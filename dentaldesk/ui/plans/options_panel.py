@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -29,12 +29,14 @@ from PySide6.QtWidgets import (
 from dentaldesk.domain.money import format_money
 from dentaldesk.domain.options import CHOSEN, NOT_CHOSEN
 from dentaldesk.services.plans.options import OptionSummary
-from dentaldesk.ui.plans.dialogs import _Dialog, error_label
+from dentaldesk.ui.kit import palette
+from dentaldesk.ui.kit.widgets import error_label
+from dentaldesk.ui.plans.dialogs import _Dialog
 
-GREY = QColor("#98a2b3")
-CHOSEN_GREEN = QColor("#067647")
+GREY = palette.color(palette.FAINT)
+CHOSEN_GREEN = palette.color(palette.SAVED)
 ROWS = ("Items", "Visits", "Fee", "Insurance", "Write-off", "Patient portion", "Chair time")
-NOT_CHOSEN_STYLE = "color: #667085; font-style: italic;"
+NOT_CHOSEN_STYLE = f"color: {palette.SUBTLE}; font-style: italic;"
 
 
 def option_caption(summary: OptionSummary) -> str:
@@ -188,8 +190,8 @@ class OptionNameDialog(_Dialog):
         self.name.selectAll()
         caption = QLabel("&Name")
         caption.setBuddy(self.name)
-        self.errors = {"option_name": error_label("option_name_error")}
-        self.general = error_label("option_error")
+        self.errors = {"option_name": error_label("option_name")}
+        self.general = error_label("option")
         self.body.addWidget(caption)
         self.body.addWidget(self.name)
         self.body.addWidget(self.errors["option_name"])

@@ -26,10 +26,8 @@ from dentaldesk.domain.plans import Progress, chair_minutes, status_label, visit
 from dentaldesk.domain.terms import PlanStatus
 from dentaldesk.domain.times import shown_time
 from dentaldesk.services.plans import PlanView
+from dentaldesk.ui.kit import palette
 from dentaldesk.ui.plans.working_copy import WorkingPlan
-
-WARN_STYLE = "color: #b42318; font-weight: bold;"
-MUTED_STYLE = "color: #475467;"
 
 
 def chair_time_text(plan: WorkingPlan) -> str:
@@ -63,7 +61,7 @@ class TotalsBar(QFrame):
         self.approved.setObjectName("approved_total")
         self.chair = QLabel()
         self.chair.setObjectName("chair_time")
-        self.chair.setStyleSheet(MUTED_STYLE)
+        self.chair.setStyleSheet(palette.MUTED_STYLE)
         self.chair.setWordWrap(True)
         self.progress = QProgressBar()
         self.progress.setObjectName("plan_progress")
@@ -99,7 +97,7 @@ class TotalsBar(QFrame):
             self.approved.setText("")
         elif plan.needs_reapproval():
             self.approved.setText(
-                f"<span style='{WARN_STYLE}'>Approved {format_money(approved)} - needs the "
+                f"<span style='{palette.ALERT_STYLE}'>Approved {format_money(approved)} - needs the "
                 "patient's approval of the new total</span>"
             )
         else:
@@ -121,10 +119,10 @@ class ApprovalPanel(QWidget):
         self.signature.setAccessibleName("Stored signature")
         self.signature.setMinimumHeight(90)
         self.signature.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.signature.setStyleSheet("background: white; border: 1px solid #d0d5dd;")
+        self.signature.setStyleSheet(f"background: {palette.PAPER}; border: 1px solid {palette.BORDER};")
         self.mismatch = QLabel("Signature no longer matches the plan")
         self.mismatch.setObjectName("signature_mismatch")
-        self.mismatch.setStyleSheet(WARN_STYLE)
+        self.mismatch.setStyleSheet(palette.ALERT_STYLE)
         self.mismatch.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)

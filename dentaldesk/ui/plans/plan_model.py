@@ -11,24 +11,25 @@ from decimal import Decimal
 from enum import Enum
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QBrush, QFont, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QLineEdit, QStyleOptionViewItem, QWidget
 
 from dentaldesk.domain.errors import DentalDeskError
 from dentaldesk.domain.money import format_money, parse_money, schedule_fee_note
 from dentaldesk.domain.plans import chair_minutes, tree_rows, visit_groups
 from dentaldesk.domain.teeth import display_tooth
+from dentaldesk.ui.kit import palette
 from dentaldesk.ui.kit.widgets import RowHeightDelegate
 from dentaldesk.ui.plans.working_copy import WorkingItem, WorkingPlan
 
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 COLUMNS = ("Code", "Name", "Tooth", "Surfaces", "Provider", "Fee", "RTU's", "Visit", "Status")
 FEE_COLUMN = COLUMNS.index("Fee")
-_GROUP_BRUSH = QBrush(QColor("#eef2f7"))
-_DONE_BRUSH = QBrush(QColor("#1a7f37"))
+_GROUP_BRUSH = QBrush(palette.color(palette.GROUP_BAND))
+_DONE_BRUSH = QBrush(palette.color(palette.DONE))
 # A completed item is a state, not a style: the whole row on a green band, "Done" in its Status.
-_DONE_BAND = QBrush(QColor("#e6f4ea"))
-_WAIT_BRUSH = QBrush(QColor("#9a6700"))
+_DONE_BAND = QBrush(palette.color(palette.DONE_BAND))
+_WAIT_BRUSH = QBrush(palette.color(palette.WARNING))
 
 
 class Grouping(Enum):

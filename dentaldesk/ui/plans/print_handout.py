@@ -59,10 +59,11 @@ from dentaldesk.services.access.actor import Actor
 from dentaldesk.services.plans.handout import HandoutDelivery, PlanHandout, load_handout, record_handout
 from dentaldesk.services.practice.mail import HandoutMail, MailSent, mail_server_set, send_handout
 from dentaldesk.services.uow import UnitOfWork
+from dentaldesk.ui.kit import palette
 from dentaldesk.ui.kit.background import wait_for
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import run_op
-from dentaldesk.ui.kit.widgets import ERROR_STYLE, HINT_STYLE, error_label, make_default
+from dentaldesk.ui.kit.widgets import error_label, make_default
 
 TITLE = "Plan handout"
 # The PDF is rendered to an image per page: 300 dpi is print quality and keeps a page near 30 MB.
@@ -242,7 +243,7 @@ class HandoutPreviewDialog(QDialog):
         self.setWindowTitle(f"Print preview: {handout.title} ({handout.patient.name})")
         pages = QWidget()
         pages.setObjectName("preview_pages")
-        pages.setStyleSheet("#preview_pages { background: #8a8f98; }")
+        pages.setStyleSheet(f"#preview_pages {{ background: {palette.BACKDROP}; }}")
         column = QVBoxLayout(pages)
         column.setSpacing(16)
         column.setContentsMargins(16, 16, 16, 16)
@@ -255,7 +256,7 @@ class HandoutPreviewDialog(QDialog):
             scaled = image.scaledToWidth(self.PAGE_WIDTH, Qt.TransformationMode.SmoothTransformation)
             label.setPixmap(QPixmap.fromImage(scaled))
             label.setFixedSize(scaled.size())
-            label.setStyleSheet("background: white;")
+            label.setStyleSheet(f"background: {palette.PAPER};")
             column.addWidget(label, 0, Qt.AlignmentFlag.AlignHCenter)
             self.page_labels.append(label)
         self.scroll = QScrollArea()
@@ -298,7 +299,7 @@ class HandoutPreviewDialog(QDialog):
 
     def show_status(self, text: str, *, error: bool = False) -> None:
         self.status.setText(text)
-        self.status.setStyleSheet(ERROR_STYLE if error else HINT_STYLE)
+        self.status.setStyleSheet(palette.ERROR_STYLE if error else palette.MUTED_STYLE)
         self.status.setVisible(bool(text))
 
     def save_pdf(self) -> Path | None:

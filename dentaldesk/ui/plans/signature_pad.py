@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
-    QColor,
     QImage,
     QMouseEvent,
     QPainter,
@@ -22,9 +21,11 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-INK = QColor("#102a43")
+from dentaldesk.ui.kit import palette
+
+INK = palette.color(palette.SIGNATURE_INK)
 PEN_WIDTH = 2.4
-GUIDE = QColor("#9fb3c8")
+GUIDE = palette.color(palette.SIGNATURE_GUIDE)
 
 
 class SignaturePad(QWidget):
@@ -134,7 +135,7 @@ class SignaturePad(QWidget):
 
     def _paint(self, painter: QPainter, rect: QRectF) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        painter.fillRect(rect, QColor("white"))
+        painter.fillRect(rect, palette.color(palette.PAPER))
         pen = QPen(INK, PEN_WIDTH, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin)
         painter.setPen(pen)
         for stroke in self._strokes:
@@ -161,7 +162,7 @@ class SignaturePad(QWidget):
                 "Sign above the line",
             )
         if self.hasFocus():
-            painter.setPen(QPen(QColor("#1f6feb"), 2))
+            painter.setPen(QPen(palette.color(palette.ACCENT), 2))
             painter.drawRect(rect.adjusted(1, 1, -1, -1))
         painter.end()
 

@@ -36,14 +36,13 @@ from dentaldesk.services.practice.backups import (
     restore_backup,
     restore_into_empty,
 )
+from dentaldesk.ui.kit import palette
 from dentaldesk.ui.kit.background import Background
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import run_op
 from dentaldesk.ui.kit.table_model import Column, RowsModel
 from dentaldesk.ui.kit.widgets import make_table
 from dentaldesk.ui.settings.forms import SetupWindow, button, fit_columns, hint_label
-
-WARNING_STYLE = "color: #b42318; font-weight: bold;"
 
 
 def _columns(window: BackupsWindow) -> list[Column[BackupRow]]:
@@ -80,7 +79,7 @@ class BackupsWindow(SetupWindow):
         self.warning.setObjectName("backup_warning")
         self.warning.setAccessibleName("Backup warning")
         self.warning.setWordWrap(True)
-        self.warning.setStyleSheet(WARNING_STYLE)
+        self.warning.setStyleSheet(palette.ALERT_STYLE)
         self.model: RowsModel[BackupRow] = RowsModel(_columns(self), self)
         self.table = make_table("backup_list")
         self.table.setModel(self.model)

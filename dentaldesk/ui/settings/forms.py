@@ -27,11 +27,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dentaldesk.ui.kit import palette
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.table_model import SAMPLE_ROWS
 from dentaldesk.ui.kit.widgets import (  # noqa: F401 - shared
-    ERROR_STYLE,
-    HINT_STYLE,
     RowsTable,
     error_label,
     hint_label,
@@ -135,7 +134,7 @@ class SetupWindow(QDialog):
         self.status = QLabel()
         self.status.setObjectName("status")
         self.status.setAccessibleName("Status")
-        self.status.setStyleSheet("color: #067647;")
+        self.status.setStyleSheet(f"color: {palette.SAVED};")
         self.status.setWordWrap(True)
         self.problem = error_label("problem")  # a refusal that names no single field
 

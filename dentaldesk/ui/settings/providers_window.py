@@ -7,6 +7,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QColorDialog, QHBoxLayout, QLabel, QLineEdit, QSplitter, QVBoxLayout, QWidget
 
 from dentaldesk.services.practice.staff import PROVIDER_KINDS, ProviderForm, ProviderRow, list_providers, save_provider
+from dentaldesk.ui.kit import palette
 from dentaldesk.ui.kit.conflicts import ConflictBar, reload_keeping_edits
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import run_op
@@ -50,7 +51,7 @@ class ProvidersWindow(SetupWindow):
         self.short_name = form.line("short_name", "S&hort name", placeholder="OB", width=90)
         self.kind = form.combo("kind", "&Kind", list((label, key) for key, label in PROVIDER_KINDS.items()))
         self.color = QLineEdit()
-        self.color.setPlaceholderText("#1f6feb")
+        self.color.setPlaceholderText(palette.ACCENT)
         self.color.setMaximumWidth(110)
         self.swatch = QLabel()
         self.swatch.setObjectName("color_swatch")
@@ -154,17 +155,17 @@ class ProvidersWindow(SetupWindow):
         for edit in (self.name, self.short_name):
             edit.clear()
         self.kind.setCurrentIndex(0)
-        self.color.setText("#1f6feb")
+        self.color.setText(palette.ACCENT)
         self.active.setChecked(True)
         self.name.setFocus()
 
     def _show_swatch(self) -> None:
         colour = QColor(self.color.text().strip())
         shown = colour.name() if colour.isValid() and self.color.text().strip().startswith("#") else "transparent"
-        self.swatch.setStyleSheet(f"background: {shown}; border: 1px solid #98a2b3;")
+        self.swatch.setStyleSheet(f"background: {shown}; border: 1px solid {palette.FAINT};")
 
     def choose_colour(self) -> None:
-        picked = QColorDialog.getColor(QColor(self.color.text().strip() or "#1f6feb"), self, "Colour on the chart")
+        picked = QColorDialog.getColor(QColor(self.color.text().strip() or palette.ACCENT), self, "Colour on the chart")
         if picked.isValid():
             self.color.setText(picked.name())
 

@@ -21,13 +21,14 @@ from PySide6.QtWidgets import (
 
 from dentaldesk.domain.terms import SETUP_ROLES
 from dentaldesk.services.practice.office import office_info
+from dentaldesk.ui.kit import palette
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import run_op
 from dentaldesk.ui.settings.backups_window import BackupsWindow
 from dentaldesk.ui.settings.codes_window import ProcedureCodesWindow
 from dentaldesk.ui.settings.dental_plans_window import DentalPlansWindow
 from dentaldesk.ui.settings.fee_schedules_window import FeeSchedulesWindow
-from dentaldesk.ui.settings.forms import HINT_STYLE, SetupWindow
+from dentaldesk.ui.settings.forms import SetupWindow
 from dentaldesk.ui.settings.general_window import GeneralSettingsWindow
 from dentaldesk.ui.settings.providers_window import ProvidersWindow
 from dentaldesk.ui.settings.users_window import UsersWindow
@@ -108,7 +109,7 @@ class SettingsView(QWidget):
             b.clicked.connect(lambda _checked=False, k=key: self.open_window(k))
             text = QLabel(purpose)
             text.setWordWrap(True)
-            text.setStyleSheet(HINT_STYLE)
+            text.setStyleSheet(palette.MUTED_STYLE)
             grid.addWidget(b, row, 0)
             grid.addWidget(text, row, 1)
             self.buttons[key] = b
@@ -116,7 +117,7 @@ class SettingsView(QWidget):
         self.why_disabled = QLabel()
         self.why_disabled.setObjectName("why_disabled")
         self.why_disabled.setWordWrap(True)
-        self.why_disabled.setStyleSheet("color: #b54708;")
+        self.why_disabled.setStyleSheet(f"color: {palette.CAUTION};")
         self.why_disabled.setAccessibleName("Why set-up is not available")
         grid.addWidget(self.why_disabled, len(WINDOWS), 0, 1, 2)
 

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox
 
 from dentaldesk.domain.errors import DentalDeskError, PermissionDenied
 from dentaldesk.services.practice.backups import BackupRow, automatic_backup, backup_age
+from dentaldesk.ui.kit import palette
 from dentaldesk.ui.kit.background import Background
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import run_op
@@ -33,7 +34,7 @@ class AutoBackup(QObject):
         self.warning = QLabel()
         self.warning.setObjectName("backup_overdue")
         self.warning.setAccessibleName("Backup warning")
-        self.warning.setStyleSheet("color: #b42318;")
+        self.warning.setStyleSheet(f"color: {palette.ERROR};")
         self.warning.setVisible(False)
         window.statusBar().addPermanentWidget(self.warning)
         if ctx.auto_backup:

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QL
 from dentaldesk.domain.errors import ValidationError
 from dentaldesk.services.access.actor import this_workstation
 from dentaldesk.services.practice.office import create_practice
+from dentaldesk.ui.kit import palette
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import run_op
 from dentaldesk.ui.kit.widgets import make_default, step_in_ring
@@ -40,7 +41,7 @@ class FirstRunDialog(QDialog):
             if secret:
                 edit.setEchoMode(QLineEdit.EchoMode.Password)
             error = QLabel()
-            error.setStyleSheet("color: #b42318;")
+            error.setStyleSheet(f"color: {palette.ERROR};")
             error.setVisible(False)
             form.addRow(caption, edit)
             form.addRow("", error)

@@ -15,6 +15,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from dentaldesk.services.access.login import lock_session, unlock
+from dentaldesk.ui.kit import palette
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import run_op
 from dentaldesk.ui.kit.widgets import make_default
@@ -44,7 +45,7 @@ class UnlockDialog(QDialog):
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.error = QLabel()
         self.error.setObjectName("unlock_error")
-        self.error.setStyleSheet("color: #b42318;")
+        self.error.setStyleSheet(f"color: {palette.ERROR};")
         self.error.setWordWrap(True)
         self.error.setVisible(False)
         buttons = QDialogButtonBox()

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dentaldesk.ui.kit import palette
 from dentaldesk.ui.kit.background import Background
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import show_error
@@ -65,7 +66,7 @@ class LoginDialog(QDialog):
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.error = QLabel()
         self.error.setObjectName("login_error")
-        self.error.setStyleSheet("color: #b42318;")
+        self.error.setStyleSheet(f"color: {palette.ERROR};")
         self.error.setWordWrap(True)
         self.error.setVisible(False)
         self.error.setAccessibleName("Login message")
@@ -104,7 +105,7 @@ class LoginDialog(QDialog):
             )
             hint.setObjectName("demo_hint")
             hint.setWordWrap(True)
-            hint.setStyleSheet("color: #475467;")
+            hint.setStyleSheet(f"color: {palette.MUTED};")
             layout.addWidget(hint)
         layout.addLayout(form)
         layout.addWidget(self.error)

@@ -28,14 +28,15 @@ from dentaldesk.domain.errors import DentalDeskError
 from dentaldesk.domain.money import format_money
 from dentaldesk.services.ledger.charge_facts import ChargeFacts
 from dentaldesk.services.practice.codes import CodeRow
-from dentaldesk.ui.transactions.fields import (
-    HINT_COLOR,
+from dentaldesk.ui.kit import palette
+from dentaldesk.ui.kit.widgets import (
     OptionalDate,
     OptionBox,
     caption,
     date_edit,
+    error_label,
     from_qdate,
-    message_label,
+    hint_label,
     row,
     show_message,
     stack,
@@ -77,16 +78,16 @@ class ChargesSection(QGroupBox):
 
         self.tax = QLabel()
         self.tax.setObjectName("tax")
-        tint(self.tax, HINT_COLOR)
+        tint(self.tax, palette.MUTED)
         self.tax.setAccessibleName("Tax on this charge")
         procedure.fee_line.layout().addWidget(self.tax)
         procedure.fee_line.layout().addStretch(1)
         self.taxable = QCheckBox("Ta&xable")
         self.taxable.setObjectName("taxable")
         self.taxable.setAccessibleName("Taxable")
-        self.taxable_reason = message_label("taxable_reason", HINT_COLOR)
+        self.taxable_reason = hint_label(name="taxable_reason", shown=False)
         self.dos = date_edit("dos", "Date of service", dos)
-        self.dos_note = message_label("dos_note", HINT_COLOR)
+        self.dos_note = hint_label(name="dos_note", shown=False)
         # TX-DOS-2: posting a DOS more than 30 days back asks for this box first.
         self.confirm_back_dating = QCheckBox("Post it with this date (back-dated)")
         self.confirm_back_dating.setObjectName("confirm_back_dating")
@@ -94,8 +95,8 @@ class ChargesSection(QGroupBox):
         self.confirm_back_dating.setVisible(False)
         self.aged = OptionalDate("aged", "Aged date", "blank - current")
         self.aged.set_start(lambda: self.dos_value)
-        self.aged_hint = message_label("aged_hint", HINT_COLOR)
-        self.messages = {"dos": message_label("dos_error"), "aged": message_label("aged_error")}
+        self.aged_hint = hint_label(name="aged_hint", shown=False)
+        self.messages = {"dos": error_label("dos"), "aged": error_label("aged")}
 
         form = QFormLayout(self)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)

@@ -30,7 +30,7 @@ from dentaldesk.ui.chart.dialogs import RechartDialog, RemoveGraphicDialog
 from dentaldesk.ui.chart.layout import default_dentition
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import run_op
-from dentaldesk.ui.transactions.fields import HINT_COLOR, message_label, show_message
+from dentaldesk.ui.kit.widgets import hint_label, show_message
 
 ROLE_NOTE = "Only Owner, Admin or Dentist users change the chart: it is part of the clinical record."
 
@@ -90,7 +90,7 @@ class ChartGraphicSection(QGroupBox):
         self.remove_button.setObjectName("remove_chart_graphic")
         self.rechart_button = QPushButton("C&hart again…")
         self.rechart_button.setObjectName("chart_again")
-        self.note = message_label("chart_note", HINT_COLOR)
+        self.note = hint_label(name="chart_note", shown=False)
         buttons = QHBoxLayout()
         buttons.addWidget(self.remove_button)
         buttons.addWidget(self.rechart_button)

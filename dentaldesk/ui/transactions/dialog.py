@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QPalette, QShowEvent
+from PySide6.QtGui import QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QDialog,
@@ -59,15 +59,13 @@ from dentaldesk.services.ledger.charge_facts import LAST, THIS_CHARGE, ChargeFac
 from dentaldesk.services.ledger.transactions import TransactionContext
 from dentaldesk.services.plans import ItemFormFacts
 from dentaldesk.services.practice.codes import CodeRow
+from dentaldesk.ui.kit import palette
 from dentaldesk.ui.kit.context import AppContext
-from dentaldesk.ui.kit.widgets import make_default, step_in_ring
+from dentaldesk.ui.kit.widgets import error_label, make_default, step_in_ring
 from dentaldesk.ui.transactions.charges import DEFAULT_AGED, ChargesSection, CodeOptions, Mode
 from dentaldesk.ui.transactions.chart_graphic import ChartGraphicSection
-from dentaldesk.ui.transactions.fields import message_label
 from dentaldesk.ui.transactions.insurance import InsuranceSection
 from dentaldesk.ui.transactions.procedure import ProcedureEntry, ProcedureSection
-
-READ_ONLY_BASE = QColor("#f2f4f7")
 
 
 @dataclass(frozen=True)
@@ -173,7 +171,7 @@ class PatientTransactionDialog(QDialog):
         if self.chart is not None:
             self.sections.append(self.chart)
 
-        self.general = message_label("transaction_error")
+        self.general = error_label("transaction")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.setObjectName("dialog_buttons")
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
@@ -231,9 +229,9 @@ class PatientTransactionDialog(QDialog):
         # (A palette, not a style sheet: a sheet on the dialog slows its opening by a tenth.)
         for field in self.findChildren(QLineEdit) + self.findChildren(QAbstractSpinBox):
             if field.isReadOnly():
-                palette = field.palette()
-                palette.setColor(QPalette.ColorRole.Base, READ_ONLY_BASE)
-                field.setPalette(palette)
+                colours = field.palette()
+                colours.setColor(QPalette.ColorRole.Base, palette.color(palette.SUNKEN))
+                field.setPalette(colours)
         super().showEvent(event)
 
     def _tab_order(self) -> None:

@@ -19,16 +19,8 @@ from dentaldesk.domain.money import ZERO, format_money
 from dentaldesk.services.ledger.charge_facts import ChargeFacts, ChargeTerms
 from dentaldesk.services.ledger.transactions import ClaimChoice, ClaimLink
 from dentaldesk.services.practice.codes import CodeRow
+from dentaldesk.ui.kit.widgets import bold, caption, error_label, hint_label, row, show_message, stack
 from dentaldesk.ui.transactions.charges import Mode
-from dentaldesk.ui.transactions.fields import (
-    HINT_COLOR,
-    bold,
-    caption,
-    message_label,
-    row,
-    show_message,
-    stack,
-)
 
 NOT_ON_CLAIM = "(not on a claim)"
 
@@ -52,7 +44,7 @@ class InsuranceSection(QGroupBox):
         self.insurable = QCheckBox("&Insurable")
         self.insurable.setObjectName("insurable")
         self.insurable.setAccessibleName("Insurable")
-        self.insurable_reason = message_label("insurable_reason", HINT_COLOR)
+        self.insurable_reason = hint_label(name="insurable_reason", shown=False)
         self.claim = QComboBox()
         self.claim.setObjectName("claim")
         self.claim.setAccessibleName("Claim number")
@@ -64,7 +56,7 @@ class InsuranceSection(QGroupBox):
         self.claim_number.setAccessibleName("Claim number")
         self.claim_number.setReadOnly(True)
         self.claim_number.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
-        self.claim_hint = message_label("claim_hint", HINT_COLOR)
+        self.claim_hint = hint_label(name="claim_hint", shown=False)
         self.coverage_type = QLabel()
         self.coverage_type.setObjectName("coverage_type")
         self.coverage_type.setWordWrap(True)
@@ -85,9 +77,9 @@ class InsuranceSection(QGroupBox):
         self.portion = QLabel()
         self.portion.setObjectName("patient_portion")
         self.portion.setAccessibleName("Write-off and patient portion")
-        self.explanation = message_label("explanation", HINT_COLOR)
+        self.explanation = hint_label(name="explanation", shown=False)
         self.explanation.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.messages = {"claim": message_label("claim_error"), "insurance": message_label("insurance_error")}
+        self.messages = {"claim": error_label("claim"), "insurance": error_label("insurance")}
         # A posted charge's money (INS-8): charge, write-off, insurance, what the patient owes.
         self.posted_money = QLabel()
         self.posted_money.setObjectName("posted_money")

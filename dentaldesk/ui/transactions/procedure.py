@@ -25,8 +25,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidgetItem,
     QPlainTextEdit,
-    QSizePolicy,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -38,8 +36,9 @@ from dentaldesk.domain.money import format_money, parse_money
 from dentaldesk.domain.teeth import Dentition, display_tooth, numbering_hint, parse_surfaces, parse_tooth, valid_teeth
 from dentaldesk.services.plans import ItemFormFacts
 from dentaldesk.services.practice.codes import CodeRow, search_codes
+from dentaldesk.ui.kit import palette
+from dentaldesk.ui.kit.widgets import caption, error_label, hint_label, stack, tint
 from dentaldesk.ui.transactions.code_search import CodeResults, CodeSearch
-from dentaldesk.ui.transactions.fields import HINT_COLOR, message_label, tint
 
 RESULTS_SHOWN = 6
 _CODE_LIKE = re.compile(r"^D\d{4}$", re.IGNORECASE)
@@ -146,7 +145,7 @@ class ProcedureSection(QGroupBox):
         self.fee.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.fee_source_label = QLabel()
         self.fee_source_label.setObjectName("fee_source")
-        tint(self.fee_source_label, HINT_COLOR)
+        tint(self.fee_source_label, palette.MUTED)
         self.rtu = QLineEdit()
         self.rtu.setObjectName("rtu")
         self.rtu.setAccessibleName("RTU's (minutes of chair time)")
@@ -157,41 +156,37 @@ class ProcedureSection(QGroupBox):
         self.notes.setMaximumHeight(60)
 
         self.messages = {
-            name: message_label(f"{name}_error")
+            name: error_label(name)
             for name in ("code", "tooth", "surfaces", "provider", "collection_provider", "fee", "rtu")
         }
         self.hints = {
-            name: message_label(f"{name}_hint", HINT_COLOR) for name in ("tooth", "surfaces", "provider", "fee")
+            name: hint_label(name=f"{name}_hint", shown=False) for name in ("tooth", "surfaces", "provider", "fee")
         }
 
         form = QFormLayout(self)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
-        form.addRow(
-            self._caption("&Code", self.code_edit), self._stack(self.code_edit, self.messages["code"], self.results)
-        )
+        form.addRow(caption("&Code", self.code_edit), self._stack(self.code_edit, self.messages["code"], self.results))
         form.addRow("Description", self.description)
+        form.addRow(caption("&Tooth", self.tooth), self._stack(self.tooth, self.messages["tooth"], self.hints["tooth"]))
         form.addRow(
-            self._caption("&Tooth", self.tooth), self._stack(self.tooth, self.messages["tooth"], self.hints["tooth"])
-        )
-        form.addRow(
-            self._caption("S&urfaces", self.surfaces),
+            caption("S&urfaces", self.surfaces),
             self._stack(self.surfaces, self.messages["surfaces"], self.hints["surfaces"]),
         )
         form.addRow(
-            self._caption("&Production provider", self.provider),
+            caption("&Production provider", self.provider),
             self._stack(self.provider, self.messages["provider"], self.hints["provider"]),
         )
         form.addRow(
-            self._caption("Co&llection provider", self.collection),
+            caption("Co&llection provider", self.collection),
             self._stack(self.collection, self.messages["collection_provider"]),
         )
-        form.addRow(self._caption("&Notes", self.notes), self.notes)
+        form.addRow(caption("&Notes", self.notes), self.notes)
         # Fee and RTU's sit in Charges/Aging (seed 004); that section lays these out.
         self.fee.setMaximumWidth(130)
         self.rtu.setMaximumWidth(130)
-        self.fee_caption = self._caption("&Fee", self.fee)
-        self.rtu_caption = self._caption("&RTU's", self.rtu)
+        self.fee_caption = caption("&Fee", self.fee)
+        self.rtu_caption = caption("&RTU's", self.rtu)
         self.fee_line = QWidget()
         fee_line = QHBoxLayout(self.fee_line)
         fee_line.setContentsMargins(0, 0, 0, 0)
@@ -239,22 +234,9 @@ class ProcedureSection(QGroupBox):
 
     # --- layout helpers
 
-    @staticmethod
-    def _caption(text: str, buddy: QWidget) -> QLabel:
-        label = QLabel(text)
-        label.setBuddy(buddy)
-        return label
-
     def _stack(self, *widgets: QWidget) -> QWidget:
-        box = QWidget()
-        self._stacks.append(box)
-        # Never taller than its visible parts: hidden messages leave no gap between fields.
-        box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
-        layout = QVBoxLayout(box)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-        for w in widgets:
-            layout.addWidget(w)
+        box = stack(*widgets)
+        self._stacks.append(box)  # resized when a message is shown or hidden (see _check_all)
         return box
 
     # --- the code (CODE-2, CODE-3)
