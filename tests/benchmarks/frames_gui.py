@@ -323,7 +323,9 @@ def run_gui(url: str, plan_id: int, account_patient: int, rounds: int) -> dict[s
     fee.selectAll()
     rec.keys("keystroke in the Transactions dialog (fee)", fee, "123.45")
     rec.measure("OK in the Transactions dialog", dialog.ok_button.click, until=lambda: not dialog.isVisible())
-    rec.measure("save (Save draft)", editor.save_action.trigger, until=lambda: not editor.undo_stack.count() or True)
+    rec.measure(
+        "save (Save draft)", editor.chrome.save_action.trigger, until=lambda: not editor.undo_stack.count() or True
+    )
 
     # complete the first item that may be completed
     from dentaldesk.ui.plans.status_flows import completion_refusal
@@ -333,7 +335,7 @@ def run_gui(url: str, plan_id: int, account_patient: int, rounds: int) -> dict[s
         editor.select(completable[0])
         rec.measure(
             "complete: open Complete item",
-            editor.complete_action.trigger,
+            editor.chrome.complete_action.trigger,
             until=lambda: editor.dialog is not None and editor.dialog.isVisible(),
         )
         done_dialog = editor.dialog

@@ -130,8 +130,8 @@ def test_ctrl_enter_approves_a_draft_then_completes_the_selected_item(qtbot, off
 
     plan_id, _ = office.plan(("D0120", "", 1), ("D7140", "19", 1))
     editor = open_editor(qtbot, office, make_ctx, plan_id)
-    assert [k.toString() for k in editor.approve_action.shortcuts()] == ["Ctrl+Return", "Ctrl+Enter"]
-    assert editor.complete_action.shortcuts() == []
+    assert [k.toString() for k in editor.chrome.approve_action.shortcuts()] == ["Ctrl+Return", "Ctrl+Enter"]
+    assert editor.chrome.complete_action.shortcuts() == []
     press(qtbot, editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert isinstance(editor.dialog, ApprovalDialog)
     editor.dialog.reject()
@@ -151,7 +151,7 @@ def test_ctrl_enter_approves_a_draft_then_completes_the_selected_item(qtbot, off
     )
     editor.reload()
     select_code(editor, "D0120")
-    assert editor.approve_action.shortcuts() == []
+    assert editor.chrome.approve_action.shortcuts() == []
     press(qtbot, editor, Qt.Key.Key_Enter, Qt.KeyboardModifier.ControlModifier)  # the keypad's Enter
     assert isinstance(editor.dialog, CompleteItemDialog)
     editor.dialog.reject()
@@ -168,7 +168,7 @@ def test_ctrl_p_opens_the_print_preview_with_no_printer(qtbot, office, make_ctx,
     monkeypatch.setattr(QPrinterInfo, "availablePrinters", staticmethod(lambda: []))
     plan_id, _ = office.plan(("D0120", "", 1), ("D7140", "19", 1))
     editor = open_editor(qtbot, office, make_ctx, plan_id)
-    assert editor.print_button.isVisible() and editor.print_action.shortcut().toString() == "Ctrl+P"
+    assert editor.chrome.print_button.isVisible() and editor.chrome.print_action.shortcut().toString() == "Ctrl+P"
     press(qtbot, editor, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
     preview = editor.dialog
     assert isinstance(preview, HandoutPreviewDialog) and len(preview.page_labels) >= 1

@@ -240,7 +240,7 @@ def test_tp8_depends_on_builds_the_tree_and_a_loop_is_refused_with_its_path(qtbo
     dialog.choices.setCurrentRow(ext)
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert row_texts(editor)[:2] == [(0, "D7140", "185.00"), (1, "D6010", "2,300.00")]
-    assert menu_text(editor.undo_action) == "Undo Make D6010 #19 depend on D7140 #19"
+    assert menu_text(editor.chrome.undo_action) == "Undo Make D6010 #19 depend on D7140 #19"
     editor.grab().save(str(shots / "editor_draft_dependency_tree.png"))
     select_code(editor, "D7140")
     dialog = editor.depends_on()
@@ -279,16 +279,16 @@ def test_tp7_fee_typed_in_the_row_moves_the_total_and_undo_redo_name_the_edit(qt
     QTest.keyClick(fee_editor, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: editor.undo_stack.count() == 1)
     assert total(editor) == "Total 1,064.00" and not editor.totals.total.text().endswith("(typing)")
-    assert menu_text(editor.undo_action) == "Undo Change fee of D2740 #14"
+    assert menu_text(editor.chrome.undo_action) == "Undo Change fee of D2740 #14"
     assert "999.00 (schedule fee 1,350.00, discount 351.00)" in [r[2] for r in row_texts(editor)]
     press(qtbot, editor, Qt.Key.Key_Z, CTRL)
     assert total(editor) == "Total 1,415.00"
-    assert menu_text(editor.redo_action) == "Redo Change fee of D2740 #14"
+    assert menu_text(editor.chrome.redo_action) == "Redo Change fee of D2740 #14"
     press(qtbot, editor, Qt.Key.Key_Y, CTRL)
     assert total(editor) == "Total 1,064.00"
     select_code(editor, "D0120")
     press(qtbot, editor, Qt.Key.Key_Delete)
-    assert menu_text(editor.undo_action) == "Undo Remove D0120" and total(editor) == "Total 999.00"
+    assert menu_text(editor.chrome.undo_action) == "Undo Remove D0120" and total(editor) == "Total 999.00"
     press(qtbot, editor, Qt.Key.Key_Z, CTRL)
     assert total(editor) == "Total 1,064.00" and editor.is_dirty()
 
@@ -329,16 +329,16 @@ def test_tp5_approve_is_disabled_with_the_reason_naming_which_item_lacks_what(qt
     """TP-5/CODE-4: a crown without its tooth keeps Approve disabled, saying so; filling it enables it."""
     plan_id, _ = office.plan(("D2740", "", 1))
     editor = open_editor(qtbot, office, make_ctx, plan_id)
-    assert not editor.approve_button.isEnabled()
+    assert not editor.chrome.approve_button.isEnabled()
     assert editor.approve_reason.isVisible()
     assert "Item D2740 lacks: tooth" in editor.approve_reason.text()
-    assert "Item D2740 lacks: tooth" in editor.approve_button.toolTip()
+    assert "Item D2740 lacks: tooth" in editor.chrome.approve_button.toolTip()
     select_code(editor, "D2740")
     dialog = editor.edit_item()
     dialog.procedure.tooth.setCurrentText("14")
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
-    assert menu_text(editor.undo_action) == "Undo Change tooth of D2740"
-    assert editor.approve_button.isEnabled() and not editor.approve_reason.isVisible()
+    assert menu_text(editor.chrome.undo_action) == "Undo Change tooth of D2740"
+    assert editor.chrome.approve_button.isEnabled() and not editor.approve_reason.isVisible()
 
 
 def test_tp15_approve_with_a_drawn_signature_then_a_change_shows_it_no_longer_matches(
@@ -348,7 +348,7 @@ def test_tp15_approve_with_a_drawn_signature_then_a_change_shows_it_no_longer_ma
     re-pricing shows "Signature no longer matches the plan" (TP-12)."""
     plan_id, ids = office.plan(("D7140", "19", 1), ("D6010", "19", 2), links=((1, 0),))
     editor = open_editor(qtbot, office, make_ctx, plan_id)
-    qtbot.mouseClick(editor.approve_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(editor.chrome.approve_button, Qt.MouseButton.LeftButton)
     dialog = editor.dialog
     assert isinstance(dialog, ApprovalDialog)
     assert dialog.approver.text() == "Anna Smith" and dialog.chosen_method is ApprovalMethod.SIGNED_AT_DESK
@@ -363,15 +363,15 @@ def test_tp15_approve_with_a_drawn_signature_then_a_change_shows_it_no_longer_ma
     assert view.status is PlanStatus.APPROVED and view.latest_approval.signature_png == png
     assert "Approved by <b>Anna Smith</b>" in editor.panels.approval.summary.text()
     assert editor.panels.approval.signature.pixmap() is not None and not editor.panels.approval.mismatch.isVisible()
-    assert editor.approve_button.text().replace("&", "") == "Record new approval…"
-    assert not editor.approve_button.isEnabled()
+    assert editor.chrome.approve_button.text().replace("&", "") == "Record new approval…"
+    assert not editor.chrome.approve_button.isEnabled()
     # A re-price on the approved plan (TP-12): saved, the stored signature no longer covers it.
     select_code(editor, "D6010")
     editor._change_fee(editor.selected_key(), Decimal("2500.00"))
     assert editor.save()
     assert editor.panels.approval.mismatch.isVisible()
     assert editor.panels.approval.mismatch.text().startswith("Signature no longer matches the plan")
-    assert editor.approve_button.isEnabled()  # the raised total needs the patient's approval again
+    assert editor.chrome.approve_button.isEnabled()  # the raised total needs the patient's approval again
     assert "needs the patient's approval of the new total" in editor.totals.approved.text()
 
 
@@ -423,9 +423,9 @@ def test_tp9_completing_early_is_refused_naming_the_prerequisite_then_progress_a
     plan_id, ids = _approved(office)
     editor = open_editor(qtbot, office, make_ctx, plan_id, actor=office.p.front_desk)
     select_code(editor, "D6010")
-    assert editor.complete_button.isEnabled()
-    assert "Complete D7140 #19 first" in editor.complete_button.toolTip()
-    qtbot.mouseClick(editor.complete_button, Qt.MouseButton.LeftButton)
+    assert editor.chrome.complete_button.isEnabled()
+    assert "Complete D7140 #19 first" in editor.chrome.complete_button.toolTip()
+    qtbot.mouseClick(editor.chrome.complete_button, Qt.MouseButton.LeftButton)
     assert editor.message.text() == "Complete D7140 #19 first: D6010 #19 depends on it."
     assert editor.dialog is None and office.count(LedgerTransaction) == 0
     _complete(qtbot, editor, "D7140")
@@ -440,7 +440,7 @@ def test_tp9_completing_early_is_refused_naming_the_prerequisite_then_progress_a
     _complete(qtbot, editor, "D0120")
     assert editor.view.status is PlanStatus.COMPLETED and editor.totals.progress.value() == 100
     assert "Completed" in editor.title_label.text()
-    assert not editor.complete_button.isEnabled() and not editor.approve_button.isEnabled()
+    assert not editor.chrome.complete_button.isEnabled() and not editor.chrome.approve_button.isEnabled()
 
 
 def test_completing_an_item_announces_what_it_changed_so_the_open_ledger_and_aging_report_refresh(
@@ -496,15 +496,15 @@ def test_tp1_front_desk_sees_edit_buttons_disabled_with_the_reason(qtbot, office
     plan_id, _ = office.plan(("D0120", "", 1))
     editor = open_editor(qtbot, office, make_ctx, plan_id, actor=office.p.front_desk)
     for button in (
-        editor.add_button,
-        editor.remove_button,
-        editor.link_button,
-        editor.save_button,
-        editor.cancel_button,
+        editor.chrome.add_button,
+        editor.chrome.remove_button,
+        editor.chrome.link_button,
+        editor.chrome.save_button,
+        editor.chrome.cancel_button,
     ):
         assert not button.isEnabled()
         assert "Front desk users cannot change treatment plans (TP-1)" in button.toolTip()
-    assert editor.approve_button.isEnabled()
+    assert editor.chrome.approve_button.isEnabled()
     press(qtbot, editor, Qt.Key.Key_Insert)
     assert editor.dialog is None
     assert not editor.model.item(0, FEE_COLUMN).isEditable()
@@ -514,13 +514,13 @@ def test_tp3_cancel_asks_a_reason_and_then_nothing_can_be_edited(qtbot, office, 
     """TP-3: Cancel plan needs a reason; the cancelled plan is final."""
     plan_id, _ = office.plan(("D0120", "", 1))
     editor = open_editor(qtbot, office, make_ctx, plan_id)
-    qtbot.mouseClick(editor.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(editor.chrome.cancel_button, Qt.MouseButton.LeftButton)
     dialog = editor.dialog
     assert isinstance(dialog, CancelPlanDialog) and not dialog.ok_button.isEnabled()
     qtbot.keyClicks(dialog.reason, "Patient moved away")
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert editor.view.status is PlanStatus.CANCELLED
-    assert not editor.add_button.isEnabled() and "Cancelled" in editor.add_button.toolTip()
+    assert not editor.chrome.add_button.isEnabled() and "Cancelled" in editor.chrome.add_button.toolTip()
     assert "Reason: Patient moved away" in editor.panels.history.item(0).text()
 
 
@@ -589,11 +589,20 @@ def test_keyboard_only_tab_order_accessible_names_and_close_asks_to_save(qtbot, 
     editor.tree.setFocus()
     assert editor.tree.nextInFocusChain() is not None
     press(qtbot, editor, Qt.Key.Key_Tab)
-    assert QApplication.focusWidget() is editor.add_button
-    for widget in (editor.tree, editor.totals.progress, editor.totals.total, editor.add_button, editor.approve_button):
+    assert QApplication.focusWidget() is editor.chrome.add_button
+    for widget in (
+        editor.tree,
+        editor.totals.progress,
+        editor.totals.total,
+        editor.chrome.add_button,
+        editor.chrome.approve_button,
+    ):
         assert widget.accessibleName()
-    assert editor.add_action.shortcut().toString() == "Ins" and editor.save_action.shortcut().toString() == "Ctrl+S"
-    assert editor.new_plan_action.shortcut().toString() == "Ctrl+N"
+    assert (
+        editor.chrome.add_action.shortcut().toString() == "Ins"
+        and editor.chrome.save_action.shortcut().toString() == "Ctrl+S"
+    )
+    assert editor.chrome.new_plan_action.shortcut().toString() == "Ctrl+N"
     select_code(editor, "D0120")
     press(qtbot, editor, Qt.Key.Key_Delete)
     editor.close()
@@ -614,9 +623,9 @@ def test_tp16_move_to_visit_and_remove_dependency_are_named_steps_saved_together
     dialog = editor.dialog
     dialog.visit.setValue(3)
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
-    assert menu_text(editor.undo_action) == "Undo Move D6010 #19 to visit 3"
+    assert menu_text(editor.chrome.undo_action) == "Undo Move D6010 #19 to visit 3"
     press(qtbot, editor, Qt.Key.Key_D, CTRL | Qt.KeyboardModifier.ShiftModifier)
-    assert menu_text(editor.undo_action) == "Undo Remove dependency of D6010 #19 on D7140 #19"
+    assert menu_text(editor.chrome.undo_action) == "Undo Remove dependency of D6010 #19 on D7140 #19"
     assert [r[:2] for r in row_texts(editor)] == [(0, "D7140"), (0, "D6010")]
     press(qtbot, editor, Qt.Key.Key_G, CTRL)
     assert [r[1].split(" - ")[0] for r in row_texts(editor) if r[0] == 0] == ["Visit 1", "Visit 3"]

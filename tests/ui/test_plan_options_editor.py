@@ -63,10 +63,10 @@ def test_case1_present_two_options_approve_one_with_a_signature_the_other_is_rea
     assert _tab_texts(editor) == ["Option A"] and not editor.options.comparison.isVisible()
 
     # Rename the option, then copy it as the start of another.
-    editor.rename_option_action.trigger()
+    editor.chrome.rename_option_action.trigger()
     _name_and_ok(qtbot, editor_dialog(editor), "Implant")
     assert _tab_texts(editor) == ["Implant"]
-    editor.copy_option_action.trigger()
+    editor.chrome.copy_option_action.trigger()
     dialog = editor_dialog(editor)
     assert dialog.name.text() == "Option B"
     _name_and_ok(qtbot, dialog, "Bridge")
@@ -80,10 +80,10 @@ def test_case1_present_two_options_approve_one_with_a_signature_the_other_is_rea
     editor.remove_item()
     for code, tooth in (("D6240", "19"), ("D6750", "18")):
         _add(qtbot, editor, code, tooth)
-    assert editor.undo_action.isEnabled()
-    editor.undo_action.trigger()  # the abutment crown goes, and comes back with redo
+    assert editor.chrome.undo_action.isEnabled()
+    editor.chrome.undo_action.trigger()  # the abutment crown goes, and comes back with redo
     assert "D6750" not in {i.code for i in editor.working.items.values()}
-    editor.redo_action.trigger()
+    editor.chrome.redo_action.trigger()
     assert editor.save()
     comparison = editor.options.comparison
     assert comparison.horizontalHeaderItem(0).text() == "Implant"
@@ -97,7 +97,7 @@ def test_case1_present_two_options_approve_one_with_a_signature_the_other_is_rea
     editor.grab().save(str(shots / "options_editor_two_options.png"))
 
     # Approve "Bridge", the option shown, signed at the desk.
-    qtbot.mouseClick(editor.approve_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(editor.chrome.approve_button, Qt.MouseButton.LeftButton)
     approval = editor.dialog
     assert isinstance(approval, ApprovalDialog)
     summary = approval.findChild(type(approval.lines), "approval_summary")
@@ -114,12 +114,17 @@ def test_case1_present_two_options_approve_one_with_a_signature_the_other_is_rea
     assert editor.view.option_name == "Implant" and editor.view.is_not_chosen
     assert editor.options.banner.isVisible() and "Not chosen" in editor.options.banner.text()
     assert "#98a2b3" in editor.tree.styleSheet()
-    for action in (editor.add_action, editor.save_action, editor.rename_option_action, editor.remove_option_action):
+    for action in (
+        editor.chrome.add_action,
+        editor.chrome.save_action,
+        editor.chrome.rename_option_action,
+        editor.chrome.remove_option_action,
+    ):
         assert not action.isEnabled(), action.text()
-    assert "was not chosen" in editor.add_action.toolTip()
+    assert "was not chosen" in editor.chrome.add_action.toolTip()
     select_code(editor, "D7140")
-    assert not editor.complete_action.isEnabled() and not editor.remove_action.isEnabled()
-    assert not editor.add_option_action.isEnabled()  # no option is added after the choice
+    assert not editor.chrome.complete_action.isEnabled() and not editor.chrome.remove_action.isEnabled()
+    assert not editor.chrome.add_option_action.isEnabled()  # no option is added after the choice
     QApplication.processEvents()
     editor.grab().save(str(shots / "options_editor_not_chosen.png"))
     with office.uow:
@@ -133,20 +138,20 @@ def test_case1_an_empty_option_cannot_be_approved_and_remove_option_asks(qtbot, 
     office = _office(fast_practice)
     plan_id, _ids = office.plan(("D0120", "", 1))
     editor = open_editor(qtbot, office, make_ctx, plan_id)
-    editor.add_option_action.trigger()
+    editor.chrome.add_option_action.trigger()
     _name_and_ok(qtbot, editor_dialog(editor), "")
     assert _tab_texts(editor) == ["Option A", "Option B"] and editor.view.option_name == "Option B"
-    assert not editor.approve_button.isEnabled()
-    assert "an option with no items cannot be approved" in editor.approve_button.toolTip()
+    assert not editor.chrome.approve_button.isEnabled()
+    assert "an option with no items cannot be approved" in editor.chrome.approve_button.toolTip()
     assert editor.approve_reason.isVisible()
-    editor.remove_option_action.trigger()
+    editor.chrome.remove_option_action.trigger()
     box = editor.dialog
     assert isinstance(box, QMessageBox) and 'Remove the option "Option B"' in box.text()
     qtbot.mouseClick(box.button(QMessageBox.StandardButton.Yes), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: _tab_texts(editor) == ["Option A"])
-    assert not editor.remove_option_action.isEnabled()
-    assert "at least one option" in editor.remove_option_action.toolTip()
-    assert editor.approve_button.isEnabled()
+    assert not editor.chrome.remove_option_action.isEnabled()
+    assert "at least one option" in editor.chrome.remove_option_action.toolTip()
+    assert editor.chrome.approve_button.isEnabled()
 
 
 def test_case1_switching_options_saves_pending_edits_first(qtbot, fast_practice, make_ctx) -> None:
@@ -154,7 +159,7 @@ def test_case1_switching_options_saves_pending_edits_first(qtbot, fast_practice,
     office = _office(fast_practice)
     plan_id, _ids = office.plan(("D0120", "", 1))
     editor = open_editor(qtbot, office, make_ctx, plan_id)
-    editor.add_option_action.trigger()
+    editor.chrome.add_option_action.trigger()
     _name_and_ok(qtbot, editor_dialog(editor), "Crown")
     _add(qtbot, editor, "D2740", "14")
     assert editor.is_dirty()

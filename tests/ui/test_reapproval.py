@@ -87,17 +87,17 @@ def test_tp12_tp15_lowering_a_fee_leads_to_a_new_approval_not_a_dead_end(qtbot, 
     """TP-12/TP-15: a lowered fee needs no re-approval of the total, but the signature stops
     matching; "Record new approval..." is enabled, records it, and the approval covers the plan again."""
     editor = open_editor(qtbot, plan, make_ctx)
-    assert not editor.approve_button.isEnabled()
-    assert editor.approve_action.toolTip() == "The patient's approval covers this plan as it stands."
+    assert not editor.chrome.approve_button.isEnabled()
+    assert editor.chrome.approve_action.toolTip() == "The patient's approval covers this plan as it stands."
     type_fee(qtbot, editor, "D2740", "1200")
-    assert editor.approve_button.isEnabled()  # unsaved: saving will change what was approved
+    assert editor.chrome.approve_button.isEnabled()  # unsaved: saving will change what was approved
     QTest.keyClick(editor.tree, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: not editor.is_dirty())
     assert editor.panels.approval.mismatch.isVisible()
     assert "Record a new approval" in editor.panels.approval.mismatch.text()
     assert not plan.view().needs_reapproval  # the total went down
-    assert editor.approve_button.isEnabled()
-    qtbot.mouseClick(editor.approve_button, Qt.MouseButton.LeftButton)
+    assert editor.chrome.approve_button.isEnabled()
+    qtbot.mouseClick(editor.chrome.approve_button, Qt.MouseButton.LeftButton)
     dialog = editor.dialog
     assert isinstance(dialog, ApprovalDialog)
     changes = dialog.changes.text()
@@ -110,7 +110,7 @@ def test_tp12_tp15_lowering_a_fee_leads_to_a_new_approval_not_a_dead_end(qtbot, 
     assert view.status is PlanStatus.APPROVED and view.latest_approval.signature_matches
     assert view.latest_approval.total == view.total == Decimal("1265.00")
     assert not editor.panels.approval.mismatch.isVisible()
-    assert not editor.approve_button.isEnabled()
+    assert not editor.chrome.approve_button.isEnabled()
 
 
 def test_tp15_the_service_refuses_a_new_approval_of_an_unchanged_plan(plan) -> None:

@@ -20,12 +20,13 @@ from dataclasses import replace
 from decimal import Decimal
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QTreeView,
     QWidget,
@@ -57,22 +58,14 @@ from dentaldesk.ui.plans.commands import (
     UnlinkCommand,
 )
 from dentaldesk.ui.plans.dialogs import CancelPlanDialog, CompleteItemDialog, DependsOnDialog, VisitDialog
-from dentaldesk.ui.plans.editor_chrome import lay_out, make_actions, make_menus
-from dentaldesk.ui.plans.editor_options import (
-    ask_remove_option,
-    not_chosen_banner,
-    open_add_option,
-    open_rename_option,
-    option_refusals,
-    show_option,
-    step_option,
-)
+from dentaldesk.ui.plans.editor_chrome import EditorWidgets, make_chrome
+from dentaldesk.ui.plans.editor_options import OptionFlows, not_chosen_banner
 from dentaldesk.ui.plans.insurance_panel import InsurancePanel
-from dentaldesk.ui.plans.item_flows import open_add_item, open_edit_item
+from dentaldesk.ui.plans.item_flows import ItemFlows
 from dentaldesk.ui.plans.options_panel import OptionNameDialog, OptionsStrip
 from dentaldesk.ui.plans.panels import SidePanels, TotalsBar
 from dentaldesk.ui.plans.plan_model import COLUMNS, FEE_COLUMN, FeeDelegate, Grouping, PlanTreeModel
-from dentaldesk.ui.plans.status_flows import completion_refusal, open_approval, open_cancel, open_completion
+from dentaldesk.ui.plans.status_flows import StatusFlows, completion_refusal
 from dentaldesk.ui.plans.working_copy import WorkingItem, WorkingPlan
 from dentaldesk.ui.transactions import PatientTransactionDialog
 
@@ -123,7 +116,7 @@ class PlanEditor(QMainWindow):
         header.setStretchLastSection(False)
         self.delegate = FeeDelegate(self.model, self.preview_fee, self.commit_fee, self.refuse, self.tree)
         self.tree.setItemDelegateForColumn(FEE_COLUMN, self.delegate)
-        self.delegate.closeEditor.connect(lambda *_: self.totals.show_total(self.working.total()))
+        self.delegate.closeEditor.connect(lambda *_: self.show_working_total())
         self.totals = TotalsBar()
         self.panels = SidePanels()
         self.insurance = InsurancePanel(self)  # CASE-2 preauthorization, CASE-5 benefit years
@@ -139,11 +132,23 @@ class PlanEditor(QMainWindow):
         self.message.setVisible(False)
         self.conflict = ConflictBar(self.reload_keeping_edits, name="plan_conflict")
         self.options = OptionsStrip()
-        self.options.option_picked.connect(lambda option_id: show_option(self, option_id))
+        self.options.option_picked.connect(lambda option_id: self.option_flows.show_option(option_id))
 
-        make_actions(self)
-        make_menus(self)
-        lay_out(self)
+        widgets = EditorWidgets(
+            title_label=self.title_label,
+            options=self.options,
+            tree=self.tree,
+            panels=self.panels,
+            totals=self.totals,
+            approve_reason=self.approve_reason,
+            message=self.message,
+            conflict=self.conflict,
+        )
+        self.chrome = make_chrome(self, self, self.undo_stack, widgets, self._handout_menu)
+        chrome = self.chrome
+        self.item_flows = ItemFlows(self, self, chrome.edit_action)
+        self.status_flows = StatusFlows(self, self, chrome.approve_action, chrome.complete_action, chrome.cancel_action)
+        self.option_flows = OptionFlows(self, self, self.options, self.tree)
         self.tree.selectionModel().currentRowChanged.connect(lambda *_: self._update_actions())
         self.tree.activated.connect(self._activated)
         self.tree.installEventFilter(self)  # Ctrl+Enter in the list goes ahead instead of opening the item
@@ -157,7 +162,7 @@ class PlanEditor(QMainWindow):
     # --- state
 
     @property
-    def view(self):  # type: ignore[no-untyped-def]
+    def view(self) -> PlanView:
         return self.working.view
 
     def _load(self, option_id: int | None = None) -> PlanView:
@@ -212,7 +217,7 @@ class PlanEditor(QMainWindow):
         self.totals.show_plan(self.working)
         self.panels.show_view(self.view)
         self.insurance.show_plan()
-        self.options.show_options(self.summaries, self.view.option_id, not_chosen_banner(self))
+        self.options.show_options(self.summaries, self.view.option_id, not_chosen_banner(self.view))
         if self.view.is_not_chosen:  # the approved total is the chosen option's, not this one's
             self.totals.approved.setText("")
         # CASE-1: a not-chosen option is shown greyed, read-only.
@@ -244,40 +249,46 @@ class PlanEditor(QMainWindow):
         can_edit = not refusal
         planned = item is not None and not item.is_completed
         no_item = "Select an item first."
-        self._set(self.new_plan_action, self.ctx.user.role in PLAN_EDITOR_ROLES, refusal)
-        self._set(self.add_action, can_edit, refusal)
-        for action in (self.edit_action, self.fee_action, self.remove_action, self.visit_action):
+        self._set(self.chrome.new_plan_action, self.ctx.user.role in PLAN_EDITOR_ROLES, refusal)
+        self._set(self.chrome.add_action, can_edit, refusal)
+        for action in (
+            self.chrome.edit_action,
+            self.chrome.fee_action,
+            self.chrome.remove_action,
+            self.chrome.visit_action,
+        ):
             self._set(
                 action,
                 can_edit and planned,
                 refusal or (no_item if item is None else "A completed item cannot be changed."),
             )
         self._set(
-            self.link_action,
+            self.chrome.link_action,
             can_edit and item is not None and len(self.working.items) > 1,
             refusal or (no_item if item is None else "Add another item first."),
         )
         self._set(
-            self.unlink_action,
+            self.chrome.unlink_action,
             can_edit and item is not None and bool(item.prerequisites),
             refusal or (no_item if item is None else "This item depends on no other item."),
         )
-        self._set(self.save_action, can_edit, refusal)
-        self.save_action.setText("&Save changes" if self.view.status is PlanStatus.APPROVED else "&Save draft")
+        self._set(self.chrome.save_action, can_edit, refusal)
+        self.chrome.save_action.setText("&Save changes" if self.view.status is PlanStatus.APPROVED else "&Save draft")
         # Cancelling is of the whole plan, whichever option is shown.
         plan_editable = self.ctx.user.role in PLAN_EDITOR_ROLES and self.view.status in EDITABLE
-        self._set(self.cancel_action, plan_editable, "" if plan_editable else refusal)
+        self._set(self.chrome.cancel_action, plan_editable, "" if plan_editable else refusal)
+        option_refusals = self.option_flows.refusals()
         for name, action in (
-            ("add", self.add_option_action),
-            ("copy", self.copy_option_action),
-            ("rename", self.rename_option_action),
-            ("remove", self.remove_option_action),
+            ("add", self.chrome.add_option_action),
+            ("copy", self.chrome.copy_option_action),
+            ("rename", self.chrome.rename_option_action),
+            ("remove", self.chrome.remove_option_action),
         ):
-            reason = option_refusals(self)[name]
+            reason = option_refusals[name]
             self._set(action, not reason, reason)
         several = len(self.view.options) > 1
-        self._set(self.next_option_action, several, "This plan has one option.")
-        self._set(self.previous_option_action, several, "This plan has one option.")
+        self._set(self.chrome.next_option_action, several, "This plan has one option.")
+        self._set(self.chrome.previous_option_action, several, "This plan has one option.")
         self._update_approve()
         self._update_complete(item)
         self._update_shortcuts()
@@ -285,9 +296,13 @@ class PlanEditor(QMainWindow):
     def _update_shortcuts(self) -> None:
         """Ctrl+Enter goes ahead as fits: approve a draft or a raised total, else complete an item."""
         status = self.view.status
-        approving = status is PlanStatus.DRAFT or (status is PlanStatus.APPROVED and self.approve_action.isEnabled())
+        approving = status is PlanStatus.DRAFT or (
+            status is PlanStatus.APPROVED and self.chrome.approve_action.isEnabled()
+        )
         ahead, other = (
-            (self.approve_action, self.complete_action) if approving else (self.complete_action, self.approve_action)
+            (self.chrome.approve_action, self.chrome.complete_action)
+            if approving
+            else (self.chrome.complete_action, self.chrome.approve_action)
         )
         other.setShortcuts([])
         ahead.setShortcuts(GO_AHEAD_KEYS)
@@ -296,7 +311,7 @@ class PlanEditor(QMainWindow):
         status = self.view.status
         reason = ""
         if status is PlanStatus.DRAFT:
-            self.approve_action.setText("Appr&ove plan…")
+            self.chrome.approve_action.setText("Appr&ove plan…")
             problems = self.working.approval_problems()
             several = len(self.view.options) > 1
             if not self.working.items and several:
@@ -306,7 +321,7 @@ class PlanEditor(QMainWindow):
             elif problems:
                 reason = "Cannot approve yet (TP-5): " + "; ".join(p.message for p in problems) + "."
         elif status is PlanStatus.APPROVED:
-            self.approve_action.setText("Record new appr&oval…")
+            self.chrome.approve_action.setText("Record new appr&oval…")
             # The service's own rule (TP-12, TP-15); unsaved edits are saved first and change
             # what the approval covers.
             approval = self.view.latest_approval
@@ -316,30 +331,37 @@ class PlanEditor(QMainWindow):
                 approval_covers_plan=approval is not None and approval.signature_matches and not self.is_dirty(),
             )
         else:
-            self.approve_action.setText("Appr&ove plan…")
+            self.chrome.approve_action.setText("Appr&ove plan…")
             reason = f"This plan is {status_label(status)}."
-        self._set(self.approve_action, not reason, reason)
+        self._set(self.chrome.approve_action, not reason, reason)
         self.approve_reason.setText(reason if status is PlanStatus.DRAFT else "")
         self.approve_reason.setVisible(bool(reason) and status is PlanStatus.DRAFT)
 
     def _update_complete(self, item: WorkingItem | None) -> None:
         status = self.view.status
         if self.view.is_not_chosen:
-            self._set(self.complete_action, False, self.edit_refusal())
+            self._set(self.chrome.complete_action, False, self.edit_refusal())
         elif status is not PlanStatus.APPROVED:
             reason = (
                 "Record the patient's approval first (TP-12)."
                 if status is PlanStatus.DRAFT
                 else f"This plan is {status_label(status)}."
             )
-            self._set(self.complete_action, False, reason)
+            self._set(self.chrome.complete_action, False, reason)
         elif item is None:
-            self._set(self.complete_action, False, "Select the item done at this visit.")
+            self._set(self.chrome.complete_action, False, "Select the item done at this visit.")
         elif item.is_completed:
-            self._set(self.complete_action, False, f"{item.label} is already completed.")
+            self._set(self.chrome.complete_action, False, f"{item.label} is already completed.")
         else:
             # Enabled; a refusal (unfinished prerequisites, TP-9) is shown when it is pressed.
-            self._set(self.complete_action, True, completion_refusal(self, item.key) or "")
+            self._set(self.chrome.complete_action, True, completion_refusal(self.working, item.key) or "")
+
+    def show_working_total(self) -> None:
+        """The total of the working copy as it stands (TP-7), once a fee is no longer being typed."""
+        self.totals.show_total(self.working.total())
+
+    def show_status(self, text: str, timeout: int) -> None:
+        self.statusBar().showMessage(text, timeout)
 
     def show_message(self, text: str) -> None:
         self.message.setText(text)
@@ -363,7 +385,7 @@ class PlanEditor(QMainWindow):
 
     # --- editing (each edit is an undo step on the working copy)
 
-    def push(self, command) -> None:  # type: ignore[no-untyped-def]
+    def push(self, command: QUndoCommand) -> None:
         self.undo_stack.push(command)
 
     def current_plan(self) -> WorkingPlan:
@@ -390,17 +412,17 @@ class PlanEditor(QMainWindow):
 
     def add_item(self) -> PatientTransactionDialog | None:
         """ "+ Add item" (Ins): the Patient Transactions dialog; OK adds the item as one undo step."""
-        return open_add_item(self)
+        return self.item_flows.open_add()
 
     def edit_item(self) -> PatientTransactionDialog | None:
         """Edit item (Enter, Ctrl+E): the same dialog on the item; OK is one undo step."""
-        return open_edit_item(self)
+        return self.item_flows.open_edit()
 
     def edit_fee_in_place(self) -> None:
         """F2: type the fee in the row; the total follows each keystroke (TP-7)."""
         key = self.selected_key()
-        if key is None or not self.fee_action.isEnabled():
-            self.show_message(self.fee_action.toolTip())
+        if key is None or not self.chrome.fee_action.isEnabled():
+            self.show_message(self.chrome.fee_action.toolTip())
             return
         index = self.model.index_of(key).siblingAtColumn(FEE_COLUMN)
         self.tree.setCurrentIndex(index)
@@ -426,24 +448,24 @@ class PlanEditor(QMainWindow):
             self.push(EditItemCommand(self.current_plan, self.changed, before, replace(before, fee=fee)))
         else:
             self.show_message("")  # a good fee typed again: the refusal of the bad one is gone
-            self.totals.show_total(self.working.total())
+            self.show_working_total()
 
     def refuse(self, message: str) -> None:
         self.show_message(message)
-        self.totals.show_total(self.working.total())
+        self.show_working_total()
 
     def remove_item(self) -> None:
         key = self.selected_key()
-        if key is None or not self.remove_action.isEnabled():
-            self.show_message(self.remove_action.toolTip())
+        if key is None or not self.chrome.remove_action.isEnabled():
+            self.show_message(self.chrome.remove_action.toolTip())
             return
         self.push(RemoveItemCommand(self.current_plan, self.changed, key))
 
     def depends_on(self) -> DependsOnDialog | None:
         """ "Depends on…": pick the prerequisite; a loop is refused with its path (TP-8)."""
         key = self.selected_key()
-        if key is None or not self.link_action.isEnabled():
-            self.show_message(self.link_action.toolTip())
+        if key is None or not self.chrome.link_action.isEnabled():
+            self.show_message(self.chrome.link_action.toolTip())
             return None
         dialog = DependsOnDialog(self.working, key, self)
         dialog.accepted.connect(
@@ -458,8 +480,8 @@ class PlanEditor(QMainWindow):
 
     def remove_dependency(self) -> None:
         key = self.selected_key()
-        if key is None or not self.unlink_action.isEnabled():
-            self.show_message(self.unlink_action.toolTip())
+        if key is None or not self.chrome.unlink_action.isEnabled():
+            self.show_message(self.chrome.unlink_action.toolTip())
             return
         item = self.working.item(key)
         prerequisites = sorted(item.prerequisites)
@@ -472,8 +494,8 @@ class PlanEditor(QMainWindow):
 
     def move_to_visit(self) -> VisitDialog | None:
         key = self.selected_key()
-        if key is None or not self.visit_action.isEnabled():
-            self.show_message(self.visit_action.toolTip())
+        if key is None or not self.chrome.visit_action.isEnabled():
+            self.show_message(self.chrome.visit_action.toolTip())
             return None
         item = self.working.item(key)
         dialog = VisitDialog(item.label, item.visit, self)
@@ -489,7 +511,7 @@ class PlanEditor(QMainWindow):
 
     def set_grouping(self, grouping: Grouping) -> None:
         self.model.grouping = grouping
-        (self.by_visit if grouping is Grouping.BY_VISIT else self.by_dependency).setChecked(True)
+        (self.chrome.by_visit if grouping is Grouping.BY_VISIT else self.chrome.by_dependency).setChecked(True)
         self.refresh()
 
     def switch_grouping(self) -> None:
@@ -498,7 +520,7 @@ class PlanEditor(QMainWindow):
     def go_ahead(self) -> object:
         """Ctrl+Enter: approve (a draft, a raised total) or complete the selected item, whichever has
         the keys now; a refusal shows at the editor's message line."""
-        return self.approve() if self.approve_action.shortcuts() else self.complete_item()
+        return self.approve() if self.chrome.approve_action.shortcuts() else self.complete_item()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (
@@ -525,7 +547,7 @@ class PlanEditor(QMainWindow):
         super().keyPressEvent(event)
 
     def _activated(self, index: QModelIndex) -> None:
-        if self.model.key_at(index) is not None and self.edit_action.isEnabled():
+        if self.model.key_at(index) is not None and self.chrome.edit_action.isEnabled():
             self.edit_item()
 
     # --- saving and loading
@@ -607,7 +629,7 @@ class PlanEditor(QMainWindow):
             self.reload()
             self.conflict.clear()
             return
-        box = self._ask(
+        box = self.ask(
             "Reload the plan? Keep my changes re-applies your unsaved edits onto what was saved meanwhile; "
             "Discard loses them.",
             QMessageBox.StandardButton.Discard,
@@ -623,7 +645,7 @@ class PlanEditor(QMainWindow):
         elif answer == QMessageBox.StandardButton.Apply:
             self.reload_keeping_edits()
 
-    def _ask(
+    def ask(
         self,
         text: str,
         yes: QMessageBox.StandardButton,
@@ -647,6 +669,11 @@ class PlanEditor(QMainWindow):
             return None
         return self.plan_id
 
+    def _handout_menu(self) -> QMenu:
+        from dentaldesk.ui.plans.print_handout import handout_menu
+
+        return handout_menu(self.ctx, self, self.saved_plan_id, with_print=False)
+
     def print_preview(self):  # type: ignore[no-untyped-def]
         """Print preview (Ctrl+P, TP-17): the handout as saved, printer or not; Save as PDF from it."""
         from dentaldesk.ui.plans.print_handout import print_plan
@@ -667,23 +694,23 @@ class PlanEditor(QMainWindow):
 
     def add_option(self) -> OptionNameDialog | None:
         """Add option: a new, empty option beside the others."""
-        return open_add_option(self, copy=False)
+        return self.option_flows.open_add_option(copy=False)
 
     def copy_option(self) -> OptionNameDialog | None:
         """Copy option: this option's items and links as the start of another."""
-        return open_add_option(self, copy=True)
+        return self.option_flows.open_add_option(copy=True)
 
     def rename_option(self) -> OptionNameDialog | None:
-        return open_rename_option(self)
+        return self.option_flows.open_rename_option()
 
     def remove_option(self) -> QMessageBox | None:
-        return ask_remove_option(self)
+        return self.option_flows.ask_remove_option()
 
     def next_option(self) -> None:
-        step_option(self, 1)
+        self.option_flows.step_option(1)
 
     def previous_option(self) -> None:
-        step_option(self, -1)
+        self.option_flows.step_option(-1)
 
     # --- status actions (recorded at once, never undone here; see status_flows.py)
 
@@ -692,15 +719,15 @@ class PlanEditor(QMainWindow):
 
     def approve(self) -> ApprovalDialog | None:
         """Approve plan (TP-5, TP-15) or record a new approval of a raised total (TP-12)."""
-        return open_approval(self)
+        return self.status_flows.open_approval()
 
     def complete_item(self) -> CompleteItemDialog | None:
         """Complete the selected item at this visit (TP-9, TP-12, TP-13, TP-10)."""
-        return open_completion(self)
+        return self.status_flows.open_completion()
 
     def cancel_plan(self) -> CancelPlanDialog | None:
         """Cancel plan: asks the reason (TP-3)."""
-        return open_cancel(self)
+        return self.status_flows.open_cancel()
 
     def status_changed(self) -> None:
         """After an approval, a completion or a cancel: reload, and a new undo history starts."""
@@ -727,7 +754,7 @@ class PlanEditor(QMainWindow):
                 self._discard_ok = True
                 self.close()
 
-        self._ask(
+        self.ask(
             f'Save the changes to "{self.view.title}"?',
             QMessageBox.StandardButton.Save,
             answered,

@@ -5,13 +5,17 @@ The editor's working copy is of one option at a time; switching saves the pendin
 renaming and removing an option are recorded at once through their services (not undo steps),
 after the pending edits are saved; each opens its dialog window-modal and shows a refusal at its
 field.
+
+:class:`OptionFlows` is a controller: it reaches the editor only through :class:`OptionHost`, so
+this module does not import the editor.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import Protocol
 
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from dentaldesk.domain.errors import RuleViolation
 from dentaldesk.domain.options import (
@@ -20,14 +24,13 @@ from dentaldesk.domain.options import (
     check_option_editable,
     default_option_name,
 )
-from dentaldesk.domain.terms import PLAN_EDITOR_ROLES, PlanStatus
+from dentaldesk.domain.terms import PLAN_EDITOR_ROLES, PlanStatus, Role
+from dentaldesk.services.plans import PlanView
 from dentaldesk.services.plans.inputs import PlanSaved
 from dentaldesk.services.plans.options import add_option, remove_option, rename_option
+from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import run_op
-from dentaldesk.ui.plans.options_panel import OptionNameDialog
-
-if TYPE_CHECKING:
-    from dentaldesk.ui.plans.editor import PlanEditor
+from dentaldesk.ui.plans.options_panel import OptionNameDialog, OptionsStrip
 
 EDITABLE = frozenset({PlanStatus.DRAFT, PlanStatus.APPROVED})
 
@@ -41,13 +44,38 @@ def _rule(check: object) -> str:
     return ""
 
 
-def option_refusals(editor: PlanEditor) -> dict[str, str]:
+class OptionHost(Protocol):
+    """What the option actions need of the editor."""
+
+    ctx: AppContext
+    plan_id: int
+    option_id: int | None  # the option the editor loads next (None: the plan's counted one)
+    message: QLabel
+
+    @property
+    def view(self) -> PlanView: ...
+    def is_dirty(self) -> bool: ...
+    def save(self) -> bool: ...
+    def save_pending(self) -> bool: ...
+    def reload(self) -> None: ...
+    def status_changed(self) -> None: ...
+    def show_message(self, text: str) -> None: ...
+    def open_dialog(self, dialog: QWidget) -> None: ...
+    def ask(
+        self,
+        text: str,
+        yes: QMessageBox.StandardButton,
+        then: Callable[[QMessageBox.StandardButton], None],
+        extra: QMessageBox.StandardButton | None = None,
+    ) -> QMessageBox: ...
+
+
+def option_refusals(role: Role, view: PlanView) -> dict[str, str]:
     """Why each option action is not offered now ("" = offered), from the CASE-1 rules."""
-    view = editor.view
     options = list(view.options)
     base = ""
-    if editor.ctx.user.role not in PLAN_EDITOR_ROLES:
-        base = f"{editor.ctx.user.role.label} users cannot change treatment plans (TP-1)."
+    if role not in PLAN_EDITOR_ROLES:
+        base = f"{role.label} users cannot change treatment plans (TP-1)."
     elif view.status not in EDITABLE:
         base = "This plan can no longer be changed."
     return {
@@ -58,8 +86,7 @@ def option_refusals(editor: PlanEditor) -> dict[str, str]:
     }
 
 
-def not_chosen_banner(editor: PlanEditor) -> str:
-    view = editor.view
+def not_chosen_banner(view: PlanView) -> str:
     if not view.is_not_chosen:
         return ""
     chosen = next((o.name for o in view.options if o.chosen), "")
@@ -69,126 +96,137 @@ def not_chosen_banner(editor: PlanEditor) -> str:
     )
 
 
-def show_option(editor: PlanEditor, option_id: int) -> bool:
-    """Show another option: pending edits are saved first; a refused save stays on this one."""
-    if option_id == editor.view.option_id:
+class OptionFlows:
+    """Show, add, copy, rename and remove the plan's options from the editor (CASE-1)."""
+
+    def __init__(self, host: OptionHost, parent: QWidget, strip: OptionsStrip, items: QWidget) -> None:
+        self.host = host
+        self.parent = parent  # the dialogs' window
+        self.strip = strip  # the option tabs
+        self.items = items  # the item list, which takes the keyboard after a switch
+
+    def refusals(self) -> dict[str, str]:
+        return option_refusals(self.host.ctx.user.role, self.host.view)
+
+    def show_option(self, option_id: int) -> bool:
+        """Show another option: pending edits are saved first; a refused save stays on this one."""
+        host = self.host
+        if option_id == host.view.option_id:
+            return True
+        if host.is_dirty() and not host.save():
+            self.strip.select_option(host.view.option_id)
+            return False
+        host.option_id = option_id
+        host.reload()
+        self.items.setFocus()
         return True
-    if editor.is_dirty() and not editor.save():
-        editor.options.select_option(editor.view.option_id)
-        return False
-    editor.option_id = option_id
-    editor.reload()
-    editor.tree.setFocus()
-    return True
 
-
-def step_option(editor: PlanEditor, step: int) -> None:
-    """Ctrl+PgDown / Ctrl+PgUp: the next or previous option."""
-    ids = [o.id for o in editor.view.options]
-    if len(ids) < 2:
-        return
-    here = ids.index(editor.view.option_id)
-    show_option(editor, ids[(here + step) % len(ids)])
-
-
-def _after(editor: PlanEditor, saved: PlanSaved | None, option_id: int | None) -> None:
-    editor.option_id = option_id
-    editor.status_changed()
-
-
-def open_add_option(editor: PlanEditor, *, copy: bool) -> OptionNameDialog | None:
-    """Add option (empty) or Copy option (this option's items as the start of another)."""
-    refusal = option_refusals(editor)["copy" if copy else "add"]
-    if refusal:
-        editor.show_message(refusal)
-        return None
-    if not editor.save_pending():
-        return None
-    view = editor.view
-    source = view.option_id if copy else None
-    name = default_option_name(list(view.options))
-
-    def submit(dialog: OptionNameDialog, typed: str) -> bool:
-        version = editor.view.version
-        ok, saved = run_op(
-            editor.ctx,
-            dialog,
-            lambda: add_option(
-                editor.ctx.uow(), editor.ctx.user, editor.plan_id, typed, expected_version=version, copy_from=source
-            ),
-            changed="plans",
-            field_labels=dialog.errors,
-            fallback=dialog.general,
-        )
-        if ok and saved is not None:
-            _after(editor, saved, saved.option_id)
-        return ok
-
-    title = f'Copy "{view.option_name}" as a new option' if copy else "Add an option"
-    dialog = OptionNameDialog(title, "&Add option", name, submit, parent=editor)
-    editor.open_dialog(dialog)
-    return dialog
-
-
-def open_rename_option(editor: PlanEditor) -> OptionNameDialog | None:
-    refusal = option_refusals(editor)["rename"]
-    if refusal:
-        editor.show_message(refusal)
-        return None
-    if not editor.save_pending():
-        return None
-    option_id = editor.view.option_id
-
-    def submit(dialog: OptionNameDialog, typed: str) -> bool:
-        version = editor.view.version
-        ok, saved = run_op(
-            editor.ctx,
-            dialog,
-            lambda: rename_option(
-                editor.ctx.uow(), editor.ctx.user, editor.plan_id, option_id, typed, expected_version=version
-            ),
-            changed="plans",
-            field_labels=dialog.errors,
-            fallback=dialog.general,
-        )
-        if ok:
-            _after(editor, saved, option_id)
-        return ok
-
-    dialog = OptionNameDialog("Rename the option", "&Rename", editor.view.option_name, submit, parent=editor)
-    editor.open_dialog(dialog)
-    return dialog
-
-
-def ask_remove_option(editor: PlanEditor) -> QMessageBox | None:
-    """Remove option: asks first; the option's items, links and planned marks go with it."""
-    refusal = option_refusals(editor)["remove"]
-    if refusal:
-        editor.show_message(refusal)
-        return None
-    if not editor.save_pending():
-        return None
-    view = editor.view
-    option_id, version = view.option_id, view.version
-
-    def answered(answer: QMessageBox.StandardButton) -> None:
-        if answer != QMessageBox.StandardButton.Yes:
+    def step_option(self, step: int) -> None:
+        """Ctrl+PgDown / Ctrl+PgUp: the next or previous option."""
+        host = self.host
+        ids = [o.id for o in host.view.options]
+        if len(ids) < 2:
             return
-        ok, saved = run_op(
-            editor.ctx,
-            editor,
-            lambda: remove_option(
-                editor.ctx.uow(), editor.ctx.user, editor.plan_id, option_id, expected_version=version
-            ),
-            changed="plans",
-            fallback=editor.message,
-        )
-        if ok:
-            _after(editor, saved, None)
+        here = ids.index(host.view.option_id)
+        self.show_option(ids[(here + step) % len(ids)])
 
-    count = len(view.items)
-    return editor._ask(
-        f'Remove the option "{view.option_name}" and its {count} item{"s" if count != 1 else ""}?',
-        QMessageBox.StandardButton.Yes,
-        answered,
-    )
+    def _after(self, saved: PlanSaved | None, option_id: int | None) -> None:
+        host = self.host
+        host.option_id = option_id
+        host.status_changed()
+
+    def open_add_option(self, *, copy: bool) -> OptionNameDialog | None:
+        """Add option (empty) or Copy option (this option's items as the start of another)."""
+        host = self.host
+        refusal = self.refusals()["copy" if copy else "add"]
+        if refusal:
+            host.show_message(refusal)
+            return None
+        if not host.save_pending():
+            return None
+        view = host.view
+        source = view.option_id if copy else None
+        name = default_option_name(list(view.options))
+
+        def submit(dialog: OptionNameDialog, typed: str) -> bool:
+            version = host.view.version
+            ok, saved = run_op(
+                host.ctx,
+                dialog,
+                lambda: add_option(
+                    host.ctx.uow(), host.ctx.user, host.plan_id, typed, expected_version=version, copy_from=source
+                ),
+                changed="plans",
+                field_labels=dialog.errors,
+                fallback=dialog.general,
+            )
+            if ok and saved is not None:
+                self._after(saved, saved.option_id)
+            return ok
+
+        title = f'Copy "{view.option_name}" as a new option' if copy else "Add an option"
+        dialog = OptionNameDialog(title, "&Add option", name, submit, parent=self.parent)
+        host.open_dialog(dialog)
+        return dialog
+
+    def open_rename_option(self) -> OptionNameDialog | None:
+        host = self.host
+        refusal = self.refusals()["rename"]
+        if refusal:
+            host.show_message(refusal)
+            return None
+        if not host.save_pending():
+            return None
+        option_id = host.view.option_id
+
+        def submit(dialog: OptionNameDialog, typed: str) -> bool:
+            version = host.view.version
+            ok, saved = run_op(
+                host.ctx,
+                dialog,
+                lambda: rename_option(
+                    host.ctx.uow(), host.ctx.user, host.plan_id, option_id, typed, expected_version=version
+                ),
+                changed="plans",
+                field_labels=dialog.errors,
+                fallback=dialog.general,
+            )
+            if ok:
+                self._after(saved, option_id)
+            return ok
+
+        dialog = OptionNameDialog("Rename the option", "&Rename", host.view.option_name, submit, parent=self.parent)
+        host.open_dialog(dialog)
+        return dialog
+
+    def ask_remove_option(self) -> QMessageBox | None:
+        """Remove option: asks first; the option's items, links and planned marks go with it."""
+        host = self.host
+        refusal = self.refusals()["remove"]
+        if refusal:
+            host.show_message(refusal)
+            return None
+        if not host.save_pending():
+            return None
+        view = host.view
+        option_id, version = view.option_id, view.version
+
+        def answered(answer: QMessageBox.StandardButton) -> None:
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+            ok, saved = run_op(
+                host.ctx,
+                self.parent,
+                lambda: remove_option(host.ctx.uow(), host.ctx.user, host.plan_id, option_id, expected_version=version),
+                changed="plans",
+                fallback=host.message,
+            )
+            if ok:
+                self._after(saved, None)
+
+        count = len(view.items)
+        return host.ask(
+            f'Remove the option "{view.option_name}" and its {count} item{"s" if count != 1 else ""}?',
+            QMessageBox.StandardButton.Yes,
+            answered,
+        )

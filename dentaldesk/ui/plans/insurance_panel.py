@@ -14,7 +14,7 @@ plan as saved: with unsaved edits it asks to save first. The figures all come fr
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -41,6 +41,7 @@ from dentaldesk.domain.money import format_money
 from dentaldesk.domain.terms import PLAN_EDITOR_ROLES, PlanStatus
 from dentaldesk.printing.files import write_atomically
 from dentaldesk.printing.preauth import build_preauth_pdf
+from dentaldesk.services.plans import PlanView
 from dentaldesk.services.plans.benefit_years import BenefitYears, benefit_year_split, saving_text, set_benefit_year
 from dentaldesk.services.plans.preauth import (
     AnswerInput,
@@ -63,8 +64,20 @@ from dentaldesk.ui.kit.widgets import (
     make_default,
 )
 
-if TYPE_CHECKING:
-    from dentaldesk.ui.plans.editor import PlanEditor
+
+class InsuranceHost(Protocol):
+    """What the Insurance tab needs of the editor it sits in."""
+
+    ctx: AppContext
+    plan_id: int
+
+    @property
+    def view(self) -> PlanView: ...
+    def is_dirty(self) -> bool: ...
+    def status_changed(self) -> None: ...
+    def open_dialog(self, dialog: QWidget) -> None: ...
+    def show_status(self, text: str, timeout: int) -> None: ...
+
 
 REQUEST_COLUMNS = ("Item", "Fee", "Allowed", "Ded.", "Pays")
 
@@ -205,10 +218,10 @@ class PreauthAnswerDialog(QDialog):
 class InsurancePanel(QWidget):
     """The Insurance tab beside the plan's items (see the module docstring)."""
 
-    def __init__(self, editor: PlanEditor) -> None:
+    def __init__(self, host: InsuranceHost) -> None:
         super().__init__()
-        self.editor = editor
-        self.ctx: AppContext = editor.ctx
+        self.host = host
+        self.ctx: AppContext = host.ctx
         self.setObjectName("insurance_panel")
         self._shown_version: int | None = None
         self.requests: list[PreauthView] = []
@@ -279,7 +292,7 @@ class InsurancePanel(QWidget):
 
     def show_plan(self, *, force: bool = False) -> None:
         """Read the requests and the split again when the plan's saved version moved on."""
-        view = self.editor.view
+        view = self.host.view
         if not force and self._shown_version == view.version:
             self._update_buttons()
             return
@@ -380,7 +393,7 @@ class InsurancePanel(QWidget):
         button.setToolTip(reason)
 
     def _update_buttons(self) -> None:
-        view = self.editor.view
+        view = self.host.view
         open_plan = view.status in (PlanStatus.DRAFT, PlanStatus.APPROVED)
         chosen = self.selected()
         self._set(self.send_button, open_plan, "" if open_plan else "Only a draft or approved plan can be sent.")
@@ -402,7 +415,7 @@ class InsurancePanel(QWidget):
     # --- acting (each on the plan as saved)
 
     def _saved(self, label: QLabel) -> bool:
-        if self.editor.is_dirty():
+        if self.host.is_dirty():
             label.setText("Save the plan first (Ctrl+S): this acts on the plan as saved.")
             label.setVisible(True)
             return False
@@ -410,13 +423,13 @@ class InsurancePanel(QWidget):
         return True
 
     def _after(self) -> None:
-        self.editor.status_changed()  # reloads the plan (this tab with it); its estimate follows
+        self.host.status_changed()  # reloads the plan (this tab with it); its estimate follows
 
     def send(self) -> Path | None:
         """Send preauthorization: the request is written and kept, then offered to save as a PDF."""
         if not self._saved(self.preauth_message):
             return None
-        plan_id, version = self.editor.plan_id, self.editor.view.version
+        plan_id, version = self.host.plan_id, self.host.view.version
         ok, sent = run_op(
             self.ctx,
             self,
@@ -429,7 +442,7 @@ class InsurancePanel(QWidget):
         if not ok or sent is None:
             return None
         self._after()
-        self.editor.statusBar().showMessage(
+        self.host.show_status(
             f"Preauthorization {sent.request.number} kept with the plan; print or send it to {sent.request.carrier}.",
             8000,
         )
@@ -439,7 +452,7 @@ class InsurancePanel(QWidget):
         from dentaldesk.ui.plans.print_handout import handout_folder
 
         folder = handout_folder()
-        name = f"Preauthorization {request.number} - {self.editor.view.patient_name}.pdf"
+        name = f"Preauthorization {request.number} - {self.host.view.patient_name}.pdf"
         suggested = str((folder if folder.is_dir() else Path.home()) / name)
         chosen, _filter = QFileDialog.getSaveFileName(
             self, "Save the preauthorization request as PDF", suggested, "PDF files (*.pdf)"
@@ -465,15 +478,15 @@ class InsurancePanel(QWidget):
         chosen = self.selected()
         if chosen is None or chosen.status != "sent" or not self._saved(self.preauth_message):
             return None
-        dialog = PreauthAnswerDialog(self.ctx, chosen, self.editor.view.version, self.editor)
+        dialog = PreauthAnswerDialog(self.ctx, chosen, self.host.view.version, self.window())
         dialog.accepted.connect(self._after)
-        self.editor.open_dialog(dialog)
+        self.host.open_dialog(dialog)
         return dialog
 
     def _set_years(self, visits: tuple[int, ...], next_year: bool) -> None:
         if not self._saved(self.years_message):
             return
-        plan_id, version = self.editor.plan_id, self.editor.view.version
+        plan_id, version = self.host.plan_id, self.host.view.version
         ok, _saved = run_op(
             self.ctx,
             self,
