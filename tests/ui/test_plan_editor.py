@@ -8,13 +8,15 @@ from decimal import Decimal
 
 import pytest
 from acting import staff
+from field_help import press_f1, snap_help
 from PySide6.QtCore import QModelIndex, QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlalchemy import func, select
 
 from dentaldesk.db.models import LedgerTransaction, Patient, PlanItem, Provider
-from dentaldesk.domain.terms import ApprovalMethod, PlanStatus
+from dentaldesk.db.models import Office as OfficeRow
+from dentaldesk.domain.terms import ApprovalMethod, PlanStatus, ToothNumbering
 from dentaldesk.services.plans import (
     ItemInput,
     add_item,
@@ -30,7 +32,7 @@ from dentaldesk.ui.ledger.view import LedgerView
 from dentaldesk.ui.plans.approval_dialog import ApprovalDialog
 from dentaldesk.ui.plans.dialogs import CancelPlanDialog, CompleteItemDialog, DependsOnDialog
 from dentaldesk.ui.plans.editor import PlanEditor
-from dentaldesk.ui.plans.plan_model import FEE_COLUMN
+from dentaldesk.ui.plans.plan_model import COLUMNS, FEE_COLUMN
 from dentaldesk.ui.transactions import PatientTransactionDialog
 
 CODES = ["D0120", "D2391", "D2740", "D2950", "D6010", "D7140"]
@@ -291,6 +293,30 @@ def test_tp7_fee_typed_in_the_row_moves_the_total_and_undo_redo_name_the_edit(qt
     assert menu_text(editor.chrome.undo_action) == "Undo Remove D0120" and total(editor) == "Total 999.00"
     press(qtbot, editor, Qt.Key.Key_Z, CTRL)
     assert total(editor) == "Total 1,064.00" and editor.is_dirty()
+
+
+def test_f1_in_the_item_list_explains_the_column_and_the_fee_being_typed(qtbot, office, make_ctx, shots) -> None:
+    """F1 in the plan editor: on the list it says what the list is and its keys; on a Tooth cell it
+    names the office's numbering (an FDI office: ID-1); in the fee typed with F2 it says what a plan
+    fee is and what it accepts (TP-7, MONEY-3)."""
+    with office.uow:
+        office.uow.session.get(OfficeRow, office.p.office_id).tooth_numbering = ToothNumbering.FDI
+        office.uow.commit()
+    plan_id, _ = office.plan(("D2740", "16", 1))
+    editor = open_editor(qtbot, office, make_ctx, plan_id)
+    select_code(editor, "D2740")
+    assert press_f1(qtbot, editor.tree).startswith("Plan items: one row per procedure")
+    index = editor.tree.currentIndex().siblingAtColumn(COLUMNS.index("Tooth"))
+    assert index.data() == "16"
+    qtbot.mouseClick(editor.tree.viewport(), Qt.MouseButton.LeftButton, pos=editor.tree.visualRect(index).center())
+    tooth_help = press_f1(qtbot)
+    assert "in the office's FDI numbering (11-18, 21-28, 31-38, 41-48 permanent teeth" in tooth_help
+    snap_help(editor, shots / "f1_plan_tooth_fdi.png")
+    press(qtbot, editor, Qt.Key.Key_F2)
+    assert QApplication.focusWidget().objectName() == "fee_editor"
+    fee_help = press_f1(qtbot)
+    assert fee_help.startswith("Fee: the item's price") and "plan price wins over the fee schedule" in fee_help
+    assert "99,999.99" in fee_help
 
 
 def test_tp7_a_malformed_fee_typed_in_the_row_is_refused_and_nothing_changes(qtbot, office, make_ctx) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from acting import staff
+from field_help import press_f1, snap_help
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QWidget
@@ -624,6 +625,27 @@ def test_id3_a_primary_tooth_on_an_implant_is_refused_at_the_tooth_field(qtbot, 
     qtbot.mouseClick(dialog.ok_button, LEFT)
     [item] = editor.working.items.values()
     assert (item.code, item.tooth) == ("D6010", "19")
+
+
+def test_f1_explains_the_focused_field_fee_and_the_tooth_in_the_numbering_in_force(
+    qtbot, demo, make_ctx, shots: Path
+) -> None:
+    """F1 on Fee says what the fee is and what it accepts (TX-FEE-1..4, MONEY-3); F1 on Tooth names the
+    office's numbering (ID-1) and, once an implant is chosen, that it is for permanent teeth (ID-3)."""
+    _editor, dialog = add_item_dialog(qtbot, demo, make_ctx, demo.patient(plans=()))
+    section = dialog.procedure
+    fee_help = press_f1(qtbot, section.fee)
+    assert fee_help.startswith("Fee: what the procedure costs.")
+    assert "fee schedule amount" in fee_help and "99,999.99" in fee_help
+    snap_help(dialog, shots / "f1_fee.png")
+    tooth_text = press_f1(qtbot, section.tooth)
+    assert "Universal numbering (1-32 permanent teeth, A-T primary teeth)" in tooth_text
+    choose(qtbot, dialog, "D6010")
+    tooth_text = press_f1(qtbot, section.tooth)
+    assert tooth_text.endswith("D6010 is for permanent teeth only: Universal: 1-32 (permanent only).")
+    snap_help(dialog, shots / "f1_tooth_implant.png")
+    assert press_f1(qtbot, section.rtu).startswith("RTU's: real time units")
+    assert press_f1(qtbot, dialog.charges.dos).startswith("DOS: the date of service")
 
 
 # --- keyboard)

@@ -531,7 +531,11 @@ class FieldHelp(QObject):
             widget = QApplication.focusWidget()
             text = field_help(widget) if widget is not None else ""
             if widget is not None and text:
-                QToolTip.showText(widget.mapToGlobal(widget.rect().bottomLeft()), text, widget, widget.rect(), 20000)
+                # Under the field; in a list or table, under its current cell (the column F1 explains).
+                area, rect = widget, widget.rect()
+                if isinstance(widget, QAbstractItemView) and widget.currentIndex().isValid():
+                    area, rect = widget.viewport(), widget.visualRect(widget.currentIndex())
+                QToolTip.showText(area.mapToGlobal(rect.bottomLeft()), text, area, rect, 20000)
                 return True
         return False
 

@@ -68,6 +68,7 @@ from dentaldesk.ui.plans.plan_model import COLUMNS, FEE_COLUMN, FeeDelegate, Gro
 from dentaldesk.ui.plans.status_flows import StatusFlows, completion_refusal
 from dentaldesk.ui.plans.working_copy import WorkingItem, WorkingPlan
 from dentaldesk.ui.transactions import PatientTransactionDialog
+from dentaldesk.ui.transactions.help import column_help
 
 # Ctrl+Enter on the main keyboard and on the keypad.
 GO_AHEAD_KEYS = [QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")]
@@ -150,6 +151,7 @@ class PlanEditor(QMainWindow):
         self.status_flows = StatusFlows(self, self, chrome.approve_action, chrome.complete_action, chrome.cancel_action)
         self.option_flows = OptionFlows(self, self, self.options, self.tree)
         self.tree.selectionModel().currentRowChanged.connect(lambda *_: self._update_actions())
+        self.tree.selectionModel().currentChanged.connect(lambda *_: self._show_column_help())
         self.tree.activated.connect(self._activated)
         self.tree.installEventFilter(self)  # Ctrl+Enter in the list goes ahead instead of opening the item
         self.undo_stack.cleanChanged.connect(self._stack_changed)
@@ -224,6 +226,12 @@ class PlanEditor(QMainWindow):
         self.tree.setStyleSheet(f"QTreeView {{ color: {palette.FAINT}; }}" if self.view.is_not_chosen else "")
         self._update_title()
         self._update_actions()
+        self._show_column_help()
+
+    def _show_column_help(self) -> None:
+        """F1 on the item list explains the current cell's column (the tooth in the office's numbering)."""
+        column = max(0, self.tree.currentIndex().column())
+        self.tree.setWhatsThis(column_help(COLUMNS[column], self.view.numbering))
 
     def _stack_changed(self, *_args: object) -> None:
         self._update_title()

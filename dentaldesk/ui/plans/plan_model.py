@@ -21,6 +21,7 @@ from dentaldesk.domain.teeth import display_tooth
 from dentaldesk.ui.kit import palette
 from dentaldesk.ui.kit.widgets import RowHeightDelegate
 from dentaldesk.ui.plans.working_copy import WorkingItem, WorkingPlan
+from dentaldesk.ui.transactions.help import COLUMN_HELP
 
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 COLUMNS = ("Code", "Name", "Tooth", "Surfaces", "Provider", "Fee", "RTU's", "Visit", "Status")
@@ -190,6 +191,7 @@ class FeeDelegate(RowHeightDelegate):
         editor = QLineEdit(parent)
         editor.setObjectName("fee_editor")
         editor.setAccessibleName("Fee")
+        editor.setWhatsThis(COLUMN_HELP["Fee"])  # F1
         key = self._model.key_at(index)
         if key is not None:
             editor.textEdited.connect(lambda text, k=key: self._typed(k, text))

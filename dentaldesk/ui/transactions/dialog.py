@@ -64,6 +64,7 @@ from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.widgets import error_label, make_default, step_in_ring
 from dentaldesk.ui.transactions.charges import DEFAULT_AGED, ChargesSection, CodeOptions, Mode
 from dentaldesk.ui.transactions.chart_graphic import ChartGraphicSection
+from dentaldesk.ui.transactions.help import set_field_help
 from dentaldesk.ui.transactions.insurance import InsuranceSection
 from dentaldesk.ui.transactions.procedure import ProcedureEntry, ProcedureSection
 
@@ -214,6 +215,7 @@ class PatientTransactionDialog(QDialog):
         layout.addWidget(self.general)
         layout.addWidget(self.buttons)
         self._tab_order()
+        set_field_help(self)  # F1: each field's own text (the tooth's follows the code: ProcedureSection)
 
         for section in self.sections:
             section.changed.connect(self.refresh)  # type: ignore[attr-defined]

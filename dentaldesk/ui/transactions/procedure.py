@@ -39,6 +39,7 @@ from dentaldesk.services.practice.codes import CodeRow, search_codes
 from dentaldesk.ui.kit import palette
 from dentaldesk.ui.kit.widgets import caption, error_label, hint_label, stack, tint
 from dentaldesk.ui.transactions.code_search import CodeResults, CodeSearch
+from dentaldesk.ui.transactions.help import tooth_help
 
 RESULTS_SHOWN = 6
 _CODE_LIKE = re.compile(r"^D\d{4}$", re.IGNORECASE)
@@ -314,13 +315,16 @@ class ProcedureSection(QGroupBox):
 
     def _show_tooth_hint(self) -> None:
         """ID-1/ID-3: the tooth field names the numbering in force and, for a code of one dentition
-        only, the teeth it takes ("Universal: 1-32 (permanent only)")."""
+        only, the teeth it takes ("Universal: 1-32 (permanent only)"), in its hint and its F1 text."""
         dentition = self.code.dentition if self.code is not None else Dentition.BOTH
         hint = numbering_hint(self.facts.numbering, dentition)
+        help_text = tooth_help(self.facts.numbering, self.code.code if self.code is not None else "", dentition)
+        self.tooth.setToolTip(hint)
+        self.tooth.setWhatsThis(help_text)  # F1
         line_edit = self.tooth.lineEdit()
         if line_edit is not None:
             line_edit.setPlaceholderText(hint)
-        self.tooth.setToolTip(hint)
+            line_edit.setWhatsThis(help_text)
 
     def _check_all(self) -> None:
         """The one item check (the plan services' too) on what the fields hold, each problem at its
