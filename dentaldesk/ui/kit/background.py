@@ -118,7 +118,7 @@ def wait_for(
     else meanwhile. A typed error from ``work`` is raised here, as if it had run in place.
     """
     from PySide6.QtCore import QEventLoop, Qt, QTimer
-    from PySide6.QtWidgets import QProgressDialog
+    from PySide6.QtWidgets import QApplication, QProgressDialog
 
     runner = Background(what=text.rstrip(". "))
     answer: dict[str, Any] = {}
@@ -140,11 +140,38 @@ def wait_for(
 
     runner.start(work, lambda r: finish("result", r), lambda e: finish("error", e))
     shown.start(show_after_ms)
-    if not answer:
-        loop.exec()
+    hold = _HoldInput()
+    app = QApplication.instance()
+    if app is not None:
+        app.installEventFilter(hold)
+    try:
+        if not answer:
+            loop.exec()
+    finally:
+        if app is not None:
+            app.removeEventFilter(hold)
     shown.stop()
     progress.hide()
     progress.deleteLater()
     if "error" in answer:
         raise answer["error"]
     return answer.get("result")
+
+
+class _HoldInput(QObject):
+    """While wait_for waits, the person's clicks and keys go nowhere: the event loop runs (the
+    windows paint, timers tick), but a second Save or a typed key cannot start another action on
+    data the running one is changing. The busy dialog, shown after a moment, says why."""
+
+    def eventFilter(self, watched: QObject, event: Any) -> bool:
+        from PySide6.QtCore import QEvent
+
+        return event.type() in (
+            QEvent.Type.MouseButtonPress,
+            QEvent.Type.MouseButtonRelease,
+            QEvent.Type.MouseButtonDblClick,
+            QEvent.Type.KeyPress,
+            QEvent.Type.KeyRelease,
+            QEvent.Type.Wheel,
+            QEvent.Type.ShortcutOverride,
+        )

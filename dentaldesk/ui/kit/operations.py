@@ -92,6 +92,13 @@ def install_excepthook() -> None:
     sys.excepthook = hook
 
 
+class _Defect:
+    """An untyped exception of an action, carried back from the thread it ran on."""
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+
+
 def run_op(
     ctx: AppContext,
     parent: QWidget | None,
@@ -102,6 +109,7 @@ def run_op(
     fallback: QLabel | None = None,
     conflict: ConflictBar | None = None,
     refused: Callable[[DentalDeskError], None] | None = None,
+    off_thread: str | None = None,
 ) -> tuple[bool, T | None]:
     """Run one user action or read; return (succeeded, result).
 
@@ -111,14 +119,37 @@ def run_op(
     bar, which offers to reload keeping what was typed (DATA-4); otherwise it is shown like any
     refusal: at its field, else in ``fallback``, else in a box, or handed to ``refused`` where the
     caller shows it its own way (a status-bar line, or nothing for a figure the role may not see).
+
+    With ``off_thread`` (the busy text, "Saving the plan..."), the action runs on a worker thread
+    while the GUI thread keeps painting (background.wait_for: a busy dialog after 150 ms, the
+    person's clicks and keys held until the answer), and run_op returns when it is done, as if it
+    had run in place. Such an action must not touch widgets: it gets what was typed as values.
     """
     from dentaldesk.db.changes import recording  # after log in: SQLAlchemy is loaded by then
 
     if conflict is not None:
         conflict.clear()
+
+    def attempt() -> tuple[T, list[str]] | _Defect:
+        try:
+            with recording() as seen:  # on the thread the action runs on: the record is per thread
+                done = action()
+        except DentalDeskError:
+            raise
+        except Exception as exc:  # raised again on the GUI thread, where run_op reports defects
+            return _Defect(exc)
+        return done, list(seen.tables)
+
     try:
-        with recording() as seen:
-            result = action()
+        if off_thread is None:
+            answer = attempt()
+        else:
+            from dentaldesk.ui.kit.background import wait_for
+
+            answer = wait_for(attempt, parent, off_thread)
+        if isinstance(answer, _Defect):
+            raise answer.error
+        result, tables = answer
     except ConflictError as exc:
         if conflict is not None:
             conflict.show_conflict(exc)
@@ -136,7 +167,7 @@ def run_op(
     except Exception as exc:  # a defect in a service: shown, logged, never passed to Qt
         show_unexpected(parent, exc)
         return False, None
-    areas = areas_of(seen.tables)
+    areas = areas_of(tables)
     if changed and changed not in areas:
         areas.append(changed)
     for area in areas:

@@ -94,18 +94,21 @@ class LedgerDialog(QDialog):
             label.clear()
             label.setVisible(False)
 
-    # Each dialog below defines action(uow): the service call its OK button makes, in that unit of work.
-    action: Callable[[UnitOfWork], Any]
+    # Each dialog below defines action(): what was typed, read on the GUI thread, as the service call
+    # its OK button makes; run_op runs that call on a worker in a unit of work of its own.
+    action: Callable[[], Callable[[UnitOfWork], Any]]
 
     def submit(self) -> None:
         self.clear_errors()
+        work = self.action()
         ok, result = run_op(
             self.ctx,
             self,
-            lambda: self.action(self.ctx.uow()),
+            lambda: work(self.ctx.uow()),
             changed="ledger",
             field_labels=self.errors,
             fallback=self.fallback,
+            off_thread=f"{self.windowTitle()}...",
         )
         if ok:
             self.result_value = result
@@ -137,16 +140,16 @@ class PaymentDialog(LedgerDialog):
         self.finish_layout()
         self.amount.setFocus()
 
-    def action(self, uow: UnitOfWork) -> Any:
-        values = (self.amount.text(), day_of(self.date), self.method.currentText(), self.reference.text())
-        return post_payment(
-            uow,
-            self.ctx.user,
-            account_id=self.account_id,
-            amount=values[0],
-            paid_on=values[1],
-            method=values[2],
-            reference=values[3],
+    def action(self) -> Callable[[UnitOfWork], Any]:
+        actor, account_id = self.ctx.user, self.account_id
+        amount, paid_on, method, reference = (
+            self.amount.text(),
+            day_of(self.date),
+            self.method.currentText(),
+            self.reference.text(),
+        )
+        return lambda uow: post_payment(
+            uow, actor, account_id=account_id, amount=amount, paid_on=paid_on, method=method, reference=reference
         )
 
 
@@ -170,16 +173,12 @@ class AdjustmentDialog(LedgerDialog):
         self.finish_layout()
         self.amount.setFocus()
 
-    def action(self, uow: UnitOfWork) -> Any:
-        values = (self.amount.text(), self.reason.text(), day_of(self.date), bool(self.direction.currentData()))
-        return post_adjustment(
-            uow,
-            self.ctx.user,
-            account_id=self.account_id,
-            amount=values[0],
-            reason=values[1],
-            adjusted_on=values[2],
-            debit=values[3],
+    def action(self) -> Callable[[UnitOfWork], Any]:
+        actor, account_id = self.ctx.user, self.account_id
+        amount, reason, adjusted_on = self.amount.text(), self.reason.text(), day_of(self.date)
+        debit = bool(self.direction.currentData())
+        return lambda uow: post_adjustment(
+            uow, actor, account_id=account_id, amount=amount, reason=reason, adjusted_on=adjusted_on, debit=debit
         )
 
 
@@ -245,11 +244,11 @@ class CreateClaimDialog(LedgerDialog):
         for choice in candidate.coverages if candidate else ():
             self.coverage.addItem(choice.label, choice.coverage_id)
 
-    def action(self, uow: UnitOfWork) -> Any:
-        candidate = self._candidate()
+    def action(self) -> Callable[[UnitOfWork], Any]:
+        actor, candidate = self.ctx.user, self._candidate()
         patient_id = candidate.patient_id if candidate else 0
         coverage_id = self.coverage.currentData()
-        return create_claim(uow, self.ctx.user, patient_id=patient_id, coverage_id=coverage_id)
+        return lambda uow: create_claim(uow, actor, patient_id=patient_id, coverage_id=coverage_id)
 
 
 class InsurancePaymentDialog(LedgerDialog):
@@ -365,29 +364,28 @@ class InsurancePaymentDialog(LedgerDialog):
             left = max(line.estimated - line.paid, Decimal(0))
             self.paid_edits[line.line_id].setText(format_money(left))
 
-    def action(self, uow: UnitOfWork) -> Any:
-        claim_id = self.claim.currentData()
+    def action(self) -> Callable[[UnitOfWork], Any]:
+        actor, claim_id = self.ctx.user, self.claim.currentData()
         paid = {line_id: edit.text() for line_id, edit in self.paid_edits.items() if edit.text().strip()}
         write_offs = {line_id: edit.text() for line_id, edit in self.write_off_edits.items() if edit.text().strip()}
         paid_on, reference = day_of(self.date), self.reference.text()
         final, bluebook = self.final.isChecked(), self.bluebook.isChecked()
 
-        if not paid and final:  # the carrier paid nothing: the claim is closed all the same
-            return complete_claim(
+        def post(uow: UnitOfWork) -> Any:
+            if not paid and final:  # the carrier paid nothing: the claim is closed all the same
+                return complete_claim(
+                    uow, actor, claim_id=claim_id, final_payment_date=paid_on, update_bluebook=bluebook
+                )
+            return post_insurance_payment(
                 uow,
-                self.ctx.user,
+                actor,
                 claim_id=claim_id,
-                final_payment_date=paid_on,
+                paid=paid,
+                write_offs=write_offs,
+                paid_on=paid_on,
+                reference=reference,
+                final=final,
                 update_bluebook=bluebook,
             )
-        return post_insurance_payment(
-            uow,
-            self.ctx.user,
-            claim_id=claim_id,
-            paid=paid,
-            write_offs=write_offs,
-            paid_on=paid_on,
-            reference=reference,
-            final=final,
-            update_bluebook=bluebook,
-        )
+
+        return post
