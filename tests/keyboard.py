@@ -3,7 +3,7 @@
 A mnemonic is the underlined letter of "&Edit": Alt+E. Within one window every visible button,
 label with a buddy, group box, tab and menu-bar title must have its own letter (else Alt+letter
 focuses one of them, or cycles, instead of doing what the person pressed), and within one menu
-every action must have its own letter.
+(the menu bar's, and each widget's context menu) every action must have its own letter.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -50,9 +51,13 @@ def _shown_in(widget: QWidget, window: QWidget) -> bool:
 
 
 def _menu_clashes(menu: QMenu, where: str) -> list[str]:
+    return _actions_clashes(menu.actions(), where)
+
+
+def _actions_clashes(actions: list[QAction], where: str) -> list[str]:
     letters: dict[str, list[str]] = defaultdict(list)
     out: list[str] = []
-    for action in menu.actions():
+    for action in actions:
         if not action.isVisible() or action.isSeparator():
             continue
         letter = mnemonic(action.text())
@@ -101,6 +106,37 @@ def mnemonic_clashes(window: QWidget) -> list[str]:
                 if letter:
                     letters[letter].append(f"tab {tabs.tabText(i)}")
     out += [f"Alt+{k.upper()} on {v}" for k, v in letters.items() if len(v) > 1]
+    out += context_menu_clashes(window)
+    return out
+
+
+def context_menu_clashes(window: QWidget) -> list[str]:
+    """Clashes within the context menu of each shown widget of ``window``: the menu its actions
+    make (ActionsContextMenu), the standard Undo/Cut/Copy/Paste menu of a text field (Qt builds it
+    the same way when the person right-clicks), and a menu a widget builds itself, which it must
+    offer as ``context_menu()`` so it can be checked (a right-click would run it modally)."""
+    out: list[str] = []
+    for widget in window.findChildren(QWidget):
+        if not _shown_in(widget, window):
+            continue
+        where = f"context menu of {_name(widget)}"
+        policy = widget.contextMenuPolicy()
+        if policy == Qt.ContextMenuPolicy.ActionsContextMenu:
+            out += _actions_clashes(widget.actions(), where)
+        elif policy == Qt.ContextMenuPolicy.CustomContextMenu:
+            builder = getattr(widget, "context_menu", None)
+            if builder is None:
+                out.append(f"{where}: a custom context menu the test cannot open (give the widget context_menu())")
+                continue
+            menu = builder()
+            out += _menu_clashes(menu, where)
+            menu.deleteLater()
+        elif policy == Qt.ContextMenuPolicy.DefaultContextMenu and isinstance(
+            widget, (QLineEdit, QPlainTextEdit, QTextEdit)
+        ):
+            menu = widget.createStandardContextMenu()
+            out += _menu_clashes(menu, where)
+            menu.deleteLater()
     return out
 
 

@@ -9,7 +9,7 @@ desk), the Patient Transactions window, the print preview and the list windows o
 from __future__ import annotations
 
 import pytest
-from keyboard import assert_no_clashes
+from keyboard import assert_no_clashes, context_menu_clashes, mnemonic_clashes
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
@@ -95,6 +95,29 @@ def test_mnemonics_are_unique_in_the_list_windows(qtbot, demo_engine, make_ctx) 
         QApplication.processEvents()
 
 
+def test_context_menus_are_checked_for_their_letters_too(qtbot) -> None:
+    """A context menu's actions need a letter each: a clash in a widget's own menu (ActionsContextMenu)
+    is found, and the standard menu of a text field (right-click: Undo, Cut, Copy, Paste) is read."""
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QLineEdit, QVBoxLayout
+
+    window = QWidget()
+    layout = QVBoxLayout(window)
+    field = QLineEdit()
+    listing = QWidget()
+    listing.setObjectName("listing")
+    listing.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+    for text in ("&Copy plan", "&Cancel plan", "&Print"):
+        listing.addAction(QAction(text, listing))
+    layout.addWidget(field)
+    layout.addWidget(listing)
+    _shown(qtbot, window)
+    standard = field.createStandardContextMenu()
+    assert sum(1 for a in standard.actions() if "&" in a.text()) >= 3  # Qt's own letters are there to check
+    assert context_menu_clashes(window) == ["context menu of listing: Alt+C on ['&Copy plan', '&Cancel plan']"]
+    assert mnemonic_clashes(window) == context_menu_clashes(window)
+
+
 def test_alt_e_opens_the_edit_menu_and_alt_p_the_plan_menu(qtbot, demo_engine, make_ctx) -> None:
     """The menu bar's letters belong to the menus: Alt+E shows Edit, Alt+P shows Plan."""
     ctx = make_ctx(demo_engine, _login(demo_engine, "owner"))
@@ -173,6 +196,7 @@ def test_ctrl_p_opens_the_print_preview_with_no_printer(qtbot, office, make_ctx,
     preview = editor.dialog
     assert isinstance(preview, HandoutPreviewDialog) and len(preview.page_labels) >= 1
     assert not preview.print_button.isEnabled()
+    assert_no_clashes(preview, "print preview")  # Print, Save as PDF, Close and the fields' context menus
     QTest.keyClick(preview.scroll, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: editor.dialog is None)
     select_code(editor, "D0120")
