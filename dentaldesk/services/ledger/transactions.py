@@ -50,8 +50,9 @@ from dentaldesk.domain.errors import (
     RuleViolation,
     ValidationError,
 )
+from dentaldesk.domain.item_check import TypedItem, check_item
 from dentaldesk.domain.money import ZERO
-from dentaldesk.domain.teeth import check_tooth_fits_code, display_tooth, parse_surfaces, parse_tooth
+from dentaldesk.domain.teeth import display_tooth
 from dentaldesk.domain.terms import ClaimStatus, GraphicStatus, TransactionKind
 from dentaldesk.services.access import audit
 from dentaldesk.services.access.actor import Actor
@@ -69,7 +70,6 @@ from dentaldesk.services.ledger.posting import (
     NOT_GIVEN,
     AgedChoice,
     PostedCharge,
-    amount_from,
     post_charge_in,
     posted_charge_of,
 )
@@ -373,12 +373,7 @@ def post_transaction(
     refused; one more than 30 days back needs ``back_dating_confirmed`` and is audited (TX-DOS-1/2).
     """
     today = today or clock.today()
-    amount = amount_from(fee, "fee")
-    if amount < 0:
-        raise ValidationError("A fee cannot be negative.", "fee")
     cleaned_notes = _check_notes(notes)
-    if rtu is not None and rtu < 0:
-        raise ValidationError("RTU's are whole minutes, 0 or more.", "rtu")
     with uow:
         session = uow.session
         patient = session.get(Patient, patient_id)
@@ -388,27 +383,26 @@ def post_transaction(
         if code is None or code.office_id != patient.office_id or not code.active:
             raise NotFound("This procedure code is not in the office's active list.", "code")
         numbering = office_numbering(session, patient.office_id)
-        universal = parse_tooth(tooth, numbering) if tooth.strip() else None
-        if universal is not None:
-            check_tooth_fits_code(universal, code.code, code.name, code.dentition, numbering)
-        canonical = parse_surfaces(surfaces)
-        if code.requires_tooth and universal is None:
-            raise ValidationError(f"{code.code} needs a tooth.", "tooth")
-        if code.requires_surface and not canonical:
-            raise ValidationError(f"{code.code} needs its surfaces.", "surfaces")
-        if canonical and not code.requires_surface:
-            raise ValidationError(f"{code.code} ({code.name}) does not take surfaces.", "surfaces")
-        for field, provider_id in (
-            ("provider", production_provider_id),
-            ("collection_provider", collection_provider_id),
-        ):
-            if provider_id is None:
-                if field == "provider":
-                    raise ValidationError("Choose who did this procedure.", "provider")
-                continue
-            provider = session.get(Provider, provider_id)
-            if provider is None or provider.office_id != patient.office_id:
-                raise NotFound("That provider is not one of this office's.", field)
+        # The one item check (the dialog's), for a completed procedure: nothing may wait (TX-VAL-1).
+        # A charge may still name a provider made inactive since (a late posting), as before.
+        providers = set(session.scalars(select(Provider.id).where(Provider.office_id == patient.office_id)))
+        checked = check_item(
+            TypedItem(
+                code=code.code,
+                tooth=tooth,
+                surfaces=surfaces,
+                provider_id=production_provider_id,
+                collection_provider_id=collection_provider_id,
+                fee=fee,
+                rtu=rtu,
+            ),
+            code,
+            numbering,
+            providers=providers,
+        )
+        checked.refuse_first(complete=True)
+        assert checked.fee is not None  # a completed procedure's empty fee was refused above
+        amount, universal, canonical = checked.fee, checked.tooth, checked.surfaces
         tx = post_charge_in(
             session,
             actor,
