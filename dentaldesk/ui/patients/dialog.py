@@ -41,8 +41,8 @@ from dentaldesk.ui.kit import palette
 from dentaldesk.ui.kit.conflicts import ConflictBar, reload_keeping_edits
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import run_op
-from dentaldesk.ui.kit.widgets import make_default
-from dentaldesk.ui.settings.forms import FieldForm, error_label, hint_label, select_data
+from dentaldesk.ui.kit.widgets import error_label, hint_label, make_default
+from dentaldesk.ui.settings.forms import FieldForm, select_data
 
 # How a reload names the fields it could not re-apply (DATA-4).
 CAPTIONS = {

@@ -41,8 +41,8 @@ from dentaldesk.ui.kit.background import Background
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import run_op
 from dentaldesk.ui.kit.table_model import Column, RowsModel
-from dentaldesk.ui.kit.widgets import make_table
-from dentaldesk.ui.settings.forms import SetupWindow, button, fit_columns, hint_label
+from dentaldesk.ui.kit.widgets import hint_label, make_table
+from dentaldesk.ui.settings.forms import SetupWindow, button, fit_columns
 
 
 def _columns(window: BackupsWindow) -> list[Column[BackupRow]]:

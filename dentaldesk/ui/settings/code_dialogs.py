@@ -21,8 +21,8 @@ from dentaldesk.ui.kit.conflicts import ConflictBar, reload_keeping_edits
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import run_op
 from dentaldesk.ui.kit.table_model import Column, RowsModel
-from dentaldesk.ui.kit.widgets import make_default, make_table
-from dentaldesk.ui.settings.forms import FieldForm, enum_items, error_label, hint_label, select_data
+from dentaldesk.ui.kit.widgets import error_label, hint_label, make_default, make_table
+from dentaldesk.ui.settings.forms import FieldForm, enum_items, select_data
 
 FLAG_CAPTIONS = (
     ("insurable", "&Insurable"),

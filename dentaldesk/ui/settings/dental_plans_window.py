@@ -42,17 +42,8 @@ from dentaldesk.ui.kit.conflicts import ConflictBar, reapplied_note, reload_keep
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import run_op
 from dentaldesk.ui.kit.table_model import Column, RowsModel
-from dentaldesk.ui.kit.widgets import make_default, make_table, row_height
-from dentaldesk.ui.settings.forms import (
-    FieldForm,
-    SetupWindow,
-    button,
-    enum_items,
-    error_label,
-    fit_columns,
-    hint_label,
-    select_data,
-)
+from dentaldesk.ui.kit.widgets import error_label, hint_label, make_default, make_table, row_height
+from dentaldesk.ui.settings.forms import FieldForm, SetupWindow, button, enum_items, fit_columns, select_data
 
 PLAN_COLUMNS: list[Column[DentalPlanRow]] = [
     Column("Plan", lambda p: p.name),

@@ -45,8 +45,8 @@ from dentaldesk.ui.kit.conflicts import ConflictBar
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import run_op
 from dentaldesk.ui.kit.table_model import Column, RowsModel
-from dentaldesk.ui.kit.widgets import make_default, make_table
-from dentaldesk.ui.settings.forms import SetupWindow, button, error_label, fit_columns, hint_label
+from dentaldesk.ui.kit.widgets import error_label, hint_label, make_default, make_table
+from dentaldesk.ui.settings.forms import SetupWindow, button, fit_columns
 
 Index = QModelIndex | QPersistentModelIndex
 SIDE_BY_SIDE = 3

@@ -30,10 +30,9 @@ from PySide6.QtWidgets import (
 from dentaldesk.ui.kit import palette
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.table_model import SAMPLE_ROWS
-from dentaldesk.ui.kit.widgets import (  # noqa: F401 - shared
+from dentaldesk.ui.kit.widgets import (
     RowsTable,
     error_label,
-    hint_label,
     row_height,
 )
 

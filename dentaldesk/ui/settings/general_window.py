@@ -26,8 +26,8 @@ from dentaldesk.ui.kit.background import wait_for
 from dentaldesk.ui.kit.conflicts import ConflictBar, reload_keeping_edits
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import run_op
-from dentaldesk.ui.kit.widgets import error_label, make_default
-from dentaldesk.ui.settings.forms import FieldForm, SetupWindow, enum_items, hint_label, select_data
+from dentaldesk.ui.kit.widgets import error_label, hint_label, make_default
+from dentaldesk.ui.settings.forms import FieldForm, SetupWindow, enum_items, select_data
 
 NUMBERING = [
     ("Universal (1-32, A-T)", ToothNumbering.UNIVERSAL.value),

@@ -33,17 +33,8 @@ from dentaldesk.ui.kit.conflicts import ConflictBar, reload_keeping_edits
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import run_op
 from dentaldesk.ui.kit.table_model import Column, RowsModel
-from dentaldesk.ui.kit.widgets import make_default, make_table
-from dentaldesk.ui.settings.forms import (
-    FieldForm,
-    SetupWindow,
-    button,
-    enum_items,
-    error_label,
-    fit_columns,
-    hint_label,
-    select_data,
-)
+from dentaldesk.ui.kit.widgets import error_label, hint_label, make_default, make_table
+from dentaldesk.ui.settings.forms import FieldForm, SetupWindow, button, enum_items, fit_columns, select_data
 
 USER_COLUMNS: list[Column[UserRow]] = [
     Column("User name", lambda u: u.username),
