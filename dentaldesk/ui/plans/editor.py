@@ -36,6 +36,7 @@ from dentaldesk.domain.plans import new_approval_refusal, status_label
 from dentaldesk.domain.terms import PLAN_EDITOR_ROLES, PlanStatus
 from dentaldesk.services.plans import (
     ItemFormFacts,
+    PlanSaved,
     PlanView,
     item_form_facts,
     load_plan,
@@ -170,15 +171,17 @@ class PlanEditor(QMainWindow):
     def _load(self, option_id: int | None = None) -> PlanView:
         """The plan as saved, of the option shown (CASE-1), with every option's comparison; an
         option removed meanwhile falls back to the plan's counted option."""
+        view, summaries = self._read(self.option_id if option_id is None else option_id)
+        self.option_id, self.summaries = view.option_id, summaries
+        return view
+
+    def _read(self, wanted: int | None) -> tuple[PlanView, tuple[OptionSummary, ...]]:
+        """The reads behind :meth:`_load`, touching nothing of the editor: they may run on a worker."""
         uow, user = self.ctx.uow, self.ctx.user
-        wanted = self.option_id if option_id is None else option_id
         summaries = compare_options(uow(), user, self.plan_id)
         if wanted not in {o.id for o in summaries}:
             wanted = None
-        view = load_plan(uow(), user, self.plan_id, wanted)
-        self.option_id = view.option_id
-        self.summaries = summaries
-        return view
+        return load_plan(uow(), user, self.plan_id, wanted), summaries
 
     def can_edit(self) -> bool:
         return self.ctx.user.role in PLAN_EDITOR_ROLES and self.view.status in EDITABLE and not self.view.is_not_chosen
@@ -566,26 +569,41 @@ class PlanEditor(QMainWindow):
             self.show_message(self.edit_refusal())
             return False
         changes = self.working.changes()
-        version = self.view.version
-        ok, saved = run_op(
+        ctx, actor, plan_id, version, option_id = (
+            self.ctx,
+            self.ctx.user,
+            self.plan_id,
+            self.view.version,
+            self.option_id,
+        )
+
+        def save_and_load() -> tuple[PlanSaved, tuple[PlanView, tuple[OptionSummary, ...]]]:
+            saved = save_draft(ctx.uow(), actor, plan_id, changes, expected_version=version)
+            return saved, self._read(option_id)  # the plan as saved, read on the same worker
+
+        ok, answer = run_op(
             self.ctx,
             self,
-            lambda: save_draft(self.ctx.uow(), self.ctx.user, self.plan_id, changes, expected_version=version),
+            save_and_load,
             changed="plans",
             fallback=self.message,
             conflict=self.conflict,
+            off_thread="Saving the plan...",
         )
-        if not ok or saved is None:
+        if not ok or answer is None:
             return False
+        saved, (fresh, summaries) = answer
+        self.option_id, self.summaries = fresh.option_id, summaries
         self.working.adopt_saved(changes, saved.new_item_ids)
-        self.reload(keep_undo=True)
+        self.reload(keep_undo=True, view=fresh)
         self.undo_stack.setClean()
         self.statusBar().showMessage("Saved", 4000)
         return True
 
-    def reload(self, *, keep_undo: bool = False) -> None:
-        """Load the plan again; the undo history is kept only after this editor's own save."""
-        self.working = WorkingPlan.load(self._load(), self.working)
+    def reload(self, *, keep_undo: bool = False, view: PlanView | None = None) -> None:
+        """Load the plan again (or show ``view``, just read); the undo history is kept only after
+        this editor's own save."""
+        self.working = WorkingPlan.load(view if view is not None else self._load(), self.working)
         self._form_facts = self._codes = None
         if not keep_undo:
             self.undo_stack.clear()

@@ -90,22 +90,25 @@ class StatusFlows:
 
         def submit(dialog: ApprovalDialog, approver: str, method: ApprovalMethod, png: bytes | None) -> bool:
             service = record_approval if reapproval else approve
+            ctx, actor, plan_id = host.ctx, host.ctx.user, host.plan_id
+            option_id = host.view.option_id or None  # CASE-1: the option shown is the one approved
             ok, _ = run_op(
-                host.ctx,
+                ctx,
                 dialog,
                 lambda: service(
-                    host.ctx.uow(),
-                    host.ctx.user,
-                    host.plan_id,
+                    ctx.uow(),
+                    actor,
+                    plan_id,
                     expected_version=version,
                     approver_name=approver,
                     method=method,
                     signature_png=png,
-                    option_id=host.view.option_id or None,  # CASE-1: the option shown is the one approved
+                    option_id=option_id,
                 ),
                 changed="plans",
                 field_labels=dialog.errors,
                 fallback=dialog.general,
+                off_thread="Recording the approval...",
             )
             return ok
 
@@ -132,21 +135,24 @@ class StatusFlows:
         version = host.view.version
 
         def submit(dialog: CompleteItemDialog, dos: dt.date) -> bool:
+            ctx, actor, plan_id = host.ctx, host.ctx.user, host.plan_id
+            confirmed = dialog.back_dating_confirmed()
             ok, _ = run_op(
-                host.ctx,
+                ctx,
                 dialog,
                 lambda: complete_item(
-                    host.ctx.uow(),
-                    host.ctx.user,
-                    host.plan_id,
+                    ctx.uow(),
+                    actor,
+                    plan_id,
                     db_id,
                     expected_version=version,
                     completed_on=dos,
-                    back_dating_confirmed=dialog.back_dating_confirmed(),
+                    back_dating_confirmed=confirmed,
                 ),
                 changed="plans",
                 field_labels=dialog.errors,
                 fallback=dialog.general,
+                off_thread="Completing the item and posting its charge...",
             )
             return ok
 
@@ -166,13 +172,15 @@ class StatusFlows:
         version = host.view.version
 
         def submit(dialog: CancelPlanDialog, reason: str) -> bool:
+            ctx, actor, plan_id = host.ctx, host.ctx.user, host.plan_id
             ok, _ = run_op(
-                host.ctx,
+                ctx,
                 dialog,
-                lambda: cancel_plan(host.ctx.uow(), host.ctx.user, host.plan_id, reason, expected_version=version),
+                lambda: cancel_plan(ctx.uow(), actor, plan_id, reason, expected_version=version),
                 changed="plans",
                 field_labels=dialog.errors,
                 fallback=dialog.general,
+                off_thread="Cancelling the plan...",
             )
             return ok
 
