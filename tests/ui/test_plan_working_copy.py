@@ -20,27 +20,8 @@ def key_of(plan: WorkingPlan, item_id: int) -> int:
 
 
 def new_item(plan: WorkingPlan, code: str, fee: str) -> WorkingItem:
-    return WorkingItem(
-        key=plan.new_key(),
-        code=code,
-        name=code,
-        category=Category.DIAGNOSTIC,
-        insurable=True,
-        requires_tooth=False,
-        requires_surface=False,
-        charts_graphic=False,
-        tooth=None,
-        surfaces="",
-        provider_id=1,
-        provider_name="Dr. Dent",
-        collection_provider_id=None,
-        fee=Decimal(fee),
-        schedule_fee=Decimal(fee),
-        fee_source="Fee schedule 0",
-        rtu=15,
-        visit=2,
-        sequence=plan.sequence_after(),
-    )
+    values = replace(row(0, code, fee), name=code, category=Category.DIAGNOSTIC, rtu=15, visit=2)
+    return WorkingItem.of(replace(values, sequence=plan.sequence_after()), plan.new_key())
 
 
 def test_an_untouched_working_copy_has_nothing_to_save() -> None:

@@ -7,14 +7,17 @@ a typed error naming the field, the message the dialog shows next to it (TX-VAL-
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dentaldesk.db.models import PlanItem, ProcedureCode, Provider
 from dentaldesk.domain.item_check import TypedItem, check_choice, check_code, check_item, check_visit
-from dentaldesk.domain.plan_items import PlanItemRecord
+from dentaldesk.domain.plan_items import TYPED_FIELDS, PlanItemRecord
 from dentaldesk.domain.terms import ToothNumbering
 from dentaldesk.services.plans.inputs import SCHEDULE_FEE, ItemInput
+from dentaldesk.services.plans.records import code_values
 from dentaldesk.services.practice.pricing import quote_fee_in
 
 
@@ -79,26 +82,19 @@ def resolve_item(
         fee_source=fee_source,
     )
     checked.refuse_first()
-    return PlanItemRecord(
-        code_id=code.id,
-        code=code.code,
-        name=code.name,
-        category=code.category,
-        insurable=bool(code.insurable),
-        requires_tooth=bool(code.requires_tooth),
-        requires_surface=bool(code.requires_surface),
-        charts_graphic=bool(code.charts_graphic),
-        tooth=checked.tooth,
-        surfaces=checked.surfaces,
-        provider_id=entry.provider_id,
-        collection_provider_id=entry.collection_provider_id,
-        fee=checked.fee,
-        schedule_fee=schedule_fee,
-        fee_source=fee_source[:120],
-        rtu=checked.rtu,
-        visit=check_visit(entry.visit),
-        notes=(entry.notes or "").strip(),
-        taxable_override=check_choice(entry.taxable_override, "taxable"),
-        insurable_override=check_choice(entry.insurable_override, "insurable"),
-        numbering=numbering,
-    )
+    # A typed option no rule here concerns is taken as given (the guard checked its kind).
+    values: dict[str, Any] = {name: getattr(entry, name) for name in TYPED_FIELDS}
+    values |= code_values(code) | {
+        "tooth": checked.tooth,
+        "surfaces": checked.surfaces,
+        "fee": checked.fee,
+        "schedule_fee": schedule_fee,
+        "fee_source": fee_source[:120],
+        "rtu": checked.rtu,
+        "visit": check_visit(entry.visit),
+        "notes": (entry.notes or "").strip(),
+        "taxable_override": check_choice(entry.taxable_override, "taxable"),
+        "insurable_override": check_choice(entry.insurable_override, "insurable"),
+        "numbering": numbering,
+    }
+    return PlanItemRecord(**values)

@@ -9,12 +9,13 @@ change here.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dentaldesk.db.models import ItemPrerequisite, PlanItem, ProcedureCode, Provider
-from dentaldesk.domain.plan_items import PlanItemRecord, column_values
+from dentaldesk.domain.plan_items import COLUMNS, PlanItemRecord, column_values
 from dentaldesk.domain.terms import ItemStatus, ToothNumbering
 
 
@@ -26,30 +27,13 @@ def record_of(
     provider_name: str = "",
     prerequisites: Iterable[int] = (),
 ) -> PlanItemRecord:
-    """A plan_item row as the record; ``provider_name`` only where a screen shows it."""
+    """A plan_item row as the record: its columns by name (``COLUMNS``), its code's fields, and
+    how far it is; ``provider_name`` only where a screen shows it."""
+    columns = {name: getattr(item, column) for name, column in COLUMNS.items()}
     return PlanItemRecord(
+        **columns | code_values(code),
         id=item.id,
-        code_id=code.id,
-        code=code.code,
-        name=code.name,
-        category=code.category,
-        insurable=bool(code.insurable),
-        requires_tooth=bool(code.requires_tooth),
-        requires_surface=bool(code.requires_surface),
-        charts_graphic=bool(code.charts_graphic),
-        tooth=item.tooth,
-        surfaces=item.surfaces or "",
-        provider_id=item.provider_id,
         provider_name=provider_name,
-        collection_provider_id=item.collection_provider_id,
-        fee=item.fee,
-        schedule_fee=item.schedule_fee,
-        fee_source=item.fee_source or "",
-        rtu=item.rtu,
-        taxable_override=item.taxable_override,
-        insurable_override=item.insurable_override,
-        visit=item.visit,
-        notes=item.notes or "",
         sequence=item.sequence,
         status=ItemStatus(item.status),
         completed_on=item.completed_on,
@@ -58,6 +42,20 @@ def record_of(
         prerequisites=tuple(prerequisites),
         numbering=numbering,
     )
+
+
+def code_values(code: ProcedureCode) -> dict[str, Any]:
+    """The record's fields a procedure code gives (CODE-4: its flags; the code itself)."""
+    return {
+        "code_id": code.id,
+        "code": code.code,
+        "name": code.name,
+        "category": code.category,
+        "insurable": bool(code.insurable),
+        "requires_tooth": bool(code.requires_tooth),
+        "requires_surface": bool(code.requires_surface),
+        "charts_graphic": bool(code.charts_graphic),
+    }
 
 
 def write_record(item: PlanItem, record: PlanItemRecord) -> list[str]:

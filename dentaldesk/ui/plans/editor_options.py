@@ -28,6 +28,7 @@ from dentaldesk.domain.terms import PLAN_EDITOR_ROLES, PlanStatus, Role
 from dentaldesk.services.plans import PlanView
 from dentaldesk.services.plans.inputs import PlanSaved
 from dentaldesk.services.plans.options import add_option, remove_option, rename_option
+from dentaldesk.services.uow import UnitOfWork
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import run_op
 from dentaldesk.ui.plans.options_panel import OptionNameDialog, OptionsStrip
@@ -130,91 +131,92 @@ class OptionFlows:
         here = ids.index(host.view.option_id)
         self.show_option(ids[(here + step) % len(ids)])
 
-    def _after(self, saved: PlanSaved | None, option_id: int | None) -> None:
+    def _after(self, option_id: int | None) -> None:
         host = self.host
         host.option_id = option_id
         host.status_changed()
 
-    def open_add_option(self, *, copy: bool) -> OptionNameDialog | None:
-        """Add option (empty) or Copy option (this option's items as the start of another)."""
-        host = self.host
-        refusal = self.refusals()["copy" if copy else "add"]
+    def _ready(self, action: str) -> bool:
+        """The option action may go ahead: the CASE-1 rules allow it and the pending edits are saved."""
+        refusal = self.refusals()[action]
         if refusal:
-            host.show_message(refusal)
-            return None
-        if not host.save_pending():
-            return None
-        view = host.view
-        source = view.option_id if copy else None
-        name = default_option_name(list(view.options))
+            self.host.show_message(refusal)
+            return False
+        return self.host.save_pending()
+
+    def _name_dialog(
+        self,
+        title: str,
+        button: str,
+        name: str,
+        record: Callable[[UnitOfWork, str, int], PlanSaved],
+        shown_after: Callable[[PlanSaved], int | None],
+    ) -> OptionNameDialog:
+        """The option name dialog; OK records the name through ``record(uow, name, version)``."""
+        host = self.host
 
         def submit(dialog: OptionNameDialog, typed: str) -> bool:
             version = host.view.version
             ok, saved = run_op(
                 host.ctx,
                 dialog,
-                lambda: add_option(
-                    host.ctx.uow(), host.ctx.user, host.plan_id, typed, expected_version=version, copy_from=source
-                ),
+                lambda: record(host.ctx.uow(), typed, version),
                 changed="plans",
                 field_labels=dialog.errors,
                 fallback=dialog.general,
             )
             if ok and saved is not None:
-                self._after(saved, saved.option_id)
+                self._after(shown_after(saved))
             return ok
 
-        title = f'Copy "{view.option_name}" as a new option' if copy else "Add an option"
-        dialog = OptionNameDialog(title, "&Add option", name, submit, parent=self.parent)
+        dialog = OptionNameDialog(title, button, name, submit, parent=self.parent)
         host.open_dialog(dialog)
         return dialog
+
+    def open_add_option(self, *, copy: bool) -> OptionNameDialog | None:
+        """Add option (empty) or Copy option (this option's items as the start of another)."""
+        if not self._ready("copy" if copy else "add"):
+            return None
+        host = self.host
+        view = host.view
+        source = view.option_id if copy else None
+        return self._name_dialog(
+            f'Copy "{view.option_name}" as a new option' if copy else "Add an option",
+            "&Add option",
+            default_option_name(list(view.options)),
+            lambda uow, typed, version: add_option(
+                uow, host.ctx.user, host.plan_id, typed, expected_version=version, copy_from=source
+            ),
+            lambda saved: saved.option_id,
+        )
 
     def open_rename_option(self) -> OptionNameDialog | None:
+        if not self._ready("rename"):
+            return None
         host = self.host
-        refusal = self.refusals()["rename"]
-        if refusal:
-            host.show_message(refusal)
-            return None
-        if not host.save_pending():
-            return None
         option_id = host.view.option_id
-
-        def submit(dialog: OptionNameDialog, typed: str) -> bool:
-            version = host.view.version
-            ok, saved = run_op(
-                host.ctx,
-                dialog,
-                lambda: rename_option(
-                    host.ctx.uow(), host.ctx.user, host.plan_id, option_id, typed, expected_version=version
-                ),
-                changed="plans",
-                field_labels=dialog.errors,
-                fallback=dialog.general,
-            )
-            if ok:
-                self._after(saved, option_id)
-            return ok
-
-        dialog = OptionNameDialog("Rename the option", "&Rename", host.view.option_name, submit, parent=self.parent)
-        host.open_dialog(dialog)
-        return dialog
+        return self._name_dialog(
+            "Rename the option",
+            "&Rename",
+            host.view.option_name,
+            lambda uow, typed, version: rename_option(
+                uow, host.ctx.user, host.plan_id, option_id, typed, expected_version=version
+            ),
+            lambda _saved: option_id,
+        )
 
     def ask_remove_option(self) -> QMessageBox | None:
         """Remove option: asks first; the option's items, links and planned marks go with it."""
+        if not self._ready("remove"):
+            return None
         host = self.host
-        refusal = self.refusals()["remove"]
-        if refusal:
-            host.show_message(refusal)
-            return None
-        if not host.save_pending():
-            return None
         view = host.view
         option_id, version = view.option_id, view.version
 
         def answered(answer: QMessageBox.StandardButton) -> None:
             if answer != QMessageBox.StandardButton.Yes:
                 return
-            ok, saved = run_op(
+            ok, _ = run_op(
                 host.ctx,
                 self.parent,
                 lambda: remove_option(host.ctx.uow(), host.ctx.user, host.plan_id, option_id, expected_version=version),
@@ -222,7 +224,7 @@ class OptionFlows:
                 fallback=host.message,
             )
             if ok:
-                self._after(saved, None)
+                self._after(None)
 
         count = len(view.items)
         return host.ask(
