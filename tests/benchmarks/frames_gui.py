@@ -330,7 +330,7 @@ def run_gui(url: str, plan_id: int, account_patient: int, rounds: int) -> dict[s
     # complete the first item that may be completed
     from dentaldesk.ui.plans.status_flows import completion_refusal
 
-    completable = [k for k in planned if completion_refusal(editor, k) is None]
+    completable = [k for k in planned if completion_refusal(editor.working, k) is None]
     if completable:
         editor.select(completable[0])
         rec.measure(
