@@ -258,7 +258,8 @@ def run_gui(url: str, plan_id: int, account_patient: int, rounds: int) -> dict[s
         patients.search.setText(header.patient_number)
         patients.run_search()
         spin(150)
-        window.patient = None
+        # The search chose its first match already: forget it, so that Enter chooses it again.
+        window.patient, patients.chosen_id = None, None
         rec.measure(
             "open a patient (Enter in the search)",
             open_patient,
