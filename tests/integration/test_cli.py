@@ -10,6 +10,7 @@ from sqlalchemy import select
 from dentaldesk.cli import main
 from dentaldesk.db.engine import make_engine
 from dentaldesk.db.models import FeeSchedule, FeeScheduleEntry, ProcedureCode
+from dentaldesk.domain.teeth import Dentition
 from dentaldesk.services.practice.office import create_practice
 from dentaldesk.services.uow import UnitOfWork
 
@@ -59,7 +60,8 @@ def test_unreachable_postgresql_gives_one_line_and_exit_1(capsys: pytest.Capture
 def test_codes_import_adds_good_rows_and_reports_each_refused_row(
     tmp_path: Path, monkeypatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """CODE-1: `codes import` adds good rows with their fee in Fee 0 and names each refused row and why."""
+    """CODE-1/ID-3: `codes import` adds good rows with their fee in Fee 0 and their dentition, and names
+    each refused row and why."""
     url = f"sqlite:///{tmp_path / 'codes.sqlite3'}"
     assert main(["db", "upgrade", "--url", url]) == 0
     engine = make_engine(url)
@@ -74,12 +76,13 @@ def test_codes_import_adds_good_rows_and_reports_each_refused_row(
     )
     csv_file = tmp_path / "licensed.csv"
     csv_file.write_text(
-        "code,name,category,fee,insurable,taxable,requires_tooth,requires_surface,charts_graphic\n"
-        "D9999,Unusual procedure,adjunctive,55.00,1,0,0,0,0\n"
-        "X123,Bad code,adjunctive,10.00,1,0,0,0,0\n"
-        "D2740,Crown porcelain,restorative,-5,1,0,1,0,1\n"
-        "D0120,Periodic exam,diagnostic,60.005,1,0,0,0,0\n"
-        "D0140,Limited exam,surgery,70.00,1,0,0,0,0\n",
+        "code,name,category,fee,insurable,taxable,requires_tooth,requires_surface,charts_graphic,dentition\n"
+        "D9999,Unusual procedure,adjunctive,55.00,1,0,0,0,0,primary\n"
+        "X123,Bad code,adjunctive,10.00,1,0,0,0,0,\n"
+        "D2740,Crown porcelain,restorative,-5,1,0,1,0,1,permanent\n"
+        "D0120,Periodic exam,diagnostic,60.005,1,0,0,0,0,both\n"
+        "D0140,Limited exam,surgery,70.00,1,0,0,0,0,both\n"
+        "D0145,Exam for child under three,diagnostic,75.00,1,0,0,0,0,children\n",
         encoding="utf-8",
     )
     monkeypatch.setenv("DENTALDESK_PASSWORD", "boss-pass-1")
@@ -91,7 +94,8 @@ def test_codes_import_adds_good_rows_and_reports_each_refused_row(
     assert "line 4: D2740: refused: A fee cannot be negative." in out
     assert "line 5: D0120: refused: An amount has at most two decimals" in out
     assert "line 6: D0140: refused: 'surgery' is not a category" in out
-    assert "1 codes added, 0 updated, 4 refused." in out
+    assert "line 7: D0145: refused: 'children' is not a dentition. Use permanent, primary or both." in out
+    assert "1 codes added, 0 updated, 5 refused." in out
     with UnitOfWork.for_engine(engine) as uow:
         fee = uow.session.scalar(
             select(FeeScheduleEntry.fee)
@@ -99,7 +103,8 @@ def test_codes_import_adds_good_rows_and_reports_each_refused_row(
             .join(FeeSchedule, FeeSchedule.id == FeeScheduleEntry.fee_schedule_id)
             .where(ProcedureCode.code == "D9999", FeeSchedule.number == 0)
         )
-    assert str(fee) == "55.00"
+        dentition = uow.session.scalar(select(ProcedureCode.dentition).where(ProcedureCode.code == "D9999"))
+    assert str(fee) == "55.00" and dentition is Dentition.PRIMARY
 
 
 def test_codes_import_needs_an_owner_or_admin(tmp_path: Path, monkeypatch, capsys) -> None:

@@ -47,6 +47,19 @@ class Office3:
         assert saved.item_id is not None
         return saved.item_id
 
+    def post(self, code: str, tooth: str):  # type: ignore[no-untyped-def]
+        """Post a completed procedure on the tooth today, as the Ledger's Post charge does."""
+        return post_transaction(
+            self.uow,
+            self.owner,
+            patient_id=self.patient,
+            procedure_code_id=self.code_ids[code],
+            fee="150.00",
+            dos=clock.today(),
+            tooth=tooth,
+            production_provider_id=self.provider,
+        )
+
     def fdi(self) -> None:
         with self.uow:
             self.uow.session.get(Office, self.office_id).tooth_numbering = ToothNumbering.FDI
@@ -136,28 +149,10 @@ def test_id3_a_chart_mark_and_a_posted_procedure_are_refused_the_same_way(office
     assert refused.value.field == "tooth" and "tooth K is a primary tooth" in refused.value.message
     assert office.count(ChartGraphic) == 0
     with pytest.raises(ValidationError) as refused:
-        post_transaction(
-            office.uow,
-            office.owner,
-            patient_id=office.patient,
-            procedure_code_id=office.code_ids["D2930"],
-            fee="150.00",
-            dos=clock.today(),
-            tooth="3",
-            production_provider_id=office.provider,
-        )
+        office.post("D2930", "3")
     assert refused.value.field == "tooth" and "tooth 3 is a permanent tooth" in refused.value.message
     assert office.count(LedgerTransaction) == 0
-    posted = post_transaction(
-        office.uow,
-        office.owner,
-        patient_id=office.patient,
-        procedure_code_id=office.code_ids["D2930"],
-        fee="150.00",
-        dos=clock.today(),
-        tooth="K",
-        production_provider_id=office.provider,
-    )
+    posted = office.post("D2930", "K")
     assert posted is not None and office.count(LedgerTransaction) == 1
 
 

@@ -199,15 +199,22 @@ def test_code1_add_custom_code_refuses_a_non_cdt_code_until_custom_is_ticked(
     assert row is not None and (row.code, row.taxable, row.default_rtu) == ("X12", True, 20)
 
 
-def test_code1_edit_and_deactivate_a_code(qtbot, hub: SettingsView) -> None:
-    """CODE-1/CODE-3: Enter on a code edits it; Deactivate takes it out of the pickers, not off the list."""
-    window = open_window(qtbot, hub, "codes")
-    qtbot.keyClicks(window.office_search, "D1110")
+def open_code(qtbot, window, code: str):  # type: ignore[no-untyped-def]
+    """Search the office list for ``code`` and press Enter on it: its code dialog."""
+    window.office_search.clear()
+    qtbot.keyClicks(window.office_search, code)
     window.office_table.setFocus()
     window.office_table.selectRow(0)
     qtbot.keyClick(window.office_table, Qt.Key.Key_Return)
     dialog = window.code_dialog
     qtbot.addWidget(dialog)
+    return dialog
+
+
+def test_code1_edit_and_deactivate_a_code(qtbot, hub: SettingsView) -> None:
+    """CODE-1/CODE-3: Enter on a code edits it; Deactivate takes it out of the pickers, not off the list."""
+    window = open_window(qtbot, hub, "codes")
+    dialog = open_code(qtbot, window, "D1110")
     assert dialog.code.isReadOnly() and dialog.code.text() == "D1110"
     retype(qtbot, dialog.name, "Adult cleaning")
     qtbot.mouseClick(dialog.save_button, LEFT)
@@ -222,25 +229,14 @@ def test_code1_edit_and_deactivate_a_code(qtbot, hub: SettingsView) -> None:
 
 def test_id3_the_code_dialog_shows_and_changes_the_dentition(qtbot, hub: SettingsView, shots: Path) -> None:
     """ID-3: D6010 opens with "Permanent teeth" (from the master list), shown in the list's Teeth
-    column; D1351 changed to "Primary teeth" is saved and then refuses permanent tooth 19."""
+    column; D1351 (a sealant, both) changed to "Primary teeth" is saved and listed so."""
     window = open_window(qtbot, hub, "codes")
-    qtbot.keyClicks(window.office_search, "D6010")
+    dialog = open_code(qtbot, window, "D6010")
     assert window.office_model.data(window.office_model.index(0, 3)) == "Permanent teeth"
-    window.office_table.setFocus()
-    window.office_table.selectRow(0)
-    qtbot.keyClick(window.office_table, Qt.Key.Key_Return)
-    dialog = window.code_dialog
-    qtbot.addWidget(dialog)
     assert dialog.dentition.currentText() == "Permanent teeth"
     dialog.grab().save(str(shots / "id3_code_dialog_dentition.png"))
     dialog.reject()
-    window.office_search.clear()
-    qtbot.keyClicks(window.office_search, "D1351")
-    window.office_table.setFocus()
-    window.office_table.selectRow(0)
-    qtbot.keyClick(window.office_table, Qt.Key.Key_Return)
-    dialog = window.code_dialog
-    qtbot.addWidget(dialog)
+    dialog = open_code(qtbot, window, "D1351")
     assert dialog.dentition.currentText() == "Permanent and primary"
     choose(qtbot, dialog.dentition, "Primary teeth")
     qtbot.mouseClick(dialog.save_button, LEFT)
