@@ -39,7 +39,7 @@ from dentaldesk.domain.plans import (
     progress,
 )
 from dentaldesk.domain.teeth import display_tooth
-from dentaldesk.domain.terms import ApprovalMethod, ItemStatus, PlanStatus, ToothNumbering
+from dentaldesk.domain.terms import ApprovalMethod, PlanStatus, ToothNumbering
 from dentaldesk.services.access.actor import Actor
 from dentaldesk.services.access.guard import guarded
 from dentaldesk.services.access.rights import Right
@@ -47,7 +47,7 @@ from dentaldesk.services.ledger.charge_facts import charge_terms
 from dentaldesk.services.plans.estimate import PlanEstimate, plan_estimate_in
 from dentaldesk.services.plans.option_scope import counted_item, option_facts_in
 from dentaldesk.services.plans.preauth_answers import preauth_answers_in
-from dentaldesk.services.plans.records import item_records_in
+from dentaldesk.services.plans.records import item_records_in, record_of
 from dentaldesk.services.plans.views import (
     ApprovalView,
     HistoryRow,
@@ -284,23 +284,13 @@ def billing_summary_for_patient(uow: UnitOfWork, actor: Actor, patient_id: int) 
             .order_by(TreatmentPlan.id)
         ):
             plans[plan_id] = (PlanStatus(status), [])
-        for r in session.execute(
-            select(PlanItem.plan_id, PlanItem.id, ProcedureCode.code, PlanItem.fee, PlanItem.status)
+        # The roll-up reads fees and status only, so the items are taken in the stored numbering.
+        for item, code in session.execute(
+            select(PlanItem, ProcedureCode)
             .join(ProcedureCode, ProcedureCode.id == PlanItem.procedure_code_id)
             .where(PlanItem.plan_id.in_(list(plans) or [-1]), counted_item())
         ):
-            plans[r[0]][1].append(
-                ItemFacts(
-                    id=r[1],
-                    code=r[2],
-                    label=r[2],
-                    provider_id=None,
-                    tooth=None,
-                    surfaces="",
-                    fee=r[3],
-                    status=ItemStatus(r[4]),
-                )
-            )
+            plans[item.plan_id][1].append(record_of(item, code, ToothNumbering.UNIVERSAL).facts())
         estimates: list[PlanEstimate] | None
         try:
             terms = charge_terms(session, patient_id)
