@@ -232,7 +232,7 @@ def test_id3_the_code_dialog_shows_and_changes_the_dentition(qtbot, hub: Setting
     column; D1351 (a sealant, both) changed to "Primary teeth" is saved and listed so."""
     window = open_window(qtbot, hub, "codes")
     dialog = open_code(qtbot, window, "D6010")
-    assert window.office_model.data(window.office_model.index(0, 3)) == "Permanent teeth"
+    assert window.office_model.data(window.office_model.index(0, 3)) == "Permanent"
     assert dialog.dentition.currentText() == "Permanent teeth"
     dialog.grab().save(str(shots / "id3_code_dialog_dentition.png"))
     dialog.reject()
@@ -242,7 +242,7 @@ def test_id3_the_code_dialog_shows_and_changes_the_dentition(qtbot, hub: Setting
     qtbot.mouseClick(dialog.save_button, LEFT)
     assert not dialog.isVisible()
     assert window.selected_office_row().dentition is Dentition.PRIMARY
-    assert window.office_model.data(window.office_model.index(0, 3)) == "Primary teeth"
+    assert window.office_model.data(window.office_model.index(0, 3)) == "Primary"
 
 
 def test_code2_office_search_as_you_type(qtbot, hub: SettingsView) -> None:

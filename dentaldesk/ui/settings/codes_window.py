@@ -53,7 +53,7 @@ OFFICE_COLUMNS: list[Column[CodeRow]] = [
     Column("Code", lambda r: r.code),
     Column("Name", lambda r: r.name),
     Column("Category", lambda r: r.category.label),
-    Column("Teeth", lambda r: r.dentition.label),
+    Column("Teeth", lambda r: r.dentition.value.capitalize()),  # ID-3: Permanent, Primary or Both
     Column("RTU's", lambda r: str(r.default_rtu), align_right=True),
     Column("Options", flags_text),
     Column("Status", lambda r: "Active" if r.active else "Inactive"),
