@@ -132,49 +132,60 @@ def _called_name(call: ast.Call) -> str:
 
 
 def _bare_units_of_work(tree: ast.AST) -> list[int]:
-    """Lines where a unit of work is opened outside the work handed to a runner.
+    """Lines where a unit of work is opened (or its factory taken) outside the work handed to a runner.
 
-    A ``.uow()`` call is inside handed work when it sits in a lambda or nested function that is
-    an argument of run_op or Background.start, or in a nested function whose name its enclosing
-    function passes to one of them."""
+    Work is handed when it is a lambda or function given to run_op or Background.start, or a
+    function (nested, or a method named through ``self.``) every use of which is such an argument
+    or a call made by handed work; a ``.uow()`` call or a ``.uow`` factory must sit in handed work."""
     parents: dict[ast.AST, ast.AST] = {}
     for node in ast.walk(tree):
         for child in ast.iter_child_nodes(node):
             parents[child] = node
 
-    def handed(function: ast.AST) -> bool:
-        parent = parents.get(function)
-        if isinstance(parent, ast.Call) and _called_name(parent) in _RUNNERS and function is not parent.func:
-            return True
-        while parent is not None and not isinstance(parent, (ast.FunctionDef, ast.Lambda, ast.Module)):
-            parent = parents.get(parent)  # the function the nested one is defined in (past if/with)
-        if isinstance(function, ast.FunctionDef) and parent is not None:
-            for node in ast.walk(parent):
-                if (
-                    isinstance(node, ast.Call)
-                    and _called_name(node) in _RUNNERS
-                    and any(isinstance(arg, ast.Name) and arg.id == function.name for arg in node.args)
-                ):
-                    return True
-        return False
-
-    bare = []
-    for node in ast.walk(tree):
-        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "uow"):
-            continue
+    def enclosing(node: ast.AST) -> ast.AST | None:
         scope = parents.get(node)
         while scope is not None and not isinstance(scope, (ast.Lambda, ast.FunctionDef)):
             scope = parents.get(scope)
-        # work handed on may itself be nested: look for a handed function among the enclosing ones
-        ok = False
-        while scope is not None and not ok:
-            ok = handed(scope)
-            scope = parents.get(scope)
-            while scope is not None and not isinstance(scope, (ast.Lambda, ast.FunctionDef)):
-                scope = parents.get(scope)
-        if not ok:
-            bare.append(node.lineno)
-    return bare
+        return scope
+
+    def runner_argument(node: ast.AST) -> bool:
+        parent = parents.get(node)
+        return isinstance(parent, ast.Call) and _called_name(parent) in _RUNNERS and node is not parent.func
+
+    functions = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)]
+    uses: dict[ast.FunctionDef, list[ast.AST]] = {}
+    for function in functions:
+        method = isinstance(parents.get(function), ast.ClassDef)
+        uses[function] = [
+            n
+            for n in ast.walk(tree)
+            if (method and isinstance(n, ast.Attribute) and n.attr == function.name)
+            or (not method and isinstance(n, ast.Name) and n.id == function.name)
+        ]
+    handed: set[ast.AST] = {n for n in ast.walk(tree) if isinstance(n, ast.Lambda) and runner_argument(n)}
+
+    def in_handed(node: ast.AST) -> bool:
+        scope = enclosing(node)
+        while scope is not None:
+            if scope in handed:
+                return True
+            scope = enclosing(scope)
+        return False
+
+    grew = True
+    while grew:
+        grew = False
+        for function, seen in uses.items():
+            if function not in handed and seen and all(runner_argument(n) or in_handed(n) for n in seen):
+                handed.add(function)
+                grew = True
+
+    return [
+        node.lineno
+        for node in ast.walk(tree)
+        # ctx.uow() opens one; ctx.uow handed on as a factory opens them later, wherever it goes
+        if isinstance(node, ast.Attribute) and node.attr == "uow" and not in_handed(node)
+    ]
 
 
 def test_every_read_and_write_of_the_ui_goes_through_run_op_or_a_background_runner() -> None:

@@ -131,11 +131,11 @@ def posted_charge(d: Desk) -> Made:
 
 
 def new_plan(d: Desk) -> Made:
+    from dentaldesk.services.patients.search import search_patients
     from dentaldesk.ui.plans.dialogs import NewPlanDialog
 
     dialog = NewPlanDialog(
-        lambda: UnitOfWork.for_engine(d.engine),
-        d.ctx.user,
+        lambda text: search_patients(UnitOfWork.for_engine(d.engine), d.ctx.user, text),
         lambda _d, _p, _t: False,
         patient=(d.patient, "Patient"),  # type: ignore[attr-defined]
     )

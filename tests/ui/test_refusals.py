@@ -55,6 +55,7 @@ def test_a_refused_fee_in_the_row_goes_once_the_fee_reads_and_after_a_reload(qtb
 
 def test_new_plan_refuses_an_empty_title_at_the_field_only_once_ok_is_pressed(qtbot, office, make_ctx) -> None:
     """TP-2: no refusal at open; Enter with no title says so under the title; typing one clears it."""
+    from dentaldesk.services.patients.search import search_patients
     from dentaldesk.services.plans import create_plan
     from dentaldesk.ui.plans.dialogs import NewPlanDialog
 
@@ -65,7 +66,9 @@ def test_new_plan_refuses_an_empty_title_at_the_field_only_once_ok_is_pressed(qt
         made.append(title)
         return True
 
-    dialog = NewPlanDialog(lambda: office.uow, office.p.owner, submit, patient=(office.patient, "Anna Smith"))
+    dialog = NewPlanDialog(
+        lambda text: search_patients(office.uow, office.p.owner, text), submit, patient=(office.patient, "Anna Smith")
+    )
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)

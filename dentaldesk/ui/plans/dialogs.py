@@ -30,7 +30,7 @@ from dentaldesk import clock
 from dentaldesk.domain.aging import BACK_DATING_DAYS
 from dentaldesk.domain.errors import RuleViolation
 from dentaldesk.domain.plans import check_link
-from dentaldesk.services.patients.search import PatientRow, search_patients
+from dentaldesk.services.patients.search import PatientRow
 from dentaldesk.ui.kit.widgets import date_edit, day_of, enter_in_text_box_presses, error_label, make_default
 from dentaldesk.ui.plans.working_copy import WorkingPlan
 
@@ -58,8 +58,7 @@ class NewPlanDialog(_Dialog):
 
     def __init__(
         self,
-        uow_factory: Callable[[], object],
-        actor: object,
+        find: Callable[[str], list[PatientRow]],
         submit: Callable[[NewPlanDialog, int, str], bool],
         *,
         patient: tuple[int, str] | None = None,
@@ -67,8 +66,7 @@ class NewPlanDialog(_Dialog):
     ) -> None:
         super().__init__("New treatment plan", "&Create plan", parent)
         self.setObjectName("new_plan_dialog")
-        self._uow = uow_factory
-        self._actor = actor  # the acting user the patient search runs as (SEC-3)
+        self._find_patients = find  # the patient search, as the acting user (SEC-3), through run_op
         self._submit = submit
         self.patient_id: int | None = None
         self.search = QLineEdit()
@@ -117,7 +115,7 @@ class NewPlanDialog(_Dialog):
         (self.title if patient is not None else self.search).setFocus()
 
     def _find(self) -> None:
-        rows = search_patients(self._uow(), self._actor, self.search.text())  # type: ignore[arg-type]
+        rows = self._find_patients(self.search.text())
         self.results.clear()
         for row in rows:
             item = QListWidgetItem(f"{row.display_name} ({row.patient_number}), born {row.birth_date:%Y-%m-%d}")

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dentaldesk.domain.errors import DentalDeskError
 from dentaldesk.domain.plans import new_approval_refusal, status_label
 from dentaldesk.domain.terms import PLAN_EDITOR_ROLES, PlanStatus
 from dentaldesk.services.plans import (
@@ -90,7 +91,14 @@ class PlanEditor(QMainWindow):
         # CASE-1: the working copy is of one option; None = the plan's counted option.
         self.option_id: int | None = None
         self.summaries: tuple[OptionSummary, ...] = ()
-        self.working = WorkingPlan.load(self._load())
+
+        def refuse(exc: DentalDeskError) -> None:
+            raise exc  # no editor without its plan: the one opening it shows why
+
+        _, fetched = run_op(ctx, parent, self._fetch, refused=refuse)
+        if fetched is None:  # a defect, already reported and logged
+            raise DentalDeskError("The plan could not be opened: something went wrong (see errors.log).")
+        self.working = WorkingPlan.load(self._adopt(fetched))
         self._form_facts: ItemFormFacts | None = None
         self._codes: list[CodeRow] | None = None
         self._discard_ok = False
@@ -168,20 +176,22 @@ class PlanEditor(QMainWindow):
     def view(self) -> PlanView:
         return self.working.view
 
-    def _load(self, option_id: int | None = None) -> PlanView:
-        """The plan as saved, of the option shown (CASE-1), with every option's comparison; an
-        option removed meanwhile falls back to the plan's counted option."""
-        view, summaries = self._read(self.option_id if option_id is None else option_id)
-        self.option_id, self.summaries = view.option_id, summaries
-        return view
-
-    def _read(self, wanted: int | None) -> tuple[PlanView, tuple[OptionSummary, ...]]:
-        """The reads behind :meth:`_load`, touching nothing of the editor: they may run on a worker."""
+    def _fetch(self, option_id: int | None = None) -> tuple[PlanView, tuple[OptionSummary, ...]]:
+        """The plan as saved, of the option shown or ``option_id`` (CASE-1), with every option's
+        comparison; an option removed meanwhile falls back to the plan's counted option. Reads only,
+        touching nothing of the editor: always run through run_op (a save's on its worker)."""
         uow, user = self.ctx.uow, self.ctx.user
+        wanted = self.option_id if option_id is None else option_id
         summaries = compare_options(uow(), user, self.plan_id)
         if wanted not in {o.id for o in summaries}:
             wanted = None
         return load_plan(uow(), user, self.plan_id, wanted), summaries
+
+    def _adopt(self, fetched: tuple[PlanView, tuple[OptionSummary, ...]]) -> PlanView:
+        """What :meth:`_fetch` read becomes the option shown and the options compared."""
+        view, summaries = fetched
+        self.option_id, self.summaries = view.option_id, summaries
+        return view
 
     def can_edit(self) -> bool:
         return self.ctx.user.role in PLAN_EDITOR_ROLES and self.view.status in EDITABLE and not self.view.is_not_chosen
@@ -579,7 +589,7 @@ class PlanEditor(QMainWindow):
 
         def save_and_load() -> tuple[PlanSaved, tuple[PlanView, tuple[OptionSummary, ...]]]:
             saved = save_draft(ctx.uow(), actor, plan_id, changes, expected_version=version)
-            return saved, self._read(option_id)  # the plan as saved, read on the same worker
+            return saved, self._fetch(option_id)  # the plan as saved, read on the same worker
 
         ok, answer = run_op(
             self.ctx,
@@ -592,8 +602,8 @@ class PlanEditor(QMainWindow):
         )
         if not ok or answer is None:
             return False
-        saved, (fresh, summaries) = answer
-        self.option_id, self.summaries = fresh.option_id, summaries
+        saved, fetched = answer
+        fresh = self._adopt(fetched)
         self.working.adopt_saved(changes, saved.new_item_ids)
         self.reload(keep_undo=True, view=fresh)
         self.undo_stack.setClean()
@@ -603,7 +613,12 @@ class PlanEditor(QMainWindow):
     def reload(self, *, keep_undo: bool = False, view: PlanView | None = None) -> None:
         """Load the plan again (or show ``view``, just read); the undo history is kept only after
         this editor's own save."""
-        self.working = WorkingPlan.load(view if view is not None else self._load(), self.working)
+        if view is None:
+            ok, fetched = run_op(self.ctx, self, self._fetch, fallback=self.message)
+            if not ok or fetched is None:
+                return
+            view = self._adopt(fetched)
+        self.working = WorkingPlan.load(view, self.working)
         self._form_facts = self._codes = None
         if not keep_undo:
             self.undo_stack.clear()
@@ -632,9 +647,10 @@ class PlanEditor(QMainWindow):
     def reload_keeping_edits(self) -> None:
         """DATA-4: the plan as another workstation saved it, with this editor's unsaved edits re-applied
         where they do not touch what that workstation changed. A new undo history starts."""
-        ok, fresh = run_op(self.ctx, self, self._load, fallback=self.message)
-        if not ok or fresh is None:
+        ok, fetched = run_op(self.ctx, self, self._fetch, fallback=self.message)
+        if not ok or fetched is None:
             return
+        fresh = self._adopt(fetched)
         self.working, skipped = self.working.rebase(fresh)
         self._form_facts = self._codes = None
         self.undo_stack.clear()

@@ -21,15 +21,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dentaldesk.domain.errors import DentalDeskError
 from dentaldesk.domain.money import format_money
 from dentaldesk.domain.plans import status_label
 from dentaldesk.domain.terms import PLAN_EDITOR_ROLES, PlanStatus
 from dentaldesk.domain.times import shown_day
-from dentaldesk.services.patients.search import patient_header
+from dentaldesk.services.patients.search import PatientRow, patient_header, search_patients
 from dentaldesk.services.plans import create_plan
 from dentaldesk.services.plans.queries import PlanSummary, plan_summaries
 from dentaldesk.ui.kit.context import AppContext
-from dentaldesk.ui.kit.operations import run_op
+from dentaldesk.ui.kit.operations import run_op, show_error
 from dentaldesk.ui.kit.table_model import Column, RowsModel
 from dentaldesk.ui.kit.widgets import EmptyState, RefreshWhenShown, make_table
 from dentaldesk.ui.plans.dialogs import NewPlanDialog
@@ -194,11 +195,16 @@ class TreatmentsView(QWidget):
         self.preview = print_plan(self.ctx, self, self.model.row(index.row()).id)
         return self.preview
 
-    def open_plan(self, plan_id: int) -> PlanEditor:
-        """Open the plan editor (one window per plan; a second open brings it to the front)."""
+    def open_plan(self, plan_id: int) -> PlanEditor | None:
+        """Open the plan editor (one window per plan; a second open brings it to the front); None
+        when the plan cannot be read (gone, or not this user's to see: the reason is shown)."""
         editor = self.editors.get(plan_id)
         if editor is None:
-            editor = PlanEditor(self.ctx, plan_id)
+            try:
+                editor = PlanEditor(self.ctx, plan_id)
+            except DentalDeskError as exc:
+                show_error(self, exc)
+                return None
             editor.new_plan_requested.connect(self.new_plan)
             editor.destroyed.connect(lambda _o=None, pid=plan_id: self.editors.pop(pid, None))
             self.editors[plan_id] = editor
@@ -235,7 +241,11 @@ class TreatmentsView(QWidget):
                 self.open_plan(saved.plan_id)
             return ok
 
-        dialog = NewPlanDialog(self.ctx.uow, self.ctx.user, submit, patient=default, parent=self)
+        def find(text: str) -> list[PatientRow]:
+            _, rows = run_op(self.ctx, self, lambda: search_patients(self.ctx.uow(), self.ctx.user, text))
+            return rows or []
+
+        dialog = NewPlanDialog(find, submit, patient=default, parent=self)
         self.dialog = dialog
         dialog.open()
         return dialog
