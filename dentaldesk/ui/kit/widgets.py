@@ -20,7 +20,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QKeyEvent, QMouseEvent, QPalette, QShowEvent
+from PySide6.QtGui import QKeyEvent, QMouseEvent, QPalette, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractSpinBox,
@@ -103,6 +103,14 @@ class MessageLabel(QLabel):
             self._tinted = True
             tint(self, self.color)
         super().showEvent(event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        # A wrapped line asks for the height its text needs at the width it got: a window's layout
+        # sizes it from its one-line hint otherwise, and clips the last line.
+        super().resizeEvent(event)
+        needed = self.heightForWidth(self.width())
+        if needed > 0 and needed != self.minimumHeight():
+            self.setMinimumHeight(needed)
 
 
 def error_label(name: str) -> MessageLabel:

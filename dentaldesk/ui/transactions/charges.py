@@ -114,8 +114,8 @@ class ChargesSection(QGroupBox):
         if mode is Mode.PLAN_ITEM:
             show_message(
                 self.dos_note,
-                "The charge takes the day the item is completed as its DOS and is aged by the account's ICM; "
-                "DOS and Aged show that charge and cannot be set here. The plan item keeps Taxable and Insurable.",
+                "Its charge gets the day the item is completed as DOS and Aged (by the account's ICM). "
+                "The plan item keeps Taxable and Insurable.",
             )
             self.aged.set_read_only(True)
             self.aged.edit.setToolTip("Set when the item is completed, from the account's ICM")
