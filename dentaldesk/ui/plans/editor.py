@@ -95,7 +95,7 @@ class PlanEditor(QMainWindow):
         def refuse(exc: DentalDeskError) -> None:
             raise exc  # no editor without its plan: the one opening it shows why
 
-        _, fetched = run_op(ctx, parent, self._fetch, refused=refuse)
+        _, fetched = run_op(ctx, parent, self._fetch, refused=refuse, off_thread="Opening the plan...")
         if fetched is None:  # a defect, already reported and logged
             raise DentalDeskError("The plan could not be opened: something went wrong (see errors.log).")
         self.working = WorkingPlan.load(self._adopt(fetched))
@@ -614,7 +614,7 @@ class PlanEditor(QMainWindow):
         """Load the plan again (or show ``view``, just read); the undo history is kept only after
         this editor's own save."""
         if view is None:
-            ok, fetched = run_op(self.ctx, self, self._fetch, fallback=self.message)
+            ok, fetched = run_op(self.ctx, self, self._fetch, fallback=self.message, off_thread="Reading the plan...")
             if not ok or fetched is None:
                 return
             view = self._adopt(fetched)

@@ -56,6 +56,7 @@ from dentaldesk.ui.kit import palette
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import run_op
 from dentaldesk.ui.kit.widgets import (
+    RefreshWhenShown,
     date_edit,
     day_of,
     enter_in_text_box_presses,
@@ -224,6 +225,9 @@ class InsurancePanel(QWidget):
         self.ctx: AppContext = host.ctx
         self.setObjectName("insurance_panel")
         self._shown_version: int | None = None
+        # Behind the Items tab the panel reads nothing; it reads the plan's requests and split
+        # when it is shown (a 60-item plan's benefit-year split is the editor's slowest read).
+        self.when_shown = RefreshWhenShown(self, self.show_plan)
         self.requests: list[PreauthView] = []
         self.years: BenefitYears | None = None
 
@@ -295,6 +299,9 @@ class InsurancePanel(QWidget):
         view = self.host.view
         if not force and self._shown_version == view.version:
             self._update_buttons()
+            return
+        if not self.isVisible():
+            self.when_shown.request()  # hidden: noted, and read when the tab is shown
             return
         self._shown_version = view.version
         ok, requests = run_op(
