@@ -57,11 +57,22 @@ class Changes(QObject):
     """Announces what an action changed so each view decides whether to redraw (STYLE.md 6)."""
 
     changed = Signal(str)  # the area: "patients", "plans", "ledger", "settings", "chart", ...
+    # After the areas of one action (or one batch of another workstation's) each had ``changed``:
+    # all of them at once, for a view that shows several and should read once, not per area.
+    announced = Signal(list)
     patient_selected = Signal(int)
     # A backup was restored in place of the database (DATA-6): every window closes, all log in again.
     database_replaced = Signal(str)
     # Another workstation committed a change (DATA-7): a db.changes.Change with its tables and ids.
     remote = Signal(object)
+
+
+def announce(changes: Changes, areas: list[str]) -> None:
+    """Each area's ``changed``, then ``announced`` with them all (nothing for no area)."""
+    for area in areas:
+        changes.changed.emit(area)
+    if areas:
+        changes.announced.emit(list(areas))
 
 
 @dataclass

@@ -16,7 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from dentaldesk.ui.kit.context import AppContext, areas_of
+from dentaldesk.ui.kit.context import AppContext, announce, areas_of
 
 POLL_SECONDS = 0.4
 
@@ -81,8 +81,7 @@ class LiveRefresh(QObject):
         for change in changes:
             self.heard += 1
             self.ctx.changes.remote.emit(change)
-        for area in areas_of(table for change in changes for table in change.tables):
-            self.ctx.changes.changed.emit(area)
+        announce(self.ctx.changes, areas_of(table for change in changes for table in change.tables))
 
     def stop(self) -> None:
         self._stop.set()

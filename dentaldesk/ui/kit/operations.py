@@ -25,7 +25,7 @@ from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from dentaldesk.domain.errors import ConflictError, DentalDeskError
 from dentaldesk.ui.kit.conflicts import ConflictBar
-from dentaldesk.ui.kit.context import AppContext, areas_of
+from dentaldesk.ui.kit.context import AppContext, announce, areas_of
 
 T = TypeVar("T")
 
@@ -170,6 +170,5 @@ def run_op(
     areas = areas_of(tables)
     if changed and changed not in areas:
         areas.append(changed)
-    for area in areas:
-        ctx.changes.changed.emit(area)
+    announce(ctx.changes, areas)
     return True, result

@@ -425,7 +425,7 @@ class PlanEditor(QMainWindow):
                     office_codes(uow, actor, include_inactive=True),
                 )
 
-            ok, found = run_op(self.ctx, self, read)
+            ok, found = run_op(self.ctx, self, read, off_thread="Reading the office's codes...")
             if not ok or found is None:
                 return None
             self._form_facts, self._codes = found

@@ -105,6 +105,7 @@ class ItemFlows:
             lambda: transaction_context(
                 host.ctx.uow(), host.ctx.user, patient_id, plan_item_id=saved_id, with_claims=False
             ),
+            off_thread="Opening the item...",
         )
         if read is None or not ok or context is None:
             return None

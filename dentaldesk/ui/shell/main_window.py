@@ -123,7 +123,10 @@ class MainWindow(QMainWindow):
             bar.addPermanentWidget(label)
 
         self.patients.patient_chosen.connect(self.choose_patient)
-        ctx.changes.changed.connect(self.refresh_billing)
+        # One read of the billing summary per action, however many of its areas it changed.
+        ctx.changes.announced.connect(
+            lambda areas: self.refresh_billing() if {"plans", "ledger", "patients"} & set(areas) else None
+        )
         ctx.changes.changed.connect(self._settings_changed)
         self.show_view(self.patients)
         self.idle_lock = IdleLock(self, ctx, office.idle_lock_minutes)
@@ -361,10 +364,8 @@ class MainWindow(QMainWindow):
             self.patient = header
             self.header.show_patient(self.patient)
 
-    def refresh_billing(self, area: str = "plans") -> None:
+    def refresh_billing(self) -> None:
         """TP-14: the header's billing summary follows plan and ledger changes."""
-        if area not in ("plans", "ledger", "patients"):
-            return
         if self.patient is None:
             self.header.show_billing(None)
             return
