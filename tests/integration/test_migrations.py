@@ -49,11 +49,21 @@ def test_migrating_an_empty_postgresql_database_gives_exactly_the_models_schema(
         ("SELECT id FROM chart_graphic WHERE plan_item_id = 1", "ix_chart_graphic_plan_item_id"),
         ("SELECT id FROM chart_graphic WHERE transaction_id = 1", "ix_chart_graphic_transaction_id"),
         ("SELECT id FROM claim WHERE patient_id = 1 AND status = 'open'", "ix_claim_patient_id"),
+        (
+            "SELECT patient_id FROM ledger_transaction WHERE office_id = 1 AND dos = '2026-12-03'",
+            "ix_ledger_office_dos",
+        ),
+        (
+            "SELECT tp.patient_id FROM treatment_plan tp JOIN plan_item pi ON pi.plan_id = tp.id "
+            "WHERE tp.office_id = 1 AND pi.completed_on = '2026-12-03'",
+            "ix_plan_item_completed_on",
+        ),
     ],
 )
 def test_a_procedures_marks_and_a_patients_claims_are_read_through_an_index(engine: Engine, query, index) -> None:
-    """TX-CHART-1/2, TX-INS-2 on the large practice: a procedure's marks (by charge or plan item) and a
-    patient's claims are found through an index, not by scanning the whole table."""
+    """TX-CHART-1/2, TX-INS-2 on the large practice: a procedure's marks (by charge or plan item), a
+    patient's claims and the Patients page's today (transactions dated and items completed today)
+    are found through an index, not by scanning the whole table."""
     with engine.connect() as conn:
         plan = " ".join(str(row[-1]) for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {query}"))
     assert f"USING INDEX {index}" in plan or f"USING COVERING INDEX {index}" in plan, plan

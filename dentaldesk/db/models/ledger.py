@@ -33,6 +33,8 @@ class LedgerTransaction(Versioned, Base):
     __table_args__ = (
         # The account's ledger in its shown order (DOS, then id) without a sort, on both databases.
         Index("ix_ledger_account_dos", "account_id", "dos", "id"),
+        # The Patients page's "today": whose transactions are dated today, without a scan.
+        Index("ix_ledger_office_dos", "office_id", "dos", "patient_id"),
         # Covers every column the office aging report reads, in account order (AGE-1..3).
         Index(
             "ix_ledger_aging",

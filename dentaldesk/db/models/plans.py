@@ -87,6 +87,8 @@ class PlanItem(Versioned, Base):
     __table_args__ = (
         CheckConstraint("fee >= 0", name="fee_not_negative"),
         CheckConstraint("rtu >= 0", name="rtu_not_negative"),
+        # The Patients page's "today": the items completed today, without a scan.
+        Index("ix_plan_item_completed_on", "completed_on", "plan_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
