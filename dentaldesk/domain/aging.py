@@ -255,7 +255,7 @@ class LedgerEntry:
         return self.amount - self.write_off if self.is_charge else -self.amount
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AgingBuckets:
     """An account's aged balance on one date (AGE-1, AGE-3, AGE-4).
 

@@ -62,6 +62,7 @@ from dentaldesk.db.models import Account, LedgerTransaction, Patient
 from dentaldesk.db.types import cents
 from dentaldesk.domain.aging import BUCKETS, AgingBuckets, LedgerEntry, age_ledger
 from dentaldesk.domain.errors import NotFound
+from dentaldesk.domain.money import format_money
 from dentaldesk.domain.terms import TransactionKind
 from dentaldesk.services.access.actor import Actor
 from dentaldesk.services.access.guard import guarded
@@ -69,7 +70,7 @@ from dentaldesk.services.access.rights import Right
 from dentaldesk.services.uow import UnitOfWork
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AccountAging:
     """One line of the office aging report: an account with a balance and its buckets."""
 
@@ -280,7 +281,7 @@ def aging_table(report: OfficeAging, *, plain: bool = False) -> list[tuple[str, 
     """
 
     def amount(value: Decimal) -> str:
-        return f"{value:.2f}" if plain else f"{value:,.2f}"
+        return f"{value:.2f}" if plain else format_money(value)
 
     def figures(buckets: AgingBuckets) -> tuple[str, ...]:
         return (*(amount(buckets.amount_in(name)) for name in BUCKETS), amount(buckets.credit), amount(buckets.balance))
