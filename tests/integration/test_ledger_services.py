@@ -240,3 +240,29 @@ def test_bad_input_a_rate_outside_0_to_100_percent_is_refused(money: MoneyPracti
             )
             == 0
         )
+
+
+def test_age3_the_ledger_view_reads_header_buckets_rows_and_claims_in_one_snapshot(demo_engine) -> None:
+    """AGE-3, DATA-1: account_view gives what the four ledger reads give, read in one transaction:
+    for every demo account the header's balance is the last row's running balance and the strip's."""
+    from dentaldesk.db.models import Account
+    from dentaldesk.services.claims.queries import open_claims
+    from dentaldesk.services.ledger.account_view import account_view
+    from dentaldesk.services.ledger.queries import account_facts, account_ledger
+    from dentaldesk.services.uow import UnitOfWork
+
+    uow = UnitOfWork.for_engine(demo_engine)
+    actor = staff(uow)
+    with demo_engine.connect() as conn:
+        accounts = list(conn.execute(select(Account.id)).scalars())
+    with_rows = 0
+    for account_id in accounts:
+        view = account_view(uow, actor, account_id)
+        assert view.facts == account_facts(uow, actor, account_id)
+        assert view.buckets == account_aging(uow, actor, account_id)
+        assert view.rows == account_ledger(uow, actor, account_id)
+        assert view.claims == open_claims(uow, actor, account_id)
+        if view.rows:
+            with_rows += 1
+            assert view.facts.balance == view.rows[-1].balance == view.buckets.balance
+    assert with_rows > 10

@@ -226,6 +226,7 @@ def _calls(ids: dict[str, Any], csv_file: Path) -> dict[str, Callable[[UnitOfWor
     from dentaldesk.services.claims import queries as claims_q
     from dentaldesk.services.ledger import aging, posting, transactions
     from dentaldesk.services.ledger import queries as ledger_q
+    from dentaldesk.services.ledger.account_view import account_view
     from dentaldesk.services.patients import records, search
     from dentaldesk.services.plans import (
         acceptance,
@@ -272,6 +273,7 @@ def _calls(ids: dict[str, Any], csv_file: Path) -> dict[str, Callable[[UnitOfWor
         "claims.queries.claim_candidates": lambda u, a: claims_q.claim_candidates(u, a, ids["account"]),
         "ledger.queries.account_ledger": lambda u, a: ledger_q.account_ledger(u, a, ids["account"]),
         "ledger.queries.account_facts": lambda u, a: ledger_q.account_facts(u, a, ids["account"]),
+        "ledger.account_view.account_view": lambda u, a: account_view(u, a, ids["account"]),
         "ledger.posting.post_charge": lambda u, a: posting.post_charge(
             u, a, patient_id=p, procedure_code_id=ids["code_id"], fee="60.00", dos=today, today=today
         ),

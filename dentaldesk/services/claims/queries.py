@@ -201,7 +201,12 @@ def claim_summaries(session: Session, *where: ColumnElement[bool]) -> list[Claim
 def open_claims(uow: UnitOfWork, actor: Actor, account_id: int) -> list[ClaimSummary]:
     """The account's claims still waiting for the final insurance payment (TX-INS-2)."""
     with uow.read():
-        return _summaries(uow.session, open_claims_query(), {"account_id": account_id})
+        return open_claims_in(uow.session, account_id)
+
+
+def open_claims_in(session: Session, account_id: int) -> list[ClaimSummary]:
+    """:func:`open_claims` in the caller's transaction."""
+    return _summaries(session, open_claims_query(), {"account_id": account_id})
 
 
 @guarded(Right.READ_LEDGER, claim_id=Claim)

@@ -55,7 +55,7 @@ from sqlalchemy import (
     literal_column,
     select,
 )
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import Session, aliased
 
 from dentaldesk import clock
 from dentaldesk.db.models import Account, LedgerTransaction, Patient
@@ -99,17 +99,20 @@ class OfficeAging:
 @guarded(Right.READ_LEDGER, account_id=Account)
 def account_aging(uow: UnitOfWork, actor: Actor, account_id: int, as_of: dt.date | None = None) -> AgingBuckets:
     """An account's buckets on ``as_of`` (default today) by the pure rule (AGE-1..3)."""
-    as_of = as_of or clock.today()
-    lt = LedgerTransaction
     with uow.read():
-        session = uow.session
-        if session.get(Account, account_id) is None:
-            raise NotFound("This account no longer exists.", "account")
-        rows = session.execute(
-            select(
-                lt.id, lt.kind, lt.amount, lt.tax, lt.dos, lt.aged_date, lt.held_amount, lt.write_off, lt.released_on
-            ).where(lt.account_id == account_id)
-        ).all()
+        return account_aging_in(uow.session, account_id, as_of or clock.today())
+
+
+def account_aging_in(session: Session, account_id: int, as_of: dt.date) -> AgingBuckets:
+    """:func:`account_aging` in the caller's transaction."""
+    lt = LedgerTransaction
+    if session.get(Account, account_id) is None:
+        raise NotFound("This account no longer exists.", "account")
+    rows = session.execute(
+        select(
+            lt.id, lt.kind, lt.amount, lt.tax, lt.dos, lt.aged_date, lt.held_amount, lt.write_off, lt.released_on
+        ).where(lt.account_id == account_id)
+    ).all()
     return age_ledger([ledger_entry(row) for row in rows], as_of)
 
 

@@ -131,55 +131,58 @@ def ledger_query() -> Select[*tuple[Any, ...]]:
 def account_ledger(uow: UnitOfWork, actor: Actor, account_id: int) -> list[LedgerRow]:
     """The account's rows in date order with a running balance; a procedure's row with its
     write-off, insurance and patient portion (:func:`charge_money_in`)."""
+    with uow.read():
+        return account_ledger_in(uow.session, account_id)
+
+
+def account_ledger_in(session: Session, account_id: int) -> list[LedgerRow]:
+    """:func:`account_ledger` in the caller's transaction."""
     rows: list[LedgerRow] = []
     balance = ZERO
-    with uow.read():
-        found = uow.session.connection().execute(ledger_query(), {"account_id": account_id}).all()
-        procedures = [
-            row[0] for row in found if row[4] is not None and TransactionKind(row[3]) is TransactionKind.CHARGE
-        ]
-        money_of = charge_money_in(uow.session, procedures)
-        for (
-            tx_id,
-            dos,
-            first_name,
-            kind,
-            code,
-            tooth,
-            description,
-            amount,
-            tax,
-            aged_date,
-            write_off,
-            insurable,
-            held_amount,
-            released_on,
-        ) in found:
-            kind = TransactionKind(kind)
-            balance += signed_amount(kind, amount, tax, write_off)
-            credit = kind in CREDIT_KINDS
-            procedure = money_of.get(tx_id)
-            rows.append(
-                LedgerRow(
-                    id=tx_id,
-                    dos=dos,
-                    patient_name=first_name,
-                    kind=kind,
-                    code=code or "",
-                    tooth=tooth or "",
-                    description=description,
-                    charge=ZERO if credit else amount,
-                    credit=amount if credit else ZERO,
-                    tax=tax,
-                    aged_date=aged_date,
-                    balance=balance,
-                    write_off=procedure.write_off if procedure is not None else ZERO,
-                    insurance=procedure.insurance if procedure is not None and insurable else None,
-                    insurance_paid=procedure.insurance_paid if procedure is not None else False,
-                    patient_owes=procedure.patient_owes if procedure is not None else None,
-                    held=not credit and held_amount > 0 and released_on is None,
-                )
+    found = session.connection().execute(ledger_query(), {"account_id": account_id}).all()
+    procedures = [row[0] for row in found if row[4] is not None and TransactionKind(row[3]) is TransactionKind.CHARGE]
+    money_of = charge_money_in(session, procedures)
+    for (
+        tx_id,
+        dos,
+        first_name,
+        kind,
+        code,
+        tooth,
+        description,
+        amount,
+        tax,
+        aged_date,
+        write_off,
+        insurable,
+        held_amount,
+        released_on,
+    ) in found:
+        kind = TransactionKind(kind)
+        balance += signed_amount(kind, amount, tax, write_off)
+        credit = kind in CREDIT_KINDS
+        procedure = money_of.get(tx_id)
+        rows.append(
+            LedgerRow(
+                id=tx_id,
+                dos=dos,
+                patient_name=first_name,
+                kind=kind,
+                code=code or "",
+                tooth=tooth or "",
+                description=description,
+                charge=ZERO if credit else amount,
+                credit=amount if credit else ZERO,
+                tax=tax,
+                aged_date=aged_date,
+                balance=balance,
+                write_off=procedure.write_off if procedure is not None else ZERO,
+                insurance=procedure.insurance if procedure is not None and insurable else None,
+                insurance_paid=procedure.insurance_paid if procedure is not None else False,
+                patient_owes=procedure.patient_owes if procedure is not None else None,
+                held=not credit and held_amount > 0 and released_on is None,
             )
+        )
     return rows
 
 
@@ -228,14 +231,19 @@ def _facts_query() -> Select[*tuple[Any, ...]]:
 def account_facts(uow: UnitOfWork, actor: Actor, account_id: int) -> AccountFacts:
     """The account's number, guarantor, ICM and balance (the Ledger view's header)."""
     with uow.read():
-        found = uow.session.connection().execute(_facts_query(), {"account_id": account_id}).first()
-        if found is None:
-            raise NotFound("This account no longer exists.", "account")
-        account_id, number, icm, first_name, last_name, cents = found
-        return AccountFacts(
-            account_id,
-            number,
-            f"{first_name} {last_name}" if first_name is not None else "",
-            Icm(icm),
-            from_cents(int(cents or 0)),
-        )
+        return account_facts_in(uow.session, account_id)
+
+
+def account_facts_in(session: Session, account_id: int) -> AccountFacts:
+    """:func:`account_facts` in the caller's transaction."""
+    found = session.connection().execute(_facts_query(), {"account_id": account_id}).first()
+    if found is None:
+        raise NotFound("This account no longer exists.", "account")
+    account_id, number, icm, first_name, last_name, cents = found
+    return AccountFacts(
+        account_id,
+        number,
+        f"{first_name} {last_name}" if first_name is not None else "",
+        Icm(icm),
+        from_cents(int(cents or 0)),
+    )

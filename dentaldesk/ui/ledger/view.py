@@ -29,10 +29,11 @@ from dentaldesk.domain.aging import AgingBuckets
 from dentaldesk.domain.errors import DentalDeskError
 from dentaldesk.domain.money import format_money
 from dentaldesk.domain.terms import TransactionKind
-from dentaldesk.services.claims.filing import ClaimCompleted, ClaimSummary, InsurancePaymentPosted, open_claims
+from dentaldesk.services.claims.filing import ClaimCompleted, ClaimSummary, InsurancePaymentPosted
+from dentaldesk.services.ledger.account_view import account_view
 from dentaldesk.services.ledger.aging import account_aging
 from dentaldesk.services.ledger.posting import ADJUSTMENT_ROLES, PostedCredit
-from dentaldesk.services.ledger.queries import AccountFacts, LedgerRow, account_facts, account_ledger
+from dentaldesk.services.ledger.queries import LedgerRow
 from dentaldesk.ui.kit import palette
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import run_op
@@ -299,19 +300,10 @@ class LedgerView(QWidget):
             return
         today, account_id, actor = clock.today(), self.account_id, self.ctx.user
 
-        def read() -> tuple[AccountFacts, AgingBuckets, list[LedgerRow], list[ClaimSummary]]:
-            uow = self.ctx.uow()
-            return (
-                account_facts(uow, actor, account_id),
-                account_aging(uow, actor, account_id, today),
-                account_ledger(uow, actor, account_id),
-                open_claims(uow, actor, account_id),
-            )
-
-        ok, found = run_op(self.ctx, self, read)
+        ok, found = run_op(self.ctx, self, lambda: account_view(self.ctx.uow(), actor, account_id, today))
         if not ok or found is None:
             return
-        facts, buckets, rows, claims = found
+        facts, buckets, rows, claims = found.facts, found.buckets, found.rows, found.claims
         guarantor = f" - {facts.guarantor}" if facts.guarantor else ""
         self.title.setText(f"<b>Account {facts.account_number}{guarantor}</b> &nbsp; {facts.icm.label}")
         self.strip.show_buckets(buckets, today)
