@@ -57,7 +57,8 @@ def test_code_is_formatted() -> None:
 def test_mypy_strict_finds_nothing_below_the_ui() -> None:
     """STYLE.md: everything below the UI (domain/, services/, db/, cli/, printing/, demo/ and the
     start-up modules) passes `mypy --strict` as configured in pyproject.toml; an ignore that remains
-    there names its error code and says why."""
+    there names its error code and says why. The UI, whose errors mypy does not report, has none:
+    there an ignore would silence nothing."""
     result = subprocess.run(
         [sys.executable, "-m", "mypy", "--no-incremental"], cwd=ROOT, capture_output=True, text=True, timeout=300
     )
@@ -65,9 +66,13 @@ def test_mypy_strict_finds_nothing_below_the_ui() -> None:
     unexplained = [
         f"{path.relative_to(ROOT)}:{n}"
         for path in (ROOT / "dentaldesk").rglob("*.py")
-        if "migrations" not in path.parts and "ui" not in path.relative_to(ROOT / "dentaldesk").parts
+        if "migrations" not in path.parts
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-        if "type: ignore" in line and not re.search(r"type: ignore\[[a-z-, ]+\]  # \S", line)
+        if "type: ignore" in line
+        and (
+            "ui" in path.relative_to(ROOT / "dentaldesk").parts
+            or not re.search(r"type: ignore\[[a-z-, ]+\]  # \S", line)
+        )
     ]
     assert not unexplained, unexplained
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Final
 
+from dentaldesk.domain.item_check import TypedItem
 from dentaldesk.domain.plan_items import TYPED_FIELDS, PlanItemRecord
 
 
@@ -33,7 +34,7 @@ FeeInput = Decimal | str | None | _ScheduleFee
 
 
 @dataclass(frozen=True)
-class ItemInput:
+class ItemInput(TypedItem):
     """One plan item as entered in the Patient Transactions dialog (TP-6, TX-1).
 
     ``fee``: SCHEDULE_FEE (default) takes the resolved fee; a Decimal or typed text is the
@@ -45,14 +46,10 @@ class ItemInput:
     item is completed (TX-TAX-1/2, TX-INS-1; see the package docstring).
 
     Its fields are the record's typed fields (``PlanItemRecord``, checked by a test), in the
-    looser types a person types them in.
+    looser types a person types them in: the item check's (``TypedItem``: code, tooth, surfaces,
+    providers) and the ones no check concerns; ``fee`` and ``rtu`` are narrowed here.
     """
 
-    code: str
-    tooth: str = ""
-    surfaces: str = ""
-    provider_id: int | None = None
-    collection_provider_id: int | None = None
     fee: FeeInput = SCHEDULE_FEE
     rtu: int | str | None = None
     visit: int | None = None

@@ -242,7 +242,7 @@ class ToothChart(QWidget):
     def leaveEvent(self, event: object) -> None:
         self._hover = None
         self.update()
-        super().leaveEvent(event)  # type: ignore[arg-type]
+        super().leaveEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
@@ -262,7 +262,7 @@ class ToothChart(QWidget):
         else:
             super().keyPressEvent(event)
 
-    def _row_of(self, tooth: str):  # type: ignore[no-untyped-def]
+    def _row_of(self, tooth: str):
         layout = self._places()
         return layout.rows[layout.places[tooth].row]
 
@@ -304,7 +304,7 @@ class ToothChart(QWidget):
                 QToolTip.hideText()
                 event.ignore()
             return True
-        return super().event(event)  # type: ignore[arg-type]
+        return super().event(event)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         self._layout = None

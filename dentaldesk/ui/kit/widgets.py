@@ -207,8 +207,8 @@ def enter_in_text_box_presses(box: QPlainTextEdit, button: QPushButton) -> None:
         def eventFilter(self, watched: QObject, event: QEvent) -> bool:
             if (
                 event.type() == QEvent.Type.KeyPress
-                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)  # type: ignore[attr-defined]
-                and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier  # type: ignore[attr-defined]
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier
             ):
                 if button.isEnabled():
                     button.click()
@@ -265,7 +265,7 @@ def row_height(widget: QWidget) -> int:
 class RowHeightDelegate(QStyledItemDelegate):
     """Gives a tree's rows the app's one row height (a QTreeView has no fixed section size)."""
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:  # type: ignore[override]
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
         hint = super().sizeHint(option, index)
         parent = self.parent()
         height = row_height(parent) if isinstance(parent, QWidget) else hint.height()
@@ -533,7 +533,7 @@ class FieldHelp(QObject):
     """F1 anywhere in the app: the focused field's help, shown beside it (see :func:`field_help`)."""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_F1:  # type: ignore[attr-defined]
+        if event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_F1:
             from PySide6.QtWidgets import QToolTip
 
             widget = QApplication.focusWidget()

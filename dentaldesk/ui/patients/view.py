@@ -129,7 +129,7 @@ class PatientsView(QWidget):
         self.run_search()
 
     def _remote(self, change: object) -> None:
-        if getattr(change, "touches", None) and change.touches("patient"):  # type: ignore[attr-defined]
+        if getattr(change, "touches", None) and change.touches("patient"):
             self.run_search(keep_highlight=True)
 
     def _start_changed(self) -> None:
@@ -138,7 +138,7 @@ class PatientsView(QWidget):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.search and event.type() == QEvent.Type.KeyPress and self.model.rowCount():
-            key = event.key()  # type: ignore[attr-defined]
+            key = event.key()
             step = {Qt.Key.Key_Down: 1, Qt.Key.Key_Up: -1}.get(key)
             if step is not None:
                 current = self.table.currentIndex().row()

@@ -29,7 +29,7 @@ class _PlanCommand(QUndoCommand):
 class AddItemCommand(_PlanCommand):
     """ "+ Add item": redo puts the item in, undo takes it out again."""
 
-    def __init__(self, plan, on_change, item: WorkingItem) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, plan, on_change, item: WorkingItem) -> None:
         super().__init__(plan, on_change, f"Add {item.label}")
         self.item = item
 
@@ -45,7 +45,7 @@ class AddItemCommand(_PlanCommand):
 class RemoveItemCommand(_PlanCommand):
     """Remove an item with its links; undo restores both."""
 
-    def __init__(self, plan, on_change, key: int) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, plan, on_change, key: int) -> None:
         super().__init__(plan, on_change, f"Remove {plan().label(key)}")
         self.key = key
         self.item: WorkingItem | None = None
@@ -81,7 +81,7 @@ def edit_name(before: WorkingItem, after: WorkingItem, label: str) -> str:
 class EditItemCommand(_PlanCommand):
     """Change an item's fields (fee, tooth, provider ...); undo puts the old values back."""
 
-    def __init__(self, plan, on_change, before: WorkingItem, after: WorkingItem) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, plan, on_change, before: WorkingItem, after: WorkingItem) -> None:
         super().__init__(plan, on_change, edit_name(before, after, before.label))
         # Links are not part of an edit: keep whatever the item has at redo/undo time.
         self.before = before
@@ -102,7 +102,7 @@ class EditItemCommand(_PlanCommand):
 class LinkCommand(_PlanCommand):
     """ "Depends on": the item waits for its prerequisite (TP-8)."""
 
-    def __init__(self, plan, on_change, key: int, prerequisite: int) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, plan, on_change, key: int, prerequisite: int) -> None:
         super().__init__(plan, on_change, f"Make {plan().label(key)} depend on {plan().label(prerequisite)}")
         self.key, self.prerequisite = key, prerequisite
 
@@ -116,7 +116,7 @@ class LinkCommand(_PlanCommand):
 
 
 class UnlinkCommand(_PlanCommand):
-    def __init__(self, plan, on_change, key: int, prerequisite: int) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, plan, on_change, key: int, prerequisite: int) -> None:
         super().__init__(plan, on_change, f"Remove dependency of {plan().label(key)} on {plan().label(prerequisite)}")
         self.key, self.prerequisite = key, prerequisite
 
@@ -132,7 +132,7 @@ class UnlinkCommand(_PlanCommand):
 class MoveToVisitCommand(_PlanCommand):
     """Put an item in another visit (TP-16)."""
 
-    def __init__(self, plan, on_change, key: int, visit: int | None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, plan, on_change, key: int, visit: int | None) -> None:
         where = f"visit {visit}" if visit is not None else "no visit"
         super().__init__(plan, on_change, f"Move {plan().label(key)} to {where}")
         self.key = key

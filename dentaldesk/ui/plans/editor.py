@@ -396,8 +396,8 @@ class PlanEditor(QMainWindow):
     def open_dialog(self, dialog: QWidget) -> None:
         """Open a dialog window-modal without blocking; the editor takes the keyboard back after."""
         self.dialog = dialog
-        dialog.finished.connect(self._dialog_closed)  # type: ignore[attr-defined]
-        dialog.open()  # type: ignore[attr-defined]
+        dialog.finished.connect(self._dialog_closed)
+        dialog.open()
 
     def _dialog_closed(self, *_args: object) -> None:
         self.dialog = None
@@ -547,8 +547,8 @@ class PlanEditor(QMainWindow):
         if (
             watched is self.tree
             and event.type() == QEvent.Type.KeyPress
-            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)  # type: ignore[attr-defined]
-            and event.modifiers() & Qt.KeyboardModifier.ControlModifier  # type: ignore[attr-defined]
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and event.modifiers() & Qt.KeyboardModifier.ControlModifier
         ):
             self.go_ahead()
             return True
@@ -629,7 +629,7 @@ class PlanEditor(QMainWindow):
         """DATA-7: another workstation saved this plan. Without unsaved edits the editor shows it as saved
         now; with them nothing is overwritten: it says so and offers to reload keeping the edits."""
         items = set(self.working.ids.values())
-        touches = change.touches  # type: ignore[attr-defined]
+        touches = change.touches
         if not (touches("treatment_plan", self.plan_id) or any(touches("plan_item", i) for i in items)):
             return
         who = getattr(change, "who", "") or "Another workstation"
@@ -716,7 +716,7 @@ class PlanEditor(QMainWindow):
 
         return handout_menu(self.ctx, self, self.saved_plan_id, with_print=False)
 
-    def print_preview(self):  # type: ignore[no-untyped-def]
+    def print_preview(self):
         """Print preview (Ctrl+P, TP-17): the handout as saved, printer or not; Save as PDF from it."""
         from dentaldesk.ui.plans.print_handout import print_plan
 

@@ -89,7 +89,7 @@ def request_summary(r: PreauthView) -> str:
     return f"{r.number} · {r.requested_on:%Y-%m-%d} · {r.carrier} · {r.status_text}{answered}"
 
 
-def line_cells(line) -> list[str]:  # type: ignore[no-untyped-def]
+def line_cells(line) -> list[str]:
     """An item of a request in the list's columns: as sent, and the carrier's figures once answered."""
     if line.denied:
         return [line.label, format_money(line.fee), "denied", "", format_money(0)]
@@ -193,7 +193,7 @@ class PreauthAnswerDialog(QDialog):
         ctx, actor, request_id, version = self.ctx, self.ctx.user, self.request.id, self.plan_version
         if self.denied.isChecked():
 
-            def act():  # type: ignore[no-untyped-def]
+            def act():
                 return deny_preauthorization(ctx.uow(), actor, request_id, on, note=note, expected_version=version)
         else:
             answers = {
@@ -205,7 +205,7 @@ class PreauthAnswerDialog(QDialog):
                 for line in self.request.lines
             }
 
-            def act():  # type: ignore[no-untyped-def]
+            def act():
                 return record_preauth_answer(
                     ctx.uow(), actor, request_id, on, answers, note=note, expected_version=version
                 )

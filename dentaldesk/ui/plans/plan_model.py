@@ -137,7 +137,7 @@ class PlanTreeModel(QStandardItemModel):
             if column == FEE_COLUMN:
                 cell.setToolTip(f"Fee source: {item.fee_source}" if item.fee_source else "")
             row.append(cell)
-        row[0].setAccessibleText(f"{item.label}, {item.name}, {texts[5]}, {status}")  # type: ignore[attr-defined]
+        row[0].setAccessibleText(f"{item.label}, {item.name}, {texts[5]}, {status}")
         if item.is_completed:
             for cell in row:
                 cell.setBackground(_DONE_BAND)
@@ -161,7 +161,7 @@ class PlanTreeModel(QStandardItemModel):
     def key_at(self, index: QModelIndex | QPersistentModelIndex) -> int | None:
         if not index.isValid():
             return None
-        value = self.itemFromIndex(index.siblingAtColumn(0)).data(KEY_ROLE)  # type: ignore[arg-type]
+        value = self.itemFromIndex(index.siblingAtColumn(0)).data(KEY_ROLE)
         return int(value) if value is not None else None
 
     def index_of(self, key: int) -> QModelIndex:
@@ -187,7 +187,7 @@ class FeeDelegate(RowHeightDelegate):
         self._commit = commit
         self._refuse = refuse
 
-    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: QModelIndex) -> QWidget:  # type: ignore[override]
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: QModelIndex) -> QWidget:
         editor = QLineEdit(parent)
         editor.setObjectName("fee_editor")
         editor.setAccessibleName("Fee")
@@ -203,17 +203,17 @@ class FeeDelegate(RowHeightDelegate):
         except DentalDeskError as exc:
             self._refuse(exc.message)
 
-    def setEditorData(self, editor: QWidget, index: QModelIndex) -> None:  # type: ignore[override]
+    def setEditorData(self, editor: QWidget, index: QModelIndex) -> None:
         text = index.data(Qt.ItemDataRole.DisplayRole) or ""
         plain = text.split(" (")[0]
-        editor.setText("" if plain == "no fee" else plain)  # type: ignore[attr-defined]
-        editor.selectAll()  # type: ignore[attr-defined]
+        editor.setText("" if plain == "no fee" else plain)
+        editor.selectAll()
 
-    def setModelData(self, editor: QWidget, model, index: QModelIndex) -> None:  # type: ignore[no-untyped-def, override]
+    def setModelData(self, editor: QWidget, model, index: QModelIndex) -> None:
         key = self._model.key_at(index)
         if key is None:
             return
-        text = editor.text()  # type: ignore[attr-defined]
+        text = editor.text()
         try:
             fee = parse_money(text, field="fee")
         except DentalDeskError as exc:

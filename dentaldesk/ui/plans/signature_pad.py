@@ -114,7 +114,7 @@ class SignaturePad(QWidget):
             self._end()
         event.accept()
 
-    def event(self, event) -> bool:  # type: ignore[no-untyped-def]
+    def event(self, event) -> bool:
         kind = event.type()
         if kind in (QTouchEvent.Type.TouchBegin, QTouchEvent.Type.TouchUpdate, QTouchEvent.Type.TouchEnd):
             points = event.points()

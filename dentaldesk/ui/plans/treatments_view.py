@@ -182,7 +182,7 @@ class TreatmentsView(QWidget):
         if index.isValid():
             self._open_row(index)
 
-    def print_selected(self):  # type: ignore[no-untyped-def]
+    def print_selected(self):
         """Print preview of the selected plan (Ctrl+P); with none selected, the view says so."""
         from dentaldesk.ui.plans.print_handout import print_plan
 

@@ -50,7 +50,7 @@ class WorkingItem(PlanItemRecord):
     """
 
     key: int
-    prerequisites: frozenset[int] = frozenset()  # type: ignore[assignment]
+    prerequisites: frozenset[int] = frozenset()
 
     @classmethod
     def of(cls, record: PlanItemRecord, key: int, prerequisites: frozenset[int] = frozenset()) -> WorkingItem:
@@ -138,10 +138,10 @@ class WorkingPlan:
                 total += value
         return money(total)
 
-    def progress(self):  # type: ignore[no-untyped-def]
+    def progress(self):
         return progress(self.facts())
 
-    def approval_problems(self):  # type: ignore[no-untyped-def]
+    def approval_problems(self):
         return approval_problems(self.facts())
 
     @property

@@ -113,7 +113,7 @@ class FeeGridModel(QAbstractTableModel):
         saved = self._save_fee(r, slot, self._numbers[slot], str(value))
         if saved is False:
             return False
-        fee, version = saved  # type: ignore[misc]
+        fee, version = saved
         fees, versions = list(r.fees), list(r.versions or [None] * len(r.fees))
         fees[slot], versions[slot] = fee, version
         self._rows[index.row()] = replace(r, fees=tuple(fees), versions=tuple(versions))

@@ -141,7 +141,7 @@ class MainWindow(QMainWindow):
 
     # --- the menu bar (SEC-1): File: Lock now, Switch user, Log out, Quit; Tools: Audit log; Help
 
-    def _action(self, text: str, name: str, slot, shortcut: str | None = None) -> QAction:  # type: ignore[no-untyped-def]
+    def _action(self, text: str, name: str, slot, shortcut: str | None = None) -> QAction:
         action = QAction(text, self)
         action.setObjectName(name)
         if shortcut:
@@ -351,7 +351,7 @@ class MainWindow(QMainWindow):
         """The chosen patient saved on another workstation: the header shows them as they are now."""
         if self.patient is None or self.ctx.actor is None:
             return
-        if change.touches("patient", self.patient.id) or change.touches("account"):  # type: ignore[attr-defined]
+        if change.touches("patient", self.patient.id) or change.touches("account"):
             patient_id = self.patient.id
             ok, header = run_op(
                 self.ctx,

@@ -218,7 +218,7 @@ class PatientTransactionDialog(QDialog):
         set_field_help(self)  # F1: each field's own text (the tooth's follows the code: ProcedureSection)
 
         for section in self.sections:
-            section.changed.connect(self.refresh)  # type: ignore[attr-defined]
+            section.changed.connect(self.refresh)
         self.refresh()
         # Room for what a chosen code adds on the right: the Aged hint and the Insurable reason,
         # up to two lines each.
@@ -336,12 +336,12 @@ class PatientTransactionDialog(QDialog):
     # --- OK and Cancel (TX-VAL-1)
 
     def _update_ok(self) -> None:
-        problems = [s for s in self.sections if not s.is_valid()]  # type: ignore[attr-defined]
+        problems = [s for s in self.sections if not s.is_valid()]
         self.ok_button.setEnabled(not problems)
         self.ok_button.setToolTip("" if not problems else "Fill in or fix the fields the lines under them name first.")
 
     def _accept(self) -> None:
-        if not all(s.is_valid() for s in self.sections):  # type: ignore[attr-defined]
+        if not all(s.is_valid() for s in self.sections):
             return
         if self.submit is None or self.submit(self):
             self.accept()

@@ -262,9 +262,9 @@ class InsuranceSection(QGroupBox):
         return text if patient is None else f"{text} · Patient {format_money(patient)}"
 
     def _deductible_text(self, primary: object, secondary: object) -> str:
-        text = f"Primary {format_money(primary)}"  # type: ignore[arg-type]
+        text = f"Primary {format_money(primary)}"
         if self.terms.secondary is not None:
-            text += f" · Secondary {format_money(secondary)}"  # type: ignore[arg-type]
+            text += f" · Secondary {format_money(secondary)}"
         return text
 
     def _insurable_reason(self, code: CodeRow | None, not_covered: str = "") -> str:

@@ -85,7 +85,7 @@ def open_post_charge(
                 notes=entry.notes,
                 claim_id=charge.claim_id,
                 back_dating_confirmed=charge.back_dating_confirmed,
-                **aged,  # type: ignore[arg-type]
+                **aged,
             ),
             changed="ledger",
             field_labels=dialog.field_labels(),
