@@ -105,3 +105,37 @@ def test_tp14_the_patient_header_shows_planned_and_completed_totals_and_the_esti
         == "Approved, still to do 0.00; Completed 0.00; Drafts (not approved) 1,350.00; Nothing approved is still to do"
     )
     assert load_plan(ctx.uow(), ctx.user, saved.plan_id).total.to_eng_string() == "1350.00"
+
+
+def test_tp14_the_header_follows_an_action_with_its_billing_summary_read_off_the_gui_thread(
+    qtbot, fast_practice, make_ctx
+) -> None:
+    """TP-14, STYLE.md 11: an item added in another window is announced; the header reads the
+    patient's billing summary again on a worker and shows the new draft total."""
+    from dentaldesk.ui.kit.operations import run_op
+
+    copy_master_codes(fast_practice.uow, fast_practice.owner, ["D2740"])
+    with fast_practice.uow:
+        provider = fast_practice.uow.session.scalar(select(Provider.id))
+    saved = create_plan(fast_practice.uow, fast_practice.owner, fast_practice.patient_ids[0], "Crown")
+    ctx = make_ctx(fast_practice.engine, fast_practice.owner)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.choose_patient(fast_practice.patient_ids[0])
+    assert "Drafts" not in window.header.billing.accessibleDescription()  # an empty draft plans nothing
+    ok, _ = run_op(
+        ctx,
+        window,
+        lambda: add_item(
+            ctx.uow(),
+            ctx.user,
+            saved.plan_id,
+            ItemInput("D2740", "14", provider_id=provider),
+            expected_version=saved.version,
+        ),
+    )
+    assert ok
+    # The action has returned and the GUI thread has not waited: the read is still on its worker.
+    assert window.billing_runner.busy and "Drafts" not in window.header.billing.accessibleDescription()
+    qtbot.waitUntil(lambda: "Drafts (not approved) 1,350.00" in window.header.billing.accessibleDescription())
+    window.billing_runner.wait()

@@ -30,6 +30,7 @@ from dentaldesk.services.patients.search import PatientHeader, patient_header
 from dentaldesk.services.plans import billing_summary_for_patient
 from dentaldesk.services.practice.office import OfficeInfo
 from dentaldesk.ui.chart.panel import PatientChartPanel
+from dentaldesk.ui.kit.background import Background
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.live import LiveRefresh
 from dentaldesk.ui.kit.operations import run_op
@@ -123,9 +124,13 @@ class MainWindow(QMainWindow):
             bar.addPermanentWidget(label)
 
         self.patients.patient_chosen.connect(self.choose_patient)
-        # One read of the billing summary per action, however many of its areas it changed.
+        # One read of the billing summary per action, however many of its areas it changed, made
+        # on a worker: the window that acted is not kept waiting for the header.
+        self.billing_runner = Background(self, what="The billing summary")
         ctx.changes.announced.connect(
-            lambda areas: self.refresh_billing() if {"plans", "ledger", "patients"} & set(areas) else None
+            lambda areas: (
+                self.refresh_billing(off_thread=True) if {"plans", "ledger", "patients"} & set(areas) else None
+            )
         )
         ctx.changes.changed.connect(self._settings_changed)
         self.show_view(self.patients)
@@ -243,6 +248,7 @@ class MainWindow(QMainWindow):
         # A closed main window never locks the workstation later, and its session ends.
         self.idle_lock.stop()
         self.live.stop()
+        self.billing_runner.cancel()
         if self._replaced:
             self.auto_backup.stop()
         elif not self._ending:
@@ -364,12 +370,23 @@ class MainWindow(QMainWindow):
             self.patient = header
             self.header.show_patient(self.patient)
 
-    def refresh_billing(self) -> None:
-        """TP-14: the header's billing summary follows plan and ledger changes."""
+    def refresh_billing(self, *, off_thread: bool = False) -> None:
+        """TP-14: the header's billing summary follows plan and ledger changes; ``off_thread`` reads
+        it on a worker (only the newest answer is shown; a refusal goes to the status bar)."""
         if self.patient is None:
             self.header.show_billing(None)
             return
         patient_id = self.patient.id
+        if off_thread:
+            ctx, actor = self.ctx, self.ctx.user
+            self.billing_runner.start(
+                lambda: billing_summary_for_patient(ctx.uow(), actor, patient_id),
+                lambda summary: (
+                    self.header.show_billing(summary) if self.patient and self.patient.id == patient_id else None
+                ),
+                lambda error: self.statusBar().showMessage(error.message, 8000),
+            )
+            return
         ok, summary = run_op(
             self.ctx, self, lambda: billing_summary_for_patient(self.ctx.uow(), self.ctx.user, patient_id)
         )
