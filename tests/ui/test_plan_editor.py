@@ -170,6 +170,7 @@ def test_tp7_type_a_code_pick_a_tooth_type_a_fee_and_see_the_total_before_saving
     qtbot.keyClicks(section.fee, "1200")
     assert total(editor) == "Total 1,265.00"  # TP-7: before OK, before any save
     assert section.fee_source_label.text() == "Override; Fee schedule 0: 1,350.00"
+    qtbot.wait(20)  # the layout settles as it does between a person's keystrokes
     dialog.grab().save(str(shots / "transaction_dialog.png"))
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert ("D2740" in [r[1] for r in row_texts(editor)]) and total(editor) == "Total 1,265.00"

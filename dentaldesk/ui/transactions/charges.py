@@ -114,8 +114,7 @@ class ChargesSection(QGroupBox):
         if mode is Mode.PLAN_ITEM:
             show_message(
                 self.dos_note,
-                "Its charge gets the day the item is completed as DOS and Aged (by the account's ICM). "
-                "The plan item keeps Taxable and Insurable.",
+                "DOS and Aged: the day the item is completed (aged by ICM). The plan item keeps Taxable and Insurable.",
             )
             self.aged.set_read_only(True)
             self.aged.edit.setToolTip("Set when the item is completed, from the account's ICM")
