@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import threading
 from pathlib import Path
 
 import pytest
@@ -127,6 +128,44 @@ def test_tp17_print_preview_opens_with_no_printer_and_saves_as_pdf(
     assert told == []
     QTest.keyClick(preview.scroll, Qt.Key.Key_Escape)
     assert not preview.isVisible()
+
+
+def test_tp17_preview_pages_come_from_a_worker_and_every_page_is_shown(
+    qtbot, ctx, copy, window, told, monkeypatch, shots
+) -> None:
+    """TP-17: the pages are rendered and the printers asked for on a worker thread, not the GUI
+    thread; the preview shows the first page at once and then every page, each the PDF's page at
+    the width it is drawn."""
+    worker_threads: list[bool] = []
+    render = print_handout.render_pages
+
+    def rendered_where(pdf: bytes, width: int) -> list:
+        worker_threads.append(threading.current_thread() is not threading.main_thread())
+        return render(pdf, width)
+
+    def printers_where() -> list:
+        worker_threads.append(threading.current_thread() is not threading.main_thread())
+        return []
+
+    monkeypatch.setattr(print_handout, "render_pages", rendered_where)
+    monkeypatch.setattr(QPrinterInfo, "availablePrinters", staticmethod(printers_where))
+    preview = print_plan(ctx, window, copy.plans["approved"])
+    assert isinstance(preview, HandoutPreviewDialog)
+    qtbot.addWidget(preview)
+    assert worker_threads == [True, True]  # the pages, then the printers: both on the worker
+    assert preview.pages_shown == 1 and preview.page_labels[1].pixmap().isNull()  # the rest follow
+    qtbot.waitUntil(lambda: preview.pages_shown == len(preview.page_labels) == 2)
+    qtbot.waitExposed(preview)
+    width = preview.PAGE_WIDTH
+    expected = render(preview.job.pdf, width)
+    for label, page in zip(preview.page_labels, expected, strict=True):
+        pixmap = label.pixmap()
+        assert round(pixmap.width() / pixmap.devicePixelRatio()) == width == label.width()
+        assert pixmap.toImage().convertToFormat(page.format()) == page
+    assert not preview.print_button.isEnabled() and preview.status.text().startswith("No printer is installed")
+    preview.grab().save(str(shots / "print_preview_pages.png"))
+    preview.scroll.verticalScrollBar().setValue(preview.page_labels[1].y())
+    preview.grab().save(str(shots / "print_preview_page_2.png"))
 
 
 def test_tp17_print_from_the_preview_prints_the_pages_and_records_the_print(

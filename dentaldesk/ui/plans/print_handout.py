@@ -3,9 +3,11 @@
 There is one layout: the reportlab PDF built by dentaldesk.printing. Print preview (Ctrl+P, the
 editor's Print button) always opens, printer or not: a window with the PDF's pages rendered by
 QtPdf, Save as PDF always, and Print (the system print dialog, then the pages rendered at the
-printer's resolution) when a printer is installed. Building the PDF and rendering the preview's
-pages run on a worker thread (:func:`prepare_handout`, with a busy dialog if it takes a moment), so
-the window keeps painting. Save writes the same PDF. Send e-mails it as an attachment through the
+printer's resolution) when a printer is installed. Building the PDF, rendering the preview's
+pages at the size they are shown and asking the system for its printers run on a worker thread
+(:func:`prepare_handout`, with a busy dialog if it takes a moment), so the window keeps painting:
+the GUI thread only turns the finished page images into pixmaps, the first page at once and the
+others one per turn of the event loop. Save writes the same PDF. Send e-mails it as an attachment through the
 office's mail server, with a message the person can edit (CASE-4); with no server set in General
 settings it saves the PDF and opens the system mail client addressed to the patient. Every print,
 save and send is written to the plan's history and the audit log.
@@ -17,18 +19,18 @@ puts :func:`handout_menu` on a button.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QSize, QStandardPaths, Qt, QUrl, QUrlQuery
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QSize, QStandardPaths, Qt, QTimer, QUrl, QUrlQuery
 from PySide6.QtGui import (
     QDesktopServices,
     QGuiApplication,
     QImage,
     QPageLayout,
     QPageSize,
-    QPaintEngine,
     QPainter,
     QPixmap,
 )
@@ -68,8 +70,6 @@ from dentaldesk.ui.kit.widgets import error_label, make_default
 TITLE = "Plan handout"
 # The PDF is rendered to an image per page: 300 dpi is print quality and keeps a page near 30 MB.
 MAX_RENDER_DPI = 300
-# The preview shows pages rendered once, at about a screen's resolution at full size.
-PREVIEW_DPI = 120
 
 
 def _open_pdf(pdf: bytes) -> tuple[QPdfDocument, QBuffer, QByteArray]:
@@ -83,43 +83,60 @@ def _open_pdf(pdf: bytes) -> tuple[QPdfDocument, QBuffer, QByteArray]:
     return document, buffer, data
 
 
-def render_pages(pdf: bytes, dpi: int) -> list[QImage]:
-    """Every page of ``pdf`` as an image at ``dpi`` (QtPdf; safe on a worker thread)."""
+def render_pages(pdf: bytes, width: int) -> list[QImage]:
+    """Every page of ``pdf`` as an image ``width`` pixels wide, ready to become a pixmap (QtPdf;
+    for a worker thread).
+
+    QtPdf's render keeps Python's interpreter lock for the whole page, so the GUI thread cannot run
+    a line of Python meanwhile: the pages are rendered at the size they are shown (a third of the
+    pixels of a 120 dpi page, a few milliseconds each) and the lock is given up between pages.
+    """
     document, _buffer, _data = _open_pdf(pdf)
     pages = []
     for page in range(document.pageCount()):
         points = document.pagePointSize(page)
-        pages.append(document.render(page, QSize(round(points.width() * dpi / 72), round(points.height() * dpi / 72))))
+        size = QSize(width, round(points.height() * width / points.width()))
+        pages.append(document.render(page, size).convertToFormat(QImage.Format.Format_ARGB32_Premultiplied))
+        time.sleep(0)  # hand the interpreter lock to the GUI thread if it is waiting for it
     return pages
 
 
 @dataclass(frozen=True)
 class PreparedHandout:
-    """What the worker thread hands back: the handout, its PDF, the preview's page images."""
+    """What the worker thread hands back: the handout, its PDF, the preview's page images and
+    whether a printer is installed (the preview's Print button)."""
 
     handout: PlanHandout
     pdf: bytes
     preview_pages: tuple[QImage, ...] = ()
+    has_printer: bool = False
 
 
-def prepare_handout(uow: UnitOfWork, actor: Actor, plan_id: int, *, preview: bool = False) -> PreparedHandout:
-    """Read the plan, build its PDF and (for Print) render the preview's pages: no widget is touched."""
+def prepare_handout(uow: UnitOfWork, actor: Actor, plan_id: int, *, preview_width: int = 0) -> PreparedHandout:
+    """Read the plan and build its PDF; for a preview (``preview_width`` pixels a page) also render
+    its pages and ask the system for its printers (a print server can take a while to answer).
+    No widget is touched."""
     handout = load_handout(uow, actor, plan_id)
     pdf = build_handout_pdf(handout)
-    return PreparedHandout(handout, pdf, tuple(render_pages(pdf, PREVIEW_DPI)) if preview else ())
+    if not preview_width:
+        return PreparedHandout(handout, pdf)
+    pages = tuple(render_pages(pdf, preview_width))
+    return PreparedHandout(handout, pdf, pages, bool(QPrinterInfo.availablePrinters()))
 
 
 class HandoutPdf:
     """A built handout and its pages as QtPdf reads them; paints them onto any QPrinter.
 
-    A print preview (its printer records pages as pictures) gets ``preview_pages`` when they were
-    rendered beforehand; a real printer gets each page rendered at its resolution.
+    A preview carries the page images the worker rendered for it and whether a printer was found.
     """
 
-    def __init__(self, handout: PlanHandout, pdf: bytes, preview_pages: Sequence[QImage] = ()) -> None:
+    def __init__(
+        self, handout: PlanHandout, pdf: bytes, preview_pages: Sequence[QImage] = (), *, has_printer: bool = False
+    ) -> None:
         self.handout = handout
         self.pdf = pdf
         self.preview_pages = list(preview_pages)
+        self.has_printer = has_printer
         self.document, self._buffer, self._bytes = _open_pdf(pdf)
 
     @property
@@ -158,19 +175,15 @@ class HandoutPdf:
         # Drivers that cannot make copies themselves (a PDF file, some Windows drivers) get each
         # copy as a whole set of pages.
         copies = 1 if printer.supportsMultipleCopies() else max(1, printer.copyCount())
-        previewing = painter.paintEngine().type() == QPaintEngine.Type.Picture and bool(self.preview_pages)
         try:
             dpi = min(max(printer.resolution(), 72), MAX_RENDER_DPI)
             for n, page in enumerate(self.pages_to_print(printer) * copies):
                 if n:
                     printer.newPage()
-                if previewing and page < len(self.preview_pages):
-                    image = self.preview_pages[page]
-                else:
-                    points = self.document.pagePointSize(page)
-                    image = self.document.render(
-                        page, QSize(round(points.width() * dpi / 72), round(points.height() * dpi / 72))
-                    )
+                points = self.document.pagePointSize(page)
+                image = self.document.render(
+                    page, QSize(round(points.width() * dpi / 72), round(points.height() * dpi / 72))
+                )
                 target = painter.viewport()
                 scaled = image.size().scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio)
                 painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
@@ -184,15 +197,22 @@ class HandoutPdf:
 def _load(ctx: AppContext, parent: QWidget | None, plan_id: int, *, preview: bool = False) -> HandoutPdf | None:
     """The plan's handout, built on a worker thread while the windows keep painting."""
     actor = ctx.user
+    width = preview_page_pixels(parent) if preview else 0
 
     def build() -> HandoutPdf:
         ready = wait_for(
-            lambda: prepare_handout(ctx.uow(), actor, plan_id, preview=preview), parent, "Preparing the handout..."
+            lambda: prepare_handout(ctx.uow(), actor, plan_id, preview_width=width), parent, "Preparing the handout..."
         )
-        return HandoutPdf(ready.handout, ready.pdf, ready.preview_pages)
+        return HandoutPdf(ready.handout, ready.pdf, ready.preview_pages, has_printer=ready.has_printer)
 
     ok, built = run_op(ctx, parent, build)
     return built if ok else None
+
+
+def preview_page_pixels(widget: QWidget | None) -> int:
+    """The width in device pixels a preview page is rendered at: sharp on a high-density screen."""
+    screen = widget.screen() if widget is not None else QGuiApplication.primaryScreen()
+    return round(HandoutPreviewDialog.PAGE_WIDTH * (screen.devicePixelRatio() if screen is not None else 1.0))
 
 
 def _record(ctx: AppContext, parent: QWidget | None, plan_id: int, how: HandoutDelivery, detail: str) -> None:
@@ -243,29 +263,34 @@ class HandoutPreviewDialog(QDialog):
         self.setWindowTitle(f"Print preview: {handout.title} ({handout.patient.name})")
         pages = QWidget()
         pages.setObjectName("preview_pages")
-        pages.setStyleSheet(f"#preview_pages {{ background: {palette.BACKDROP}; }}")
+        pages.setStyleSheet(
+            f"#preview_pages {{ background: {palette.BACKDROP}; }} #preview_pages QLabel {{ background: {palette.PAPER}; }}"
+        )
         column = QVBoxLayout(pages)
         column.setSpacing(16)
         column.setContentsMargins(16, 16, 16, 16)
         self.page_labels: list[QLabel] = []
-        images = job.preview_pages or render_pages(job.pdf, PREVIEW_DPI)
-        for number, image in enumerate(images, start=1):
+        self._images = list(job.preview_pages or render_pages(job.pdf, preview_page_pixels(parent)))
+        for number, image in enumerate(self._images, start=1):
             label = QLabel()
             label.setObjectName(f"preview_page_{number}")
-            label.setAccessibleName(f"Page {number} of {len(images)}")
-            scaled = image.scaledToWidth(self.PAGE_WIDTH, Qt.TransformationMode.SmoothTransformation)
-            label.setPixmap(QPixmap.fromImage(scaled))
-            label.setFixedSize(scaled.size())
-            label.setStyleSheet(f"background: {palette.PAPER};")
+            label.setAccessibleName(f"Page {number} of {len(self._images)}")
+            # Each page takes its place (and the scroll bar its range) now; its picture comes in
+            # show_next_page.
+            ratio = self.PAGE_WIDTH / image.width()
+            label.setFixedSize(self.PAGE_WIDTH, round(image.height() * ratio))
             column.addWidget(label, 0, Qt.AlignmentFlag.AlignHCenter)
             self.page_labels.append(label)
+        self.pages_shown = 0
+        self.show_next_page()  # the first page at once, the others one per turn of the event loop
         self.scroll = QScrollArea()
         self.scroll.setObjectName("preview_scroll")
         self.scroll.setAccessibleName("Handout pages")
         self.scroll.setWidget(pages)
         self.scroll.setWidgetResizable(True)
         self.scroll.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # arrows and Page Down scroll the pages
-        self.pages_line = QLabel(f"{len(images)} page{'s' if len(images) != 1 else ''}")
+        count = len(self._images)
+        self.pages_line = QLabel(f"{count} page{'s' if count != 1 else ''}")
         self.pages_line.setObjectName("preview_page_count")
         self.status = QLabel()
         self.status.setObjectName("preview_status")
@@ -280,7 +305,7 @@ class HandoutPreviewDialog(QDialog):
         self.print_button.clicked.connect(self.print_pages)
         self.pdf_button.clicked.connect(self.save_pdf)
         self.buttons.rejected.connect(self.reject)
-        self.has_printer = bool(QPrinterInfo.availablePrinters())
+        self.has_printer = job.has_printer  # asked on the worker: a print server may be slow to answer
         self.print_button.setEnabled(self.has_printer)
         if self.has_printer:
             make_default(self.print_button)
@@ -296,6 +321,19 @@ class HandoutPreviewDialog(QDialog):
         screen = QGuiApplication.primaryScreen().availableGeometry()
         self.resize(self.PAGE_WIDTH + 90, min(900, max(480, screen.height() - 80)))
         self.scroll.setFocus()
+
+    def show_next_page(self) -> None:
+        """Put the next page's picture in its place, and come back for the one after it: a long
+        handout does not hold the window while all its pages become pixmaps."""
+        if self.pages_shown >= len(self._images):
+            self._images.clear()  # the pixmaps hold the pages now
+            return
+        image = self._images[self.pages_shown]
+        pixmap = QPixmap.fromImage(image)
+        pixmap.setDevicePixelRatio(image.width() / self.PAGE_WIDTH)
+        self.page_labels[self.pages_shown].setPixmap(pixmap)
+        self.pages_shown += 1
+        QTimer.singleShot(0, self, self.show_next_page)
 
     def show_status(self, text: str, *, error: bool = False) -> None:
         self.status.setText(text)
