@@ -108,6 +108,11 @@ def format_money(value: Decimal | None, *, blank: str = "") -> str:
     return f"{money(value):,.2f}"
 
 
+def format_cents(cents: int) -> str:
+    """:func:`format_money` of integer cents (a report that keeps its amounts as cents)."""
+    return format_money(from_cents(cents))
+
+
 def discount_off(fee: Decimal | None, schedule_fee: Decimal | None) -> Decimal:
     """MONEY-2: how far an overridden fee is below the schedule fee it replaced (0 when not below)."""
     if fee is None or schedule_fee is None:

@@ -263,6 +263,10 @@ def _assert_sql_equals_rule(engine: Engine, office_id: int, pairs, ledgers, as_o
             assert listed[account] == expected
     total_balance = sum((b.balance for b in listed.values()), ZERO)
     assert report.totals.balance == total_balance  # AGE-3 over the whole office
+    # MONEY-1: the lines keep integer cents (not the database's numeric sums), the totals line
+    # is their sum, and its money values are the lines' summed.
+    assert all(type(cents) is int for row in (*report.rows, report.total) for cents in row.cents)
+    assert report.total.cents == tuple(sum(row.cents[n] for row in report.rows) for n in range(6))
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -268,6 +268,39 @@ def _wait_report(qtbot, view: LedgerView) -> None:
     qtbot.waitUntil(lambda: view.report is not None and not view.report.busy.isVisible(), timeout=20000)
 
 
+def test_age3_report_cells_show_each_accounts_aging_to_the_cent(
+    qtbot, owner_view: LedgerView, demo_engine: Engine
+) -> None:
+    """AGE-1..3, MONEY-1: the report's lines keep integer cents, and each cell shown is the pure
+    rule's Decimal for that account (account_aging) through the one money formatter: a zero bucket
+    blank, the balance always; the totals line shows the sums of the accounts' amounts."""
+    qtbot.mouseClick(owner_view.report_button, LEFT)
+    _wait_report(qtbot, owner_view)
+    report = owner_view.report
+    qtbot.addWidget(report)
+    model = report.model
+    model.fetch_all()
+    uow = UnitOfWork.for_engine(demo_engine)
+    actor = staff(uow)
+    buckets = ("current", "d0_30", "d31_60", "d61_90", "over_90", "credit")
+    sums = dict.fromkeys(buckets, Decimal("0.00"))
+    for n in range(model.total_rows - 1):
+        line = model.row(n)
+        assert all(type(cents) is int for cents in line.cents)
+        expected = account_aging(uow, actor, line.account_id, report.report.as_of)
+        amounts = [getattr(expected, name) for name in buckets]
+        shown = [model.data(model.index(n, column)) for column in range(2, 9)]
+        assert shown == [*("" if a == 0 else format_money(a) for a in amounts), format_money(expected.balance)]
+        for name, amount in zip(buckets, amounts, strict=True):
+            sums[name] += amount
+    assert model.total_rows > 2  # the demo has accounts owing
+    last = model.total_rows - 1
+    totals = [model.data(model.index(last, column)) for column in range(2, 8)]
+    assert totals == ["" if a == 0 else format_money(a) for a in sums.values()]
+    balance = sum(list(sums.values())[:5], Decimal("0.00")) - sums["credit"]
+    assert model.data(model.index(last, 8)) == format_money(balance)
+
+
 def test_age1_office_aging_report_as_of_a_typed_date(
     qtbot, owner_view: LedgerView, demo_engine: Engine, shots: Path
 ) -> None:

@@ -8,7 +8,6 @@ moment, so it runs on a worker thread while the window shows that it is busy and
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -26,9 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from dentaldesk import clock
-from dentaldesk.domain.aging import BUCKETS
 from dentaldesk.domain.errors import DentalDeskError
-from dentaldesk.domain.money import format_money
+from dentaldesk.domain.money import format_cents, format_money
 from dentaldesk.services.access.actor import Actor
 from dentaldesk.services.ledger.aging import AGING_HEADERS, AccountAging, OfficeAging, office_aging
 from dentaldesk.services.uow import UnitOfWork
@@ -39,20 +37,20 @@ from dentaldesk.ui.kit.table_model import Column, Index, RowsModel
 from dentaldesk.ui.kit.widgets import EmptyState, date_edit, day_of, make_table
 
 
-def _owed(value: Decimal) -> str:
+def _owed(cents: int) -> str:
     # A zero bucket is left blank so the amounts owed stand out; the balance always shows.
-    return "" if value == 0 else format_money(value)
+    return "" if cents == 0 else format_cents(cents)
 
 
+# The rows keep integer cents; a cell is formatted when the table shows it.
 REPORT_COLUMNS: list[Column[AccountAging]] = [
     Column(AGING_HEADERS[0], lambda row: row.account_number),
     Column(AGING_HEADERS[1], lambda row: row.guarantor),
     *(
-        Column(title, (lambda row, name=name: _owed(row.buckets.amount_in(name))), align_right=True)
-        for title, name in zip(AGING_HEADERS[2:7], BUCKETS, strict=True)
+        Column(title, (lambda row, n=n: _owed(row.cents[n])), align_right=True)
+        for n, title in enumerate(AGING_HEADERS[2:8])  # the five buckets in BUCKETS order, then the credit
     ),
-    Column(AGING_HEADERS[7], lambda row: _owed(row.buckets.credit), align_right=True),
-    Column(AGING_HEADERS[8], lambda row: format_money(row.buckets.balance), align_right=True),
+    Column(AGING_HEADERS[8], lambda row: format_money(row.balance), align_right=True),
 ]
 
 
@@ -68,12 +66,11 @@ class AgingRowsModel(RowsModel[AccountAging]):
 
 
 def computed_report(uow: UnitOfWork, actor: Actor, as_of: dt.date) -> tuple[OfficeAging, list[AccountAging]]:
-    """The report and its rows with the totals row last, made off the GUI thread; the model formats
+    """The report and its rows with the totals line last, made off the GUI thread; the model formats
     only the cells a person sees (27,000 accounts x 7 amounts as text were 13 MB on the large
     practice)."""
     report = office_aging(uow, actor, as_of)
-    totals = AccountAging(0, "Total", f"{len(report.rows)} accounts", report.totals)
-    return report, [*report.rows, totals]
+    return report, [*report.rows, report.total]
 
 
 class AgingReportWindow(QDialog):
