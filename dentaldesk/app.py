@@ -41,6 +41,15 @@ def open_database(url: str | None, *, demo: bool) -> tuple[str, Any, Any]:
     return url, engine, office
 
 
+def read_session_start(ctx: AppContext, actor: Any) -> Any:
+    """On the login's worker, once the password is accepted: what the main window shows first
+    (its office, today's and the recent patients, the backup age), so it opens without a read."""
+    from dentaldesk.services.practice.session import session_start
+    from dentaldesk.ui.patients.recent import recent_patients
+
+    return session_start(ctx.uow(), actor, recent_patients(ctx.database, actor.user_id))
+
+
 class DatabaseLoader(QThread):
     """Runs ``open_database`` off the GUI thread; reports on the GUI thread through signals."""
 
@@ -83,6 +92,7 @@ class Startup(QObject):
         self.window: Any = None
         self.error: str | None = None
         self.login = LoginDialog(None, "DentalDesk", demo_hint=demo)
+        self.login.prepare = read_session_start
         self.login.accepted.connect(self._open_main_window)
         self.loader = DatabaseLoader(self.url, demo, self)
         self.loader.loaded.connect(self._loaded)
@@ -131,7 +141,7 @@ class Startup(QObject):
 
         assert self.ctx is not None
         self.warmup.stop()
-        self.window = MainWindow(self.ctx)
+        self.window = MainWindow(self.ctx, start=self.login.prepared)
         self.window.session_ended.connect(self._session_ended)
         self.window.show()
         self.main_window_shown.emit(self.window)
@@ -153,6 +163,7 @@ class Startup(QObject):
         self.login = LoginDialog(self.ctx, self.office or "DentalDesk")
         if how == "switch":
             self.login.subtitle.setText("Switch user: log in as the next user")
+        self.login.prepare = read_session_start
         self.login.accepted.connect(self._open_main_window)
         self.login.open()
         if how == "restored" and self.window is not None:

@@ -241,7 +241,17 @@ def _calls(ids: dict[str, Any], csv_file: Path) -> dict[str, Callable[[UnitOfWor
     )
     from dentaldesk.services.plans import queries as plan_q
     from dentaldesk.services.plans.inputs import ItemInput, PlanChanges
-    from dentaldesk.services.practice import backups, code_admin, codes, dental_plans, mail, office, settings, staff
+    from dentaldesk.services.practice import (
+        backups,
+        code_admin,
+        codes,
+        dental_plans,
+        mail,
+        office,
+        session,
+        settings,
+        staff,
+    )
 
     today = clock.today()
     p, plan, item, item2 = ids["patient"], ids["plan"], ids["item"], ids["item2"]
@@ -424,6 +434,7 @@ def _calls(ids: dict[str, Any], csv_file: Path) -> dict[str, Callable[[UnitOfWor
             u, a, ids["dental_plan"], dental_plans.load_bluebook(u, a, ids["dental_plan"])
         ),
         "practice.office.office_info": lambda u, a: office.office_info(u, a),
+        "practice.session.session_start": lambda u, a: session.session_start(u, a, [p]),
         "practice.backups.backup_status": lambda u, a: backups.backup_status(u, a),
         "practice.backups.backup_age": lambda u, a: backups.backup_age(u, a),
         "practice.backups.back_up_now": lambda u, a: backups.back_up_now(u, a, to=csv_file.parent / "backups"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from dentaldesk.app import Startup
@@ -85,3 +85,46 @@ def test_first_start_on_an_empty_database_sets_up_the_practice(qtbot, tmp_path: 
     assert startup.office == "Elm Dental"
     assert startup.login.isVisible() and startup.login.login_button.isEnabled()
     assert (tmp_path / "practice.sqlite3").exists()
+
+
+def test_log_in_to_main_window_reads_nothing_on_the_gui_thread(qtbot, demo_engine) -> None:
+    """DATA-1, SEC-3: what the first main window shows (its office, today's and the recent
+    patients, the backup age) is read in one guarded read on the login's worker, right after the
+    password check; building the window runs no statement on the GUI thread, and the lists shown
+    are the ones the service gives."""
+    import threading
+
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    from dentaldesk.services.access.login import login
+    from dentaldesk.services.patients.search import start_lists
+    from dentaldesk.services.uow import UnitOfWork
+
+    gui = threading.current_thread()
+    on_gui: list[str] = []
+
+    def note(_conn, _cursor, statement, *_args) -> None:
+        if threading.current_thread() is gui:
+            on_gui.append(statement)
+
+    startup = Startup(str(demo_engine.url))
+    qtbot.addWidget(startup.login)
+    startup.start()
+    qtbot.waitUntil(lambda: startup.ctx is not None, timeout=20_000)
+    qtbot.keyClicks(startup.login.username, "frontdesk")
+    qtbot.keyClicks(startup.login.password, "demo-front")
+    event.listen(Engine, "before_cursor_execute", note)
+    try:
+        qtbot.mouseClick(startup.login.login_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: startup.window is not None and startup.window.isVisible())
+        qtbot.addWidget(startup.window)
+    finally:
+        event.remove(Engine, "before_cursor_execute", note)
+    assert on_gui == []
+    window = startup.window
+    assert window.status_office.text().startswith("Maple Street Dental - office ID ")
+    actor = login(UnitOfWork.for_engine(demo_engine), "frontdesk", "demo-front", "test")
+    lists = start_lists(UnitOfWork.for_engine(demo_engine), actor)
+    assert lists.today, "the demo practice has patients seen today"
+    assert [r.id for r in window.patients.model.rows] == [r.id for r in lists.today]

@@ -17,7 +17,6 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QSize,
     Qt,
-    QTimer,
     Signal,
 )
 from PySide6.QtGui import QKeyEvent, QMouseEvent, QPalette, QResizeEvent, QShowEvent
@@ -42,6 +41,7 @@ from PySide6.QtWidgets import (
 
 from dentaldesk import clock
 from dentaldesk.ui.kit import palette
+from dentaldesk.ui.kit.default_button import make_default as make_default  # the kit's name for it
 from dentaldesk.ui.kit.table_model import RowsModel, sampled_widths
 
 DATE_FORMAT = "yyyy-MM-dd"
@@ -169,35 +169,6 @@ def row(*widgets: QWidget, stretch: bool = True) -> QWidget:
     if stretch:
         layout.addStretch(1)
     return box
-
-
-class _KeepDefault(QObject):
-    """Makes its button the default again each time it is shown (see :func:`make_default`)."""
-
-    def __init__(self, button: QPushButton) -> None:
-        super().__init__(button)
-        self.button = button
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Show:
-            # After the whole dialog is shown: a QDialogButtonBox makes another of its buttons the
-            # default while it is being shown (Cancel, in a box made with StandardButton.Cancel).
-            QTimer.singleShot(0, self, self._again)  # with this object as context: never after the button is gone
-        return False
-
-    def _again(self) -> None:
-        self.button.setDefault(True)
-
-
-def make_default(button: QPushButton) -> QPushButton:
-    """OK (Post, Save) is the form's default button: Enter in any field presses it, Escape cancels.
-
-    Tab onto another button and Enter presses that one instead, as everywhere on the desktop.
-    """
-    button.setDefault(True)
-    button.setAutoDefault(True)
-    button.installEventFilter(_KeepDefault(button))
-    return button
 
 
 def enter_in_text_box_presses(box: QPlainTextEdit, button: QPushButton) -> None:

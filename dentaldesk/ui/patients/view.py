@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
-from dentaldesk.services.patients.search import PatientRow, search_patients, start_lists
+from dentaldesk.services.patients.search import PatientRow, StartLists, search_patients, start_lists
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import run_op
 from dentaldesk.ui.kit.table_model import Column, RowsModel
@@ -56,7 +56,8 @@ NOTHING_TYPED = (
 class PatientsView(QWidget):
     patient_chosen = Signal(int)
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None, *, start: StartLists | None = None) -> None:
+        """``start``: today's and the recent patients, already read (with the login), shown at once."""
         super().__init__(parent)
         self.ctx = ctx
         self.chosen_id: int | None = None
@@ -126,7 +127,10 @@ class PatientsView(QWidget):
         ctx.changes.changed.connect(
             lambda area: self._start_changed() if area in ("plans", "ledger", "patients") else None
         )
-        self.run_search()
+        if start is None:
+            self.run_search()
+        else:
+            self._show_start(start)
 
     def _remote(self, change: object) -> None:
         if getattr(change, "touches", None) and change.touches("patient"):
@@ -179,11 +183,12 @@ class PatientsView(QWidget):
         self.table.setCurrentIndex(self.model.index(0, 0))  # the first match is the chosen patient
         self._choose_highlighted()
 
-    def _show_start(self) -> None:
-        recent = recent_patients(self.ctx.database, self.ctx.user.user_id)
-        ok, lists = run_op(self.ctx, self, lambda: start_lists(self.ctx.uow(), self.ctx.user, recent))
-        if not ok or lists is None:
-            return
+    def _show_start(self, lists: StartLists | None = None) -> None:
+        if lists is None:
+            recent = recent_patients(self.ctx.database, self.ctx.user.user_id)
+            ok, lists = run_op(self.ctx, self, lambda: start_lists(self.ctx.uow(), self.ctx.user, recent))
+            if not ok or lists is None:
+                return
         today_ids = {r.id for r in lists.today}
         rows = [ListedPatient(r, TODAY) for r in lists.today]
         rows += [ListedPatient(r, RECENT) for r in lists.recent if r.id not in today_ids]

@@ -12,7 +12,8 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox
 
 from dentaldesk.domain.errors import DentalDeskError, PermissionDenied
-from dentaldesk.services.practice.backups import BackupRow, automatic_backup, backup_age
+from dentaldesk.services.practice.backups import BackupAge, BackupRow, automatic_backup, backup_age
+from dentaldesk.services.practice.session import SessionStart
 from dentaldesk.ui.kit import palette
 from dentaldesk.ui.kit.background import Background
 from dentaldesk.ui.kit.context import AppContext
@@ -23,7 +24,8 @@ EVERY_MS = 60 * 60 * 1000
 
 
 class AutoBackup(QObject):
-    def __init__(self, window: QMainWindow, ctx: AppContext) -> None:
+    def __init__(self, window: QMainWindow, ctx: AppContext, *, start: SessionStart | None = None) -> None:
+        """``start``: the session's first figures, with the backup age already read."""
         super().__init__(window)
         self.window = window
         self.ctx = ctx
@@ -40,7 +42,10 @@ class AutoBackup(QObject):
         if ctx.auto_backup:
             QTimer.singleShot(FIRST_CHECK_MS, self.daily)
             self.timer.start()
-        self.show_age()
+        if start is None:
+            self.show_age()
+        else:
+            self._show_age(start.backup)
 
     def show_age(self) -> None:
         """The status bar's warning when the last good backup is more than two days old."""
@@ -48,7 +53,11 @@ class AutoBackup(QObject):
         ok, age = run_op(
             self.ctx, self.window, lambda: backup_age(self.ctx.uow(), self.ctx.user), refused=lambda _exc: None
         )
-        if not ok or age is None:
+        if ok:
+            self._show_age(age)
+
+    def _show_age(self, age: BackupAge | None) -> None:
+        if age is None:
             return
         self.warning.setText(age.text)
         self.warning.setToolTip(age.text)

@@ -9,7 +9,7 @@ window that was closed meanwhile is dropped.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import (
     QDialog,
@@ -23,14 +23,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dentaldesk.domain.errors import DentalDeskError
 from dentaldesk.ui.kit import palette
 from dentaldesk.ui.kit.background import Background
 from dentaldesk.ui.kit.context import AppContext
-from dentaldesk.ui.kit.operations import show_error
-from dentaldesk.ui.kit.widgets import make_default
+from dentaldesk.ui.kit.default_button import make_default
 
 if TYPE_CHECKING:
-    from dentaldesk.domain.errors import DentalDeskError
+    from collections.abc import Callable
+
     from dentaldesk.services.access.actor import Actor
 
 
@@ -46,6 +47,10 @@ class LoginDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.actor: Actor | None = None
+        # What the next window needs, read on the checker's worker right after the password is
+        # accepted (the start-up wiring sets it); its answer is ``prepared`` (None on a refusal).
+        self.prepare: Callable[[AppContext, Actor], Any] | None = None
+        self.prepared: Any = None
         self.setWindowTitle("DentalDesk - Log in")
         self.setModal(True)
 
@@ -143,7 +148,18 @@ class LoginDialog(QDialog):
         user, password = self.username.text(), self.password.text()
         workstation = this_workstation()
         self._show_checking(True)
-        self.checker.start(lambda: login(ctx.uow(), user, password, workstation), self._logged_in, self._refused)
+        prepare = self.prepare
+
+        def check() -> tuple[Actor, Any]:
+            actor = login(ctx.uow(), user, password, workstation)
+            if prepare is None:
+                return actor, None
+            try:
+                return actor, prepare(ctx, actor)
+            except DentalDeskError:  # the next window reads for itself and shows its refusal there
+                return actor, None
+
+        self.checker.start(check, self._logged_in, self._refused)
 
     def _show_checking(self, on: bool) -> None:
         self.busy.setVisible(on)
@@ -152,14 +168,17 @@ class LoginDialog(QDialog):
             widget.setReadOnly(on)
         self.login_button.setEnabled(not on)
 
-    def _logged_in(self, actor: Actor) -> None:
+    def _logged_in(self, answer: tuple[Actor, Any]) -> None:
         self._show_checking(False)
+        actor, self.prepared = answer
         self.actor = actor
         if self.ctx is not None:
             self.ctx.actor = actor
         self.accept()
 
     def _refused(self, error: DentalDeskError) -> None:
+        from dentaldesk.ui.kit.operations import show_error  # loaded behind the login window meanwhile
+
         self._show_checking(False)
         show_error(self, error, fallback=self.error)
         self.password.clear()

@@ -29,6 +29,7 @@ from dentaldesk.domain.errors import DentalDeskError
 from dentaldesk.services.patients.search import PatientHeader, patient_header
 from dentaldesk.services.plans import billing_summary_for_patient
 from dentaldesk.services.practice.office import OfficeInfo
+from dentaldesk.services.practice.session import SessionStart
 from dentaldesk.ui.chart.panel import PatientChartPanel
 from dentaldesk.ui.kit.background import Background
 from dentaldesk.ui.kit.context import AppContext
@@ -50,11 +51,14 @@ class MainWindow(QMainWindow):
 
     session_ended = Signal(str)
 
-    def __init__(self, ctx: AppContext, office: OfficeInfo | None = None) -> None:
+    def __init__(self, ctx: AppContext, office: OfficeInfo | None = None, *, start: SessionStart | None = None) -> None:
+        """``start``: the session's first figures, read with the login (else read here)."""
         super().__init__()
         self._replaced = False
         self.ctx = ctx
-        if office is None:
+        if start is not None:
+            office = start.office
+        elif office is None:
             office = _office_of(ctx)
         self.office = office
         self.patient: PatientHeader | None = None
@@ -65,7 +69,7 @@ class MainWindow(QMainWindow):
 
         install_field_help()  # F1: the focused field's help, in every window
         self.header = PatientHeaderBar()
-        self.patients = PatientsView(ctx)
+        self.patients = PatientsView(ctx, start=start.lists if start is not None else None)
         # The patient view: search on the left, the chosen patient's tooth chart beside it.
         self.chart = PatientChartPanel(ctx)
         self.patients_page = QSplitter()
@@ -133,11 +137,11 @@ class MainWindow(QMainWindow):
             )
         )
         ctx.changes.changed.connect(self._settings_changed)
-        self.show_view(self.patients)
+        self.show_view(self.patients, refresh=False)  # the view has just read its lists
         self.idle_lock = IdleLock(self, ctx, office.idle_lock_minutes)
         self._ending = False
         self._build_menus()
-        self.auto_backup = AutoBackup(self, ctx)
+        self.auto_backup = AutoBackup(self, ctx, start=start)
         ctx.changes.database_replaced.connect(self._database_replaced)
         # DATA-7: other workstations' saves reach the open views; a restore first lets go of the feed.
         self.live = LiveRefresh(ctx, self)
@@ -323,7 +327,7 @@ class MainWindow(QMainWindow):
     def settings(self) -> SettingsView:
         return self._view("settings", SettingsView)
 
-    def show_view(self, view: QWidget) -> None:
+    def show_view(self, view: QWidget, *, refresh: bool = True) -> None:
         # The view is filled for the chosen patient first, then shown: it is not refreshed twice.
         if isinstance(view, TreatmentsView):
             view.set_patient(self.patient.id if self.patient else None)
@@ -339,7 +343,8 @@ class MainWindow(QMainWindow):
             shown = self.patients if name == "Patients" else self._views.get(name.lower().replace("-", ""))
             action.setChecked(shown is view)
         if view is self.patients:
-            self.patients.run_search(keep_highlight=True)  # today's list may have grown meanwhile
+            if refresh:
+                self.patients.run_search(keep_highlight=True)  # today's list may have grown meanwhile
             self.patients.search.setFocus()
 
     def choose_patient(self, patient_id: int) -> None:
