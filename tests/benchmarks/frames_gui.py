@@ -177,6 +177,8 @@ def _dump(profile: Any, name: str) -> None:
     safe = "".join(c if c.isalnum() else "_" for c in name)[:60]
     with open(os.path.join(folder, f"frames_{safe}.txt"), "a") as f:
         f.write(out.getvalue())
+    # The raw profile of the newest run too, for reading further: python -m pstats FILE.prof
+    profile.dump_stats(os.path.join(folder, f"frames_{safe}.prof"))
 
 
 def _shown_refusals() -> str:

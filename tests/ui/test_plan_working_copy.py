@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 
+import pytest
 from plan_rows import row, view
 from PySide6.QtCore import QPoint
 from PySide6.QtTest import QTest
@@ -131,3 +132,64 @@ def test_tp15_the_signature_pad_takes_touch_as_well_as_the_mouse(qtbot) -> None:
     assert not pad.is_empty()
     assert pad.png_bytes().startswith(b"\x89PNG")
     assert pad.accessibleDescription().startswith("Signed")
+
+
+def test_tp7_tp16_the_items_facts_are_computed_once_per_state_and_every_change_computes_them_again(
+    monkeypatch,
+) -> None:
+    """TP-7, TP-16, TP-5, TP-12: a redraw's readers (total, progress, approval problems, the raised
+    total, the blocked items, plan order, unsaved changes) share one computation of the items'
+    facts; each edit makes the next reader see the plan as edited, computed once again."""
+    computed: list[int] = []
+    own_facts = WorkingItem.facts
+
+    def counted(item: WorkingItem):
+        computed.append(item.key)
+        return own_facts(item)
+
+    monkeypatch.setattr(WorkingItem, "facts", counted)
+    plan = WorkingPlan.load(
+        view(
+            row(10, "D7140", "185", tooth="19"),
+            row(11, "D6010", "2300", tooth="19", prerequisites=(10,)),
+            row(12, "D0120", "65"),
+        )
+    )
+    ext, implant, exam = (key_of(plan, i) for i in (10, 11, 12))
+
+    def read_all() -> tuple[object, ...]:
+        return (
+            plan.total(),
+            plan.progress().total_items,
+            plan.approval_problems(),
+            plan.needs_reapproval(),
+            plan.blocked_keys(),
+            [i.key for i in plan.ordered()],
+            plan.is_dirty(),
+            plan.facts(),
+        )
+
+    first = read_all()
+    assert sorted(computed) == sorted([ext, implant, exam])  # one computation, many readers
+    assert read_all() == first and len(computed) == 3  # nothing changed: nothing computed again
+
+    edits = [
+        lambda: plan.replace_item(replace(plan.item(implant), fee=Decimal("2000.00"))),
+        lambda: plan.link(exam, ext),
+        lambda: plan.unlink(exam, ext),
+        lambda: plan.remove(exam),
+        lambda: plan.add(new_item(plan, "D0220", "35")),
+    ]
+    totals = []
+    for edit in edits:
+        computed.clear()
+        edit()
+        totals.append(read_all()[0])
+        assert len(computed) == len(plan.items)  # the plan as edited, computed once
+    assert totals == [Decimal("2250.00")] * 3 + [Decimal("2185.00"), Decimal("2220.00")]
+    assert plan.is_dirty() and [n.item.code for n in plan.changes().added] == ["D0220"]
+    removed, dependents = plan.remove(implant)
+    plan.restore(removed, dependents)
+    assert [i.key for i in plan.ordered()][:2] == [ext, implant] and plan.total() == Decimal("2220.00")
+    with pytest.raises(TypeError):  # only the editing methods change the items (each forgets what was computed)
+        plan.items[exam] = plan.item(ext)

@@ -139,3 +139,32 @@ def test_tp14_the_header_follows_an_action_with_its_billing_summary_read_off_the
     assert window.billing_runner.busy and "Drafts" not in window.header.billing.accessibleDescription()
     qtbot.waitUntil(lambda: "Drafts (not approved) 1,350.00" in window.header.billing.accessibleDescription())
     window.billing_runner.wait()
+
+
+def test_a_shown_list_reads_a_change_on_a_worker_and_a_hidden_one_reads_it_when_shown(
+    qtbot, fast_practice, make_ctx, monkeypatch
+) -> None:
+    """STYLE.md 11, TP-2: a plan made in another window is announced; the list on screen reads it
+    again on a worker (the action returns without waiting for it) and shows the new plan; a list
+    that is hidden reads nothing on the announcement and reads once when it is shown."""
+    from dentaldesk.ui.kit.operations import run_op
+
+    view = make_view(qtbot, fast_practice, make_ctx)
+    ctx, patient = view.ctx, fast_practice.patient_ids[2]
+    reads: list[int] = []
+    start = view.reader.start
+    monkeypatch.setattr(view.reader, "start", lambda *args: (reads.append(1), start(*args))[1])
+    assert view.model.rowCount() == 0
+
+    ok, _ = run_op(ctx, view, lambda: create_plan(ctx.uow(), ctx.user, patient, "Crowns"))
+    assert ok and reads == [1] and view.reader.busy and view.model.rowCount() == 0  # still on its worker
+    qtbot.waitUntil(lambda: view.model.rowCount() == 1 and view.model.row(0).title == "Crowns")
+
+    view.hide()
+    ok, _ = run_op(ctx, view, lambda: create_plan(ctx.uow(), ctx.user, patient, "Hygiene"))
+    assert ok and reads == [1] and not view.reader.busy and view.when_shown.stale  # noted, not read
+    assert view.model.rowCount() == 1
+    view.show()  # shown again: read once, in place
+    assert reads == [1] and not view.when_shown.stale
+    assert sorted(view.model.row(n).title for n in range(view.model.rowCount())) == ["Crowns", "Hygiene"]
+    view.reader.wait()

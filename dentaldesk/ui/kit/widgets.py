@@ -267,22 +267,27 @@ class RefreshWhenShown(QObject):
     """A view's refresh on a change elsewhere, made only while the view is on screen.
 
     A change (an action in another window, or another workstation's through live refresh) asks
-    for ``request()``: a shown view refreshes at once; a hidden one (another page of the main
-    window, a closed editor's parent) only notes it and refreshes when it is shown next. An
-    explicit refresh (the view opened on another patient) calls ``done()`` so it is not repeated.
+    for ``request()``: a shown view refreshes at once (through ``while_shown`` when given: a view
+    that reads on a worker, so the window that acted is not kept waiting); a hidden one (another
+    page of the main window, a closed editor's parent) only notes it and refreshes when it is
+    shown next. An explicit refresh (the view opened on another patient) calls ``done()`` so it is
+    not repeated.
     """
 
-    def __init__(self, view: QWidget, refresh: Callable[[], None]) -> None:
+    def __init__(
+        self, view: QWidget, refresh: Callable[[], None], *, while_shown: Callable[[], None] | None = None
+    ) -> None:
         super().__init__(view)
         self.view = view
         self._refresh = refresh
+        self._while_shown = while_shown or refresh
         self.stale = False
         view.installEventFilter(self)
 
     def request(self) -> None:
         if self.view.isVisible():
             self.stale = False
-            self._refresh()
+            self._while_shown()
         else:
             self.stale = True
 

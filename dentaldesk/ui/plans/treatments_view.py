@@ -29,6 +29,7 @@ from dentaldesk.domain.times import shown_day
 from dentaldesk.services.patients.search import PatientRow, patient_header, search_patients
 from dentaldesk.services.plans import create_plan
 from dentaldesk.services.plans.queries import PlanSummary, plan_summaries
+from dentaldesk.ui.kit.background import Background
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import run_op, show_error
 from dentaldesk.ui.kit.table_model import Column, RowsModel
@@ -128,7 +129,10 @@ class TreatmentsView(QWidget):
 
         self.this_patient.toggled.connect(lambda _c: self.refresh())
         self.status.currentIndexChanged.connect(lambda _i: self.refresh())
-        self.when_shown = RefreshWhenShown(self, self.refresh)
+        # A change made elsewhere (a save in a plan editor in front of this list) is read on a
+        # worker: the window that acted is not kept waiting for this list (STYLE.md 11).
+        self.reader = Background(self, what="The plan list")
+        self.when_shown = RefreshWhenShown(self, self.refresh, while_shown=lambda: self.refresh(off_thread=True))
         ctx.changes.changed.connect(lambda area: self.when_shown.request() if area in ("plans", "patients") else None)
 
     def set_patient(self, patient_id: int | None) -> None:
@@ -143,16 +147,32 @@ class TreatmentsView(QWidget):
         self.this_patient.blockSignals(False)
         self.refresh()
 
-    def refresh(self) -> None:
+    def refresh(self, *, off_thread: bool = False) -> None:
+        """Read the list for the scope and status chosen; ``off_thread`` reads it on a worker (only
+        the newest answer is shown; a refusal goes to the status bar)."""
         self.when_shown.done()
         chosen = self.status.currentData()  # Qt hands a str-valued enum back as its str
         status = PlanStatus(chosen) if chosen else None
         patient = self.patient_id if self.this_patient.isChecked() else None
-        ok, rows = run_op(
-            self.ctx, self, lambda: plan_summaries(self.ctx.uow(), self.ctx.user, patient_id=patient, status=status)
-        )
-        if not ok or rows is None:
+        ctx, actor = self.ctx, self.ctx.user
+
+        def read() -> list[PlanSummary]:
+            return plan_summaries(ctx.uow(), actor, patient_id=patient, status=status)
+
+        if off_thread:
+            self.reader.start(read, lambda rows: self._show_rows(rows, patient, status), self._show_refusal)
             return
+        self.reader.cancel()  # an older read on a worker must not overwrite this one
+        ok, rows = run_op(self.ctx, self, read)
+        if ok and rows is not None:
+            self._show_rows(rows, patient, status)
+
+    def _show_refusal(self, error: DentalDeskError) -> None:
+        window = self.window()
+        if isinstance(window, QMainWindow):
+            window.statusBar().showMessage(error.message, 8000)
+
+    def _show_rows(self, rows: list[PlanSummary], patient: int | None, status: PlanStatus | None) -> None:
         self.model.set_rows(rows)
         if rows:
             self.stack.setCurrentWidget(self.table)

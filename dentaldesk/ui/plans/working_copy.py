@@ -17,9 +17,11 @@ This module imports no Qt: it is tested and benchmarked on its own.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from types import MappingProxyType
+from typing import Any, TypeVar
 
 from dentaldesk.domain.money import money
 from dentaldesk.domain.plan_items import FIELD_WORDS, TYPED_FIELDS, PlanItemRecord, companions, record_values
@@ -28,12 +30,15 @@ from dentaldesk.domain.plans import (
     approval_problems,
     blocked_by_reapproval,
     needs_reapproval,
+    plan_order_key,
     plan_total,
     progress,
 )
 from dentaldesk.domain.terms import PlanStatus, ToothNumbering
 from dentaldesk.services.plans import ItemChange, ItemInput, New, NewItem, PlanChanges, PlanView
 from dentaldesk.services.plans.inputs import item_input
+
+Derived = TypeVar("Derived")
 
 
 def _same_fields(a: WorkingItem, b: WorkingItem) -> bool:
@@ -72,13 +77,20 @@ class WorkingPlan:
     row a key stands for, only for the rows of the plan as loaded. A removed item's id is
     forgotten once the save that removed it is done, so if a database ever gave that id to
     another row, an undone removal still comes back as a new item and no other item is touched.
+
+    What is read from the items (their facts for the TP-* rules, the plan order, the changes to
+    save) is computed once per state of the working copy and kept until the next change: a
+    redraw's many readers (tree, totals, chair time, approval and completion checks, the title's
+    "unsaved") share one computation. So the items change only through the methods below
+    (``items`` is a read-only view), each of which forgets what was computed.
     """
 
     view: PlanView
-    items: dict[int, WorkingItem] = field(default_factory=dict)
+    _items: dict[int, WorkingItem] = field(default_factory=dict)
     ids: dict[int, int] = field(default_factory=dict)  # key -> database id of the row as loaded
     _keys: itertools.count = field(default_factory=lambda: itertools.count(1))
     _baseline: dict[int, WorkingItem] = field(default_factory=dict)  # key -> item as loaded
+    _derived: dict[str, Any] = field(default_factory=dict)  # what was computed from the items as they stand
 
     @classmethod
     def load(cls, view: PlanView, previous: WorkingPlan | None = None) -> WorkingPlan:
@@ -93,17 +105,34 @@ class WorkingPlan:
         for row in view.items:
             links = frozenset(key_of[p] for p in row.prerequisites if p in key_of)
             item = WorkingItem.of(row, key_of[row.id], links)
-            plan.items[item.key] = item
+            plan._items[item.key] = item
             plan._baseline[item.key] = item
         return plan
+
+    def _put(self, item: WorkingItem) -> None:
+        self._items[item.key] = item
+        self._derived.clear()
+
+    def _computed(self, name: str, compute: Callable[[], Derived]) -> Derived:
+        """``compute()``, once per state of the items (every change forgets it)."""
+        if name not in self._derived:
+            self._derived[name] = compute()
+        value: Derived = self._derived[name]
+        return value
 
     def adopt_saved(self, sent: PlanChanges, new_item_ids: dict[int, int]) -> None:
         """After a save of ``sent``: the removed rows' ids are forgotten, the new items' ids learnt."""
         removed = set(sent.removed)
         self.ids = {key: db_id for key, db_id in self.ids.items() if db_id not in removed}
         self.ids.update(new_item_ids)
+        self._derived.clear()
 
     # --- reading
+
+    @property
+    def items(self) -> Mapping[int, WorkingItem]:
+        """The items by key, read-only: an edit goes through the editing methods below."""
+        return MappingProxyType(self._items)
 
     @property
     def numbering(self) -> ToothNumbering:
@@ -113,17 +142,22 @@ class WorkingPlan:
         return next(self._keys)
 
     def item(self, key: int) -> WorkingItem:
-        return self.items[key]
+        return self._items[key]
 
     def label(self, key: int) -> str:
-        return self.items[key].label
+        return self._items[key].label
 
-    def ordered(self) -> list[WorkingItem]:
+    def ordered(self) -> tuple[WorkingItem, ...]:
         """Items in plan order: visit, then sequence (TP-16)."""
-        return sorted(self.items.values(), key=lambda i: i.order())
 
-    def facts(self) -> list[ItemFacts]:
-        return [item.facts() for item in self.items.values()]
+        def compute() -> tuple[WorkingItem, ...]:
+            return tuple(self._items[f.id] for f in sorted(self.facts(), key=plan_order_key))
+
+        return self._computed("ordered", compute)
+
+    def facts(self) -> tuple[ItemFacts, ...]:
+        """Each item as the TP-* rules see it (``id`` is its key), computed once per state."""
+        return self._computed("facts", lambda: tuple(item.facts() for item in self._items.values()))
 
     def total(self) -> Decimal:
         """TP-7: the sum of the item fees as they stand in the editor."""
@@ -132,7 +166,7 @@ class WorkingPlan:
     def total_with_fee(self, key: int, fee: Decimal | None) -> Decimal:
         """TP-7: the total if ``key``'s fee were ``fee`` (while it is being typed)."""
         total = Decimal(0)
-        for item in self.items.values():
+        for item in self._items.values():
             value = fee if item.key == key else item.fee
             if value is not None:
                 total += value
@@ -155,44 +189,45 @@ class WorkingPlan:
         return blocked_by_reapproval(self.facts(), self.approved_total)
 
     def sequence_after(self) -> int:
-        return max((i.sequence for i in self.items.values()), default=0) + 1
+        return max((i.sequence for i in self._items.values()), default=0) + 1
 
     def dependents(self, key: int) -> list[int]:
-        return [k for k, item in self.items.items() if key in item.prerequisites]
+        return [k for k, item in self._items.items() if key in item.prerequisites]
 
-    # --- editing (each returns what its undo needs)
+    # --- editing (each returns what its undo needs; each forgets what was computed)
 
     def add(self, item: WorkingItem) -> None:
-        self.items[item.key] = item
+        self._put(item)
 
     def remove(self, key: int) -> tuple[WorkingItem, list[int]]:
         """Take an item out with its links; returns it and the items that depended on it."""
-        item = self.items.pop(key)
+        item = self._items.pop(key)
+        self._derived.clear()
         dependents = []
-        for other in list(self.items.values()):
+        for other in list(self._items.values()):
             if key in other.prerequisites:
                 dependents.append(other.key)
-                self.items[other.key] = replace(other, prerequisites=other.prerequisites - {key})
+                self._put(replace(other, prerequisites=other.prerequisites - {key}))
         return item, dependents
 
     def restore(self, item: WorkingItem, dependents: Iterable[int]) -> None:
         """Undo :meth:`remove`: the item and the links other items had to it."""
-        self.items[item.key] = item
+        self._put(item)
         for key in dependents:
-            if key in self.items:
-                other = self.items[key]
-                self.items[key] = replace(other, prerequisites=other.prerequisites | {item.key})
+            if key in self._items:
+                other = self._items[key]
+                self._put(replace(other, prerequisites=other.prerequisites | {item.key}))
 
     def replace_item(self, item: WorkingItem) -> None:
-        self.items[item.key] = item
+        self._put(item)
 
     def link(self, key: int, prerequisite: int) -> None:
-        item = self.items[key]
-        self.items[key] = replace(item, prerequisites=item.prerequisites | {prerequisite})
+        item = self._items[key]
+        self._put(replace(item, prerequisites=item.prerequisites | {prerequisite}))
 
     def unlink(self, key: int, prerequisite: int) -> None:
-        item = self.items[key]
-        self.items[key] = replace(item, prerequisites=item.prerequisites - {prerequisite})
+        item = self._items[key]
+        self._put(replace(item, prerequisites=item.prerequisites - {prerequisite}))
 
     # --- saving
 
@@ -201,7 +236,10 @@ class WorkingPlan:
 
     def changes(self) -> PlanChanges:
         """The difference to the plan as loaded, in the shape ``save_draft`` takes."""
-        removed = tuple(sorted(self.ids[key] for key in self._baseline if key not in self.items))
+        return self._computed("changes", self._difference)
+
+    def _difference(self) -> PlanChanges:
+        removed = tuple(sorted(self.ids[key] for key in self._baseline if key not in self._items))
         added: list[NewItem] = []
         changed: list[ItemChange] = []
         for item in self.ordered():
@@ -218,9 +256,9 @@ class WorkingPlan:
             db_id = self._saved_id(key)
             return New(key) if db_id is None else db_id
 
-        now = {(ref(item.key), ref(p)) for item in self.items.values() for p in item.prerequisites}
+        now = {(ref(item.key), ref(p)) for item in self._items.values() for p in item.prerequisites}
         was = {(self.ids[key], self.ids[p]) for key, item in self._baseline.items() for p in item.prerequisites}
-        kept = {self.ids[key] for key in self._baseline if key in self.items}
+        kept = {self.ids[key] for key in self._baseline if key in self._items}
         unlinked = tuple(sorted(pair for pair in was - now if pair[0] in kept and pair[1] in kept))
         linked = tuple(sorted(now - was, key=lambda pair: (str(pair[0]), str(pair[1]))))
         return PlanChanges(
