@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
+import weakref
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -208,5 +210,16 @@ def _explain(engine: Engine, exc: DatabaseError) -> str:
     return f"The database at {where} cannot be opened: {orig}"
 
 
+_FACTORIES: weakref.WeakKeyDictionary[Engine, sessionmaker[Session]] = weakref.WeakKeyDictionary()
+_FACTORIES_LOCK = threading.Lock()
+
+
 def session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
+    """The engine's one session factory. A sessionmaker makes a Session subclass of its own, and
+    the first session of each new subclass copies every Session-level event listener (versioning,
+    change notes) onto it: one factory per unit of work paid that on every action."""
+    with _FACTORIES_LOCK:
+        factory = _FACTORIES.get(engine)
+        if factory is None:
+            factory = _FACTORIES[engine] = sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
+        return factory

@@ -172,3 +172,13 @@ def test_data4_completing_an_item_of_a_plan_saved_meanwhile_is_a_conflict_error(
             text("SELECT count(*) FROM ledger_transaction WHERE plan_item_id = :i"), {"i": ids.plan_items[0]}
         )
         assert charges.scalar() == 0
+
+
+def test_data1_every_unit_of_work_of_an_engine_shares_one_session_class(engine) -> None:
+    """Each action is its own transaction and session (DATA-1), made by the engine's one factory:
+    a factory per action made a Session subclass per action, and each copied every Session-level
+    listener (versioning DATA-4, change notes DATA-7) before its first statement."""
+    first, second = UnitOfWork.for_engine(engine), UnitOfWork.for_engine(engine)
+    with first.read(), second.read():
+        assert first.session is not second.session
+        assert type(first.session) is type(second.session)
