@@ -341,7 +341,7 @@ class _BlankableDateEdit(DateEdit):
 
     def __init__(self) -> None:
         super().__init__()
-        self.start = dt.date.today
+        self.start = clock.today  # until set_start names the DOS
 
     def is_blank(self) -> bool:
         return self.date() == _BLANK
