@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import Engine, select
@@ -80,3 +80,48 @@ def test_plan_rows_are_as_high_as_every_table_and_a_done_item_is_marked(qtbot, d
     assert height == row_height(editor.tree) == table.verticalHeader().defaultSectionSize()
     assert 24 <= height <= 40
     editor.grab().save(str(shots / "plan_editor_rows.png"))
+
+
+def test_plan_columns_fit_their_widest_text_without_qt_measuring_every_cell(
+    qtbot, demo_engine, make_ctx, shots, monkeypatch
+) -> None:
+    """TP-16, MONEY-2: every column but the name (which takes what is left) is as wide as its
+    widest text, in either grouping (a visit's caption spans its row), so no fee or status is cut;
+    the widths come from the rows' texts at each redraw, not from Qt asking the delegate for every
+    cell on each layout."""
+    from dentaldesk.ui.kit.widgets import RowHeightDelegate
+    from dentaldesk.ui.plans.plan_model import COLUMNS, NAME_COLUMN, Grouping
+
+    editor = _editor(qtbot, demo_engine, make_ctx)
+    for code, tooth in (("D2740", "14"), ("D0120", ""), ("D7140", "19")):
+        dialog = _add(qtbot, editor, code, tooth)
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda d=dialog: not d.isVisible(), timeout=2000)
+    asked: list[int] = []
+    own = RowHeightDelegate.sizeHint
+    monkeypatch.setattr(
+        RowHeightDelegate, "sizeHint", lambda self, o, i: (asked.append(i.column()), own(self, o, i))[1]
+    )
+    header, metrics = editor.tree.header(), editor.tree.fontMetrics()
+    for grouping in (Grouping.BY_VISIT, Grouping.BY_DEPENDENCY):
+        asked.clear()
+        editor.set_grouping(grouping)
+        for _ in range(3):
+            QApplication.processEvents()
+        if grouping is Grouping.BY_VISIT:
+            assert editor.tree.isFirstColumnSpanned(0, QModelIndex())
+        assert len(asked) <= 2 * len(COLUMNS)  # one row's cells (uniform rows), not each cell of the tree
+        model = editor.model
+        for column in range(len(COLUMNS)):
+            if column == NAME_COLUMN:
+                continue
+            tops = range(model.rowCount()) if grouping is Grouping.BY_DEPENDENCY else range(0)
+            texts = [model.item(r, column).text() for r in tops]  # a visit's caption spans its row
+            texts += [
+                model.item(r).child(c, column).text()
+                for r in range(model.rowCount())
+                for c in range(model.item(r).rowCount())
+            ]
+            widest = max(metrics.horizontalAdvance(t) for t in texts)
+            assert header.sectionSize(column) >= widest, (COLUMNS[column], header.sectionSize(column), widest)
+        editor.grab().save(str(shots / f"plan_columns_{grouping.name.lower()}.png"))

@@ -11,7 +11,7 @@ cell (``ResizeToContents`` asks every row's text of every column on each reset).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -133,8 +133,13 @@ def sampled_widths(
     header_metrics = header_metrics or metrics
     widths = []
     for n, column in enumerate(model.columns):
-        # Only the few longest texts are measured: measuring text is the slow part (shaping).
-        texts = sorted(set(model.sample_texts(n)), key=len, reverse=True)[:MEASURED_TEXTS]
-        widest = max((metrics.horizontalAdvance(t) for t in texts), default=0)
+        widest = widest_text(metrics, model.sample_texts(n))
         widths.append(max(widest, header_metrics.horizontalAdvance(column.title)) + padding)
     return widths
+
+
+def widest_text(metrics: QFontMetrics, texts: Iterable[str]) -> int:
+    """The width of the widest of ``texts``. Only the few longest are measured: measuring text is
+    the slow part (shaping), and a text of a few more characters is rarely narrower."""
+    longest = sorted(set(texts), key=len, reverse=True)[:MEASURED_TEXTS]
+    return max((metrics.horizontalAdvance(t) for t in longest), default=0)

@@ -49,7 +49,6 @@ from dentaldesk.ui.kit import palette
 from dentaldesk.ui.kit.conflicts import ConflictBar
 from dentaldesk.ui.kit.context import AppContext
 from dentaldesk.ui.kit.operations import run_op
-from dentaldesk.ui.kit.table_model import SAMPLE_ROWS
 from dentaldesk.ui.kit.widgets import RowHeightDelegate
 from dentaldesk.ui.plans.approval_dialog import ApprovalDialog
 from dentaldesk.ui.plans.commands import (
@@ -66,7 +65,7 @@ from dentaldesk.ui.plans.insurance_panel import InsurancePanel
 from dentaldesk.ui.plans.item_flows import ItemFlows
 from dentaldesk.ui.plans.options_panel import OptionNameDialog, OptionsStrip
 from dentaldesk.ui.plans.panels import SidePanels, TotalsBar
-from dentaldesk.ui.plans.plan_model import COLUMNS, FEE_COLUMN, FeeDelegate, Grouping, PlanTreeModel
+from dentaldesk.ui.plans.plan_model import COLUMNS, FEE_COLUMN, NAME_COLUMN, FeeDelegate, Grouping, PlanTreeModel
 from dentaldesk.ui.plans.status_flows import StatusFlows, completion_refusal
 from dentaldesk.ui.plans.working_copy import WorkingItem, WorkingPlan
 from dentaldesk.ui.transactions import PatientTransactionDialog
@@ -119,10 +118,11 @@ class PlanEditor(QMainWindow):
         self.tree.setUniformRowHeights(True)
         self.tree.setItemDelegate(RowHeightDelegate(self.tree))  # the app's one row height
         header = self.tree.header()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setResizeContentsPrecision(SAMPLE_ROWS)  # sized by a sample of rows, not every item
+        # Sized from the rows' texts at each redraw (fit_columns), not by Qt asking every cell of
+        # every column on each layout; the person can widen a column.
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         # The name takes what is left (elided when narrow), so Fee and Status always show.
-        header.setSectionResizeMode(COLUMNS.index("Name"), QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(NAME_COLUMN, QHeaderView.ResizeMode.Stretch)
         header.setStretchLastSection(False)
         self.delegate = FeeDelegate(self.model, self.preview_fee, self.commit_fee, self.refuse, self.tree)
         self.tree.setItemDelegateForColumn(FEE_COLUMN, self.delegate)
@@ -228,6 +228,10 @@ class PlanEditor(QMainWindow):
         key = self.selected_key()
         self.model.rebuild(self.working, editable_fees=self.can_edit())
         self.tree.expandAll()
+        if self.model.grouping is Grouping.BY_VISIT:  # a visit's caption across its row (TP-16)
+            for row in range(self.model.rowCount()):
+                self.tree.setFirstColumnSpanned(row, QModelIndex(), True)
+        self.fit_columns()
         self.select(key)
         self.totals.show_plan(self.working)
         self.panels.show_view(self.view)
@@ -240,6 +244,14 @@ class PlanEditor(QMainWindow):
         self._update_title()
         self._update_actions()
         self._show_column_help()
+
+    def fit_columns(self) -> None:
+        """Each column as wide as its widest text or its title (the name takes what is left)."""
+        header = self.tree.header()
+        widths = self.model.column_widths(self.tree.fontMetrics(), self.tree.indentation())
+        for column, width in enumerate(widths):
+            if column != NAME_COLUMN:
+                header.resizeSection(column, max(width, header.sectionSizeHint(column)))
 
     def _show_column_help(self) -> None:
         """F1 on the item list explains the current cell's column (the tooth in the office's numbering)."""

@@ -11,7 +11,7 @@ from decimal import Decimal
 from enum import Enum
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QFont, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QBrush, QFont, QFontMetrics, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QLineEdit, QStyleOptionViewItem, QWidget
 
 from dentaldesk.domain.errors import DentalDeskError
@@ -19,6 +19,7 @@ from dentaldesk.domain.money import format_money, parse_money, schedule_fee_note
 from dentaldesk.domain.plans import chair_minutes, tree_rows, visit_groups
 from dentaldesk.domain.teeth import display_tooth
 from dentaldesk.ui.kit import palette
+from dentaldesk.ui.kit.table_model import widest_text
 from dentaldesk.ui.kit.widgets import RowHeightDelegate
 from dentaldesk.ui.plans.working_copy import WorkingItem, WorkingPlan
 from dentaldesk.ui.transactions.help import COLUMN_HELP
@@ -26,6 +27,10 @@ from dentaldesk.ui.transactions.help import COLUMN_HELP
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 COLUMNS = ("Code", "Name", "Tooth", "Surfaces", "Provider", "Fee", "RTU's", "Visit", "Status")
 FEE_COLUMN = COLUMNS.index("Fee")
+NAME_COLUMN = COLUMNS.index("Name")
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+_RIGHT_COLUMNS = frozenset({FEE_COLUMN, COLUMNS.index("RTU's"), COLUMNS.index("Visit")})
+_STATUS_COLUMN = COLUMNS.index("Status")
 _GROUP_BRUSH = QBrush(palette.color(palette.GROUP_BAND))
 _DONE_BRUSH = QBrush(palette.color(palette.DONE))
 # A completed item is a state, not a style: the whole row on a green band, "Done" in its Status.
@@ -65,31 +70,60 @@ class PlanTreeModel(QStandardItemModel):
         self.editable_fees = False
         self._rows: dict[int, list[QStandardItem]] = {}
         self._groups: dict[int | None, QStandardItem] = {}
+        self._depth = 0  # how deep the tree's rows go below the top (0: top rows only)
 
     def rebuild(self, plan: WorkingPlan, *, editable_fees: bool) -> None:
+        """The rows of ``plan``, told to the view as one reset: the rows are built away from the
+        view (each row under its parent before the parent is in the model) and the view lays out
+        once, not once per row."""
         self.editable_fees = editable_fees
-        self.removeRows(0, self.rowCount())
-        self._rows.clear()
-        self._groups.clear()
-        blocked = plan.blocked_keys()
-        by_key = plan.items
-        if self.grouping is Grouping.BY_VISIT:
-            for visit, facts in visit_groups(plan.facts()):
-                members = [by_key[f.id] for f in facts]
-                group = self._group_row(visit, members)
-                self.appendRow(group)
-                for item in members:
-                    group[0].appendRow(self._item_row(plan, item, blocked))
-        else:
-            parents: list[QStandardItem] = []
-            for fact, depth in tree_rows(plan.facts()):
-                row = self._item_row(plan, by_key[fact.id], blocked)
-                del parents[depth:]
-                if depth == 0:
-                    self.appendRow(row)
-                else:
-                    parents[-1].appendRow(row)
-                parents.append(row[0])
+        self.beginResetModel()
+        self.blockSignals(True)  # the reset tells the view; each row's own insertion would too
+        try:
+            self.removeRows(0, self.rowCount())
+            self._rows.clear()
+            self._groups.clear()
+            blocked = plan.blocked_keys()
+            by_key = plan.items
+            top: list[list[QStandardItem]] = []
+            if self.grouping is Grouping.BY_VISIT:
+                for visit, facts in visit_groups(plan.facts()):
+                    members = [by_key[f.id] for f in facts]
+                    group = self._group_row(visit, members)
+                    top.append(group)
+                    for item in members:
+                        group[0].appendRow(self._item_row(plan, item, blocked))
+                self._depth = 1 if top else 0
+            else:
+                parents: list[QStandardItem] = []
+                self._depth = 0
+                for fact, depth in tree_rows(plan.facts()):
+                    row = self._item_row(plan, by_key[fact.id], blocked)
+                    del parents[depth:]
+                    if depth == 0:
+                        top.append(row)
+                    else:
+                        parents[-1].appendRow(row)
+                    parents.append(row[0])
+                    self._depth = max(self._depth, depth)
+            for row in top:
+                self.appendRow(row)
+        finally:
+            self.blockSignals(False)
+            self.endResetModel()
+
+    def column_widths(self, metrics: QFontMetrics, indentation: int, *, padding: int = 18) -> list[int]:
+        """Each column's width from the texts of its rows (the widest few measured), the first
+        column with the indentation of the deepest row: the widths Qt's ResizeToContents would
+        find, without asking every cell of every column on each layout. A visit's caption spans
+        its row (the editor says so), so it widens no column."""
+        widths = []
+        for column in range(len(COLUMNS)):
+            width = widest_text(metrics, [row[column].text() for row in self._rows.values()]) + padding
+            if column == 0:
+                width += indentation * (self._depth + 1)  # the branch lines and the deepest row's indent
+            widths.append(width)
+        return widths
 
     def _group_row(self, visit: int | None, members: list[WorkingItem]) -> list[QStandardItem]:
         caption = QStandardItem(visit_caption(visit, members))
@@ -127,9 +161,9 @@ class PlanTreeModel(QStandardItemModel):
             cell = QStandardItem(text)
             cell.setEditable(column == FEE_COLUMN and self.editable_fees and not item.is_completed)
             cell.setData(item.key, KEY_ROLE)
-            if column in (FEE_COLUMN, COLUMNS.index("RTU's"), COLUMNS.index("Visit")):
-                cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            if column == COLUMNS.index("Status"):
+            if column in _RIGHT_COLUMNS:
+                cell.setTextAlignment(_RIGHT)
+            if column == _STATUS_COLUMN:
                 if item.is_completed:
                     cell.setForeground(_DONE_BRUSH)
                 elif item.key in blocked:
