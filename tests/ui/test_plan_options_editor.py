@@ -61,6 +61,7 @@ def test_case1_present_two_options_approve_one_with_a_signature_the_other_is_rea
     plan_id, _ids = office.plan(("D7140", "19", 1), ("D6010", "19", 2), links=((1, 0),))
     editor = open_editor(qtbot, office, make_ctx, plan_id)
     assert _tab_texts(editor) == ["Option A"] and not editor.options.comparison.isVisible()
+    assert editor.options.comparison.columnCount() == 0  # one option: nothing filled in the hidden table
 
     # Rename the option, then copy it as the start of another.
     editor.chrome.rename_option_action.trigger()

@@ -158,8 +158,12 @@ class OptionsStrip(QWidget):
         if current in self._ids:
             self.tabs.setCurrentIndex(self._ids.index(current))
         self.tabs.blockSignals(False)
-        self.comparison.show_options(summaries, current)
-        self.comparison.setVisible(len(summaries) > 1)
+        several = len(summaries) > 1
+        if several:
+            self.comparison.show_options(summaries, current)
+        else:  # one option compares with nothing: the hidden table is emptied, not filled and measured
+            self.comparison.setColumnCount(0)
+        self.comparison.setVisible(several)
         self.banner.setText(banner)
         self.banner.setVisible(bool(banner))
 
