@@ -20,6 +20,17 @@ def key_of(plan: WorkingPlan, item_id: int) -> int:
     return next(key for key, db_id in plan.ids.items() if db_id == item_id)
 
 
+def extraction_implant_exam() -> WorkingPlan:
+    """An extraction (item 10), the implant that waits for it (11) and an exam (12)."""
+    return WorkingPlan.load(
+        view(
+            row(10, "D7140", "185", tooth="19"),
+            row(11, "D6010", "2300", tooth="19", prerequisites=(10,)),
+            row(12, "D0120", "65"),
+        )
+    )
+
+
 def new_item(plan: WorkingPlan, code: str, fee: str) -> WorkingItem:
     values = replace(row(0, code, fee), name=code, category=Category.DIAGNOSTIC, rtu=15, visit=2)
     return WorkingItem.of(replace(values, sequence=plan.sequence_after()), plan.new_key())
@@ -36,13 +47,7 @@ def test_an_untouched_working_copy_has_nothing_to_save() -> None:
 
 def test_every_kind_of_edit_becomes_one_batch_with_new_items_named_by_key() -> None:
     """DATA-1/TP-8: a fee change, a removal, a new item linked to a saved one, an unlink."""
-    plan = WorkingPlan.load(
-        view(
-            row(10, "D7140", "185", tooth="19"),
-            row(11, "D6010", "2300", tooth="19", prerequisites=(10,)),
-            row(12, "D0120", "65"),
-        )
-    )
+    plan = extraction_implant_exam()
     ext, implant, exam = (key_of(plan, i) for i in (10, 11, 12))
     plan.replace_item(replace(plan.item(implant), fee=Decimal("2000.00")))
     plan.remove(exam)
@@ -148,13 +153,7 @@ def test_tp7_tp16_the_items_facts_are_computed_once_per_state_and_every_change_c
         return own_facts(item)
 
     monkeypatch.setattr(WorkingItem, "facts", counted)
-    plan = WorkingPlan.load(
-        view(
-            row(10, "D7140", "185", tooth="19"),
-            row(11, "D6010", "2300", tooth="19", prerequisites=(10,)),
-            row(12, "D0120", "65"),
-        )
-    )
+    plan = extraction_implant_exam()
     ext, implant, exam = (key_of(plan, i) for i in (10, 11, 12))
 
     def read_all() -> tuple[object, ...]:
