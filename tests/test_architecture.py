@@ -125,10 +125,11 @@ def test_sec3_every_service_taking_a_unit_of_work_goes_through_the_guard() -> No
 
 
 # The functions a window hands its database work to: run_op (ui/kit/operations.py) for every
-# action and read, Background.start (ui/kit/background.py) for work off the GUI thread; and two
-# that run a read and show its refusal where it belongs: reload_keeping_edits (ui/kit/conflicts.py,
-# on the conflict bar) and the Patient Transactions dialog's fee quote (as the fee's source line).
-_RUNNERS = frozenset({"run_op", "start", "reload_keeping_edits", "PatientTransactionDialog"})
+# action and read, Background.start or start_soon (ui/kit/background.py) for work off the GUI
+# thread; and two that run a read and show its refusal where it belongs: reload_keeping_edits
+# (ui/kit/conflicts.py, on the conflict bar) and the Patient Transactions dialog's fee quote (as
+# the fee's source line).
+_RUNNERS = frozenset({"run_op", "start", "start_soon", "reload_keeping_edits", "PatientTransactionDialog"})
 
 
 def _called_name(call: ast.Call) -> str:

@@ -78,6 +78,20 @@ class Background(QObject):
         QThreadPool.globalInstance().start(run)
         return self._newest
 
+    def start_soon(
+        self,
+        work: Callable[[], Any],
+        done: Callable[[Any], None],
+        failed: Callable[[DentalDeskError], None] | None = None,
+    ) -> None:
+        """``start`` once the event loop is back: for a read set off by an action that still has
+        its own window to redraw. A worker's Python holds the interpreter lock in turns with the GUI
+        thread, so a read started at once would slow the acting window's redraw instead of
+        running beside it."""
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(0, self, lambda: self.start(work, done, failed))
+
     def cancel(self) -> None:
         """Drop the answer of whatever is running (it finishes on its own; nothing is delivered)."""
         self._newest += 1

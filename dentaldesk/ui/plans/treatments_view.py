@@ -160,7 +160,7 @@ class TreatmentsView(QWidget):
             return plan_summaries(ctx.uow(), actor, patient_id=patient, status=status)
 
         if off_thread:
-            self.reader.start(read, lambda rows: self._show_rows(rows, patient, status), self._show_refusal)
+            self.reader.start_soon(read, lambda rows: self._show_rows(rows, patient, status), self._show_refusal)
             return
         self.reader.cancel()  # an older read on a worker must not overwrite this one
         ok, rows = run_op(self.ctx, self, read)

@@ -384,7 +384,7 @@ class MainWindow(QMainWindow):
         patient_id = self.patient.id
         if off_thread:
             ctx, actor = self.ctx, self.ctx.user
-            self.billing_runner.start(
+            self.billing_runner.start_soon(
                 lambda: billing_summary_for_patient(ctx.uow(), actor, patient_id),
                 lambda summary: (
                     self.header.show_billing(summary) if self.patient and self.patient.id == patient_id else None
