@@ -128,3 +128,24 @@ def test_log_in_to_main_window_reads_nothing_on_the_gui_thread(qtbot, demo_engin
     lists = start_lists(UnitOfWork.for_engine(demo_engine), actor)
     assert lists.today, "the demo practice has patients seen today"
     assert [r.id for r in window.patients.model.rows] == [r.id for r in lists.today]
+
+
+def test_the_garbage_collector_is_settled_before_the_database_loads(qtbot, demo_engine) -> None:
+    """The login window takes keys while the loader imports behind it: the collector's thresholds
+    are raised and what start-up made is frozen before the loader starts, so a full collection
+    over those imports does not stop the window (STYLE.md 11)."""
+    import gc
+
+    from dentaldesk.ui.kit.warmup import GC_THRESHOLDS
+
+    saved = gc.get_threshold()
+    gc.set_threshold(700, 10, 10)
+    try:
+        startup = Startup(str(demo_engine.url))
+        qtbot.addWidget(startup.login)
+        startup.start()
+        assert not startup.loader.isRunning() and not startup.loader.isFinished()  # it starts next turn
+        assert gc.get_threshold() == GC_THRESHOLDS
+        qtbot.waitUntil(lambda: startup.ctx is not None, timeout=20_000)
+    finally:
+        gc.set_threshold(*saved)
